@@ -1,0 +1,178 @@
+"""The dialogue engine: runs declared flows one question at a time, with state kept in the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from bot.dialogue import texts, words
+from bot.dialogue.flow import Context, Flow, Step
+from models.conversation import State, clear_state, load_state, save_state
+
+CONFIRM, FIX = "_confirm", "_fix"
+
+
+class Engine:
+    """Routes one person's text to the flow they are in, or starts one."""
+
+    def __init__(self, flows: Sequence[Flow], *, understand=None):
+        self.flows = {flow.name: flow for flow in flows}
+        self.understand = understand
+
+    def flow_for_key(self, key: str) -> Flow | None:
+        """The flow a menu key starts."""
+        return next((f for f in self.flows.values() if key in f.entry_keys), None)
+
+    def flow_for_text(self, text: str) -> Flow | None:
+        """The flow whose entry word is the whole message (menu words are exact)."""
+        stripped = words.bare(text)
+        return next((f for f in self.flows.values() if stripped in f.entry_words), None)
+
+    def help_text(self) -> str:
+        lines = [texts.HELP_HEADER]
+        lines += [texts.HELP_LINE.format(word=f.entry_words[0], title=f.title) for f in self.flows.values()
+                  if f.entry_words]
+        return "\n".join([*lines, texts.HELP_FOOTER])
+
+    def converse(self, ctx: Context, text: str) -> str:
+        """Answer one text message."""
+        state, notice = self._live_state(ctx)
+        reply = self._answer(ctx, state, text)
+        return f"{notice}\n\n{reply}" if notice else reply
+
+    def start_by_key(self, ctx: Context, key: str) -> str:
+        """A menu click: start the flow behind the key."""
+        flow = self.flow_for_key(key)
+        return self.start(ctx, flow, None) if flow else texts.NOT_READY
+
+    def start(self, ctx: Context, flow: Flow, first_text: str | None, *, restart: bool = False) -> str:
+        """Begin a flow, prefilled from the first message and the person's profile."""
+        slots = flow.prefill(ctx, first_text, restart) if flow.prefill else {}
+        return self._advance(ctx, flow, State(flow=flow.name, step="", slots=slots, started_at=ctx.now))
+
+    def _live_state(self, ctx: Context) -> tuple[State | None, str | None]:
+        state = load_state(ctx.session, openid=ctx.person.openid)
+        if state is None or state.flow not in self.flows:
+            return None, None
+        ttl = dt.timedelta(minutes=ctx.settings.conversation_ttl_min)
+        if state.updated_at and ctx.now - state.updated_at > ttl:
+            clear_state(ctx.session, openid=ctx.person.openid)
+            return None, texts.EXPIRED.format(minutes=ctx.settings.conversation_ttl_min)
+        return state, None
+
+    def _answer(self, ctx: Context, state: State | None, text: str) -> str:
+        if words.is_command(text, words.CANCEL):
+            if state is None:
+                return texts.NOTHING_TO_CANCEL
+            clear_state(ctx.session, openid=ctx.person.openid)
+            return texts.CANCELLED
+        if words.is_command(text, words.HELP):
+            resume = f"\n\n{texts.HELP_RESUME}{self._question(ctx, state)}" if state else ""
+            return self.help_text() + resume
+        if words.is_command(text, words.RESTART):
+            if state is None:
+                return texts.NOTHING_TO_RESTART
+            return self.start(ctx, self.flows[state.flow], None, restart=True)
+        entry = self.flow_for_text(text)
+        if entry is not None:
+            return self.start(ctx, entry, text)
+        if state is not None:
+            return self._continue(ctx, state, text)
+        return self._start_from_intent(ctx, text)
+
+    def _start_from_intent(self, ctx: Context, text: str) -> str:
+        if self.understand is None:
+            return texts.UNKNOWN
+        intent = self.understand(text).intent
+        if intent == "help":
+            return self.help_text()
+        flow = next((f for f in self.flows.values() if intent in f.entry_intents), None)
+        return self.start(ctx, flow, text) if flow else texts.UNKNOWN
+
+    def _continue(self, ctx: Context, state: State, text: str) -> str:
+        flow = self.flows[state.flow]
+        ctx.slots = state.slots
+        if state.step == CONFIRM:
+            return self._confirm(ctx, flow, state, text)
+        if state.step == FIX:
+            return self._pick_field(ctx, flow, state, text)
+        step = flow.step(state.step)
+        if step is None:
+            return self._advance(ctx, flow, state)
+        parsed = step.parse(text, ctx)
+        state.slots.update(parsed.memo)
+        if not parsed.ok:
+            self._save(ctx, state)
+            return parsed.reask
+        state.slots[step.slot] = parsed.value
+        return self._advance(ctx, flow, state)
+
+    def _advance(self, ctx: Context, flow: Flow, state: State) -> str:
+        ctx.slots = state.slots
+        step = self._next_step(ctx, flow)
+        if step is not None:
+            state.step = step.slot
+            self._save(ctx, state)
+            return step.question(ctx)
+        if flow.summary is not None:
+            state.step = CONFIRM
+            self._save(ctx, state)
+            return f"{flow.summary(ctx)}\n{texts.CONFIRM_HINT}"
+        return self._finish(ctx, flow)
+
+    def _next_step(self, ctx: Context, flow: Flow) -> Step | None:
+        for step in flow.steps:
+            if step.slot in ctx.slots or (step.skip and step.skip(ctx)):
+                continue
+            return step
+        return None
+
+    def _confirm(self, ctx: Context, flow: Flow, state: State, text: str) -> str:
+        if words.is_yes(text):
+            return self._finish(ctx, flow)
+        correction = words.strip_no(text) if words.is_no(text) else words.normalize(text)
+        named = self._named_step(flow, correction)
+        if named is not None:
+            state.slots.pop(named.slot, None)
+            return self._advance(ctx, flow, state)
+        for step in flow.steps:
+            parsed = step.parse(correction, ctx) if step.recognisable and correction else None
+            if parsed is not None and parsed.ok:
+                state.slots[step.slot] = parsed.value
+                return self._advance(ctx, flow, state)
+        state.step = FIX
+        self._save(ctx, state)
+        return texts.WHICH_FIELD.format(choices=self._field_choices(flow))
+
+    def _pick_field(self, ctx: Context, flow: Flow, state: State, text: str) -> str:
+        choice = words.bare(text)
+        step = self._named_step(flow, choice)
+        if step is None and choice.isdigit() and 1 <= int(choice) <= len(flow.steps):
+            step = flow.steps[int(choice) - 1]
+        if step is None:
+            return texts.WHICH_FIELD_AGAIN.format(choices=self._field_choices(flow))
+        state.slots.pop(step.slot, None)
+        return self._advance(ctx, flow, state)
+
+    def _named_step(self, flow: Flow, text: str) -> Step | None:
+        """The step whose label the text names, as in 「电话不对」 or 「改名字」."""
+        stripped = words.bare(text)
+        return next((s for s in flow.steps if s.label in stripped and len(stripped) <= len(s.label) + 4), None)
+
+    def _field_choices(self, flow: Flow) -> str:
+        return "\n".join(f"{i}. {step.label}" for i, step in enumerate(flow.steps, start=1))
+
+    def _question(self, ctx: Context, state: State) -> str:
+        flow = self.flows[state.flow]
+        ctx.slots = state.slots
+        if state.step == CONFIRM and flow.summary:
+            return f"{flow.summary(ctx)}\n{texts.CONFIRM_HINT}"
+        step = flow.step(state.step)
+        return step.question(ctx) if step else texts.WHICH_FIELD.format(choices=self._field_choices(flow))
+
+    def _finish(self, ctx: Context, flow: Flow) -> str:
+        clear_state(ctx.session, openid=ctx.person.openid)
+        return flow.finish(ctx)
+
+    def _save(self, ctx: Context, state: State) -> None:
+        save_state(ctx.session, openid=ctx.person.openid, state=state, now=ctx.now)

@@ -1,0 +1,56 @@
+"""Parsers for the profile fields every flow may ask: name, phone and village."""
+
+from __future__ import annotations
+
+import re
+
+from bot.dialogue import texts, words
+from bot.dialogue.flow import Context, Parsed, accept, reask
+
+_NAME_LEAD = re.compile(r"^(我的名字是|我的名字叫|名字是|名字叫|姓名是|姓名|我叫|我是|叫|俺叫|俺是)")
+_CHINESE_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,6}$")
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九幺", "001234567891")
+_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
+CHOICES = "_village_choices"
+
+
+def parse_name(text: str, ctx: Context) -> Parsed:
+    """A Chinese personal name, with 我叫/我是 and punctuation stripped."""
+    name = _NAME_LEAD.sub("", words.bare(text))
+    return accept(name) if _CHINESE_NAME.match(name) else reask(texts.NAME_AGAIN)
+
+
+def parse_phone(text: str, ctx: Context) -> Parsed:
+    """An 11-digit mainland mobile number, however it was typed or spoken."""
+    digits = re.sub(r"[\s\-－—+()（）]", "", words.normalize(text).translate(_CN_DIGITS))
+    digits = digits.removeprefix("86") if len(digits) == 13 else digits
+    found = _MOBILE.search(digits)
+    return accept(found.group(1)) if found else reask(texts.PHONE_AGAIN)
+
+
+def parse_village(text: str, ctx: Context) -> Parsed:
+    """A village of this town, by name, typo, sound, or number from the choices offered."""
+    offered = ctx.slots.get(CHOICES) or []
+    choice = words.bare(text)
+    if choice.isdigit():
+        pool = offered or [v.id for v in ctx.villages.villages]
+        if 1 <= int(choice) <= len(pool):
+            return accept(pool[int(choice) - 1])
+    match = ctx.villages.find(words.normalize(text))
+    if match.village is not None:
+        return accept(match.village.id)
+    if match.candidates:
+        ids = [v.id for v in match.candidates]
+        return reask(texts.VILLAGE_CHOICES.format(choices=_numbered(ctx, ids)), **{CHOICES: ids})
+    every = [v.id for v in ctx.villages.villages]
+    return reask(texts.VILLAGE_UNKNOWN.format(choices=_numbered(ctx, every)), **{CHOICES: []})
+
+
+def village_name(ctx: Context, village_id: int | None) -> str:
+    """The village's name for a summary, or an empty string."""
+    village = ctx.villages.by_id(village_id)
+    return village.name if village else ""
+
+
+def _numbered(ctx: Context, ids: list[int]) -> str:
+    return "\n".join(f"{i}. {village_name(ctx, vid)}" for i, vid in enumerate(ids, start=1))

@@ -1,0 +1,96 @@
+"""The declarations a conversation is made of: flows, their steps, and what a parser returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session
+
+from bot.settings import Settings
+from models.person import Person
+
+if TYPE_CHECKING:
+    from bot.villages import VillageIndex
+
+
+@dataclass(frozen=True)
+class VillageRef:
+    """A village as the dialogue knows it (loaded once at start-up)."""
+
+    id: int
+    name: str
+
+
+@dataclass
+class Context:
+    """What a step, parser or finisher may look at while handling one message."""
+
+    session: Session
+    person: Person
+    now: dt.datetime
+    settings: Settings
+    villages: VillageIndex
+    slots: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parser's answer: a clean value, or a re-ask (with optional memo kept in the state)."""
+
+    value: Any = None
+    reask: str | None = None
+    memo: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.reask is None
+
+
+def accept(value: Any) -> Parsed:
+    """The reply gave a usable value."""
+    return Parsed(value=value)
+
+
+def reask(text: str, **memo: Any) -> Parsed:
+    """The reply was not usable: ask again with this text."""
+    return Parsed(reask=text, memo=memo)
+
+
+Question = str | Callable[[Context], str]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question: the slot it fills, how to ask, how to read the answer, when to skip it."""
+
+    slot: str
+    label: str
+    ask: Question
+    parse: Callable[[str, Context], Parsed]
+    skip: Callable[[Context], bool] | None = None
+    # Free-text answers (a name) cannot be recognised inside a correction like 「不对，是金水区」.
+    recognisable: bool = True
+
+    def question(self, ctx: Context) -> str:
+        return self.ask(ctx) if callable(self.ask) else self.ask
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A conversation: how it starts, what it asks in order, how it confirms and finishes."""
+
+    name: str
+    title: str
+    steps: tuple[Step, ...]
+    finish: Callable[[Context], str]
+    entry_words: tuple[str, ...] = ()
+    entry_keys: tuple[str, ...] = ()
+    entry_intents: tuple[str, ...] = ()
+    summary: Callable[[Context], str] | None = None
+    prefill: Callable[[Context, str | None, bool], dict] | None = None
+
+    def step(self, slot: str) -> Step | None:
+        return next((s for s in self.steps if s.slot == slot), None)

@@ -1,0 +1,33 @@
+"""Everything the engine itself says to a villager or cadre (flows keep their own texts)."""
+
+WELCOME = "您好，欢迎关注乡安！这里可以报备返乡、登记信息、反映困难，镇村干部会及时处理。"
+WELCOME_VILLAGE = "已经把您登记为{village}的村民。"
+SCAN_VILLAGE = "好的，已经把您登记为{village}的村民。"
+
+HELP_HEADER = "您可以直接打字或者说话告诉我，比如："
+HELP_LINE = "· 发「{word}」：{title}"
+HELP_FOOTER = "填写中途发「取消」可以不填了，发「重新填写」从头再来。"
+HELP_RESUME = "接着刚才的："
+
+CANCELLED = "好的，已经取消了，刚才填的没有保存。有事随时找我。"
+NOTHING_TO_CANCEL = "好的。有事随时找我，发「帮助」看看能做什么。"
+NOTHING_TO_RESTART = "现在没有正在填写的内容。发「帮助」看看能做什么。"
+EXPIRED = "您上次填写的内容超过{minutes}分钟没有回复，已经清空了，需要的话请重新开始。"
+
+CONFIRM_HINT = "对的话请回复「对」，要改哪项直接告诉我，比如「电话不对」。"
+WHICH_FIELD = "请问哪一项不对？回复数字就行：\n{choices}"
+WHICH_FIELD_AGAIN = "没看明白是哪一项，请回复数字：\n{choices}"
+
+UNKNOWN = "不好意思，没太看明白。发「帮助」看看我能做什么。"
+NOT_READY = "这个功能还在准备中，请先联系村干部。"
+MEDIA_UNSUPPORTED = "收到了。我现在只能看懂文字和语音，请打字或者说话告诉我。"
+APOLOGY = "不好意思，系统刚才出了点问题，您的消息已经记下了，工作人员会尽快处理。请稍后再发一次。"
+
+# Shared profile fields (name, phone, village), asked by any flow that needs them.
+ASK_NAME = "请问您叫什么名字？"
+NAME_AGAIN = "请只写名字就行，比如：张桂兰"
+ASK_PHONE = "请留一个能打通的手机号，方便村里联系您。"
+PHONE_AGAIN = "手机号是11位数字，以1开头，请再发一次。"
+ASK_VILLAGE = "您是哪个村的？直接写村名就行，比如：鸣皋"
+VILLAGE_CHOICES = "您说的是哪个村？回复数字就行：\n{choices}\n都不是的话，请再写一次村名。"
+VILLAGE_UNKNOWN = "没找到这个村。我们镇的村有：\n{choices}\n请回复数字或者村名。"

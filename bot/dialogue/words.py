@@ -1,0 +1,56 @@
+"""Word tables the engine recognises in any flow (data, not logic)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+CANCEL = ("取消", "退出", "不填了", "算了", "不办了", "结束")
+HELP = ("帮助", "菜单", "help", "?", "？", "怎么用", "功能")
+RESTART = ("重新填写", "重新填", "重填", "重来", "从头来")
+YES = ("是", "是的", "对", "对的", "对了", "确认", "确定", "没错", "没问题", "正确", "嗯", "嗯嗯", "好", "好的",
+       "可以", "行", "中", "ok", "yes")
+NO_PREFIXES = ("不对", "不是", "错了", "有错", "不正确", "改一下", "修改", "要改", "改", "no")
+
+_PUNCT = re.compile(r"[\s,，。.!！?？、;；:：~～…\"'“”‘’()（）【】\[\]]+")
+
+
+def normalize(text: str) -> str:
+    """Full-width to half-width, trimmed, lower-case: how every reply is read."""
+    return unicodedata.normalize("NFKC", text).strip().lower()
+
+
+def bare(text: str) -> str:
+    """The text without spaces and punctuation, for whole-word commands."""
+    return _PUNCT.sub("", normalize(text))
+
+
+def is_command(text: str, words: tuple[str, ...]) -> bool:
+    """True when the whole message is one of the words (punctuation ignored)."""
+    stripped = bare(text)
+    return bool(stripped) and stripped in words or normalize(text) in words
+
+
+def is_yes(text: str) -> bool:
+    """A confirmation: 是/对/确认/没错 and friends, with nothing contradicting it."""
+    stripped = bare(text)
+    return stripped in YES or (stripped.rstrip("了啊呀吧") in YES and not is_no(text))
+
+
+def is_no(text: str) -> bool:
+    """A rejection or a correction: starts with 不对/不是/错了/改…"""
+    return bare(text).startswith(NO_PREFIXES)
+
+
+def strip_no(text: str) -> str:
+    """What follows the rejection word: 「不对，是金水区」 -> 「金水区」."""
+    stripped = normalize(text)
+    for prefix in sorted(NO_PREFIXES, key=len, reverse=True):
+        if stripped.startswith(prefix):
+            stripped = stripped[len(prefix):]
+            break
+    stripped = _PUNCT.sub(" ", stripped).strip()
+    for lead in ("应该是", "是", "为", "成", "应该"):
+        if stripped.startswith(lead):
+            return stripped[len(lead):].strip()
+    return stripped

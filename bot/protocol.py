@@ -1,0 +1,164 @@
+"""WeChat's wire protocol: signatures, AES envelopes, parsing and replies. Pure functions, no I/O."""
+
+from __future__ import annotations
+
+import binascii
+import hashlib
+import hmac
+import struct
+import time
+from dataclasses import dataclass
+from xml.parsers.expat import ExpatError
+
+import xmltodict
+from wechatpy import parse_message
+from wechatpy.crypto import PrpCrypto
+from wechatpy.exceptions import InvalidAppIdException
+from wechatpy.messages import BaseMessage
+from wechatpy.replies import TextReply
+
+FORBIDDEN_XML = (b"<!doctype", b"<!entity")
+
+
+class WebhookError(Exception):
+    """A request the webhook refuses, with the HTTP status to answer."""
+
+    def __init__(self, status_code: int, reason: str):
+        super().__init__(reason)
+        self.status_code = status_code
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One parsed message or event, in the fields the service uses."""
+
+    message: BaseMessage
+    openid: str
+    msg_type: str
+    event: str | None
+    event_key: str | None
+    text: str | None
+    dedupe_key: str
+    create_time: int
+    raw: str
+
+
+def sign(*parts: str) -> str:
+    """WeChat's SHA-1 signature over the sorted parts."""
+    return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
+
+
+def check_signature(expected_parts: tuple[str, ...], given: str | None) -> None:
+    """Raise 403 unless the given signature matches, compared in constant time."""
+    if not given or not hmac.compare_digest(sign(*expected_parts), given.lower()):
+        raise WebhookError(403, "bad signature")
+
+
+def check_timestamp(timestamp: str | None, *, max_skew_s: int, now: float | None = None) -> None:
+    """Refuse a timestamp that is missing or too far from now (a replayed request)."""
+    try:
+        value = int(timestamp or "")
+    except ValueError as exc:
+        raise WebhookError(403, "bad timestamp") from exc
+    if abs((now if now is not None else time.time()) - value) > max_skew_s:
+        raise WebhookError(403, "timestamp outside the allowed window")
+
+
+def parse_xml(body: bytes) -> dict:
+    """Parse a WeChat XML envelope, refusing DOCTYPE/ENTITY and malformed input with 400."""
+    if not body.strip():
+        raise WebhookError(400, "empty body")
+    if any(marker in body.lower() for marker in FORBIDDEN_XML):
+        raise WebhookError(400, "DOCTYPE and entities are not accepted")
+    try:
+        document = xmltodict.parse(body, disable_entities=True)
+    except (ExpatError, ValueError) as exc:
+        raise WebhookError(400, f"malformed XML: {exc}") from exc
+    envelope = document.get("xml") if isinstance(document, dict) else None
+    if not isinstance(envelope, dict):
+        raise WebhookError(400, "the root element must be <xml>")
+    return envelope
+
+
+def decrypt(encrypted: str, *, aes_key: bytes, app_id: str) -> bytes:
+    """Open an AES envelope; bad base64, a wrong key or another appid are 400."""
+    try:
+        plain = PrpCrypto(aes_key).decrypt(encrypted, app_id)
+    except InvalidAppIdException as exc:
+        raise WebhookError(400, "message was encrypted for another appid") from exc
+    except (binascii.Error, UnicodeDecodeError, ValueError, IndexError, TypeError, struct.error) as exc:
+        raise WebhookError(400, f"cannot decrypt: {type(exc).__name__}") from exc
+    return plain.encode() if isinstance(plain, str) else plain
+
+
+def encrypt_reply(xml: str, *, aes_key: bytes, app_id: str, token: str, timestamp: str, nonce: str) -> str:
+    """Wrap a reply in the AES envelope, signed with the request's timestamp and nonce."""
+    encrypted = PrpCrypto(aes_key).encrypt(xml, app_id)
+    encrypted = encrypted.decode() if isinstance(encrypted, bytes) else encrypted
+    signature = sign(token, timestamp, nonce, encrypted)
+    return (
+        f"<xml><Encrypt><![CDATA[{encrypted}]]></Encrypt>"
+        f"<MsgSignature><![CDATA[{signature}]]></MsgSignature>"
+        f"<TimeStamp>{timestamp}</TimeStamp><Nonce><![CDATA[{nonce}]]></Nonce></xml>"
+    )
+
+
+def aes_key_bytes(encoding_aes_key: str) -> bytes:
+    """The 32-byte key behind the console's 43-character EncodingAESKey."""
+    return binascii.a2b_base64(encoding_aes_key + "=")
+
+
+def to_inbound(plain_xml: bytes) -> Inbound:
+    """Parse a plaintext message with wechatpy into the service's fields."""
+    envelope = parse_xml(plain_xml)
+    if not envelope.get("FromUserName") or not envelope.get("MsgType"):
+        raise WebhookError(400, "message lacks FromUserName or MsgType")
+    try:
+        message = parse_message(plain_xml.decode("utf-8"))
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise WebhookError(400, f"unparseable message: {exc}") from exc
+    msg_type = str(envelope["MsgType"]).lower()
+    event = str(envelope.get("Event") or "").lower() or None
+    event_key = envelope.get("EventKey")
+    event_key = str(event_key) if event_key not in (None, "") else None
+    create_time = _int(envelope.get("CreateTime"))
+    openid = str(envelope["FromUserName"])
+    return Inbound(
+        message=message,
+        openid=openid,
+        msg_type=msg_type,
+        event=event,
+        event_key=event_key,
+        text=_text_of(envelope, msg_type),
+        dedupe_key=_dedupe_key(envelope, msg_type, event, event_key, create_time),
+        create_time=create_time,
+        raw=plain_xml.decode("utf-8"),
+    )
+
+
+def render_text_reply(inbound: Inbound, content: str) -> str:
+    """A passive text reply to the message's sender."""
+    return TextReply(message=inbound.message, content=content).render()
+
+
+def _text_of(envelope: dict, msg_type: str) -> str | None:
+    if msg_type == "text":
+        return str(envelope.get("Content") or "")
+    if msg_type == "voice":
+        # Speech-to-text, present when the account has voice recognition on.
+        return str(envelope.get("Recognition") or "") or None
+    return None
+
+
+def _dedupe_key(envelope: dict, msg_type: str, event: str | None, event_key: str | None, create_time: int) -> str:
+    if msg_type != "event" and envelope.get("MsgId"):
+        return f"msg:{envelope['MsgId']}"
+    return f"event:{create_time}:{event or msg_type}:{event_key or ''}"
+
+
+def _int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0

@@ -1,0 +1,48 @@
+"""Route one stored inbound message to an account event, a menu flow or the dialogue engine."""
+
+from __future__ import annotations
+
+from bot.dialogue import Context, Engine, texts
+from bot.protocol import Inbound
+from handlers import account
+
+
+def respond(ctx: Context, engine: Engine, inbound: Inbound) -> str | None:
+    """The reply text for a message, or None when nothing should be said."""
+    if inbound.msg_type == "event":
+        return _respond_to_event(ctx, engine, inbound)
+    if inbound.text:
+        return engine.converse(ctx, inbound.text)
+    if inbound.msg_type == "location":
+        message = inbound.message
+        account.on_location(ctx, latitude=_float(message.location_x), longitude=_float(message.location_y))
+        return None
+    return texts.MEDIA_UNSUPPORTED
+
+
+def _respond_to_event(ctx: Context, engine: Engine, inbound: Inbound) -> str | None:
+    event = inbound.event or ""
+    if event == "subscribe":
+        return account.on_subscribe(ctx, event_key=inbound.event_key, help_text=engine.help_text())
+    if event == "unsubscribe":
+        account.on_unsubscribe(ctx)
+        return None
+    if event == "scan":
+        return account.on_scan(ctx, event_key=inbound.event_key)
+    if event == "click" and inbound.event_key:
+        return engine.start_by_key(ctx, inbound.event_key)
+    if event == "location":
+        message = inbound.message
+        account.on_location(ctx, latitude=_float(getattr(message, "latitude", None)),
+                            longitude=_float(getattr(message, "longitude", None)))
+        return None
+    # VIEW, delivery reports (recorded with the inbound row; the delivery worker reads them) and
+    # events this service does not know: stored, acknowledged, nothing said.
+    return None
+
+
+def _float(value) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None

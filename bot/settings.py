@@ -1,0 +1,78 @@
+"""One settings class for the whole service, read from the environment or `.env`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_DIR / "data"
+SANDBOX_TOKEN = "xiangan-sandbox"
+
+
+class SettingsError(RuntimeError):
+    """A configuration the service refuses to start with."""
+
+
+class Settings(BaseSettings):
+    """Every setting the service reads; names are a contract (DESIGN.md)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    wechat_token: str = SANDBOX_TOKEN
+    wechat_app_id: str = ""
+    wechat_app_secret: str = ""
+    wechat_encoding_aes_key: str = ""
+    wechat_api_base_url: str = "https://api.weixin.qq.com"
+    wechat_account_type: Literal["service", "subscription"] = "service"
+
+    database_url: str = f"sqlite:///{DATA_DIR / 'xiangan.db'}"
+    redis_url: str = ""
+    town_file: Path = DATA_DIR / "town.toml"
+    policy_file: Path = DATA_DIR / "policy.toml"
+    timezone: str = "Asia/Shanghai"
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    log_level: str = "info"
+
+    admin_username: str = ""
+    admin_password: str = ""
+
+    webhook_max_skew_s: int = 600
+    webhook_max_body_bytes: int = 64 * 1024
+    webhook_reply_deadline_s: float = 4.5
+    conversation_ttl_min: int = 30
+
+    @field_validator("wechat_encoding_aes_key")
+    @classmethod
+    def _aes_key_length(cls, value: str) -> str:
+        if value and len(value) != 43:
+            raise ValueError("WECHAT_ENCODING_AES_KEY must be the 43 characters shown on the WeChat console")
+        return value
+
+    @property
+    def sandbox(self) -> bool:
+        """No WeChat account configured: record outbound messages instead of sending them."""
+        return not self.wechat_app_id
+
+    def check_startable(self) -> None:
+        """Refuse configurations that would be unsafe in production."""
+        if not self.sandbox and self.wechat_token == SANDBOX_TOKEN:
+            raise SettingsError(
+                "WECHAT_APP_ID is set but WECHAT_TOKEN is still the sandbox default. "
+                "Set WECHAT_TOKEN to the token entered on the WeChat console (基本配置 > 服务器配置)."
+            )
+        if not self.sandbox and not self.wechat_app_secret:
+            raise SettingsError("WECHAT_APP_ID is set but WECHAT_APP_SECRET is empty.")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once on first use."""
+    return Settings()

@@ -1,0 +1,81 @@
+"""/simulator (sandbox mode only): chat as any villager or cadre through the real /wechat endpoint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from bot import sandbox
+from models.db import transaction
+from models.outbox import recent_outbox
+from models.person import Person
+
+router = APIRouter(prefix="/simulator", include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+SCRIPT = Path(__file__).parent / "static" / "simulator.js"
+EVENTS = ("subscribe", "unsubscribe", "CLICK", "SCAN", "LOCATION", "VIEW")
+
+
+class Send(BaseModel):
+    """What the page sends: a text, or an event with its key."""
+
+    openid: str = Field(min_length=1, max_length=64)
+    text: str | None = Field(default=None, max_length=2000)
+    event: str | None = None
+    event_key: str = ""
+
+
+@router.get("", response_class=HTMLResponse)
+async def page(request: Request) -> HTMLResponse:
+    """The chat page."""
+    keys = sorted({key for flow in request.app.state.dialogue.flows.values() for key in flow.entry_keys})
+    villages = [v.name for v in request.app.state.villages.villages]
+    return templates.TemplateResponse(request, "simulator.html",
+                                      {"menu_keys": keys, "villages": villages, "events": EVENTS})
+
+
+@router.get("/static/simulator.js")
+async def script() -> FileResponse:
+    """The page's script (served by the app: no CDN, no separate static host)."""
+    return FileResponse(SCRIPT, media_type="text/javascript")
+
+
+@router.post("/api/send")
+async def send(request: Request, message: Send) -> dict:
+    """Sign the message like WeChat, POST it to /wechat, and return what WeChat would show."""
+    settings = request.app.state.settings
+    if message.event:
+        xml = sandbox.event_xml(message.openid, message.event, event_key=message.event_key)
+    else:
+        xml = sandbox.text_xml(message.openid, message.text or "")
+    signed = sandbox.sign_request(settings, xml)
+    transport = httpx.ASGITransport(app=request.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as client:
+        response = await client.post(signed.path, content=signed.body,
+                                     headers={"content-type": "text/xml"})
+    reply = sandbox.read_reply(settings, response.text) if response.status_code == 200 else None
+    return {"status": response.status_code, "reply": reply}
+
+
+@router.get("/api/people")
+def people(request: Request) -> list[dict]:
+    """Everyone who has written, for the openid picker."""
+    villages = request.app.state.villages
+    with transaction(request.app.state.db) as session:
+        rows = session.execute(select(Person).order_by(Person.last_inbound_at.desc()).limit(200)).scalars()
+        return [{"openid": p.openid, "name": p.name, "village": getattr(villages.by_id(p.village_id), "name", None),
+                 "roles": p.role_list, "subscribed": p.subscribed} for p in rows]
+
+
+@router.get("/api/outbox")
+def outbox(request: Request) -> list[dict]:
+    """Everything the system would have sent to anyone, newest first."""
+    with transaction(request.app.state.db) as session:
+        return [{"id": m.id, "to": m.recipient_openid, "kind": m.kind, "text": m.text, "status": m.status,
+                 "created_at": m.created_at.isoformat()} for m in recent_outbox(session)]

@@ -1,0 +1,94 @@
+"""GET/POST /wechat: verify, decrypt, parse, hand to the inbox, reply (encrypted when asked)."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
+
+from bot import protocol
+from bot.protocol import WebhookError
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+
+@router.get("/wechat")
+async def verify_server(request: Request) -> Response:
+    """WeChat's server check: echo `echostr` as plain text when the signature is ours."""
+    settings = request.app.state.settings
+    query = request.query_params
+    try:
+        protocol.check_signature((settings.wechat_token, query.get("timestamp", ""), query.get("nonce", "")),
+                                 query.get("signature"))
+        protocol.check_timestamp(query.get("timestamp"), max_skew_s=settings.webhook_max_skew_s)
+    except WebhookError as exc:
+        return _refuse(exc)
+    return PlainTextResponse(query.get("echostr", ""))
+
+
+@router.post("/wechat")
+async def receive(request: Request) -> Response:
+    """One message or event from WeChat; always answered well inside WeChat's 5 s."""
+    app_state = request.app.state
+    settings = app_state.settings
+    query = request.query_params
+    timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")
+    try:
+        body = await _read_body(request, settings.webhook_max_body_bytes)
+        protocol.check_signature((settings.wechat_token, timestamp, nonce), query.get("signature"))
+        protocol.check_timestamp(timestamp, max_skew_s=settings.webhook_max_skew_s)
+        plain, encrypted = _open(body, query, settings)
+        inbound = protocol.to_inbound(plain)
+    except WebhookError as exc:
+        return _refuse(exc)
+    reply = await app_state.inbox.handle(inbound)
+    if not reply:
+        return PlainTextResponse("success")
+    xml = protocol.render_text_reply(inbound, reply)
+    if encrypted:
+        xml = protocol.encrypt_reply(xml, aes_key=app_state.aes_key, app_id=settings.wechat_app_id,
+                                     token=settings.wechat_token, timestamp=timestamp, nonce=nonce)
+    return Response(xml, media_type="application/xml")
+
+
+def _open(body: bytes, query, settings) -> tuple[bytes, bool]:
+    """The plaintext message, and whether the reply must be encrypted."""
+    if query.get("encrypt_type", "raw").lower() != "aes":
+        return body, False
+    envelope = protocol.parse_xml(body)
+    encrypted = envelope.get("Encrypt")
+    if not settings.wechat_encoding_aes_key:
+        if envelope.get("MsgType"):
+            # Compatible mode while we hold no key: the plaintext fields are there; answer in plain.
+            return body, False
+        raise WebhookError(400, "encrypted message but WECHAT_ENCODING_AES_KEY is not set")
+    if not isinstance(encrypted, str) or not encrypted:
+        raise WebhookError(400, "encrypt_type=aes without <Encrypt>")
+    protocol.check_signature(
+        (settings.wechat_token, query.get("timestamp", ""), query.get("nonce", ""), encrypted),
+        query.get("msg_signature"),
+    )
+    key = protocol.aes_key_bytes(settings.wechat_encoding_aes_key)
+    return protocol.decrypt(encrypted, aes_key=key, app_id=settings.wechat_app_id), True
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The request body, refusing (413) anything larger than the limit without reading it all."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise WebhookError(413, "body too large")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise WebhookError(413, "body too large")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _refuse(exc: WebhookError) -> Response:
+    log.info("webhook refused a request: %s %s", exc.status_code, exc.reason)
+    return PlainTextResponse(exc.reason, status_code=exc.status_code)
+

@@ -1,0 +1,46 @@
+"""Following, unfollowing, QR scans and locations: what a person does to the account itself."""
+
+from __future__ import annotations
+
+from bot.dialogue import Context, texts
+from bot.villages import VillageIndex
+from models.person import mark_subscribed, mark_unsubscribed, update_profile
+
+QR_SCENE_PREFIX = "qrscene_"
+
+
+def on_subscribe(ctx: Context, *, event_key: str | None, help_text: str) -> str:
+    """Welcome a new follower; a village QR code registers their village."""
+    mark_subscribed(ctx.session, person=ctx.person, now=ctx.now)
+    lines = [texts.WELCOME]
+    village = _scene_village(ctx.villages, event_key)
+    if village is not None:
+        update_profile(ctx.session, person=ctx.person, village_id=village.id)
+        lines.append(texts.WELCOME_VILLAGE.format(village=village.name))
+    return "\n".join([*lines, "", help_text])
+
+
+def on_unsubscribe(ctx: Context) -> None:
+    """The person unfollowed: mark them unreachable; keep everything they told us."""
+    mark_unsubscribed(ctx.session, person=ctx.person, now=ctx.now)
+
+
+def on_scan(ctx: Context, *, event_key: str | None) -> str | None:
+    """A follower scanned a village QR code."""
+    village = _scene_village(ctx.villages, event_key)
+    if village is None:
+        return None
+    update_profile(ctx.session, person=ctx.person, village_id=village.id)
+    return texts.SCAN_VILLAGE.format(village=village.name)
+
+
+def on_location(ctx: Context, *, latitude: float | None, longitude: float | None) -> None:
+    """WeChat reports the follower's location (every few seconds while they chat): keep the latest."""
+    if latitude is not None and longitude is not None:
+        update_profile(ctx.session, person=ctx.person, latitude=latitude, longitude=longitude)
+
+
+def _scene_village(villages: VillageIndex, event_key: str | None):
+    if not event_key:
+        return None
+    return villages.by_name(event_key.removeprefix(QR_SCENE_PREFIX))

@@ -1,0 +1,55 @@
+"""我的信息: a villager tells us (or corrects) their name, phone and village."""
+
+from __future__ import annotations
+
+from bot.dialogue import Context, Flow, Step, texts
+from bot.dialogue.fields import parse_name, parse_phone, parse_village, village_name
+from models.person import update_profile
+
+
+class TEXT:
+    title = "登记或修改您的姓名、电话、村"
+    summary = "请核对您的信息：\n姓名：{name}\n电话：{phone}\n村：{village}"
+    saved = "好了，您的信息已经保存：{name}，{phone}，{village}。以后报备就不用再填这些了。"
+
+
+def _prefill(ctx: Context, first_text: str | None, restart: bool) -> dict:
+    """Known profile facts are not asked again; 重新填写 asks them all."""
+    if restart:
+        return {}
+    person = ctx.person
+    known = {"name": person.name, "phone": person.phone, "village": person.village_id}
+    slots = {k: v for k, v in known.items() if v}
+    if first_text:
+        phone = parse_phone(first_text, ctx)
+        if phone.ok:
+            slots["phone"] = phone.value
+    return slots
+
+
+def _summary(ctx: Context) -> str:
+    slots = ctx.slots
+    return TEXT.summary.format(name=slots["name"], phone=slots["phone"], village=village_name(ctx, slots["village"]))
+
+
+def _finish(ctx: Context) -> str:
+    slots = ctx.slots
+    update_profile(ctx.session, person=ctx.person, name=slots["name"], phone=slots["phone"],
+                   village_id=slots["village"])
+    return TEXT.saved.format(name=slots["name"], phone=slots["phone"], village=village_name(ctx, slots["village"]))
+
+
+FLOW = Flow(
+    name="my_info",
+    title=TEXT.title,
+    entry_words=("我的信息", "个人信息", "修改信息", "登记信息", "改信息"),
+    entry_keys=("MY_INFO",),
+    steps=(
+        Step("name", "名字", texts.ASK_NAME, parse_name, recognisable=False),
+        Step("phone", "电话", texts.ASK_PHONE, parse_phone),
+        Step("village", "村", texts.ASK_VILLAGE, parse_village),
+    ),
+    summary=_summary,
+    finish=_finish,
+    prefill=_prefill,
+)

@@ -1,0 +1,105 @@
+"""Xiang'an (乡安): `create_app()` for uvicorn, and the command line (`python main.py` serves)."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+import typer
+from fastapi import FastAPI
+
+from bot import nlu
+from bot.dialogue import Engine, VillageRef
+from bot.inbox import Inbox
+from bot.protocol import aes_key_bytes
+from bot.settings import Settings, SettingsError, get_settings
+from bot.villages import VillageIndex
+from bot.webhook import router as webhook_router
+from handlers import FLOWS
+from models.admin_user import ensure_first_admin
+from models.db import make_engine, transaction
+from models.migrate import upgrade_database
+from models.town import list_villages, read_town_file, sync_town
+
+log = logging.getLogger("xiangan")
+cli = typer.Typer(help="Xiang'an (乡安): WeChat Official Account backend for village epidemic control.",
+                  no_args_is_help=False, add_completion=False)
+
+
+def prepare_database(settings: Settings):
+    """Create or upgrade the schema, load the town and the first admin; returns the engine."""
+    db = make_engine(settings.database_url)
+    upgrade_database(db)
+    town = read_town_file(settings.town_file)
+    with transaction(db) as session:
+        sync_town(session, town)
+        if ensure_first_admin(session, username=settings.admin_username, password=settings.admin_password):
+            log.info("created the first town admin %r", settings.admin_username)
+    return db
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The web application: webhook, and in sandbox mode the simulator."""
+    settings = settings or get_settings()
+    settings.check_startable()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        db = prepare_database(settings)
+        with transaction(db) as session:
+            villages = VillageIndex([VillageRef(v.id, v.name) for v in list_villages(session)])
+        nlu.warm_up()
+        app.state.db = db
+        app.state.villages = villages
+        app.state.dialogue = Engine(FLOWS, understand=nlu.understand)
+        app.state.inbox = Inbox(db, settings, app.state.dialogue, villages)
+        yield
+        db.dispose()
+
+    app = FastAPI(title="Xiang'an 乡安", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.settings = settings
+    app.state.aes_key = aes_key_bytes(settings.wechat_encoding_aes_key) if settings.wechat_encoding_aes_key else b""
+    app.include_router(webhook_router)
+    if settings.sandbox:
+        from bot.simulator import router as simulator_router
+
+        app.include_router(simulator_router)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict:
+        return {"ok": True, "sandbox": settings.sandbox}
+
+    return app
+
+
+@cli.callback(invoke_without_command=True)
+def default(ctx: typer.Context) -> None:
+    """With no command: serve."""
+    if ctx.invoked_subcommand is None:
+        serve(host=None, port=None, workers=None)
+
+
+@cli.command()
+def serve(host: str = typer.Option(None, help="Defaults to HOST"),
+          port: int = typer.Option(None, help="Defaults to PORT"),
+          workers: int = typer.Option(None, help="Defaults to WORKERS")) -> None:
+    """Serve the webhook (and the simulator in sandbox mode)."""
+    import uvicorn
+
+    settings = get_settings()
+    try:
+        settings.check_startable()
+    except SettingsError as exc:
+        typer.echo(f"乡安 cannot start: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    prepare_database(settings)  # once, before the workers start
+    host, port = host or settings.host, port or settings.port
+    mode = f"sandbox: open http://{host}:{port}/simulator" if settings.sandbox else "WeChat account"
+    typer.echo(f"乡安 serving on http://{host}:{port} ({mode})")
+    uvicorn.run("main:create_app", factory=True, host=host, port=port, workers=workers or settings.workers,
+                loop="asyncio", http="httptools", access_log=False, log_level=settings.log_level)
+
+
+if __name__ == "__main__":
+    cli()

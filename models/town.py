@@ -1,0 +1,94 @@
+"""The town: work areas and villages, loaded from the town file (TOML)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlmodel import Field, Session, SQLModel
+
+
+class WorkArea(SQLModel, table=True):
+    """A work-area command post (工作区指挥部) grouping villages."""
+
+    __tablename__ = "work_area"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=50)
+
+
+class Village(SQLModel, table=True):
+    """An administrative village (行政村)."""
+
+    __tablename__ = "village"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=50)
+    work_area_id: int | None = Field(default=None, foreign_key="work_area.id")
+
+
+@dataclass(frozen=True)
+class TownSpec:
+    """What the town file declares."""
+
+    name: str
+    province: str
+    city: str
+    county: str
+    county_code: str
+    work_areas: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def village_names(self) -> list[str]:
+        return [v for villages in self.work_areas.values() for v in villages]
+
+
+class TownFileError(ValueError):
+    """The town file cannot be used."""
+
+
+def read_town_file(path: Path) -> TownSpec:
+    """Parse and check a town file."""
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise TownFileError(f"cannot read town file {path}: {exc}") from exc
+    town = raw.get("town", {})
+    areas = {area["name"]: list(area.get("villages", [])) for area in raw.get("work_areas", [])}
+    spec = TownSpec(
+        name=town.get("name", ""),
+        province=town.get("province", ""),
+        city=town.get("city", ""),
+        county=town.get("county", ""),
+        county_code=str(town.get("county_code", "")),
+        work_areas=areas,
+    )
+    names = spec.village_names
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if not spec.name or not names:
+        raise TownFileError(f"town file {path} needs [town] name and at least one work area with villages")
+    if duplicated:
+        raise TownFileError(f"town file {path} lists villages twice: {', '.join(duplicated)}")
+    return spec
+
+
+def sync_town(session: Session, spec: TownSpec) -> None:
+    """Make the work_area and village tables match the town file (adds and moves; never deletes)."""
+    areas = {a.name: a for a in session.exec(select(WorkArea)).scalars()}
+    villages = {v.name: v for v in session.exec(select(Village)).scalars()}
+    for area_name, village_names in spec.work_areas.items():
+        area = areas.get(area_name) or WorkArea(name=area_name)
+        session.add(area)
+        session.flush()
+        for village_name in village_names:
+            village = villages.get(village_name) or Village(name=village_name)
+            village.work_area_id = area.id
+            session.add(village)
+    session.flush()
+
+
+def list_villages(session: Session) -> list[Village]:
+    """All villages, by name."""
+    return list(session.exec(select(Village).order_by(Village.name)).scalars())
