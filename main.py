@@ -15,15 +15,19 @@ from bot.protocol import aes_key_bytes
 from bot.settings import Settings, SettingsError, get_settings
 from bot.villages import VillageIndex
 from bot.webhook import router as webhook_router
-from handlers import FLOWS
+from handlers import COMMANDS, FLOWS
 from models.admin_user import ensure_first_admin
-from models.db import make_engine, transaction
+from models.cadre import INVITE_DAYS, ROLES, create_invite
+from models.db import make_engine, transaction, utcnow
 from models.migrate import upgrade_database
 from models.town import list_villages, read_town_file, sync_town
 
 log = logging.getLogger("xiangan")
-cli = typer.Typer(help="Xiang'an (乡安): WeChat Official Account backend for village epidemic control.",
-                  no_args_is_help=False, add_completion=False)
+cli = typer.Typer(
+    help="Xiang'an (乡安): WeChat Official Account backend for village epidemic control.",
+    no_args_is_help=False,
+    add_completion=False,
+)
 
 
 def prepare_database(settings: Settings):
@@ -51,7 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         nlu.warm_up()
         app.state.db = db
         app.state.villages = villages
-        app.state.dialogue = Engine(FLOWS, understand=nlu.understand)
+        app.state.dialogue = Engine(FLOWS, COMMANDS, understand=nlu.understand)
         app.state.inbox = Inbox(db, settings, app.state.dialogue, villages)
         yield
         db.dispose()
@@ -80,9 +84,11 @@ def default(ctx: typer.Context) -> None:
 
 
 @cli.command()
-def serve(host: str = typer.Option(None, help="Defaults to HOST"),
-          port: int = typer.Option(None, help="Defaults to PORT"),
-          workers: int = typer.Option(None, help="Defaults to WORKERS")) -> None:
+def serve(
+    host: str = typer.Option(None, help="Defaults to HOST"),
+    port: int = typer.Option(None, help="Defaults to PORT"),
+    workers: int = typer.Option(None, help="Defaults to WORKERS"),
+) -> None:
     """Serve the webhook (and the simulator in sandbox mode)."""
     import uvicorn
 
@@ -97,8 +103,40 @@ def serve(host: str = typer.Option(None, help="Defaults to HOST"),
     host, port = host or settings.host, port or settings.port
     mode = f"sandbox: open http://{host}:{port}/simulator" if settings.sandbox else "WeChat account"
     typer.echo(f"乡安 serving on http://{host}:{port} ({mode})")
-    uvicorn.run("main:create_app", factory=True, host=host, port=port, workers=workers or settings.workers,
-                loop="asyncio", http="httptools", access_log=False, log_level=settings.log_level)
+    uvicorn.run(
+        "main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers or settings.workers,
+        loop="asyncio",
+        http="httptools",
+        access_log=False,
+        log_level=settings.log_level,
+    )
+
+
+@cli.command("invite-cadre")
+def invite_cadre(
+    village: str = typer.Option(..., help="The village, e.g. 鸣皋村"),
+    role: str = typer.Option(..., help=f"One of: {', '.join(ROLES)}"),
+) -> None:
+    """Create a one-time code; the cadre sends 「绑定 CODE」 to the account. The code is the last line."""
+    settings = get_settings()
+    db = prepare_database(settings)
+    with transaction(db) as session:
+        villages = VillageIndex([VillageRef(v.id, v.name) for v in list_villages(session)])
+        found = villages.by_name(village)
+        if found is None:
+            typer.echo(f"no village named {village!r} in {settings.town_file}", err=True)
+            raise typer.Exit(2)
+        try:
+            invite = create_invite(session, role=role, village_id=found.id, now=utcnow())
+        except ValueError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from exc
+    typer.echo(f"{ROLES[role]} of {found.name}: send 「绑定 {invite.code}」 to the account within {INVITE_DAYS} days")
+    typer.echo(invite.code)
 
 
 if __name__ == "__main__":

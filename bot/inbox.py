@@ -28,8 +28,14 @@ SUCCESS = None  # tells the webhook to answer WeChat's "success": nothing to say
 class Inbox:
     """The bounded unit of database work behind the webhook."""
 
-    def __init__(self, db: DbEngine, settings: Settings, dialogue: Engine, villages: VillageIndex,
-                 clock: Callable[[], dt.datetime] = utcnow):
+    def __init__(
+        self,
+        db: DbEngine,
+        settings: Settings,
+        dialogue: Engine,
+        villages: VillageIndex,
+        clock: Callable[[], dt.datetime] = utcnow,
+    ):
         self.db = db
         self.settings = settings
         self.dialogue = dialogue
@@ -58,23 +64,34 @@ class Inbox:
         try:
             with transaction(self.db) as session:
                 person = touch_person(session, openid=inbound.openid, now=now)
-                ctx = Context(session=session, person=person, now=now, settings=self.settings,
-                              villages=self.villages)
+                ctx = Context(session=session, person=person, now=now, settings=self.settings, villages=self.villages)
                 reply = respond(ctx, self.dialogue, inbound)
                 finish_inbound(session, inbound_id=inbound_id, status=HANDLED, reply=reply, now=now)
             return reply
         except Exception:
             log.exception("handler failed for inbound message %s from %s", inbound_id, inbound.openid)
             with transaction(self.db) as session:
-                finish_inbound(session, inbound_id=inbound_id, status=FAILED, reply=texts.APOLOGY, now=now,
-                               error=traceback.format_exc(limit=20))
+                finish_inbound(
+                    session,
+                    inbound_id=inbound_id,
+                    status=FAILED,
+                    reply=texts.APOLOGY,
+                    now=now,
+                    error=traceback.format_exc(limit=20),
+                )
             return texts.APOLOGY
 
     def _send_late(self, inbound_id: int, openid: str, reply: str) -> None:
         """WeChat gave up waiting after 5 s: the reply goes out as a customer-service message."""
         with transaction(self.db) as session:
-            enqueue(session, key=f"late-reply:{inbound_id}", recipient_openid=openid, kind="late_reply",
-                    text=reply, now=self.clock())
+            enqueue(
+                session,
+                key=f"late-reply:{inbound_id}",
+                recipient_openid=openid,
+                kind="late_reply",
+                text=reply,
+                now=self.clock(),
+            )
 
     @staticmethod
     def _row(inbound: Inbound, now: dt.datetime) -> dict:

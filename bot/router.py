@@ -33,8 +33,11 @@ def _respond_to_event(ctx: Context, engine: Engine, inbound: Inbound) -> str | N
         return engine.start_by_key(ctx, inbound.event_key)
     if event == "location":
         message = inbound.message
-        account.on_location(ctx, latitude=_float(getattr(message, "latitude", None)),
-                            longitude=_float(getattr(message, "longitude", None)))
+        account.on_location(
+            ctx,
+            latitude=_float(getattr(message, "latitude", None)),
+            longitude=_float(getattr(message, "longitude", None)),
+        )
         return None
     # VIEW, delivery reports (recorded with the inbound row; the delivery worker reads them) and
     # events this service does not know: stored, acknowledged, nothing said.

@@ -29,8 +29,9 @@ class SignedRequest:
 
 def text_xml(openid: str, text: str, *, msg_id: int | None = None, create_time: int | None = None) -> str:
     """A text message from a follower."""
-    return _xml(openid, create_time, "text", Content=text,
-                MsgId=str(msg_id if msg_id is not None else random.getrandbits(62)))
+    return _xml(
+        openid, create_time, "text", Content=text, MsgId=str(msg_id if msg_id is not None else random.getrandbits(62))
+    )
 
 
 def event_xml(openid: str, event: str, *, event_key: str = "", create_time: int | None = None, **extra) -> str:
@@ -40,18 +41,22 @@ def event_xml(openid: str, event: str, *, event_key: str = "", create_time: int 
 
 def message_xml(openid: str, msg_type: str, *, msg_id: int | None = None, **fields: str) -> str:
     """Any other message type (image, voice, location, link...)."""
-    return _xml(openid, None, msg_type, MsgId=str(msg_id if msg_id is not None else random.getrandbits(62)),
-                **fields)
+    return _xml(openid, None, msg_type, MsgId=str(msg_id if msg_id is not None else random.getrandbits(62)), **fields)
 
 
-def sign_request(settings: Settings, xml: str, *, encrypt: bool | None = None,
-                 timestamp: int | None = None, nonce: str | None = None) -> SignedRequest:
+def sign_request(
+    settings: Settings, xml: str, *, encrypt: bool | None = None, timestamp: int | None = None, nonce: str | None = None
+) -> SignedRequest:
     """Sign like WeChat; encrypt (safe mode) when the account has an AES key, unless told otherwise."""
     timestamp_s = str(timestamp if timestamp is not None else int(time.time()))
     nonce = nonce or str(random.randint(10**8, 10**9))
     token = settings.wechat_token
-    query = {"signature": protocol.sign(token, timestamp_s, nonce), "timestamp": timestamp_s, "nonce": nonce,
-             "openid": _openid_of(xml)}
+    query = {
+        "signature": protocol.sign(token, timestamp_s, nonce),
+        "timestamp": timestamp_s,
+        "nonce": nonce,
+        "openid": _openid_of(xml),
+    }
     body = xml
     use_aes = bool(settings.wechat_encoding_aes_key) if encrypt is None else encrypt
     if use_aes:
@@ -71,20 +76,21 @@ def read_reply(settings: Settings, body: str) -> str | None:
     envelope = protocol.parse_xml(body.encode())
     if "Encrypt" in envelope:
         key = protocol.aes_key_bytes(settings.wechat_encoding_aes_key)
-        envelope = protocol.parse_xml(protocol.decrypt(envelope["Encrypt"], aes_key=key,
-                                                       app_id=settings.wechat_app_id))
+        envelope = protocol.parse_xml(protocol.decrypt(envelope["Encrypt"], aes_key=key, app_id=settings.wechat_app_id))
     return envelope.get("Content")
 
 
 def _xml(openid: str, create_time: int | None, msg_type: str, **fields: str) -> str:
-    parts = [f"<ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>",
-             f"<FromUserName><![CDATA[{escape(openid)}]]></FromUserName>",
-             f"<CreateTime>{create_time if create_time is not None else int(time.time())}</CreateTime>",
-             f"<MsgType><![CDATA[{msg_type}]]></MsgType>"]
+    parts = [
+        f"<ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>",
+        f"<FromUserName><![CDATA[{escape(openid)}]]></FromUserName>",
+        f"<CreateTime>{create_time if create_time is not None else int(time.time())}</CreateTime>",
+        f"<MsgType><![CDATA[{msg_type}]]></MsgType>",
+    ]
     parts += [f"<{name}><![CDATA[{value}]]></{name}>" for name, value in fields.items()]
     return "<xml>" + "".join(parts) + "</xml>"
 
 
 def _openid_of(xml: str) -> str:
     start = xml.find("<FromUserName><![CDATA[") + len("<FromUserName><![CDATA[")
-    return xml[start:xml.find("]]>", start)]
+    return xml[start : xml.find("]]>", start)]

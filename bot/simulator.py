@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from bot import sandbox
+from models.cadre import ROLES, roles_of
 from models.db import transaction
 from models.outbox import recent_outbox
 from models.person import Person
@@ -36,8 +37,9 @@ async def page(request: Request) -> HTMLResponse:
     """The chat page."""
     keys = sorted({key for flow in request.app.state.dialogue.flows.values() for key in flow.entry_keys})
     villages = [v.name for v in request.app.state.villages.villages]
-    return templates.TemplateResponse(request, "simulator.html",
-                                      {"menu_keys": keys, "villages": villages, "events": EVENTS})
+    return templates.TemplateResponse(
+        request, "simulator.html", {"menu_keys": keys, "villages": villages, "events": EVENTS}
+    )
 
 
 @router.get("/static/simulator.js")
@@ -57,8 +59,7 @@ async def send(request: Request, message: Send) -> dict:
     signed = sandbox.sign_request(settings, xml)
     transport = httpx.ASGITransport(app=request.app)
     async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as client:
-        response = await client.post(signed.path, content=signed.body,
-                                     headers={"content-type": "text/xml"})
+        response = await client.post(signed.path, content=signed.body, headers={"content-type": "text/xml"})
     reply = sandbox.read_reply(settings, response.text) if response.status_code == 200 else None
     return {"status": response.status_code, "reply": reply}
 
@@ -69,13 +70,33 @@ def people(request: Request) -> list[dict]:
     villages = request.app.state.villages
     with transaction(request.app.state.db) as session:
         rows = session.execute(select(Person).order_by(Person.last_inbound_at.desc()).limit(200)).scalars()
-        return [{"openid": p.openid, "name": p.name, "village": getattr(villages.by_id(p.village_id), "name", None),
-                 "roles": p.role_list, "subscribed": p.subscribed} for p in rows]
+        return [
+            {
+                "openid": p.openid,
+                "name": p.name,
+                "village": getattr(villages.by_id(p.village_id), "name", None),
+                "roles": [
+                    f"{ROLES[role]}@{getattr(villages.by_id(v), 'name', '')}"
+                    for role, v in roles_of(session, person_id=p.id)
+                ],
+                "subscribed": p.subscribed,
+            }
+            for p in rows
+        ]
 
 
 @router.get("/api/outbox")
 def outbox(request: Request) -> list[dict]:
     """Everything the system would have sent to anyone, newest first."""
     with transaction(request.app.state.db) as session:
-        return [{"id": m.id, "to": m.recipient_openid, "kind": m.kind, "text": m.text, "status": m.status,
-                 "created_at": m.created_at.isoformat()} for m in recent_outbox(session)]
+        return [
+            {
+                "id": m.id,
+                "to": m.recipient_openid,
+                "kind": m.kind,
+                "text": m.text,
+                "status": m.status,
+                "created_at": m.created_at.isoformat(),
+            }
+            for m in recent_outbox(session)
+        ]

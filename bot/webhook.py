@@ -20,8 +20,9 @@ async def verify_server(request: Request) -> Response:
     settings = request.app.state.settings
     query = request.query_params
     try:
-        protocol.check_signature((settings.wechat_token, query.get("timestamp", ""), query.get("nonce", "")),
-                                 query.get("signature"))
+        protocol.check_signature(
+            (settings.wechat_token, query.get("timestamp", ""), query.get("nonce", "")), query.get("signature")
+        )
         protocol.check_timestamp(query.get("timestamp"), max_skew_s=settings.webhook_max_skew_s)
     except WebhookError as exc:
         return _refuse(exc)
@@ -48,8 +49,14 @@ async def receive(request: Request) -> Response:
         return PlainTextResponse("success")
     xml = protocol.render_text_reply(inbound, reply)
     if encrypted:
-        xml = protocol.encrypt_reply(xml, aes_key=app_state.aes_key, app_id=settings.wechat_app_id,
-                                     token=settings.wechat_token, timestamp=timestamp, nonce=nonce)
+        xml = protocol.encrypt_reply(
+            xml,
+            aes_key=app_state.aes_key,
+            app_id=settings.wechat_app_id,
+            token=settings.wechat_token,
+            timestamp=timestamp,
+            nonce=nonce,
+        )
     return Response(xml, media_type="application/xml")
 
 
@@ -91,4 +98,3 @@ async def _read_body(request: Request, limit: int) -> bytes:
 def _refuse(exc: WebhookError) -> Response:
     log.info("webhook refused a request: %s %s", exc.status_code, exc.reason)
     return PlainTextResponse(exc.reason, status_code=exc.status_code)
-

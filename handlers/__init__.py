@@ -1,5 +1,6 @@
-"""One module per thing a person can do in the chat; FLOWS is what the engine runs."""
+"""One module per thing a person can do in the chat; FLOWS and COMMANDS are what the engine runs."""
 
-from handlers import my_info
+from handlers import cadre_binding, my_info
 
 FLOWS = (my_info.FLOW,)
+COMMANDS = (cadre_binding.COMMAND,)

@@ -19,12 +19,7 @@ def _prefill(ctx: Context, first_text: str | None, restart: bool) -> dict:
         return {}
     person = ctx.person
     known = {"name": person.name, "phone": person.phone, "village": person.village_id}
-    slots = {k: v for k, v in known.items() if v}
-    if first_text:
-        phone = parse_phone(first_text, ctx)
-        if phone.ok:
-            slots["phone"] = phone.value
-    return slots
+    return {k: v for k, v in known.items() if v}
 
 
 def _summary(ctx: Context) -> str:
@@ -34,8 +29,9 @@ def _summary(ctx: Context) -> str:
 
 def _finish(ctx: Context) -> str:
     slots = ctx.slots
-    update_profile(ctx.session, person=ctx.person, name=slots["name"], phone=slots["phone"],
-                   village_id=slots["village"])
+    update_profile(
+        ctx.session, person=ctx.person, name=slots["name"], phone=slots["phone"], village_id=slots["village"]
+    )
     return TEXT.saved.format(name=slots["name"], phone=slots["phone"], village=village_name(ctx, slots["village"]))
 
 

@@ -1,10 +1,21 @@
 """SQLModel tables, one module per aggregate; importing this package registers them all."""
 
 from models.admin_user import AdminUser
+from models.cadre import CadreAssignment, CadreInvite
 from models.conversation import ConversationState
 from models.inbound import InboundMessage
 from models.outbox import OutboxMessage
 from models.person import Person
 from models.town import Village, WorkArea
 
-__all__ = ["AdminUser", "ConversationState", "InboundMessage", "OutboxMessage", "Person", "Village", "WorkArea"]
+__all__ = [
+    "AdminUser",
+    "CadreAssignment",
+    "CadreInvite",
+    "ConversationState",
+    "InboundMessage",
+    "OutboxMessage",
+    "Person",
+    "Village",
+    "WorkArea",
+]

@@ -38,9 +38,7 @@ class State:
 
 def load_state(session: Session, *, openid: str) -> State | None:
     """The person's conversation state, if any (expiry is the engine's decision)."""
-    row = session.execute(
-        select(ConversationState).where(ConversationState.openid == openid)
-    ).scalar_one_or_none()
+    row = session.execute(select(ConversationState).where(ConversationState.openid == openid)).scalar_one_or_none()
     if row is None:
         return None
     return State(row.flow, row.step, json.loads(row.slots), row.started_at, row.updated_at)

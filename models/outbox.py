@@ -32,9 +32,7 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: dt.datetime | None = None
 
 
-def enqueue(
-    session: Session, *, key: str, recipient_openid: str, kind: str, text: str, now: dt.datetime
-) -> bool:
+def enqueue(session: Session, *, key: str, recipient_openid: str, kind: str, text: str, now: dt.datetime) -> bool:
     """Queue a message once per idempotency key; False when that key was queued before."""
     result = session.execute(
         upsert_insert(session)(OutboxMessage)

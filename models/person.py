@@ -9,8 +9,6 @@ from sqlmodel import Field, Session, SQLModel
 
 from models.db import upsert_insert, utcnow
 
-CADRE_ROLES = ("township_cadre", "village_cadre", "village_doctor", "grid_worker", "checkpoint", "town_command")
-
 
 class Person(SQLModel, table=True):
     """A WeChat user of the account; profile facts come from the chat, never from WeChat."""
@@ -22,7 +20,6 @@ class Person(SQLModel, table=True):
     name: str | None = Field(default=None, max_length=50)
     phone: str | None = Field(default=None, max_length=20)
     village_id: int | None = Field(default=None, foreign_key="village.id", index=True)
-    roles: str = Field(default="", max_length=200)
     subscribed: bool = True
     subscribed_at: dt.datetime | None = None
     unsubscribed_at: dt.datetime | None = None
@@ -31,21 +28,13 @@ class Person(SQLModel, table=True):
     longitude: float | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
 
-    @property
-    def role_list(self) -> list[str]:
-        return [r for r in self.roles.split(",") if r]
-
-    @property
-    def is_cadre(self) -> bool:
-        return any(role in CADRE_ROLES for role in self.role_list)
-
 
 def touch_person(session: Session, *, openid: str, now: dt.datetime) -> Person:
     """Get or create the person behind an inbound message and record when they last wrote."""
     insert = upsert_insert(session)
     session.execute(
         insert(Person)
-        .values(openid=openid, roles="", subscribed=True, last_inbound_at=now, created_at=now)
+        .values(openid=openid, subscribed=True, last_inbound_at=now, created_at=now)
         .on_conflict_do_update(index_elements=["openid"], set_={"last_inbound_at": now})
     )
     return session.exec(select(Person).where(Person.openid == openid)).scalar_one()
@@ -76,9 +65,3 @@ def update_profile(session: Session, *, person: Person, **fields: object) -> Non
     session.execute(update(Person).where(Person.id == person.id).values(**fields))
     for key, value in fields.items():
         setattr(person, key, value)
-
-
-def add_role(session: Session, *, person: Person, role: str) -> None:
-    """Grant a role, keeping the others."""
-    if role not in person.role_list:
-        update_profile(session, person=person, roles=",".join([*person.role_list, role]))

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from bot.dialogue import texts, words
-from bot.dialogue.flow import Context, Flow, Step
+from bot.dialogue.flow import Command, Context, Flow, Step
 from models.conversation import State, clear_state, load_state, save_state
 
 CONFIRM, FIX = "_confirm", "_fix"
@@ -15,8 +15,9 @@ CONFIRM, FIX = "_confirm", "_fix"
 class Engine:
     """Routes one person's text to the flow they are in, or starts one."""
 
-    def __init__(self, flows: Sequence[Flow], *, understand=None):
+    def __init__(self, flows: Sequence[Flow], commands: Sequence[Command] = (), *, understand=None):
         self.flows = {flow.name: flow for flow in flows}
+        self.commands = tuple(commands)
         self.understand = understand
 
     def flow_for_key(self, key: str) -> Flow | None:
@@ -30,8 +31,9 @@ class Engine:
 
     def help_text(self) -> str:
         lines = [texts.HELP_HEADER]
-        lines += [texts.HELP_LINE.format(word=f.entry_words[0], title=f.title) for f in self.flows.values()
-                  if f.entry_words]
+        lines += [
+            texts.HELP_LINE.format(word=f.entry_words[0], title=f.title) for f in self.flows.values() if f.entry_words
+        ]
         return "\n".join([*lines, texts.HELP_FOOTER])
 
     def converse(self, ctx: Context, text: str) -> str:
@@ -73,6 +75,10 @@ class Engine:
             if state is None:
                 return texts.NOTHING_TO_RESTART
             return self.start(ctx, self.flows[state.flow], None, restart=True)
+        for command in self.commands:
+            match = command.pattern.match(words.normalize(text))
+            if match:
+                return command.run(ctx, match)
         entry = self.flow_for_text(text)
         if entry is not None:
             return self.start(ctx, entry, text)
@@ -130,11 +136,11 @@ class Engine:
     def _confirm(self, ctx: Context, flow: Flow, state: State, text: str) -> str:
         if words.is_yes(text):
             return self._finish(ctx, flow)
-        correction = words.strip_no(text) if words.is_no(text) else words.normalize(text)
-        named = self._named_step(flow, correction)
+        named = self._named_step(flow, text, needs_change_word=True)
         if named is not None:
             state.slots.pop(named.slot, None)
             return self._advance(ctx, flow, state)
+        correction = words.strip_no(text) if words.is_no(text) else words.normalize(text)
         for step in flow.steps:
             parsed = step.parse(correction, ctx) if step.recognisable and correction else None
             if parsed is not None and parsed.ok:
@@ -154,10 +160,15 @@ class Engine:
         state.slots.pop(step.slot, None)
         return self._advance(ctx, flow, state)
 
-    def _named_step(self, flow: Flow, text: str) -> Step | None:
-        """The step whose label the text names, as in 「电话不对」 or 「改名字」."""
+    def _named_step(self, flow: Flow, text: str, *, needs_change_word: bool = False) -> Step | None:
+        """The step the text only names: 「电话」, or with needs_change_word 「电话不对」/「改一下名字」."""
         stripped = words.bare(text)
-        return next((s for s in flow.steps if s.label in stripped and len(stripped) <= len(s.label) + 4), None)
+        if needs_change_word and not any(word in stripped for word in words.CHANGE_WORDS):
+            return None
+        for step in flow.steps:
+            if step.label in stripped and not words.without_fillers(stripped.replace(step.label, "")):
+                return step
+        return None
 
     def _field_choices(self, flow: Flow) -> str:
         return "\n".join(f"{i}. {step.label}" for i, step in enumerate(flow.steps, start=1))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -94,3 +95,12 @@ class Flow:
 
     def step(self, slot: str) -> Step | None:
         return next((s for s in self.steps if s.slot == slot), None)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A one-message command (「绑定 CODE」, later 「接单 3」): a pattern and what it does."""
+
+    name: str
+    pattern: re.Pattern
+    run: Callable[[Context, re.Match], str]

@@ -8,8 +8,29 @@ import unicodedata
 CANCEL = ("取消", "退出", "不填了", "算了", "不办了", "结束")
 HELP = ("帮助", "菜单", "help", "?", "？", "怎么用", "功能")
 RESTART = ("重新填写", "重新填", "重填", "重来", "从头来")
-YES = ("是", "是的", "对", "对的", "对了", "确认", "确定", "没错", "没问题", "正确", "嗯", "嗯嗯", "好", "好的",
-       "可以", "行", "中", "ok", "yes")
+YES = (
+    "是",
+    "是的",
+    "对",
+    "对的",
+    "对了",
+    "确认",
+    "确定",
+    "没错",
+    "没问题",
+    "正确",
+    "嗯",
+    "嗯嗯",
+    "好",
+    "好的",
+    "可以",
+    "行",
+    "中",
+    "ok",
+    "yes",
+)
+CHANGE_WORDS = ("不对", "错", "改", "换", "不是")
+FILLERS = ("号码", "一下", "那个", "这个", "写", "填", "是", "的", "了", "我", "号", "要", "呢", "啊", "有", "点")
 NO_PREFIXES = ("不对", "不是", "错了", "有错", "不正确", "改一下", "修改", "要改", "改", "no")
 
 _PUNCT = re.compile(r"[\s,，。.!！?？、;；:：~～…\"'“”‘’()（）【】\[\]]+")
@@ -47,10 +68,17 @@ def strip_no(text: str) -> str:
     stripped = normalize(text)
     for prefix in sorted(NO_PREFIXES, key=len, reverse=True):
         if stripped.startswith(prefix):
-            stripped = stripped[len(prefix):]
+            stripped = stripped[len(prefix) :]
             break
     stripped = _PUNCT.sub(" ", stripped).strip()
     for lead in ("应该是", "是", "为", "成", "应该"):
         if stripped.startswith(lead):
-            return stripped[len(lead):].strip()
+            return stripped[len(lead) :].strip()
     return stripped
+
+
+def without_fillers(text: str) -> str:
+    """What is left after removing change words and fillers: empty when the text only names a field."""
+    for word in (*CHANGE_WORDS, *FILLERS):
+        text = text.replace(word, "")
+    return text

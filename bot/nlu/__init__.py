@@ -9,8 +9,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 INTENTS = (
-    "declare_return", "request_supplies", "report_fever", "health_checkin", "report_event",
-    "report_vaccination", "query_risk", "ask_policy", "report_checkpoint", "help", "cancel", "unknown",
+    "declare_return",
+    "request_supplies",
+    "report_fever",
+    "health_checkin",
+    "report_event",
+    "report_vaccination",
+    "query_risk",
+    "ask_policy",
+    "report_checkpoint",
+    "help",
+    "cancel",
+    "unknown",
 )
 _KEYWORDS = {
     "help": ("帮助", "菜单", "怎么用", "能做什么"),

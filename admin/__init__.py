@@ -1,0 +1,1 @@
+"""The town's web dashboard (FastAPI router, Jinja2 templates, vendored static assets)."""

@@ -1,0 +1,24 @@
+"""绑定 CODE: a cadre binds their WeChat to the role an invite code grants."""
+
+from __future__ import annotations
+
+import re
+
+from bot.dialogue import Command, Context
+from bot.dialogue.fields import village_name
+from models.cadre import ROLES, redeem_invite
+
+
+class TEXT:
+    bound = "绑定成功！您现在是{village}的{role}。有需要您处理的事，系统会第一时间发消息给您。"
+    invalid = "这个绑定码不对，或者已经用过、过期了。请找镇里重新要一个。"
+
+
+def _bind(ctx: Context, match: re.Match) -> str:
+    invite = redeem_invite(ctx.session, code=match.group(1), person_id=ctx.person.id, now=ctx.now)
+    if invite is None:
+        return TEXT.invalid
+    return TEXT.bound.format(village=village_name(ctx, invite.village_id), role=ROLES[invite.role])
+
+
+COMMAND = Command(name="bind_cadre", pattern=re.compile(r"^绑定\s*([a-z0-9]{4,16})$"), run=_bind)

@@ -1,0 +1,98 @@
+"""Cadres: who holds which role for which village, and the one-time codes that grant a role."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from sqlalchemy import UniqueConstraint, select, update
+from sqlmodel import Field, Session, SQLModel
+
+# Roles a cadre can hold, with the name a cadre reads.
+ROLES = {
+    "township_cadre": "包村干部",
+    "village_cadre": "村干部",
+    "village_doctor": "村医",
+    "grid_worker": "民警/网格员",
+    "checkpoint": "卡点值守",
+    "work_area_lead": "工作区负责人",
+    "town_command": "镇指挥部",
+}
+INVITE_DAYS = 7
+_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud over the phone
+
+
+class CadreAssignment(SQLModel, table=True):
+    """A person holds a role for a village."""
+
+    __tablename__ = "cadre_assignment"
+    __table_args__ = (UniqueConstraint("person_id", "role", "village_id", name="uq_cadre_assignment"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    role: str = Field(max_length=32)
+    village_id: int = Field(foreign_key="village.id", index=True)
+    created_at: dt.datetime
+
+
+class CadreInvite(SQLModel, table=True):
+    """A one-time code that grants a role for a village to whoever sends 「绑定 CODE」."""
+
+    __tablename__ = "cadre_invite"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=16)
+    role: str = Field(max_length=32)
+    village_id: int = Field(foreign_key="village.id")
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    used_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    used_at: dt.datetime | None = None
+
+
+def create_invite(session: Session, *, role: str, village_id: int, now: dt.datetime) -> CadreInvite:
+    """A new invite code for a role in a village, valid for a week."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; one of: {', '.join(ROLES)}")
+    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+    invite = CadreInvite(
+        code=code, role=role, village_id=village_id, created_at=now, expires_at=now + dt.timedelta(days=INVITE_DAYS)
+    )
+    session.add(invite)
+    session.flush()
+    return invite
+
+
+def redeem_invite(session: Session, *, code: str, person_id: int, now: dt.datetime) -> CadreInvite | None:
+    """Use a code once: grants its role, or None when unknown, used or expired."""
+    claimed = session.execute(
+        update(CadreInvite)
+        .where(CadreInvite.code == code.upper(), CadreInvite.used_at.is_(None), CadreInvite.expires_at > now)
+        .values(used_by_person_id=person_id, used_at=now)
+        .returning(CadreInvite.id)
+    ).scalar_one_or_none()
+    if claimed is None:
+        return None
+    invite = session.get(CadreInvite, claimed)
+    exists = session.execute(
+        select(CadreAssignment.id).where(
+            CadreAssignment.person_id == person_id,
+            CadreAssignment.role == invite.role,
+            CadreAssignment.village_id == invite.village_id,
+        )
+    ).first()
+    if not exists:
+        session.add(
+            CadreAssignment(person_id=person_id, role=invite.role, village_id=invite.village_id, created_at=now)
+        )
+    return invite
+
+
+def roles_of(session: Session, *, person_id: int) -> list[tuple[str, int]]:
+    """The (role, village_id) pairs a person holds."""
+    rows = session.execute(
+        select(CadreAssignment.role, CadreAssignment.village_id)
+        .where(CadreAssignment.person_id == person_id)
+        .order_by(CadreAssignment.id)
+    )
+    return [(role, village_id) for role, village_id in rows]

@@ -1,0 +1,92 @@
+"""Fixtures: a real database (SQLite, or PostgreSQL from TEST_DATABASE_URL) and the live app over HTTP."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.settings import Settings
+from models.db import make_engine, transaction
+from tests.live import LiveServer
+
+DEMO_TOKEN = "test-token"
+CLEANED_TABLES = (
+    "conversation_state",
+    "inbound_message",
+    "outbox_message",
+    "cadre_assignment",
+    "cadre_invite",
+    "person",
+    "admin_user",
+)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """A fresh database for this test session."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    name = f"xiangan_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def make_settings(database_url):
+    """Settings for a test server: sandbox by default, overridable per test."""
+
+    def make(**overrides) -> Settings:
+        values = {"database_url": database_url, "wechat_token": DEMO_TOKEN, "_env_file": None}
+        return Settings(**{**values, **overrides})
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def servers(make_settings):
+    """Live servers by configuration, started once per session and shared."""
+    started: dict[tuple, LiveServer] = {}
+
+    def get(**overrides) -> LiveServer:
+        key = tuple(sorted(overrides.items()))
+        if key not in started:
+            started[key] = LiveServer(make_settings(**overrides)).start()
+        return started[key]
+
+    yield get
+    for server in started.values():
+        server.stop()
+
+
+@pytest.fixture
+def server(servers) -> LiveServer:
+    """The default sandbox server (plaintext mode)."""
+    return servers()
+
+
+@pytest.fixture(autouse=True)
+def clean_tables(request, database_url):
+    """Each test starts with no people, messages, conversations or outbox rows."""
+    yield
+    if "no_db" in request.keywords:
+        return
+    engine = make_engine(database_url)
+    try:
+        with transaction(engine) as session:
+            existing = set(session.connection().dialect.get_table_names(session.connection()))
+            for table in CLEANED_TABLES:
+                if table in existing:
+                    session.execute(text(f"DELETE FROM {table}"))
+    finally:
+        engine.dispose()

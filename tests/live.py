@@ -1,0 +1,92 @@
+"""A live server for tests: the real app under uvicorn on a loopback port, and a client that signs like WeChat."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+
+import httpx
+import uvicorn
+
+from bot import sandbox
+from bot.settings import Settings
+from main import create_app
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """The real FastAPI app served over HTTP in a background thread."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.app = create_app(settings)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(
+            self.app,
+            host="127.0.0.1",
+            port=self.port,
+            loop="asyncio",
+            http="httptools",
+            access_log=False,
+            log_level="warning",
+            lifespan="on",
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("test server did not start")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+    @property
+    def state(self):
+        return self.app.state
+
+    def client(self, openid: str = "villager-1") -> WeChat:
+        return WeChat(self, openid)
+
+
+@dataclass
+class WeChat:
+    """Plays WeChat's servers for one follower: signed (and encrypted when configured) requests."""
+
+    server: LiveServer
+    openid: str
+    http: httpx.Client = field(init=False)
+
+    def __post_init__(self):
+        self.http = httpx.Client(base_url=self.server.url, timeout=30)
+
+    def post_xml(self, xml: str, **sign_options) -> httpx.Response:
+        signed = sandbox.sign_request(self.server.settings, xml, **sign_options)
+        return self.http.post(signed.path, content=signed.body, headers={"content-type": "text/xml"})
+
+    def reply_of(self, response: httpx.Response) -> str | None:
+        assert response.status_code == 200, (response.status_code, response.text)
+        return sandbox.read_reply(self.server.settings, response.text)
+
+    def say(self, text: str, **xml_options) -> str | None:
+        """Send a text message and return the passive reply's text."""
+        return self.reply_of(self.post_xml(sandbox.text_xml(self.openid, text, **xml_options)))
+
+    def event(self, event: str, event_key: str = "", **extra) -> str | None:
+        """Send an event and return the passive reply's text."""
+        return self.reply_of(self.post_xml(sandbox.event_xml(self.openid, event, event_key=event_key, **extra)))

@@ -1,0 +1,65 @@
+"""invite-cadre prints a one-time code; 「绑定 CODE」 in the chat grants the role once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import time_machine
+from sqlalchemy import select
+
+from models.cadre import roles_of
+from models.db import transaction
+from models.person import Person
+from models.town import Village
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def invite(database_url: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": database_url, "WECHAT_APP_ID": ""}
+    return subprocess.run(
+        [sys.executable, "main.py", "invite-cadre", *args],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def held_roles(server, openid: str) -> list[tuple[str, str]]:
+    with transaction(server.state.db) as session:
+        person = session.execute(select(Person).where(Person.openid == openid)).scalar_one()
+        return [
+            (role, session.get(Village, village_id).name) for role, village_id in roles_of(session, person_id=person.id)
+        ]
+
+
+def test_invite_code_binds_a_cadre_once(server, database_url):
+    result = invite(database_url, "--village", "鸣皋", "--role", "village_doctor")
+    assert result.returncode == 0, result.stderr
+    code = result.stdout.strip().splitlines()[-1]
+    assert len(code) == 8
+    reply = server.client("cadre-doc").say(f"绑定 {code.lower()}")
+    assert "绑定成功" in reply and "鸣皋村" in reply and "村医" in reply
+    assert held_roles(server, "cadre-doc") == [("village_doctor", "鸣皋村")]
+    assert "已经用过" in server.client("someone-else").say(f"绑定 {code}")
+    assert held_roles(server, "someone-else") == []
+
+
+def test_unknown_village_or_role_is_refused_clearly(database_url):
+    unknown_village = invite(database_url, "--village", "火星村", "--role", "village_cadre")
+    assert unknown_village.returncode == 2 and "火星村" in unknown_village.stderr
+    unknown_role = invite(database_url, "--village", "孙村", "--role", "mayor")
+    assert unknown_role.returncode == 2 and "village_cadre" in unknown_role.stderr
+
+
+def test_an_expired_code_does_not_bind(server, database_url):
+    code = invite(database_url, "--village", "孙村", "--role", "village_cadre").stdout.strip().splitlines()[-1]
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=8)):
+        assert "过期" in server.client("cadre-late").say(f"绑定{code}")
+    assert held_roles(server, "cadre-late") == []

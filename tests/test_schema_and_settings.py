@@ -1,0 +1,109 @@
+"""The schema comes from Alembic and matches the models; settings and the command line behave."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlmodel import SQLModel
+
+import models  # noqa: F401
+from bot.settings import SANDBOX_TOKEN, Settings, SettingsError
+from main import create_app
+from models.db import make_engine
+from models.migrate import upgrade_database
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def empty_database(database_url, tmp_path):
+    """An empty database of the same kind as the suite's (SQLite file, or a PostgreSQL schema)."""
+    if database_url.startswith("sqlite"):
+        engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+        yield engine
+    else:
+        base = make_engine(database_url)
+        with base.begin() as conn:
+            conn.execute(text("CREATE SCHEMA empty_check"))
+        engine = make_engine(database_url)
+        engine = engine.execution_options(schema_translate_map=None)
+        from sqlalchemy import event
+
+        @event.listens_for(engine, "connect")
+        def _path(dbapi_conn, _):
+            with dbapi_conn.cursor() as cursor:
+                cursor.execute("SET search_path TO empty_check")
+
+        yield engine
+        engine.dispose()
+        with base.begin() as conn:
+            conn.execute(text("DROP SCHEMA empty_check CASCADE"))
+        base.dispose()
+    engine.dispose()
+
+
+def test_alembic_upgrades_an_empty_database_to_the_models(empty_database):
+    upgrade_database(empty_database)
+    tables = set(inspect(empty_database).get_table_names())
+    assert {
+        "person",
+        "village",
+        "work_area",
+        "inbound_message",
+        "conversation_state",
+        "outbox_message",
+        "admin_user",
+        "alembic_version",
+    } <= tables
+    with empty_database.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata)
+    assert diff == [], f"models and migrations differ: {diff}"
+    upgrade_database(empty_database)  # a second start is a no-op
+
+
+def test_sandbox_token_is_refused_for_a_real_account():
+    with pytest.raises(SettingsError, match="WECHAT_TOKEN"):
+        create_app(Settings(_env_file=None, wechat_app_id="wx123", wechat_app_secret="s", wechat_token=SANDBOX_TOKEN))
+
+
+def test_serve_refuses_to_start_with_the_sandbox_token_and_says_why():
+    env = {**os.environ, "WECHAT_APP_ID": "wx123", "WECHAT_APP_SECRET": "s", "WECHAT_TOKEN": SANDBOX_TOKEN}
+    result = subprocess.run(
+        [sys.executable, "main.py", "serve"], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert "WECHAT_TOKEN" in result.stderr
+
+
+def test_bad_aes_key_length_is_refused():
+    with pytest.raises(ValueError, match="43"):
+        Settings(_env_file=None, wechat_encoding_aes_key="short")
+
+
+def test_env_example_documents_every_setting():
+    documented = set(re.findall(r"^#?\s*([A-Z_]+)=", (PROJECT / ".env.example").read_text(), re.MULTILINE))
+    expected = {name.upper() for name in Settings.model_fields}
+    assert expected == documented
+
+
+def test_readme_settings_table_lists_every_setting():
+    readme = (PROJECT / "README.md").read_text()
+    missing = [name.upper() for name in Settings.model_fields if f"`{name.upper()}`" not in readme]
+    assert missing == []
+
+
+def test_help_lists_the_commands():
+    result = subprocess.run(
+        [sys.executable, "main.py", "--help"], cwd=PROJECT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0
+    for command in ("serve",):
+        assert command in result.stdout

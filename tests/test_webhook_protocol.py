@@ -1,0 +1,132 @@
+"""The WeChat protocol over HTTP: the official demo vector, the three modes, and verification."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+
+from bot import protocol, sandbox
+
+VECTOR = {
+    "token": "spamtest",
+    "aes_key": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+    "app_id": "wx2c2769f8efd9abc2",
+    "timestamp": "1409735669",
+    "nonce": "1320562132",
+    "msg_signature": "5d197aaffba7e9b25a30732f161a50dee96bd5fa",
+    "signature": "16120ec1b8dbb870f510d87ce6bc2463eae6ca1a",
+    "encrypt": (
+        "hyzAe4OzmOMbd6TvGdIOO6uBmdJoD0Fk53REIHvxYtJlE2B655HuD0m8KUePWB3+LrPXo87wzQ1QLvbeUgmBM4x6F8PGHQHFVAFmOD2L"
+        "dJF9FrXpbUAh0B5GIItb52sn896wVsMSHGuPE328HnRGBcrS7C41IzDWyWNlZkyyXwon8T332jisa+h6tEDYsVticbSnyU8dKOIbgU6u"
+        "x5VTjg3yt+WGzjlpKn6NPhRjpA912xMezR4kw6KWwMrCVKSVCZciVGCgavjIQ6X8tCOp3yZbGpy0VxpAe+77TszTfRd5RJSVO/HTnifJ"
+        "pXgCSUdUue1v6h0EIBYYI1BD1DlD+C0CR8e6OewpusjZ4uBl9FyJvnhvQl+q5rv1ixrcpCumEPo5MJSgM9ehVsNPfUM669WuMyVWQLCzp"
+        "u9GhglF2PE="
+    ),
+}
+VECTOR_ACCOUNT = {
+    "wechat_token": VECTOR["token"],
+    "wechat_encoding_aes_key": VECTOR["aes_key"],
+    "wechat_app_id": VECTOR["app_id"],
+    "wechat_app_secret": "secret",
+}
+
+
+@pytest.fixture
+def vector_server(servers):
+    return servers(**VECTOR_ACCOUNT)
+
+
+def vector_query(**extra) -> dict:
+    return {
+        "signature": VECTOR["signature"],
+        "timestamp": VECTOR["timestamp"],
+        "nonce": VECTOR["nonce"],
+        "encrypt_type": "aes",
+        "msg_signature": VECTOR["msg_signature"],
+        "openid": "oyORnuP8q7ou2gfYjqLzSIWZf0rs",
+        **extra,
+    }
+
+
+def test_demo_vector_decrypts_and_reply_is_encrypted_with_the_request_timestamp_and_nonce(vector_server):
+    body = (
+        "<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName>"
+        f"<Encrypt><![CDATA[{VECTOR['encrypt']}]]></Encrypt></xml>"
+    )
+    client = vector_server.client()
+    with time_machine.travel(int(VECTOR["timestamp"]) + 3, tick=False):
+        response = client.http.post("/wechat", params=vector_query(), content=body)
+    assert response.status_code == 200
+    envelope = protocol.parse_xml(response.content)
+    assert envelope["TimeStamp"] == VECTOR["timestamp"] and envelope["Nonce"] == VECTOR["nonce"]
+    assert envelope["MsgSignature"] == protocol.sign(
+        VECTOR["token"], VECTOR["timestamp"], VECTOR["nonce"], envelope["Encrypt"]
+    )
+    inner = protocol.parse_xml(
+        protocol.decrypt(
+            envelope["Encrypt"], aes_key=protocol.aes_key_bytes(VECTOR["aes_key"]), app_id=VECTOR["app_id"]
+        )
+    )
+    assert inner["ToUserName"] == "oyORnuP8q7ou2gfYjqLzSIWZf0rs"
+    assert inner["FromUserName"] == "gh_10f6c3c3ac5a"
+    assert inner["MsgType"] == "text" and inner["Content"]
+
+
+def test_demo_vector_with_a_wrong_msg_signature_is_403(vector_server):
+    body = f"<xml><Encrypt><![CDATA[{VECTOR['encrypt']}]]></Encrypt></xml>"
+    with time_machine.travel(int(VECTOR["timestamp"]), tick=False):
+        response = vector_server.client().http.post(
+            "/wechat", params=vector_query(msg_signature="0" * 40), content=body
+        )
+    assert response.status_code == 403
+
+
+def test_get_verification_echoes_plain_text(vector_server):
+    with time_machine.travel(int(VECTOR["timestamp"]), tick=False):
+        response = vector_server.client().http.get(
+            "/wechat",
+            params={
+                "signature": VECTOR["signature"],
+                "timestamp": VECTOR["timestamp"],
+                "nonce": VECTOR["nonce"],
+                "echostr": "5837397520665436492",
+            },
+        )
+    assert response.status_code == 200
+    assert response.text == "5837397520665436492"
+    assert response.headers["content-type"].startswith("text/plain")
+
+
+def test_get_verification_with_a_bad_signature_is_403(server):
+    response = server.client().http.get(
+        "/wechat", params={"signature": "x", "timestamp": "1", "nonce": "2", "echostr": "e"}
+    )
+    assert response.status_code == 403 and response.text != "e"
+
+
+def test_compatible_mode_reads_the_encrypted_part_and_answers_encrypted(servers):
+    server = servers(**VECTOR_ACCOUNT)
+    settings = server.settings
+    xml = sandbox.text_xml("compat-1", "帮助")
+    signed = sandbox.sign_request(settings, xml, encrypt=True)
+    # Compatible mode: the plaintext fields travel beside <Encrypt>.
+    body = signed.body.decode().replace("<xml>", xml[len("<xml>") : -len("</xml>")].join(["<xml>", ""]), 1)
+    response = server.client().http.post(signed.path, content=body.encode())
+    assert response.status_code == 200
+    assert "<Encrypt>" in response.text
+    assert "我的信息" in sandbox.read_reply(settings, response.text)
+
+
+def test_plaintext_mode_on_an_account_with_a_key_still_answers_plain(servers):
+    server = servers(**VECTOR_ACCOUNT)
+    client = server.client("plain-on-aes")
+    response = client.post_xml(sandbox.text_xml("plain-on-aes", "帮助"), encrypt=False)
+    assert response.status_code == 200 and "<Encrypt>" not in response.text
+    assert "我的信息" in sandbox.read_reply(server.settings, response.text)
+
+
+def test_safe_mode_round_trip_keeps_a_conversation(servers):
+    server = servers(**VECTOR_ACCOUNT)
+    client = server.client("safe-1")
+    assert "名字" in client.say("我的信息")
+    assert "手机号" in client.say("张三丰")
