@@ -35,11 +35,9 @@ class Send(BaseModel):
 @router.get("", response_class=HTMLResponse)
 async def page(request: Request) -> HTMLResponse:
     """The chat page."""
-    keys = sorted({key for flow in request.app.state.dialogue.flows.values() for key in flow.entry_keys})
+    menu = [(key, flow.word) for flow in request.app.state.dialogue.flows.values() for key in flow.entry_keys]
     villages = [v.name for v in request.app.state.villages.villages]
-    return templates.TemplateResponse(
-        request, "simulator.html", {"menu_keys": keys, "villages": villages, "events": EVENTS}
-    )
+    return templates.TemplateResponse(request, "simulator.html", {"menu": menu, "villages": villages, "events": EVENTS})
 
 
 @router.get("/static/simulator.js")

@@ -140,7 +140,8 @@ def test_stale_conversation_is_dropped_politely(server):
         run(client, [("我的信息", "名字"), ("马春花", "手机号")])
         traveller.shift(dt.timedelta(minutes=31))
         reply = client.say("13812345678")
-        assert "超过30分钟" in reply and "清空" in reply
+        assert "「我的信息」超过30分钟" in reply and "清空" in reply and "再发「我的信息」" in reply
+        assert "没太看明白" not in reply
         run(client, [("13812345678", "没太看明白")])
     assert profile(server, "mi-stale") == (None, None, None)
 

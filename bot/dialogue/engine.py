@@ -31,16 +31,18 @@ class Engine:
 
     def help_text(self) -> str:
         lines = [texts.HELP_HEADER]
-        lines += [
-            texts.HELP_LINE.format(word=f.entry_words[0], title=f.title) for f in self.flows.values() if f.entry_words
-        ]
+        lines += [texts.HELP_LINE.format(word=f.word, title=f.title) for f in self.flows.values() if f.entry_words]
         return "\n".join([*lines, texts.HELP_FOOTER])
 
     def converse(self, ctx: Context, text: str) -> str:
         """Answer one text message."""
-        state, notice = self._live_state(ctx)
+        state, expired = self._live_state(ctx)
         reply = self._answer(ctx, state, text)
-        return f"{notice}\n\n{reply}" if notice else reply
+        if expired is None:
+            return reply
+        notice = texts.EXPIRED.format(minutes=ctx.settings.conversation_ttl_min, word=expired.word)
+        # An answer to the dropped question means nothing now: the notice alone says what to do.
+        return notice if reply.startswith(texts.UNKNOWN) else f"{notice}\n\n{reply}"
 
     def start_by_key(self, ctx: Context, key: str) -> str:
         """A menu click: start the flow behind the key."""
@@ -52,14 +54,15 @@ class Engine:
         slots = flow.prefill(ctx, first_text, restart) if flow.prefill else {}
         return self._advance(ctx, flow, State(flow=flow.name, step="", slots=slots, started_at=ctx.now))
 
-    def _live_state(self, ctx: Context) -> tuple[State | None, str | None]:
+    def _live_state(self, ctx: Context) -> tuple[State | None, Flow | None]:
+        """The person's state, or None; with the flow whose state just expired."""
         state = load_state(ctx.session, openid=ctx.person.openid)
         if state is None or state.flow not in self.flows:
             return None, None
         ttl = dt.timedelta(minutes=ctx.settings.conversation_ttl_min)
         if state.updated_at and ctx.now - state.updated_at > ttl:
             clear_state(ctx.session, openid=ctx.person.openid)
-            return None, texts.EXPIRED.format(minutes=ctx.settings.conversation_ttl_min)
+            return None, self.flows[state.flow]
         return state, None
 
     def _answer(self, ctx: Context, state: State | None, text: str) -> str:
@@ -87,13 +90,11 @@ class Engine:
         return self._start_from_intent(ctx, text)
 
     def _start_from_intent(self, ctx: Context, text: str) -> str:
-        if self.understand is None:
-            return texts.UNKNOWN
-        intent = self.understand(text).intent
+        intent = self.understand(text).intent if self.understand else "unknown"
         if intent == "help":
             return self.help_text()
         flow = next((f for f in self.flows.values() if intent in f.entry_intents), None)
-        return self.start(ctx, flow, text) if flow else texts.UNKNOWN
+        return self.start(ctx, flow, text) if flow else f"{texts.UNKNOWN}{self.help_text()}"
 
     def _continue(self, ctx: Context, state: State, text: str) -> str:
         flow = self.flows[state.flow]

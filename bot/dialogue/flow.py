@@ -93,6 +93,11 @@ class Flow:
     summary: Callable[[Context], str] | None = None
     prefill: Callable[[Context, str | None, bool], dict] | None = None
 
+    @property
+    def word(self) -> str:
+        """What a person sends to start this flow (its first entry word)."""
+        return self.entry_words[0] if self.entry_words else self.title
+
     def step(self, slot: str) -> Step | None:
         return next((s for s in self.steps if s.slot == slot), None)
 

@@ -1,6 +1,6 @@
 """Everything the engine itself says to a villager or cadre (flows keep their own texts)."""
 
-WELCOME = "您好，欢迎关注乡安！这里可以报备返乡、登记信息、反映困难，镇村干部会及时处理。"
+WELCOME = "您好，欢迎关注乡安！有事直接打字或者说话告诉我，镇里和村里的干部会及时处理。"
 WELCOME_VILLAGE = "已经把您登记为{village}的村民。"
 SCAN_VILLAGE = "好的，已经把您登记为{village}的村民。"
 
@@ -12,16 +12,16 @@ HELP_RESUME = "接着刚才的："
 CANCELLED = "好的，已经取消了，刚才填的没有保存。有事随时找我。"
 NOTHING_TO_CANCEL = "好的。有事随时找我，发「帮助」看看能做什么。"
 NOTHING_TO_RESTART = "现在没有正在填写的内容。发「帮助」看看能做什么。"
-EXPIRED = "您上次填写的内容超过{minutes}分钟没有回复，已经清空了，需要的话请重新开始。"
+EXPIRED = "您上次填的「{word}」超过{minutes}分钟没有回复，已经清空了。需要的话，请再发「{word}」重新填。"
 
 CONFIRM_HINT = "对的话请回复「对」，要改哪项直接告诉我，比如「电话不对」。"
 WHICH_FIELD = "请问哪一项不对？回复数字就行：\n{choices}"
 WHICH_FIELD_AGAIN = "没看明白是哪一项，请回复数字：\n{choices}"
 
-UNKNOWN = "不好意思，没太看明白。发「帮助」看看我能做什么。"
+UNKNOWN = "不好意思，没太看明白。"
 NOT_READY = "这个功能还在准备中，请先联系村干部。"
 MEDIA_UNSUPPORTED = "收到了。我现在只能看懂文字和语音，请打字或者说话告诉我。"
-APOLOGY = "不好意思，系统刚才出了点问题，您的消息已经记下了，工作人员会尽快处理。请稍后再发一次。"
+APOLOGY = "不好意思，系统刚才出了点问题，您发的内容已经记下了。请过几分钟再发一次。"
 
 # Shared profile fields (name, phone, village), asked by any flow that needs them.
 ASK_NAME = "请问您叫什么名字？"
