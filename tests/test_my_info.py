@@ -104,6 +104,29 @@ def test_village_typo_homophone_and_numbered_choice(server):
     assert profile(server, "mi-village")[2] == "鸣皋村"
 
 
+def test_a_number_or_a_value_after_which_item(server):
+    client = server.client("mi-number")
+    run(
+        client,
+        [
+            ("我的信息", "名字"),
+            ("黄玉兰", "手机号"),
+            ("13812345678", "哪个村"),
+            ("沿村", "请核对"),
+            ("不对 2", "哪一项不对"),
+            ("13900001111", "13900001111"),
+            ("改村", "哪个村"),
+            ("孟村", "孟村"),
+            ("不对", "哪一项不对"),
+            ("看不懂", "没看明白是哪一项"),
+            ("3", "哪个村"),
+            ("马良寨", "马良寨村"),
+            ("对", "已经保存"),
+        ],
+    )
+    assert profile(server, "mi-number") == ("黄玉兰", "13900001111", "马良寨村")
+
+
 def test_cancel_saves_nothing(server):
     client = server.client("mi-cancel")
     run(client, [("我的信息", "名字"), ("陈国强", "手机号"), ("取消", "已经取消"), ("取消", "有事随时找我")])

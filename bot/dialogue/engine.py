@@ -124,7 +124,7 @@ class Engine:
         if flow.summary is not None:
             state.step = CONFIRM
             self._save(ctx, state)
-            return f"{flow.summary(ctx)}\n{texts.CONFIRM_HINT}"
+            return self._summary(ctx, flow)
         return self._finish(ctx, flow)
 
     def _next_step(self, ctx: Context, flow: Flow) -> Step | None:
@@ -138,26 +138,32 @@ class Engine:
         if words.is_yes(text):
             return self._finish(ctx, flow)
         named = self._named_step(flow, text, needs_change_word=True)
-        if named is not None:
-            state.slots.pop(named.slot, None)
-            return self._advance(ctx, flow, state)
-        correction = words.strip_no(text) if words.is_no(text) else words.normalize(text)
-        for step in flow.steps:
-            parsed = step.parse(correction, ctx) if step.recognisable and correction else None
-            if parsed is not None and parsed.ok:
-                state.slots[step.slot] = parsed.value
-                return self._advance(ctx, flow, state)
-        state.step = FIX
-        self._save(ctx, state)
-        return texts.WHICH_FIELD.format(choices=self._field_choices(flow))
+        return self._reask(ctx, flow, state, named) if named else self._correct(ctx, flow, state, text)
 
     def _pick_field(self, ctx: Context, flow: Flow, state: State, text: str) -> str:
         choice = words.bare(text)
-        step = self._named_step(flow, choice)
-        if step is None and choice.isdigit() and 1 <= int(choice) <= len(flow.steps):
-            step = flow.steps[int(choice) - 1]
-        if step is None:
-            return texts.WHICH_FIELD_AGAIN.format(choices=self._field_choices(flow))
+        fixable = self._fixable(ctx, flow)
+        if choice.isdigit() and 1 <= int(choice) <= len(fixable):
+            return self._reask(ctx, flow, state, fixable[int(choice) - 1])
+        named = self._named_step(flow, choice)
+        return self._reask(ctx, flow, state, named) if named else self._correct(ctx, flow, state, text)
+
+    def _correct(self, ctx: Context, flow: Flow, state: State, text: str) -> str:
+        """「不对，是徐阳村」: the new value, recognised by the one step that accepts it."""
+        correction = words.strip_no(text) if words.is_no(text) else words.normalize(text)
+        # A short number is a choice from a list, never a value: ask which item instead.
+        if correction and not (correction.isdigit() and len(correction) < 5):
+            for step in flow.steps:
+                parsed = step.parse(correction, ctx) if step.recognisable else None
+                if parsed is not None and parsed.ok:
+                    state.slots[step.slot] = parsed.value
+                    return self._advance(ctx, flow, state)
+        template = texts.WHICH_FIELD_AGAIN if state.step == FIX else texts.WHICH_FIELD
+        state.step = FIX
+        self._save(ctx, state)
+        return template.format(choices=self._field_choices(ctx, flow))
+
+    def _reask(self, ctx: Context, flow: Flow, state: State, step: Step) -> str:
         state.slots.pop(step.slot, None)
         return self._advance(ctx, flow, state)
 
@@ -171,16 +177,23 @@ class Engine:
                 return step
         return None
 
-    def _field_choices(self, flow: Flow) -> str:
-        return "\n".join(f"{i}. {step.label}" for i, step in enumerate(flow.steps, start=1))
+    def _fixable(self, ctx: Context, flow: Flow) -> list[Step]:
+        """The answered steps, in order: what a person may say is wrong."""
+        return [step for step in flow.steps if step.slot in ctx.slots]
+
+    def _field_choices(self, ctx: Context, flow: Flow) -> str:
+        return "\n".join(f"{i}. {step.label}" for i, step in enumerate(self._fixable(ctx, flow), start=1))
+
+    def _summary(self, ctx: Context, flow: Flow) -> str:
+        return f"{flow.summary(ctx)}\n{texts.CONFIRM_HINT}"
 
     def _question(self, ctx: Context, state: State) -> str:
         flow = self.flows[state.flow]
         ctx.slots = state.slots
         if state.step == CONFIRM and flow.summary:
-            return f"{flow.summary(ctx)}\n{texts.CONFIRM_HINT}"
+            return self._summary(ctx, flow)
         step = flow.step(state.step)
-        return step.question(ctx) if step else texts.WHICH_FIELD.format(choices=self._field_choices(flow))
+        return step.question(ctx) if step else texts.WHICH_FIELD.format(choices=self._field_choices(ctx, flow))
 
     def _finish(self, ctx: Context, flow: Flow) -> str:
         clear_state(ctx.session, openid=ctx.person.openid)
