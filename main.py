@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 import typer
 from fastapi import FastAPI
 
-from bot import nlu
+from bot import nlu, spool
 from bot.dialogue import Engine, VillageRef
 from bot.inbox import Inbox
 from bot.protocol import aes_key_bytes
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         db = prepare_database(settings)
+        spool.replay(settings.spool_dir, db)
         with transaction(db) as session:
             villages = VillageIndex([VillageRef(v.id, v.name) for v in list_villages(session)])
         nlu.warm_up()

@@ -10,7 +10,9 @@ from collections.abc import Callable
 
 import anyio
 from sqlalchemy import Engine as DbEngine
+from sqlalchemy.exc import SQLAlchemyError
 
+from bot import spool
 from bot.dialogue import Context, Engine, texts
 from bot.protocol import Inbound
 from bot.router import respond
@@ -51,8 +53,14 @@ class Inbox:
     def handle_sync(self, inbound: Inbound) -> str | None:
         started = time.monotonic()
         now = self.clock()
-        with transaction(self.db) as session:
-            claim = claim_inbound(session, **self._row(inbound, now))
+        row = self._row(inbound, now)
+        try:
+            with transaction(self.db) as session:
+                claim = claim_inbound(session, **row)
+        except SQLAlchemyError:
+            log.exception("database unreachable: spooling the message from %s", inbound.openid)
+            spool.append(self.settings.spool_dir, row)  # OSError here: nothing stored, so no answer (503)
+            return texts.APOLOGY
         if claim.is_retry:
             return claim.stored_reply or SUCCESS
         reply = self._answer(claim.inbound_id, inbound, now)
@@ -70,16 +78,16 @@ class Inbox:
             return reply
         except Exception:
             log.exception("handler failed for inbound message %s from %s", inbound_id, inbound.openid)
-            with transaction(self.db) as session:
-                finish_inbound(
-                    session,
-                    inbound_id=inbound_id,
-                    status=FAILED,
-                    reply=texts.APOLOGY,
-                    now=now,
-                    error=traceback.format_exc(limit=20),
-                )
+            self._mark_failed(inbound_id, now, traceback.format_exc(limit=20))
             return texts.APOLOGY
+
+    def _mark_failed(self, inbound_id: int, now: dt.datetime, error: str) -> None:
+        """Record the failure; the message itself is already stored, so a second failure only logs."""
+        try:
+            with transaction(self.db) as session:
+                finish_inbound(session, inbound_id=inbound_id, status=FAILED, reply=texts.APOLOGY, now=now, error=error)
+        except Exception:
+            log.exception("could not record the failure of inbound message %s", inbound_id)
 
     def _send_late(self, inbound_id: int, openid: str, reply: str) -> None:
         """WeChat gave up waiting after 5 s: the reply goes out as a customer-service message."""

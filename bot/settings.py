@@ -32,6 +32,7 @@ class Settings(BaseSettings):
 
     database_url: str = f"sqlite:///{DATA_DIR / 'xiangan.db'}"
     redis_url: str = ""
+    spool_dir: Path = DATA_DIR / "spool"
     town_file: Path = DATA_DIR / "town.toml"
     policy_file: Path = DATA_DIR / "policy.toml"
     timezone: str = "Asia/Shanghai"

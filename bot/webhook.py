@@ -44,7 +44,12 @@ async def receive(request: Request) -> Response:
         inbound = protocol.to_inbound(plain)
     except WebhookError as exc:
         return _refuse(exc)
-    reply = await app_state.inbox.handle(inbound)
+    try:
+        reply = await app_state.inbox.handle(inbound)
+    except OSError:
+        # Neither the database nor the local spool could store it: let WeChat retry rather than lose it.
+        log.exception("could not store a message from %s anywhere", inbound.openid)
+        return PlainTextResponse("temporarily unavailable", status_code=503)
     if not reply:
         return PlainTextResponse("success")
     xml = protocol.render_text_reply(inbound, reply)

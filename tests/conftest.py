@@ -43,11 +43,17 @@ def database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def make_settings(database_url):
+def make_settings(database_url, tmp_path_factory):
     """Settings for a test server: sandbox by default, overridable per test."""
+    spool_root = tmp_path_factory.mktemp("spool")
 
     def make(**overrides) -> Settings:
-        values = {"database_url": database_url, "wechat_token": DEMO_TOKEN, "_env_file": None}
+        values = {
+            "database_url": database_url,
+            "wechat_token": DEMO_TOKEN,
+            "_env_file": None,
+            "spool_dir": spool_root / "spool",
+        }
         return Settings(**{**values, **overrides})
 
     return make

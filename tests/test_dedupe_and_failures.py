@@ -14,9 +14,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot import sandbox
+from bot import sandbox, spool
 from bot.dialogue import Flow, texts
-from models.db import transaction
+from models.db import make_engine, transaction
 from models.inbound import InboundMessage
 from models.outbox import OutboxMessage
 from tests.live import free_port
@@ -150,3 +150,26 @@ def test_retries_spread_over_two_processes_are_handled_once(server, database_url
         for process in processes:
             process.terminate()
             process.wait(timeout=20)
+
+
+def test_a_message_arriving_while_the_database_is_down_is_spooled_and_replayed(server, monkeypatch, tmp_path):
+    spool_dir = tmp_path / "spool"
+    monkeypatch.setattr(server.state.inbox, "settings", server.settings.model_copy(update={"spool_dir": spool_dir}))
+    monkeypatch.setattr(server.state.inbox, "db", make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none"))
+    client = server.client("down-1")
+    assert client.say("家里没米了") == texts.APOLOGY
+    assert "家里没米了" in (spool_dir / "inbound.jsonl").read_text(encoding="utf-8")
+    monkeypatch.undo()
+    assert spool.replay(spool_dir, server.state.db) == 1
+    [row] = rows(server, "down-1")
+    assert row.text == "家里没米了" and row.status == "failed" and "unreachable" in row.error
+    assert spool.replay(spool_dir, server.state.db) == 0
+
+
+def test_when_neither_database_nor_spool_can_store_wechat_is_asked_to_retry(server, monkeypatch, tmp_path):
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the spool directory should be")
+    monkeypatch.setattr(server.state.inbox, "settings", server.settings.model_copy(update={"spool_dir": blocked}))
+    monkeypatch.setattr(server.state.inbox, "db", make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none"))
+    response = server.client("down-2").post_xml(sandbox.text_xml("down-2", "发烧了"))
+    assert response.status_code == 503
