@@ -1,0 +1,118 @@
+"""Intent rules over the features: menu words exact, then the strongest finding; the others are secondary."""
+
+from __future__ import annotations
+
+import re
+
+from bot.nlu.features import Features, has
+from bot.nlu.places import ABROAD, origin
+from bot.nlu.resources import Resources
+
+FEVER_AT = 37.3
+_FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
+
+
+def menu_intent(f: Features, res: Resources) -> str | None:
+    """Menu words typed or tapped: the whole message is the menu entry."""
+    bare = f.bare
+    for key in (bare, _FILLERS.sub("", bare), bare.removeprefix("我要")):
+        if key in res.menu:
+            return res.menu[key]
+    return None
+
+
+def is_question(f: Features, res: Resources) -> bool:
+    """A question: 吗/咋/要不要…, or a 不/没 tail (明天下雨不, 能去不)."""
+    if has(f.text, res.words["question"]):
+        return True
+    return any(f.bare.endswith(t) for t in res.words["question_tail"]) and len(f.bare) > 2
+
+
+def returned(f: Features, res: Resources) -> bool:
+    """Someone came back: a return verb not about goods (买回来), or a place marked as an origin."""
+    for word in res.words["return_verb"]:
+        pos = f.text.find(word)
+        while pos >= 0:
+            carried = has(f.text[max(0, pos - 5):pos], res.words["carry_before_return"])
+            if not carried or not (f.goods or f.items):
+                return True
+            pos = f.text.find(word, pos + 1)
+    return any(p.role in ("from", "back") for p in f.places) or any(p.chain == ABROAD for p in f.places)
+
+
+def fever(f: Features) -> bool:
+    """A temperature at or above 37.3 °C, or a symptom."""
+    return (f.temperature is not None and f.temperature >= FEVER_AT) or bool(f.symptoms)
+
+
+def supplies(f: Features, res: Resources) -> bool:
+    """Goods with quantities, goods with a need word, or a plain shortage (没吃的)."""
+    return bool(f.items) or (bool(f.goods) and "need" in f.cues) or "need_nothing" in f.cues
+
+
+def checkin(f: Features) -> bool:
+    """A normal temperature or a 'nothing wrong' report."""
+    return (f.temperature is not None and f.temperature < FEVER_AT) or "checkin" in f.cues
+
+
+def checkpoint(f: Features) -> bool:
+    """Checkpoint staff reporting: a checkpoint word, or a finding like 红码/黄码/闯卡."""
+    strong = ("红码", "黄码", "闯卡", "冲卡", "劝返")
+    return "checkpoint" in f.cues or (any(w in f.text for w in strong) and "checkpoint_finding" in f.cues)
+
+
+def found(f: Features, res: Resources) -> list[str]:
+    """Every intent the message gives evidence for, strongest first."""
+    out = []
+    non_local = [p for p in f.places if p.role != "local"]
+    if returned(f, res) or (non_local and origin(f.places) and not f.goods and not f.items):
+        out.append("declare_return")
+    if fever(f):
+        out.append("report_fever")
+    if f.event or "event_other" in f.cues:
+        out.append("report_event")
+    if supplies(f, res):
+        out.append("request_supplies")
+    if f.doses is not None or "vaccine" in f.cues:
+        out.append("report_vaccination")
+    if checkin(f):
+        out.append("health_checkin")
+    return out
+
+
+def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
+    """The intent and the other intents found."""
+    menu = menu_intent(f, res)
+    if menu:
+        return menu, []
+    if "cancel" in f.cues and (len(f.bare) <= 8 or any(f.bare.startswith(w) for w in res.words["cancel"])):
+        return "cancel", []
+    evidence = found(f, res)
+    if checkpoint(f) and not is_question(f, res):
+        return "report_checkpoint", evidence
+    if is_question(f, res):
+        return _question(f, res, evidence)
+    if evidence:
+        return evidence[0], evidence[1:]
+    if "risk" in f.cues:
+        return "query_risk", []
+    if "policy" in f.cues:
+        return "ask_policy", []
+    if "help" in f.cues or "greeting" in f.cues:
+        return "help", []
+    return "unknown", []
+
+
+def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, list[str]]:
+    """Questions ask about risk or policy, unless they report fever or ask for goods (能送两袋面吗)."""
+    if "report_fever" in evidence and not has(f.text, ("隔离", "核酸", "报备")):
+        return "report_fever", [e for e in evidence if e != "report_fever"]
+    if "request_supplies" in evidence and (f.items or "need" in f.cues):
+        return "request_supplies", [e for e in evidence if e != "request_supplies"]
+    if "risk" in f.cues:
+        return "query_risk", evidence
+    if "help" in f.cues:
+        return "help", evidence
+    if "policy" in f.cues or evidence or f.places:
+        return "ask_policy", evidence
+    return "unknown", evidence
