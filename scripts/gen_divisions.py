@@ -1,8 +1,9 @@
 """Regenerate data/divisions/ from jionlp's national division list (Apache-2.0).
 
-jionlp is NOT a runtime dependency: install it in a throwaway venv used only by this script.
+jionlp is NOT a runtime dependency: install it in a throwaway venv used only by this script (jieba there too:
+its dictionary tells which township stems are everyday words, kept out as aliases).
 
-    python3 -m venv .venv-gen && .venv-gen/bin/pip install 'jionlp==1.5.31'
+    python3 -m venv .venv-gen && .venv-gen/bin/pip install 'jionlp==1.5.31' 'jieba==0.42.1'
     .venv-gen/bin/python scripts/gen_divisions.py            # writes data/divisions/*.gz
 
 Output (gzip'd UTF-8 TSV, one entity a line):
@@ -126,6 +127,23 @@ def add_changes(out: list[list[str]], src: Path) -> None:
             index[tuple(new_f)][7] |= suffixed(old_f[6], old_f[7])
 
 
+def add_township_stems(out: list[list[str]]) -> None:
+    """禄口 for 禄口街道: only stems unique in the country, not a county name, not a common word."""
+    import jieba
+
+    jieba.initialize()
+    taken = {a for r in out if r[0] in "PCD" for a in r[7]}
+    stems: dict[str, list[list[str]]] = {}
+    for row in out:
+        if row[0] == "T":
+            stem = TOWNSHIP_SUFFIX.sub("", row[5])
+            if len(stem) >= 2 and not jieba.dt.FREQ.get(stem) and stem not in taken:
+                stems.setdefault(stem, []).append(row)
+    for stem, rows in stems.items():
+        if len(rows) == 1:
+            rows[0][7].add(stem)
+
+
 def add_extras(out: list[list[str]]) -> None:
     """Functional zones that jionlp does not list."""
     for prov, city, name, aliases in EXTRA_DISTRICTS:
@@ -158,6 +176,7 @@ def main() -> None:
     town = tomllib.loads((ROOT / "data" / "town.toml").read_text("utf-8"))["town"]
     rows = build(read_tree(src), town)
     add_changes(rows, src)
+    add_township_stems(rows)
     add_extras(rows)
     OUT.mkdir(parents=True, exist_ok=True)
     write(OUT / "divisions.tsv.gz", rows)

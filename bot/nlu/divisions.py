@@ -84,6 +84,15 @@ def load(local: Chain, data: Path = DATA) -> Gazetteer:
     with gzip.open(data / "world.tsv.gz", "rt", encoding="utf-8") as fh:
         for line in fh:
             gaz.abroad.update(a for a in line.rstrip("\n").split("\t")[1].split("|") if len(a) >= 2)
+    for alias in gaz.villages:  # locally, 张村 and 孟村 are the town's villages, not namesakes far away
+        gaz.names.pop(alias, None)
     for chains in gaz.names.values():
         chains.sort(key=level)
     return gaz
+
+
+def add_typos(gaz: Gazetteer, pairs: list[tuple[str, str]]) -> None:
+    """Misspelt names (郑洲, 落阳) mean what the name they imitate means."""
+    for typo, alias in pairs:
+        for chain in gaz.names.get(alias, []):
+            gaz.add(typo, chain)

@@ -86,8 +86,9 @@ def find_event(text: str, res: Resources) -> str | None:
     strong = [w for w in res.words["funeral"] if w not in ("走了", "没了", "老了")]
     if has(text, tuple(strong)):
         return "funeral"
-    for m in re.finditer("走了|没了|老了", text):
-        if has(text[max(0, m.start() - 4):m.start()], res.words["family"]):
+    for m in re.finditer("走了|没了|老了|去了", text):
+        before = text[max(0, m.start() - 4):m.start()]
+        if any(before.endswith(w) for w in res.words["family"]):
             return "funeral"
     return None
 

@@ -9,6 +9,10 @@ from bot.nlu.places import ABROAD, origin
 from bot.nlu.resources import Resources
 
 FEVER_AT = 37.3
+_SHORT_AFTER = ("没了", "没有了", "吃完", "用完", "喝完", "不够", "断了", "快没", "光了", "没啦")
+_ASKS_FOR = ("帮忙买", "帮买", "帮俺买", "帮我买", "送点", "送些", "给送", "送两", "送一", "捎", "代买",
+             "代购", "买点")
+_HYPOTHETICAL = ("如果", "要是", "万一", "假如", "的话")
 _FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
 
 
@@ -45,9 +49,19 @@ def fever(f: Features) -> bool:
     return (f.temperature is not None and f.temperature >= FEVER_AT) or bool(f.symptoms)
 
 
+def short_of(f: Features) -> bool:
+    """A shortage said around a goods word: 没米了, 缺油, 菜吃完了, 面不够."""
+    for good in f.goods:
+        pos = f.text.find(good)
+        before, after = f.text[max(0, pos - 3):pos], f.text[pos + len(good):pos + len(good) + 4]
+        if any(w in before for w in ("没", "缺", "断")) or after.startswith(_SHORT_AFTER):
+            return True
+    return False
+
+
 def supplies(f: Features, res: Resources) -> bool:
-    """Goods with quantities, goods with a need word, or a plain shortage (没吃的)."""
-    return bool(f.items) or (bool(f.goods) and "need" in f.cues) or "need_nothing" in f.cues
+    """Goods with quantities, goods with a need word or a shortage, or a plain shortage (没吃的)."""
+    return bool(f.items) or (bool(f.goods) and ("need" in f.cues or short_of(f))) or "need_nothing" in f.cues
 
 
 def checkin(f: Features) -> bool:
@@ -93,7 +107,7 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
     if is_question(f, res):
         return _question(f, res, evidence)
     if evidence:
-        return evidence[0], evidence[1:]
+        return _first(f, res, evidence)
     if "risk" in f.cues:
         return "query_risk", []
     if "policy" in f.cues:
@@ -103,12 +117,28 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
     return "unknown", []
 
 
+def _first(f: Features, res: Resources, evidence: list[str]) -> tuple[str, list[str]]:
+    """The strongest finding; a wedding or funeral named before a return is what the message is about."""
+    if evidence[0] == "declare_return" and "report_event" in evidence and f.event:
+        event_at = min((f.text.find(w) for w in res.words[f.event] if w in f.text), default=len(f.text))
+        return_at = min([p.start for p in f.places] + [f.text.find(w) for w in res.words["return_verb"]
+                                                         if w in f.text], default=len(f.text))
+        if event_at < return_at:
+            return "report_event", [e for e in evidence if e != "report_event"]
+    return evidence[0], evidence[1:]
+
+
 def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, list[str]]:
     """Questions ask about risk or policy, unless they report fever or ask for goods (能送两袋面吗)."""
-    if "report_fever" in evidence and not has(f.text, ("隔离", "核酸", "报备")):
-        return "report_fever", [e for e in evidence if e != "report_fever"]
-    if "request_supplies" in evidence and (f.items or "need" in f.cues):
-        return "request_supplies", [e for e in evidence if e != "request_supplies"]
+    def rest(primary: str) -> list[str]:
+        return [e for e in evidence if e != primary]
+
+    if "report_fever" in evidence and not has(f.text, _HYPOTHETICAL):
+        return "report_fever", rest("report_fever")
+    if "request_supplies" in evidence and (f.items or has(f.text, _ASKS_FOR) or short_of(f)):
+        return "request_supplies", rest("request_supplies")
+    if f.event and "policy" not in f.cues:
+        return "report_event", rest("report_event")
     if "risk" in f.cues:
         return "query_risk", evidence
     if "help" in f.cues:

@@ -18,7 +18,13 @@ _FROM = re.compile(r"(从|自|打|由|离开|刚从)$")
 _AT = re.compile(r"(在|住在|住|家在|呆在|待在)$")
 _TO = re.compile(r"(回到|回|到|去|往|至|进|来|返回|返)$")
 _BACK_AFTER = re.compile(r"^(回来|回家|回乡|回村|回老家|返乡|返回|过来|来的|来了|回|坐|开车|出发|离开|走的)")
+_PLACE_TAILS = {"东站", "西站", "南站", "北站", "站", "火车站", "高铁站", "机场", "市区", "市里", "那边",
+                "这边", "人", "城区", "老家", "东", "西", "南", "北", "县城"}
 ROLE_RANK = {"from": 0, "back": 1, "at": 2, "neutral": 3, "to": 4, "local": 5}
+
+
+Hit = tuple[int, int, list[Chain]]
+Mention = tuple[int, int, list[list[Chain]]]
 
 
 @dataclass
@@ -31,25 +37,43 @@ class Place:
     role: str = "neutral"
 
 
-def _hits(tokens: list[str], gaz: Gazetteer, common: frozenset[str]) -> list[tuple[int, int, list[Chain]]]:
+def _lookup(token: str, gaz: Gazetteer) -> list[Chain] | None:
+    chains = gaz.names.get(token)
+    if chains is None and (token in gaz.abroad or token in _GENERIC_ABROAD):
+        return [ABROAD]
+    return chains
+
+
+def _split(token: str, gaz: Gazetteer) -> list[tuple[int, int, list[Chain]]]:
+    """jieba's own compounds (上海浦东, 广西南宁, 郑州东站): the place names inside, longest first."""
+    parts, pos = [], 0
+    while pos < len(token):
+        for end in range(len(token), pos + 1, -1):
+            chains = gaz.names.get(token[pos:end])
+            if chains:
+                parts.append((pos, end, chains))
+                pos = end
+                break
+        else:
+            rest = token[pos:]
+            return parts if parts and rest in _PLACE_TAILS else []
+    return parts
+
+
+def _hits(tokens: list[str], gaz: Gazetteer, common: frozenset[str]) -> list[Hit]:
     """Tokens that name a place: (start, end, candidate chains)."""
-    hits: list[tuple[int, int, list[Chain]]] = []
+    hits: list[Hit] = []
     pos = 0
     for token in tokens:
         start, pos = pos, pos + len(token)
-        chains = gaz.names.get(token)
-        if chains is None and (token in gaz.abroad or token in _GENERIC_ABROAD):
-            chains = [ABROAD]
-        if not chains:
+        chains = _lookup(token, gaz)
+        if chains is None and len(token) >= 3:
+            hits.extend((start + a, start + b, c) for a, b, c in _split(token, gaz))
             continue
-        if token in common and not (hits and hits[-1][1] == start):
+        if not chains or (token in common and not (hits and hits[-1][1] == start)):
             continue
         hits.append((start, pos, chains))
     return hits
-
-
-Hit = tuple[int, int, list[Chain]]
-Mention = tuple[int, int, list[list[Chain]]]
 
 
 def _mentions(hits: list[Hit], text: str) -> list[Mention]:

@@ -24,16 +24,20 @@ class Lexicon:
     forward: re.Pattern
     backward: re.Pattern
     implicit: re.Pattern
+    dangling: re.Pattern
+    any_goods: re.Pattern
 
 
 def compile_lexicon(goods: list[str], units: list[str]) -> Lexicon:
     """Regexes for number-unit-goods, goods-number-unit and verb-unit-goods."""
     g = "|".join(sorted(set(goods), key=len, reverse=True))
     u = "|".join(sorted(set(units), key=len, reverse=True))
-    forward = re.compile(rf"{_QTY}\s*({u})(半)?\s*(?:的|装)?\s*({g}|[\u4e00-\u9fff]{{1,4}}?(?=[{_STOP}]|$))")
+    forward = re.compile(rf"{_QTY}\s*({u})(半)?(?:的|装)?({g}|[\u4e00-\u9fff]{{1,4}}?(?=[{_STOP}]|$))")
     backward = re.compile(rf"({g})\s*(?:要|买|来)?\s*{_QTY}\s*({u})(半)?")
     implicit = re.compile(rf"(?:要|买|来|拿|送|捎|带)\s*({u})\s*({g})")
-    return Lexicon(tuple(goods), frozenset(goods), tuple(units), forward, backward, implicit)
+    dangling = re.compile(rf"{_QTY}\s*({u})(半)?(?=[{_STOP}]|$)")
+    return Lexicon(tuple(goods), frozenset(goods), tuple(units), forward, backward, implicit, dangling,
+                   re.compile(g))
 
 
 def _qty(number: str, half: str | None) -> float | None:
@@ -68,7 +72,23 @@ def find_items(text: str, lex: Lexicon, loose: bool) -> list[dict]:
     for m in lex.implicit.finditer(text):
         if not any(m.start() in r or m.end() - 1 in r for r in taken):
             items.append((m.start(), {"name": m.group(2), "qty": 1, "unit": m.group(1)}))
+            taken.append(range(m.start(), m.end()))
+    items.extend(_dangling(text, lex, taken, {i["name"] for _, i in items}))
     return [item for _, item in sorted(items, key=lambda i: i[0])]
+
+
+def _dangling(text: str, lex: Lexicon, taken: list[range], used: set[str]) -> list[tuple[int, dict]]:
+    """「降压药吃完了 要两盒」: a quantity with no goods after it means the goods named just before."""
+    out = []
+    for m in lex.dangling.finditer(text):
+        if any(m.start() in r for r in taken):
+            continue
+        named = [g.group(0) for g in lex.any_goods.finditer(text, 0, m.start())]
+        qty = _qty(m.group(1), m.group(4))
+        if named and named[-1] not in used and qty:
+            out.append((m.start(), {"name": named[-1], "qty": qty, "unit": m.group(3)}))
+            used.add(named[-1])
+    return out
 
 
 def mentions_goods(tokens: list[str], lex: Lexicon) -> list[str]:

@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.nlu.divisions import Chain, Gazetteer, load
+from bot.nlu.divisions import Chain, Gazetteer, add_typos, load
 from bot.nlu.quantities import Lexicon, compile_lexicon
 
 log = logging.getLogger(__name__)
@@ -41,9 +41,13 @@ class Resources:
         return self.tokenizer.lcut(text, HMM=False)
 
 
-def _words_file(name: str) -> list[str]:
+def _lines(name: str) -> list[str]:
     lines = (LEXICON / name).read_text("utf-8").splitlines()
-    return [w for line in lines if not line.startswith("#") for w in line.split()]
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _words_file(name: str) -> list[str]:
+    return [w for line in _lines(name) for w in line.split()]
 
 
 def _local_chain(town_file: Path) -> Chain:
@@ -80,6 +84,7 @@ def build(town_file: Path | None = None) -> Resources:
     lookalikes = re.compile("(" + "|".join(_words_file("lookalikes.txt")) + ")(?![区县市镇乡州])")
     town = Path(os.environ.get("TOWN_FILE") or town_file or DEFAULT_TOWN)
     gaz = load(_local_chain(town))
+    add_typos(gaz, [tuple(line.split("\t")) for line in _lines("place_typos.txt")])
     tok = _tokenizer(gaz, [g for g in goods.goods if len(g) >= 2])
     return Resources(menu, words, goods, medicine_re, lookalikes, frozenset(_words_file("common_names.txt")),
                      gaz, tok, time.perf_counter() - started)
