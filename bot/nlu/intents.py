@@ -27,8 +27,10 @@ def menu_intent(f: Features, res: Resources) -> str | None:
 
 def is_question(f: Features, res: Resources) -> bool:
     """A question: 吗/咋/要不要…, or a 不/没 tail (明天下雨不, 能去不)."""
-    if has(f.text, res.words["question"]):
-        return True
+    for word in res.words["question"]:
+        pos = f.text.find(word)
+        if pos >= 0 and not (word in ("啥", "什么") and f.text[max(0, pos - 2):pos].endswith(("没", "没有"))):
+            return True
     return any(f.bare.endswith(t) for t in res.words["question_tail"]) and len(f.bare) > 2
 
 
@@ -41,7 +43,7 @@ def returned(f: Features, res: Resources) -> bool:
             if not carried or not (f.goods or f.items):
                 return True
             pos = f.text.find(word, pos + 1)
-    return any(p.role in ("from", "back") for p in f.places) or any(p.chain == ABROAD for p in f.places)
+    return any(p.role in ("from", "back", "from_back") or p.chain == ABROAD for p in f.places)
 
 
 def fever(f: Features) -> bool:
@@ -52,10 +54,10 @@ def fever(f: Features) -> bool:
 def short_of(f: Features) -> bool:
     """A shortage said around a goods word: 没米了, 缺油, 菜吃完了, 面不够."""
     for good in f.goods:
-        pos = f.text.find(good)
-        before, after = f.text[max(0, pos - 3):pos], f.text[pos + len(good):pos + len(good) + 4]
-        if any(w in before for w in ("没", "缺", "断")) or after.startswith(_SHORT_AFTER):
-            return True
+        for m in re.finditer(re.escape(good), f.text):
+            before, after = f.text[max(0, m.start() - 3):m.start()], f.text[m.end():m.end() + 4]
+            if any(w in before for w in ("没", "缺", "断")) or after.startswith(_SHORT_AFTER):
+                return True
     return False
 
 

@@ -20,7 +20,7 @@ _TO = re.compile(r"(回到|回|到|去|往|至|进|来|返回|返)$")
 _BACK_AFTER = re.compile(r"^(回来|回家|回乡|回村|回老家|返乡|返回|过来|来的|来了|回|坐|开车|出发|离开|走的)")
 _PLACE_TAILS = {"东站", "西站", "南站", "北站", "站", "火车站", "高铁站", "机场", "市区", "市里", "那边",
                 "这边", "人", "城区", "老家", "东", "西", "南", "北", "县城"}
-ROLE_RANK = {"from": 0, "back": 1, "at": 2, "neutral": 3, "to": 4, "local": 5}
+ROLE_RANK = {"from_back": -1, "from": 0, "back": 1, "at": 2, "neutral": 3, "to": 4, "local": 5}
 
 
 Hit = tuple[int, int, list[Chain]]
@@ -49,7 +49,7 @@ def _split(token: str, gaz: Gazetteer) -> list[tuple[int, int, list[Chain]]]:
     parts, pos = [], 0
     while pos < len(token):
         for end in range(len(token), pos + 1, -1):
-            chains = gaz.names.get(token[pos:end])
+            chains = _lookup(token[pos:end], gaz)
             if chains:
                 parts.append((pos, end, chains))
                 pos = end
@@ -108,9 +108,10 @@ def _role(text: str, start: int, end: int, chain: Chain, gaz: Gazetteer) -> str:
     if chain != ABROAD and gaz.is_local(chain):
         return "local"
     before = text[max(0, start - 3):start]
+    back = _BACK_AFTER.match(text[end:end + 4].lstrip("的那边里 "))
     if _FROM.search(before):
-        return "from"
-    if _BACK_AFTER.match(text[end:end + 4].lstrip("的那边里 ")):
+        return "from_back" if back else "from"
+    if back:
         return "back"
     if _TO.search(before):
         return "to"
