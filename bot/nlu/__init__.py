@@ -68,7 +68,7 @@ def understand(text: str, today: dt.date | None = None) -> Understanding:
     """Read one message."""
     today = today or dt.datetime.now(TOWN_TZ).date()
     res = resources.get()
-    f = extract(text or "", res)
+    f = extract(text or "", res, today)
     intent, others = decide(f, res)
     found = _slots(intent, f, today)
     own = {k: v for k, v in found.items() if k in _OWN.get(intent, ())}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from bot.nlu import places as pl
+from bot.nlu.dates import find_date
 from bot.nlu.numbers import find_temperature
 from bot.nlu.quantities import find_items, mentions_goods
 from bot.nlu.resources import Resources
@@ -35,6 +37,7 @@ class Features:
     doses: int | None = None
     event: str | None = None
     transport: str | None = None
+    dated: bool = False
     cues: set[str] = field(default_factory=set)
 
 
@@ -104,7 +107,7 @@ def find_transport(text: str, res: Resources) -> str | None:
     return best[1] if best else None
 
 
-def extract(raw: str, res: Resources) -> Features:
+def extract(raw: str, res: Resources, today: dt.date) -> Features:
     """Read every feature out of one message."""
     text = normalise(raw)
     bare = _PUNCT.sub("", text)
@@ -120,5 +123,6 @@ def extract(raw: str, res: Resources) -> Features:
     f.doses = find_doses(text, res) if has(text, res.words["vaccine"]) or "针" in text else None
     f.event = find_event(text, res)
     f.transport = find_transport(text, res)
+    f.dated = find_date(text, today) is not None
     f.cues = {name for name in CUES if has(text, res.words[name])}
     return f

@@ -139,7 +139,7 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
         return "report_fever", rest("report_fever")
     if "request_supplies" in evidence and (f.items or has(f.text, _ASKS_FOR) or short_of(f)):
         return "request_supplies", rest("request_supplies")
-    if f.event and "policy" not in f.cues:
+    if f.event and ("policy" not in f.cues or f.dated):
         return "report_event", rest("report_event")
     if "risk" in f.cues:
         return "query_risk", evidence

@@ -20,6 +20,7 @@ _TO = re.compile(r"(回到|回|到|去|往|至|进|来|返回|返)$")
 _BACK_AFTER = re.compile(r"^(回来|回家|回乡|回村|回老家|返乡|返回|过来|来的|来了|回|坐|开车|出发|离开|走的)")
 _PLACE_TAILS = {"东站", "西站", "南站", "北站", "站", "火车站", "高铁站", "机场", "市区", "市里", "那边",
                 "这边", "人", "城区", "老家", "东", "西", "南", "北", "县城"}
+_INSTITUTIONS = ("大学", "学院", "医院", "站", "机场", "厂", "公司", "工地", "市场", "学校", "中学")
 ROLE_RANK = {"from_back": -1, "from": 0, "back": 1, "at": 2, "neutral": 3, "to": 4, "local": 5}
 
 
@@ -56,7 +57,7 @@ def _split(token: str, gaz: Gazetteer) -> list[tuple[int, int, list[Chain]]]:
                 break
         else:
             rest = token[pos:]
-            return parts if parts and rest in _PLACE_TAILS else []
+            return parts if parts and (rest in _PLACE_TAILS or rest.endswith(_INSTITUTIONS)) else []
     return parts
 
 

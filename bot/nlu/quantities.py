@@ -11,6 +11,7 @@ _QTY = rf"(半|[\d.]+|[{CN_DIGITS}]{{1,4}})(来|多|几)?"
 _NOT_GOODS = frozenset(
     ["人", "孩子", "小孩", "小时", "钟头", "月", "天", "星期", "礼拜", "针", "次", "遍", "口", "家", "户",
      "娃", "岁", "号", "度", "年", "周", "地方", "村", "人员", "车"])
+_NOT_A_NAME_START = CN_DIGITS + "要是就都也还给买送拿带有没不的了吧啊呢和跟"
 _STOP = "和跟与及还再要也就都吧啊呀了呢的，,。.!！?？、；; "
 
 
@@ -56,7 +57,7 @@ def find_items(text: str, lex: Lexicon, loose: bool) -> list[dict]:
     taken: list[range] = []
     for m in lex.forward.finditer(text):
         name = m.group(5)
-        if name not in lex.goods and (not loose or name in _NOT_GOODS or name[0] in CN_DIGITS):
+        if name not in lex.goods and (not loose or name in _NOT_GOODS or name[0] in _NOT_A_NAME_START):
             continue
         qty = _qty(m.group(1), m.group(4))
         if qty is not None and qty > 0:
