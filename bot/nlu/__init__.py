@@ -2,19 +2,25 @@
 
 jieba with a user dictionary of the national divisions for places, rule parsers for dates, quantities and
 temperatures, and intent rules over what was found. `warm_up()` loads it all once at start-up.
+
+`.secondary` holds what the message also says beyond its intent: `fever` (True when a temperature >= 37.3
+or a symptom is reported, whatever the intent), `temperature`, `symptoms` (list), `intents` (the other
+intents found, strongest first), `village` (a village of the town named), and any slot of another intent
+(`items`, `origin`, `date`, `doses`, ...).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.nlu import resources
 from bot.nlu.dates import find_date
 from bot.nlu.divisions import as_slot
 from bot.nlu.features import Features, extract
-from bot.nlu.intents import FEVER_AT, decide
+from bot.nlu.intents import decide, fever
 from bot.nlu.places import ABROAD, any_place, origin
 
 INTENTS = (
@@ -75,17 +81,18 @@ def understand(text: str, today: dt.date | None = None) -> Understanding:
     secondary = {k: v for k, v in found.items() if k not in own and k != "place"}
     if others:
         secondary["intents"] = others
-    if intent != "report_fever" and "report_fever" in others:
+    if fever(f):
         secondary["fever"] = True
     if f.symptoms:
         secondary["symptoms"] = f.symptoms
     if f.village:
         secondary["village"] = f.village
-    if f.temperature is not None and f.temperature >= FEVER_AT:
-        secondary["fever"] = True
     return Understanding(intent, own, secondary)
 
 
-def warm_up() -> None:
-    """Load the keyword tables, the division data and jieba's dictionary (one thread, at start-up)."""
-    resources.get()
+def warm_up(town_file: Path | None = None) -> None:
+    """Load the keyword tables, the division data and jieba's dictionary (one thread, at start-up).
+
+    The town (its county is local, its villages are recognised) is `town_file`, else the service's TOWN_FILE.
+    """
+    resources.get(town_file)

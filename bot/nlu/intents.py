@@ -68,7 +68,9 @@ def supplies(f: Features, res: Resources) -> bool:
 
 def checkin(f: Features) -> bool:
     """A normal temperature or a 'nothing wrong' report."""
-    return (f.temperature is not None and f.temperature < FEVER_AT) or "checkin" in f.cues
+    if f.temperature is not None:
+        return f.temperature < FEVER_AT
+    return "checkin" in f.cues and not f.symptoms
 
 
 def checkpoint(f: Features) -> bool:

@@ -59,6 +59,16 @@ def _local_chain(town_file: Path) -> Chain:
         return ("", "", "", "")
 
 
+def _configured_town() -> Path:
+    """TOWN_FILE from the service settings (environment or .env), else the demo town."""
+    try:
+        from bot.settings import get_settings
+
+        return Path(get_settings().town_file)
+    except Exception:  # settings that cannot load must not stop the NLU: it only needs the county
+        return Path(os.environ.get("TOWN_FILE") or DEFAULT_TOWN)
+
+
 def _tokenizer(gaz: Gazetteer, extra: list[str]):
     import jieba
 
@@ -82,7 +92,7 @@ def build(town_file: Path | None = None) -> Resources:
     medicine = [g for g in goods.goods if len(g) >= 2 and ("药" in g or "感冒" in g or g in _HERBAL)]
     medicine_re = re.compile("|".join(sorted(medicine, key=len, reverse=True)))
     lookalikes = re.compile("(" + "|".join(_words_file("lookalikes.txt")) + ")(?![区县市镇乡州])")
-    town = Path(os.environ.get("TOWN_FILE") or town_file or DEFAULT_TOWN)
+    town = Path(town_file or _configured_town())
     gaz = load(_local_chain(town))
     add_typos(gaz, [tuple(line.split("\t")) for line in _lines("place_typos.txt")])
     tok = _tokenizer(gaz, [g for g in goods.goods if len(g) >= 2])
@@ -90,11 +100,11 @@ def build(town_file: Path | None = None) -> Resources:
                      gaz, tok, time.perf_counter() - started)
 
 
-def get() -> Resources:
+def get(town_file: Path | None = None) -> Resources:
     """The loaded resources, loading them now (once, under a lock) if warm_up was not called."""
     global _loaded
     if _loaded is None:
         with _lock:
             if _loaded is None:
-                _loaded = build()
+                _loaded = build(town_file)
     return _loaded
