@@ -25,6 +25,7 @@ _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6
 _WEEK = re.compile(r"(上上|上|这|本|下下|下)?(?:个)?(?:周|星期|礼拜)([一二三四五六日天七末1-7])")
 _DAYS_AGO = re.compile(rf"({_NUM}|两|几)\s*(?:天|日)(?:之|以)?(前|后)")
 _MONTH_DAY = re.compile(rf"(?:(上|这|本|下)个?月|({_NUM})\s*月份?)\s*({_NUM})\s*(?:号|日)?")
+_YEAR = re.compile(r"(20\d\d)\s*年\s*$")
 _DAY_ONLY = re.compile(rf"(?<![\d月.])({_NUM})\s*(?:号|日)(?!元|楼|线|院|门|车|床|房|座|口|窗|桌|机)")
 _NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})\s*[./-]\s*(\d{1,2})(?![\d.]|\s*(?:斤|度|元|块|袋|公斤|克|米|cm))")
 _JUST = re.compile(r"刚(?:从|回|到|来|下|落地|进)")
@@ -121,6 +122,8 @@ def _explicit(text: str, today: dt.date, future: bool) -> tuple[int, dt.date] | 
         else:
             month = to_number(m.group(2))
             date = _month_day(today, int(month), int(day), future) if month and day and month <= 12 else None
+            year = _YEAR.search(text, 0, m.start())
+            date = _safe(int(year.group(1)), date.month, date.day) if date and year else date
         if date:
             found.append((m.start(), date))
             break

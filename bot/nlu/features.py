@@ -18,7 +18,7 @@ _DOSES = re.compile(r"(?:打了|打完|打过|接种了|接种|打|已打|都打
 _NTH_DOSE = re.compile(r"第\s*([一二三1-3])\s*(?:针|剂)")
 _NEG_SPAN = 3
 CUES = ("cancel", "help", "greeting", "need", "need_nothing", "checkin", "event_other", "vaccine", "risk",
-        "policy", "checkpoint", "checkpoint_finding")
+        "policy", "policy_action", "checkpoint", "checkpoint_finding")
 
 
 @dataclass

@@ -143,7 +143,7 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
         return "request_supplies", rest("request_supplies")
     if f.event and ("policy" not in f.cues or f.dated):
         return "report_event", rest("report_event")
-    if "risk" in f.cues:
+    if "risk" in f.cues and "policy_action" not in f.cues:
         return "query_risk", evidence
     if "help" in f.cues:
         return "help", evidence
