@@ -164,10 +164,10 @@ def world(src: Path) -> list[list[str]]:
 
 
 def write(path: Path, rows: list[list]) -> None:
-    """Gzip'd TSV, aliases sorted for stable output."""
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as fh:
-        for row in rows:
-            fh.write("\t".join([*row[:-1], "|".join(sorted(row[-1]))]) + "\n")
+    """Gzip'd TSV, aliases sorted and no timestamp: the same input gives the same bytes."""
+    text = "".join("\t".join([*row[:-1], "|".join(sorted(row[-1]))]) + "\n" for row in rows)
+    with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as fh:
+        fh.write(text.encode("utf-8"))
 
 
 def main() -> None:
