@@ -11,8 +11,10 @@ from bot.nlu.resources import Resources
 FEVER_AT = 37.3
 _SHORT_AFTER = ("没了", "没有了", "吃完", "用完", "喝完", "不够", "断了", "快没", "光了", "没啦")
 _ASKS_FOR = ("帮忙买", "帮买", "帮俺买", "帮我买", "送点", "送些", "给送", "送两", "送一", "捎", "代买",
-             "代购", "买点")
+             "代购", "买点", "物资")
 _HYPOTHETICAL = ("如果", "要是", "万一", "假如", "的话")
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+_SEND = ("送", "买", "捎", "拿", "带")
 _FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
 
 
@@ -26,7 +28,9 @@ def menu_intent(f: Features, res: Resources) -> str | None:
 
 
 def is_question(f: Features, res: Resources) -> bool:
-    """A question: 吗/咋/要不要…, or a 不/没 tail (明天下雨不, 能去不)."""
+    """A question: 吗/咋/要不要…, A-not-A (多不多, 去没去), or a 不/没 tail (明天下雨不, 能去不)."""
+    if _A_NOT_A.search(f.bare):
+        return True
     for word in res.words["question"]:
         pos = f.text.find(word)
         if pos >= 0 and not (word in ("啥", "什么") and f.text[max(0, pos - 2):pos].endswith(("没", "没有"))):
@@ -63,14 +67,15 @@ def short_of(f: Features) -> bool:
 
 def supplies(f: Features, res: Resources) -> bool:
     """Goods with quantities, goods with a need word or a shortage, or a plain shortage (没吃的)."""
-    return bool(f.items) or (bool(f.goods) and ("need" in f.cues or short_of(f))) or "need_nothing" in f.cues
+    shortage = "need_nothing" in f.cues or "物资" in f.text
+    return bool(f.items) or (bool(f.goods) and ("need" in f.cues or short_of(f))) or shortage
 
 
 def checkin(f: Features) -> bool:
     """A normal temperature or a 'nothing wrong' report."""
-    if f.temperature is not None:
-        return f.temperature < FEVER_AT
-    return "checkin" in f.cues and not f.symptoms
+    if f.symptoms:
+        return False
+    return f.temperature < FEVER_AT if f.temperature is not None else "checkin" in f.cues
 
 
 def checkpoint(f: Features) -> bool:
@@ -139,7 +144,8 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
 
     if "report_fever" in evidence and not has(f.text, _HYPOTHETICAL):
         return "report_fever", rest("report_fever")
-    if "request_supplies" in evidence and (f.items or has(f.text, _ASKS_FOR) or short_of(f)):
+    asks = f.items or has(f.text, _ASKS_FOR) or short_of(f) or (f.goods and has(f.text, _SEND))
+    if "request_supplies" in evidence and asks:
         return "request_supplies", rest("request_supplies")
     if f.event and ("policy" not in f.cues or f.dated):
         return "report_event", rest("report_event")
@@ -149,4 +155,6 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
         return "help", evidence
     if "policy" in f.cues or evidence or f.places:
         return "ask_policy", evidence
+    if "greeting" in f.cues:
+        return "help", evidence
     return "unknown", evidence
