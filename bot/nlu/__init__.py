@@ -1,12 +1,27 @@
 """Natural-language understanding: `understand(text, today)` -> intent and slots (shared/nlu/README.md).
 
-This is the minimal keyword version the service started with; the jieba-based NLU replaces it.
+jieba with a user dictionary of the national divisions for places, rule parsers for dates, quantities and
+temperatures, and intent rules over what was found. `warm_up()` loads it all once at start-up.
+
+`.secondary` holds what the message also says beyond its intent: `fever` (True when a temperature >= 37.3
+or a symptom is reported, whatever the intent), `temperature`, `symptoms` (list), `intents` (the other
+intents found, strongest first), `village` (a village of the town named), and any slot of another intent
+(`items`, `origin`, `date`, `doses`, ...).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.nlu import resources
+from bot.nlu.dates import find_date
+from bot.nlu.divisions import as_slot
+from bot.nlu.features import Features, extract
+from bot.nlu.intents import decide, fever
+from bot.nlu.places import ABROAD, any_place, origin
 
 INTENTS = (
     "declare_return",
@@ -22,10 +37,7 @@ INTENTS = (
     "cancel",
     "unknown",
 )
-_KEYWORDS = {
-    "help": ("帮助", "菜单", "怎么用", "能做什么"),
-    "cancel": ("取消", "退出", "不填了"),
-}
+TOWN_TZ = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass
@@ -37,13 +49,60 @@ class Understanding:
     secondary: dict = field(default_factory=dict)
 
 
+def _place_slot(chain) -> dict | None:
+    if chain is None:
+        return None
+    return {"abroad": True} if chain == ABROAD else as_slot(chain) or None
+
+
+def _slots(intent: str, f: Features, today: dt.date) -> dict:
+    """Every slot the message fills, for any intent; the caller keeps the intent's own."""
+    slots: dict = {}
+    put = slots.__setitem__
+    if (o := _place_slot(origin(f.places))) is not None:
+        put("origin", o)
+    if (p := _place_slot(any_place(f.places))) is not None:
+        put("place", p)
+    date = find_date(f.text, today, future=intent == "report_event")
+    if date is not None:
+        put("date", date.isoformat())
+    for name in ("transport", "items", "temperature", "event", "doses"):
+        value = getattr(f, name)
+        if value not in (None, []):
+            put(name, value)
+    return slots
+
+
+_OWN = {
+    "declare_return": ("origin", "date", "transport"), "request_supplies": ("items",),
+    "report_fever": ("temperature",), "health_checkin": ("temperature",), "report_event": ("event", "date"),
+    "report_vaccination": ("doses",), "query_risk": ("place",),
+}
+
+
 def understand(text: str, today: dt.date | None = None) -> Understanding:
     """Read one message."""
-    for intent, keywords in _KEYWORDS.items():
-        if any(word in text for word in keywords):
-            return Understanding(intent)
-    return Understanding("unknown")
+    today = today or dt.datetime.now(TOWN_TZ).date()
+    res = resources.get()
+    f = extract(text or "", res, today)
+    intent, others = decide(f, res)
+    found = _slots(intent, f, today)
+    own = {k: v for k, v in found.items() if k in _OWN.get(intent, ())}
+    secondary = {k: v for k, v in found.items() if k not in own and k != "place"}
+    if others:
+        secondary["intents"] = others
+    if fever(f):
+        secondary["fever"] = True
+    if f.symptoms:
+        secondary["symptoms"] = f.symptoms
+    if f.village:
+        secondary["village"] = f.village
+    return Understanding(intent, own, secondary)
 
 
-def warm_up() -> None:
-    """Load what the NLU needs before the first message (nothing for the keyword version)."""
+def warm_up(town_file: Path | None = None) -> None:
+    """Load the keyword tables, the division data and jieba's dictionary (one thread, at start-up).
+
+    The town (its county is local, its villages are recognised) is `town_file`, else the service's TOWN_FILE.
+    """
+    resources.get(town_file)

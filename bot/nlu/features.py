@@ -1,0 +1,130 @@
+"""What one message contains: places, numbers, goods, cue words. Intents are decided over these."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from bot.nlu import places as pl
+from bot.nlu.dates import find_date
+from bot.nlu.numbers import find_temperature
+from bot.nlu.quantities import find_items, mentions_goods
+from bot.nlu.resources import Resources
+
+_PUNCT = re.compile(r"[，,。.！!？?、；;：:~～…\s\"'“”‘’（）()【】\[\]]+")
+_DOSES = re.compile(r"(?:打了|打完|打过|接种了|接种|打|已打|都打了)?\s*([一二两三俩1-3])\s*(?:针|剂|次)")
+_NTH_DOSE = re.compile(r"第\s*([一二三1-3])\s*(?:针|剂)")
+_NEG_SPAN = 3
+_TIME_WORDS = re.compile(
+    r"(今儿个|今儿|今天|昨天|昨儿个|昨个|昨晚|前天|刚刚|刚才|刚|已经|早上|晚上|夜里|半夜|上午|下午|也|又|在)+$")
+CUES = ("cancel", "help", "greeting", "need", "need_nothing", "checkin", "event_other", "vaccine", "risk",
+        "policy", "policy_action", "checkpoint", "checkpoint_finding")
+
+
+@dataclass
+class Features:
+    """Everything found in a message, before any intent is chosen."""
+
+    text: str
+    bare: str
+    tokens: list[str]
+    places: list[pl.Place] = field(default_factory=list)
+    village: str | None = None
+    temperature: float | None = None
+    symptoms: list[str] = field(default_factory=list)
+    items: list[dict] = field(default_factory=list)
+    goods: list[str] = field(default_factory=list)
+    doses: int | None = None
+    event: str | None = None
+    transport: str | None = None
+    dated: bool = False
+    cues: set[str] = field(default_factory=set)
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width, lower case, runs of spaces to one."""
+    text = unicodedata.normalize("NFKC", text).lower().strip()
+    return re.sub(r"\s+", " ", text)
+
+
+def has(text: str, words: tuple[str, ...]) -> bool:
+    """Any of the words occurs in the text."""
+    return any(w in text for w in words)
+
+
+def _negated(text: str, pos: int, negations: tuple[str, ...]) -> bool:
+    before = text[max(0, pos - _NEG_SPAN):pos]
+    return any(n in before for n in negations)
+
+
+def find_symptoms(text: str, res: Resources) -> list[str]:
+    """Symptoms said, not denied (不发烧, 没咳嗽) and not part of a medicine name (感冒药)."""
+    text = res.medicine.sub(lambda m: " " * len(m.group(0)), text)
+    if has(text, res.words["recovered"]) and not has(text, ("又", "还在", "还有")):
+        return []
+    found = []
+    for word in sorted(res.words["symptom"], key=len, reverse=True):
+        pos = text.find(word)
+        if pos >= 0 and not _negated(text, pos, res.words["negation"]) and not any(word in f for f in found):
+            found.append(word)
+    return found
+
+
+def find_doses(text: str, res: Resources) -> int | None:
+    """Vaccine doses: 第二针 -> 2, 打完两针 -> 2, 还没打 -> 0."""
+    if has(text, res.words["vaccine_none"]) and not _NTH_DOSE.search(text):
+        return 0
+    m = _NTH_DOSE.search(text) or _DOSES.search(text)
+    if m:
+        return {"一": 1, "二": 2, "两": 2, "俩": 2, "三": 3}.get(m.group(1)) or int(m.group(1))
+    if has(text, ("打完了", "全程", "都打了", "打过了", "已经打了", "打完疫苗", "接种完")):
+        return 2
+    return None
+
+
+def find_event(text: str, res: Resources) -> str | None:
+    """wedding (订婚 too) or funeral; 「俺爹没了」 is a funeral, 「米没了」 is not."""
+    if has(text, res.words["wedding"]):
+        return "wedding"
+    strong = [w for w in res.words["funeral"] if w not in ("走了", "没了", "老了")]
+    if has(text, tuple(strong)):
+        return "funeral"
+    for m in re.finditer("走了|没了|老了|去了", text):
+        before = _TIME_WORDS.sub("", text[max(0, m.start() - 8):m.start()])
+        if any(before.endswith(w) for w in res.words["family"]):
+            return "funeral"
+    return None
+
+
+def find_transport(text: str, res: Resources) -> str | None:
+    """self_drive | train | bus | plane | other, the first one named."""
+    best = None
+    for kind in ("other", "self_drive", "plane", "train", "bus"):
+        for word in res.words[f"transport_{kind}"]:
+            pos = text.find(word)
+            if pos >= 0 and (best is None or pos < best[0] or (pos == best[0] and len(word) > best[2])):
+                best = (pos, kind, len(word))
+    return best[1] if best else None
+
+
+def extract(raw: str, res: Resources, today: dt.date) -> Features:
+    """Read every feature out of one message."""
+    text = normalise(raw)
+    bare = _PUNCT.sub("", text)
+    masked = res.lookalikes.sub(lambda m: " " * len(m.group(0)), text)
+    tokens = res.cut(masked)
+    f = Features(text, bare, tokens)
+    f.places = pl.find_places(masked, tokens, res.gazetteer, res.common)
+    f.village = next((res.gazetteer.villages[t] for t in tokens if t in res.gazetteer.villages), None)
+    f.temperature = find_temperature(text)
+    f.symptoms = find_symptoms(text, res)
+    f.goods = mentions_goods(tokens, res.goods)
+    f.items = find_items(text, res.goods, loose=has(text, res.words["need"]))
+    f.doses = find_doses(text, res) if has(text, res.words["vaccine"]) or "针" in text else None
+    f.event = find_event(text, res)
+    f.transport = find_transport(text, res)
+    f.dated = find_date(text, today) is not None
+    f.cues = {name for name in CUES if has(text, res.words[name])}
+    return f

@@ -1,0 +1,160 @@
+"""Intent rules over the features: menu words exact, then the strongest finding; the others are secondary."""
+
+from __future__ import annotations
+
+import re
+
+from bot.nlu.features import Features, has
+from bot.nlu.places import ABROAD, origin
+from bot.nlu.resources import Resources
+
+FEVER_AT = 37.3
+_SHORT_AFTER = ("没了", "没有了", "吃完", "用完", "喝完", "不够", "断了", "快没", "光了", "没啦")
+_ASKS_FOR = ("帮忙买", "帮买", "帮俺买", "帮我买", "送点", "送些", "给送", "送两", "送一", "捎", "代买",
+             "代购", "买点", "物资")
+_HYPOTHETICAL = ("如果", "要是", "万一", "假如", "的话")
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+_SEND = ("送", "买", "捎", "拿", "带")
+_FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
+
+
+def menu_intent(f: Features, res: Resources) -> str | None:
+    """Menu words typed or tapped: the whole message is the menu entry."""
+    bare = f.bare
+    for key in (bare, _FILLERS.sub("", bare), bare.removeprefix("我要")):
+        if key in res.menu:
+            return res.menu[key]
+    return None
+
+
+def is_question(f: Features, res: Resources) -> bool:
+    """A question: 吗/咋/要不要…, A-not-A (多不多, 去没去), or a 不/没 tail (明天下雨不, 能去不)."""
+    if _A_NOT_A.search(f.bare):
+        return True
+    for word in res.words["question"]:
+        pos = f.text.find(word)
+        if pos >= 0 and not (word in ("啥", "什么") and f.text[max(0, pos - 2):pos].endswith(("没", "没有"))):
+            return True
+    return any(f.bare.endswith(t) for t in res.words["question_tail"]) and len(f.bare) > 2
+
+
+def returned(f: Features, res: Resources) -> bool:
+    """Someone came back: a return verb not about goods (买回来), or a place marked as an origin."""
+    for word in res.words["return_verb"]:
+        pos = f.text.find(word)
+        while pos >= 0:
+            carried = has(f.text[max(0, pos - 5):pos], res.words["carry_before_return"])
+            if not carried or not (f.goods or f.items):
+                return True
+            pos = f.text.find(word, pos + 1)
+    return any(p.role in ("from", "back", "from_back") or p.chain == ABROAD for p in f.places)
+
+
+def fever(f: Features) -> bool:
+    """A temperature at or above 37.3 °C, or a symptom."""
+    return (f.temperature is not None and f.temperature >= FEVER_AT) or bool(f.symptoms)
+
+
+def short_of(f: Features) -> bool:
+    """A shortage said around a goods word: 没米了, 缺油, 菜吃完了, 面不够."""
+    for good in f.goods:
+        for m in re.finditer(re.escape(good), f.text):
+            before, after = f.text[max(0, m.start() - 3):m.start()], f.text[m.end():m.end() + 4]
+            if any(w in before for w in ("没", "缺", "断")) or after.startswith(_SHORT_AFTER):
+                return True
+    return False
+
+
+def supplies(f: Features, res: Resources) -> bool:
+    """Goods with quantities, goods with a need word or a shortage, or a plain shortage (没吃的)."""
+    shortage = "need_nothing" in f.cues or "物资" in f.text
+    return bool(f.items) or (bool(f.goods) and ("need" in f.cues or short_of(f))) or shortage
+
+
+def checkin(f: Features) -> bool:
+    """A normal temperature or a 'nothing wrong' report."""
+    if f.symptoms:
+        return False
+    return f.temperature < FEVER_AT if f.temperature is not None else "checkin" in f.cues
+
+
+def checkpoint(f: Features) -> bool:
+    """Checkpoint staff reporting: a checkpoint word, or a finding like 红码/黄码/闯卡."""
+    strong = ("红码", "黄码", "闯卡", "冲卡", "劝返")
+    return "checkpoint" in f.cues or (any(w in f.text for w in strong) and "checkpoint_finding" in f.cues)
+
+
+def found(f: Features, res: Resources) -> list[str]:
+    """Every intent the message gives evidence for, strongest first."""
+    out = []
+    non_local = [p for p in f.places if p.role != "local"]
+    if returned(f, res) or (non_local and origin(f.places) and not f.goods and not f.items):
+        out.append("declare_return")
+    if fever(f):
+        out.append("report_fever")
+    if f.event or "event_other" in f.cues:
+        out.append("report_event")
+    if supplies(f, res):
+        out.append("request_supplies")
+    if f.doses is not None or "vaccine" in f.cues:
+        out.append("report_vaccination")
+    if checkin(f):
+        out.append("health_checkin")
+    return out
+
+
+def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
+    """The intent and the other intents found."""
+    menu = menu_intent(f, res)
+    if menu:
+        return menu, []
+    if "cancel" in f.cues and (len(f.bare) <= 8 or any(f.bare.startswith(w) for w in res.words["cancel"])):
+        return "cancel", []
+    evidence = found(f, res)
+    if checkpoint(f) and not is_question(f, res):
+        return "report_checkpoint", evidence
+    if is_question(f, res):
+        return _question(f, res, evidence)
+    if evidence:
+        return _first(f, res, evidence)
+    if "risk" in f.cues:
+        return "query_risk", []
+    if "policy" in f.cues:
+        return "ask_policy", []
+    if "help" in f.cues or "greeting" in f.cues:
+        return "help", []
+    return "unknown", []
+
+
+def _first(f: Features, res: Resources, evidence: list[str]) -> tuple[str, list[str]]:
+    """The strongest finding; a wedding or funeral named before a return is what the message is about."""
+    if evidence[0] == "declare_return" and "report_event" in evidence and f.event:
+        event_at = min((f.text.find(w) for w in res.words[f.event] if w in f.text), default=len(f.text))
+        return_at = min([p.start for p in f.places] + [f.text.find(w) for w in res.words["return_verb"]
+                                                         if w in f.text], default=len(f.text))
+        if event_at < return_at:
+            return "report_event", [e for e in evidence if e != "report_event"]
+    return evidence[0], evidence[1:]
+
+
+def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, list[str]]:
+    """Questions ask about risk or policy, unless they report fever or ask for goods (能送两袋面吗)."""
+    def rest(primary: str) -> list[str]:
+        return [e for e in evidence if e != primary]
+
+    if "report_fever" in evidence and not has(f.text, _HYPOTHETICAL):
+        return "report_fever", rest("report_fever")
+    asks = f.items or has(f.text, _ASKS_FOR) or short_of(f) or (f.goods and has(f.text, _SEND))
+    if "request_supplies" in evidence and asks:
+        return "request_supplies", rest("request_supplies")
+    if f.event and ("policy" not in f.cues or f.dated):
+        return "report_event", rest("report_event")
+    if "risk" in f.cues and "policy_action" not in f.cues:
+        return "query_risk", evidence
+    if "help" in f.cues:
+        return "help", evidence
+    if "policy" in f.cues or evidence or f.places:
+        return "ask_policy", evidence
+    if "greeting" in f.cues:
+        return "help", evidence
+    return "unknown", evidence

@@ -1,0 +1,75 @@
+"""Numerals in every form villagers type: 2, 二, 两, 十来, 三四, 38度5, 三十八度五, 37.8."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import cn2an
+
+CN_DIGITS = "零〇一二两三四五六七八九十百千万廿"
+NUM = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?)"
+_ADJACENT = re.compile(r"^([一二三四五六七八九])([一二三四五六七八九])$")
+_TEMP_CONTEXT = ("体温", "发烧", "发热", "烧到", "烧了", "测了", "量了", "温度", "高烧", "低烧", "烧")
+_TEMP_DEGREE = re.compile(rf"({NUM})\s*(?:度|℃|°C|°)\s*([{CN_DIGITS}\d])?(?!\d)")
+_TEMP_BARE = re.compile(r"(?<![\d.])(3[4-9]|4[0-2])(?:\.(\d))?(?![\d.]|号|日|月|天|岁|斤|块|元|袋|个|针)")
+_TEMP_CN = re.compile(r"(三十[四五六七八九]|四十[一二]?)(?:点([一二三四五六七八九零]))?")
+
+
+@lru_cache(maxsize=4096)
+def to_number(text: str) -> float | None:
+    """A numeral as a number (两 = 2, 半 = 0.5, 三十八点五 = 38.5), or None."""
+    text = text.strip()
+    if not text:
+        return None
+    if text == "半":
+        return 0.5
+    if text in ("俩", "仨"):
+        return 2.0 if text == "俩" else 3.0
+    try:
+        return float(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+
+
+def number_range(text: str) -> tuple[float, float] | None:
+    """三四 -> (3, 4); a plain numeral -> (n, n)."""
+    pair = _ADJACENT.match(text)
+    if pair:
+        low, high = to_number(pair.group(1)), to_number(pair.group(2))
+        if low is not None and high is not None and high == low + 1:
+            return low, high
+    value = to_number(text)
+    return None if value is None else (value, value)
+
+
+def as_int_if_whole(value: float) -> int | float:
+    """2.0 -> 2, 2.5 stays."""
+    return int(value) if float(value).is_integer() else value
+
+
+def _plausible(value: float | None) -> float | None:
+    return value if value is not None and 34.0 <= value <= 43.0 else None
+
+
+def find_temperature(text: str) -> float | None:
+    """A body temperature in °C: 38度5, 38.5度, 三十八度五, 体温36.6, 烧到39."""
+    for m in _TEMP_DEGREE.finditer(text):
+        whole = to_number(m.group(1))
+        if whole is None:
+            continue
+        if m.group(2) and "." not in m.group(1):
+            tenth = to_number(m.group(2))
+            whole = whole + (tenth or 0) / 10 if tenth is not None and tenth < 10 else whole
+        if _plausible(whole) is not None:
+            return round(whole, 1)
+    m = _TEMP_CN.search(text)
+    if m and any(w in text for w in _TEMP_CONTEXT):
+        whole = to_number(m.group(1))
+        tenth = to_number(m.group(2)) if m.group(2) else 0
+        if whole is not None and _plausible(whole + (tenth or 0) / 10):
+            return round(whole + (tenth or 0) / 10, 1)
+    for m in _TEMP_BARE.finditer(text):
+        if m.group(2) or any(w in text for w in _TEMP_CONTEXT):
+            return round(float(m.group(0)), 1)
+    return None
