@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import gc
 import logging
 from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from fastapi import FastAPI
@@ -14,7 +18,7 @@ from bot.inbox import Inbox
 from bot.protocol import aes_key_bytes
 from bot.settings import Settings, SettingsError, get_settings
 from bot.villages import VillageIndex
-from bot.webhook import router as webhook_router
+from bot.webhook import receive, verify_server
 from handlers import COMMANDS, FLOWS
 from models.admin_user import ensure_first_admin
 from models.cadre import INVITE_DAYS, ROLES, create_invite
@@ -58,13 +62,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.villages = villages
         app.state.dialogue = Engine(FLOWS, COMMANDS, understand=nlu.understand)
         app.state.inbox = Inbox(db, settings, app.state.dialogue, villages)
+        # The NLU's dictionaries are millions of long-lived objects: keep the cyclic GC from rescanning them.
+        gc.collect()
+        gc.freeze()
         yield
+        app.state.inbox.close()
         db.dispose()
 
     app = FastAPI(title="Xiang'an 乡安", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.aes_key = aes_key_bytes(settings.wechat_encoding_aes_key) if settings.wechat_encoding_aes_key else b""
-    app.include_router(webhook_router)
+    # Registered on the app itself: an included router adds a second route match to every message.
+    app.add_api_route("/wechat", verify_server, methods=["GET"])
+    app.add_api_route("/wechat", receive, methods=["POST"])
     if settings.sandbox:
         from bot.simulator import router as simulator_router
 
@@ -138,6 +148,23 @@ def invite_cadre(
             raise typer.Exit(2) from exc
     typer.echo(f"{ROLES[role]} of {found.name}: send 「绑定 {invite.code}」 to the account within {INVITE_DAYS} days")
     typer.echo(invite.code)
+
+
+@cli.command("nlu-eval")
+def nlu_eval(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Labelled messages, one JSON per line")],
+    today: str = typer.Option(None, help="Anchor for relative dates, YYYY-MM-DD"),
+) -> None:
+    """Score the NLU on a labelled JSONL file: intent accuracy, per-slot accuracy, the misses."""
+    from bot.nlu.eval import evaluate, format_report
+
+    try:
+        anchor = dt.date.fromisoformat(today) if today else None
+    except ValueError as exc:
+        typer.echo(f"--today must be YYYY-MM-DD, got {today!r}", err=True)
+        raise typer.Exit(2) from exc
+    nlu.warm_up()
+    typer.echo(format_report(evaluate(file, anchor)))
 
 
 if __name__ == "__main__":

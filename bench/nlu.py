@@ -80,8 +80,13 @@ def main() -> None:
     startup = time.perf_counter() - started
     nlu_rss = rss_mib() - base
     with tempfile.TemporaryDirectory() as tmp:
-        cold = subprocess.run([sys.executable, __file__, "--startup-only"], capture_output=True, text=True,
-                              env={**os.environ, "TMPDIR": tmp}, check=True).stdout.strip()
+        cold = subprocess.run(
+            [sys.executable, __file__, "--startup-only"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "TMPDIR": tmp},
+            check=True,
+        ).stdout.strip()
     import jieba
 
     jieba.setLogLevel(60)

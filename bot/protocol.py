@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from xml.parsers.expat import ExpatError
 
 import xmltodict
-from wechatpy import parse_message
 from wechatpy.crypto import PrpCrypto
+from wechatpy.events import EVENT_TYPES
 from wechatpy.exceptions import InvalidAppIdException
-from wechatpy.messages import BaseMessage
+from wechatpy.messages import MESSAGE_TYPES, BaseMessage, UnknownMessage
 from wechatpy.replies import TextReply
 
 FORBIDDEN_XML = (b"<!doctype", b"<!entity")
@@ -110,31 +110,38 @@ def aes_key_bytes(encoding_aes_key: str) -> bytes:
 
 
 def to_inbound(plain_xml: bytes) -> Inbound:
-    """Parse a plaintext message with wechatpy into the service's fields."""
+    """Parse a plaintext message (once) into wechatpy's typed message and the service's fields."""
     envelope = parse_xml(plain_xml)
     if not envelope.get("FromUserName") or not envelope.get("MsgType"):
         raise WebhookError(400, "message lacks FromUserName or MsgType")
-    try:
-        message = parse_message(plain_xml.decode("utf-8"))
-    except (KeyError, ValueError, TypeError, AttributeError) as exc:
-        raise WebhookError(400, f"unparseable message: {exc}") from exc
     msg_type = str(envelope["MsgType"]).lower()
     event = str(envelope.get("Event") or "").lower() or None
     event_key = envelope.get("EventKey")
     event_key = str(event_key) if event_key not in (None, "") else None
     create_time = _int(envelope.get("CreateTime"))
-    openid = str(envelope["FromUserName"])
+    try:
+        message = _typed_message(dict(envelope), msg_type, event)
+        text = _text_of(envelope, msg_type)
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise WebhookError(400, f"unparseable message: {exc}") from exc
     return Inbound(
         message=message,
-        openid=openid,
+        openid=str(envelope["FromUserName"]),
         msg_type=msg_type,
         event=event,
         event_key=event_key,
-        text=_text_of(envelope, msg_type),
+        text=text,
         dedupe_key=_dedupe_key(envelope, msg_type, event, event_key, create_time),
         create_time=create_time,
         raw=plain_xml.decode("utf-8"),
     )
+
+
+def _typed_message(envelope: dict, msg_type: str, event: str | None) -> BaseMessage:
+    """wechatpy's message class for the type, built from the already-parsed fields (as parse_message does)."""
+    if msg_type == "event":
+        return EVENT_TYPES.get(event, UnknownMessage)(envelope)
+    return MESSAGE_TYPES.get(msg_type, UnknownMessage)(envelope)
 
 
 def render_text_reply(inbound: Inbound, content: str) -> str:

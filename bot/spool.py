@@ -14,8 +14,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from models.db import transaction
-from models.inbound import claim_inbound, finish_inbound
+from models.inbound import FAILED, claim_inbound, finish_inbound
+from models.sql import Sql
 
 log = logging.getLogger(__name__)
 FAILED_FROM_SPOOL = "stored while the database was unreachable; not handled"
@@ -46,15 +46,16 @@ def replay(directory: Path, db: Engine) -> int:
     replaying = path.with_suffix(f".replaying-{os.getpid()}")
     path.rename(replaying)
     added = 0
-    with transaction(db) as session:
+    with db.begin() as connection:
+        sql = Sql(connection)
         for line in replaying.read_text(encoding="utf-8").splitlines():
             row = _row(line)
-            claim = claim_inbound(session, **row)
+            claim = claim_inbound(sql, **row)
             if not claim.is_retry:
                 finish_inbound(
-                    session,
+                    sql,
                     inbound_id=claim.inbound_id,
-                    status="failed",
+                    status=FAILED,
                     reply=None,
                     now=row["received_at"],
                     error=FAILED_FROM_SPOOL,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 
@@ -12,14 +13,17 @@ from bot.dialogue.flow import VillageRef
 
 _NOISE = re.compile(r"(我是|我在|我住|住在|我家在|家住|俺是|俺家|俺在|在|的人|的|村民|人)")
 _SUFFIX = "村"
+CLOSE_ENOUGH = 0.6  # offered as a choice
+SURE_ENOUGH = 0.75  # taken as the answer when nothing else comes close
 
 
 @dataclass(frozen=True)
 class Match:
-    """The village found, or the closest candidates when it is not certain."""
+    """The village found (certain, or a close guess), or candidates to choose from."""
 
     village: VillageRef | None
     candidates: tuple[VillageRef, ...] = ()
+    certain: bool = False
 
 
 class VillageIndex:
@@ -27,47 +31,55 @@ class VillageIndex:
 
     def __init__(self, villages: list[VillageRef]):
         self.villages = tuple(villages)
-        self._by_stem = {self._stem(v.name): v for v in villages}
-        self._pinyin = {v.id: lazy_pinyin(self._stem(v.name)) for v in villages}
+        self._by_stem = {_stem(v.name): v for v in villages}
+        self._sounds = {v.id: tuple(lazy_pinyin(_stem(v.name))) for v in villages}
+        # Villagers repeat the same few spellings; the town's villages are fixed while the process runs.
+        self.find = lru_cache(maxsize=4096)(self._find)
 
-    @staticmethod
-    def _stem(name: str) -> str:
-        return name[:-1] if name.endswith(_SUFFIX) and len(name) > 1 else name
-
-    def find(self, text: str) -> Match:
+    def _find(self, text: str) -> Match:
         """The one village the text names, or candidates to choose from."""
         cleaned = _NOISE.sub("", re.sub(r"\s+", "", text))
-        stem = self._stem(cleaned)
+        stem = _stem(cleaned)
         if stem in self._by_stem:
-            return Match(self._by_stem[stem])
+            return Match(self._by_stem[stem], certain=True)
         contained = [v for s, v in self._by_stem.items() if len(s) >= 2 and s in cleaned]
         if contained:
-            return Match(max(contained, key=lambda v: len(v.name)))
-        sounds_alike = [v for v in self.villages if self._pinyin[v.id] == lazy_pinyin(stem)]
+            return Match(max(contained, key=lambda v: len(v.name)), certain=True)
+        if not stem:
+            return Match(None)
+        spoken = tuple(lazy_pinyin(stem))
+        sounds_alike = [v for v in self.villages if self._sounds[v.id] == spoken]
         if len(sounds_alike) == 1:
-            return Match(sounds_alike[0])
-        candidates = self._closest(stem, sounds_alike)
+            return Match(sounds_alike[0], certain=True)
+        candidates = self._closest(stem, spoken, sounds_alike)
         return Match(candidates[0]) if len(candidates) == 1 else Match(None, candidates)
 
-    def _closest(self, stem: str, first: list[VillageRef]) -> tuple[VillageRef, ...]:
-        if not stem:
-            return tuple(first)
-        spoken = " ".join(lazy_pinyin(stem))
+    def _closest(self, stem: str, spoken: tuple[str, ...], first: list[VillageRef]) -> tuple[VillageRef, ...]:
+        scores = {v.id: self._score(stem, spoken, v) for v in self.villages}
+        ranked = sorted((v for v in self.villages if scores[v.id] >= CLOSE_ENOUGH), key=lambda v: -scores[v.id])[:5]
+        if ranked and scores[ranked[0].id] >= SURE_ENOUGH:
+            runner_up = scores[ranked[1].id] if len(ranked) > 1 else 0.0
+            if scores[ranked[0].id] - runner_up >= 0.2:
+                return (ranked[0],)
+        return tuple(dict.fromkeys([*first, *ranked]))
 
-        def score(village: VillageRef) -> float:
-            by_char = difflib.SequenceMatcher(None, stem, self._stem(village.name)).ratio()
-            by_sound = difflib.SequenceMatcher(None, spoken, " ".join(self._pinyin[village.id])).ratio()
-            return max(by_char, by_sound)
-
-        ranked = sorted(self.villages, key=score, reverse=True)
-        close = [v for v in ranked if score(v) >= 0.5][:5]
-        if len(close) == 1 or (close and score(close[0]) >= 0.75 and score(close[0]) - score(close[1]) >= 0.2):
-            return (close[0],)
-        return tuple(dict.fromkeys([*first, *close]))
+    def _score(self, stem: str, spoken: tuple[str, ...], village: VillageRef) -> float:
+        """Similarity by characters or by syllables, whichever is higher (0 when neither is close)."""
+        best = 0.0
+        for mine, theirs in ((stem, _stem(village.name)), (spoken, self._sounds[village.id])):
+            matcher = difflib.SequenceMatcher(None, mine, theirs)
+            # The cheap upper bounds rule out most villages before the real ratio is computed.
+            if matcher.real_quick_ratio() >= CLOSE_ENOUGH and matcher.quick_ratio() >= CLOSE_ENOUGH:
+                best = max(best, matcher.ratio())
+        return best
 
     def by_id(self, village_id: int | None) -> VillageRef | None:
         return next((v for v in self.villages if v.id == village_id), None)
 
     def by_name(self, name: str) -> VillageRef | None:
         """Exact or stem match only: for settings and QR scene keys."""
-        return self._by_stem.get(self._stem(name.strip()))
+        return self._by_stem.get(_stem(name.strip()))
+
+
+def _stem(name: str) -> str:
+    return name[:-1] if name.endswith(_SUFFIX) and len(name) > 1 else name

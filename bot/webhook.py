@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
 
 from bot import protocol
 from bot.protocol import WebhookError
 
 log = logging.getLogger(__name__)
-router = APIRouter()
 
 
-@router.get("/wechat")
 async def verify_server(request: Request) -> Response:
     """WeChat's server check: echo `echostr` as plain text when the signature is ours."""
     settings = request.app.state.settings
@@ -29,7 +27,6 @@ async def verify_server(request: Request) -> Response:
     return PlainTextResponse(query.get("echostr", ""))
 
 
-@router.post("/wechat")
 async def receive(request: Request) -> Response:
     """One message or event from WeChat; always answered well inside WeChat's 5 s."""
     app_state = request.app.state

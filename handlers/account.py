@@ -11,18 +11,18 @@ QR_SCENE_PREFIX = "qrscene_"
 
 def on_subscribe(ctx: Context, *, event_key: str | None, help_text: str) -> str:
     """Welcome a new follower; a village QR code registers their village."""
-    mark_subscribed(ctx.session, person=ctx.person, now=ctx.now)
+    mark_subscribed(ctx.sql, person=ctx.person, now=ctx.now)
     lines = [texts.WELCOME]
     village = _scene_village(ctx.villages, event_key)
     if village is not None:
-        update_profile(ctx.session, person=ctx.person, village_id=village.id)
+        update_profile(ctx.sql, person=ctx.person, village_id=village.id)
         lines.append(texts.WELCOME_VILLAGE.format(village=village.name))
     return "\n".join([*lines, "", help_text])
 
 
 def on_unsubscribe(ctx: Context) -> None:
     """The person unfollowed: mark them unreachable; keep everything they told us."""
-    mark_unsubscribed(ctx.session, person=ctx.person, now=ctx.now)
+    mark_unsubscribed(ctx.sql, person=ctx.person, now=ctx.now)
 
 
 def on_scan(ctx: Context, *, event_key: str | None) -> str | None:
@@ -30,14 +30,14 @@ def on_scan(ctx: Context, *, event_key: str | None) -> str | None:
     village = _scene_village(ctx.villages, event_key)
     if village is None:
         return None
-    update_profile(ctx.session, person=ctx.person, village_id=village.id)
+    update_profile(ctx.sql, person=ctx.person, village_id=village.id)
     return texts.SCAN_VILLAGE.format(village=village.name)
 
 
 def on_location(ctx: Context, *, latitude: float | None, longitude: float | None) -> None:
     """WeChat reports the follower's location (every few seconds while they chat): keep the latest."""
     if latitude is not None and longitude is not None:
-        update_profile(ctx.session, person=ctx.person, latitude=latitude, longitude=longitude)
+        update_profile(ctx.sql, person=ctx.person, latitude=latitude, longitude=longitude)
 
 
 def _scene_village(villages: VillageIndex, event_key: str | None):

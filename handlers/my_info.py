@@ -29,9 +29,7 @@ def _summary(ctx: Context) -> str:
 
 def _finish(ctx: Context) -> str:
     slots = ctx.slots
-    update_profile(
-        ctx.session, person=ctx.person, name=slots["name"], phone=slots["phone"], village_id=slots["village"]
-    )
+    update_profile(ctx.sql, person=ctx.person, name=slots["name"], phone=slots["phone"], village_id=slots["village"])
     return TEXT.saved.format(name=slots["name"], phone=slots["phone"], village=village_name(ctx, slots["village"]))
 
 

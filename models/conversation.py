@@ -6,10 +6,9 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Field, SQLModel
 
-from models.db import upsert_insert
+from models.sql import Sql
 
 
 class ConversationState(SQLModel, table=True):
@@ -36,30 +35,39 @@ class State:
     updated_at: dt.datetime | None = None
 
 
-def load_state(session: Session, *, openid: str) -> State | None:
+LOAD = "SELECT flow, step, slots, started_at, updated_at FROM conversation_state WHERE openid = :openid"
+SAVE = (
+    "INSERT INTO conversation_state (openid, flow, step, slots, started_at, updated_at)"
+    " VALUES (:openid, :flow, :step, :slots, :started_at, :now)"
+    " ON CONFLICT (openid) DO UPDATE SET flow = excluded.flow, step = excluded.step, slots = excluded.slots,"
+    " started_at = excluded.started_at, updated_at = excluded.updated_at"
+)
+CLEAR = "DELETE FROM conversation_state WHERE openid = :openid"
+
+
+def load_state(sql: Sql, *, openid: str) -> State | None:
     """The person's conversation state, if any (expiry is the engine's decision)."""
-    row = session.execute(select(ConversationState).where(ConversationState.openid == openid)).scalar_one_or_none()
+    row = sql.one(LOAD, openid=openid)
     if row is None:
         return None
-    return State(row.flow, row.step, json.loads(row.slots), row.started_at, row.updated_at)
+    flow, step, slots, started_at, updated_at = row
+    return State(flow, step, json.loads(slots), sql.read_time(started_at), sql.read_time(updated_at))
 
 
-def save_state(session: Session, *, openid: str, state: State, now: dt.datetime) -> None:
+def save_state(sql: Sql, *, openid: str, state: State, now: dt.datetime) -> None:
     """Insert or replace the person's conversation state."""
-    insert = upsert_insert(session)
-    values = {
-        "flow": state.flow,
-        "step": state.step,
-        "slots": json.dumps(state.slots, ensure_ascii=False),
-        "updated_at": now,
-    }
-    session.execute(
-        insert(ConversationState)
-        .values(openid=openid, started_at=state.started_at or now, **values)
-        .on_conflict_do_update(index_elements=["openid"], set_=values)
+    slots = json.dumps(state.slots, ensure_ascii=False)
+    sql.run(
+        SAVE,
+        openid=openid,
+        flow=state.flow,
+        step=state.step,
+        slots=slots,
+        started_at=sql.time(state.started_at or now),
+        now=sql.time(now),
     )
 
 
-def clear_state(session: Session, *, openid: str) -> None:
+def clear_state(sql: Sql, *, openid: str) -> None:
     """Forget the person's conversation (finished, cancelled or expired)."""
-    session.execute(delete(ConversationState).where(ConversationState.openid == openid))
+    sql.run(CLEAR, openid=openid)

@@ -54,7 +54,8 @@ def _sqlite_engine(database_url: str) -> Engine:
     def _on_begin(conn):
         # A deferred transaction that reads then writes fails at once with SQLITE_BUSY when
         # another process wrote in between; taking the write lock up front waits instead.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # (Straight to the driver: this runs for every message.)
+        conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
 
     return engine
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import UniqueConstraint, select, update
-from sqlmodel import Field, Session, SQLModel
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
 
-from models.db import upsert_insert
+from models.sql import Sql
 
 RECEIVED, HANDLED, FAILED = "received", "handled", "failed"
 
@@ -47,31 +47,27 @@ class Claim:
         return self.inbound_id is None
 
 
-def claim_inbound(session: Session, **values: object) -> Claim:
+CLAIM = (
+    "INSERT INTO inbound_message (openid, dedupe_key, msg_type, event, event_key, text, raw, wechat_time,"
+    " received_at, status) VALUES (:openid, :dedupe_key, :msg_type, :event, :event_key, :text, :raw,"
+    " :wechat_time, :received_at, 'received') ON CONFLICT (openid, dedupe_key) DO NOTHING RETURNING id"
+)
+STORED_REPLY = "SELECT reply FROM inbound_message WHERE openid = :openid AND dedupe_key = :dedupe_key"
+FINISH = "UPDATE inbound_message SET status = :status, reply = :reply, error = :error, handled_at = :now WHERE id = :id"
+
+
+def claim_inbound(sql: Sql, **values) -> Claim:
     """Store a message unless its dedupe key exists; a retry gets the stored reply if any."""
-    insert = upsert_insert(session)
-    inserted = session.execute(
-        insert(InboundMessage)
-        .values(status=RECEIVED, **values)
-        .on_conflict_do_nothing(index_elements=["openid", "dedupe_key"])
-        .returning(InboundMessage.id)
-    ).scalar_one_or_none()
+    times = {key: sql.time(values[key]) for key in ("wechat_time", "received_at")}
+    inserted = sql.one(CLAIM, **{**values, **times})
     if inserted is not None:
-        return Claim(inbound_id=inserted)
-    reply = session.execute(
-        select(InboundMessage.reply).where(
-            InboundMessage.openid == values["openid"], InboundMessage.dedupe_key == values["dedupe_key"]
-        )
-    ).scalar_one_or_none()
-    return Claim(inbound_id=None, stored_reply=reply)
+        return Claim(inbound_id=inserted[0])
+    stored = sql.one(STORED_REPLY, openid=values["openid"], dedupe_key=values["dedupe_key"])
+    return Claim(inbound_id=None, stored_reply=stored[0] if stored else None)
 
 
 def finish_inbound(
-    session: Session, *, inbound_id: int, status: str, reply: str | None, now: dt.datetime, error: str | None = None
+    sql: Sql, *, inbound_id: int, status: str, reply: str | None, now: dt.datetime, error: str | None = None
 ) -> None:
     """Record how a stored message was handled and what was answered."""
-    session.execute(
-        update(InboundMessage)
-        .where(InboundMessage.id == inbound_id)
-        .values(status=status, reply=reply, error=error, handled_at=now)
-    )
+    sql.run(FINISH, status=status, reply=reply, error=error, now=sql.time(now), id=inbound_id)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from sqlalchemy import select, update
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Field, SQLModel
 
-from models.db import upsert_insert, utcnow
+from models.db import utcnow
+from models.sql import Sql
 
 
 class Person(SQLModel, table=True):
@@ -29,39 +30,64 @@ class Person(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
-def touch_person(session: Session, *, openid: str, now: dt.datetime) -> Person:
+TOUCH = (
+    "INSERT INTO person (openid, subscribed, last_inbound_at, created_at) VALUES (:openid, :yes, :now, :now)"
+    " ON CONFLICT (openid) DO UPDATE SET last_inbound_at = excluded.last_inbound_at"
+    " RETURNING id, name, phone, village_id, subscribed"
+)
+
+
+@dataclass
+class Caller:
+    """The person behind the message being handled: the profile the dialogue reads (no ORM instance)."""
+
+    id: int
+    openid: str
+    name: str | None
+    phone: str | None
+    village_id: int | None
+    subscribed: bool
+
+
+def touch_person(sql: Sql, *, openid: str, now: dt.datetime) -> Caller:
     """Get or create the person behind an inbound message and record when they last wrote."""
-    insert = upsert_insert(session)
-    session.execute(
-        insert(Person)
-        .values(openid=openid, subscribed=True, last_inbound_at=now, created_at=now)
-        .on_conflict_do_update(index_elements=["openid"], set_={"last_inbound_at": now})
+    person_id, name, phone, village_id, subscribed = sql.one(
+        TOUCH, openid=openid, yes=sql.flag(True), now=sql.time(now)
     )
-    return session.exec(select(Person).where(Person.openid == openid)).scalar_one()
+    return Caller(person_id, openid, name, phone, village_id, bool(subscribed))
 
 
-def get_person(session: Session, *, openid: str) -> Person | None:
-    """The person with this openid, if they ever wrote."""
-    return session.exec(select(Person).where(Person.openid == openid)).scalar_one_or_none()
+PROFILE_COLUMNS = frozenset(
+    {"name", "phone", "village_id", "subscribed", "subscribed_at", "unsubscribed_at", "latitude", "longitude"}
+)
 
 
-def mark_subscribed(session: Session, *, person: Person, now: dt.datetime) -> None:
+def mark_subscribed(sql: Sql, *, person: Caller, now: dt.datetime) -> None:
     """The person followed the account (again)."""
-    person.subscribed = True
-    person.subscribed_at = now
-    person.unsubscribed_at = None
-    session.add(person)
+    update_profile(sql, person=person, subscribed=True, subscribed_at=now, unsubscribed_at=None)
 
 
-def mark_unsubscribed(session: Session, *, person: Person, now: dt.datetime) -> None:
+def mark_unsubscribed(sql: Sql, *, person: Caller, now: dt.datetime) -> None:
     """The person unfollowed: unreachable from now on, nothing deleted."""
-    person.subscribed = False
-    person.unsubscribed_at = now
-    session.add(person)
+    update_profile(sql, person=person, subscribed=False, unsubscribed_at=now)
 
 
-def update_profile(session: Session, *, person: Person, **fields: object) -> None:
-    """Write profile fields (name, phone, village_id) that the person confirmed."""
-    session.execute(update(Person).where(Person.id == person.id).values(**fields))
+def update_profile(sql: Sql, *, person: Caller, **fields: object) -> None:
+    """Write profile fields the person told us (name, phone, village_id, ...)."""
+    unknown = set(fields) - PROFILE_COLUMNS
+    if unknown:
+        raise ValueError(f"not profile columns: {sorted(unknown)}")
+    assignments = ", ".join(f"{column} = :{column}" for column in fields)
+    values = {key: _bindable(sql, value) for key, value in fields.items()}
+    sql.run(f"UPDATE person SET {assignments} WHERE id = :person_id", person_id=person.id, **values)
     for key, value in fields.items():
-        setattr(person, key, value)
+        if hasattr(person, key):
+            setattr(person, key, value)
+
+
+def _bindable(sql: Sql, value: object) -> object:
+    if isinstance(value, bool):
+        return sql.flag(value)
+    if isinstance(value, dt.datetime):
+        return sql.time(value)
+    return value

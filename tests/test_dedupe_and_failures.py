@@ -152,10 +152,17 @@ def test_retries_spread_over_two_processes_are_handled_once(server, database_url
             process.wait(timeout=20)
 
 
+def database_down(monkeypatch, server) -> None:
+    """The inbox's database stops answering (a closed port), with no connection left open to it."""
+    monkeypatch.setattr(server.state.inbox, "db", make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none"))
+    monkeypatch.setattr(server.state.inbox, "_loop_connection", None)
+    monkeypatch.setattr(server.state.inbox, "on_loop", False)
+
+
 def test_a_message_arriving_while_the_database_is_down_is_spooled_and_replayed(server, monkeypatch, tmp_path):
     spool_dir = tmp_path / "spool"
     monkeypatch.setattr(server.state.inbox, "settings", server.settings.model_copy(update={"spool_dir": spool_dir}))
-    monkeypatch.setattr(server.state.inbox, "db", make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none"))
+    database_down(monkeypatch, server)
     client = server.client("down-1")
     assert client.say("家里没米了") == texts.APOLOGY
     assert "家里没米了" in (spool_dir / "inbound.jsonl").read_text(encoding="utf-8")
@@ -170,6 +177,22 @@ def test_when_neither_database_nor_spool_can_store_wechat_is_asked_to_retry(serv
     blocked = tmp_path / "not-a-dir"
     blocked.write_text("a file where the spool directory should be")
     monkeypatch.setattr(server.state.inbox, "settings", server.settings.model_copy(update={"spool_dir": blocked}))
-    monkeypatch.setattr(server.state.inbox, "db", make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none"))
+    database_down(monkeypatch, server)
     response = server.client("down-2").post_xml(sandbox.text_xml("down-2", "发烧了"))
     assert response.status_code == 503
+
+
+def test_a_locked_sqlite_database_never_blocks_the_event_loop(server, database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's single-writer lock only")
+    holder = make_engine(database_url).connect()
+    holder.exec_driver_sql("SELECT 1")  # BEGIN IMMEDIATE: another writer holds the lock
+    client = server.client("locked-1")
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(client.say, "帮助")
+        time.sleep(0.3)
+        assert httpx.get(f"{server.url}/healthz", timeout=2).status_code == 200
+        assert not pending.done()
+        holder.commit()
+        assert "我的信息" in pending.result(timeout=10)
+    holder.close()

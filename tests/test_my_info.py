@@ -171,3 +171,8 @@ def test_stale_conversation_is_dropped_politely(server):
 
 def test_menu_click_starts_the_flow(server):
     assert "名字" in server.client("mi-click").event("CLICK", "MY_INFO")
+
+
+def test_an_understood_request_without_its_flow_yet_is_not_called_unclear(server):
+    reply = server.client("mi-intent").say("俺昨天从郑州金水区回来的")
+    assert "准备中" in reply and "没太看明白" not in reply

@@ -105,5 +105,30 @@ def test_help_lists_the_commands():
         [sys.executable, "main.py", "--help"], cwd=PROJECT, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0
-    for command in ("serve",):
+    for command in ("serve", "invite-cadre", "nlu-eval"):
         assert command in result.stdout
+
+
+def test_nlu_eval_scores_the_shared_dev_set():
+    dev = PROJECT / "tests" / "nlu" / "dev.jsonl"
+    result = subprocess.run(
+        [sys.executable, "main.py", "nlu-eval", str(dev), "--today", "2021-08-06"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"intent", result.stdout, re.IGNORECASE)
+
+
+def test_nlu_eval_refuses_a_bad_date():
+    dev = PROJECT / "tests" / "nlu" / "dev.jsonl"
+    result = subprocess.run(
+        [sys.executable, "main.py", "nlu-eval", str(dev), "--today", "8月6日"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr

@@ -56,12 +56,12 @@ class Engine:
 
     def _live_state(self, ctx: Context) -> tuple[State | None, Flow | None]:
         """The person's state, or None; with the flow whose state just expired."""
-        state = load_state(ctx.session, openid=ctx.person.openid)
+        state = load_state(ctx.sql, openid=ctx.person.openid)
         if state is None or state.flow not in self.flows:
             return None, None
         ttl = dt.timedelta(minutes=ctx.settings.conversation_ttl_min)
         if state.updated_at and ctx.now - state.updated_at > ttl:
-            clear_state(ctx.session, openid=ctx.person.openid)
+            clear_state(ctx.sql, openid=ctx.person.openid)
             return None, self.flows[state.flow]
         return state, None
 
@@ -69,7 +69,7 @@ class Engine:
         if words.is_command(text, words.CANCEL):
             if state is None:
                 return texts.NOTHING_TO_CANCEL
-            clear_state(ctx.session, openid=ctx.person.openid)
+            clear_state(ctx.sql, openid=ctx.person.openid)
             return texts.CANCELLED
         if words.is_command(text, words.HELP):
             resume = f"\n\n{texts.HELP_RESUME}{self._question(ctx, state)}" if state else ""
@@ -94,7 +94,9 @@ class Engine:
         if intent == "help":
             return self.help_text()
         flow = next((f for f in self.flows.values() if intent in f.entry_intents), None)
-        return self.start(ctx, flow, text) if flow else f"{texts.UNKNOWN}{self.help_text()}"
+        if flow is not None:
+            return self.start(ctx, flow, text)
+        return f"{texts.UNKNOWN}{self.help_text()}" if intent == "unknown" else texts.NOT_READY
 
     def _continue(self, ctx: Context, state: State, text: str) -> str:
         flow = self.flows[state.flow]
@@ -153,11 +155,17 @@ class Engine:
         correction = words.strip_no(text) if words.is_no(text) else words.normalize(text)
         # A short number is a choice from a list, never a value: ask which item instead.
         if correction and not (correction.isdigit() and len(correction) < 5):
-            for step in flow.steps:
-                parsed = step.parse(correction, ctx) if step.recognisable else None
-                if parsed is not None and parsed.ok:
-                    state.slots[step.slot] = parsed.value
-                    return self._advance(ctx, flow, state)
+            ctx.correcting = True
+            try:
+                parsed = next(
+                    ((s, p) for s in flow.steps if s.recognisable and (p := s.parse(correction, ctx)).ok), None
+                )
+            finally:
+                ctx.correcting = False
+            if parsed is not None:
+                step, value = parsed[0], parsed[1].value
+                state.slots[step.slot] = value
+                return self._advance(ctx, flow, state)
         template = texts.WHICH_FIELD_AGAIN if state.step == FIX else texts.WHICH_FIELD
         state.step = FIX
         self._save(ctx, state)
@@ -196,8 +204,8 @@ class Engine:
         return step.question(ctx) if step else texts.WHICH_FIELD.format(choices=self._field_choices(ctx, flow))
 
     def _finish(self, ctx: Context, flow: Flow) -> str:
-        clear_state(ctx.session, openid=ctx.person.openid)
+        clear_state(ctx.sql, openid=ctx.person.openid)
         return flow.finish(ctx)
 
     def _save(self, ctx: Context, state: State) -> None:
-        save_state(ctx.session, openid=ctx.person.openid, state=state, now=ctx.now)
+        save_state(ctx.sql, openid=ctx.person.openid, state=state, now=ctx.now)

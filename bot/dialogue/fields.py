@@ -37,7 +37,7 @@ def parse_village(text: str, ctx: Context) -> Parsed:
         if 1 <= int(choice) <= len(pool):
             return accept(pool[int(choice) - 1])
     match = ctx.villages.find(words.normalize(text))
-    if match.village is not None:
+    if match.village is not None and (match.certain or not ctx.correcting):
         return accept(match.village.id)
     if match.candidates:
         ids = [v.id for v in match.candidates]

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session
 
 from bot.settings import Settings
-from models.person import Person
+from models.person import Caller
+from models.sql import Sql
 
 if TYPE_CHECKING:
     from bot.villages import VillageIndex
@@ -29,12 +30,31 @@ class VillageRef:
 class Context:
     """What a step, parser or finisher may look at while handling one message."""
 
-    session: Session
-    person: Person
+    sql: Sql
+    person: Caller
     now: dt.datetime
     settings: Settings
     villages: VillageIndex
     slots: dict = field(default_factory=dict)
+    # Reading a correction at the confirmation: parsers accept only values they are certain of.
+    correcting: bool = False
+    _session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        """An ORM session in this message's transaction, opened on first use (most messages never need one)."""
+        if self._session is None:
+            self._session = Session(bind=self.sql.connection, expire_on_commit=False)
+        return self._session
+
+    def flush(self) -> None:
+        """Write what the handler added to the ORM session (before its savepoint is released)."""
+        if self._session is not None:
+            self._session.flush()
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 CANCEL = ("取消", "退出", "不填了", "算了", "不办了", "结束")
 HELP = ("帮助", "菜单", "help", "?", "？", "怎么用", "功能")
@@ -36,11 +37,13 @@ NO_PREFIXES = ("不对", "不是", "错了", "有错", "不正确", "改一下",
 _PUNCT = re.compile(r"[\s,，。.!！?？、;；:：~～…\"'“”‘’()（）【】\[\]]+")
 
 
+@lru_cache(maxsize=2048)
 def normalize(text: str) -> str:
     """Full-width to half-width, trimmed, lower-case: how every reply is read."""
     return unicodedata.normalize("NFKC", text).strip().lower()
 
 
+@lru_cache(maxsize=2048)
 def bare(text: str) -> str:
     """The text without spaces and punctuation, for whole-word commands."""
     return _PUNCT.sub("", normalize(text))

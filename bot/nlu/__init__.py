@@ -74,9 +74,13 @@ def _slots(intent: str, f: Features, today: dt.date) -> dict:
 
 
 _OWN = {
-    "declare_return": ("origin", "date", "transport"), "request_supplies": ("items",),
-    "report_fever": ("temperature",), "health_checkin": ("temperature",), "report_event": ("event", "date"),
-    "report_vaccination": ("doses",), "query_risk": ("place",),
+    "declare_return": ("origin", "date", "transport"),
+    "request_supplies": ("items",),
+    "report_fever": ("temperature",),
+    "health_checkin": ("temperature",),
+    "report_event": ("event", "date"),
+    "report_vaccination": ("doses",),
+    "query_risk": ("place",),
 }
 
 

@@ -93,10 +93,12 @@ def evaluate(path: Path, today: dt.date | None) -> EvalReport:
 
 def format_report(report: EvalReport) -> str:
     """A plain-text report: totals, per-slot accuracy, then every miss."""
-    lines = [f"{report.path}: {report.total} messages",
-             f"intent accuracy {report.intent_accuracy:.1%} ({report.intent_correct}/{report.total})",
-             f"slot accuracy   {report.slot_accuracy:.1%} "
-             f"({sum(report.slot_correct.values())}/{sum(report.slot_total.values())})"]
+    lines = [
+        f"{report.path}: {report.total} messages",
+        f"intent accuracy {report.intent_accuracy:.1%} ({report.intent_correct}/{report.total})",
+        f"slot accuracy   {report.slot_accuracy:.1%} "
+        f"({sum(report.slot_correct.values())}/{sum(report.slot_total.values())})",
+    ]
     for name in sorted(report.slot_total):
         right, total = report.slot_correct.get(name, 0), report.slot_total[name]
         lines.append(f"  {name:<12} {right / total:.1%} ({right}/{total})")
@@ -107,8 +109,10 @@ def format_report(report: EvalReport) -> str:
         intent = "" if miss.expected_intent == miss.got_intent else intent
         lines.append(f"  line {miss.line}: {miss.text}{intent}")
         for name, (expected, got) in miss.wrong_slots.items():
-            lines.append(f"      {name}: expected {json.dumps(expected, ensure_ascii=False)}, "
-                         f"got {json.dumps(got, ensure_ascii=False)}")
+            lines.append(
+                f"      {name}: expected {json.dumps(expected, ensure_ascii=False)}, "
+                f"got {json.dumps(got, ensure_ascii=False)}"
+            )
     return "\n".join(lines)
 
 

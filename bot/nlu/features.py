@@ -18,9 +18,23 @@ _DOSES = re.compile(r"(?:打了|打完|打过|接种了|接种|打|已打|都打
 _NTH_DOSE = re.compile(r"第\s*([一二三1-3])\s*(?:针|剂)")
 _NEG_SPAN = 3
 _TIME_WORDS = re.compile(
-    r"(今儿个|今儿|今天|昨天|昨儿个|昨个|昨晚|前天|刚刚|刚才|刚|已经|早上|晚上|夜里|半夜|上午|下午|也|又|在)+$")
-CUES = ("cancel", "help", "greeting", "need", "need_nothing", "checkin", "event_other", "vaccine", "risk",
-        "policy", "policy_action", "checkpoint", "checkpoint_finding")
+    r"(今儿个|今儿|今天|昨天|昨儿个|昨个|昨晚|前天|刚刚|刚才|刚|已经|早上|晚上|夜里|半夜|上午|下午|也|又|在)+$"
+)
+CUES = (
+    "cancel",
+    "help",
+    "greeting",
+    "need",
+    "need_nothing",
+    "checkin",
+    "event_other",
+    "vaccine",
+    "risk",
+    "policy",
+    "policy_action",
+    "checkpoint",
+    "checkpoint_finding",
+)
 
 
 @dataclass
@@ -55,7 +69,7 @@ def has(text: str, words: tuple[str, ...]) -> bool:
 
 
 def _negated(text: str, pos: int, negations: tuple[str, ...]) -> bool:
-    before = text[max(0, pos - _NEG_SPAN):pos]
+    before = text[max(0, pos - _NEG_SPAN) : pos]
     return any(n in before for n in negations)
 
 
@@ -92,7 +106,7 @@ def find_event(text: str, res: Resources) -> str | None:
     if has(text, tuple(strong)):
         return "funeral"
     for m in re.finditer("走了|没了|老了|去了", text):
-        before = _TIME_WORDS.sub("", text[max(0, m.start() - 8):m.start()])
+        before = _TIME_WORDS.sub("", text[max(0, m.start() - 8) : m.start()])
         if any(before.endswith(w) for w in res.words["family"]):
             return "funeral"
     return None

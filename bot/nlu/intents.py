@@ -10,8 +10,22 @@ from bot.nlu.resources import Resources
 
 FEVER_AT = 37.3
 _SHORT_AFTER = ("没了", "没有了", "吃完", "用完", "喝完", "不够", "断了", "快没", "光了", "没啦")
-_ASKS_FOR = ("帮忙买", "帮买", "帮俺买", "帮我买", "送点", "送些", "给送", "送两", "送一", "捎", "代买",
-             "代购", "买点", "物资")
+_ASKS_FOR = (
+    "帮忙买",
+    "帮买",
+    "帮俺买",
+    "帮我买",
+    "送点",
+    "送些",
+    "给送",
+    "送两",
+    "送一",
+    "捎",
+    "代买",
+    "代购",
+    "买点",
+    "物资",
+)
 _HYPOTHETICAL = ("如果", "要是", "万一", "假如", "的话")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _SEND = ("送", "买", "捎", "拿", "带")
@@ -33,7 +47,7 @@ def is_question(f: Features, res: Resources) -> bool:
         return True
     for word in res.words["question"]:
         pos = f.text.find(word)
-        if pos >= 0 and not (word in ("啥", "什么") and f.text[max(0, pos - 2):pos].endswith(("没", "没有"))):
+        if pos >= 0 and not (word in ("啥", "什么") and f.text[max(0, pos - 2) : pos].endswith(("没", "没有"))):
             return True
     return any(f.bare.endswith(t) for t in res.words["question_tail"]) and len(f.bare) > 2
 
@@ -43,7 +57,7 @@ def returned(f: Features, res: Resources) -> bool:
     for word in res.words["return_verb"]:
         pos = f.text.find(word)
         while pos >= 0:
-            carried = has(f.text[max(0, pos - 5):pos], res.words["carry_before_return"])
+            carried = has(f.text[max(0, pos - 5) : pos], res.words["carry_before_return"])
             if not carried or not (f.goods or f.items):
                 return True
             pos = f.text.find(word, pos + 1)
@@ -59,7 +73,7 @@ def short_of(f: Features) -> bool:
     """A shortage said around a goods word: 没米了, 缺油, 菜吃完了, 面不够."""
     for good in f.goods:
         for m in re.finditer(re.escape(good), f.text):
-            before, after = f.text[max(0, m.start() - 3):m.start()], f.text[m.end():m.end() + 4]
+            before, after = f.text[max(0, m.start() - 3) : m.start()], f.text[m.end() : m.end() + 4]
             if any(w in before for w in ("没", "缺", "断")) or after.startswith(_SHORT_AFTER):
                 return True
     return False
@@ -130,8 +144,10 @@ def _first(f: Features, res: Resources, evidence: list[str]) -> tuple[str, list[
     """The strongest finding; a wedding or funeral named before a return is what the message is about."""
     if evidence[0] == "declare_return" and "report_event" in evidence and f.event:
         event_at = min((f.text.find(w) for w in res.words[f.event] if w in f.text), default=len(f.text))
-        return_at = min([p.start for p in f.places] + [f.text.find(w) for w in res.words["return_verb"]
-                                                         if w in f.text], default=len(f.text))
+        return_at = min(
+            [p.start for p in f.places] + [f.text.find(w) for w in res.words["return_verb"] if w in f.text],
+            default=len(f.text),
+        )
         if event_at < return_at:
             return "report_event", [e for e in evidence if e != "report_event"]
     return evidence[0], evidence[1:]
@@ -139,6 +155,7 @@ def _first(f: Features, res: Resources, evidence: list[str]) -> tuple[str, list[
 
 def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, list[str]]:
     """Questions ask about risk or policy, unless they report fever or ask for goods (能送两袋面吗)."""
+
     def rest(primary: str) -> list[str]:
         return [e for e in evidence if e != primary]
 

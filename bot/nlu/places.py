@@ -18,8 +18,28 @@ _FROM = re.compile(r"(从|自|打|由|离开|刚从)$")
 _AT = re.compile(r"(在|住在|住|家在|呆在|待在)$")
 _TO = re.compile(r"(回到|回|到|去|往|至|进|来|返回|返)$")
 _BACK_AFTER = re.compile(r"^(回来|回家|回乡|回村|回老家|返乡|返回|过来|来的|来了|回|坐|开车|出发|离开|走的)")
-_PLACE_TAILS = {"东站", "西站", "南站", "北站", "站", "火车站", "高铁站", "机场", "市区", "市里", "那边",
-                "这边", "人", "城区", "老家", "东", "西", "南", "北", "县城"}
+_PLACE_TAILS = {
+    "东站",
+    "西站",
+    "南站",
+    "北站",
+    "站",
+    "火车站",
+    "高铁站",
+    "机场",
+    "市区",
+    "市里",
+    "那边",
+    "这边",
+    "人",
+    "城区",
+    "老家",
+    "东",
+    "西",
+    "南",
+    "北",
+    "县城",
+}
 _INSTITUTIONS = ("大学", "学院", "医院", "站", "机场", "厂", "公司", "工地", "市场", "学校", "中学")
 ROLE_RANK = {"from_back": -1, "from": 0, "back": 1, "at": 2, "neutral": 3, "to": 4, "local": 5}
 
@@ -81,7 +101,7 @@ def _mentions(hits: list[Hit], text: str) -> list[Mention]:
     """Adjacent hits (扬州 广陵区, 郑州市的金水区) form one mention."""
     groups: list[Mention] = []
     for start, end, chains in hits:
-        if groups and set(text[groups[-1][1]:start]) <= _FILLER and groups[-1][2][0] != [ABROAD]:
+        if groups and set(text[groups[-1][1] : start]) <= _FILLER and groups[-1][2][0] != [ABROAD]:
             g_start, _, parts = groups[-1]
             groups[-1] = (g_start, end, [*parts, chains])
         else:
@@ -108,8 +128,8 @@ def _resolve(parts: list[list[Chain]], context: list[Chain]) -> list[Chain]:
 def _role(text: str, start: int, end: int, chain: Chain, gaz: Gazetteer) -> str:
     if chain != ABROAD and gaz.is_local(chain):
         return "local"
-    before = text[max(0, start - 3):start]
-    back = _BACK_AFTER.match(text[end:end + 4].lstrip("的那边里 "))
+    before = text[max(0, start - 3) : start]
+    back = _BACK_AFTER.match(text[end : end + 4].lstrip("的那边里 "))
     if _FROM.search(before):
         return "from_back" if back else "from"
     if back:

@@ -9,8 +9,34 @@ from bot.nlu.numbers import CN_DIGITS, as_int_if_whole, number_range
 
 _QTY = rf"(半|[\d.]+|[{CN_DIGITS}]{{1,4}})(来|多|几)?"
 _NOT_GOODS = frozenset(
-    ["人", "孩子", "小孩", "小时", "钟头", "月", "天", "星期", "礼拜", "针", "次", "遍", "口", "家", "户",
-     "娃", "岁", "号", "度", "年", "周", "地方", "村", "人员", "车"])
+    [
+        "人",
+        "孩子",
+        "小孩",
+        "小时",
+        "钟头",
+        "月",
+        "天",
+        "星期",
+        "礼拜",
+        "针",
+        "次",
+        "遍",
+        "口",
+        "家",
+        "户",
+        "娃",
+        "岁",
+        "号",
+        "度",
+        "年",
+        "周",
+        "地方",
+        "村",
+        "人员",
+        "车",
+    ]
+)
 _NOT_A_NAME_START = CN_DIGITS + "要是就都也还给买送拿带有没不的了吧啊呢和跟"
 _STOP = "和跟与及还再要也就都吧啊呀了呢的，,。.!！?？、；; "
 
@@ -37,8 +63,7 @@ def compile_lexicon(goods: list[str], units: list[str]) -> Lexicon:
     backward = re.compile(rf"({g})\s*(?:要|买|来)?\s*{_QTY}\s*({u})(半)?")
     implicit = re.compile(rf"(?:要|买|来|拿|送|捎|带)\s*({u})\s*({g})")
     dangling = re.compile(rf"{_QTY}\s*({u})(半)?(?=[{_STOP}]|$)")
-    return Lexicon(tuple(goods), frozenset(goods), tuple(units), forward, backward, implicit, dangling,
-                   re.compile(g))
+    return Lexicon(tuple(goods), frozenset(goods), tuple(units), forward, backward, implicit, dangling, re.compile(g))
 
 
 def _qty(number: str, half: str | None) -> float | None:

@@ -96,8 +96,17 @@ def build(town_file: Path | None = None) -> Resources:
     gaz = load(_local_chain(town))
     add_typos(gaz, [tuple(line.split("\t")) for line in _lines("place_typos.txt")])
     tok = _tokenizer(gaz, [g for g in goods.goods if len(g) >= 2])
-    return Resources(menu, words, goods, medicine_re, lookalikes, frozenset(_words_file("common_names.txt")),
-                     gaz, tok, time.perf_counter() - started)
+    return Resources(
+        menu,
+        words,
+        goods,
+        medicine_re,
+        lookalikes,
+        frozenset(_words_file("common_names.txt")),
+        gaz,
+        tok,
+        time.perf_counter() - started,
+    )
 
 
 def get(town_file: Path | None = None) -> Resources:

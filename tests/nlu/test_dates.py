@@ -15,12 +15,28 @@ def cn(n: int) -> str:
     return CN[n] if n <= 10 else ("" if n < 20 else CN[n // 10]) + "十" + ("" if n % 10 == 0 else CN[n % 10])
 
 
-@pytest.mark.parametrize(("words", "offset"), [
-    ("今天", 0), ("今儿", 0), ("昨天", -1), ("昨个", -1), ("昨儿个", -1), ("夜儿个", -1), ("前天", -2),
-    ("前儿", -2),
-    ("大前天", -3), ("明天", 1), ("后天", 2), ("大后天", 3), ("3天前", -3), ("三天前", -3), ("两天前", -2),
-    ("十天以前", -10), ("5天后", 5),
-])
+@pytest.mark.parametrize(
+    ("words", "offset"),
+    [
+        ("今天", 0),
+        ("今儿", 0),
+        ("昨天", -1),
+        ("昨个", -1),
+        ("昨儿个", -1),
+        ("夜儿个", -1),
+        ("前天", -2),
+        ("前儿", -2),
+        ("大前天", -3),
+        ("明天", 1),
+        ("后天", 2),
+        ("大后天", 3),
+        ("3天前", -3),
+        ("三天前", -3),
+        ("两天前", -2),
+        ("十天以前", -10),
+        ("5天后", 5),
+    ],
+)
 def test_relative_days(words, offset):
     for today in DAYS:
         assert find_date(f"{words}回来的", today) == today + dt.timedelta(days=offset), today
@@ -69,7 +85,15 @@ def test_explicit_month_day_crosses_the_year_the_right_way():
 
 def test_no_date_where_none_is_said():
     today = dt.date(2021, 8, 6)
-    for text in ("体温36.6", "要两袋米", "1号楼的", "前几天回来的", "这两天办丧事", "隔离了14天", "37.3度",
-                 "打了第二针"):
+    for text in (
+        "体温36.6",
+        "要两袋米",
+        "1号楼的",
+        "前几天回来的",
+        "这两天办丧事",
+        "隔离了14天",
+        "37.3度",
+        "打了第二针",
+    ):
         assert find_date(text, today) is None, text
     assert find_date("刚从郑州回来", today) == today

@@ -19,21 +19,24 @@ def test_interface():
     assert understand("刚从郑州回来").slots["date"]  # today defaults to the town's date
 
 
-@pytest.mark.parametrize(("text", "origin"), [
-    ("从二七回来", {**HN_ZZ, "district": "二七区"}),
-    ("从管城区回来", {**HN_ZZ, "district": "管城回族区"}),
-    ("从新郑回来", {**HN_ZZ, "district": "新郑市"}),
-    ("从偃师市回来", {"province": "河南省", "city": "洛阳市", "district": "偃师区"}),
-    ("从德宏州回来的", {"province": "云南省", "city": "德宏傣族景颇族自治州"}),
-    ("从北京回来", {"province": "北京市", "city": "北京市"}),
-    ("从邗江区回来", {"province": "江苏省", "city": "扬州市", "district": "邗江区"}),
-    ("从郑东新区回来", {**HN_ZZ, "district": "郑东新区"}),
-    ("从航空港区回来", HN_ZZ),
-    ("从郑州经开区回来", HN_ZZ),
-    ("从南京禄口回来", {"province": "江苏省", "city": "南京市", "district": "江宁区"}),
-    ("从日本回来的", {"abroad": True}),
-    ("境外回来的", {"abroad": True}),
-])
+@pytest.mark.parametrize(
+    ("text", "origin"),
+    [
+        ("从二七回来", {**HN_ZZ, "district": "二七区"}),
+        ("从管城区回来", {**HN_ZZ, "district": "管城回族区"}),
+        ("从新郑回来", {**HN_ZZ, "district": "新郑市"}),
+        ("从偃师市回来", {"province": "河南省", "city": "洛阳市", "district": "偃师区"}),
+        ("从德宏州回来的", {"province": "云南省", "city": "德宏傣族景颇族自治州"}),
+        ("从北京回来", {"province": "北京市", "city": "北京市"}),
+        ("从邗江区回来", {"province": "江苏省", "city": "扬州市", "district": "邗江区"}),
+        ("从郑东新区回来", {**HN_ZZ, "district": "郑东新区"}),
+        ("从航空港区回来", HN_ZZ),
+        ("从郑州经开区回来", HN_ZZ),
+        ("从南京禄口回来", {"province": "江苏省", "city": "南京市", "district": "江宁区"}),
+        ("从日本回来的", {"abroad": True}),
+        ("境外回来的", {"abroad": True}),
+    ],
+)
 def test_origins(text, origin):
     u = understand(text, today=TODAY)
     assert u.intent == "declare_return"
@@ -60,8 +63,10 @@ def test_look_alikes_are_not_places(text):
     assert "origin" not in u.slots and "place" not in u.slots and u.intent != "declare_return"
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("两", 2), ("半", 0.5), ("二十", 20), ("十", 10), ("三十八点五", 38.5), ("12", 12), ("一百二", 120)])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("两", 2), ("半", 0.5), ("二十", 20), ("十", 10), ("三十八点五", 38.5), ("12", 12), ("一百二", 120)],
+)
 def test_numbers(text, expected):
     assert to_number(text) == expected
 
@@ -71,23 +76,38 @@ def test_ranges():
     assert number_range("五") == (5, 5)
 
 
-@pytest.mark.parametrize(("text", "temperature"), [
-    ("发烧38度5", 38.5), ("三十八度五", 38.5), ("体温37.8", 37.8), ("烧到39了", 39.0), ("36.6度", 36.6),
-    ("体温三十六度四", 36.4), ("38.5℃", 38.5), ("要两袋米", None), ("7.31回来", None), ("39岁了", None)])
+@pytest.mark.parametrize(
+    ("text", "temperature"),
+    [
+        ("发烧38度5", 38.5),
+        ("三十八度五", 38.5),
+        ("体温37.8", 37.8),
+        ("烧到39了", 39.0),
+        ("36.6度", 36.6),
+        ("体温三十六度四", 36.4),
+        ("38.5℃", 38.5),
+        ("要两袋米", None),
+        ("7.31回来", None),
+        ("39岁了", None),
+    ],
+)
 def test_temperatures(text, temperature):
     assert find_temperature(text) == temperature
 
 
-@pytest.mark.parametrize(("text", "items"), [
-    ("两袋米一桶油", [("米", 2, "袋"), ("油", 1, "桶")]),
-    ("十来斤鸡蛋", [("鸡蛋", 10, "斤")]),
-    ("两斤半猪肉", [("猪肉", 2.5, "斤")]),
-    ("半斤盐", [("盐", 0.5, "斤")]),
-    ("三四袋面", [("面", 4, "袋")]),
-    ("大米二十斤", [("大米", 20, "斤")]),
-    ("来袋盐", [("盐", 1, "袋")]),
-    ("降压药吃完了 要两盒", [("降压药", 2, "盒")]),
-])
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("两袋米一桶油", [("米", 2, "袋"), ("油", 1, "桶")]),
+        ("十来斤鸡蛋", [("鸡蛋", 10, "斤")]),
+        ("两斤半猪肉", [("猪肉", 2.5, "斤")]),
+        ("半斤盐", [("盐", 0.5, "斤")]),
+        ("三四袋面", [("面", 4, "袋")]),
+        ("大米二十斤", [("大米", 20, "斤")]),
+        ("来袋盐", [("盐", 1, "袋")]),
+        ("降压药吃完了 要两盒", [("降压药", 2, "盒")]),
+    ],
+)
 def test_items(text, items):
     u = understand("要" + text if not text.startswith(("来", "降")) else text, today=TODAY)
     assert u.intent == "request_supplies"

@@ -1,0 +1,424 @@
+"""Load benchmark of the WeChat webhook: a bare FastAPI+wechatpy echo (a) vs this service's full path (b).
+
+Usage (from the project directory):
+    .venv/bin/python bench/webhook.py            # ~15 s warm-up + 2 x 12 s per target
+    .venv/bin/python bench/webhook.py --quick    # the whole run in well under 2 minutes
+    .venv/bin/python bench/webhook.py --loop both   # also uvloop, when uvloop is installed
+
+Both targets are served by one uvicorn worker on 127.0.0.1 (loop asyncio, httptools, no access log) and
+loaded with wrk through a generated Lua script: every request carries a unique MsgId (the service dedupes by
+(FromUserName, MsgId)); ~100 openids walk a short 我的信息 conversation so the dialogue engine, conversation
+state and database writes are all exercised. The signature covers only token+timestamp+nonce in plaintext
+mode, so one signed query string serves a whole wrk run. Numbers are printed, nothing is asserted; the last
+line is `webhook full path ratio R`, R = (b)/(a) 2xx throughput at concurrency 16.
+"""
+
+import argparse
+import contextlib
+import math
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from wrkload import HOST, WRK, Result, Server, free_port, lua_list, lua_str, parse_wrk, run_wrk
+
+PROJECT = Path(__file__).resolve().parent.parent
+TOKEN = "xiangan-bench"
+TARGET_RATIO, TARGET_P99_MS = 0.5, 100.0
+
+# One conversation step per entry; each user picks the variant at (user index mod number of variants).
+# Every cycle starts with 取消 so a user cut off mid-flow by the end of a run starts clean in the next one;
+# the second 我的信息 finds a saved profile (summary), and 电话不对 goes back to a question.
+SCRIPT = (
+    ("取消", "算了"),
+    ("你好", "在吗", "你好呀"),
+    ("我的信息",),
+    ("张伟", "王芳", "李娜", "刘洋", "我叫陈静", "杨秀英", "赵磊", "黄桂兰"),
+    ("13812345678", "139 1234 5678", "15800001111", "一三七一二三四五六七八"),
+    ("鸣皋村", "孙村", "东叶寨", "元东村", "徐阳村"),
+    ("对", "是的", "确认"),
+    ("帮助",),
+    ("我的信息", "修改信息"),
+    ("电话不对", "名字不对"),
+)
+
+
+# ---------------------------------------------------------------- the baseline server (target a)
+
+
+def baseline_app():
+    """A bare FastAPI route: parse with wechatpy, echo the text in a wechatpy TextReply."""
+    from fastapi import FastAPI, Request
+    from fastapi.responses import Response
+    from wechatpy import parse_message
+    from wechatpy.replies import TextReply
+
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.post("/wechat")
+    async def echo(request: Request) -> Response:
+        """Parse, echo the text back."""
+        message = parse_message(await request.body())
+        content = getattr(message, "content", "") or "success"
+        return Response(TextReply(message=message, content=content).render(), media_type="application/xml")
+
+    @app.get("/healthz")
+    async def healthz() -> dict:
+        """Readiness probe for the driver."""
+        return {"ok": True}
+
+    return app
+
+
+def serve_baseline(port: int, loop: str) -> None:
+    """Serve the baseline with the options the service uses."""
+    import uvicorn
+
+    uvicorn.run(
+        baseline_app(), host=HOST, port=port, loop=loop, http="httptools", access_log=False, log_level="warning"
+    )
+
+
+def serve_app(port: int, loop: str) -> None:
+    """Serve the real app like `main.py serve`, but on another event loop (for the uvloop comparison)."""
+    import uvicorn
+
+    sys.path.insert(0, str(PROJECT))
+    from bot.settings import get_settings
+    from main import prepare_database
+
+    prepare_database(get_settings())
+    uvicorn.run(
+        "main:create_app",
+        factory=True,
+        host=HOST,
+        port=port,
+        workers=1,
+        loop=loop,
+        http="httptools",
+        access_log=False,
+        log_level="warning",
+    )
+
+
+# ---------------------------------------------------------------- requests and the wrk Lua script
+
+
+def signed_path() -> str:
+    """A freshly signed /wechat query string (valid for WEBHOOK_MAX_SKEW_S, 10 minutes by default)."""
+    from bot import sandbox
+    from bot.settings import Settings
+
+    settings = Settings(wechat_token=TOKEN, wechat_encoding_aes_key="", wechat_app_id="")
+    return sandbox.sign_request(settings, sandbox.text_xml("bench-user-000", "你好"), encrypt=False).path
+
+
+def body_parts() -> tuple[str, str, str, str]:
+    """The text message XML split around openid, content and MsgId, as sandbox.text_xml builds it."""
+    from bot import sandbox
+
+    now = int(time.time())
+    openid, content, msg_id = "OPENIDMARK", "CONTENTMARK", 424242424242424242
+    head, rest = sandbox.text_xml(openid, content, msg_id=msg_id, create_time=now).split(openid)
+    middle, rest = rest.split(content)
+    tail, end = rest.split(str(msg_id))
+    if head + "u" + middle + "t" + tail + "1" + end != sandbox.text_xml("u", "t", msg_id=1, create_time=now):
+        raise RuntimeError("sandbox.text_xml changed shape: cannot template the request body")
+    return head, middle, tail, end
+
+
+def lua_script(path: str, users: int, threads: int, run_id: int) -> str:
+    """A wrk script: each thread walks its own users through SCRIPT, every MsgId unique to this run."""
+    head, middle, tail, end = body_parts()
+    steps = "{" + ", ".join(lua_list(variants) for variants in SCRIPT) + "}"
+    openids = lua_list(f"bench-user-{i:03d}" for i in range(users))
+    per_thread = math.ceil(users / threads)
+    return f"""-- generated by bench/webhook.py
+local path = {lua_str(path)}
+local head, middle, tail, tail_end = {lua_str(head)}, {lua_str(middle)}, {lua_str(tail)}, {lua_str(end)}
+local steps = {steps}
+local users = {openids}
+local threads, per_thread = {threads}, {per_thread}
+local next_tid = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "text/xml; charset=utf-8"
+
+function setup(thread)
+  thread:set("tid", next_tid)
+  next_tid = next_tid + 1
+end
+
+function init(args)
+  n = 0
+end
+
+function request()
+  n = n + 1
+  local slot = (n - 1) % per_thread
+  local step = steps[math.floor((n - 1) / per_thread) % #steps + 1]
+  local user = (tid + slot * threads) % #users
+  local text = step[user % #step + 1]
+  local msg_id = string.format("%d%03d%010d", {run_id}, tid, n)
+  local body = head .. users[user + 1] .. middle .. text .. tail .. msg_id .. tail_end
+  return wrk.format(nil, path, nil, body)
+end
+"""
+
+
+# ---------------------------------------------------------------- processes
+
+
+def service_env(workdir: Path, port: int) -> dict:
+    """Sandbox settings, a fresh SQLite file and spool; explicit values so a local .env cannot interfere."""
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"sqlite:///{workdir / 'bench.db'}",
+        SPOOL_DIR=str(workdir / "spool"),  # never replay (and consume) the project's own data/spool
+        WECHAT_TOKEN=TOKEN,
+        WECHAT_APP_ID="",
+        WECHAT_APP_SECRET="",
+        WECHAT_ENCODING_AES_KEY="",
+        REDIS_URL="",
+        HOST=HOST,
+        PORT=str(port),
+        WORKERS="1",
+        LOG_LEVEL="warning",
+        ADMIN_USERNAME="",
+        ADMIN_PASSWORD="",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+# ---------------------------------------------------------------- wrk
+
+
+def smoke_test(server: Server, path: str) -> str:
+    """One request by hand: the reply must be a 200 with a <Content>; returns the reply text."""
+    from bot import sandbox
+
+    xml = sandbox.text_xml("bench-smoke", "你好", msg_id=1)
+    request = urllib.request.Request(
+        server.url(path), data=xml.encode(), method="POST", headers={"Content-Type": "text/xml; charset=utf-8"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = response.read().decode()
+    found = re.search(r"<Content><!\[CDATA\[(.*?)\]\]></Content>", body, re.S)
+    if not found:
+        raise RuntimeError(f"{server.name}: unexpected reply to a signed text message: {body[:200]!r}")
+    return found[1]
+
+
+# ---------------------------------------------------------------- one target
+
+
+def bench_target(name: str, loop: str, server: Server, args, workdir: Path, run_ids) -> list[Result]:
+    """Warm up once, then one wrk run per concurrency; CPU per request from /proc."""
+    path = signed_path()
+    print(f"[{name}/{loop}] up on :{server.port}; smoke reply: {smoke_test(server, path)[:40]!r}", flush=True)
+    script = workdir / f"webhook_{name}_warm.lua"
+    script.write_text(lua_script(path, args.users, args.threads, next(run_ids)))
+    run_wrk(server, script, max(args.concurrency), args.threads, args.warmup)
+    results = []
+    for connections in args.concurrency:
+        script = workdir / f"webhook_{name}_{connections}.lua"
+        script.write_text(lua_script(signed_path(), args.users, args.threads, next(run_ids)))
+        cpu_before = server.cpu_seconds()
+        output = run_wrk(server, script, connections, args.threads, args.duration)
+        result = parse_wrk(output, Result(name, loop, connections))
+        if result.requests:
+            result.cpu_us_per_req = (server.cpu_seconds() - cpu_before) * 1e6 / result.requests
+        if args.verbose:
+            print(output, flush=True)
+        print(f"  {row(result)}", flush=True)
+        results.append(result)
+    return results
+
+
+def database_summary(db_path: Path) -> str:
+    """What the full path stored: inbound rows by status, people, open conversations."""
+    with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as db:
+        statuses = dict(db.execute("SELECT status, count(*) FROM inbound_message GROUP BY status").fetchall())
+        people = db.execute("SELECT count(*) FROM person").fetchone()[0]
+        named = db.execute("SELECT count(*) FROM person WHERE phone IS NOT NULL").fetchone()[0]
+        states = dict(db.execute("SELECT step, count(*) FROM conversation_state GROUP BY step").fetchall())
+    return f"inbound rows {statuses}, people {people} ({named} with a saved profile), open conversations {states}"
+
+
+def run_loop(args, workdir: Path, run_ids, loop: str) -> list[Result]:
+    """Both targets on one event loop."""
+    results = []
+    me = [sys.executable, str(Path(__file__).resolve())]
+    if "a" in args.targets:
+        port = free_port()
+        with Server(
+            "baseline",
+            [*me, "--serve-baseline", str(port), "--loop", loop],
+            dict(os.environ),
+            workdir / f"webhook_baseline_{loop}.log",
+            port,
+        ) as server:
+            results += bench_target("baseline", loop, server, args, workdir, run_ids)
+    if "b" in args.targets:
+        port = free_port()
+        db_dir = workdir / f"service_{loop}"
+        db_dir.mkdir()
+        argv = (
+            [sys.executable, "main.py", "serve", "--port", str(port)]
+            if loop == "asyncio"
+            else [*me, "--serve-app", str(port), "--loop", loop]
+        )
+        with Server(
+            "service", argv, service_env(db_dir, port), workdir / f"webhook_service_{loop}.log", port
+        ) as server:
+            results += bench_target("service", loop, server, args, workdir, run_ids)
+        print(f"  [service/{loop}] {database_summary(db_dir / 'bench.db')}", flush=True)
+    return results
+
+
+# ---------------------------------------------------------------- report
+
+HEADER = (
+    f"{'target':<9} {'loop':<8} {'conns':>5} {'req/s':>8} {'2xx/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+    f"{'non-2xx':>8} {'sock err':>8} {'cpu us/req':>10}"
+)
+
+
+def row(r: Result) -> str:
+    """One table line."""
+    return (
+        f"{r.target:<9} {r.loop:<8} {r.connections:>5} {r.rps:>8.0f} {r.ok_rps:>8.0f} {r.p50_ms:>8.2f} "
+        f"{r.p99_ms:>8.2f} {r.non_2xx:>8} {r.socket_errors:>8} {r.cpu_us_per_req:>10.0f}"
+    )
+
+
+def ratio(results: list[Result], loop: str, connections: int) -> float:
+    """(b)/(a) 2xx throughput at one concurrency, NaN when a side is missing."""
+    pick = {r.target: r for r in results if r.loop == loop and r.connections == connections}
+    if "baseline" not in pick or "service" not in pick or not pick["baseline"].ok_rps:
+        return math.nan
+    return pick["service"].ok_rps / pick["baseline"].ok_rps
+
+
+def report(results: list[Result], args) -> None:
+    """The table, the targets, and the ratio as the last line."""
+    low, high = min(args.concurrency), max(args.concurrency)
+    print("\n" + HEADER)
+    for result in results:
+        print(row(result))
+    print()
+    for loop in args.loops:
+        for connections in sorted(args.concurrency, reverse=True):
+            print(f"webhook full path ratio at c={connections} ({loop}) {ratio(results, loop, connections):.2f}")
+    service = [r for r in results if r.target == "service" and r.loop == "asyncio"]
+    if service:
+        p99_high = next((r.p99_ms for r in service if r.connections == high), math.nan)
+        failures = sum(r.non_2xx + r.socket_errors for r in service)
+        r16 = ratio(results, "asyncio", low)
+        print(
+            f"targets: ratio at c={low} >= {TARGET_RATIO}: {_mark(r16 >= TARGET_RATIO)} ({r16:.2f}); "
+            f"p99 at c={high} < {TARGET_P99_MS:.0f} ms: {_mark(p99_high < TARGET_P99_MS)} ({p99_high:.1f} ms); "
+            f"non-2xx and socket errors = 0: {_mark(failures == 0)} ({failures})"
+        )
+    print(f"webhook full path ratio {ratio(results, 'asyncio' if 'asyncio' in args.loops else args.loops[0], low):.2f}")
+
+
+def _mark(ok: bool) -> str:
+    """yes/NO for a target."""
+    return "yes" if ok else "NO"
+
+
+# ---------------------------------------------------------------- command line
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line, with --quick turned into durations."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1 s warm-up, 5 s runs: done in well under 2 minutes")
+    parser.add_argument(
+        "--duration", type=float, help="seconds per measured wrk run (default 12, quick 5; < 590: signature age)"
+    )
+    parser.add_argument("--warmup", type=float, help="seconds of warm-up per target (default 3, quick 1)")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[16, 64], help="wrk connections")
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (1 leaves a core to the server)")
+    parser.add_argument("--users", type=int, default=100, help="distinct openids in the message mix")
+    parser.add_argument("--targets", default="ab", help="a = baseline, b = the service (default: ab)")
+    parser.add_argument(
+        "--loop",
+        default="asyncio",
+        choices=("asyncio", "uvloop", "both"),
+        help="event loop(s); uvloop only when it is installed",
+    )
+    parser.add_argument("--verbose", action="store_true", help="print wrk's own output too")
+    parser.add_argument("--serve-baseline", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    parser.add_argument("--serve-app", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    args.duration = args.duration or (5.0 if args.quick else 12.0)
+    args.warmup = args.warmup or (1.0 if args.quick else 3.0)
+    args.loops = ["asyncio", "uvloop"] if args.loop == "both" else [args.loop]
+    if max(args.duration, args.warmup) >= 590:
+        parser.error("runs must stay shorter than the service's timestamp window (WEBHOOK_MAX_SKEW_S, 600 s)")
+    return args
+
+
+def check_tools(args) -> None:
+    """Refuse to start without wrk, or with uvloop asked for but missing."""
+    if not Path(WRK).exists():
+        sys.exit("wrk is not installed (apt-get install wrk)")
+    if "uvloop" in args.loops:
+        try:
+            import uvloop  # noqa: F401
+        except ImportError:
+            sys.exit("--loop uvloop/both needs uvloop installed in this Python")
+
+
+def _terminate(signum, _frame) -> None:
+    """SIGTERM/SIGHUP: unwind like Ctrl-C so every server is killed."""
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve one target (internal modes) or run the whole benchmark."""
+    args = parse_args(argv)
+    if args.serve_baseline:
+        serve_baseline(args.serve_baseline, args.loop)
+        return 0
+    if args.serve_app:
+        serve_app(args.serve_app, args.loop)
+        return 0
+    check_tools(args)
+    sys.path.insert(0, str(PROJECT))
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _terminate)
+    run_ids = iter(range(100, 1000))
+    started = time.monotonic()
+    results: list[Result] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="webhook_bench_") as tmp:
+            print(
+                f"wrk {args.duration:.0f} s per run after {args.warmup:.0f} s warm-up, {args.threads} thread(s), "
+                f"{args.users} openids, concurrency {args.concurrency}, loops {args.loops}",
+                flush=True,
+            )
+            for loop in args.loops:
+                results += run_loop(args, Path(tmp), run_ids, loop)
+    except KeyboardInterrupt:
+        print("\ninterrupted: servers stopped", file=sys.stderr)
+        return 130
+    except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+        print(f"benchmark failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"\n(total {time.monotonic() - started:.0f} s)")
+    report(results, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

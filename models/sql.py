@@ -1,0 +1,61 @@
+"""Hand-written SQL for the per-message path, run on the DBAPI cursor inside a SQLAlchemy transaction.
+
+An ORM round trip costs several times the whole WeChat protocol work (PERF.md, bench/webhook.py), so the
+few statements every message needs are written once here, in `:name` style, for SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+from sqlalchemy import Connection
+
+_NAMED = re.compile(r"(?<!:):([a-z_]+)")
+
+
+@lru_cache(maxsize=256)
+def _pyformat(sql: str) -> str:
+    """`:name` placeholders as psycopg's `%(name)s`."""
+    return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+
+class Sql:
+    """One transaction's statements on the connection's DBAPI cursor."""
+
+    def __init__(self, connection: Connection):
+        self.connection = connection
+        self.sqlite = connection.dialect.name == "sqlite"
+        self._cursor = connection.connection.driver_connection.cursor()
+        self._last_time: tuple[dt.datetime, str] | None = None
+
+    def run(self, sql: str, **params) -> int:
+        """Execute; the number of rows affected."""
+        self._cursor.execute(sql if self.sqlite else _pyformat(sql), params)
+        return self._cursor.rowcount
+
+    def one(self, sql: str, **params) -> tuple | None:
+        """Execute and fetch one row."""
+        self._cursor.execute(sql if self.sqlite else _pyformat(sql), params)
+        return self._cursor.fetchone()
+
+    def time(self, value: dt.datetime | None):
+        """A timezone-aware datetime as the column stores it (SQLite: UTC text, as SQLAlchemy writes it)."""
+        if value is None or not self.sqlite:
+            return value
+        if self._last_time is not None and self._last_time[0] is value:
+            return self._last_time[1]  # one message writes the same "now" several times
+        text = value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+        self._last_time = (value, text)
+        return text
+
+    def read_time(self, value) -> dt.datetime | None:
+        """A stored time back as an aware UTC datetime."""
+        if value is None or isinstance(value, dt.datetime):
+            return value.astimezone(dt.UTC) if value else None
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+
+    def flag(self, value: bool):
+        """A boolean as the column stores it."""
+        return int(value) if self.sqlite else value
