@@ -134,19 +134,20 @@ def invite_cadre(
 ) -> None:
     """Create a one-time code; the cadre sends 「绑定 CODE」 to the account. The code is the last line."""
     settings = get_settings()
+    if role not in ROLES:
+        choices = "、".join(f"{key}（{name}）" for key, name in ROLES.items())
+        typer.echo(f"没有这个角色「{role}」。可选：{choices}", err=True)
+        raise typer.Exit(2)
     db = prepare_database(settings)
     with transaction(db) as session:
         villages = VillageIndex([VillageRef(v.id, v.name) for v in list_villages(session)])
         found = villages.by_name(village)
         if found is None:
-            typer.echo(f"no village named {village!r} in {settings.town_file}", err=True)
+            typer.echo(f"没有找到村「{village}」（{settings.town_file}）", err=True)
             raise typer.Exit(2)
-        try:
-            invite = create_invite(session, role=role, village_id=found.id, now=utcnow())
-        except ValueError as exc:
-            typer.echo(str(exc), err=True)
-            raise typer.Exit(2) from exc
-    typer.echo(f"{ROLES[role]} of {found.name}: send 「绑定 {invite.code}」 to the account within {INVITE_DAYS} days")
+        invite = create_invite(session, role=role, village_id=found.id, now=utcnow())
+    typer.echo(f"{found.name}{ROLES[role]}的绑定码，{INVITE_DAYS}天内有效，只能用一次。")
+    typer.echo(f"请本人向公众号发送「绑定 {invite.code}」。绑定码：")
     typer.echo(invite.code)
 
 

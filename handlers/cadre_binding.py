@@ -6,19 +6,24 @@ import re
 
 from bot.dialogue import Command, Context
 from bot.dialogue.fields import village_name
-from models.cadre import ROLES, redeem_invite
+from models.cadre import ROLES, invite_by_code, redeem_invite
 
 
 class TEXT:
     bound = "绑定成功！您现在是{village}的{role}。有需要您处理的事，系统会第一时间发消息给您。"
+    already = "您已经绑定过了：{village}的{role}。"
     invalid = "这个绑定码不对，或者已经用过、过期了。请找镇里重新要一个。"
 
 
 def _bind(ctx: Context, match: re.Match) -> str:
-    invite = redeem_invite(ctx.session, code=match.group(1), person_id=ctx.person.id, now=ctx.now)
-    if invite is None:
-        return TEXT.invalid
-    return TEXT.bound.format(village=village_name(ctx, invite.village_id), role=ROLES[invite.role])
+    code = match.group(1)
+    invite = redeem_invite(ctx.session, code=code, person_id=ctx.person.id, now=ctx.now)
+    if invite is not None:
+        return TEXT.bound.format(village=village_name(ctx, invite.village_id), role=ROLES[invite.role])
+    earlier = invite_by_code(ctx.session, code=code)
+    if earlier is not None and earlier.used_by_person_id == ctx.person.id:
+        return TEXT.already.format(village=village_name(ctx, earlier.village_id), role=ROLES[earlier.role])
+    return TEXT.invalid
 
 
 COMMAND = Command(name="bind_cadre", pattern=re.compile(r"^绑定\s*([a-z0-9]{4,16})$"), run=_bind)

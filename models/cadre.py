@@ -88,6 +88,11 @@ def redeem_invite(session: Session, *, code: str, person_id: int, now: dt.dateti
     return invite
 
 
+def invite_by_code(session: Session, *, code: str) -> CadreInvite | None:
+    """The invite with this code, used or not."""
+    return session.execute(select(CadreInvite).where(CadreInvite.code == code.upper())).scalar_one_or_none()
+
+
 def roles_of(session: Session, *, person_id: int) -> list[tuple[str, int]]:
     """The (role, village_id) pairs a person holds."""
     rows = session.execute(

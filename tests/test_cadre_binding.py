@@ -47,6 +47,7 @@ def test_invite_code_binds_a_cadre_once(server, database_url):
     reply = server.client("cadre-doc").say(f"绑定 {code.lower()}")
     assert "绑定成功" in reply and "鸣皋村" in reply and "村医" in reply
     assert held_roles(server, "cadre-doc") == [("village_doctor", "鸣皋村")]
+    assert "已经绑定过了" in server.client("cadre-doc").say(f"绑定 {code}")
     assert "已经用过" in server.client("someone-else").say(f"绑定 {code}")
     assert held_roles(server, "someone-else") == []
 

@@ -176,3 +176,15 @@ def test_menu_click_starts_the_flow(server):
 def test_an_understood_request_without_its_flow_yet_is_not_called_unclear(server):
     reply = server.client("mi-intent").say("俺昨天从郑州金水区回来的")
     assert "准备中" in reply and "没太看明白" not in reply
+
+
+def test_a_menu_word_inside_a_short_request_starts_the_flow(server):
+    assert "叫什么名字" in server.client("mi-req").say("俺要登记信息")
+    assert "叫什么名字" in server.client("mi-req2").say("我想改一下信息")
+
+
+def test_thanks_and_greetings_get_a_warm_answer(server):
+    client = server.client("mi-polite")
+    assert client.say("谢谢") == "不客气！有事随时找我。"
+    greeting = client.say("你好")
+    assert greeting.startswith("您好！") and "我的信息" in greeting

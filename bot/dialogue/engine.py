@@ -25,9 +25,14 @@ class Engine:
         return next((f for f in self.flows.values() if key in f.entry_keys), None)
 
     def flow_for_text(self, text: str) -> Flow | None:
-        """The flow whose entry word is the whole message (menu words are exact)."""
-        stripped = words.bare(text)
-        return next((f for f in self.flows.values() if stripped in f.entry_words), None)
+        """The flow whose entry word is the message, give or take 「我要」「俺想」 around it."""
+        said = words.without_request_fillers(words.bare(text))
+        if not said:
+            return None
+        return next(
+            (f for f in self.flows.values() if any(said == words.without_request_fillers(w) for w in f.entry_words)),
+            None,
+        )
 
     def help_text(self) -> str:
         lines = [texts.HELP_HEADER]
@@ -90,6 +95,10 @@ class Engine:
         return self._start_from_intent(ctx, text)
 
     def _start_from_intent(self, ctx: Context, text: str) -> str:
+        if words.is_command(text, words.THANKS):
+            return texts.YOU_ARE_WELCOME
+        if words.is_command(text, words.GREETINGS):
+            return texts.GREETING + self.help_text()
         intent = self.understand(text).intent if self.understand else "unknown"
         if intent == "help":
             return self.help_text()

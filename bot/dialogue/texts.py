@@ -19,6 +19,8 @@ WHICH_FIELD = "请问哪一项不对？回复数字就行：\n{choices}"
 WHICH_FIELD_AGAIN = "没看明白是哪一项，请回复数字：\n{choices}"
 
 UNKNOWN = "不好意思，没太看明白。"
+GREETING = "您好！"
+YOU_ARE_WELCOME = "不客气！有事随时找我。"
 NOT_READY = "这个功能还在准备中，请先联系村干部。"
 MEDIA_UNSUPPORTED = "收到了。我现在只能看懂文字和语音，请打字或者说话告诉我。"
 APOLOGY = "不好意思，系统刚才出了点问题，您发的内容已经记下了。请过几分钟再发一次。"

@@ -30,6 +30,10 @@ YES = (
     "ok",
     "yes",
 )
+THANKS = ("谢谢", "谢谢你", "谢谢了", "多谢", "感谢", "辛苦了", "好的", "知道了", "收到", "明白了", "晓得了")
+GREETINGS = ("你好", "您好", "在吗", "在不在", "有人吗", "喂", "hi", "hello")
+# Words around a menu word that do not change it: 「俺要登记信息」 is 「登记信息」.
+REQUEST_FILLERS = ("我要", "俺要", "我想", "俺想", "帮我", "给我", "一下", "我", "俺", "想", "要", "请")
 CHANGE_WORDS = ("不对", "错", "改", "换", "不是")
 FILLERS = ("号码", "一下", "那个", "这个", "写", "填", "是", "的", "了", "我", "号", "要", "呢", "啊", "有", "点")
 NO_PREFIXES = ("不对", "不是", "错了", "有错", "不正确", "改一下", "修改", "要改", "改", "no")
@@ -83,5 +87,13 @@ def strip_no(text: str) -> str:
 def without_fillers(text: str) -> str:
     """What is left after removing change words and fillers: empty when the text only names a field."""
     for word in (*CHANGE_WORDS, *FILLERS):
+        text = text.replace(word, "")
+    return text
+
+
+@lru_cache(maxsize=2048)
+def without_request_fillers(text: str) -> str:
+    """The text without 「我要」「俺想」「一下」 and the like: what is left names the thing wanted."""
+    for word in REQUEST_FILLERS:
         text = text.replace(word, "")
     return text
