@@ -47,6 +47,8 @@ class Understanding:
     intent: str
     slots: dict = field(default_factory=dict)
     secondary: dict = field(default_factory=dict)
+    # Every place named, in order, with its role: origin, destination, local or neutral.
+    places: list[dict] = field(default_factory=list)
 
 
 def _place_slot(chain) -> dict | None:
@@ -101,7 +103,28 @@ def understand(text: str, today: dt.date | None = None) -> Understanding:
         secondary["symptoms"] = f.symptoms
     if f.village:
         secondary["village"] = f.village
-    return Understanding(intent, own, secondary)
+    return Understanding(intent, own, secondary, _roles(f.places))
+
+
+ROLE_NAMES = {
+    "from": "origin",
+    "from_back": "origin",
+    "back": "origin",
+    "at": "origin",
+    "to": "destination",
+    "local": "local",
+    "neutral": "neutral",
+}
+
+
+def _roles(places: list) -> list[dict]:
+    """The places with their roles, in the order they were written."""
+    found = []
+    for place in sorted(places, key=lambda p: p.start):
+        slot = _place_slot(place.chain)
+        if slot:
+            found.append({"role": ROLE_NAMES.get(place.role, place.role), **slot})
+    return found
 
 
 def warm_up(town_file: Path | None = None) -> None:

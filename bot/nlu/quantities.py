@@ -66,14 +66,19 @@ def compile_lexicon(goods: list[str], units: list[str]) -> Lexicon:
     return Lexicon(tuple(goods), frozenset(goods), tuple(units), forward, backward, implicit, dangling, re.compile(g))
 
 
-def _qty(number: str, half: str | None) -> float | None:
-    if number == "一两":
-        bounds: tuple[float, float] | None = (1.0, 2.0)
-    else:
-        bounds = number_range(number)
+def _item(name: str, number: str, half: str | None, unit: str) -> dict | None:
+    """{"name", "qty", "unit"}; a range (三四袋) is its upper bound, with the lower one kept as qty_min."""
+    bounds = (1.0, 2.0) if number == "一两" else number_range(number)
     if bounds is None:
         return None
-    return as_int_if_whole(bounds[1] + (0.5 if half else 0))
+    extra = 0.5 if half else 0
+    qty = as_int_if_whole(bounds[1] + extra)
+    if not qty or qty <= 0:
+        return None
+    item = {"name": name, "qty": qty, "unit": unit}
+    if bounds[0] < bounds[1]:
+        item["qty_min"] = as_int_if_whole(bounds[0] + extra)
+    return item
 
 
 def find_items(text: str, lex: Lexicon, loose: bool) -> list[dict]:
@@ -84,16 +89,14 @@ def find_items(text: str, lex: Lexicon, loose: bool) -> list[dict]:
         name = m.group(5)
         if name not in lex.goods and (not loose or name in _NOT_GOODS or name[0] in _NOT_A_NAME_START):
             continue
-        qty = _qty(m.group(1), m.group(4))
-        if qty is not None and qty > 0:
-            items.append((m.start(), {"name": name, "qty": qty, "unit": m.group(3)}))
+        if item := _item(name, m.group(1), m.group(4), m.group(3)):
+            items.append((m.start(), item))
             taken.append(range(m.start(), m.end()))
     for m in lex.backward.finditer(text):
         if any(m.start() in r for r in taken):
             continue
-        qty = _qty(m.group(2), m.group(5))
-        if qty is not None and qty > 0:
-            items.append((m.start(), {"name": m.group(1), "qty": qty, "unit": m.group(4)}))
+        if item := _item(m.group(1), m.group(2), m.group(5), m.group(4)):
+            items.append((m.start(), item))
             taken.append(range(m.start(), m.end()))
     for m in lex.implicit.finditer(text):
         if not any(m.start() in r or m.end() - 1 in r for r in taken):
@@ -110,9 +113,9 @@ def _dangling(text: str, lex: Lexicon, taken: list[range], used: set[str]) -> li
         if any(m.start() in r for r in taken):
             continue
         named = [g.group(0) for g in lex.any_goods.finditer(text, 0, m.start())]
-        qty = _qty(m.group(1), m.group(4))
-        if named and named[-1] not in used and qty:
-            out.append((m.start(), {"name": named[-1], "qty": qty, "unit": m.group(3)}))
+        item = _item(named[-1], m.group(1), m.group(4), m.group(3)) if named and named[-1] not in used else None
+        if item:
+            out.append((m.start(), item))
             used.add(named[-1])
     return out
 

@@ -130,3 +130,21 @@ def test_denied_symptoms_are_not_fever():
 def test_funeral_needs_a_person():
     assert understand("俺爹没了", today=TODAY).slots.get("event") == "funeral"
     assert understand("奶粉没了", today=TODAY).intent == "request_supplies"
+
+
+def test_every_place_comes_with_its_role():
+    u = understand("在深圳打工 昨天从郑州回伊川了", today=TODAY)
+    assert [(p["role"], p.get("city")) for p in u.places] == [
+        ("origin", "深圳市"),
+        ("origin", "郑州市"),
+        ("local", "洛阳市"),
+    ]
+    assert understand("要去北京海淀区", today=TODAY).places[0]["role"] == "destination"
+    assert understand("从日本回来", today=TODAY).places == [{"role": "origin", "abroad": True}]
+
+
+def test_a_range_keeps_both_bounds():
+    [item] = understand("要三四袋面", today=TODAY).slots["items"]
+    assert (item["qty_min"], item["qty"]) == (3, 4)
+    [single] = understand("要两袋面", today=TODAY).slots["items"]
+    assert "qty_min" not in single
