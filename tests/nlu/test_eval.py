@@ -19,14 +19,6 @@ def test_targets(name):
     assert report.slot_accuracy >= 0.95, format_report(report)
 
 
-def test_shared_dev_set_when_present():
-    shared = HERE.parents[1].parent / "shared" / "nlu" / "dev.jsonl"
-    if not shared.exists():
-        pytest.skip("no shared/ beside the repository")
-    report = evaluate(shared, TODAY)
-    assert report.intent_accuracy >= 0.97 and report.slot_accuracy >= 0.95, format_report(report)
-
-
 def test_scoring_rules():
     place = {"province": "河南省", "city": "郑州市"}
     assert slot_matches("origin", place, {**place, "district": "二七区"})
