@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import uvicorn
@@ -90,3 +94,18 @@ class WeChat:
     def event(self, event: str, event_key: str = "", **extra) -> str | None:
         """Send an event and return the passive reply's text."""
         return self.reply_of(self.post_xml(sandbox.event_xml(self.openid, event, event_key=event_key, **extra)))
+
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """`python main.py ARGS` in a subprocess, as an operator runs it; env overrides the environment."""
+    return subprocess.run(
+        [sys.executable, "main.py", *args],
+        cwd=PROJECT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import time_machine
 from sqlalchemy import select
@@ -15,20 +12,11 @@ from models.cadre import roles_of
 from models.db import transaction
 from models.person import Person
 from models.town import Village
-
-PROJECT = Path(__file__).resolve().parent.parent
+from tests.live import run_cli
 
 
 def invite(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": database_url, "WECHAT_APP_ID": ""}
-    return subprocess.run(
-        [sys.executable, "main.py", "invite-cadre", *args],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_cli("invite-cadre", *args, DATABASE_URL=database_url, WECHAT_APP_ID="")
 
 
 def held_roles(server, openid: str) -> list[tuple[str, str]]:

@@ -8,7 +8,6 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import pytest
@@ -19,9 +18,7 @@ from bot.dialogue import Flow, texts
 from models.db import make_engine, transaction
 from models.inbound import InboundMessage
 from models.outbox import OutboxMessage
-from tests.live import free_port
-
-PROJECT = Path(__file__).resolve().parent.parent
+from tests.live import PROJECT, free_port
 
 
 class Counter:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -19,8 +15,7 @@ from bot.settings import SANDBOX_TOKEN, Settings, SettingsError
 from main import create_app
 from models.db import make_engine
 from models.migrate import upgrade_database
-
-PROJECT = Path(__file__).resolve().parent.parent
+from tests.live import PROJECT, run_cli
 
 
 @pytest.fixture
@@ -75,10 +70,7 @@ def test_sandbox_token_is_refused_for_a_real_account():
 
 
 def test_serve_refuses_to_start_with_the_sandbox_token_and_says_why():
-    env = {**os.environ, "WECHAT_APP_ID": "wx123", "WECHAT_APP_SECRET": "s", "WECHAT_TOKEN": SANDBOX_TOKEN}
-    result = subprocess.run(
-        [sys.executable, "main.py", "serve"], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=60
-    )
+    result = run_cli("serve", WECHAT_APP_ID="wx123", WECHAT_APP_SECRET="s", WECHAT_TOKEN=SANDBOX_TOKEN)
     assert result.returncode == 2
     assert "WECHAT_TOKEN" in result.stderr
 
@@ -101,9 +93,7 @@ def test_readme_settings_table_lists_every_setting():
 
 
 def test_help_lists_the_commands():
-    result = subprocess.run(
-        [sys.executable, "main.py", "--help"], cwd=PROJECT, capture_output=True, text=True, timeout=60
-    )
+    result = run_cli("--help")
     assert result.returncode == 0
     for command in ("serve", "invite-cadre", "nlu-eval"):
         assert command in result.stdout
@@ -111,24 +101,13 @@ def test_help_lists_the_commands():
 
 def test_nlu_eval_scores_the_shared_dev_set():
     dev = PROJECT / "tests" / "nlu" / "dev.jsonl"
-    result = subprocess.run(
-        [sys.executable, "main.py", "nlu-eval", str(dev), "--today", "2021-08-06"],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_cli("nlu-eval", str(dev), "--today", "2021-08-06")
     assert result.returncode == 0, result.stderr
-    assert re.search(r"intent", result.stdout, re.IGNORECASE)
+    accuracy = float(re.search(r"intent accuracy\s+([\d.]+)%", result.stdout)[1])
+    assert accuracy >= 97.0, result.stdout
 
 
 def test_nlu_eval_refuses_a_bad_date():
     dev = PROJECT / "tests" / "nlu" / "dev.jsonl"
-    result = subprocess.run(
-        [sys.executable, "main.py", "nlu-eval", str(dev), "--today", "8月6日"],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_cli("nlu-eval", str(dev), "--today", "8月6日")
     assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
