@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import sqlite3
 import time
 import traceback
 from collections.abc import Callable
@@ -142,8 +141,10 @@ class Inbox:
             finally:
                 if not on_loop:
                     connection.close()
-        except (SQLAlchemyError, sqlite3.OperationalError) as exc:
+        except (SQLAlchemyError, self.db.dialect.loaded_dbapi.Error) as exc:
+            # The per-message statements run on the driver's cursor, so its own errors arrive unwrapped.
             if on_loop and _sqlite_busy(exc):
+                self.close()  # its transaction never began: start the next batch on a fresh connection
                 raise LockBusy from exc
             return [self._spool(row, inbound, on_loop=on_loop) for inbound, row in zip(inbounds, rows, strict=True)]
         if time.monotonic() - started > self.settings.webhook_reply_deadline_s:

@@ -34,9 +34,10 @@ async def receive(request: Request) -> Response:
     query = request.query_params
     timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")
     try:
-        body = await _read_body(request, settings.webhook_max_body_bytes)
+        # The signature covers the query only: unsigned junk is refused before its body is read.
         protocol.check_signature((settings.wechat_token, timestamp, nonce), query.get("signature"))
         protocol.check_timestamp(timestamp, max_skew_s=settings.webhook_max_skew_s)
+        body = await _read_body(request, settings.webhook_max_body_bytes)
         plain, encrypted = _open(body, query, settings)
         inbound = protocol.to_inbound(plain)
     except WebhookError as exc:
