@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import logging
+import signal
+import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +15,7 @@ import typer
 from fastapi import FastAPI
 
 from bot import nlu, spool
+from bot.delivery import make_worker, start_in_thread
 from bot.dialogue import Engine, VillageRef
 from bot.inbox import Inbox
 from bot.protocol import aes_key_bytes
@@ -62,10 +65,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.villages = villages
         app.state.dialogue = Engine(FLOWS, COMMANDS, understand=nlu.understand)
         app.state.inbox = Inbox(db, settings, app.state.dialogue, villages)
+        delivery = start_in_thread(make_worker(settings, db)) if settings.outbox_worker else None
         # The NLU's dictionaries are millions of long-lived objects: keep the cyclic GC from rescanning them.
         gc.collect()
         gc.freeze()
         yield
+        if delivery is not None:
+            thread, stop = delivery
+            stop.set()
+            thread.join(timeout=30)
         app.state.inbox.close()
         db.dispose()
 
@@ -125,6 +133,28 @@ def serve(
         access_log=False,
         log_level=settings.log_level,
     )
+
+
+@cli.command()
+def worker() -> None:
+    """Deliver the outbox (beside web workers started with OUTBOX_WORKER=false). Ctrl-C stops it."""
+    settings = get_settings()
+    try:
+        settings.check_startable()
+    except SettingsError as exc:
+        typer.echo(f"乡安 cannot start: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    delivery = make_worker(settings, prepare_database(settings))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    typer.echo("乡安 delivery worker running")
+    try:
+        delivery.run_forever(stop)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        delivery.close()
 
 
 @cli.command("invite-cadre")

@@ -20,7 +20,7 @@ from bot.protocol import Inbound
 from bot.router import respond
 from bot.settings import Settings
 from bot.villages import VillageIndex
-from models.db import is_sqlite, transaction, utcnow
+from models.db import is_sqlite, utcnow
 from models.inbound import FAILED, HANDLED, claim_inbound, finish_inbound
 from models.outbox import enqueue
 from models.person import touch_person
@@ -197,9 +197,9 @@ class Inbox:
 
     def _send_late(self, inbound_id: int, openid: str, reply: str) -> None:
         """WeChat gave up waiting after 5 s: the reply goes out as a customer-service message."""
-        with transaction(self.db) as session:
+        with self.db.begin() as connection:
             enqueue(
-                session,
+                Sql(connection),
                 key=f"late-reply:{inbound_id}",
                 recipient_openid=openid,
                 kind="late_reply",

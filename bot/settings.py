@@ -29,6 +29,15 @@ class Settings(BaseSettings):
     wechat_encoding_aes_key: str = ""
     wechat_api_base_url: str = "https://api.weixin.qq.com"
     wechat_account_type: Literal["service", "subscription"] = "service"
+    wechat_connect_timeout_s: float = 3.0
+    wechat_read_timeout_s: float = 10.0
+    wechat_max_attempts: int = 4
+    wechat_backoff_cap_s: float = 5.0
+    # Template ids per message kind, "kind=id,kind=id" ("*" for any kind); empty = no such channel.
+    wechat_template_ids: str = ""
+    wechat_subscribe_template_ids: str = ""
+    outbox_concurrency: int = 8
+    outbox_worker: bool = True
 
     database_url: str = f"sqlite:///{DATA_DIR / 'xiangan.db'}"
     redis_url: str = ""
@@ -56,6 +65,12 @@ class Settings(BaseSettings):
         if value and len(value) != 43:
             raise ValueError("WECHAT_ENCODING_AES_KEY must be the 43 characters shown on the WeChat console")
         return value
+
+    def template_id(self, kind: str, *, subscribe: bool = False) -> str | None:
+        """The template (or subscribe-notification template) configured for a message kind."""
+        raw = self.wechat_subscribe_template_ids if subscribe else self.wechat_template_ids
+        pairs = dict(item.split("=", 1) for item in raw.replace(" ", "").split(",") if "=" in item)
+        return pairs.get(kind) or pairs.get("*")
 
     @property
     def sandbox(self) -> bool:

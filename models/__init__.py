@@ -1,8 +1,10 @@
 """SQLModel tables, one module per aggregate; importing this package registers them all."""
 
 from models.admin_user import AdminUser
+from models.api_token import ApiToken
 from models.cadre import CadreAssignment, CadreInvite
 from models.conversation import ConversationState
+from models.delivery import ApiPause, CallTask, ChannelBlock, DeliveryAttempt
 from models.inbound import InboundMessage
 from models.outbox import OutboxMessage
 from models.person import Person
@@ -10,9 +12,14 @@ from models.town import Village, WorkArea
 
 __all__ = [
     "AdminUser",
+    "ApiPause",
+    "ApiToken",
     "CadreAssignment",
     "CadreInvite",
+    "CallTask",
+    "ChannelBlock",
     "ConversationState",
+    "DeliveryAttempt",
     "InboundMessage",
     "OutboxMessage",
     "Person",

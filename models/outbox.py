@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Index, select
 from sqlmodel import Field, Session, SQLModel
 
-from models.db import upsert_insert
+from models.sql import Sql
 
-QUEUED = "queued"
+QUEUED, SENDING, SENT, DELIVERED = "queued", "sending", "sent", "delivered"
+FAILED, UNDELIVERABLE = "failed", "undeliverable"
 
 
 class OutboxMessage(SQLModel, table=True):
     """One message for one recipient; the delivery worker moves it to sent/delivered/failed."""
 
     __tablename__ = "outbox_message"
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "due_at"),
+        Index("ix_outbox_mass", "recipient_openid", "channel", "sent_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     idempotency_key: str = Field(unique=True, max_length=200)
@@ -23,35 +30,135 @@ class OutboxMessage(SQLModel, table=True):
     kind: str = Field(max_length=50)
     text: str
     payload: str = "{}"
-    status: str = Field(default=QUEUED, index=True, max_length=20)
+    status: str = Field(default=QUEUED, max_length=20)
     channel: str | None = Field(default=None, max_length=20)
     attempts: int = 0
+    errcode: int | None = None
     last_error: str | None = None
+    wechat_msgid: str | None = Field(default=None, index=True, max_length=64)
     created_at: dt.datetime
     due_at: dt.datetime
+    claimed_until: dt.datetime | None = None
     sent_at: dt.datetime | None = None
+    delivered_at: dt.datetime | None = None
 
 
-def enqueue(session: Session, *, key: str, recipient_openid: str, kind: str, text: str, now: dt.datetime) -> bool:
+ENQUEUE = (
+    "INSERT INTO outbox_message (idempotency_key, recipient_openid, kind, text, payload, status, attempts,"
+    " created_at, due_at) VALUES (:key, :openid, :kind, :text, :payload, 'queued', 0, :now, :now)"
+    " ON CONFLICT (idempotency_key) DO NOTHING"
+)
+
+
+def enqueue(
+    sql: Sql, *, key: str, recipient_openid: str, kind: str, text: str, now: dt.datetime, payload: dict | None = None
+) -> bool:
     """Queue a message once per idempotency key; False when that key was queued before."""
-    result = session.execute(
-        upsert_insert(session)(OutboxMessage)
-        .values(
-            idempotency_key=key,
-            recipient_openid=recipient_openid,
+    return (
+        sql.run(
+            ENQUEUE,
+            key=key,
+            openid=recipient_openid,
             kind=kind,
             text=text,
-            payload="{}",
-            status=QUEUED,
-            attempts=0,
-            created_at=now,
-            due_at=now,
+            now=sql.time(now),
+            payload=json.dumps(payload or {}, ensure_ascii=False),
         )
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        == 1
     )
-    return bool(result.rowcount)
 
 
 def recent_outbox(session: Session, *, limit: int = 50) -> list[OutboxMessage]:
     """The newest outbox rows first (the simulator's view)."""
     return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)).scalars())
+
+
+_DUE = "(status = 'queued' AND due_at <= :now) OR (status = 'sending' AND claimed_until < :now)"
+CLAIM_SQLITE = (
+    "UPDATE outbox_message SET status = 'sending', claimed_until = :until, attempts = attempts + 1"
+    f" WHERE id IN (SELECT id FROM outbox_message WHERE {_DUE} ORDER BY due_at, id LIMIT :limit)"
+    " RETURNING id, recipient_openid, kind, text, payload, created_at, attempts"
+)
+# Several workers on PostgreSQL: each claims rows the others have not locked.
+CLAIM_POSTGRES = CLAIM_SQLITE.replace("LIMIT :limit)", "LIMIT :limit FOR UPDATE SKIP LOCKED)")
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """An outbox row the worker now holds until its lease runs out."""
+
+    id: int
+    recipient_openid: str
+    kind: str
+    text: str
+    payload: dict
+    created_at: dt.datetime
+    attempts: int
+
+
+def claim_due(sql: Sql, *, now: dt.datetime, lease_s: float, limit: int) -> list[Claimed]:
+    """Take due rows (and rows whose sender died mid-send) for this worker."""
+    rows = sql.all(
+        CLAIM_SQLITE if sql.sqlite else CLAIM_POSTGRES,
+        now=sql.time(now),
+        limit=limit,
+        until=sql.time(now + dt.timedelta(seconds=lease_s)),
+    )
+    return sorted(
+        (Claimed(r[0], r[1], r[2], r[3], json.loads(r[4] or "{}"), sql.read_time(r[5]), r[6]) for r in rows),
+        key=lambda c: c.id,
+    )
+
+
+@dataclass
+class Outcome:
+    """What became of one claimed row, and every attempt on the way."""
+
+    id: int
+    status: str
+    channel: str | None = None
+    errcode: int | None = None
+    error: str | None = None
+    msgid: str | None = None
+    retry_at: dt.datetime | None = None
+    attempts: list[tuple[str, int | None, str | None]] = field(default_factory=list)
+
+
+FINISH = (
+    "UPDATE outbox_message SET status = :status, channel = :channel, errcode = :errcode, last_error = :error,"
+    " wechat_msgid = :msgid, sent_at = :sent_at, due_at = COALESCE(:retry_at, due_at), claimed_until = NULL"
+    " WHERE id = :id"
+)
+ATTEMPT = (
+    "INSERT INTO delivery_attempt (outbox_id, channel, errcode, errmsg, at) VALUES (:id, :channel, :errcode, :errmsg,"
+    " :at)"
+)
+
+
+def record_outcomes(sql: Sql, outcomes: list[Outcome], *, now: dt.datetime) -> None:
+    """Write each row's new state and every attempt made for it."""
+    at = sql.time(now)
+    sql.many(
+        FINISH,
+        [
+            {
+                "id": o.id,
+                "status": o.status,
+                "channel": o.channel,
+                "errcode": o.errcode,
+                "error": o.error,
+                "msgid": o.msgid,
+                "sent_at": at if o.status == SENT else None,
+                "retry_at": sql.time(o.retry_at),
+            }
+            for o in outcomes
+        ],
+    )
+    sql.many(
+        ATTEMPT,
+        [
+            {"id": o.id, "channel": channel, "errcode": errcode, "errmsg": (errmsg or "")[:500], "at": at}
+            for o in outcomes
+            for channel, errcode, errmsg in o.attempts
+        ],
+    )

@@ -25,14 +25,17 @@ class Person(SQLModel, table=True):
     subscribed_at: dt.datetime | None = None
     unsubscribed_at: dt.datetime | None = None
     last_inbound_at: dt.datetime | None = None
+    # Customer-service messages sent since the person last wrote (WeChat allows 5 per 48-hour window).
+    cs_used: int = 0
     latitude: float | None = None
     longitude: float | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
 TOUCH = (
-    "INSERT INTO person (openid, subscribed, last_inbound_at, created_at) VALUES (:openid, :yes, :now, :now)"
-    " ON CONFLICT (openid) DO UPDATE SET last_inbound_at = excluded.last_inbound_at"
+    "INSERT INTO person (openid, subscribed, last_inbound_at, cs_used, created_at)"
+    " VALUES (:openid, :yes, :now, 0, :now)"
+    " ON CONFLICT (openid) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, cs_used = 0"
     " RETURNING id, name, phone, village_id, subscribed"
 )
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from sqlalchemy import Connection
 
-_NAMED = re.compile(r"(?<!:):([a-z_]+)")
+_NAMED = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
 
 
 @lru_cache(maxsize=256)
@@ -39,6 +39,22 @@ class Sql:
         """Execute and fetch one row."""
         self._cursor.execute(sql if self.sqlite else _pyformat(sql), params)
         return self._cursor.fetchone()
+
+    def many(self, sql: str, rows: list[dict]) -> None:
+        """Execute once per row (executemany)."""
+        if rows:
+            self._cursor.executemany(sql if self.sqlite else _pyformat(sql), rows)
+
+    def all(self, sql: str, **params) -> list[tuple]:
+        """Execute and fetch every row."""
+        self._cursor.execute(sql if self.sqlite else _pyformat(sql), params)
+        return self._cursor.fetchall()
+
+    @staticmethod
+    def in_list(name: str, values: list) -> tuple[str, dict]:
+        """Placeholders and parameters for `column IN (...)`: ("(:ids_0, :ids_1)", {...})."""
+        params = {f"{name}_{i}": value for i, value in enumerate(values)} or {f"{name}_0": None}
+        return "(" + ", ".join(f":{key}" for key in params) + ")", params
 
     def time(self, value: dt.datetime | None):
         """A timezone-aware datetime as the column stores it (SQLite: UTC text, as SQLAlchemy writes it)."""

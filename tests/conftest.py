@@ -14,10 +14,15 @@ from models.db import make_engine, transaction
 from tests.live import LiveServer
 
 DEMO_TOKEN = "test-token"
-CLEANED_TABLES = (
+CLEANED_TABLES = (  # children before parents (foreign keys)
     "conversation_state",
     "inbound_message",
+    "delivery_attempt",
+    "call_task",
     "outbox_message",
+    "channel_block",
+    "api_pause",
+    "api_token",
     "cadre_assignment",
     "cadre_invite",
     "person",
@@ -53,6 +58,7 @@ def make_settings(database_url, tmp_path_factory):
             "wechat_token": DEMO_TOKEN,
             "_env_file": None,
             "spool_dir": spool_root / "spool",
+            "outbox_worker": False,  # delivery tests drive the worker themselves, one batch at a time
         }
         return Settings(**{**values, **overrides})
 

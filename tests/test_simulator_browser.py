@@ -7,8 +7,9 @@ import shutil
 
 import pytest
 
-from models.db import transaction, utcnow
+from models.db import utcnow
 from models.outbox import enqueue
+from models.sql import Sql
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -70,9 +71,9 @@ def test_a_villager_fills_in_my_info_in_the_browser(page, tmp_path):
 
 
 def test_menu_click_and_outbox_newest_first(page, server):
-    with transaction(server.state.db) as session:
-        enqueue(session, key="sim-1", recipient_openid="cadre-x", kind="alert", text="旧的提醒", now=utcnow())
-        enqueue(session, key="sim-2", recipient_openid="cadre-x", kind="alert", text="新的提醒", now=utcnow())
+    with server.state.db.begin() as connection:
+        enqueue(Sql(connection), key="sim-1", recipient_openid="cadre-x", kind="alert", text="旧的提醒", now=utcnow())
+        enqueue(Sql(connection), key="sim-2", recipient_openid="cadre-x", kind="alert", text="新的提醒", now=utcnow())
     page.fill("#openid", "browser-click")
     page.click("button[data-key=MY_INFO]")
     page.locator(".msg.bot", has_text="名字").wait_for(timeout=10_000)

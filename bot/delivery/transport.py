@@ -1,0 +1,81 @@
+"""How a message leaves: the WeChat API, or in sandbox mode a recorder that answers like WeChat."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import logging
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.wechat.client import WeChatApi
+
+log = logging.getLogger(__name__)
+CUSTOM, TEMPLATE, SUBSCRIBE = "custom", "template", "subscribe"
+KEYWORD_LIMIT = 20  # WeChat cuts template keyword values at 20 characters (since 2023)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for one person on one channel."""
+
+    openid: str
+    title: str
+    text: str
+    created_at: dt.datetime
+    template_id: str | None = None
+
+
+def template_data(message: Outgoing, timezone: str) -> dict:
+    """The three keywords of the town's notice template: 事项, 内容, 时间."""
+    local = message.created_at.astimezone(ZoneInfo(timezone))
+    return {
+        "keyword1": {"value": message.title[:KEYWORD_LIMIT]},
+        "keyword2": {"value": _short(message.text)},
+        "keyword3": {"value": local.strftime("%m月%d日 %H:%M")},
+    }
+
+
+def _short(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= KEYWORD_LIMIT else flat[: KEYWORD_LIMIT - 1] + "…"
+
+
+class WeChatTransport:
+    """Sends through the WeChat API client (the only place the worker calls WeChat)."""
+
+    def __init__(self, api: WeChatApi, timezone: str):
+        self.api = api
+        self.timezone = timezone
+
+    def send(self, channel: str, message: Outgoing) -> str | None:
+        """Send; WeChat's msgid when it gives one. Raises WeChatError with WeChat's errcode."""
+        if channel == CUSTOM:
+            self.api.call("custom/send", lambda c: c.message.send_text(message.openid, message.text))
+            return None
+        if channel == TEMPLATE:
+            data = template_data(message, self.timezone)
+            result = self.api.call(
+                "template/send", lambda c: c.message.send_template(message.openid, message.template_id, data)
+            )
+            return str(result.get("msgid", "")) or None
+        if channel == SUBSCRIBE:
+            body = {
+                "touser": message.openid,
+                "template_id": message.template_id,
+                "data": template_data(message, self.timezone),
+            }
+            self.api.call("subscribe/bizsend", lambda c: c.post("message/subscribe/bizsend", data=body))
+            return None
+        raise ValueError(f"unknown channel {channel}")
+
+
+class SandboxTransport:
+    """Sandbox mode: the same worker code up to here; the message is recorded, nothing leaves the machine."""
+
+    def __init__(self):
+        self._ids = itertools.count(1)
+
+    def send(self, channel: str, message: Outgoing) -> str | None:
+        log.info("sandbox %s to %s: %s", channel, message.openid, message.text[:60])
+        return f"sandbox-{next(self._ids)}" if channel == TEMPLATE else None

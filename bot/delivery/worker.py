@@ -1,0 +1,161 @@
+"""The delivery worker: claims due outbox rows, sends each on the first channel that reaches the person."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+
+from bot.delivery.channels import channels_for
+from bot.delivery.escalation import escalate_undeliverable
+from bot.delivery.transport import CUSTOM, Outgoing
+from bot.settings import Settings
+from bot.wechat.errors import DAILY_QUOTA, NEXT_CHANNEL, USER_REFUSED, WeChatError, WeChatUnavailable
+from models.db import utcnow
+from models.delivery import WINDOW_QUOTA, Recipient, load_recipients, pause_api, paused_apis, save_recipients
+from models.outbox import FAILED, QUEUED, SENT, UNDELIVERABLE, Claimed, Outcome, claim_due, record_outcomes
+from models.sql import Sql
+
+log = logging.getLogger(__name__)
+LEASE_S = 120  # a row claimed longer than this is taken again: its sender died (at most one duplicate)
+MAX_PASSES = 8  # WeChat unreachable this many times for one row: failed
+KIND_TITLES = {"alert": "防控提醒", "notice": "通知", "late_reply": "回复", "call": "请电话联系"}
+
+
+class Worker:
+    """Delivers the outbox: one batch at a time, recipients in parallel, every attempt recorded."""
+
+    def __init__(self, db: Engine, transport, settings: Settings, clock: Callable[[], dt.datetime] = utcnow):
+        self.db, self.transport, self.settings, self.clock = db, transport, settings, clock
+        self.pool = ThreadPoolExecutor(settings.outbox_concurrency, thread_name_prefix="outbox")
+        self.tz = ZoneInfo(settings.timezone)
+
+    def run_once(self, limit: int = 200) -> int:
+        """Deliver one batch of due rows; how many were claimed."""
+        now = self.clock()
+        with self.db.begin() as connection:
+            sql = Sql(connection)
+            claimed = claim_due(sql, now=now, lease_s=LEASE_S, limit=limit)
+            if not claimed:
+                return 0
+            recipients = load_recipients(sql, [row.recipient_openid for row in claimed])
+            paused = paused_apis(sql, now=now)
+        pauses: dict[str, int] = {}
+        by_person: dict[str, list[Claimed]] = defaultdict(list)
+        for row in claimed:
+            by_person[row.recipient_openid].append(row)
+        jobs = [
+            self.pool.submit(self._deliver_all, rows, recipients[openid], paused, pauses, now)
+            for openid, rows in by_person.items()
+        ]
+        outcomes = [outcome for job in jobs for outcome in job.result()]
+        self._record(outcomes, claimed, recipients, pauses, now)
+        return len(claimed)
+
+    def run_forever(self, stop: threading.Event, idle_s: float = 1.0) -> None:
+        """Deliver until told to stop; a failing batch is logged and retried, never fatal."""
+        while not stop.is_set():
+            try:
+                busy = self.run_once()
+            except Exception:
+                log.exception("delivery batch failed; retrying shortly")
+                busy = 0
+            if not busy:
+                stop.wait(idle_s)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+
+    def _deliver_all(
+        self, rows: list[Claimed], person: Recipient, paused: set[str], pauses: dict[str, int], now: dt.datetime
+    ) -> list[Outcome]:
+        """One person's rows, in order (the window quota is counted as they go)."""
+        return [self._deliver(row, person, paused, pauses, now) for row in rows]
+
+    def _deliver(
+        self, row: Claimed, person: Recipient, paused: set[str], pauses: dict[str, int], now: dt.datetime
+    ) -> Outcome:
+        outcome = Outcome(row.id, UNDELIVERABLE, error="no channel can reach this person now")
+        for channel, template_id in channels_for(person, row.kind, self.settings, paused | set(pauses), now):
+            message = Outgoing(
+                row.recipient_openid,
+                row.payload.get("title") or KIND_TITLES.get(row.kind, "通知"),
+                row.text,
+                row.created_at,
+                template_id,
+            )
+            try:
+                msgid = self.transport.send(channel, message)
+            except WeChatUnavailable as exc:
+                outcome.attempts.append((channel, exc.errcode, exc.errmsg))
+                return self._later(outcome, row, exc, now)
+            except WeChatError as exc:
+                outcome.attempts.append((channel, exc.errcode, exc.errmsg))
+                if not self._next_channel(exc.errcode, channel, person, pauses):
+                    outcome.status, outcome.errcode, outcome.error = FAILED, exc.errcode, exc.errmsg
+                    return outcome
+                outcome.errcode, outcome.error = exc.errcode, f"{channel}: {exc.errmsg}"
+                continue
+            outcome.attempts.append((channel, 0, "ok"))
+            if channel == CUSTOM:
+                person.cs_used += 1
+            outcome.status, outcome.channel, outcome.msgid = SENT, channel, msgid
+            outcome.errcode = outcome.error = None
+            return outcome
+        return outcome
+
+    def _next_channel(self, errcode: int | None, channel: str, person: Recipient, pauses: dict[str, int]) -> bool:
+        """Learn from WeChat's refusal; True when another channel may still reach the person."""
+        if errcode in NEXT_CHANNEL and channel == CUSTOM:
+            person.cs_used = WINDOW_QUOTA  # window closed or used up until the person writes again
+            return True
+        if errcode in USER_REFUSED:
+            person.block(channel, errcode)
+            return True
+        if errcode in DAILY_QUOTA:
+            pauses[channel] = errcode
+            return True
+        return False
+
+    def _later(self, outcome: Outcome, row: Claimed, exc: WeChatError, now: dt.datetime) -> Outcome:
+        """WeChat did not answer usefully: try this row again later, or give up after MAX_PASSES."""
+        outcome.errcode, outcome.error = exc.errcode, exc.errmsg
+        if row.attempts >= MAX_PASSES:
+            outcome.status = FAILED
+            return outcome
+        outcome.status = QUEUED
+        outcome.retry_at = now + dt.timedelta(seconds=min(600, 5 * 2**row.attempts) * random.uniform(0.5, 1))
+        return outcome
+
+    def _record(
+        self,
+        outcomes: list[Outcome],
+        claimed: list[Claimed],
+        recipients: dict[str, Recipient],
+        pauses: dict[str, int],
+        now: dt.datetime,
+    ) -> None:
+        rows = {row.id: row for row in claimed}
+        with self.db.begin() as connection:
+            sql = Sql(connection)
+            record_outcomes(sql, outcomes, now=now)
+            save_recipients(sql, list(recipients.values()), now=now)
+            for api, errcode in pauses.items():
+                pause_api(sql, api=api, until=self._next_local_midnight(now), errcode=errcode)
+            for outcome in outcomes:
+                if outcome.status == UNDELIVERABLE:
+                    escalate_undeliverable(
+                        sql, rows[outcome.id], recipients[rows[outcome.id].recipient_openid], now=now
+                    )
+
+    def _next_local_midnight(self, now: dt.datetime) -> dt.datetime:
+        """WeChat's daily quotas reset at midnight in China."""
+        local = now.astimezone(self.tz)
+        return dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), self.tz).astimezone(dt.UTC)

@@ -1,0 +1,32 @@
+"""The WeChat API: client, shared access token, errcodes."""
+
+from __future__ import annotations
+
+import requests
+from sqlalchemy import Engine
+
+from bot.settings import Settings
+from bot.wechat.client import WeChatApi
+from bot.wechat.token import TokenManager
+from models.api_token import DbTokenStore
+
+
+def make_api(settings: Settings, db: Engine) -> WeChatApi:
+    """The API client with the token shared through Redis (REDIS_URL) or the database."""
+    if settings.redis_url:
+        from bot.wechat.redis_store import RedisTokenStore
+
+        store = RedisTokenStore(settings.redis_url)
+    else:
+        store = DbTokenStore(db)
+    http = requests.Session()
+    timeout = (settings.wechat_connect_timeout_s, settings.wechat_read_timeout_s)
+    tokens = TokenManager(
+        store,
+        app_id=settings.wechat_app_id,
+        secret=settings.wechat_app_secret,
+        base_url=settings.wechat_api_base_url,
+        http=http,
+        timeout=timeout,
+    )
+    return WeChatApi(settings, tokens, http=http)

@@ -1,0 +1,113 @@
+"""Every call to WeChat's API: one base URL, timeouts, errcodes read, bounded retries, the shared token."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import requests
+from wechatpy import WeChatClient
+from wechatpy.exceptions import WeChatClientException
+
+from bot.settings import Settings
+from bot.wechat.errors import SYSTEM_BUSY, TOKEN_INVALID, WeChatError, WeChatUnavailable
+from bot.wechat.token import TokenManager
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class _Client(WeChatClient):
+    """wechatpy's client with the token from the shared store instead of its own fetch."""
+
+    def __init__(self, app_id: str, secret: str, tokens: TokenManager, base_url: str, timeout):
+        super().__init__(app_id, secret, timeout=timeout, auto_retry=False)
+        self.API_BASE_URL = f"{base_url.rstrip('/')}/cgi-bin/"
+        self.tokens = tokens
+        self.token_in_use: str | None = None
+
+    @property
+    def access_token(self) -> str:
+        self.token_in_use = self.tokens.get()
+        return self.token_in_use
+
+    def fetch_access_token(self):
+        raise RuntimeError("tokens come from the shared TokenManager (stable_token), never from /cgi-bin/token")
+
+
+class WeChatApi:
+    """The one way the service talks to WeChat (only the delivery worker and admin commands use it)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        tokens: TokenManager,
+        *,
+        http: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.settings = settings
+        self.sleep = sleep
+        timeout = (settings.wechat_connect_timeout_s, settings.wechat_read_timeout_s)
+        self.client = _Client(
+            settings.wechat_app_id, settings.wechat_app_secret, tokens, settings.wechat_api_base_url, timeout
+        )
+        if http is not None:
+            self.client._http = http
+
+    def call(self, what: str, fn: Callable[[WeChatClient], T]) -> T:
+        """Run one API call: one forced token refresh on 40001/42001, backoff on -1/5xx/timeouts."""
+        refreshed = False
+        for attempt in range(1, self.settings.wechat_max_attempts + 1):
+            try:
+                return fn(self.client)
+            except WeChatClientException as exc:
+                errcode = _int(exc.errcode)
+                if errcode in TOKEN_INVALID and not refreshed:
+                    refreshed = True
+                    self.client.tokens.refresh_after_rejection(self.client.token_in_use or "")
+                    continue
+                if not _retryable(exc, errcode) or attempt == self.settings.wechat_max_attempts:
+                    raise _error(exc, errcode, attempt) from exc
+                failure = f"errcode {errcode}" if errcode is not None else _http_status(exc)
+            except (requests.Timeout, requests.ConnectionError) as exc:
+                if attempt == self.settings.wechat_max_attempts:
+                    raise WeChatUnavailable(None, f"{what}: {type(exc).__name__}", attempts=attempt) from exc
+                failure = type(exc).__name__
+            delay = self._backoff(attempt)
+            log.warning("WeChat %s failed (%s), attempt %d; retrying in %.2f s", what, failure, attempt, delay)
+            self.sleep(delay)
+        raise AssertionError("unreachable")
+
+    def _backoff(self, attempt: int) -> float:
+        """Capped exponential backoff with full jitter."""
+        cap = self.settings.wechat_backoff_cap_s
+        return random.uniform(0, min(cap, 0.2 * 2 ** (attempt - 1)))
+
+
+def _retryable(exc: WeChatClientException, errcode: int | None) -> bool:
+    if errcode == SYSTEM_BUSY:
+        return True
+    status = getattr(exc.response, "status_code", None)
+    return errcode is None and (status is None or status >= 500)
+
+
+def _error(exc: WeChatClientException, errcode: int | None, attempts: int) -> WeChatError:
+    message = exc.errmsg or _http_status(exc)
+    kind = WeChatUnavailable if errcode is None or errcode == SYSTEM_BUSY else WeChatError
+    return kind(errcode, str(message), attempts=attempts)
+
+
+def _http_status(exc: WeChatClientException) -> str:
+    status = getattr(exc.response, "status_code", None)
+    return f"HTTP {status}" if status else "no response"
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

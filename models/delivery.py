@@ -1,0 +1,138 @@
+"""Delivery accounting: every attempt, channels a person refused, paused APIs, and phone-call tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.sql import Sql
+
+
+class DeliveryAttempt(SQLModel, table=True):
+    """One try to deliver an outbox row on one channel, with WeChat's answer."""
+
+    __tablename__ = "delivery_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    outbox_id: int = Field(foreign_key="outbox_message.id", index=True)
+    channel: str = Field(max_length=20)
+    errcode: int | None = None
+    errmsg: str | None = Field(default=None, max_length=500)
+    at: dt.datetime
+
+
+class ChannelBlock(SQLModel, table=True):
+    """A person cannot be reached on a channel (43004 unfollowed, 43101 refused), until they write again."""
+
+    __tablename__ = "channel_block"
+    __table_args__ = (UniqueConstraint("openid", "channel", name="uq_channel_block"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    openid: str = Field(max_length=64)
+    channel: str = Field(max_length=20)
+    errcode: int
+    at: dt.datetime
+
+
+class ApiPause(SQLModel, table=True):
+    """An API whose daily quota is used up (45009): not called again until `until`."""
+
+    __tablename__ = "api_pause"
+
+    api: str = Field(primary_key=True, max_length=40)
+    until: dt.datetime
+    errcode: int
+
+
+class CallTask(SQLModel, table=True):
+    """An alert no channel could deliver: a cadre is asked to phone the person instead."""
+
+    __tablename__ = "call_task"
+
+    id: int | None = Field(default=None, primary_key=True)
+    outbox_id: int = Field(foreign_key="outbox_message.id", unique=True)
+    caller_openid: str | None = Field(default=None, max_length=64)
+    callee_openid: str = Field(max_length=64)
+    callee_name: str | None = Field(default=None, max_length=50)
+    callee_phone: str | None = Field(default=None, max_length=20)
+    text: str
+    created_at: dt.datetime
+    done_at: dt.datetime | None = None
+
+
+WINDOW = dt.timedelta(hours=48)
+WINDOW_QUOTA = 5
+
+
+@dataclass
+class Recipient:
+    """What the worker knows of a person while delivering a batch (updated as it sends)."""
+
+    openid: str
+    name: str | None = None
+    phone: str | None = None
+    subscribed: bool = True
+    last_inbound_at: dt.datetime | None = None
+    cs_used: int = 0
+    blocked: set[str] = field(default_factory=set)
+    new_blocks: list[tuple[str, int]] = field(default_factory=list)
+
+    def block(self, channel: str, errcode: int) -> None:
+        """The person refused this channel (43004/43101): never try it again."""
+        self.blocked.add(channel)
+        self.new_blocks.append((channel, errcode))
+
+    def window_open(self, now: dt.datetime) -> bool:
+        """Customer-service messages allowed: wrote within 48 h, and the window's 5 not used."""
+        return self.last_inbound_at is not None and now - self.last_inbound_at < WINDOW and self.cs_used < WINDOW_QUOTA
+
+
+PEOPLE = "SELECT openid, name, phone, subscribed, last_inbound_at, cs_used FROM person WHERE openid IN {ids}"
+BLOCKS = "SELECT openid, channel FROM channel_block WHERE openid IN {ids}"
+PAUSED = "SELECT api FROM api_pause WHERE until > :now"
+SET_CS_USED = "UPDATE person SET cs_used = :cs_used WHERE openid = :openid"
+BLOCK = (
+    "INSERT INTO channel_block (openid, channel, errcode, at) VALUES (:openid, :channel, :errcode, :at)"
+    " ON CONFLICT (openid, channel) DO NOTHING"
+)
+PAUSE = (
+    "INSERT INTO api_pause (api, until, errcode) VALUES (:api, :until, :errcode)"
+    " ON CONFLICT (api) DO UPDATE SET until = excluded.until, errcode = excluded.errcode"
+)
+
+
+def load_recipients(sql: Sql, openids: list[str]) -> dict[str, Recipient]:
+    """Delivery state of the people a batch is for (unknown openids get a bare state)."""
+    ids, params = sql.in_list("ids", sorted(set(openids)))
+    found = {openid: Recipient(openid) for openid in openids}
+    for openid, name, phone, subscribed, last_inbound_at, cs_used in sql.all(PEOPLE.format(ids=ids), **params):
+        found[openid] = Recipient(openid, name, phone, bool(subscribed), sql.read_time(last_inbound_at), cs_used)
+    for openid, channel in sql.all(BLOCKS.format(ids=ids), **params):
+        found[openid].blocked.add(channel)
+    return found
+
+
+def paused_apis(sql: Sql, *, now: dt.datetime) -> set[str]:
+    """APIs whose daily quota is used up until some later time."""
+    return {api for (api,) in sql.all(PAUSED, now=sql.time(now))}
+
+
+def save_recipients(sql: Sql, recipients: list[Recipient], *, now: dt.datetime) -> None:
+    """Write back what sending learned: window quota used, channels refused."""
+    sql.many(SET_CS_USED, [{"openid": r.openid, "cs_used": r.cs_used} for r in recipients])
+    sql.many(
+        BLOCK,
+        [
+            {"openid": r.openid, "channel": channel, "errcode": errcode, "at": sql.time(now)}
+            for r in recipients
+            for channel, errcode in r.new_blocks
+        ],
+    )
+
+
+def pause_api(sql: Sql, *, api: str, until: dt.datetime, errcode: int) -> None:
+    """Stop calling an API until its quota resets."""
+    sql.run(PAUSE, api=api, until=sql.time(until), errcode=errcode)

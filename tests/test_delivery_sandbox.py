@@ -1,0 +1,89 @@
+"""The delivery worker end to end in sandbox mode: channel choice, accounting and escalation, no WeChat."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from bot.delivery import make_worker
+from models.db import transaction, utcnow
+from models.delivery import CallTask, DeliveryAttempt
+from models.outbox import OutboxMessage, enqueue
+from models.sql import Sql
+from tests.test_cadre_binding import invite
+
+
+def queue(server, key: str, openid: str, text: str, kind: str = "alert") -> None:
+    with server.state.db.begin() as connection:
+        enqueue(Sql(connection), key=key, recipient_openid=openid, kind=kind, text=text, now=utcnow())
+
+
+def rows(server, openid: str) -> list[OutboxMessage]:
+    with transaction(server.state.db) as session:
+        found = session.execute(
+            select(OutboxMessage).where(OutboxMessage.recipient_openid == openid).order_by(OutboxMessage.id)
+        )
+        return list(found.scalars())
+
+
+@pytest.fixture
+def worker(server):
+    running = make_worker(server.settings, server.state.db)
+    yield running
+    running.close()
+
+
+def test_a_person_who_wrote_today_gets_a_customer_service_message(server, worker):
+    server.client("dv-1").say("帮助")
+    queue(server, "dv-a1", "dv-1", "请明天上午在家等候核酸采样。")
+    assert worker.run_once() == 1
+    [row] = rows(server, "dv-1")
+    assert (row.status, row.channel, row.errcode) == ("sent", "custom", None)
+    with transaction(server.state.db) as session:
+        [attempt] = session.execute(select(DeliveryAttempt).where(DeliveryAttempt.outbox_id == row.id)).scalars()
+    assert (attempt.channel, attempt.errcode) == ("custom", 0)
+
+
+def test_the_same_alert_queued_twice_is_sent_once(server, worker):
+    server.client("dv-2").say("帮助")
+    queue(server, "dv-same", "dv-2", "提醒")
+    queue(server, "dv-same", "dv-2", "提醒")
+    worker.run_once()
+    assert len(rows(server, "dv-2")) == 1
+
+
+def test_the_window_quota_of_five_is_respected(server, worker):
+    server.client("dv-3").say("帮助")
+    for i in range(7):
+        queue(server, f"dv-q{i}", "dv-3", f"第{i}条", kind="notice")
+    worker.run_once()
+    statuses = [row.status for row in rows(server, "dv-3")]
+    assert statuses == ["sent"] * 5 + ["undeliverable"] * 2
+
+
+def test_an_unreachable_cadre_alert_becomes_a_phone_call_for_the_next_cadre_up(server, worker, database_url):
+    doctor_code = invite(database_url, "--village", "张村", "--role", "village_doctor").stdout.split()[-1]
+    cadre_code = invite(database_url, "--village", "张村", "--role", "village_cadre").stdout.split()[-1]
+    doctor, cadre = server.client("dv-doctor"), server.client("dv-cadre")
+    doctor.say(f"绑定 {doctor_code}")
+    cadre.say(f"绑定 {cadre_code}")
+    for said in ("我的信息", "李医生", "13700001111", "张村", "对"):
+        doctor.say(said)
+    with server.state.db.begin() as connection:  # the doctor last wrote three days ago: window closed
+        Sql(connection).run(
+            "UPDATE person SET last_inbound_at = :at WHERE openid = 'dv-doctor'",
+            at=Sql(connection).time(utcnow() - dt.timedelta(days=3)),
+        )
+    queue(server, "dv-fever", "dv-doctor", "张村王秀英发烧38.5度，请上门查看。")
+    worker.run_once()
+    [alert] = rows(server, "dv-doctor")
+    assert alert.status == "undeliverable"
+    with transaction(server.state.db) as session:
+        [task] = session.execute(select(CallTask)).scalars()
+    assert (task.caller_openid, task.callee_phone) == ("dv-cadre", "13700001111")
+    [call] = rows(server, "dv-cadre")
+    assert call.kind == "call" and "13700001111" in call.text and "发烧38.5度" in call.text
+    worker.run_once()
+    assert rows(server, "dv-cadre")[0].status == "sent"
