@@ -198,5 +198,63 @@ def nlu_eval(
     typer.echo(format_report(evaluate(file, anchor)))
 
 
+@cli.command("push-menu")
+def push_menu() -> None:
+    """Create the account's menu on WeChat from handlers/menu.py (sandbox: print it, send nothing)."""
+    from bot.wechat import make_api
+    from bot.wechat.errors import WeChatError
+    from handlers.menu import build_menu, describe
+
+    settings = get_settings()
+    try:
+        menu = build_menu(FLOWS)
+    except ValueError as exc:
+        typer.echo(f"The menu in handlers/menu.py breaks WeChat's limits: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    if settings.sandbox:
+        typer.echo("Sandbox mode (no WECHAT_APP_ID): the menu was NOT sent to WeChat. It would be:")
+        typer.echo("\n".join(f"  {line}" for line in describe(menu)))
+        return
+    try:
+        settings.check_startable()
+    except SettingsError as exc:
+        typer.echo(f"Cannot reach WeChat: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    api = make_api(settings, prepare_database(settings))
+    try:
+        api.call("menu/create", lambda c: c.post("menu/create", data=menu))
+    except WeChatError as exc:
+        typer.echo(f"WeChat refused the menu: {exc.errcode} {exc.errmsg}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo("Menu created on WeChat (followers see it the next time they open the chat):")
+    typer.echo("\n".join(f"  {line}" for line in describe(menu)))
+
+
+@cli.command("sync-tags")
+def sync_tags_command() -> None:
+    """Give each village a WeChat tag and put every subscribed villager on their village's tag."""
+    from bot.delivery.tags import sync_tags
+    from bot.wechat import make_api
+
+    settings = get_settings()
+    if settings.sandbox:
+        typer.echo("Sandbox mode (no WECHAT_APP_ID): there is nothing to sync without a WeChat account.")
+        return
+    try:
+        settings.check_startable()
+    except SettingsError as exc:
+        typer.echo(f"Cannot reach WeChat: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    db = prepare_database(settings)
+    result = sync_tags(db, make_api(settings, db))
+    typer.echo(f"village tags created: {result.tags_created}")
+    typer.echo(f"people tagged with their village: {result.tagged}")
+    typer.echo(f"people taken off their old village: {result.untagged}")
+    if result.failed_calls:
+        typer.echo(f"calls WeChat refused: {result.failed_calls} (logged above; the next run tries them again)")
+        raise typer.Exit(1)
+
+
 if __name__ == "__main__":
     cli()

@@ -18,6 +18,8 @@ from wechatpy.messages import MESSAGE_TYPES, BaseMessage, UnknownMessage
 from wechatpy.replies import TextReply
 
 FORBIDDEN_XML = (b"<!doctype", b"<!entity")
+# What WeChat counts as the person acting: it opens their 48-hour customer-service window.
+WINDOW_EVENTS = frozenset({"subscribe", "scan", "click", "view"})
 
 
 class WebhookError(Exception):
@@ -42,6 +44,11 @@ class Inbound:
     dedupe_key: str
     create_time: int
     raw: str
+
+    @property
+    def opens_window(self) -> bool:
+        """A message, or an event the person did themselves (not a report or an automatic location)."""
+        return self.msg_type != "event" or self.event in WINDOW_EVENTS
 
 
 def sign(*parts: str) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bot.delivery import reports
 from bot.dialogue import Context, Engine, texts
 from bot.protocol import Inbound
 from handlers import account
+from handlers.menu import HELP_KEY
 
 
 def respond(ctx: Context, engine: Engine, inbound: Inbound) -> str | None:
@@ -29,8 +31,25 @@ def _respond_to_event(ctx: Context, engine: Engine, inbound: Inbound) -> str | N
         return None
     if event == "scan":
         return account.on_scan(ctx, event_key=inbound.event_key)
+    if event == "click" and inbound.event_key == HELP_KEY:
+        return engine.help_text()
     if event == "click" and inbound.event_key:
         return engine.start_by_key(ctx, inbound.event_key)
+    if event == "templatesendjobfinish":
+        reports.template_finished(
+            ctx.sql, msgid=_field(inbound.message, "id"), status=_field(inbound.message, "status"), now=ctx.now
+        )
+        return None
+    if event == "masssendjobfinish":
+        counts = {name: _field(inbound.message, name) for name in ("total_count", "sent_count", "error_count")}
+        reports.mass_finished(
+            ctx.sql,
+            msgid=_field(inbound.message, "id"),
+            status=_field(inbound.message, "status"),
+            counts=counts,
+            now=ctx.now,
+        )
+        return None
     if event == "location":
         message = inbound.message
         account.on_location(
@@ -39,9 +58,16 @@ def _respond_to_event(ctx: Context, engine: Engine, inbound: Inbound) -> str | N
             longitude=_float(getattr(message, "longitude", None)),
         )
         return None
-    # VIEW, delivery reports (recorded with the inbound row; the delivery worker reads them) and
-    # events this service does not know: stored, acknowledged, nothing said.
+    # VIEW and events this service does not know: stored, acknowledged, nothing said.
     return None
+
+
+def _field(message, name: str):
+    """A field of wechatpy's event, or None when WeChat sent something unreadable there."""
+    try:
+        return getattr(message, name)
+    except (TypeError, ValueError):
+        return None
 
 
 def _float(value) -> float | None:

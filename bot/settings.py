@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     wechat_subscribe_template_ids: str = ""
     outbox_concurrency: int = 8
     outbox_worker: bool = True
+    outbox_lease_s: float = 120.0
 
     database_url: str = f"sqlite:///{DATA_DIR / 'xiangan.db'}"
     redis_url: str = ""

@@ -65,6 +65,8 @@ class CallTask(SQLModel, table=True):
 
 WINDOW = dt.timedelta(hours=48)
 WINDOW_QUOTA = 5
+MASS = "mass"
+MASS_MONTHLY_QUOTA = 4  # a service account's follower receives at most 4 mass messages a month
 
 
 @dataclass
@@ -78,7 +80,12 @@ class Recipient:
     last_inbound_at: dt.datetime | None = None
     cs_used: int = 0
     blocked: set[str] = field(default_factory=set)
+    mass_this_month: int = 0
     new_blocks: list[tuple[str, int]] = field(default_factory=list)
+
+    def mass_allowed(self) -> bool:
+        """Mass sends left for this person this month (counted from what was sent, not a counter)."""
+        return self.subscribed and MASS not in self.blocked and self.mass_this_month < MASS_MONTHLY_QUOTA
 
     def block(self, channel: str, errcode: int) -> None:
         """The person refused this channel (43004/43101): never try it again."""
@@ -92,6 +99,10 @@ class Recipient:
 
 PEOPLE = "SELECT openid, name, phone, subscribed, last_inbound_at, cs_used FROM person WHERE openid IN {ids}"
 BLOCKS = "SELECT openid, channel FROM channel_block WHERE openid IN {ids}"
+MASS_COUNTS = (
+    "SELECT recipient_openid, COUNT(*) FROM outbox_message WHERE channel = 'mass' AND status IN ('sent', 'delivered')"
+    " AND sent_at >= :month_start AND recipient_openid IN {ids} GROUP BY recipient_openid"
+)
 PAUSED = "SELECT api FROM api_pause WHERE until > :now"
 SET_CS_USED = "UPDATE person SET cs_used = :cs_used WHERE openid = :openid"
 BLOCK = (
@@ -104,7 +115,7 @@ PAUSE = (
 )
 
 
-def load_recipients(sql: Sql, openids: list[str]) -> dict[str, Recipient]:
+def load_recipients(sql: Sql, openids: list[str], *, month_start: dt.datetime) -> dict[str, Recipient]:
     """Delivery state of the people a batch is for (unknown openids get a bare state)."""
     ids, params = sql.in_list("ids", sorted(set(openids)))
     found = {openid: Recipient(openid) for openid in openids}
@@ -112,6 +123,8 @@ def load_recipients(sql: Sql, openids: list[str]) -> dict[str, Recipient]:
         found[openid] = Recipient(openid, name, phone, bool(subscribed), sql.read_time(last_inbound_at), cs_used)
     for openid, channel in sql.all(BLOCKS.format(ids=ids), **params):
         found[openid].blocked.add(channel)
+    for openid, count in sql.all(MASS_COUNTS.format(ids=ids), month_start=sql.time(month_start), **params):
+        found[openid].mass_this_month = count
     return found
 
 

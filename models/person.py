@@ -21,6 +21,8 @@ class Person(SQLModel, table=True):
     name: str | None = Field(default=None, max_length=50)
     phone: str | None = Field(default=None, max_length=20)
     village_id: int | None = Field(default=None, foreign_key="village.id", index=True)
+    # The village whose WeChat tag the person carries now; differs from village_id until tags are synced.
+    tagged_village_id: int | None = Field(default=None, foreign_key="village.id")
     subscribed: bool = True
     subscribed_at: dt.datetime | None = None
     unsubscribed_at: dt.datetime | None = None
@@ -38,6 +40,12 @@ TOUCH = (
     " ON CONFLICT (openid) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, cs_used = 0"
     " RETURNING id, name, phone, village_id, subscribed"
 )
+# Events the person did not do (delivery reports, location auto-reports) leave the 48-hour window alone.
+TOUCH_QUIETLY = (
+    "INSERT INTO person (openid, subscribed, cs_used, created_at) VALUES (:openid, :yes, 0, :now)"
+    " ON CONFLICT (openid) DO UPDATE SET openid = excluded.openid"
+    " RETURNING id, name, phone, village_id, subscribed"
+)
 
 
 @dataclass
@@ -52,10 +60,10 @@ class Caller:
     subscribed: bool
 
 
-def touch_person(sql: Sql, *, openid: str, now: dt.datetime) -> Caller:
-    """Get or create the person behind an inbound message and record when they last wrote."""
+def touch_person(sql: Sql, *, openid: str, now: dt.datetime, opens_window: bool = True) -> Caller:
+    """Get or create the person behind an inbound message; their own action reopens the 48-hour window."""
     person_id, name, phone, village_id, subscribed = sql.one(
-        TOUCH, openid=openid, yes=sql.flag(True), now=sql.time(now)
+        TOUCH if opens_window else TOUCH_QUIETLY, openid=openid, yes=sql.flag(True), now=sql.time(now)
     )
     return Caller(person_id, openid, name, phone, village_id, bool(subscribed))
 

@@ -27,6 +27,8 @@ class Village(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, max_length=50)
     work_area_id: int | None = Field(default=None, foreign_key="work_area.id")
+    # The WeChat tag named after the village (bot/delivery/tags.py creates it).
+    wechat_tag_id: int | None = None
 
 
 @dataclass(frozen=True)

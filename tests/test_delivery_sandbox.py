@@ -87,3 +87,33 @@ def test_an_unreachable_cadre_alert_becomes_a_phone_call_for_the_next_cadre_up(s
     assert call.kind == "call" and "13700001111" in call.text and "发烧38.5度" in call.text
     worker.run_once()
     assert rows(server, "dv-cadre")[0].status == "sent"
+
+
+def close_window(server, openid: str) -> None:
+    with server.state.db.begin() as connection:
+        sql = Sql(connection)
+        sql.run("UPDATE person SET last_inbound_at = :at WHERE openid = :openid", openid=openid,
+                at=sql.time(utcnow() - dt.timedelta(days=3)))
+
+
+def test_outside_the_window_a_template_goes_and_its_report_marks_it_delivered_or_refused(servers):
+    server = servers(wechat_template_ids="*=TPL-notice")
+    worker = make_worker(server.settings, server.state.db)
+    try:
+        for openid in ("dv-t1", "dv-t2"):
+            server.client(openid).say("帮助")
+            close_window(server, openid)
+            queue(server, f"{openid}-n", openid, "明天上午9点在村委会打疫苗。", kind="notice")
+        worker.run_once()
+        first, second = rows(server, "dv-t1")[0], rows(server, "dv-t2")[0]
+        assert (first.status, first.channel) == ("sent", "template") and first.wechat_msgid
+        server.client("dv-t1").event("TEMPLATESENDJOBFINISH", MsgID=first.wechat_msgid, Status="success")
+        server.client("dv-t2").event("TEMPLATESENDJOBFINISH", MsgID=second.wechat_msgid, Status="failed:user block")
+        assert rows(server, "dv-t1")[0].status == "delivered"
+        refused = rows(server, "dv-t2")[0]
+        assert (refused.status, refused.last_error) == ("undeliverable", "用户拒收")
+        queue(server, "dv-t2-again", "dv-t2", "再次通知", kind="notice")
+        worker.run_once()
+        assert rows(server, "dv-t2")[1].status == "undeliverable"  # no template to someone who refused them
+    finally:
+        worker.close()

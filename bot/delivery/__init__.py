@@ -1,23 +1,26 @@
 """Outbound delivery: choose the channel that reaches each person, send through WeChat, account for it."""
 
+import datetime as dt
 import threading
+from collections.abc import Callable
 
 from sqlalchemy import Engine
 
 from bot.delivery.transport import SandboxTransport, WeChatTransport
 from bot.delivery.worker import Worker
 from bot.settings import Settings
+from models.db import utcnow
 
 
-def make_worker(settings: Settings, db: Engine) -> Worker:
+def make_worker(settings: Settings, db: Engine, clock: Callable[[], dt.datetime] = utcnow) -> Worker:
     """The delivery worker: WeChat in production, the recording transport in sandbox mode."""
     if settings.sandbox:
-        transport = SandboxTransport()
-    else:
-        from bot.wechat import make_api
+        return Worker(db, SandboxTransport(), settings, clock)
+    from bot.delivery.tags import sync_tags
+    from bot.wechat import make_api
 
-        transport = WeChatTransport(make_api(settings, db), settings.timezone)
-    return Worker(db, transport, settings)
+    api = make_api(settings, db)
+    return Worker(db, WeChatTransport(api, settings.timezone), settings, clock, sync_tags=lambda: sync_tags(db, api))
 
 
 def start_in_thread(worker: Worker) -> tuple[threading.Thread, threading.Event]:

@@ -69,13 +69,23 @@ class WeChatTransport:
             return None
         raise ValueError(f"unknown channel {channel}")
 
+    def mass_send(self, openids: list[str], text: str, *, clientmsgid: str) -> str:
+        """One mass send by openid list (payload written by hand: wechatpy's predates clientmsgid)."""
+        body = {"touser": openids, "msgtype": "text", "text": {"content": text}, "clientmsgid": clientmsgid[:64]}
+        result = self.api.call("mass/send", lambda c: c.post("message/mass/send", data=body))
+        return str(result.get("msg_id", ""))
+
 
 class SandboxTransport:
     """Sandbox mode: the same worker code up to here; the message is recorded, nothing leaves the machine."""
 
     def __init__(self):
-        self._ids = itertools.count(1)
+        self._ids = itertools.count(1_000_000_001)  # WeChat's msgids are numbers
 
     def send(self, channel: str, message: Outgoing) -> str | None:
         log.info("sandbox %s to %s: %s", channel, message.openid, message.text[:60])
-        return f"sandbox-{next(self._ids)}" if channel == TEMPLATE else None
+        return str(next(self._ids)) if channel == TEMPLATE else None
+
+    def mass_send(self, openids: list[str], text: str, *, clientmsgid: str) -> str:
+        log.info("sandbox mass send to %d people: %s", len(openids), text[:60])
+        return str(next(self._ids))

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import random
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +16,7 @@ from sqlalchemy import Engine
 
 from bot.delivery.channels import channels_for
 from bot.delivery.escalation import escalate_undeliverable
+from bot.delivery.mass import BROADCAST, send_broadcasts
 from bot.delivery.transport import CUSTOM, Outgoing
 from bot.settings import Settings
 from bot.wechat.errors import DAILY_QUOTA, NEXT_CHANNEL, USER_REFUSED, WeChatError, WeChatUnavailable
@@ -24,16 +26,31 @@ from models.outbox import FAILED, QUEUED, SENT, UNDELIVERABLE, Claimed, Outcome,
 from models.sql import Sql
 
 log = logging.getLogger(__name__)
-LEASE_S = 120  # a row claimed longer than this is taken again: its sender died (at most one duplicate)
+TAG_SYNC_S = 300  # villagers' village tags are brought in step this often
 MAX_PASSES = 8  # WeChat unreachable this many times for one row: failed
-KIND_TITLES = {"alert": "防控提醒", "notice": "通知", "late_reply": "回复", "call": "请电话联系"}
+KIND_TITLES = {
+    "alert": "防控提醒",
+    "notice": "通知",
+    "late_reply": "回复",
+    "call": "请电话联系",
+    "broadcast": "广播通知",
+}
 
 
 class Worker:
     """Delivers the outbox: one batch at a time, recipients in parallel, every attempt recorded."""
 
-    def __init__(self, db: Engine, transport, settings: Settings, clock: Callable[[], dt.datetime] = utcnow):
+    def __init__(
+        self,
+        db: Engine,
+        transport,
+        settings: Settings,
+        clock: Callable[[], dt.datetime] = utcnow,
+        *,
+        sync_tags: Callable[[], object] | None = None,
+    ):
         self.db, self.transport, self.settings, self.clock = db, transport, settings, clock
+        self.sync_tags = sync_tags
         self.pool = ThreadPoolExecutor(settings.outbox_concurrency, thread_name_prefix="outbox")
         self.tz = ZoneInfo(settings.timezone)
 
@@ -42,28 +59,36 @@ class Worker:
         now = self.clock()
         with self.db.begin() as connection:
             sql = Sql(connection)
-            claimed = claim_due(sql, now=now, lease_s=LEASE_S, limit=limit)
+            claimed = claim_due(sql, now=now, lease_s=self.settings.outbox_lease_s, limit=limit)
             if not claimed:
                 return 0
-            recipients = load_recipients(sql, [row.recipient_openid for row in claimed])
+            recipients = load_recipients(
+                sql, [row.recipient_openid for row in claimed], month_start=self._month_start(now)
+            )
             paused = paused_apis(sql, now=now)
         pauses: dict[str, int] = {}
+        broadcasts = [row for row in claimed if row.kind == BROADCAST]
+        mass_outcomes, left = send_broadcasts(broadcasts, recipients, self.transport, self.settings, paused, pauses)
         by_person: dict[str, list[Claimed]] = defaultdict(list)
-        for row in claimed:
+        for row in [*(row for row in claimed if row.kind != BROADCAST), *left]:
             by_person[row.recipient_openid].append(row)
         jobs = [
             self.pool.submit(self._deliver_all, rows, recipients[openid], paused, pauses, now)
             for openid, rows in by_person.items()
         ]
-        outcomes = [outcome for job in jobs for outcome in job.result()]
+        outcomes = mass_outcomes + [outcome for job in jobs for outcome in job.result()]
         self._record(outcomes, claimed, recipients, pauses, now)
         return len(claimed)
 
     def run_forever(self, stop: threading.Event, idle_s: float = 1.0) -> None:
         """Deliver until told to stop; a failing batch is logged and retried, never fatal."""
+        next_tag_sync = 0.0
         while not stop.is_set():
             try:
                 busy = self.run_once()
+                if self.sync_tags is not None and time.monotonic() >= next_tag_sync:
+                    next_tag_sync = time.monotonic() + TAG_SYNC_S
+                    self.sync_tags()
             except Exception:
                 log.exception("delivery batch failed; retrying shortly")
                 busy = 0
@@ -154,6 +179,11 @@ class Worker:
                     escalate_undeliverable(
                         sql, rows[outcome.id], recipients[rows[outcome.id].recipient_openid], now=now
                     )
+
+    def _month_start(self, now: dt.datetime) -> dt.datetime:
+        """The first of this month, China time (when WeChat's monthly mass quota starts again)."""
+        local = now.astimezone(self.tz)
+        return dt.datetime(local.year, local.month, 1, tzinfo=self.tz).astimezone(dt.UTC)
 
     def _next_local_midnight(self, now: dt.datetime) -> dt.datetime:
         """WeChat's daily quotas reset at midnight in China."""

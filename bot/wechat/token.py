@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable
 
@@ -42,6 +43,8 @@ class TokenManager:
         self.http, self.timeout = http, timeout
         self.clock, self.sleep = clock, sleep
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{id(self)}"
+        # The lease is per process; threads of one process take turns here instead.
+        self._refreshing = threading.Lock()
 
     def get(self) -> str:
         """A token valid now (refreshed ahead of expiry by whoever holds the lease)."""
@@ -61,6 +64,10 @@ class TokenManager:
         return self._refresh(force=True, stale=rejected)
 
     def _refresh(self, *, force: bool, stale: str | None) -> str:
+        with self._refreshing:
+            return self._refresh_under_lease(force=force, stale=stale)
+
+    def _refresh_under_lease(self, *, force: bool, stale: str | None) -> str:
         deadline = time.monotonic() + WAIT_FOR_PEER_S
         while not self.store.try_lease(self.app_id, self.holder, self.clock(), LEASE_S):
             if time.monotonic() > deadline:

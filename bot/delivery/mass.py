@@ -1,0 +1,54 @@
+"""Broadcasts: one mass send for everyone whose monthly quota allows it; the rest go person by person."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from bot.settings import Settings
+from bot.wechat.errors import DAILY_QUOTA, WeChatError
+from models.delivery import MASS, Recipient
+from models.outbox import SENT, Claimed, Outcome
+
+log = logging.getLogger(__name__)
+BROADCAST = "broadcast"
+MASS_SEND_MIN = 2  # WeChat's mass/send takes 2..10000 openids
+MASS_SEND_MAX = 10_000
+
+
+def send_broadcasts(
+    rows: list[Claimed],
+    recipients: dict[str, Recipient],
+    transport,
+    settings: Settings,
+    paused: set[str],
+    pauses: dict[str, int],
+) -> tuple[list[Outcome], list[Claimed]]:
+    """Mass-send each broadcast in the batch; returns the outcomes and the rows left for other channels."""
+    if settings.wechat_account_type != "service" or MASS in paused:
+        return [], rows
+    groups: dict[str, list[Claimed]] = defaultdict(list)
+    for row in rows:
+        groups[str(row.payload.get("broadcast") or row.text)].append(row)
+    outcomes: list[Outcome] = []
+    rest: list[Claimed] = []
+    for key, group in groups.items():
+        eligible = [row for row in group if recipients[row.recipient_openid].mass_allowed()][:MASS_SEND_MAX]
+        if MASS in pauses or len(eligible) < MASS_SEND_MIN:
+            rest.extend(group)
+            continue
+        try:
+            msgid = transport.mass_send(
+                [row.recipient_openid for row in eligible], eligible[0].text, clientmsgid=f"{key}:{eligible[0].id}"
+            )
+        except WeChatError as exc:
+            log.warning("mass send of broadcast %s refused: %s", key, exc)
+            if exc.errcode in DAILY_QUOTA:
+                pauses[MASS] = exc.errcode
+            rest.extend(group)
+            continue
+        for row in eligible:
+            recipients[row.recipient_openid].mass_this_month += 1
+            outcomes.append(Outcome(row.id, SENT, channel=MASS, msgid=msgid, attempts=[(MASS, 0, "ok")]))
+        rest.extend(row for row in group if row not in eligible)
+    return outcomes, rest

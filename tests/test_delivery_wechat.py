@@ -1,0 +1,299 @@
+"""Delivery against a fake WeChat API over HTTP: tokens, errcodes, channels, outages and crashes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import select
+
+from bot.delivery import make_worker
+from models.db import transaction, utcnow
+from models.delivery import ApiPause, CallTask, ChannelBlock
+from models.outbox import OutboxMessage, enqueue
+from models.sql import Sql
+from tests.fakewechat import FakeWeChat
+from tests.live import PROJECT
+from tests.test_cadre_binding import invite
+
+CUSTOM = "/cgi-bin/message/custom/send"
+TEMPLATE = "/cgi-bin/message/template/send"
+
+
+@pytest.fixture
+def fake():
+    running = FakeWeChat(templates=("tpl-notice",)).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def account(make_settings, fake):
+    return make_settings(
+        wechat_app_id="wxfake",
+        wechat_app_secret="s",
+        wechat_api_base_url=fake.url,
+        wechat_max_attempts=3,
+        wechat_backoff_cap_s=0.01,
+        wechat_read_timeout_s=2.0,
+        wechat_template_ids="*=tpl-notice",
+    )
+
+
+class Clock:
+    """The worker's clock: real time plus whatever the test skips ahead."""
+
+    def __init__(self):
+        self.ahead = dt.timedelta()
+
+    def __call__(self) -> dt.datetime:
+        return utcnow() + self.ahead
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def worker(server, account, clock):
+    running = make_worker(account, server.state.db, clock)
+    yield running
+    running.close()
+
+
+def villager(server, fake, openid: str, *, wrote_on_wechat: bool = True) -> None:
+    """A person who wrote to the account just now (the fake opens the same window unless told not to)."""
+    server.client(openid).say("帮助")
+    if wrote_on_wechat:
+        fake.user_wrote(openid)
+
+
+def queue(server, key: str, openid: str, text: str = "请明天上午在家等候采样。", kind: str = "notice") -> None:
+    with server.state.db.begin() as connection:
+        enqueue(Sql(connection), key=key, recipient_openid=openid, kind=kind, text=text, now=utcnow())
+
+
+def outbox(server, openid: str | None = None) -> list[OutboxMessage]:
+    with transaction(server.state.db) as session:
+        query = select(OutboxMessage).order_by(OutboxMessage.id)
+        if openid:
+            query = query.where(OutboxMessage.recipient_openid == openid)
+        return list(session.execute(query).scalars())
+
+
+def test_customer_service_messages_go_out_with_one_token(server, fake, worker):
+    villager(server, fake, "wx-1")
+    for i in range(3):
+        queue(server, f"wx-1-{i}", "wx-1", f"第{i}条通知")
+    assert worker.run_once() == 3
+    assert [m.text for m in fake.messages_to("wx-1", channel="custom")] == ["第0条通知", "第1条通知", "第2条通知"]
+    assert fake.token_fetches == 1
+    assert {(m.status, m.channel) for m in outbox(server, "wx-1")} == {("sent", "custom")}
+
+
+def test_an_invalid_token_forever_is_one_refresh_one_retry_then_a_clear_failure(server, fake, worker):
+    villager(server, fake, "wx-40001")
+    fake.fail(CUSTOM, 40001)
+    queue(server, "wx-40001-a", "wx-40001")
+    worker.run_once()
+    [row] = outbox(server, "wx-40001")
+    assert (row.status, row.errcode) == ("failed", 40001)
+    assert len(fake.calls_to(CUSTOM)) == 2 and fake.token_fetches == 2
+    forced = [call for call in fake.calls_to("/cgi-bin/stable_token") if call.json.get("force_refresh")]
+    assert len(forced) == 1
+
+
+def test_busy_timeouts_and_5xx_are_retried_with_backoff(server, fake, worker):
+    villager(server, fake, "wx-flaky")
+    fake.fail(CUSTOM, -1, times=1)
+    fake.slow(CUSTOM, 3.0, times=1)  # beyond the 2 s read timeout
+    queue(server, "wx-flaky-1", "wx-flaky")
+    worker.run_once()
+    fake.http_error(CUSTOM, 502, times=1)
+    queue(server, "wx-flaky-2", "wx-flaky")
+    worker.run_once()
+    assert [m.status for m in outbox(server, "wx-flaky")] == ["sent", "sent"]
+    assert len(fake.messages_to("wx-flaky")) == 2
+
+
+def test_wechat_down_for_a_while_then_everything_queued_is_delivered_once(server, fake, worker, clock):
+    for person in ("wx-down-a", "wx-down-b"):
+        villager(server, fake, person)
+        queue(server, f"{person}-1", person)
+    fake.down()
+    worker.run_once()
+    assert {m.status for m in outbox(server)} == {"queued"}
+    assert worker.run_once() == 0  # not due again yet: backoff
+    fake.up()
+    clock.ahead += dt.timedelta(minutes=11)
+    assert worker.run_once() == 2
+    assert {m.status for m in outbox(server)} == {"sent"}
+    assert [len(fake.messages_to(p)) for p in ("wx-down-a", "wx-down-b")] == [1, 1]
+
+
+def test_outside_wechats_window_45015_falls_back_to_a_template(server, fake, worker):
+    villager(server, fake, "wx-45015", wrote_on_wechat=False)
+    queue(server, "wx-45015-1", "wx-45015", "明天上午9点在村委会打疫苗，请带身份证。")
+    worker.run_once()
+    [row] = outbox(server, "wx-45015")
+    assert (row.status, row.channel) == ("sent", "template") and row.wechat_msgid
+    [delivered] = fake.messages_to("wx-45015")
+    assert delivered.channel == "template" and delivered.template_id == "tpl-notice"
+    queue(server, "wx-45015-2", "wx-45015")
+    worker.run_once()
+    assert len(fake.calls_to(CUSTOM)) == 1  # the closed window is remembered until the person writes again
+
+
+def test_a_cadre_no_channel_reaches_becomes_a_phone_call_for_the_next_cadre_up(server, fake, worker, database_url):
+    doctor = invite(database_url, "--village", "谢村", "--role", "village_doctor").stdout.split()[-1]
+    cadre = invite(database_url, "--village", "谢村", "--role", "village_cadre").stdout.split()[-1]
+    server.client("wx-doc").say(f"绑定 {doctor}")
+    villager(server, fake, "wx-head")
+    server.client("wx-head").say(f"绑定 {cadre}")
+    fake.refuse_templates("wx-doc")
+    queue(server, "wx-doc-fever", "wx-doc", "谢村张大爷发烧39度，请马上上门。", kind="alert")
+    worker.run_once()
+    [alert] = outbox(server, "wx-doc")
+    assert alert.status == "undeliverable"
+    with transaction(server.state.db) as session:
+        [task] = session.execute(select(CallTask)).scalars()
+        blocks = {(b.openid, b.channel, b.errcode) for b in session.execute(select(ChannelBlock)).scalars()}
+    assert task.caller_openid == "wx-head" and ("wx-doc", "template", 43101) in blocks
+    worker.run_once()
+    [call] = fake.messages_to("wx-head")
+    assert "请电话联系" in call.text and "发烧39度" in call.text
+
+
+def test_a_used_up_daily_quota_pauses_that_api_until_tomorrow(server, fake, worker):
+    for person in ("wx-q1", "wx-q2"):
+        villager(server, fake, person, wrote_on_wechat=False)
+    with server.state.db.begin() as connection:
+        Sql(connection).run("UPDATE person SET cs_used = 5")
+    fake.fail(TEMPLATE, 45009, times=1)
+    queue(server, "wx-q1-1", "wx-q1")
+    worker.run_once()
+    queue(server, "wx-q2-1", "wx-q2")
+    worker.run_once()
+    assert [m.status for m in outbox(server)] == ["undeliverable", "undeliverable"]
+    assert len(fake.calls_to(TEMPLATE)) == 1
+    with transaction(server.state.db) as session:
+        [pause] = session.execute(select(ApiPause)).scalars()
+    assert pause.api == "template" and pause.until > utcnow() and pause.errcode == 45009
+
+
+def worker_process(account, database_url: str, **extra: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "WECHAT_APP_ID": "wxfake",
+        "WECHAT_APP_SECRET": "s",
+        "WECHAT_TOKEN": account.wechat_token,
+        "WECHAT_API_BASE_URL": account.wechat_api_base_url,
+        "SPOOL_DIR": str(account.spool_dir),
+        "LOG_LEVEL": "warning",
+        **extra,
+    }
+    return subprocess.Popen(
+        [sys.executable, "main.py", "worker"],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_until(predicate, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def test_two_worker_processes_share_one_token_and_send_each_message_once(server, fake, account, database_url):
+    people = [f"wx-pair-{i}" for i in range(8)]
+    for person in people:
+        villager(server, fake, person)
+        for n in range(3):
+            queue(server, f"{person}-{n}", person, f"{person} 第{n}条")
+    workers = [worker_process(account, database_url, OUTBOX_CONCURRENCY="2") for _ in range(2)]
+    try:
+        wait_until(lambda: all(m.status == "sent" for m in outbox(server)))
+    finally:
+        for process in workers:
+            process.terminate()
+            process.wait(timeout=20)
+    assert fake.token_fetches == 1
+    assert all(call.errcode in (0, None) for call in fake.calls_to(CUSTOM))
+    assert sorted(len(fake.messages_to(p)) for p in people) == [3] * 8
+
+
+def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_at_most_one(server, fake, account, database_url):
+    people = [f"wx-kill-{i}" for i in range(4)]
+    for person in people:
+        villager(server, fake, person)
+        queue(server, f"{person}-1", person, f"{person} 通知")
+    fake.slow(CUSTOM, 5.0, times=1)
+    first = worker_process(account, database_url, OUTBOX_CONCURRENCY="1", OUTBOX_LEASE_S="1")
+    wait_until(lambda: len(fake.calls_to(CUSTOM)) >= 1 or any(m.status == "sending" for m in outbox(server)))
+    time.sleep(0.5)
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    second = worker_process(account, database_url, OUTBOX_CONCURRENCY="2", OUTBOX_LEASE_S="1")
+    try:
+        wait_until(lambda: all(m.status == "sent" for m in outbox(server)))
+    finally:
+        second.terminate()
+        second.wait(timeout=20)
+    counts = [len(fake.messages_to(p)) for p in people]
+    assert min(counts) == 1 and sum(counts) <= len(people) + 1
+
+
+def broadcast(server, name: str, people: list[str], text: str) -> None:
+    with server.state.db.begin() as connection:
+        for person in people:
+            enqueue(
+                Sql(connection),
+                key=f"{name}:{person}",
+                recipient_openid=person,
+                kind="broadcast",
+                text=text,
+                now=utcnow(),
+                payload={"broadcast": name},
+            )
+
+
+def test_a_broadcast_is_one_mass_send_within_each_persons_monthly_quota(server, fake, worker):
+    people = ["wx-m1", "wx-m2", "wx-m3"]
+    for person in people:
+        villager(server, fake, person)
+    with server.state.db.begin() as connection:  # wx-m3 already had this month's 4 mass messages
+        sql = Sql(connection)
+        for n in range(4):
+            enqueue(sql, key=f"old-{n}", recipient_openid="wx-m3", kind="broadcast", text="旧", now=utcnow())
+        sql.run("UPDATE outbox_message SET status = 'sent', channel = 'mass', sent_at = :now", now=sql.time(utcnow()))
+    broadcast(server, "b-1", people, "今晚8点村委会广播：明天全员核酸。")
+    worker.run_once()
+    [mass] = fake.calls_to("/cgi-bin/message/mass/send")
+    assert sorted(mass.json["touser"]) == ["wx-m1", "wx-m2"]
+    channels = {m.recipient_openid: m.channel for m in outbox(server) if m.idempotency_key.startswith("b-1")}
+    assert channels == {"wx-m1": "mass", "wx-m2": "mass", "wx-m3": "custom"}
+    assert [m.text for m in fake.messages_to("wx-m3", channel="custom")] == ["今晚8点村委会广播：明天全员核酸。"]
+
+
+def test_a_mass_send_over_the_daily_quota_pauses_mass_and_falls_back(server, fake, worker):
+    people = ["wx-md1", "wx-md2"]
+    for person in people:
+        villager(server, fake, person)
+    fake.fail("/cgi-bin/message/mass/send", 45009, times=1)
+    broadcast(server, "b-2", people, "紧急通知")
+    worker.run_once()
+    assert {m.channel for m in outbox(server)} == {"custom"}
+    broadcast(server, "b-3", people, "第二条")
+    worker.run_once()
+    assert len(fake.calls_to("/cgi-bin/message/mass/send")) == 1  # paused until midnight
