@@ -92,8 +92,11 @@ def test_an_unreachable_cadre_alert_becomes_a_phone_call_for_the_next_cadre_up(s
 def close_window(server, openid: str) -> None:
     with server.state.db.begin() as connection:
         sql = Sql(connection)
-        sql.run("UPDATE person SET last_inbound_at = :at WHERE openid = :openid", openid=openid,
-                at=sql.time(utcnow() - dt.timedelta(days=3)))
+        sql.run(
+            "UPDATE person SET last_inbound_at = :at WHERE openid = :openid",
+            openid=openid,
+            at=sql.time(utcnow() - dt.timedelta(days=3)),
+        )
 
 
 def test_outside_the_window_a_template_goes_and_its_report_marks_it_delivered_or_refused(servers):

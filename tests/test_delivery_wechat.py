@@ -297,3 +297,53 @@ def test_a_mass_send_over_the_daily_quota_pauses_mass_and_falls_back(server, fak
     broadcast(server, "b-3", people, "第二条")
     worker.run_once()
     assert len(fake.calls_to("/cgi-bin/message/mass/send")) == 1  # paused until midnight
+
+
+def test_a_subscribe_notification_reaches_someone_who_accepted_it(server, fake, make_settings, clock):
+    settings = make_settings(
+        wechat_app_id="wxfake",
+        wechat_app_secret="s",
+        wechat_api_base_url=fake.url,
+        wechat_subscribe_template_ids="notice=sub-notice",
+        wechat_backoff_cap_s=0.01,
+    )
+    running = make_worker(settings, server.state.db, clock)
+    try:
+        villager(server, fake, "wx-sub", wrote_on_wechat=False)
+        with server.state.db.begin() as connection:
+            Sql(connection).run("UPDATE person SET cs_used = 5 WHERE openid = 'wx-sub'")
+        fake.accept_subscribe("wx-sub", "sub-notice")
+        queue(server, "wx-sub-1", "wx-sub", "您的物资已送到村口。")
+        running.run_once()
+        [row] = outbox(server, "wx-sub")
+        assert (row.status, row.channel) == ("sent", "subscribe")
+        assert [m.channel for m in fake.messages_to("wx-sub")] == ["subscribe"]
+    finally:
+        running.close()
+
+
+def test_a_subscription_account_never_tries_templates_or_mass_send_by_list(server, make_settings, clock):
+    fake = FakeWeChat(account_type="subscription").start()
+    settings = make_settings(
+        wechat_app_id="wxfake",
+        wechat_app_secret="s",
+        wechat_api_base_url=fake.url,
+        wechat_account_type="subscription",
+        wechat_template_ids="*=tpl-notice",
+        wechat_backoff_cap_s=0.01,
+    )
+    running = make_worker(settings, server.state.db, clock)
+    try:
+        for person in ("wx-s1", "wx-s2"):
+            villager(server, fake, person)
+        broadcast(server, "b-sub", ["wx-s1", "wx-s2"], "通知")
+        queue(server, "wx-s-closed", "wx-s1", "第二条", kind="notice")
+        with server.state.db.begin() as connection:
+            Sql(connection).run("UPDATE person SET cs_used = 4 WHERE openid = 'wx-s1'")
+        running.run_once()
+        assert not fake.calls_to("/cgi-bin/message/mass/send") and not fake.calls_to(TEMPLATE)
+        statuses = {m.idempotency_key: (m.status, m.channel) for m in outbox(server)}
+        assert statuses["b-sub:wx-s1"] == ("sent", "custom") and statuses["wx-s-closed"][0] == "undeliverable"
+    finally:
+        running.close()
+        fake.stop()

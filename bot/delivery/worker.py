@@ -70,7 +70,8 @@ class Worker:
         broadcasts = [row for row in claimed if row.kind == BROADCAST]
         mass_outcomes, left = send_broadcasts(broadcasts, recipients, self.transport, self.settings, paused, pauses)
         by_person: dict[str, list[Claimed]] = defaultdict(list)
-        for row in [*(row for row in claimed if row.kind != BROADCAST), *left]:
+        # Each person's messages in the order they were queued (the window quota goes to the oldest first).
+        for row in sorted([*(row for row in claimed if row.kind != BROADCAST), *left], key=lambda r: r.id):
             by_person[row.recipient_openid].append(row)
         jobs = [
             self.pool.submit(self._deliver_all, rows, recipients[openid], paused, pauses, now)
