@@ -94,6 +94,7 @@ def outbox(request: Request) -> list[dict]:
                 "kind": m.kind,
                 "text": m.text,
                 "status": m.status,
+                "channel": m.channel,
                 "created_at": m.created_at.isoformat(),
             }
             for m in recent_outbox(session)

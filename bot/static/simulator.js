@@ -31,7 +31,7 @@ async function refresh() {
   ]);
   $("outbox").replaceChildren(...outbox.map((m) => {
     const tr = document.createElement("tr");
-    for (const value of [m.id, m.to, m.kind, m.text, m.status]) {
+    for (const value of [m.id, m.to, m.kind, m.text, [m.status, m.channel].filter(Boolean).join(" · ")]) {
       const td = document.createElement("td");
       td.textContent = value;
       if (value === m.text) td.className = "text";
