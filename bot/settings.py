@@ -69,8 +69,7 @@ class Settings(BaseSettings):
 
     def template_id(self, kind: str, *, subscribe: bool = False) -> str | None:
         """The template (or subscribe-notification template) configured for a message kind."""
-        raw = self.wechat_subscribe_template_ids if subscribe else self.wechat_template_ids
-        pairs = dict(item.split("=", 1) for item in raw.replace(" ", "").split(",") if "=" in item)
+        pairs = _template_pairs(self.wechat_subscribe_template_ids if subscribe else self.wechat_template_ids)
         return pairs.get(kind) or pairs.get("*")
 
     @property
@@ -87,6 +86,12 @@ class Settings(BaseSettings):
             )
         if not self.sandbox and not self.wechat_app_secret:
             raise SettingsError("WECHAT_APP_ID is set but WECHAT_APP_SECRET is empty.")
+
+
+@lru_cache(maxsize=16)
+def _template_pairs(raw: str) -> dict[str, str]:
+    """ "alert=ID,notice=ID" as a dict (parsed once per distinct setting)."""
+    return dict(item.split("=", 1) for item in raw.replace(" ", "").split(",") if "=" in item)
 
 
 @lru_cache

@@ -20,6 +20,9 @@ def make_api(settings: Settings, db: Engine) -> WeChatApi:
     else:
         store = DbTokenStore(db)
     http = requests.Session()
+    # Proxy settings are read once here, not scanned from the environment on every call.
+    http.proxies = requests.utils.get_environ_proxies(settings.wechat_api_base_url)
+    http.trust_env = False
     timeout = (settings.wechat_connect_timeout_s, settings.wechat_read_timeout_s)
     tokens = TokenManager(
         store,

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 REFRESH_AHEAD_S = 300  # stable_token issues the next token in the last 5 minutes; the old one keeps working
 LEASE_S = 15
 WAIT_FOR_PEER_S = 5.0
+RECHECK_S = 60.0  # how long a process trusts its copy before looking at the shared store again
 
 
 class TokenManager:
@@ -45,12 +46,15 @@ class TokenManager:
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{id(self)}"
         # The lease is per process; threads of one process take turns here instead.
         self._refreshing = threading.Lock()
+        self._copy: tuple[StoredToken, float] | None = None
 
     def get(self) -> str:
         """A token valid now (refreshed ahead of expiry by whoever holds the lease)."""
-        current = self.store.read(self.app_id)
         now = self.clock()
-        if current and current.expires_at - now > dt.timedelta(seconds=REFRESH_AHEAD_S):
+        if self._copy and time.monotonic() - self._copy[1] < RECHECK_S and self._fresh(self._copy[0], now):
+            return self._copy[0].value  # no store round trip per API call
+        current = self._read()
+        if current and self._fresh(current, now):
             return current.value
         if current and current.expires_at > now and not self.store.try_lease(self.app_id, self.holder, now, LEASE_S):
             return current.value  # another process is refreshing; this one still works meanwhile
@@ -58,7 +62,8 @@ class TokenManager:
 
     def refresh_after_rejection(self, rejected: str) -> str:
         """WeChat said `rejected` is invalid (40001/42001): replace it once, unless a peer already did."""
-        current = self.store.read(self.app_id)
+        self._copy = None
+        current = self._read()
         if current and current.value != rejected and current.expires_at > self.clock():
             return current.value
         return self._refresh(force=True, stale=rejected)
@@ -90,7 +95,17 @@ class TokenManager:
             self.store.release(self.app_id, self.holder)
             raise
         self.store.save(self.app_id, self.holder, token)
+        self._copy = (token, time.monotonic())
         return token.value
+
+    def _read(self) -> StoredToken | None:
+        current = self.store.read(self.app_id)
+        self._copy = (current, time.monotonic()) if current else None
+        return current
+
+    def _fresh(self, token: StoredToken, now: dt.datetime) -> bool:
+        """Usable without a refresh: more than REFRESH_AHEAD_S left."""
+        return token.expires_at - now > dt.timedelta(seconds=REFRESH_AHEAD_S)
 
     def _fetch(self, *, force: bool) -> StoredToken:
         """POST /cgi-bin/stable_token (force_refresh only after WeChat rejected the token)."""
