@@ -347,3 +347,38 @@ def test_a_subscription_account_never_tries_templates_or_mass_send_by_list(serve
     finally:
         running.close()
         fake.stop()
+
+
+def test_a_village_broadcast_goes_to_its_tag_in_one_sendall(server, make_settings, clock):
+    fake = FakeWeChat(account_type="subscription").start()
+    settings = make_settings(
+        wechat_app_id="wxfake",
+        wechat_app_secret="s",
+        wechat_api_base_url=fake.url,
+        wechat_account_type="subscription",
+        wechat_backoff_cap_s=0.01,
+    )
+    running = make_worker(settings, server.state.db, clock)
+    try:
+        tag_id = fake.tag_create({"tag": {"name": "鸣皋村"}})["tag"]["id"]
+        people = ["wx-tag-1", "wx-tag-2"]
+        fake.tag_members({"openid_list": people, "tagid": tag_id}, add=True)
+        with server.state.db.begin() as connection:
+            for person in people:
+                enqueue(
+                    Sql(connection),
+                    key=f"b-tag:{person}",
+                    recipient_openid=person,
+                    kind="broadcast",
+                    text="鸣皋村今晚停水。",
+                    now=utcnow(),
+                    payload={"broadcast": "b-tag", "tag_id": tag_id},
+                )
+        running.run_once()
+        [call] = fake.calls_to("/cgi-bin/message/mass/sendall")
+        assert call.json["filter"] == {"is_to_all": False, "tag_id": tag_id} and "group_id" not in call.json["filter"]
+        assert {(m.status, m.channel) for m in outbox(server)} == {("sent", "mass")}
+        assert [m.channel for m in fake.messages_to("wx-tag-2")] == ["mass"]
+    finally:
+        running.close()
+        fake.stop()

@@ -1,4 +1,8 @@
-"""Broadcasts: one mass send for everyone whose monthly quota allows it; the rest go person by person."""
+"""Broadcasts: one mass send for everyone whose monthly quota allows it; the rest go person by person.
+
+A broadcast row carries `payload["broadcast"]` (its id). When it also carries `payload["tag_id"]`, the audience
+is a whole village tag: one `sendall` by tag reaches it (the only mass send a subscription account has).
+"""
 
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ def send_broadcasts(
     pauses: dict[str, int],
 ) -> tuple[list[Outcome], list[Claimed]]:
     """Mass-send each broadcast in the batch; returns the outcomes and the rows left for other channels."""
-    if settings.wechat_account_type != "service" or MASS in paused:
+    if MASS in paused:
         return [], rows
     groups: dict[str, list[Claimed]] = defaultdict(list)
     for row in rows:
@@ -33,6 +37,13 @@ def send_broadcasts(
     outcomes: list[Outcome] = []
     rest: list[Claimed] = []
     for key, group in groups.items():
+        tag_id = group[0].payload.get("tag_id")
+        if tag_id is not None:
+            outcomes += _to_tag(group, tag_id, key, transport, pauses, rest)
+            continue
+        if settings.wechat_account_type != "service":
+            rest.extend(group)  # mass send by openid list is for service accounts only
+            continue
         eligible = [row for row in group if recipients[row.recipient_openid].mass_allowed()][:MASS_SEND_MAX]
         if MASS in pauses or len(eligible) < MASS_SEND_MIN:
             rest.extend(group)
@@ -52,3 +63,21 @@ def send_broadcasts(
             outcomes.append(Outcome(row.id, SENT, channel=MASS, msgid=msgid, attempts=[(MASS, 0, "ok")]))
         rest.extend(row for row in group if row not in eligible)
     return outcomes, rest
+
+
+def _to_tag(
+    group: list[Claimed], tag_id: int, key: str, transport, pauses: dict[str, int], rest: list[Claimed]
+) -> list[Outcome]:
+    """One sendall to the village tag for the whole group (WeChat leaves out those over their quota)."""
+    if MASS in pauses:
+        rest.extend(group)
+        return []
+    try:
+        msgid = transport.mass_send_tag(int(tag_id), group[0].text, clientmsgid=f"{key}:tag{tag_id}")
+    except WeChatError as exc:
+        log.warning("mass send of broadcast %s to tag %s refused: %s", key, tag_id, exc)
+        if exc.errcode in DAILY_QUOTA:
+            pauses[MASS] = exc.errcode
+        rest.extend(group)
+        return []
+    return [Outcome(row.id, SENT, channel=MASS, msgid=msgid, attempts=[(MASS, 0, "ok")]) for row in group]

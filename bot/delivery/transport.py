@@ -75,6 +75,17 @@ class WeChatTransport:
         result = self.api.call("mass/send", lambda c: c.post("message/mass/send", data=body))
         return str(result.get("msg_id", ""))
 
+    def mass_send_tag(self, tag_id: int, text: str, *, clientmsgid: str) -> str:
+        """One mass send to a tag; the filter is written by hand (wechatpy sends the legacy group_id)."""
+        body = {
+            "filter": {"is_to_all": False, "tag_id": tag_id},
+            "msgtype": "text",
+            "text": {"content": text},
+            "clientmsgid": clientmsgid[:64],
+        }
+        result = self.api.call("mass/sendall", lambda c: c.post("message/mass/sendall", data=body))
+        return str(result.get("msg_id", ""))
+
 
 class SandboxTransport:
     """Sandbox mode: the same worker code up to here; the message is recorded, nothing leaves the machine."""
@@ -88,4 +99,8 @@ class SandboxTransport:
 
     def mass_send(self, openids: list[str], text: str, *, clientmsgid: str) -> str:
         log.info("sandbox mass send to %d people: %s", len(openids), text[:60])
+        return str(next(self._ids))
+
+    def mass_send_tag(self, tag_id: int, text: str, *, clientmsgid: str) -> str:
+        log.info("sandbox mass send to tag %s: %s", tag_id, text[:60])
         return str(next(self._ids))
