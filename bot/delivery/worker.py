@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
+from bot.delivery import texts
 from bot.delivery.channels import channels_for
 from bot.delivery.escalation import escalate_undeliverable
 from bot.delivery.mass import BROADCAST, send_broadcasts
@@ -28,13 +29,6 @@ from models.sql import Sql
 log = logging.getLogger(__name__)
 TAG_SYNC_S = 300  # villagers' village tags are brought in step this often
 MAX_PASSES = 8  # WeChat unreachable this many times for one row: failed
-KIND_TITLES = {
-    "alert": "防控提醒",
-    "notice": "通知",
-    "late_reply": "回复",
-    "call": "请电话联系",
-    "broadcast": "广播通知",
-}
 
 
 class Worker:
@@ -108,11 +102,11 @@ class Worker:
     def _deliver(
         self, row: Claimed, person: Recipient, paused: set[str], pauses: dict[str, int], now: dt.datetime
     ) -> Outcome:
-        outcome = Outcome(row.id, UNDELIVERABLE, error="no channel can reach this person now")
+        outcome = Outcome(row.id, UNDELIVERABLE, error=texts.NO_CHANNEL)
         for channel, template_id in channels_for(person, row.kind, self.settings, paused | set(pauses), now):
             message = Outgoing(
                 row.recipient_openid,
-                row.payload.get("title") or KIND_TITLES.get(row.kind, "通知"),
+                row.payload.get("title") or texts.KIND_TITLES.get(row.kind, texts.DEFAULT_TITLE),
                 row.text,
                 row.created_at,
                 template_id,

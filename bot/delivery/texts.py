@@ -1,0 +1,11 @@
+"""What cadres and the town admin read about delivery: template titles by message kind, and reasons."""
+
+KIND_TITLES = {
+    "alert": "防控提醒",
+    "notice": "通知",
+    "late_reply": "回复",
+    "call": "请电话联系",
+    "broadcast": "广播通知",
+}
+DEFAULT_TITLE = "通知"
+NO_CHANNEL = "联系不上：48小时内没有互动，也没有可用的模板消息或订阅通知"
