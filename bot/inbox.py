@@ -102,7 +102,9 @@ class Inbox:
         return await future
 
     def close(self) -> None:
+        """Discard the loop's connection: its busy_timeout of 0 must never reach the pool's other users."""
         if self._loop_connection is not None:
+            self._loop_connection.invalidate()
             self._loop_connection.close()
             self._loop_connection = None
 

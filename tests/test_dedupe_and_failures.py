@@ -193,3 +193,6 @@ def test_a_locked_sqlite_database_never_blocks_the_event_loop(server, database_u
         holder.commit()
         assert "我的信息" in pending.result(timeout=10)
     holder.close()
+    # The loop's impatient connection was dropped, not handed to the pool's patient users.
+    with server.state.db.connect() as pooled:
+        assert pooled.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
