@@ -284,6 +284,18 @@ def test_a_broadcast_is_one_mass_send_within_each_persons_monthly_quota(server, 
     channels = {m.recipient_openid: m.channel for m in outbox(server) if m.idempotency_key.startswith("b-1")}
     assert channels == {"wx-m1": "mass", "wx-m2": "mass", "wx-m3": "custom"}
     assert [m.text for m in fake.messages_to("wx-m3", channel="custom")] == ["今晚8点村委会广播：明天全员核酸。"]
+    msgid = next(m.wechat_msgid for m in outbox(server, "wx-m1") if m.idempotency_key.startswith("b-1"))
+    server.client("wx-m1").event(
+        "MASSSENDJOBFINISH",
+        MsgID=msgid,
+        Status="send success",
+        TotalCount="2",
+        FilterCount="2",
+        SentCount="2",
+        ErrorCount="0",
+    )
+    statuses = {m.recipient_openid: m.status for m in outbox(server) if m.idempotency_key.startswith("b-1")}
+    assert statuses == {"wx-m1": "delivered", "wx-m2": "delivered", "wx-m3": "sent"}
 
 
 def test_a_mass_send_over_the_daily_quota_pauses_mass_and_falls_back(server, fake, worker):
