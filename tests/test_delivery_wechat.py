@@ -33,16 +33,43 @@ def fake():
 
 
 @pytest.fixture
+def subscription_fake():
+    running = FakeWeChat(account_type="subscription").start()
+    yield running
+    running.stop()
+
+
+def wechat_account(make_settings, fake, **overrides):
+    """Settings for an account the fake plays (fast retries, a short read timeout)."""
+    base = {
+        "wechat_app_id": "wxfake",
+        "wechat_app_secret": "s",
+        "wechat_api_base_url": fake.url,
+        "wechat_max_attempts": 3,
+        "wechat_backoff_cap_s": 0.01,
+        "wechat_read_timeout_s": 2.0,
+    }
+    return make_settings(**{**base, **overrides})
+
+
+@pytest.fixture
 def account(make_settings, fake):
-    return make_settings(
-        wechat_app_id="wxfake",
-        wechat_app_secret="s",
-        wechat_api_base_url=fake.url,
-        wechat_max_attempts=3,
-        wechat_backoff_cap_s=0.01,
-        wechat_read_timeout_s=2.0,
-        wechat_template_ids="*=tpl-notice",
-    )
+    return wechat_account(make_settings, fake, wechat_template_ids="*=tpl-notice")
+
+
+@pytest.fixture
+def workers(server, make_settings, clock):
+    """Start a worker for a given fake and settings; all are closed after the test."""
+    started = []
+
+    def start(fake, **overrides):
+        running = make_worker(wechat_account(make_settings, fake, **overrides), server.state.db, clock)
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        running.close()
 
 
 class Clock:
@@ -311,86 +338,53 @@ def test_a_mass_send_over_the_daily_quota_pauses_mass_and_falls_back(server, fak
     assert len(fake.calls_to("/cgi-bin/message/mass/send")) == 1  # paused until midnight
 
 
-def test_a_subscribe_notification_reaches_someone_who_accepted_it(server, fake, make_settings, clock):
-    settings = make_settings(
-        wechat_app_id="wxfake",
-        wechat_app_secret="s",
-        wechat_api_base_url=fake.url,
-        wechat_subscribe_template_ids="notice=sub-notice",
-        wechat_backoff_cap_s=0.01,
-    )
-    running = make_worker(settings, server.state.db, clock)
-    try:
-        villager(server, fake, "wx-sub", wrote_on_wechat=False)
-        with server.state.db.begin() as connection:
-            Sql(connection).run("UPDATE person SET cs_used = 5 WHERE openid = 'wx-sub'")
-        fake.accept_subscribe("wx-sub", "sub-notice")
-        queue(server, "wx-sub-1", "wx-sub", "您的物资已送到村口。")
-        running.run_once()
-        [row] = outbox(server, "wx-sub")
-        assert (row.status, row.channel) == ("sent", "subscribe")
-        assert [m.channel for m in fake.messages_to("wx-sub")] == ["subscribe"]
-    finally:
-        running.close()
+def test_a_subscribe_notification_reaches_someone_who_accepted_it(server, fake, workers):
+    running = workers(fake, wechat_subscribe_template_ids="notice=sub-notice")
+    villager(server, fake, "wx-sub", wrote_on_wechat=False)
+    with server.state.db.begin() as connection:
+        Sql(connection).run("UPDATE person SET cs_used = 5 WHERE openid = 'wx-sub'")
+    fake.accept_subscribe("wx-sub", "sub-notice")
+    queue(server, "wx-sub-1", "wx-sub", "您的物资已送到村口。")
+    running.run_once()
+    [row] = outbox(server, "wx-sub")
+    assert (row.status, row.channel) == ("sent", "subscribe")
+    assert [m.channel for m in fake.messages_to("wx-sub")] == ["subscribe"]
 
 
-def test_a_subscription_account_never_tries_templates_or_mass_send_by_list(server, make_settings, clock):
-    fake = FakeWeChat(account_type="subscription").start()
-    settings = make_settings(
-        wechat_app_id="wxfake",
-        wechat_app_secret="s",
-        wechat_api_base_url=fake.url,
-        wechat_account_type="subscription",
-        wechat_template_ids="*=tpl-notice",
-        wechat_backoff_cap_s=0.01,
-    )
-    running = make_worker(settings, server.state.db, clock)
-    try:
-        for person in ("wx-s1", "wx-s2"):
-            villager(server, fake, person)
-        broadcast(server, "b-sub", ["wx-s1", "wx-s2"], "通知")
-        queue(server, "wx-s-closed", "wx-s1", "第二条", kind="notice")
-        with server.state.db.begin() as connection:
-            Sql(connection).run("UPDATE person SET cs_used = 4 WHERE openid = 'wx-s1'")
-        running.run_once()
-        assert not fake.calls_to("/cgi-bin/message/mass/send") and not fake.calls_to(TEMPLATE)
-        statuses = {m.idempotency_key: (m.status, m.channel) for m in outbox(server)}
-        assert statuses["b-sub:wx-s1"] == ("sent", "custom") and statuses["wx-s-closed"][0] == "undeliverable"
-    finally:
-        running.close()
-        fake.stop()
+def test_a_subscription_account_never_tries_templates_or_mass_send_by_list(server, subscription_fake, workers):
+    fake = subscription_fake
+    running = workers(fake, wechat_account_type="subscription", wechat_template_ids="*=tpl-notice")
+    for person in ("wx-s1", "wx-s2"):
+        villager(server, fake, person)
+    broadcast(server, "b-sub", ["wx-s1", "wx-s2"], "通知")
+    queue(server, "wx-s-closed", "wx-s1", "第二条", kind="notice")
+    with server.state.db.begin() as connection:
+        Sql(connection).run("UPDATE person SET cs_used = 4 WHERE openid = 'wx-s1'")
+    running.run_once()
+    assert not fake.calls_to("/cgi-bin/message/mass/send") and not fake.calls_to(TEMPLATE)
+    statuses = {m.idempotency_key: (m.status, m.channel) for m in outbox(server)}
+    assert statuses["b-sub:wx-s1"] == ("sent", "custom") and statuses["wx-s-closed"][0] == "undeliverable"
 
 
-def test_a_village_broadcast_goes_to_its_tag_in_one_sendall(server, make_settings, clock):
-    fake = FakeWeChat(account_type="subscription").start()
-    settings = make_settings(
-        wechat_app_id="wxfake",
-        wechat_app_secret="s",
-        wechat_api_base_url=fake.url,
-        wechat_account_type="subscription",
-        wechat_backoff_cap_s=0.01,
-    )
-    running = make_worker(settings, server.state.db, clock)
-    try:
-        tag_id = fake.tag_create({"tag": {"name": "鸣皋村"}})["tag"]["id"]
-        people = ["wx-tag-1", "wx-tag-2"]
-        fake.tag_members({"openid_list": people, "tagid": tag_id}, add=True)
-        with server.state.db.begin() as connection:
-            for person in people:
-                enqueue(
-                    Sql(connection),
-                    key=f"b-tag:{person}",
-                    recipient_openid=person,
-                    kind="broadcast",
-                    text="鸣皋村今晚停水。",
-                    now=utcnow(),
-                    payload={"broadcast": "b-tag", "tag_id": tag_id},
-                )
-        running.run_once()
-        [call] = fake.calls_to("/cgi-bin/message/mass/sendall")
-        assert call.json["filter"] == {"is_to_all": False, "tag_id": tag_id} and "group_id" not in call.json["filter"]
-        assert {(m.status, m.channel) for m in outbox(server)} == {("sent", "mass")}
-        assert [m.channel for m in fake.messages_to("wx-tag-2")] == ["mass"]
-    finally:
-        running.close()
-        fake.stop()
+def test_a_village_broadcast_goes_to_its_tag_in_one_sendall(server, subscription_fake, workers):
+    fake = subscription_fake
+    running = workers(fake, wechat_account_type="subscription")
+    tag_id = fake.tag_create({"tag": {"name": "鸣皋村"}})["tag"]["id"]
+    people = ["wx-tag-1", "wx-tag-2"]
+    fake.tag_members({"openid_list": people, "tagid": tag_id}, add=True)
+    with server.state.db.begin() as connection:
+        for person in people:
+            enqueue(
+                Sql(connection),
+                key=f"b-tag:{person}",
+                recipient_openid=person,
+                kind="broadcast",
+                text="鸣皋村今晚停水。",
+                now=utcnow(),
+                payload={"broadcast": "b-tag", "tag_id": tag_id},
+            )
+    running.run_once()
+    [call] = fake.calls_to("/cgi-bin/message/mass/sendall")
+    assert call.json["filter"] == {"is_to_all": False, "tag_id": tag_id} and "group_id" not in call.json["filter"]
+    assert {(m.status, m.channel) for m in outbox(server)} == {("sent", "mass")}
+    assert [m.channel for m in fake.messages_to("wx-tag-2")] == ["mass"]
