@@ -256,5 +256,22 @@ def sync_tags_command() -> None:
         raise typer.Exit(1)
 
 
+@cli.command("import-risk-list")
+def import_risk_list(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="2021 text notice, 2022 API JSON or CSV")],
+) -> None:
+    """Import an official risk-area list as a new version; print the counts and the changes since the last one."""
+    from broadcasts.riskareas import RiskListError, diff, format_import, import_list
+
+    db = prepare_database(get_settings())
+    try:
+        result = import_list(db, file)
+    except RiskListError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    changes = diff(db, result.previous_id, result.list_id) if result.created and result.previous_id else None
+    typer.echo("\n".join(format_import(result, changes)))
+
+
 if __name__ == "__main__":
     cli()

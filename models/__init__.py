@@ -8,6 +8,7 @@ from models.delivery import ApiPause, CallTask, ChannelBlock, DeliveryAttempt
 from models.inbound import InboundMessage
 from models.outbox import OutboxMessage
 from models.person import Person
+from models.riskarea import RiskArea, RiskList
 from models.town import Village, WorkArea
 
 __all__ = [
@@ -23,6 +24,8 @@ __all__ = [
     "InboundMessage",
     "OutboxMessage",
     "Person",
+    "RiskArea",
+    "RiskList",
     "Village",
     "WorkArea",
 ]

@@ -27,6 +27,8 @@ CLEANED_TABLES = (  # children before parents (foreign keys)
     "cadre_invite",
     "person",
     "admin_user",
+    "risk_area",
+    "risk_list",
 )
 
 

@@ -1,0 +1,41 @@
+"""The official medium/high-risk area lists: each import is a version (risk_list) with its entries (risk_area)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Field, SQLModel
+
+
+class RiskList(SQLModel, table=True):
+    """One published version of the list, as imported."""
+
+    __tablename__ = "risk_list"
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=500)
+    # From the notice's header (Asia/Shanghai), stored in UTC; a plain CSV may not say.
+    published_at: dt.datetime | None = None
+    checksum: str = Field(unique=True, max_length=64)
+    imported_at: dt.datetime
+    high_count: int = 0
+    medium_count: int = 0
+    low_count: int = 0
+
+
+class RiskArea(SQLModel, table=True):
+    """One listed area, normalised to the national divisions."""
+
+    __tablename__ = "risk_area"
+
+    id: int | None = Field(default=None, primary_key=True)
+    list_id: int = Field(foreign_key="risk_list.id", index=True)
+    level: str = Field(max_length=8)
+    province: str = Field(max_length=50)
+    city: str = Field(max_length=50)
+    district: str = Field(max_length=50)
+    township: str | None = Field(default=None, max_length=100)
+    community: str | None = Field(default=None, max_length=500)
+    whole_area: bool = False
+    raw: str = Field(max_length=1000)
+    line: int = 0
