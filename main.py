@@ -49,6 +49,21 @@ def prepare_database(settings: Settings):
     return db
 
 
+def startable_settings() -> Settings:
+    """The settings, or exit 2 with the reason when the service must not run with them."""
+    settings = get_settings()
+    try:
+        settings.check_startable()
+    except SettingsError as exc:
+        typer.echo(f"乡安 cannot start: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    return settings
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The web application: webhook, and in sandbox mode the simulator."""
     settings = settings or get_settings()
@@ -111,13 +126,8 @@ def serve(
     """Serve the webhook (and the simulator in sandbox mode)."""
     import uvicorn
 
-    settings = get_settings()
-    try:
-        settings.check_startable()
-    except SettingsError as exc:
-        typer.echo(f"乡安 cannot start: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = startable_settings()
+    configure_logging(settings)
     prepare_database(settings)  # once, before the workers start
     host, port = host or settings.host, port or settings.port
     mode = f"sandbox: open http://{host}:{port}/simulator" if settings.sandbox else "WeChat account"
@@ -138,13 +148,8 @@ def serve(
 @cli.command()
 def worker() -> None:
     """Deliver the outbox (beside web workers started with OUTBOX_WORKER=false). Ctrl-C stops it."""
-    settings = get_settings()
-    try:
-        settings.check_startable()
-    except SettingsError as exc:
-        typer.echo(f"乡安 cannot start: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = startable_settings()
+    configure_logging(settings)
     delivery = make_worker(settings, prepare_database(settings))
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -215,11 +220,7 @@ def push_menu() -> None:
         typer.echo("Sandbox mode (no WECHAT_APP_ID): the menu was NOT sent to WeChat. It would be:")
         typer.echo("\n".join(f"  {line}" for line in describe(menu)))
         return
-    try:
-        settings.check_startable()
-    except SettingsError as exc:
-        typer.echo(f"Cannot reach WeChat: {exc}", err=True)
-        raise typer.Exit(2) from exc
+    startable_settings()
     api = make_api(settings, prepare_database(settings))
     try:
         api.call("menu/create", lambda c: c.post("menu/create", data=menu))
@@ -240,12 +241,8 @@ def sync_tags_command() -> None:
     if settings.sandbox:
         typer.echo("Sandbox mode (no WECHAT_APP_ID): there is nothing to sync without a WeChat account.")
         return
-    try:
-        settings.check_startable()
-    except SettingsError as exc:
-        typer.echo(f"Cannot reach WeChat: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    startable_settings()
+    configure_logging(settings)
     db = prepare_database(settings)
     result = sync_tags(db, make_api(settings, db))
     typer.echo(f"village tags created: {result.tags_created}")
