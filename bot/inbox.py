@@ -176,7 +176,7 @@ class Inbox:
         sql.run("SAVEPOINT handler")
         ctx = None
         try:
-            person = touch_person(sql, openid=inbound.openid, now=now, opens_window=inbound.opens_window)
+            person = touch_person(sql, openid=inbound.openid, now=now, window=inbound.window)
             ctx = Context(sql=sql, person=person, now=now, settings=self.settings, villages=self.villages)
             reply = respond(ctx, self.dialogue, inbound)
             ctx.flush()

@@ -18,8 +18,8 @@ from wechatpy.messages import MESSAGE_TYPES, BaseMessage, UnknownMessage
 from wechatpy.replies import TextReply
 
 FORBIDDEN_XML = (b"<!doctype", b"<!entity")
-# What WeChat counts as the person acting: it opens their 48-hour customer-service window.
-WINDOW_EVENTS = frozenset({"subscribe", "scan", "click", "view"})
+# Events WeChat counts as the person acting: they open a short (1-minute, 3-message) customer-service window.
+SHORT_WINDOW_EVENTS = frozenset({"subscribe", "scan", "click", "view"})
 
 
 class WebhookError(Exception):
@@ -46,9 +46,11 @@ class Inbound:
     raw: str
 
     @property
-    def opens_window(self) -> bool:
-        """A message, or an event the person did themselves (not a report or an automatic location)."""
-        return self.msg_type != "event" or self.event in WINDOW_EVENTS
+    def window(self) -> str | None:
+        """The customer-service window this opens: "long" for a message, "short" for a click, follow or scan."""
+        if self.msg_type != "event":
+            return "long"
+        return "short" if self.event in SHORT_WINDOW_EVENTS else None
 
 
 def sign(*parts: str) -> str:

@@ -65,6 +65,8 @@ class CallTask(SQLModel, table=True):
 
 WINDOW = dt.timedelta(hours=48)
 WINDOW_QUOTA = 5
+SHORT_WINDOW = dt.timedelta(minutes=1)  # after a menu click, follow or scan
+SHORT_WINDOW_QUOTA = 3
 MASS = "mass"
 MASS_MONTHLY_QUOTA = 4  # a service account's follower receives at most 4 mass messages a month
 
@@ -79,6 +81,7 @@ class Recipient:
     subscribed: bool = True
     last_inbound_at: dt.datetime | None = None
     cs_used: int = 0
+    short_window_at: dt.datetime | None = None
     blocked: set[str] = field(default_factory=set)
     mass_this_month: int = 0
     new_blocks: list[tuple[str, int]] = field(default_factory=list)
@@ -93,11 +96,18 @@ class Recipient:
         self.new_blocks.append((channel, errcode))
 
     def window_open(self, now: dt.datetime) -> bool:
-        """Customer-service messages allowed: wrote within 48 h, and the window's 5 not used."""
-        return self.last_inbound_at is not None and now - self.last_inbound_at < WINDOW and self.cs_used < WINDOW_QUOTA
+        """Customer-service messages allowed: 5 within 48 h of a message, or 3 within a minute of a click."""
+        if self.last_inbound_at is not None and now - self.last_inbound_at < WINDOW:
+            return self.cs_used < WINDOW_QUOTA
+        if self.short_window_at is not None and now - self.short_window_at < SHORT_WINDOW:
+            return self.cs_used < SHORT_WINDOW_QUOTA
+        return False
 
 
-PEOPLE = "SELECT openid, name, phone, subscribed, last_inbound_at, cs_used FROM person WHERE openid IN {ids}"
+PEOPLE = (
+    "SELECT openid, name, phone, subscribed, last_inbound_at, cs_used, short_window_at FROM person"
+    " WHERE openid IN {ids}"
+)
 BLOCKS = "SELECT openid, channel FROM channel_block WHERE openid IN {ids}"
 MASS_COUNTS = (
     "SELECT recipient_openid, COUNT(*) FROM outbox_message WHERE channel = 'mass' AND status IN ('sent', 'delivered')"
@@ -119,8 +129,16 @@ def load_recipients(sql: Sql, openids: list[str], *, month_start: dt.datetime) -
     """Delivery state of the people a batch is for (unknown openids get a bare state)."""
     ids, params = sql.in_list("ids", sorted(set(openids)))
     found = {openid: Recipient(openid) for openid in openids}
-    for openid, name, phone, subscribed, last_inbound_at, cs_used in sql.all(PEOPLE.format(ids=ids), **params):
-        found[openid] = Recipient(openid, name, phone, bool(subscribed), sql.read_time(last_inbound_at), cs_used)
+    for openid, name, phone, subscribed, last_at, cs_used, short_at in sql.all(PEOPLE.format(ids=ids), **params):
+        found[openid] = Recipient(
+            openid,
+            name,
+            phone,
+            bool(subscribed),
+            sql.read_time(last_at),
+            cs_used,
+            short_window_at=sql.read_time(short_at),
+        )
     for openid, channel in sql.all(BLOCKS.format(ids=ids), **params):
         found[openid].blocked.add(channel)
     for openid, count in sql.all(MASS_COUNTS.format(ids=ids), month_start=sql.time(month_start), **params):

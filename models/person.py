@@ -27,7 +27,9 @@ class Person(SQLModel, table=True):
     subscribed_at: dt.datetime | None = None
     unsubscribed_at: dt.datetime | None = None
     last_inbound_at: dt.datetime | None = None
-    # Customer-service messages sent since the person last wrote (WeChat allows 5 per 48-hour window).
+    # When they last clicked the menu, followed or scanned: WeChat then allows 3 messages within a minute.
+    short_window_at: dt.datetime | None = None
+    # Customer-service messages sent in the current window (5 in the 48 hours after a message, 3 after a click).
     cs_used: int = 0
     latitude: float | None = None
     longitude: float | None = None
@@ -40,7 +42,15 @@ TOUCH = (
     " ON CONFLICT (openid) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, cs_used = 0"
     " RETURNING id, name, phone, village_id, subscribed"
 )
-# Events the person did not do (delivery reports, location auto-reports) leave the 48-hour window alone.
+# A click, follow or scan opens WeChat's short window; the count restarts unless a 48-hour window is open.
+TOUCH_SHORT = (
+    "INSERT INTO person (openid, subscribed, short_window_at, cs_used, created_at)"
+    " VALUES (:openid, :yes, :now, 0, :now)"
+    " ON CONFLICT (openid) DO UPDATE SET short_window_at = excluded.short_window_at, cs_used = CASE"
+    " WHEN person.last_inbound_at IS NULL OR person.last_inbound_at < :long_since THEN 0 ELSE person.cs_used END"
+    " RETURNING id, name, phone, village_id, subscribed"
+)
+# Events the person did not do (delivery reports, location auto-reports) leave the windows alone.
 TOUCH_QUIETLY = (
     "INSERT INTO person (openid, subscribed, cs_used, created_at) VALUES (:openid, :yes, 0, :now)"
     " ON CONFLICT (openid) DO UPDATE SET openid = excluded.openid"
@@ -60,11 +70,17 @@ class Caller:
     subscribed: bool
 
 
-def touch_person(sql: Sql, *, openid: str, now: dt.datetime, opens_window: bool = True) -> Caller:
-    """Get or create the person behind an inbound message; their own action reopens the 48-hour window."""
-    person_id, name, phone, village_id, subscribed = sql.one(
-        TOUCH if opens_window else TOUCH_QUIETLY, openid=openid, yes=sql.flag(True), now=sql.time(now)
-    )
+LONG_WINDOW = dt.timedelta(hours=48)
+
+
+def touch_person(sql: Sql, *, openid: str, now: dt.datetime, window: str | None = "long") -> Caller:
+    """Get or create the person behind an inbound message; what they did opens WeChat's long or short window."""
+    params = {"openid": openid, "yes": sql.flag(True), "now": sql.time(now)}
+    if window == "short":
+        row = sql.one(TOUCH_SHORT, long_since=sql.time(now - LONG_WINDOW), **params)
+    else:
+        row = sql.one(TOUCH if window == "long" else TOUCH_QUIETLY, **params)
+    person_id, name, phone, village_id, subscribed = row
     return Caller(person_id, openid, name, phone, village_id, bool(subscribed))
 
 

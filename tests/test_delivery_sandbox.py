@@ -120,3 +120,37 @@ def test_outside_the_window_a_template_goes_and_its_report_marks_it_delivered_or
         assert rows(server, "dv-t2")[1].status == "undeliverable"  # no template to someone who refused them
     finally:
         worker.close()
+
+
+class Later:
+    """A worker clock some time after now."""
+
+    def __init__(self, seconds: float):
+        self.ahead = dt.timedelta(seconds=seconds)
+
+    def __call__(self) -> dt.datetime:
+        return utcnow() + self.ahead
+
+
+def test_a_follow_or_menu_click_opens_only_wechats_one_minute_window_of_three(server):
+    soon, later = (
+        make_worker(server.settings, server.state.db, Later(20)),
+        make_worker(server.settings, server.state.db, Later(120)),
+    )
+    try:
+        server.client("dv-follow").event("subscribe")
+        for i in range(4):
+            queue(server, f"dv-follow-{i}", "dv-follow", f"第{i}条", kind="notice")
+        soon.run_once()
+        assert [m.channel for m in rows(server, "dv-follow")] == ["custom", "custom", "custom", None]
+        server.client("dv-click").event("CLICK", "MY_INFO")
+        queue(server, "dv-click-1", "dv-click", "两分钟后才发", kind="notice")
+        later.run_once()
+        assert rows(server, "dv-click")[0].status == "undeliverable"
+        server.client("dv-click").say("你好")  # a message opens the full 48 hours, quota 5
+        queue(server, "dv-click-2", "dv-click", "写过消息以后", kind="notice")
+        later.run_once()
+        assert rows(server, "dv-click")[1].channel == "custom"
+    finally:
+        soon.close()
+        later.close()
