@@ -24,10 +24,10 @@ class RiskIndex:
         self.size = len(entries)
         self._district: dict[tuple[str, str, str], Entry] = {}
         self._township: dict[tuple[str, str, str, str], Entry] = {}
-        self._listed: dict[tuple[str, str, str], int] = {}
+        self._by_district: dict[tuple[str, str, str], list[Entry]] = {}
         for entry in entries:
             chain = (entry.province, entry.city, entry.district)
-            self._listed[chain] = self._listed.get(chain, 0) + 1
+            self._by_district.setdefault(chain, []).append(entry)
             if entry.township:
                 _keep(self._township, (*chain, entry.township), entry)
             else:
@@ -44,11 +44,11 @@ class RiskIndex:
 
     def district_has_entries(self, province: str, city: str, district: str) -> bool:
         """Any entry at all in this district (the 关联区域 rule, and whether to ask for the street)."""
-        return (province, city, district) in self._listed
+        return (province, city, district) in self._by_district
 
-    def district_entries(self, province: str, city: str, district: str) -> int:
-        """How many entries this district has."""
-        return self._listed.get((province, city, district), 0)
+    def entries_in_district(self, province: str, city: str, district: str) -> list[Entry]:
+        """Every entry of this district, as listed (for the 关联区域 rule and its reason)."""
+        return list(self._by_district.get((province, city, district), ()))
 
 
 def _keep(table: dict, key: tuple, entry: Entry) -> None:
