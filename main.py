@@ -19,9 +19,11 @@ from bot.delivery import make_worker, start_in_thread
 from bot.dialogue import Engine, VillageRef
 from bot.inbox import Inbox
 from bot.protocol import aes_key_bytes
+from bot.risk import RiskContext
 from bot.settings import Settings, SettingsError, get_settings
 from bot.villages import VillageIndex
 from bot.webhook import receive, verify_server
+from broadcasts.policy import load_policy
 from handlers import COMMANDS, FLOWS
 from models.admin_user import ensure_first_admin
 from models.cadre import INVITE_DAYS, ROLES, create_invite
@@ -75,11 +77,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         spool.replay(settings.spool_dir, db)
         with transaction(db) as session:
             villages = VillageIndex([VillageRef(v.id, v.name) for v in list_villages(session)])
+            risk = RiskContext(load_policy(settings.policy_file))
+            risk.refresh(session)
         nlu.warm_up()
         app.state.db = db
         app.state.villages = villages
         app.state.dialogue = Engine(FLOWS, COMMANDS, understand=nlu.understand)
-        app.state.inbox = Inbox(db, settings, app.state.dialogue, villages)
+        app.state.risk = risk
+        app.state.inbox = Inbox(db, settings, app.state.dialogue, villages, risk=risk)
         delivery = start_in_thread(make_worker(settings, db)) if settings.outbox_worker else None
         # The NLU's dictionaries are millions of long-lived objects: keep the cyclic GC from rescanning them.
         gc.collect()

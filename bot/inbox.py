@@ -8,6 +8,7 @@ import logging
 import time
 import traceback
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import anyio
 from sqlalchemy import Connection
@@ -25,6 +26,9 @@ from models.inbound import FAILED, HANDLED, claim_inbound, finish_inbound
 from models.outbox import enqueue
 from models.person import touch_person
 from models.sql import Sql
+
+if TYPE_CHECKING:
+    from bot.risk import RiskContext
 
 log = logging.getLogger(__name__)
 SUCCESS = None  # tells the webhook to answer WeChat's "success": nothing to say now
@@ -78,12 +82,14 @@ class Inbox:
         dialogue: Engine,
         villages: VillageIndex,
         clock: Callable[[], dt.datetime] = utcnow,
+        risk: RiskContext | None = None,
     ):
         self.db = db
         self.settings = settings
         self.dialogue = dialogue
         self.villages = villages
         self.clock = clock
+        self.risk = risk
         self.on_loop = is_sqlite(db)
         self.limiter = anyio.CapacityLimiter(1 if self.on_loop else 8)
         self._loop_connection: Connection | None = None
@@ -177,7 +183,9 @@ class Inbox:
         ctx = None
         try:
             person = touch_person(sql, openid=inbound.openid, now=now, window=inbound.window)
-            ctx = Context(sql=sql, person=person, now=now, settings=self.settings, villages=self.villages)
+            ctx = Context(
+                sql=sql, person=person, now=now, settings=self.settings, villages=self.villages, risk=self.risk
+            )
             reply = respond(ctx, self.dialogue, inbound)
             ctx.flush()
             sql.run("RELEASE SAVEPOINT handler")

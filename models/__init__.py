@@ -4,6 +4,7 @@ from models.admin_user import AdminUser
 from models.api_token import ApiToken
 from models.cadre import CadreAssignment, CadreInvite
 from models.conversation import ConversationState
+from models.declaration import Classification, Declaration
 from models.delivery import ApiPause, CallTask, ChannelBlock, DeliveryAttempt
 from models.inbound import InboundMessage
 from models.outbox import OutboxMessage
@@ -19,7 +20,9 @@ __all__ = [
     "CadreInvite",
     "CallTask",
     "ChannelBlock",
+    "Classification",
     "ConversationState",
+    "Declaration",
     "DeliveryAttempt",
     "InboundMessage",
     "OutboxMessage",

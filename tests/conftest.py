@@ -16,6 +16,8 @@ from tests.live import LiveServer
 DEMO_TOKEN = "test-token"
 CLEANED_TABLES = (  # children before parents (foreign keys)
     "conversation_state",
+    "classification",
+    "declaration",
     "inbound_message",
     "delivery_attempt",
     "call_task",

@@ -174,7 +174,7 @@ def test_menu_click_starts_the_flow(server):
 
 
 def test_an_understood_request_without_its_flow_yet_is_not_called_unclear(server):
-    reply = server.client("mi-intent").say("俺昨天从郑州金水区回来的")
+    reply = server.client("mi-intent").say("家里没米了，帮忙买两袋面")
     assert "准备中" in reply and "没太看明白" not in reply
 
 

@@ -15,6 +15,7 @@ from models.person import Caller
 from models.sql import Sql
 
 if TYPE_CHECKING:
+    from bot.risk import RiskContext
     from bot.villages import VillageIndex
 
 
@@ -38,6 +39,8 @@ class Context:
     slots: dict = field(default_factory=dict)
     # Reading a correction at the confirmation: parsers accept only values they are certain of.
     correcting: bool = False
+    # The policy table and the latest risk list (set by the inbox; None where no flow needs them).
+    risk: RiskContext | None = None
     _session: Session | None = None
 
     @property

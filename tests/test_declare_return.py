@@ -1,0 +1,312 @@
+"""返乡报备 as whole conversations (transcripts), through the real webhook, against the 8月5日 list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from broadcasts.riskareas.entries import SHANGHAI
+from models.db import transaction
+from models.declaration import Classification, Declaration
+from models.outbox import OutboxMessage
+from models.person import Person
+from tests.live import run_cli
+from tests.test_cadre_binding import invite
+from tests.test_my_info import profile, run
+
+AUG5 = "tests/fixtures/riskareas/2021-08-05-10.txt"
+TODAY = dt.datetime(2021, 8, 6, 10, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def listed(server, database_url):
+    """The server, with the 8月5日 list imported and picked up."""
+    result = run_cli("import-risk-list", AUG5, DATABASE_URL=database_url)
+    assert result.returncode == 0, result.stderr
+    server.state.risk.expire()
+    return server
+
+
+@pytest.fixture
+def cadres(listed, database_url):
+    """A village cadre (with name and phone) and a doctor of 鸣皋村, and a cadre of 孙村 who is not told."""
+    for openid, village, role in (
+        ("dr-cadre", "鸣皋", "village_cadre"),
+        ("dr-doctor", "鸣皋", "village_doctor"),
+        ("dr-other", "孙村", "village_cadre"),
+    ):
+        result = invite(database_url, "--village", village, "--role", role)
+        assert result.returncode == 0, result.stderr
+        assert "绑定成功" in listed.client(openid).say(f"绑定 {result.stdout.strip().splitlines()[-1]}")
+    run(
+        listed.client("dr-cadre"),
+        [("我的信息", "名字"), ("刘支书", "手机号"), ("13700001111", "哪个村"), ("鸣皋", "请核对"), ("对", "已经保存")],
+    )
+    return listed
+
+
+@pytest.fixture
+def today():
+    with time_machine.travel(TODAY, tick=True):
+        yield
+
+
+def stored(server, openid: str) -> list[tuple[Declaration, Classification]]:
+    with transaction(server.state.db) as session:
+        person = session.execute(select(Person).where(Person.openid == openid)).scalar_one()
+        rows = session.execute(
+            select(Declaration, Classification)
+            .join(Classification, Classification.declaration_id == Declaration.id)
+            .where(Declaration.person_id == person.id)
+        ).all()
+        return [tuple(row) for row in rows]
+
+
+def alerts(server) -> dict[str, str]:
+    with transaction(server.state.db) as session:
+        rows = session.execute(select(OutboxMessage).where(OutboxMessage.kind == "alert")).scalars().all()
+        return {row.recipient_openid: row.text for row in rows}
+
+
+def declaration_count(server) -> int:
+    with transaction(server.state.db) as session:
+        return len(session.execute(select(Declaration)).scalars().all())
+
+
+def test_medium_risk_street_means_home_isolation_and_alerts_the_village(cadres, today):
+    client = cadres.client("dr-full")
+    run(
+        client,
+        [
+            ("返乡报备", "叫什么名字"),
+            ("张桂兰", "手机号"),
+            ("138 1234 5678", "哪个村"),
+            ("鸣皋", "从哪里回来"),
+            ("郑州市二七区", "哪个街道"),
+            ("长江路街道", "哪天到家"),
+            ("8月5日", "怎么回来"),
+            ("坐高铁", "健康码"),
+            ("绿码", "请核对"),
+        ],
+    )
+    reply = client.say("对")
+    assert "报备好了" in reply and "居家隔离14天（8月5日至8月18日）" in reply
+    assert "中风险：长江路街道海豫花园小区" in reply and "8月5日名单" in reply
+    assert "村医会和您联系" in reply and "8月5日、8月8日、8月11日、8月18日" in reply
+    assert "刘支书：13700001111" in reply and "马上" not in reply
+    [(declaration, classification)] = stored(cadres, "dr-full")
+    assert (declaration.origin_city, declaration.origin_district, declaration.origin_township) == (
+        "郑州市",
+        "二七区",
+        "长江路街道",
+    )
+    assert declaration.arrived_on == dt.date(2021, 8, 5) and declaration.transport == "train"
+    assert declaration.health_code == "green" and declaration.village_id is not None
+    assert classification.rule_id == "medium_risk_14d" and classification.disposition == "居家隔离"
+    assert classification.days == 14 and classification.end_on == dt.date(2021, 8, 18)
+    assert classification.list_id is not None and classification.policy_version == "2021-08-05"
+    assert json.loads(classification.sampling_dates)[0] == "2021-08-05"
+    assert classification.matched_level == "medium" and not classification.alert
+    sent = alerts(cadres)
+    assert set(sent) == {"dr-cadre", "dr-doctor"}
+    text = sent["dr-doctor"]
+    assert "张桂兰（13812345678），鸣皋村" in text and "郑州市二七区长江路街道" in text
+    assert "居家隔离14天（8月5日至8月18日）" in text and "8月5日到家" in text and "依据：因为您" in text
+    assert "【请马上联系】" not in text
+    assert profile(cadres, "dr-full") == ("张桂兰", "13812345678", "鸣皋村")
+
+
+def test_the_first_message_fills_origin_date_and_transport(cadres, today):
+    client = cadres.client("dr-prefill")
+    run(
+        client,
+        [
+            ("俺昨天坐高铁从郑州二七区回来的", "叫什么名字"),
+            ("李建国", "手机号"),
+            ("13812345678", "哪个村"),
+            ("鸣皋", "哪个街道"),
+            ("不知道", "健康码"),
+            ("绿的", "请核对"),
+        ],
+    )
+    summary = client.say("帮助")
+    assert "郑州市二七区" in summary and "8月5日" in summary and "高铁" in summary
+    reply = client.say("对")
+    assert "居家健康监测7天" in reply and "关联区域" in reply
+    [(declaration, classification)] = stored(cadres, "dr-prefill")
+    assert declaration.origin_township is None and classification.rule_id == "related_district_14d"
+
+
+def test_a_known_villager_is_asked_only_what_is_missing(cadres, today):
+    client = cadres.client("dr-known")
+    run(
+        client,
+        [("我的信息", "名字"), ("王秀英", "手机号"), ("13812345678", "哪个村"), ("渡口", "请核对"), ("对", "保存")],
+    )
+    run(client, [("俺今天自己开车从郑州金水区回来了", "哪个街道"), ("不清楚", "健康码"), ("green", "请核对")])
+    reply = client.say("对")
+    assert "居家健康监测" in reply and "郑州市金水区" in reply
+    assert set(alerts(cadres)) == set()  # 渡口村 has no cadre bound
+
+
+def test_an_unlisted_district_needs_no_isolation_and_no_street(listed, today):
+    client = listed.client("dr-beijing")
+    run(
+        client,
+        [
+            ("我要报备", "名字"),
+            ("赵大妮", "手机号"),
+            ("13812345678", "哪个村"),
+            ("孙村", "从哪里回来"),
+            ("北京市海淀区", "哪天到家"),
+            ("刚回来", "怎么回来"),
+            ("不用", "健康码"),
+            ("绿", "请核对"),
+        ],
+    )
+    reply = client.say("对")
+    assert "无需隔离" in reply and "北京市海淀区不在8月5日中高风险地区名单上" in reply
+    [(declaration, classification)] = stored(listed, "dr-beijing")
+    assert declaration.arrived_on == dt.date(2021, 8, 6) and declaration.transport == "other"
+    assert classification.rule_id == "not_listed" and classification.end_on is None
+
+
+def test_a_yellow_code_means_central_isolation_and_an_urgent_alert(cadres, today):
+    client = cadres.client("dr-yellow")
+    run(
+        client,
+        [
+            ("返乡报备", "名字"),
+            ("陈国强", "手机号"),
+            ("13812345678", "哪个村"),
+            ("鸣皋", "从哪里回来"),
+            ("北京海淀", "哪天到家"),
+            ("8月5日", "怎么回来"),
+            ("坐大巴", "健康码"),
+            ("黄码", "请核对"),
+        ],
+    )
+    reply = client.say("对")
+    assert "集中隔离14天" in reply and "黄码" in reply and "马上给您打电话" in reply
+    [(_, classification)] = stored(cadres, "dr-yellow")
+    assert classification.rule_id == "health_code_yellow_red" and classification.alert
+    sent = alerts(cadres)
+    assert set(sent) == {"dr-cadre", "dr-doctor"} and all(t.startswith("【请马上联系】") for t in sent.values())
+
+
+def test_cancel_mid_way_stores_nothing(cadres, today):
+    client = cadres.client("dr-cancel")
+    run(client, [("返乡报备", "名字"), ("周小梅", "手机号"), ("13812345678", "哪个村"), ("取消", "已经取消")])
+    assert declaration_count(cadres) == 0 and alerts(cadres) == {}
+    assert profile(cadres, "dr-cancel") == (None, None, None)
+
+
+def test_a_city_or_province_alone_is_asked_for_the_district(listed, today):
+    client = listed.client("dr-city")
+    run(
+        client,
+        [
+            ("返乡报备", "名字"),
+            ("黄玉兰", "手机号"),
+            ("13812345678", "哪个村"),
+            ("沿村", "从哪里回来"),
+            ("郑州", "郑州市哪个区"),
+            ("二七区", "哪个街道"),
+            ("京广路街道", "哪天到家"),
+            ("昨天", "怎么回来"),
+            ("开车", "健康码"),
+            ("绿码", "请核对"),
+        ],
+    )
+    assert "集中隔离14天" in client.say("对")
+    [(declaration, classification)] = stored(listed, "dr-city")
+    assert declaration.origin_township == "京广路街道" and classification.rule_id == "high_risk_14d"
+    run(listed.client("dr-province"), [("返乡报备", "名字"), ("马春花", "手机号"), ("13812345678", "哪个村")])
+    run(
+        listed.client("dr-province"),
+        [
+            ("沿村", "从哪里回来"),
+            ("河南", "河南省哪个市、哪个区"),
+            ("不知道", "河南省哪个市"),
+            ("郑州二七区", "哪个街道"),
+        ],
+    )
+
+
+def test_a_corrected_origin_drops_the_old_street(listed, today):
+    client = listed.client("dr-fix")
+    run(
+        client,
+        [
+            ("返乡报备", "名字"),
+            ("孙小红", "手机号"),
+            ("13812345678", "哪个村"),
+            ("孟村", "从哪里回来"),
+            ("郑州二七区", "哪个街道"),
+            ("长江路", "哪天到家"),
+            ("今天", "怎么回来"),
+            ("飞机", "健康码"),
+            ("绿码", "长江路街道"),
+            ("不对，是北京海淀区", "北京市海淀区"),
+        ],
+    )
+    reply = client.say("对")
+    assert "无需隔离" in reply
+    [(declaration, _)] = stored(listed, "dr-fix")
+    assert declaration.origin_district == "海淀区" and declaration.origin_township is None
+
+
+def test_menu_click_abroad_and_future_dates(cadres, today):
+    client = cadres.client("dr-click")
+    assert "名字" in client.event("CLICK", "RETURN")
+    run(client, [("吴大海", "手机号"), ("13812345678", "哪个村"), ("鸣皋", "从哪里回来"), ("美国", "哪天到家")])
+    run(client, [("8月9日", "等到家那天"), ("8月1日", "怎么回来"), ("坐飞机", "健康码"), ("绿码", "境外")])
+    reply = client.say("对")
+    assert "集中隔离14天，再居家隔离7天" in reply and "马上" in reply
+    [(declaration, classification)] = stored(cadres, "dr-click")
+    assert declaration.abroad and classification.rule_id == "abroad" and classification.days == 21
+
+
+def test_today_is_counted_in_beijing_time_after_midnight(listed):
+    # 00:30 in Beijing is still the day before in UTC.
+    with time_machine.travel(dt.datetime(2021, 8, 6, 0, 30, tzinfo=SHANGHAI), tick=True):
+        client = listed.client("dr-midnight")
+        run(client, [("我今天从北京海淀开车回来", "名字"), ("郑秋菊", "手机号"), ("13812345678", "哪个村")])
+        run(client, [("鸣皋", "健康码"), ("绿码", "8月6日"), ("对", "无需隔离")])
+    [(declaration, classification)] = stored(listed, "dr-midnight")
+    assert declaration.arrived_on == dt.date(2021, 8, 6) and classification.start_on == dt.date(2021, 8, 6)
+
+
+def test_a_listed_community_names_its_street(listed, today):
+    client = listed.client("dr-community")
+    run(client, [("俺昨天坐高铁从郑州二七区回来的", "名字"), ("钱小兰", "手机号"), ("13812345678", "哪个村")])
+    run(client, [("鸣皋", "哪个街道"), ("住在海豫花园", "健康码"), ("绿码", "长江路街道"), ("对", "居家隔离14天")])
+    [(declaration, classification)] = stored(listed, "dr-community")
+    assert declaration.origin_township == "长江路街道" and classification.rule_id == "medium_risk_14d"
+
+
+def test_a_village_with_no_cadre_bound_alerts_the_town_command(listed, database_url, today):
+    result = invite(database_url, "--village", "鸣皋", "--role", "town_command")
+    assert "绑定成功" in listed.client("dr-town").say(f"绑定 {result.stdout.strip().splitlines()[-1]}")
+    client = listed.client("dr-lonely")
+    run(
+        client,
+        [
+            ("返乡报备", "叫什么名字"),
+            ("李秋菊", "手机号"),
+            ("13812340000", "哪个村"),
+            ("韩洼", "从哪里回来"),
+            ("郑州市二七区", "哪个街道"),
+            ("长江路街道", "哪天到家"),
+            ("8月5日", "怎么回来"),
+            ("自己开车", "健康码"),
+            ("绿码", "请核对"),
+            ("对", "报备好了"),
+        ],
+    )
+    sent = alerts(listed)
+    assert list(sent) == ["dr-town"] and "李秋菊" in sent["dr-town"] and "韩洼村" in sent["dr-town"]
