@@ -14,8 +14,10 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from broadcasts.policy import ListInfo, Policy
-from broadcasts.riskareas import Entry, RiskIndex
-from models.riskarea import RiskArea, RiskList
+from broadcasts.riskareas import RiskIndex
+from broadcasts.riskareas.store import read_entries
+from models.riskarea import RiskList
+from models.sql import Sql
 
 
 class RiskContext:
@@ -55,9 +57,6 @@ class RiskContext:
 def _load(session: Session, latest: RiskList | None) -> tuple[RiskIndex | None, ListInfo | None]:
     if latest is None:
         return None, None
-    rows = session.execute(select(RiskArea).where(RiskArea.list_id == latest.id).order_by(RiskArea.id)).scalars()
-    entries = [
-        Entry(r.level, r.province, r.city, r.district, r.township, r.community, r.whole_area, r.raw, r.line)
-        for r in rows
-    ]
+    # In the message's own transaction: a second connection would wait on SQLite's lock this one holds.
+    entries = read_entries(Sql(session.connection()), latest.id)
     return RiskIndex(entries, latest.id), ListInfo(latest.id, latest.published_at)

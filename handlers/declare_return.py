@@ -51,6 +51,14 @@ class TEXT:
         "管控：{disposition}{period}\n核酸：{samples}\n告诉村民的依据：{reason}"
     )
     urgent = "【请马上联系】"
+    abroad = "境外"
+    which_district = "哪个区（县）"
+    which_city_and_district = "哪个市、哪个区（县）"
+    example_in_city = "郑州市二七区"
+    examples = "郑州市二七区、北京市海淀区"
+    period = "{days}天（{start}至{end}）"
+    no_samples = "无"
+    separator = "、"
 
 
 TRANSPORTS = {"self_drive": "自己开车", "train": "高铁/火车", "bus": "大巴", "plane": "飞机", "other": "其他"}
@@ -81,7 +89,7 @@ def _complete(origin: dict | None) -> bool:
 
 def _place(origin: dict) -> str:
     if origin.get("abroad"):
-        return "境外"
+        return TEXT.abroad
     return (origin.get("city") or origin.get("province") or "") + (origin.get("district") or "")
 
 
@@ -115,8 +123,8 @@ def _ask_origin(ctx: Context) -> str:
 
 
 def _district_question(partial: dict) -> str:
-    example = "郑州市二七区" if partial.get("city") == "郑州市" else "郑州市二七区、北京市海淀区"
-    which = "哪个区（县）" if partial.get("city") else "哪个市、哪个区（县）"
+    example = TEXT.example_in_city if partial.get("city") == "郑州市" else TEXT.examples
+    which = TEXT.which_district if partial.get("city") else TEXT.which_city_and_district
     return TEXT.origin_district.format(place=_place(partial), which=which, example=example)
 
 
@@ -160,7 +168,7 @@ def _skip_street(ctx: Context) -> bool:
 
 
 def _ask_street(ctx: Context) -> str:
-    examples = "、".join(_townships(ctx)[:3])
+    examples = TEXT.separator.join(_townships(ctx)[:3])
     return TEXT.ask_street.format(place=_place(ctx.slots["origin"]), examples=examples)
 
 
@@ -177,7 +185,7 @@ def parse_street(text: str, ctx: Context) -> Parsed:
             return accept(entry.township)
     if re.fullmatch(r"[\u4e00-\u9fff]{2,20}", said):
         return accept(said)
-    return reask(TEXT.street_again.format(examples="、".join(_townships(ctx)[:3])))
+    return reask(TEXT.street_again.format(examples=TEXT.separator.join(_townships(ctx)[:3])))
 
 
 def parse_arrived(text: str, ctx: Context) -> Parsed:
@@ -218,7 +226,7 @@ def _facts(ctx: Context) -> dict:
         "village": village_name(ctx, slots["village"]),
         "origin": _origin_text(slots),
         "arrived": day(dt.date.fromisoformat(slots["arrived_on"])),
-        "transport": TRANSPORTS.get(slots.get("transport") or "other", "其他"),
+        "transport": TRANSPORTS.get(slots.get("transport") or "other", TRANSPORTS["other"]),
         "code": CODES[slots["health_code"]],
     }
 
@@ -308,12 +316,13 @@ FALLBACK_CADRES = (
 
 
 def _alert(ctx: Context, declaration_id: int, cadres: list[tuple], result) -> None:
-    period = f"{result.days + result.home_days}天（{day(result.start)}至{day(result.end)}）" if result.end else ""
+    days = result.days + result.home_days
+    period = TEXT.period.format(days=days, start=day(result.start), end=day(result.end)) if result.end else ""
     text = TEXT.alert.format(
         urgent=TEXT.urgent if result.alert else "",
         disposition=result.disposition,
         period=period,
-        samples="、".join(day(d) for d in result.nucleic_acid_dates) or "无",
+        samples=TEXT.separator.join(day(d) for d in result.nucleic_acid_dates) or TEXT.no_samples,
         reason=result.reason,
         **_facts(ctx),
     )
@@ -324,7 +333,7 @@ def _alert(ctx: Context, declaration_id: int, cadres: list[tuple], result) -> No
 
 
 def _next_step(result) -> str:
-    samples = "、".join(day(d) for d in result.nucleic_acid_dates)
+    samples = TEXT.separator.join(day(d) for d in result.nucleic_acid_dates)
     if result.alert:
         return TEXT.next_urgent
     if result.disposition == "居家隔离":

@@ -126,7 +126,12 @@ def latest_id(db: Engine) -> int | None:
 def entries(db: Engine, list_id: int) -> list[Entry]:
     """Every entry of one version, in published order."""
     with db.connect() as connection:
-        rows = Sql(connection).all(f"SELECT {_COLUMNS} FROM risk_area WHERE list_id = :id ORDER BY id", id=list_id)
+        return read_entries(Sql(connection), list_id)
+
+
+def read_entries(sql: Sql, list_id: int) -> list[Entry]:
+    """The same, on a connection already open (a handler's own transaction)."""
+    rows = sql.all(f"SELECT {_COLUMNS} FROM risk_area WHERE list_id = :id ORDER BY id", id=list_id)
     return [Entry(*row[:6], bool(row[6]), row[7], row[8]) for row in rows]
 
 
