@@ -257,6 +257,7 @@ def _finish(ctx: Context) -> str:
         arrived_on=arrived,
         transport=slots.get("transport"),
         health_code=slots["health_code"],
+        active_until=max(result.end or arrived, arrived + dt.timedelta(days=14)),
         created_at=now,
     )
     ctx.session.add(declaration)

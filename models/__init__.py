@@ -4,12 +4,14 @@ from models.admin_user import AdminUser
 from models.api_token import ApiToken
 from models.cadre import CadreAssignment, CadreInvite
 from models.conversation import ConversationState
-from models.declaration import Classification, Declaration
+from models.checkpoint import CheckpointReport
+from models.declaration import Classification, Declaration, HouseholdMember
 from models.delivery import ApiPause, CallTask, ChannelBlock, DeliveryAttempt
 from models.inbound import InboundMessage
 from models.outbox import OutboxMessage
 from models.person import Person
-from models.riskarea import RiskArea, RiskList
+from models.quarantine import Quarantine
+from models.riskarea import RiskArea, RiskList, RiskListSource
 from models.town import Village, WorkArea
 
 __all__ = [
@@ -19,16 +21,20 @@ __all__ = [
     "CadreAssignment",
     "CadreInvite",
     "CallTask",
+    "CheckpointReport",
     "ChannelBlock",
     "Classification",
     "ConversationState",
     "Declaration",
     "DeliveryAttempt",
+    "HouseholdMember",
     "InboundMessage",
     "OutboxMessage",
     "Person",
+    "Quarantine",
     "RiskArea",
     "RiskList",
+    "RiskListSource",
     "Village",
     "WorkArea",
 ]

@@ -13,8 +13,10 @@ ROLES = {
     "township_cadre": "包村干部",
     "village_cadre": "村干部",
     "village_doctor": "村医",
-    "grid_worker": "民警/网格员",
+    "police": "民警",
+    "grid_worker": "网格员",
     "checkpoint": "卡点值守",
+    "volunteer": "志愿者",
     "work_area_lead": "工作区负责人",
     "town_command": "镇指挥部",
 }

@@ -39,3 +39,18 @@ class RiskArea(SQLModel, table=True):
     whole_area: bool = False
     raw: str = Field(max_length=1000)
     line: int = 0
+
+
+class RiskListSource(SQLModel, table=True):
+    """A list address fetched on a schedule (RISK_LIST_URL): what it last returned and when."""
+
+    __tablename__ = "risk_list_source"
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(unique=True, max_length=1000)
+    etag: str | None = Field(default=None, max_length=200)
+    last_modified: str | None = Field(default=None, max_length=100)
+    checksum: str | None = Field(default=None, max_length=64)
+    checked_at: dt.datetime | None = None
+    changed_at: dt.datetime | None = None
+    last_error: str | None = Field(default=None, max_length=1000)

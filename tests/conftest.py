@@ -16,6 +16,9 @@ from tests.live import LiveServer
 DEMO_TOKEN = "test-token"
 CLEANED_TABLES = (  # children before parents (foreign keys)
     "conversation_state",
+    "checkpoint_report",
+    "quarantine",
+    "household_member",
     "classification",
     "declaration",
     "inbound_message",
@@ -27,6 +30,7 @@ CLEANED_TABLES = (  # children before parents (foreign keys)
     "api_token",
     "cadre_assignment",
     "cadre_invite",
+    "risk_list_source",
     "person",
     "admin_user",
     "risk_area",

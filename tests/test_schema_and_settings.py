@@ -7,7 +7,7 @@ import re
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, make_url, text
 from sqlmodel import SQLModel
 
 import models  # noqa: F401
@@ -20,29 +20,25 @@ from tests.live import PROJECT, run_cli
 
 @pytest.fixture
 def empty_database(database_url, tmp_path):
-    """An empty database of the same kind as the suite's (SQLite file, or a PostgreSQL schema)."""
+    """An empty database of the same kind as the suite's (a SQLite file, or a PostgreSQL database of its own)."""
     if database_url.startswith("sqlite"):
         engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
         yield engine
-    else:
-        base = make_engine(database_url)
-        with base.begin() as conn:
-            conn.execute(text("CREATE SCHEMA empty_check"))
-        engine = make_engine(database_url)
-        engine = engine.execution_options(schema_translate_map=None)
-        from sqlalchemy import event
-
-        @event.listens_for(engine, "connect")
-        def _path(dbapi_conn, _):
-            with dbapi_conn.cursor() as cursor:
-                cursor.execute("SET search_path TO empty_check")
-
-        yield engine
         engine.dispose()
-        with base.begin() as conn:
-            conn.execute(text("DROP SCHEMA empty_check CASCADE"))
-        base.dispose()
-    engine.dispose()
+        return
+    url = make_url(database_url)
+    name = f"{url.database}_empty"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(url.set(database=name).render_as_string(hide_password=False))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def test_alembic_upgrades_an_empty_database_to_the_models(empty_database):

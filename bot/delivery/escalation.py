@@ -13,6 +13,8 @@ ALERT_KINDS = ("alert", "call")
 NEXT_UP = {
     "village_doctor": "village_cadre",
     "grid_worker": "village_cadre",
+    "police": "village_cadre",
+    "volunteer": "village_cadre",
     "checkpoint": "village_cadre",
     "village_cadre": "township_cadre",
     "township_cadre": "work_area_lead",
