@@ -24,7 +24,7 @@ from bot.settings import Settings, SettingsError, get_settings
 from bot.villages import VillageIndex
 from bot.webhook import receive, verify_server
 from broadcasts.policy import load_policy
-from handlers import COMMANDS, FLOWS
+from handlers import ANSWERS, COMMANDS, FLOWS
 from models.admin_user import ensure_first_admin
 from models.cadre import INVITE_DAYS, ROLES, create_invite
 from models.db import make_engine, transaction, utcnow
@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         nlu.warm_up()
         app.state.db = db
         app.state.villages = villages
-        app.state.dialogue = Engine(FLOWS, COMMANDS, understand=nlu.understand)
+        app.state.dialogue = Engine(FLOWS, COMMANDS, answers=ANSWERS, understand=nlu.understand)
         app.state.risk = risk
         app.state.inbox = Inbox(db, settings, app.state.dialogue, villages, risk=risk)
         delivery = start_in_thread(make_worker(settings, db)) if settings.outbox_worker else None

@@ -3,8 +3,8 @@
 from models.admin_user import AdminUser
 from models.api_token import ApiToken
 from models.cadre import CadreAssignment, CadreInvite
-from models.conversation import ConversationState
 from models.checkpoint import CheckpointReport
+from models.conversation import ConversationState
 from models.declaration import Classification, Declaration, HouseholdMember
 from models.delivery import ApiPause, CallTask, ChannelBlock, DeliveryAttempt
 from models.inbound import InboundMessage

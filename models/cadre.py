@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 
 from sqlalchemy import UniqueConstraint, select, update
 from sqlmodel import Field, Session, SQLModel
+
+from models.sql import Sql
 
 # Roles a cadre can hold, with the name a cadre reads.
 ROLES = {
@@ -103,3 +106,65 @@ def roles_of(session: Session, *, person_id: int) -> list[tuple[str, int]]:
         .order_by(CadreAssignment.id)
     )
     return [(role, village_id) for role, village_id in rows]
+
+
+HOLDS_ROLE = "SELECT 1 FROM cadre_assignment WHERE person_id = :person AND role IN {roles} LIMIT 1"
+HOLDERS = (
+    "SELECT p.id, p.openid, a.role, p.name, p.phone, a.village_id FROM cadre_assignment a"
+    " JOIN person p ON p.id = a.person_id"
+)
+# Nobody of the wanted roles is bound for the village: its work area's lead, else the town command.
+FALLBACK = (
+    HOLDERS + " JOIN village v ON v.id = a.village_id WHERE (a.role = 'work_area_lead'"
+    " AND v.work_area_id = (SELECT work_area_id FROM village WHERE id = :village)) OR a.role = 'town_command'"
+    " ORDER BY CASE WHEN a.role = 'work_area_lead' THEN 0 ELSE 1 END, a.id"
+)
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Someone holding a role for a village, as alerts need them."""
+
+    person_id: int
+    openid: str
+    role: str
+    name: str | None
+    phone: str | None
+    village_id: int
+
+
+def holds_role(sql: Sql, *, person_id: int, roles: tuple[str, ...] | list[str]) -> bool:
+    """Whether the person holds any of these roles, for any village."""
+    placeholders, params = sql.in_list("role", list(roles))
+    return sql.one(HOLDS_ROLE.format(roles=placeholders), person=person_id, **params) is not None
+
+
+def held_roles(sql: Sql, *, person_id: int) -> list[tuple[str, int]]:
+    """The (role, village_id) pairs a person holds, oldest first."""
+    rows = sql.all(
+        "SELECT role, village_id FROM cadre_assignment WHERE person_id = :person ORDER BY id", person=person_id
+    )
+    return [(role, village_id) for role, village_id in rows]
+
+
+def holders(sql: Sql, *, village_id: int, roles: tuple[str, ...] | list[str]) -> list[Holder]:
+    """Who holds these roles for the village, in the order they were bound."""
+    placeholders, params = sql.in_list("role", list(roles))
+    rows = sql.all(
+        HOLDERS + f" WHERE a.village_id = :village AND a.role IN {placeholders} ORDER BY a.id",
+        village=village_id,
+        **params,
+    )
+    return [Holder(*row) for row in rows]
+
+
+def responsible_for(sql: Sql, *, village_id: int, roles: tuple[str, ...] | list[str]) -> list[Holder]:
+    """The village's holders of these roles; when there are none, the work-area lead, else the town command."""
+    return holders(sql, village_id=village_id, roles=roles) or [
+        Holder(*row) for row in sql.all(FALLBACK, village=village_id)
+    ]
+
+
+def town_command(sql: Sql) -> list[Holder]:
+    """Everyone bound as the town command."""
+    return [Holder(*row) for row in sql.all(HOLDERS + " WHERE a.role = 'town_command' ORDER BY a.id")]

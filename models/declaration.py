@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
-from sqlalchemy import Index, text
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Index, text, update
+from sqlmodel import Field, Session, SQLModel, select
 
 # A classification's status: the one in force, one replaced later, or a downgrade waiting for a cadre.
 CURRENT, SUPERSEDED, PROPOSED, DECLINED = "current", "superseded", "proposed", "declined"
@@ -87,3 +88,64 @@ class Classification(SQLModel, table=True):
     note: str | None = Field(default=None, max_length=500)  # a cadre's reason for an override
     created_at: dt.datetime
     decided_at: dt.datetime | None = None
+
+
+def current_classification(session: Session, *, declaration_id: int) -> Classification | None:
+    """The classification in force for a declaration."""
+    return session.exec(
+        select(Classification).where(Classification.declaration_id == declaration_id, Classification.status == CURRENT)
+    ).first()
+
+
+def save_classification(
+    session: Session,
+    *,
+    declaration_id: int,
+    result,  # broadcasts.policy.Classification
+    now: dt.datetime,
+    source: str = "declared",
+    status: str = CURRENT,
+    decided_by: int | None = None,
+    note: str | None = None,
+) -> Classification:
+    """Store an outcome; a new current one supersedes the one in force (history is kept, never rewritten)."""
+    if status == CURRENT:
+        session.execute(
+            update(Classification)
+            .where(Classification.declaration_id == declaration_id, Classification.status.in_((CURRENT, PROPOSED)))
+            .values(status=SUPERSEDED)
+        )
+    matched = result.matched
+    row = Classification(
+        declaration_id=declaration_id,
+        status=status,
+        source=source,
+        rule_id=result.rule_id,
+        policy_version=result.policy_version,
+        list_id=result.list_id,
+        disposition=result.disposition,
+        days=result.days + result.home_days,
+        start_on=result.start,
+        end_on=result.end,
+        sampling_dates=json.dumps([d.isoformat() for d in result.nucleic_acid_dates]),
+        alert=result.alert,
+        reason=result.reason,
+        matched_level=matched.level if matched else None,
+        matched_area=f"{matched.place}（{matched.area}）" if matched else None,
+        decided_by_person_id=decided_by,
+        note=note,
+        created_at=now,
+        decided_at=now if decided_by else None,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def household_of(session: Session, *, declaration_id: int) -> list[HouseholdMember]:
+    """The people who came back with the returnee, in the order given."""
+    return list(
+        session.exec(
+            select(HouseholdMember).where(HouseholdMember.declaration_id == declaration_id).order_by(HouseholdMember.id)
+        )
+    )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel, select
 
 ACTIVE, ENDED, CANCELLED = "active", "ended", "cancelled"
+# Dispositions that put a household under a measure with days to count.
+MEASURES = ("集中隔离", "居家隔离", "居家健康监测")
 
 
 class Quarantine(SQLModel, table=True):
@@ -27,3 +29,38 @@ class Quarantine(SQLModel, table=True):
     status: str = Field(default=ACTIVE, max_length=12, index=True)
     created_at: dt.datetime
     closed_at: dt.datetime | None = None
+
+
+def active_quarantine(session: Session, *, declaration_id: int) -> Quarantine | None:
+    """The measure in force under a declaration, if any."""
+    return session.exec(
+        select(Quarantine).where(Quarantine.declaration_id == declaration_id, Quarantine.status == ACTIVE)
+    ).first()
+
+
+def sync_quarantine(
+    session: Session, *, declaration, classification, now: dt.datetime, home_start_on: dt.date | None = None
+) -> Quarantine | None:
+    """Make the quarantine record follow the classification in force: cancel the old one, open the new one."""
+    old = active_quarantine(session, declaration_id=declaration.id)
+    if old is not None:
+        old.status, old.closed_at = CANCELLED, now
+        session.add(old)
+    if classification.disposition not in MEASURES or classification.end_on is None:
+        session.flush()
+        return None
+    record = Quarantine(
+        declaration_id=declaration.id,
+        classification_id=classification.id,
+        person_id=declaration.person_id,
+        village_id=declaration.village_id,
+        kind=classification.disposition,
+        start_on=classification.start_on,
+        end_on=classification.end_on,
+        home_start_on=home_start_on,
+        sampling_dates=classification.sampling_dates,
+        created_at=now,
+    )
+    session.add(record)
+    session.flush()
+    return record

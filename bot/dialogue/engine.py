@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 
 from bot.dialogue import texts, words
-from bot.dialogue.flow import Command, Context, Flow, Step
+from bot.dialogue.flow import Answer, Command, Context, Flow, Step
+from models.cadre import holds_role
 from models.conversation import State, clear_state, load_state, save_state
 
 CONFIRM, FIX = "_confirm", "_fix"
@@ -15,9 +16,17 @@ CONFIRM, FIX = "_confirm", "_fix"
 class Engine:
     """Routes one person's text to the flow they are in, or starts one."""
 
-    def __init__(self, flows: Sequence[Flow], commands: Sequence[Command] = (), *, understand=None):
+    def __init__(
+        self,
+        flows: Sequence[Flow],
+        commands: Sequence[Command] = (),
+        *,
+        answers: Sequence[Answer] = (),
+        understand=None,
+    ):
         self.flows = {flow.name: flow for flow in flows}
         self.commands = tuple(commands)
+        self.answers = tuple(answers)
         self.understand = understand
 
     def flow_for_key(self, key: str) -> Flow | None:
@@ -36,7 +45,11 @@ class Engine:
 
     def help_text(self) -> str:
         lines = [texts.HELP_HEADER]
-        lines += [texts.HELP_LINE.format(word=f.word, title=f.title) for f in self.flows.values() if f.entry_words]
+        lines += [
+            texts.HELP_LINE.format(word=f.word, title=f.title)
+            for f in self.flows.values()
+            if f.entry_words and not f.roles
+        ]
         return "\n".join([*lines, texts.HELP_FOOTER])
 
     def converse(self, ctx: Context, text: str) -> str:
@@ -56,6 +69,8 @@ class Engine:
 
     def start(self, ctx: Context, flow: Flow, first_text: str | None, *, restart: bool = False) -> str:
         """Begin a flow, prefilled from the first message and the person's profile."""
+        if flow.roles and not holds_role(ctx.sql, person_id=ctx.person.id, roles=flow.roles):
+            return texts.CADRES_ONLY.format(title=flow.title)
         slots = flow.prefill(ctx, first_text, restart) if flow.prefill else {}
         return self._advance(ctx, flow, State(flow=flow.name, step="", slots=slots, started_at=ctx.now))
 
@@ -99,9 +114,13 @@ class Engine:
             return texts.YOU_ARE_WELCOME
         if words.is_command(text, words.GREETINGS):
             return texts.GREETING + self.help_text()
-        intent = self.understand(text).intent if self.understand else "unknown"
+        understood = self.understand(text) if self.understand else None
+        intent = understood.intent if understood else "unknown"
         if intent == "help":
             return self.help_text()
+        answer = next((a for a in self.answers if intent in a.intents), None)
+        if answer is not None:
+            return answer.run(ctx, text, understood)
         flow = next((f for f in self.flows.values() if intent in f.entry_intents), None)
         if flow is not None:
             return self.start(ctx, flow, text)

@@ -115,6 +115,8 @@ class Flow:
     entry_intents: tuple[str, ...] = ()
     summary: Callable[[Context], str] | None = None
     prefill: Callable[[Context, str | None, bool], dict] | None = None
+    # Only people holding one of these cadre roles may start it (empty: anyone).
+    roles: tuple[str, ...] = ()
 
     @property
     def word(self) -> str:
@@ -132,3 +134,12 @@ class Command:
     name: str
     pattern: re.Pattern
     run: Callable[[Context, re.Match], str]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A one-message answer to an intent (「郑州二七区现在是高风险吗」): no questions, no state."""
+
+    name: str
+    intents: tuple[str, ...]
+    run: Callable[[Context, str, Any], str]  # (ctx, text, the NLU's Understanding)
