@@ -191,6 +191,35 @@ def invite_cadre(
     typer.echo(invite.code)
 
 
+@cli.command("export-ledger")
+def export_ledger(
+    out: Annotated[Path, typer.Argument(dir_okay=False, help="The workbook to write, e.g. 台账.xlsx")],
+    village: str = typer.Option(None, help="Only this village, typed as villagers do (鸣皋 = 鸣皋村)"),
+) -> None:
+    """Export the 台账 to Excel: 返乡人员, 隔离管控 and 卡点异常, one sheet each."""
+    from zoneinfo import ZoneInfo
+
+    from admin.ledger import UnknownVillage, load_ledger, resolve_village
+    from admin.ledger_xlsx import save_ledger
+
+    settings = get_settings()
+    if not out.parent.is_dir():
+        typer.echo(f"没有这个文件夹：{out.parent}", err=True)
+        raise typer.Exit(2)
+    db = prepare_database(settings)
+    town = read_town_file(settings.town_file)
+    with transaction(db) as session:
+        try:
+            found = resolve_village(session, village) if village else None
+        except UnknownVillage as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from exc
+        ledger = load_ledger(session, town=town.name, now=utcnow(), tz=ZoneInfo(settings.timezone), village=found)
+    save_ledger(ledger, out)
+    counts = "，".join(f"{sheet.title} {len(sheet.rows)} 行" for sheet in ledger.sheets)
+    typer.echo(f"已导出{town.name}{ledger.village or '全镇'}台账：{counts} → {out}")
+
+
 @cli.command("nlu-eval")
 def nlu_eval(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Labelled messages, one JSON per line")],

