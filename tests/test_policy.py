@@ -64,6 +64,14 @@ def test_the_shipped_policy_loads_in_order(policy):
         "left_over_14d",
         "not_listed",
     ]
+    assert policy.id_number == "optional" and policy.window_days == 14
+
+
+def test_the_id_number_setting_is_checked(tmp_path):
+    path = tmp_path / "policy.toml"
+    path.write_text('version = "test"\nid_number = "sometimes"\n' + rule().replace("abroad = true", ""), "utf-8")
+    with pytest.raises(PolicyError, match="id_number 必须是 required/optional/off 之一"):
+        load_policy(path)
 
 
 def test_high_risk_street_goes_to_centralised_quarantine(policy, aug4):

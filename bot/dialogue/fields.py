@@ -1,7 +1,8 @@
-"""Parsers for the profile fields every flow may ask: name, phone and village."""
+"""Parsers for the profile fields every flow may ask: name, phone, village, resident ID number."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from bot.dialogue import texts, words
@@ -54,3 +55,28 @@ def village_name(ctx: Context, village_id: int | None) -> str:
 
 def _numbered(ctx: Context, ids: list[int]) -> str:
     return "\n".join(f"{i}. {village_name(ctx, vid)}" for i, vid in enumerate(ids, start=1))
+
+
+_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_number_shape(text: str) -> str | None:
+    """The 18 characters of a resident ID number as typed (spaces, dashes, lower-case x allowed), or None."""
+    cleaned = re.sub(r"[\s\-－—]", "", words.normalize(text).translate(_CN_DIGITS)).upper()
+    return cleaned if _ID_SHAPE.match(cleaned) else None
+
+
+def id_number_valid(number: str) -> bool:
+    """GB 11643 check digit and a real birth date."""
+    total = sum(int(digit) * weight for digit, weight in zip(number[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == number[17] and birth_date(number) is not None
+
+
+def birth_date(number: str) -> dt.date | None:
+    """The birth date an ID number carries, or None when it is no date."""
+    try:
+        return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return None

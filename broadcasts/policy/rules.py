@@ -11,7 +11,9 @@ DISPOSITIONS = ("集中隔离", "居家隔离", "居家健康监测", "无需隔
 NO_QUARANTINE = "无需隔离"
 COLOURS = ("green", "yellow", "red")
 RISK_LEVELS = ("high", "medium", "low")
-POLICY_KEYS = {"version", "title", "rule"}
+POLICY_KEYS = {"version", "title", "id_number", "rule"}
+# Whether the declaration asks for the resident ID number: required, optional (「跳过」 allowed) or off.
+ID_NUMBER = ("required", "optional", "off")
 RULE_KEYS = {"id", "when", "disposition", "days", "home_days", "nucleic_acid_days", "alert", "reason"}
 # The condition keys the code understands; each maps to a check of its value.
 CONDITIONS = {
@@ -54,6 +56,13 @@ class Policy:
     version: str
     title: str
     rules: tuple[Rule, ...] = field(default_factory=tuple)
+    id_number: str = "optional"
+
+    @property
+    def window_days(self) -> int:
+        """How long after leaving a place the rules still look at it (the longest within/left_more_than)."""
+        days = [v for r in self.rules for k, v in r.when.items() if k in ("within_days", "left_more_than_days")]
+        return max(days, default=14)
 
 
 def load_policy(path: Path | str) -> Policy:
@@ -84,7 +93,10 @@ def parse_policy(data: dict) -> Policy:
     _check_ids(rules)
     if rules[-1].when:
         raise PolicyError(f"规则 {rules[-1].id}：最后一条规则必须没有条件（when = {{}}），保证每个人都有结论")
-    return Policy(version=version, title=str(data.get("title", "")), rules=rules)
+    id_number = data.get("id_number", "optional")
+    if id_number not in ID_NUMBER:
+        raise PolicyError(f"id_number 必须是 {'/'.join(ID_NUMBER)} 之一")
+    return Policy(version=version, title=str(data.get("title", "")), rules=rules, id_number=id_number)
 
 
 def _check_ids(rules: tuple[Rule, ...]) -> None:

@@ -1,0 +1,55 @@
+"""返乡报备: a returnee (or a family member for them) declares; the policy classifies; the village's cadres hear."""
+
+from __future__ import annotations
+
+from bot.dialogue import Context, Flow, Step
+from bot.dialogue import texts as common  # the package's own texts module would shadow the name
+from bot.dialogue.fields import parse_name, parse_phone, parse_village
+from handlers.declare_return import answers, places
+from handlers.declare_return.submit import facts, finish
+from handlers.declare_return.texts import TEXT
+
+
+def _ask_name(ctx: Context) -> str:
+    relation = ctx.slots.get("relation")
+    return TEXT.ask_name_of.format(who=relation) if relation else common.ASK_NAME
+
+
+def _ask_phone(ctx: Context) -> str:
+    relation = ctx.slots.get("relation")
+    return TEXT.ask_phone_of.format(who=relation) if relation else common.ASK_PHONE
+
+
+def _parse_phone(text: str, ctx: Context):
+    return answers.parse_phone_of(text, ctx) if ctx.slots.get("relation") else parse_phone(text, ctx)
+
+
+def _summary(ctx: Context) -> str:
+    return TEXT.summary.format(**facts(ctx))
+
+
+FLOW = Flow(
+    name="declare_return",
+    title=TEXT.title,
+    entry_words=("返乡报备", "我要报备", "报备"),
+    entry_keys=("RETURN",),
+    entry_intents=("declare_return",),
+    steps=(
+        Step("relation", "谁回来", TEXT.ask_who, answers.parse_who, recognisable=False),
+        Step("name", "名字", _ask_name, parse_name, recognisable=False),
+        Step("phone", "电话", _ask_phone, _parse_phone),
+        Step("id_number", "身份证", answers.ask_id, answers.parse_id, skip=answers.skip_id),
+        Step("village", "村", common.ASK_VILLAGE, parse_village),
+        Step("origin", "地方", places.ask_origin, places.parse_origin),
+        Step("street", "街道", places.ask_street, places.parse_street, skip=places.skip_street, recognisable=False),
+        Step("arrived_on", "到家日期", answers.ask_arrived, answers.parse_arrived),
+        Step("left_on", "离开日期", answers.ask_left, answers.parse_left, skip=answers.skip_left),
+        Step("transport", "交通", answers.ask_transport, answers.parse_transport),
+        Step("transport_detail", "车次车牌", answers.ask_detail, answers.parse_detail, skip=answers.skip_detail),
+        Step("health_code", "健康码", answers.ask_code, answers.parse_code),
+        Step("companions", "一起回来的人", answers.ask_companions, answers.parse_companions, recognisable=False),
+    ),
+    summary=_summary,
+    finish=finish,
+    prefill=answers.prefill,
+)

@@ -1,0 +1,240 @@
+"""Reading the returnee's answers: who came back, their phone and ID, dates, transport, code, companions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from bot.dialogue import Context, words
+from bot.dialogue.fields import id_number_shape, id_number_valid, parse_phone
+from bot.dialogue.flow import Parsed, accept, reask
+from broadcasts.policy.classify import day
+from handlers.declare_return.places import PARTIAL, complete, place, said, today, who, whose
+from handlers.declare_return.texts import TEXT
+
+# Family words a sender uses for the one who came back (「俺孩儿…回来的」), as the cadre's ledger names them.
+RELATIONS = {
+    "孩儿": "孩子", "孩子": "孩子", "娃": "孩子", "儿子": "儿子", "闺女": "女儿", "女儿": "女儿", "妮儿": "女儿",
+    "老伴": "老伴", "老婆": "妻子", "媳妇": "妻子", "爱人": "爱人", "老公": "丈夫", "丈夫": "丈夫",
+    "儿媳": "儿媳", "女婿": "女婿", "孙子": "孙子", "孙女": "孙女", "外孙": "外孙", "外孙女": "外孙女",
+    "爸": "父亲", "爹": "父亲", "父亲": "父亲", "妈": "母亲", "娘": "母亲", "母亲": "母亲",
+    "哥": "哥哥", "姐": "姐姐", "弟": "弟弟", "妹": "妹妹",
+}  # fmt: skip
+_FAMILY = "|".join(sorted(RELATIONS, key=len, reverse=True))
+_SENDER_FAMILY = re.compile(rf"^(俺家|我家|我们家|俺们家|俺|我)的?({_FAMILY})")
+_MEMBER = re.compile(rf"^(还有|和|跟|带着|带)?(俺家|我家|我|俺|他|她)?的?({_FAMILY})?(叫)?([\u4e00-\u9fff·]{{2,5}})$")
+_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+_SPLIT = re.compile(r"[、，,；;\s/]+|(?<=[\u4e00-\u9fff])[和跟及](?=[\u4e00-\u9fff])")
+_JUST_BACK = ("刚回来", "刚到", "刚到家", "今天回来", "今天到")
+_LEAVING = ("离开", "走的", "出发", "动身")
+_SAME_DAY = ("当天", "同一天", "一样", "同一日", "当日", "一天")
+_NONE_WORDS = ("不用", "没有", "其他", "其它", "别的", "都不是", "不知道", "步行", "走回来")
+_UNKNOWN = ("不记得", "不知道", "忘了", "不清楚", "没有", "没记", "不晓得", "跳过")
+_NOBODY = ("没有", "没", "就我", "一个人", "自己", "就他", "就她", "无", "不是")
+_SKIP = ("跳过", "不方便", "没带", "不知道", "不记得", "以后")
+_MY_PHONE = ("用我的", "我的", "一样", "同上", "没有", "没手机", "打我电话")
+_CODE_WORDS = {"green": ("绿", "green"), "yellow": ("黄", "yellow"), "red": ("红", "red")}
+_TRAIN = re.compile(r"(?<![A-Z0-9])([GDCZTKYLS]\d{1,4})(?!\d)")
+_FLIGHT = re.compile(r"(?<![A-Z0-9])([A-Z0-9]{2}\d{3,4})(?!\d)")
+_PLATE = re.compile(r"([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][A-Z0-9]{5,6})")
+
+
+def relation_in(text: str) -> str | None:
+    """The family member a sender is declaring for, from 「俺孩儿昨天…回来」, or None."""
+    found = _SENDER_FAMILY.match(words.bare(text))
+    return RELATIONS[found.group(2)] if found else None
+
+
+def parse_who(text: str, ctx: Context) -> Parsed:
+    """「自己」 (the sender came back) or the family member they declare for; the profile fills in for oneself."""
+    answer = words.bare(text)
+    if answer in TEXT.self_words:
+        return Parsed(value="", memo=own_profile(ctx))
+    relation = next((RELATIONS[w] for w in sorted(RELATIONS, key=len, reverse=True) if w in answer), None)
+    return accept(relation) if relation else reask(TEXT.who_again)
+
+
+def own_profile(ctx: Context) -> dict:
+    """The sender's name and phone, when they declare for themselves."""
+    person = ctx.person
+    return {k: v for k, v in {"name": person.name, "phone": person.phone}.items() if v}
+
+
+def parse_phone_of(text: str, ctx: Context) -> Parsed:
+    """The returnee's phone, or the sender's own when the returnee has none (「用我的」)."""
+    parsed = parse_phone(text, ctx)
+    if parsed.ok or not ctx.slots.get("relation"):
+        return parsed
+    if any(word in words.bare(text) for word in _MY_PHONE):
+        return accept(ctx.person.phone) if ctx.person.phone else reask(TEXT.own_phone)
+    return reask(TEXT.phone_of_again.format(who=who(ctx)))
+
+
+def ask_id(ctx: Context) -> str:
+    optional = ctx.risk is None or ctx.risk.policy.id_number == "optional"
+    return (TEXT.ask_id_optional if optional else TEXT.ask_id).format(whose=whose(ctx))
+
+
+def skip_id(ctx: Context) -> bool:
+    return ctx.risk is not None and ctx.risk.policy.id_number == "off"
+
+
+def parse_id(text: str, ctx: Context) -> Parsed:
+    """18 characters with a valid check digit; 「跳过」 where the policy makes it optional."""
+    number = id_number_shape(text)
+    if number is not None:
+        return accept(number) if id_number_valid(number) else reask(TEXT.id_checksum)
+    optional = ctx.risk is None or ctx.risk.policy.id_number == "optional"
+    if optional and not ctx.correcting and any(word in words.bare(text) for word in _SKIP):
+        return accept(None)
+    return reask(TEXT.id_again)
+
+
+def arrival(value: str | None, ctx: Context) -> dt.date | None:
+    date = dt.date.fromisoformat(value) if value else None
+    return date if date and date <= today(ctx) else None
+
+
+def ask_arrived(ctx: Context) -> str:
+    return TEXT.ask_arrived.format(who=who(ctx))
+
+
+def parse_arrived(text: str, ctx: Context) -> Parsed:
+    answer = words.bare(text)
+    if ctx.correcting and any(word in answer for word in _LEAVING):
+        return reask(TEXT.arrived_again)  # 「不对，是4号走的」 corrects the departure, not the arrival
+    if any(word in answer for word in _JUST_BACK):
+        return _arrived(today(ctx), ctx)
+    value = said(text, ctx).get("date")
+    if value is None:
+        return reask(TEXT.arrived_again)
+    arrived = arrival(value, ctx)
+    return _arrived(arrived, ctx) if arrived else reask(TEXT.arrived_future.format(who=who(ctx)))
+
+
+def _arrived(date: dt.date, ctx: Context) -> Parsed:
+    left = ctx.slots.get("left_on")
+    if left and left > date.isoformat():
+        ctx.slots.pop("left_on")  # a departure after the corrected arrival is asked again
+    return accept(date.isoformat())
+
+
+def skip_left(ctx: Context) -> bool:
+    """Abroad counts from entry, which the arrival date already is."""
+    return bool((ctx.slots.get("origin") or {}).get("abroad"))
+
+
+def ask_left(ctx: Context) -> str:
+    return TEXT.ask_left.format(who=who(ctx), place=place(ctx.slots["origin"]))
+
+
+def parse_left(text: str, ctx: Context) -> Parsed:
+    """The day they left; 「当天」 is the arrival day; never after arriving."""
+    arrived = ctx.slots.get("arrived_on")
+    if any(word in words.bare(text) for word in _SAME_DAY) and not ctx.correcting:
+        return accept(arrived)
+    value = said(text, ctx).get("date")
+    if value is None:
+        return reask(TEXT.left_again)
+    if arrived and value > arrived:
+        return reask(TEXT.left_after_arrival.format(arrived=day(dt.date.fromisoformat(arrived))))
+    return accept(value)
+
+
+def ask_transport(ctx: Context) -> str:
+    return TEXT.ask_transport.format(who=who(ctx))
+
+
+def parse_transport(text: str, ctx: Context) -> Parsed:
+    found = said(text, ctx).get("transport")
+    if found:
+        detail = transport_detail(text)
+        return Parsed(value=found, memo={"transport_detail": detail} if detail else {})
+    if not ctx.correcting and any(word in words.bare(text) for word in _NONE_WORDS):
+        return accept("other")
+    return reask(TEXT.transport_again)
+
+
+def transport_detail(text: str) -> str | None:
+    """A plate (豫C12345), train number (G1234) or flight (CA1234) in the text."""
+    upper = words.normalize(text).upper().replace(" ", "")
+    for pattern in (_PLATE, _TRAIN, _FLIGHT):
+        found = pattern.search(upper)
+        if found:
+            return found.group(1)
+    return None
+
+
+def skip_detail(ctx: Context) -> bool:
+    return ctx.slots.get("transport") not in ("train", "self_drive", "plane")
+
+
+def ask_detail(ctx: Context) -> str:
+    mode = ctx.slots.get("transport")
+    return TEXT.ask_plate if mode == "self_drive" else TEXT.ask_flight if mode == "plane" else TEXT.ask_train
+
+
+def parse_detail(text: str, ctx: Context) -> Parsed:
+    found = transport_detail(text)
+    if found:
+        return accept(found)
+    if not ctx.correcting and any(word in words.bare(text) for word in _UNKNOWN):
+        return accept(None)
+    return reask(TEXT.detail_again)
+
+
+def ask_code(ctx: Context) -> str:
+    return TEXT.ask_code.format(whose=whose(ctx))
+
+
+def parse_code(text: str, ctx: Context) -> Parsed:
+    answer = words.bare(text).lower()
+    colours = [code for code, names in _CODE_WORDS.items() if any(name in answer for name in names)]
+    return accept(colours[0]) if len(colours) == 1 else reask(TEXT.code_again)
+
+
+def ask_companions(ctx: Context) -> str:
+    return TEXT.ask_companions.format(who=who(ctx))
+
+
+def parse_companions(text: str, ctx: Context) -> Parsed:
+    """Names of family members who came back too (「老婆李秀英和儿子王小明」), or 「没有」."""
+    answer = words.bare(text)
+    if not ctx.correcting and any(answer.startswith(word) for word in _NOBODY):
+        return accept([])
+    members = []
+    for part in filter(None, _SPLIT.split(words.normalize(text))):
+        found = _MEMBER.match(part)
+        if not found or not _NAME.match(found.group(5)) or found.group(5) in RELATIONS:
+            return reask(TEXT.companions_again)
+        members.append({"name": found.group(5), "relation": RELATIONS.get(found.group(3) or "")})
+    return accept(members) if members else reask(TEXT.companions_again)
+
+
+def prefill(ctx: Context, first_text: str | None, restart: bool) -> dict:
+    """What the first message says (who, origin, date, transport) and, for oneself, the profile."""
+    if restart:
+        return {}
+    slots: dict = {}
+    if ctx.person.village_id:
+        slots["village"] = ctx.person.village_id
+    if first_text is None:
+        return slots
+    relation = relation_in(first_text)
+    found = said(first_text, ctx)
+    if relation is not None or found.get("origin"):
+        slots["relation"] = relation or ""
+    if not relation:
+        slots.update(own_profile(ctx))
+    origin = found.get("origin")
+    if complete(origin):
+        slots["origin"] = origin
+    elif origin:
+        slots[PARTIAL] = origin
+    if (arrived := arrival(found.get("date"), ctx)) is not None:
+        slots["arrived_on"] = arrived.isoformat()
+    if found.get("transport"):
+        slots["transport"] = found["transport"]
+        if detail := transport_detail(first_text):
+            slots["transport_detail"] = detail
+    return slots

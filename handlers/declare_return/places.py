@@ -1,0 +1,123 @@
+"""Where the returnee came from: down to the district (or abroad), and the street where the district is listed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from bot.dialogue import Context, words
+from bot.dialogue.flow import Parsed, accept, reask
+from bot.nlu import understand
+from broadcasts.riskareas.entries import SHANGHAI
+from handlers.declare_return.texts import TEXT
+
+PARTIAL = "_origin_partial"
+_UNKNOWN_WORDS = ("不知道", "不清楚", "不记得", "忘了", "不晓得", "没有", "不确定")
+_LIVES_AT = re.compile(r"^(我家|俺家|我|俺|家|他|她|孩子)?(住在|住|在|是)")
+_SUFFIX = re.compile(r"(街道办事处|街道|办事处|镇|乡)$")
+
+
+def today(ctx: Context) -> dt.date:
+    """Today as the town counts days."""
+    return ctx.now.astimezone(SHANGHAI).date()
+
+
+def said(text: str, ctx: Context) -> dict:
+    """Every slot the NLU finds in the text, whatever intent it decided."""
+    found = understand(text, today(ctx))
+    return {**found.secondary, **found.slots}
+
+
+def who(ctx: Context) -> str:
+    """您, or the family member being declared for (孩子)."""
+    return ctx.slots.get("relation") or TEXT.you
+
+
+def whose(ctx: Context) -> str:
+    relation = ctx.slots.get("relation")
+    return TEXT.his.format(who=relation) if relation else TEXT.yours
+
+
+def complete(origin: dict | None) -> bool:
+    return bool(origin) and bool(origin.get("abroad") or origin.get("district"))
+
+
+def place(origin: dict) -> str:
+    if origin.get("abroad"):
+        return TEXT.abroad
+    return (origin.get("city") or origin.get("province") or "") + (origin.get("district") or "")
+
+
+def ask_origin(ctx: Context) -> str:
+    partial = ctx.slots.get(PARTIAL)
+    return _district_question(partial) if partial else TEXT.ask_origin.format(who=who(ctx))
+
+
+def _district_question(partial: dict) -> str:
+    example = TEXT.example_in_city if partial.get("city") == "郑州市" else TEXT.examples
+    which = TEXT.which_district if partial.get("city") else TEXT.which_city_and_district
+    return TEXT.origin_district.format(place=place(partial), which=which, example=example)
+
+
+def parse_origin(text: str, ctx: Context) -> Parsed:
+    """Down to the district (or abroad); a province or city alone asks for the district."""
+    origin = said(text, ctx).get("origin")
+    partial = ctx.slots.get(PARTIAL)
+    if not complete(origin) and partial and not ctx.correcting:
+        # 「二七区」 after 「郑州」: read the two together.
+        origin = said(place(partial) + words.normalize(text), ctx).get("origin") or origin
+    if complete(origin):
+        old = ctx.slots.get("origin") or {}
+        if old.get("district") != origin.get("district") or old.get("city") != origin.get("city"):
+            ctx.slots.pop("street", None)  # the street belonged to the old district
+        ctx.slots.pop(PARTIAL, None)
+        return accept(origin)
+    if origin and not ctx.correcting:
+        return reask(_district_question(origin), **{PARTIAL: origin})
+    return reask(TEXT.origin_again)
+
+
+def _chain(ctx: Context) -> tuple[str, str, str] | None:
+    origin = ctx.slots.get("origin") or {}
+    chain = (origin.get("province"), origin.get("city"), origin.get("district"))
+    return chain if all(chain) and not origin.get("abroad") else None
+
+
+def _listed(ctx: Context) -> list:
+    """The listed entries of the origin district with a street/township, in list order."""
+    chain = _chain(ctx)
+    index = ctx.risk.current(ctx.session)[0] if ctx.risk and chain else None
+    return [e for e in index.entries_in_district(*chain) if e.township] if index else []
+
+
+def _townships(ctx: Context) -> list[str]:
+    return list(dict.fromkeys(e.township for e in _listed(ctx)))
+
+
+def skip_street(ctx: Context) -> bool:
+    return not _townships(ctx)
+
+
+def ask_street(ctx: Context) -> str:
+    examples = TEXT.separator.join(_townships(ctx)[:3])
+    return TEXT.ask_street.format(place=place(ctx.slots["origin"]), who=who(ctx), examples=examples)
+
+
+def parse_street(text: str, ctx: Context) -> Parsed:
+    """A listed street by name (with or without 街道/镇), any other street as written, or 不知道."""
+    answer = _LIVES_AT.sub("", words.bare(text))
+    if any(word in answer for word in _UNKNOWN_WORDS):
+        return accept(None)
+    for township in _townships(ctx):
+        if township in answer or _SUFFIX.sub("", township) in answer:
+            return accept(township)
+    for entry in _listed(ctx):  # 「海豫花园小区」: the listed community names its street
+        if entry.community and len(answer) >= 3 and (answer in entry.community or entry.community in answer):
+            return accept(entry.township)
+    if re.fullmatch(r"[\u4e00-\u9fff]{2,20}", answer):
+        return accept(answer)
+    return reask(TEXT.street_again.format(examples=TEXT.separator.join(_townships(ctx)[:3])))
+
+
+def origin_text(slots: dict) -> str:
+    return place(slots["origin"]) + (slots.get("street") or "")

@@ -1,0 +1,207 @@
+"""After 「对」: classify, store (or update the open declaration), open the quarantine, alert, and reply."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlmodel import delete, select
+
+from bot.dialogue import Context
+from bot.dialogue.fields import village_name
+from broadcasts.policy import Declaration, classify, load_policy
+from broadcasts.policy.classify import day
+from handlers.declare_return.places import origin_text, today, whose
+from handlers.declare_return.texts import CODES, TEXT, TRANSPORTS
+from models.cadre import Holder, responsible_for, town_command
+from models.declaration import Declaration as DeclarationRow
+from models.declaration import HouseholdMember, save_classification
+from models.outbox import enqueue
+from models.person import update_profile
+from models.quarantine import sync_quarantine
+
+log = logging.getLogger(__name__)
+ALERTED_ROLES = ("village_cadre", "township_cadre", "village_doctor")
+COMMAND_DISPOSITIONS = ("集中隔离",)  # the town command hears of these at once, as of any urgent rule
+
+
+def facts(ctx: Context) -> dict:
+    """The declaration as the summary and the alerts show it."""
+    slots = ctx.slots
+    arrived = dt.date.fromisoformat(slots["arrived_on"])
+    left = dt.date.fromisoformat(slots["left_on"]) if slots.get("left_on") else None
+    transport = TRANSPORTS.get(slots.get("transport") or "other", TRANSPORTS["other"])
+    members = slots.get("companions") or []
+    return {
+        "whose": whose(ctx),
+        "name": slots["name"],
+        "phone": slots["phone"],
+        "id_number": slots.get("id_number") or TEXT.not_given,
+        "village": village_name(ctx, slots["village"]),
+        "origin": origin_text(slots),
+        "left": TEXT.same_day if left == arrived else day(left) or TEXT.not_given,
+        "arrived": day(arrived),
+        "transport": transport + (f"（{slots['transport_detail']}）" if slots.get("transport_detail") else ""),
+        "code": CODES[slots["health_code"]],
+        "companions": TEXT.separator.join(_member_name(m) for m in members) or TEXT.none,
+    }
+
+
+def _member_name(member: dict) -> str:
+    return f"{member['name']}（{member['relation']}）" if member.get("relation") else member["name"]
+
+
+def finish(ctx: Context) -> str:
+    """Store the declaration and its classification in this message's transaction, and answer."""
+    result = _classify(ctx)
+    declaration, updated = _store(ctx, result)
+    classification = save_classification(ctx.session, declaration_id=declaration.id, result=result, now=ctx.now)
+    sync_quarantine(
+        ctx.session,
+        declaration=declaration,
+        classification=classification,
+        now=ctx.now,
+        home_start_on=result.home_start,
+    )
+    if not ctx.slots.get("relation"):
+        slots = ctx.slots
+        update_profile(
+            ctx.sql, person=ctx.person, name=slots["name"], phone=slots["phone"], village_id=slots["village"]
+        )
+    cadres = _recipients(ctx, declaration.village_id, result)
+    _alert(ctx, declaration, classification.id, cadres, result, updated)
+    template = TEXT.updated if updated else TEXT.done
+    reply = template.format(whose=whose(ctx), reason=result.reason, next=_next_step(result))
+    return reply + _companions_too(ctx) + _contact(cadres)
+
+
+def _classify(ctx: Context):
+    slots = ctx.slots
+    origin = {**slots["origin"], "township": slots.get("street")}
+    arrived = dt.date.fromisoformat(slots["arrived_on"])
+    left = dt.date.fromisoformat(slots["left_on"]) if slots.get("left_on") else None
+    if ctx.risk is not None:
+        policy, (index, list_info) = ctx.risk.policy, ctx.risk.current(ctx.session)
+    else:
+        policy, index, list_info = load_policy(ctx.settings.policy_file), None, None
+    declared = Declaration(origin, arrived, left, slots["health_code"])
+    return classify(policy, index, list_info, declared, today(ctx))
+
+
+def _active_until(ctx: Context, result) -> dt.date:
+    """Re-classified on new lists, and updated by a second declaration, until the policy stops caring."""
+    window = ctx.risk.policy.window_days if ctx.risk is not None else 14
+    left = dt.date.fromisoformat(ctx.slots.get("left_on") or ctx.slots["arrived_on"])
+    return max(result.end or left, left + dt.timedelta(days=window))
+
+
+def _open_declaration(ctx: Context) -> DeclarationRow | None:
+    """This sender's declaration for the same returnee that is still active."""
+    return ctx.session.exec(
+        select(DeclarationRow)
+        .where(
+            DeclarationRow.person_id == ctx.person.id,
+            DeclarationRow.name == ctx.slots["name"],
+            DeclarationRow.active_until >= today(ctx),
+        )
+        .order_by(DeclarationRow.id.desc())
+    ).first()
+
+
+def _store(ctx: Context, result) -> tuple[DeclarationRow, bool]:
+    slots = ctx.slots
+    origin = {**slots["origin"], "township": slots.get("street")}
+    found = _open_declaration(ctx)
+    declaration = found or DeclarationRow(person_id=ctx.person.id, created_at=ctx.now)
+    declaration.sqlmodel_update(
+        {
+            "declared_by_person_id": ctx.person.id if slots.get("relation") else None,
+            "relation": slots.get("relation") or None,
+            "village_id": slots["village"],
+            "name": slots["name"],
+            "phone": slots["phone"],
+            "id_number": slots.get("id_number"),
+            "origin_province": origin.get("province"),
+            "origin_city": origin.get("city"),
+            "origin_district": origin.get("district"),
+            "origin_township": origin.get("township"),
+            "abroad": bool(origin.get("abroad")),
+            "left_on": dt.date.fromisoformat(slots["left_on"]) if slots.get("left_on") else None,
+            "arrived_on": dt.date.fromisoformat(slots["arrived_on"]),
+            "transport": slots.get("transport"),
+            "transport_detail": slots.get("transport_detail"),
+            "health_code": slots["health_code"],
+            "active_until": _active_until(ctx, result),
+            "updated_at": ctx.now if found else None,
+        }
+    )
+    ctx.session.add(declaration)
+    ctx.session.flush()
+    _household(ctx, declaration.id, slots.get("companions") or [])
+    return declaration, found is not None
+
+
+def _household(ctx: Context, declaration_id: int, members: list[dict]) -> None:
+    """The companions as given now replace those given before."""
+    ctx.session.exec(delete(HouseholdMember).where(HouseholdMember.declaration_id == declaration_id))
+    for member in members:
+        ctx.session.add(
+            HouseholdMember(declaration_id=declaration_id, name=member["name"], relation=member["relation"])
+        )
+    ctx.session.flush()
+
+
+def _recipients(ctx: Context, village_id: int, result) -> list[Holder]:
+    """The village's cadres and doctor (or those above them); the town command too when it is urgent."""
+    cadres = responsible_for(ctx.sql, village_id=village_id, roles=ALERTED_ROLES)
+    if result.alert or result.disposition in COMMAND_DISPOSITIONS:
+        cadres += town_command(ctx.sql)
+    if not cadres:
+        log.warning("no cadre is bound for village %s or above it: a declaration alerts no one", village_id)
+    return cadres
+
+
+def _alert(ctx: Context, declaration, classification_id: int, cadres: list[Holder], result, updated: bool) -> None:
+    days = result.days + result.home_days
+    period = TEXT.period.format(days=days, start=day(result.start), end=day(result.end)) if result.end else ""
+    shown = facts(ctx)
+    members = ctx.slots.get("companions") or []
+    relation = ctx.slots.get("relation")
+    text = TEXT.alert.format(
+        urgent=TEXT.urgent if result.alert else "",
+        update=TEXT.update if updated else "",
+        number=declaration.id,
+        disposition=result.disposition,
+        period=period,
+        samples=TEXT.separator.join(day(d) for d in result.nucleic_acid_dates) or TEXT.no_samples,
+        reason=result.reason,
+        **{**shown, "companions": TEXT.alert_companions.format(names=shown["companions"]) if members else ""},
+        sender=TEXT.alert_sender.format(relation=relation, sender=ctx.person.name or "") if relation else "",
+    )
+    for cadre in {c.person_id: c for c in cadres}.values():
+        key = f"declaration:{declaration.id}:classification:{classification_id}:alert:{cadre.person_id}"
+        enqueue(ctx.sql, key=key, recipient_openid=cadre.openid, kind="alert", text=text, now=ctx.now)
+
+
+def _next_step(result) -> str:
+    dates = result.nucleic_acid_dates
+    samples = TEXT.separator.join(day(d) for d in dates)
+    if result.alert:
+        return TEXT.next_urgent
+    first = day(dates[0]) if dates else ""
+    if result.disposition == "居家隔离":
+        return TEXT.next_isolate.format(days=result.days, first=first, count=len(dates), samples=samples)
+    if dates:
+        return TEXT.next_monitor.format(first=first, count=len(dates), samples=samples)
+    return TEXT.next_free
+
+
+def _companions_too(ctx: Context) -> str:
+    members = ctx.slots.get("companions") or []
+    names = TEXT.separator.join(m["name"] for m in members)
+    return "\n" + TEXT.companions_too.format(names=names) if members else ""
+
+
+def _contact(cadres: list[Holder]) -> str:
+    cadre = next((c for c in cadres if c.role == "village_cadre" and c.name and c.phone), None)
+    return TEXT.cadre_contact.format(name=cadre.name, phone=cadre.phone) if cadre else ""
