@@ -1,23 +1,28 @@
 """The policy table and the latest risk-list version, as handlers classify against them.
 
-Loaded once at start-up; the latest list version is checked again at most every `check_every` seconds
-(one small query), and its entries are reloaded only when a newer version was imported.
+Loaded once at start-up. A background thread checks the latest version every `check_every` seconds (one small
+query) and reloads the entries only when a newer version was imported, so no message waits while 40,000 entries
+load; `expire()` makes the next message reload at once (after an import in this process).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from broadcasts.policy import ListInfo, Policy
 from broadcasts.riskareas import RiskIndex
 from broadcasts.riskareas.store import read_entries
+from models.db import transaction
 from models.riskarea import RiskList
 from models.sql import Sql
+
+log = logging.getLogger(__name__)
 
 
 class RiskContext:
@@ -31,13 +36,31 @@ class RiskContext:
         self.list_info: ListInfo | None = None
         self._version: tuple | None = None
         self._checked: float | None = None
+        self._watched = False
         self._lock = threading.Lock()
 
     def current(self, session: Session) -> tuple[RiskIndex | None, ListInfo | None]:
-        """The index and its version, refreshed first when the last check is older than `check_every`."""
-        if self._checked is None or self.clock() - self._checked >= self.check_every:
+        """The index and its version; refreshed first only when expired or never loaded, or no watcher runs."""
+        stale = not self._watched and self._checked is not None and self.clock() - self._checked >= self.check_every
+        if self._checked is None or stale:
             self.refresh(session)
         return self.index, self.list_info
+
+    def watch(self, db: Engine) -> tuple[threading.Thread, threading.Event]:
+        """Refresh in a background thread from now on; stop it by setting the returned event."""
+        stop = threading.Event()
+        self._watched = True
+        thread = threading.Thread(target=self._watch, args=(db, stop), name="risk-list-watch", daemon=True)
+        thread.start()
+        return thread, stop
+
+    def _watch(self, db: Engine, stop: threading.Event) -> None:
+        while not stop.wait(self.check_every):
+            try:
+                with transaction(db) as session:
+                    self.refresh(session)
+            except Exception:  # a database hiccup must not end the watch: the next round tries again
+                log.exception("could not check for a new risk-list version")
 
     def expire(self) -> None:
         """Check the latest version on the next use (after an import in this process, or in tests)."""
