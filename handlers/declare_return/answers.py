@@ -24,7 +24,8 @@ _FAMILY = "|".join(sorted(RELATIONS, key=len, reverse=True))
 _SENDER_FAMILY = re.compile(rf"^(俺家|我家|我们家|俺们家|俺|我)的?({_FAMILY})")
 _MEMBER = re.compile(rf"^(还有|和|跟|带着|带)?(俺家|我家|我|俺|他|她)?的?({_FAMILY})?(叫)?([\u4e00-\u9fff·]{{2,5}})$")
 _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
-_SPLIT = re.compile(r"[、，,；;\s/]+|(?<=[\u4e00-\u9fff])[和跟及](?=[\u4e00-\u9fff])")
+_SPLIT = re.compile(r"[、，,；;\s/]+")
+_AND = re.compile(r"(?<=[\u4e00-\u9fff])[和跟及](?=[\u4e00-\u9fff])")
 _JUST_BACK = ("刚回来", "刚到", "刚到家", "今天回来", "今天到")
 _LEAVING = ("离开", "走的", "出发", "动身")
 _SAME_DAY = ("当天", "同一天", "一样", "同一日", "当日", "一天")
@@ -203,12 +204,22 @@ def parse_companions(text: str, ctx: Context) -> Parsed:
     if not ctx.correcting and any(answer.startswith(word) for word in _NOBODY):
         return accept([])
     members = []
-    for part in filter(None, _SPLIT.split(words.normalize(text))):
-        found = _MEMBER.match(part)
-        if not found or not _NAME.match(found.group(5)) or found.group(5) in RELATIONS:
+    for chunk in filter(None, _SPLIT.split(words.normalize(text))):
+        # 「李和平」 is one name; 「老婆李秀英和儿子王小明」 is two people.
+        found = _member(chunk) or [_member(part) for part in _AND.split(chunk)]
+        if isinstance(found, dict):
+            found = [found]
+        if not found or None in found:
             return reask(TEXT.companions_again)
-        members.append({"name": found.group(5), "relation": RELATIONS.get(found.group(3) or "")})
+        members += found
     return accept(members) if members else reask(TEXT.companions_again)
+
+
+def _member(part: str) -> dict | None:
+    found = _MEMBER.match(part)
+    if not found or not _NAME.match(found.group(5)) or found.group(5) in RELATIONS:
+        return None
+    return {"name": found.group(5), "relation": RELATIONS.get(found.group(3) or "")}
 
 
 def prefill(ctx: Context, first_text: str | None, restart: bool) -> dict:
