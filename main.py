@@ -291,17 +291,19 @@ def sync_tags_command() -> None:
 def import_risk_list(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="2021 text notice, 2022 API JSON or CSV")],
 ) -> None:
-    """Import an official risk-area list as a new version; print the counts and the changes since the last one."""
-    from broadcasts.riskareas import RiskListError, diff, format_import, import_list
+    """Import an official risk-area list as a new version; print the changes, then re-classify active declarations."""
+    from broadcasts.reclassify import ingest
+    from broadcasts.riskareas import RiskListError, diff, format_import, parse_file
 
-    db = prepare_database(get_settings())
+    settings = get_settings()
+    db = prepare_database(settings)
     try:
-        result = import_list(db, file)
+        result, summary = ingest(db, parse_file(file), policy=load_policy(settings.policy_file), now=utcnow())
     except RiskListError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
     changes = diff(db, result.previous_id, result.list_id) if result.created and result.previous_id else None
-    typer.echo("\n".join(format_import(result, changes)))
+    typer.echo("\n".join(format_import(result, changes) + ([summary.line()] if summary else [])))
 
 
 if __name__ == "__main__":

@@ -75,24 +75,28 @@ def import_list(db: Engine, path: Path | str, source: str | None = None) -> Impo
 
 def store(db: Engine, parsed: ParsedList) -> ImportResult:
     """Store a parsed list in one transaction, unless a version with the same checksum exists."""
-    checksum, counts = parsed.checksum(), parsed.counts()
     with db.begin() as connection:
-        sql = Sql(connection)
-        existing = sql.one("SELECT id FROM risk_list WHERE checksum = :checksum", checksum=checksum)
-        if existing:
-            return ImportResult(existing[0], False, parsed.published_at, counts, _previous(sql, existing[0]))
-        row = sql.one(
-            "INSERT INTO risk_list (source, published_at, checksum, imported_at, high_count, medium_count, low_count)"
-            " VALUES (:source, :published_at, :checksum, :imported_at, :high, :medium, :low) RETURNING id",
-            source=parsed.source[:500],
-            published_at=sql.time(parsed.published_at),
-            checksum=checksum,
-            imported_at=sql.time(utcnow()),
-            **counts,
-        )
-        list_id = row[0]
-        sql.many(_INSERT_AREA, [_row(sql, list_id, entry) for entry in parsed.entries])
-        return ImportResult(list_id, True, parsed.published_at, counts, _previous(sql, list_id))
+        return store_in(Sql(connection), parsed)
+
+
+def store_in(sql: Sql, parsed: ParsedList) -> ImportResult:
+    """The same, in a transaction the caller holds (so that what follows from the new version commits with it)."""
+    checksum, counts = parsed.checksum(), parsed.counts()
+    existing = sql.one("SELECT id FROM risk_list WHERE checksum = :checksum", checksum=checksum)
+    if existing:
+        return ImportResult(existing[0], False, parsed.published_at, counts, _previous(sql, existing[0]))
+    row = sql.one(
+        "INSERT INTO risk_list (source, published_at, checksum, imported_at, high_count, medium_count, low_count)"
+        " VALUES (:source, :published_at, :checksum, :imported_at, :high, :medium, :low) RETURNING id",
+        source=parsed.source[:500],
+        published_at=sql.time(parsed.published_at),
+        checksum=checksum,
+        imported_at=sql.time(utcnow()),
+        **counts,
+    )
+    list_id = row[0]
+    sql.many(_INSERT_AREA, [_row(sql, list_id, entry) for entry in parsed.entries])
+    return ImportResult(list_id, True, parsed.published_at, counts, _previous(sql, list_id))
 
 
 def _row(sql: Sql, list_id: int, entry: Entry) -> dict:
