@@ -24,6 +24,7 @@ from bot.settings import Settings, SettingsError, get_settings
 from bot.villages import VillageIndex
 from bot.webhook import receive, verify_server
 from broadcasts.policy import load_policy
+from broadcasts.riskareas.fetch import start_in_thread as start_fetching
 from handlers import ANSWERS, COMMANDS, FLOWS
 from models.admin_user import ensure_first_admin
 from models.cadre import INVITE_DAYS, ROLES, create_invite
@@ -86,14 +87,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.risk = risk
         app.state.inbox = Inbox(db, settings, app.state.dialogue, villages, risk=risk)
         delivery = start_in_thread(make_worker(settings, db)) if settings.outbox_worker else None
+        fetcher = start_fetching(settings, db, on_import=risk.expire) if settings.risk_list_url else None
         # The NLU's dictionaries are millions of long-lived objects: keep the cyclic GC from rescanning them.
         gc.collect()
         gc.freeze()
         yield
-        if delivery is not None:
-            thread, stop = delivery
-            stop.set()
-            thread.join(timeout=30)
+        for started in (delivery, fetcher):
+            if started is not None:
+                thread, stop = started
+                stop.set()
+                thread.join(timeout=30)
         app.state.inbox.close()
         db.dispose()
 
@@ -304,6 +307,23 @@ def import_risk_list(
         raise typer.Exit(2) from exc
     changes = diff(db, result.previous_id, result.list_id) if result.created and result.previous_id else None
     typer.echo("\n".join(format_import(result, changes) + ([summary.line()] if summary else [])))
+
+
+@cli.command("fetch-risk-list")
+def fetch_risk_list_command() -> None:
+    """Fetch RISK_LIST_URL once (as `serve` does on a schedule), import it when it changed, re-classify."""
+    from broadcasts.riskareas.fetch import FAILED, fetch_risk_list, report
+
+    settings = get_settings()
+    if not settings.risk_list_url:
+        typer.echo("RISK_LIST_URL is not set: there is nothing to fetch (see .env.example).", err=True)
+        raise typer.Exit(2)
+    configure_logging(settings)
+    db = prepare_database(settings)
+    outcome = fetch_risk_list(settings, db, utcnow())
+    typer.echo("\n".join(report(db, outcome)), err=outcome.status == FAILED)
+    if outcome.status == FAILED:
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     town_file: Path = DATA_DIR / "town.toml"
     policy_file: Path = DATA_DIR / "policy.toml"
     timezone: str = "Asia/Shanghai"
+    # The official risk list, fetched on a schedule and imported when it changed (empty = off).
+    risk_list_url: str = ""
+    risk_list_fetch_min: float = 30.0
 
     host: str = "127.0.0.1"
     port: int = 8000
