@@ -87,12 +87,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.risk = risk
         app.state.inbox = Inbox(db, settings, app.state.dialogue, villages, risk=risk)
         delivery = start_in_thread(make_worker(settings, db)) if settings.outbox_worker else None
+        watcher = risk.watch(db)
         fetcher = start_fetching(settings, db, on_import=risk.expire) if settings.risk_list_url else None
         # The NLU's dictionaries are millions of long-lived objects: keep the cyclic GC from rescanning them.
         gc.collect()
         gc.freeze()
         yield
-        for started in (delivery, fetcher):
+        for started in (delivery, fetcher, watcher):
             if started is not None:
                 thread, stop = started
                 stop.set()
