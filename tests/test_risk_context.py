@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
+from bot.risk import RiskContext
 from broadcasts.policy import load_policy
 from broadcasts.riskareas import import_list
-from bot.risk import RiskContext
 from models.db import make_engine, transaction
 from tests.live import PROJECT
 
