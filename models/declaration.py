@@ -18,8 +18,9 @@ class Declaration(SQLModel, table=True):
     __tablename__ = "declaration"
 
     id: int | None = Field(default=None, primary_key=True)
+    # The account the declaration belongs to: whoever sent it, and who is told of any change.
     person_id: int = Field(foreign_key="person.id", index=True)
-    # Who sent it, when someone declared for another (「俺孩儿…回来的」); None when the returnee sent it.
+    # Set (to the sender) when someone declared for another (「俺孩儿…回来的」); None when the returnee sent it.
     declared_by_person_id: int | None = Field(default=None, foreign_key="person.id")
     relation: str | None = Field(default=None, max_length=20)  # the returnee to the sender: 孩子, 老伴…
     village_id: int = Field(foreign_key="village.id", index=True)
