@@ -327,5 +327,22 @@ def fetch_risk_list_command() -> None:
         raise typer.Exit(1)
 
 
+@cli.command("checkpoint-reconcile")
+def checkpoint_reconcile(
+    date: str = typer.Option(None, help="The day, YYYY-MM-DD (default: today in Asia/Shanghai)"),
+    send: bool = typer.Option(False, "--send", help="Also queue the lists for the town command"),
+) -> None:
+    """Match a day's checkpoint sightings to declarations; print who was seen but not declared, and the reverse."""
+    from broadcasts.checkpoints import report
+
+    try:
+        day = dt.date.fromisoformat(date) if date else None
+    except ValueError as exc:
+        typer.echo(f"--date must be YYYY-MM-DD, got {date!r}", err=True)
+        raise typer.Exit(2) from exc
+    with transaction(prepare_database(get_settings())) as session:
+        typer.echo(report(session, now=utcnow(), day=day, send=send))
+
+
 if __name__ == "__main__":
     cli()
