@@ -29,6 +29,7 @@ class TEXT:
     all_matched = "{day}：卡点登记的人都已报备，报备当天到家的人卡点也都登记了。"
     unknown_place = "不明"
     day = "{month}月{day}日"
+    none = "无"
     queued = "已排队发给镇指挥部：{n}条（同一天同一人只发一次）。"
     no_command = "镇指挥部还没有人绑定，没有发出。"
 
@@ -162,7 +163,7 @@ def format_lists(result: Reconciliation, villages: dict[int, str]) -> str:
         time = r.seen_at.astimezone(SHANGHAI).strftime("%H:%M")
         village = villages.get(r.village_id, "")
         lines.append(TEXT.report_line.format(i=i, who=_who(r.name, r.phone, r.plate), village=village, time=time))
-    lines += _rest(len(result.undeclared))
+    lines += _rest(len(result.undeclared)) if result.undeclared else [TEXT.none]
     lines.append(TEXT.unseen.format(day=_day(result.day), n=len(result.unseen)))
     for i, d in enumerate(result.unseen[:SHOWN], start=1):
         origin = (d.origin_city or d.origin_province or "") + (d.origin_district or "") or TEXT.unknown_place
@@ -173,7 +174,7 @@ def format_lists(result: Reconciliation, villages: dict[int, str]) -> str:
                 i=i, who=who, village=villages.get(d.village_id, ""), origin=origin, transport=transport
             )
         )
-    lines += _rest(len(result.unseen))
+    lines += _rest(len(result.unseen)) if result.unseen else [TEXT.none]
     return "\n".join([*lines, TEXT.advice])
 
 
