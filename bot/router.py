@@ -32,7 +32,7 @@ def _respond_to_event(ctx: Context, engine: Engine, inbound: Inbound) -> str | N
     if event == "scan":
         return account.on_scan(ctx, event_key=inbound.event_key)
     if event == "click" and inbound.event_key == HELP_KEY:
-        return engine.help_text()
+        return engine.help_text(ctx)
     if event == "click" and inbound.event_key:
         return engine.start_by_key(ctx, inbound.event_key)
     if event == "templatesendjobfinish":

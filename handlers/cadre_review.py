@@ -11,7 +11,7 @@ from sqlmodel import Session
 from bot.dialogue import Command, Context
 from broadcasts.policy import Classification as Outcome
 from broadcasts.policy import load_policy
-from broadcasts.reclassify import OVERRIDE, after_current, deciders, describe, span, tell_household
+from broadcasts.reclassify import DECIDING_ROLES, OVERRIDE, after_current, deciders, describe, span, tell_household
 from broadcasts.reclassify import TEXT as NOTICES
 from models.cadre import held_roles
 from models.declaration import CURRENT, DECLINED, PROPOSED, SUPERSEDED, Declaration, save_classification
@@ -21,6 +21,8 @@ from models.quarantine import sync_quarantine
 
 
 class TEXT:
+    help_review = "发「同意 编号」或「维持 编号」：回复名单更新后放宽管控的建议"
+    help_override = "发「改为 编号 居家隔离 原因」：核实后调整一个人的管控"
     accepted = "好的，{name}（报备编号{number}）已改为{disposition}{period}，已经通知本人。"
     kept = "好的，{name}（报备编号{number}）继续{disposition}{period}。"
     overridden = "好的，{name}（报备编号{number}）已改为{disposition}{period}，原因已记下，已经通知本人。"
@@ -204,7 +206,10 @@ def _tell_others(ctx: Context, declaration: Declaration, row: Row, what: str, fa
             enqueue(ctx.sql, key=key, recipient_openid=holder.openid, kind="notice", text=text, now=ctx.now)
 
 
+DECIDERS = (*DECIDING_ROLES, "work_area_lead", "town_command")
 COMMANDS = (
-    Command(name="cadre_review", pattern=REVIEW_PATTERN, run=_review),
-    Command(name="cadre_override", pattern=OVERRIDE_PATTERN, run=_override),
+    Command(name="cadre_review", pattern=REVIEW_PATTERN, run=_review, help=TEXT.help_review, help_roles=DECIDERS),
+    Command(
+        name="cadre_override", pattern=OVERRIDE_PATTERN, run=_override, help=TEXT.help_override, help_roles=DECIDERS
+    ),
 )

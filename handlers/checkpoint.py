@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 
 class TEXT:
+    help_sighting = "发「登记 车牌 姓名 电话 从哪里来」：登记卡点查到的人，看他报备了没有"
     title = "卡点报告"
     sighting_title = "卡点登记"
     ask_what = "请说一下卡点发生了什么事，比如：西口卡点发现红码人员一名。"
@@ -359,6 +360,6 @@ def _record(ctx: Context, match: re.Match) -> str:
 
 _SIGHTING = re.compile(rf"^(?:卡点)?登记\s*(.*?(?:{PLATE.pattern}|{_PHONE.pattern}).*)$", re.IGNORECASE)
 COMMANDS = (
-    Command(name="checkpoint_sighting", pattern=_SIGHTING, run=_record),
+    Command(name="checkpoint_sighting", pattern=_SIGHTING, run=_record, help=TEXT.help_sighting),
     Command(name="checkpoint_usage", pattern=re.compile(r"^卡点登记$"), run=lambda ctx, m: TEXT.sighting_usage),
 )

@@ -52,3 +52,19 @@ def test_an_expired_code_does_not_bind(server, database_url):
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=8)):
         assert "过期" in server.client("cadre-late").say(f"绑定{code}")
     assert held_roles(server, "cadre-late") == []
+
+
+def test_help_shows_cadres_what_cadres_can_do_and_villagers_only_their_own(server, database_url):
+    villager = server.client("help-villager").say("帮助")
+    assert "返乡报备" in villager and "卡点报告" not in villager and "同意 编号" not in villager
+    code = invite(database_url, "--village", "鸣皋", "--role", "checkpoint").stdout.strip().splitlines()[-1]
+    cadre = server.client("help-cadre")
+    assert "绑定成功" in cadre.say(f"绑定 {code}")
+    reply = cadre.say("帮助")
+    assert reply.startswith(villager)
+    assert "您是村里的干部，还可以" in reply and "「卡点报告」" in reply and "「登记 车牌 姓名 电话 从哪里来」" in reply
+    assert "「同意 编号」" not in reply  # checkpoint staff do not decide measures
+    code = invite(database_url, "--village", "鸣皋", "--role", "village_cadre").stdout.strip().splitlines()[-1]
+    assert "绑定成功" in cadre.say(f"绑定 {code}")
+    reply = cadre.say("帮助")
+    assert "「同意 编号」" in reply and "「改为 编号 居家隔离 原因」" in reply and "「卡点报告」" in reply

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.dialogue import texts, words
 from bot.dialogue.flow import Answer, Command, Context, Flow, Step
-from models.cadre import holds_role
+from models.cadre import held_roles, holds_role
 from models.conversation import State, clear_state, load_state, save_state
 
 CONFIRM, FIX = "_confirm", "_fix"
@@ -43,14 +43,29 @@ class Engine:
             None,
         )
 
-    def help_text(self) -> str:
+    def help_text(self, ctx: Context | None = None) -> str:
+        """What anyone can do; for a person holding a cadre role, what cadres can do as well."""
         lines = [texts.HELP_HEADER]
         lines += [
             texts.HELP_LINE.format(word=f.word, title=f.title)
             for f in self.flows.values()
             if f.entry_words and not f.roles
         ]
-        return "\n".join([*lines, texts.HELP_FOOTER])
+        lines.append(texts.HELP_FOOTER)
+        roles = {role for role, _ in held_roles(ctx.sql, person_id=ctx.person.id)} if ctx is not None else set()
+        if roles:
+            lines.append(texts.CADRE_HELP_HEADER)
+            lines += [
+                texts.HELP_LINE.format(word=f.word, title=f.title)
+                for f in self.flows.values()
+                if f.entry_words and roles & set(f.roles)
+            ]
+            lines += [
+                texts.CADRE_HELP_LINE.format(line=c.help)
+                for c in self.commands
+                if c.help and (not c.help_roles or roles & set(c.help_roles))
+            ]
+        return "\n".join(lines)
 
     def converse(self, ctx: Context, text: str) -> str:
         """Answer one text message."""
@@ -93,7 +108,7 @@ class Engine:
             return texts.CANCELLED
         if words.is_command(text, words.HELP):
             resume = f"\n\n{texts.HELP_RESUME}{self._question(ctx, state)}" if state else ""
-            return self.help_text() + resume
+            return self.help_text(ctx) + resume
         if words.is_command(text, words.RESTART):
             if state is None:
                 return texts.NOTHING_TO_RESTART
@@ -113,18 +128,18 @@ class Engine:
         if words.is_command(text, words.THANKS):
             return texts.YOU_ARE_WELCOME
         if words.is_command(text, words.GREETINGS):
-            return texts.GREETING + self.help_text()
+            return texts.GREETING + self.help_text(ctx)
         understood = self.understand(text) if self.understand else None
         intent = understood.intent if understood else "unknown"
         if intent == "help":
-            return self.help_text()
+            return self.help_text(ctx)
         answer = next((a for a in self.answers if intent in a.intents), None)
         if answer is not None:
             return answer.run(ctx, text, understood)
         flow = next((f for f in self.flows.values() if intent in f.entry_intents), None)
         if flow is not None:
             return self.start(ctx, flow, text)
-        return f"{texts.UNKNOWN}{self.help_text()}" if intent == "unknown" else texts.NOT_READY
+        return f"{texts.UNKNOWN}{self.help_text(ctx)}" if intent == "unknown" else texts.NOT_READY
 
     def _continue(self, ctx: Context, state: State, text: str) -> str:
         flow = self.flows[state.flow]

@@ -134,6 +134,9 @@ class Command:
     name: str
     pattern: re.Pattern
     run: Callable[[Context, re.Match], str]
+    # A line for 帮助, shown to people holding a cadre role (empty: not listed) or one of `help_roles`.
+    help: str = ""
+    help_roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

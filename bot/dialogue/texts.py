@@ -8,6 +8,8 @@ HELP_HEADER = "您可以直接打字或者说话告诉我，比如："
 HELP_LINE = "· 发「{word}」：{title}"
 HELP_FOOTER = "填写中途发「取消」可以不填了，发「重新填写」从头再来。"
 HELP_RESUME = "接着刚才的："
+CADRE_HELP_HEADER = "\n您是村里的干部，还可以："
+CADRE_HELP_LINE = "· {line}"
 
 CANCELLED = "好的，已经取消了，刚才填的没有保存。有事随时找我。"
 NOTHING_TO_CANCEL = "好的。有事随时找我，发「帮助」看看能做什么。"
