@@ -1,6 +1,6 @@
 """The policy table and the latest risk-list version, as handlers classify against them.
 
-Loaded once at start-up. A background thread checks the latest version every `check_every` seconds (one small
+Loaded once at start-up. A background thread checks the latest version every `check_every` seconds (15) (one small
 query) and reloads the entries only when a newer version was imported, so no message waits while 40,000 entries
 load; `expire()` makes the next message reload at once (after an import in this process).
 """
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 class RiskContext:
     """The policy, and the index of the newest list version (None before any list was imported)."""
 
-    def __init__(self, policy: Policy, *, check_every: float = 60.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, policy: Policy, *, check_every: float = 15.0, clock: Callable[[], float] = time.monotonic):
         self.policy = policy
         self.check_every = check_every
         self.clock = clock
@@ -39,10 +39,14 @@ class RiskContext:
         self._watched = False
         self._lock = threading.Lock()
 
-    def current(self, session: Session) -> tuple[RiskIndex | None, ListInfo | None]:
-        """The index and its version; refreshed first only when expired or never loaded, or no watcher runs."""
+    def current(self, session: Session, *, latest: bool = False) -> tuple[RiskIndex | None, ListInfo | None]:
+        """The index and its version; refreshed first when expired, never loaded, or no watcher runs.
+
+        `latest=True` (for a classification that is stored) also checks that no newer version was imported since
+        the watcher last looked: the import re-classified what was stored before it, not what is stored after.
+        """
         stale = not self._watched and self._checked is not None and self.clock() - self._checked >= self.check_every
-        if self._checked is None or stale:
+        if self._checked is None or stale or (latest and _newest(session) != self._version):
             self.refresh(session)
         return self.index, self.list_info
 
@@ -75,6 +79,12 @@ class RiskContext:
                 self.index, self.list_info = _load(session, latest)
                 self._version = version
             self._checked = self.clock()
+
+
+def _newest(session: Session) -> tuple | None:
+    """The newest version's (id, checksum): one indexed row."""
+    row = session.execute(select(RiskList.id, RiskList.checksum).order_by(RiskList.id.desc()).limit(1)).first()
+    return tuple(row) if row else None
 
 
 def _load(session: Session, latest: RiskList | None) -> tuple[RiskIndex | None, ListInfo | None]:

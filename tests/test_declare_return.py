@@ -292,7 +292,7 @@ def test_a_parent_declares_for_a_child(cadres, today):
     [(declaration, _)] = stored(cadres, "dr-parent")
     assert declaration.name == "王小军" and declaration.relation == "孩子" and declaration.id_number == ID_2008
     assert declaration.declared_by_person_id == declaration.person_id
-    assert "由家人代报：孩子，微信里的王老汉" in alerts(cadres)["dr-cadre"]
+    assert "代报：王老汉（13900001111）替家里的孩子报备" in alerts(cadres)["dr-cadre"]
     assert profile(cadres, "dr-parent") == ("王老汉", "13900001111", "鸣皋村")  # the parent's own profile stays
 
 

@@ -49,3 +49,20 @@ def test_without_a_watcher_the_version_is_checked_on_use_after_the_interval(data
             assert risk.current(session)[1].id == result.list_id
     finally:
         db.dispose()
+
+
+def test_a_stored_classification_never_uses_a_list_older_than_the_newest(database_url, server):
+    db = make_engine(database_url)
+    risk = RiskContext(load_policy(PROJECT / "data/policy.toml"), check_every=3600)
+    try:
+        with transaction(db) as session:
+            assert risk.current(session) == (None, None)
+        thread, stop = risk.watch(db)  # as in serve; asleep for an hour here
+        result = import_list(db, AUG5)
+        with transaction(db) as session:
+            assert risk.current(session) == (None, None)
+            assert risk.current(session, latest=True)[1].id == result.list_id
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        db.dispose()

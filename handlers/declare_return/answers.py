@@ -25,6 +25,7 @@ _SENDER_FAMILY = re.compile(rf"^(俺家|我家|我们家|俺们家|俺|我)的?(
 _MEMBER = re.compile(rf"^(还有|和|跟|带着|带)?(俺家|我家|我|俺|他|她)?的?({_FAMILY})?(叫)?([\u4e00-\u9fff·]{{2,5}})$")
 _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 _SPLIT = re.compile(r"[、，,；;\s/]+")
+_TOGETHER = re.compile(r"(也|都)?(跟着|一起|一块)?(回来|回)?(的|了|啦)?$")
 _AND = re.compile(r"(?<=[\u4e00-\u9fff])[和跟及](?=[\u4e00-\u9fff])")
 _JUST_BACK = ("刚回来", "刚到", "刚到家", "今天回来", "今天到")
 _LEAVING = ("离开", "走的", "出发", "动身")
@@ -204,7 +205,7 @@ def parse_companions(text: str, ctx: Context) -> Parsed:
     if not ctx.correcting and any(answer.startswith(word) for word in _NOBODY):
         return accept([])
     members = []
-    for chunk in filter(None, _SPLIT.split(words.normalize(text))):
+    for chunk in filter(None, (_TOGETHER.sub("", c) for c in _SPLIT.split(words.normalize(text)))):
         # 「李和平」 is one name; 「老婆李秀英和儿子王小明」 is two people.
         found = _member(chunk) or [_member(part) for part in _AND.split(chunk)]
         if isinstance(found, dict):

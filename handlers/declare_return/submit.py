@@ -81,7 +81,7 @@ def _classify(ctx: Context):
     arrived = dt.date.fromisoformat(slots["arrived_on"])
     left = dt.date.fromisoformat(slots["left_on"]) if slots.get("left_on") else None
     if ctx.risk is not None:
-        policy, (index, list_info) = ctx.risk.policy, ctx.risk.current(ctx.session)
+        policy, (index, list_info) = ctx.risk.policy, ctx.risk.current(ctx.session, latest=True)
     else:
         policy, index, list_info = load_policy(ctx.settings.policy_file), None, None
     declared = Declaration(origin, arrived, left, slots["health_code"])
@@ -175,12 +175,23 @@ def _alert(ctx: Context, declaration, classification_id: int, cadres: list[Holde
         period=period,
         samples=TEXT.separator.join(day(d) for d in result.nucleic_acid_dates) or TEXT.no_samples,
         reason=result.reason,
-        **{**shown, "companions": TEXT.alert_companions.format(names=shown["companions"]) if members else ""},
-        sender=TEXT.alert_sender.format(relation=relation, sender=ctx.person.name or "") if relation else "",
+        **{
+            **shown,
+            "left": day(dt.date.fromisoformat(ctx.slots.get("left_on") or ctx.slots["arrived_on"])),
+            "companions": TEXT.alert_companions.format(names=shown["companions"]) if members else "",
+        },
+        sender=_sender(ctx, relation) if relation else "",
     )
     for cadre in {c.person_id: c for c in cadres}.values():
         key = f"declaration:{declaration.id}:classification:{classification_id}:alert:{cadre.person_id}"
         enqueue(ctx.sql, key=key, recipient_openid=cadre.openid, kind="alert", text=text, now=ctx.now)
+
+
+def _sender(ctx: Context, relation: str) -> str:
+    """Who declared for the returnee, as the cadre can reach them."""
+    person = ctx.person
+    sender = (person.name or TEXT.family) + (TEXT.sender_phone.format(phone=person.phone) if person.phone else "")
+    return TEXT.alert_sender.format(sender=sender, relation=relation)
 
 
 def _next_step(result) -> str:

@@ -55,7 +55,9 @@ class TEXT:
         "管控：{disposition}{period}\n核酸：{samples}\n告诉村民的依据：{reason}"
     )
     alert_companions = "\n同行：{names}"
-    alert_sender = "\n由家人代报：{relation}，微信里的{sender}"
+    alert_sender = "\n代报：{sender}替家里的{relation}报备"
+    sender_phone = "（{phone}）"
+    family = "家人"
     urgent = "【请马上联系】"
     update = "【已更新】"
     self_words = ("自己", "我自己", "本人", "我", "俺", "俺自己", "是我", "我回来")
