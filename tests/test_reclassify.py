@@ -273,7 +273,7 @@ def test_an_override_needs_a_reason_tells_the_household_and_stands_through_the_n
     )
     reply = say(server, "rc-cadre", f"改为{number}健康监测，原因：已在郑州集中隔离满14天")
     assert reply == (
-        f"好的，王秀英（报备编号{number}）已改为居家健康监测7天（8月5日至8月11日），原因已记下，已经通知本人。"
+        f"好的，王秀英（报备编号{number}）已改为居家健康监测7天（8月5日至8月11日），已经把调整和原因告诉本人。"
     )
     row = current(db, number)
     assert row.rule_id == "override" and row.source == "override" and row.note == "已在郑州集中隔离满14天"
@@ -283,7 +283,7 @@ def test_an_override_needs_a_reason_tells_the_household_and_stands_through_the_n
     assert quarantine(db, number).kind == "居家健康监测"
     [notice] = outbox(db)["rc-same"]
     assert (
-        "村里干部根据您的情况，把您的管控改为居家健康监测7天（8月5日至8月11日），原因：已在郑州集中隔离满14天" in notice
+        "按您的情况，管控改为居家健康监测7天（8月5日至8月11日），原因：已在郑州集中隔离满14天" in notice
     )
     assert "已由刘支书处理：改为居家健康监测" in outbox(db)["rc-doctor"][-1]
     assert say(server, "rc-cadre", f"改为 {ids['free']} 居家隔离：密接（同车）") and "原因：密接（同车）" in (

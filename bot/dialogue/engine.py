@@ -85,7 +85,7 @@ class Engine:
     def start(self, ctx: Context, flow: Flow, first_text: str | None, *, restart: bool = False) -> str:
         """Begin a flow, prefilled from the first message and the person's profile."""
         if flow.roles and not holds_role(ctx.sql, person_id=ctx.person.id, roles=flow.roles):
-            return texts.CADRES_ONLY.format(title=flow.title)
+            return texts.CADRES_ONLY.format(title=flow.word)
         slots = flow.prefill(ctx, first_text, restart) if flow.prefill else {}
         return self._advance(ctx, flow, State(flow=flow.name, step="", slots=slots, started_at=ctx.now))
 
