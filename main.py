@@ -23,6 +23,7 @@ from bot.risk import RiskContext
 from bot.settings import Settings, SettingsError, get_settings
 from bot.villages import VillageIndex
 from bot.webhook import receive, verify_server
+from broadcasts.jobs import start_jobs
 from broadcasts.policy import load_policy
 from broadcasts.riskareas.fetch import start_in_thread as start_fetching
 from handlers import ANSWERS, COMMANDS, FLOWS
@@ -88,12 +89,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.inbox = Inbox(db, settings, app.state.dialogue, villages, risk=risk)
         delivery = start_in_thread(make_worker(settings, db)) if settings.outbox_worker else None
         watcher = risk.watch(db)
+        care = start_jobs(settings, db) if settings.jobs_every_s > 0 else None
         fetcher = start_fetching(settings, db, on_import=risk.expire) if settings.risk_list_url else None
         # The NLU's dictionaries are millions of long-lived objects: keep the cyclic GC from rescanning them.
         gc.collect()
         gc.freeze()
         yield
-        for started in (delivery, fetcher, watcher):
+        for started in (delivery, fetcher, watcher, care):
             if started is not None:
                 thread, stop = started
                 stop.set()

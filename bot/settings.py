@@ -49,6 +49,14 @@ class Settings(BaseSettings):
     # The official risk list, fetched on a schedule and imported when it changed (empty = off).
     risk_list_url: str = ""
     risk_list_fetch_min: float = 30.0
+    # Household care (issue 6): the periodic jobs, and when what is late climbs to the next level.
+    jobs_every_s: float = 60.0
+    supply_accept_hours: float = 2.0
+    supply_deliver_hours: float = 24.0
+    checkin_remind_at: str = "08:00"
+    checkin_second_at: str = "12:00"
+    checkin_alert_at: str = "18:00"
+    sampling_remind_at: str = "19:00"
 
     host: str = "127.0.0.1"
     port: int = 8000

@@ -3,6 +3,7 @@
 from models.admin_user import AdminUser
 from models.api_token import ApiToken
 from models.cadre import CadreAssignment, CadreInvite
+from models.care import CareAssignment, CheckIn, SamplingRound
 from models.checkpoint import CheckpointReport
 from models.conversation import ConversationState
 from models.declaration import Classification, Declaration, HouseholdMember
@@ -11,10 +12,20 @@ from models.inbound import InboundMessage
 from models.outbox import OutboxMessage
 from models.person import Person
 from models.quarantine import Quarantine
+from models.reports import EventReport, FeverReport, PolicyQuestion, Vaccination
 from models.riskarea import RiskArea, RiskList, RiskListSource
+from models.supplies import SupplyRequest
 from models.town import Village, WorkArea
 
 __all__ = [
+    "SupplyRequest",
+    "Vaccination",
+    "PolicyQuestion",
+    "FeverReport",
+    "EventReport",
+    "SamplingRound",
+    "CheckIn",
+    "CareAssignment",
     "AdminUser",
     "ApiPause",
     "ApiToken",

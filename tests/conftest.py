@@ -17,6 +17,14 @@ DEMO_TOKEN = "test-token"
 CLEANED_TABLES = (  # children before parents (foreign keys)
     "conversation_state",
     "checkpoint_report",
+    "care_assignment",
+    "sampling_round",
+    "check_in",
+    "fever_report",
+    "supply_request",
+    "event_report",
+    "vaccination",
+    "policy_question",
     "quarantine",
     "household_member",
     "classification",
@@ -67,6 +75,7 @@ def make_settings(database_url, tmp_path_factory):
             "_env_file": None,
             "spool_dir": spool_root / "spool",
             "outbox_worker": False,  # delivery tests drive the worker themselves, one batch at a time
+            "jobs_every_s": 0,  # care tests run the jobs themselves, at the times they freeze
         }
         return Settings(**{**values, **overrides})
 

@@ -1,0 +1,56 @@
+"""Care of an isolated household: its four responsible people (四包一), sampling rounds and daily check-ins."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+DUE, DONE, MISSED = "due", "done", "missed"
+
+
+class CareAssignment(SQLModel, table=True):
+    """One of the four people responsible for a quarantined household, in one role."""
+
+    __tablename__ = "care_assignment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    quarantine_id: int = Field(foreign_key="quarantine.id", index=True)
+    role: str = Field(max_length=32)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    assigned_at: dt.datetime
+    released_at: dt.datetime | None = None
+
+
+class SamplingRound(SQLModel, table=True):
+    """A door-to-door nucleic-acid sampling on one day of a quarantine."""
+
+    __tablename__ = "sampling_round"
+    __table_args__ = (UniqueConstraint("quarantine_id", "day", name="uq_sampling_round_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    quarantine_id: int = Field(foreign_key="quarantine.id", index=True)
+    day: dt.date = Field(index=True)
+    status: str = Field(default=DUE, max_length=12)
+    done_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    done_at: dt.datetime | None = None
+    note: str | None = Field(default=None, max_length=500)  # why it was not done
+    escalated_at: dt.datetime | None = None
+
+
+class CheckIn(SQLModel, table=True):
+    """A household's daily health report (one row per person reported on)."""
+
+    __tablename__ = "check_in"
+
+    id: int | None = Field(default=None, primary_key=True)
+    quarantine_id: int = Field(foreign_key="quarantine.id", index=True)
+    person_id: int = Field(foreign_key="person.id")  # who sent it
+    day: dt.date = Field(index=True)  # Asia/Shanghai
+    member: str | None = Field(default=None, max_length=50)  # None: the returnee, or 「全家」
+    temperature: float | None = None
+    symptoms: str | None = Field(default=None, max_length=200)
+    fever: bool = False
+    text: str = Field(max_length=500)
+    created_at: dt.datetime
