@@ -11,7 +11,7 @@ DISPOSITIONS = ("集中隔离", "居家隔离", "居家健康监测", "无需隔
 NO_QUARANTINE = "无需隔离"
 COLOURS = ("green", "yellow", "red")
 RISK_LEVELS = ("high", "medium", "low")
-POLICY_KEYS = {"version", "title", "id_number", "rule"}
+POLICY_KEYS = {"version", "title", "id_number", "rule", "events"}
 # Whether the declaration asks for the resident ID number: required, optional (「跳过」 allowed) or off.
 ID_NUMBER = ("required", "optional", "off")
 RULE_KEYS = {"id", "when", "disposition", "days", "home_days", "nucleic_acid_days", "alert", "reason"}
@@ -29,6 +29,11 @@ PLACEHOLDERS = {
     "place", "left", "arrived", "start", "end", "home_end", "level", "area", "list_date", "disposition",
     "days", "home_days", "samples", "sample_dates", "since", "code", "within",
 }  # fmt: skip
+
+
+# Gatherings a household reports (红白事), each with its limit and the advice told to the household.
+EVENT_KINDS = ("wedding", "funeral", "other")
+EVENT_KEYS = {"max_guests", "advice"}
 
 
 class PolicyError(ValueError):
@@ -50,6 +55,14 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class EventRule:
+    """What the town allows for one kind of gathering: at most max_guests (0: not to be held), and why."""
+
+    max_guests: int
+    advice: str
+
+
+@dataclass(frozen=True)
 class Policy:
     """The table as loaded: its version, title and ordered rules."""
 
@@ -57,6 +70,8 @@ class Policy:
     title: str
     rules: tuple[Rule, ...] = field(default_factory=tuple)
     id_number: str = "optional"
+    # Per kind of gathering (wedding, funeral, other); empty when the file has no [events] table.
+    events: dict[str, EventRule] = field(default_factory=dict)
 
     @property
     def window_days(self) -> int:
@@ -96,7 +111,43 @@ def parse_policy(data: dict) -> Policy:
     id_number = data.get("id_number", "optional")
     if id_number not in ID_NUMBER:
         raise PolicyError(f"id_number 必须是 {'/'.join(ID_NUMBER)} 之一")
-    return Policy(version=version, title=str(data.get("title", "")), rules=rules, id_number=id_number)
+    events = _events(data.get("events", {}))
+    return Policy(version=version, title=str(data.get("title", "")), rules=rules, id_number=id_number, events=events)
+
+
+def _events(raw: object) -> dict[str, EventRule]:
+    """The [events] table: one sub-table per kind of gathering, each with max_guests and advice."""
+    if not isinstance(raw, dict):
+        raise PolicyError("events 必须是表")
+    unknown = set(raw) - set(EVENT_KINDS)
+    if unknown:
+        raise PolicyError(f"events 里有未知的种类：{', '.join(sorted(unknown))}（可用：{', '.join(EVENT_KINDS)}）")
+    if raw and set(raw) != set(EVENT_KINDS):
+        missing = ", ".join(kind for kind in EVENT_KINDS if kind not in raw)
+        raise PolicyError(f"events 缺少 {missing}")
+    return {kind: _event(kind, value) for kind, value in raw.items()}
+
+
+def _event(kind: str, raw: object) -> EventRule:
+    def fail(problem: str) -> PolicyError:
+        return PolicyError(f"events.{kind}：{problem}")
+
+    if not isinstance(raw, dict):
+        raise fail("必须是表")
+    unknown = set(raw) - EVENT_KEYS
+    if unknown:
+        raise fail(f"未知字段 {', '.join(sorted(unknown))}")
+    max_guests = raw.get("max_guests")
+    if isinstance(max_guests, bool) or not isinstance(max_guests, int) or max_guests < 0:
+        raise fail("max_guests 必须是0或正整数（0 表示不该办）")
+    advice = raw.get("advice")
+    if not isinstance(advice, str) or not advice.strip():
+        raise fail("缺少 advice（告诉村民的中文说明）")
+    try:
+        advice.format(max_guests=max_guests)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise fail(f"advice 里只能用 {{max_guests}} 占位符（{exc}）") from exc
+    return EventRule(max_guests=max_guests, advice=advice.strip())
 
 
 def _check_ids(rules: tuple[Rule, ...]) -> None:

@@ -1,0 +1,273 @@
+"""红白事报备: a household reports a wedding, funeral or banquet; the village cadre hears; the reply gives the rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from bot.dialogue import Context, Flow, Parsed, Step, accept, reask, words
+from bot.dialogue import texts as common
+from bot.dialogue.fields import parse_name, parse_phone, parse_village, village_name
+from bot.nlu import resources, understand
+from bot.nlu.dates import find_date
+from bot.nlu.numbers import CN_DIGITS, number_range
+from broadcasts.policy import load_policy
+from broadcasts.policy.classify import day
+from broadcasts.policy.rules import EventRule
+from handlers.declare_return.places import today
+from models.cadre import Holder, responsible_for
+from models.outbox import enqueue
+from models.person import update_profile
+from models.reports import EventReport
+
+
+class TEXT:
+    title = "家里办红白事（结婚、丧事、酒席），先报备"
+    ask_kind = "家里要办什么事？结婚（订婚）、丧事，还是别的酒席（满月、升学、寿宴）？"
+    kind_again = "请回「结婚」「丧事」或「酒席」。"
+    ask_date = "打算哪天办？比如：8月20日、下周六。还没定的话，回「没定」。"
+    date_again = "没看明白是哪天。请写日子，比如：8月20日、下周六；还没定的话，回「没定」。"
+    date_past = "{date}已经过去了。请说还没办的日子；已经办完的话，回「取消」就行。"
+    ask_guests = "大概会来多少人？比如：20人、摆5桌。不知道的话，回「不知道」。"
+    guests_again = "请写个大概的人数，比如：20人；摆桌的话写几桌，比如：5桌。不知道的话，回「不知道」。"
+    ask_place = "在哪里办？比如：家里、村里饭店。"
+    place_again = "请写个地方，比如：家里、村里饭店。"
+    summary = (
+        "请核对红白事报备：\n事情：{kind}\n日子：{date}\n人数：{guests}\n地点：{place}\n"
+        "联系人：{name}（{phone}）\n村：{village}"
+    )
+    done = "报备好了，谢谢您！\n疫情期间，镇里要求红事缓办、白事简办、宴请不办。\n{advice}{over}{contact}"
+    over = "\n您说大约{guests}人，超过了镇里规定的{limit}人，请一定减少人数。"
+    not_held = "\n这类事现在不办，请先推一推，村干部会和您商量。"
+    no_policy = "请按镇里的规定从简办理，不摆酒席、不聚餐，村干部会和您联系。"
+    contact = "\n村干部{name}会和您联系，有事也可以打{phone}。"
+    contact_no_phone = "\n村干部会和您联系。"
+    alert = (
+        "{urgent}红白事报备（第{number}号）：{name}（{phone}），{village}\n"
+        "{kind}，{date}，{guests}，在{place}办{over}\n请联系这户人家，提醒按规定办：{rule}"
+    )
+    alert_over = "\n人数超过规定（{kind}最多{limit}人）"
+    alert_not_held = "\n这类事现在不该办"
+    urgent = "【人数超规定】"
+    undecided = "还没定"
+    unknown_guests = "人数不知道"
+    guests = "约{n}人"
+    weekday = "{date}（星期{day}）"
+
+
+KINDS = {"wedding": "结婚", "funeral": "丧事", "other": "酒席"}
+_WEEKDAYS = "一二三四五六日"
+_UNDECIDED = ("没定", "还没定", "不确定", "不知道", "没想好", "还没想好", "待定", "再说")
+_UNKNOWN = ("不知道", "不清楚", "说不准", "不好说", "没数", "不确定")
+_OTHER = ("酒席", "别的", "其他", "其它", "宴", "酒", "满月", "寿", "请客")
+_NUM = rf"(\d+|[{CN_DIGITS}]+)"
+_COUNT = re.compile(rf"{_NUM}\s*(多|来|几)?\s*(个人|人|口|位|桌|席)")
+_BARE_COUNT = re.compile(rf"^(大概|大约|约|差不多)?{_NUM}(多|来)?(个|位)?(吧|左右)?$")
+_TENS = re.compile(r"^([一二三四五六七八九]{2})十$")  # 五六十: fifty or sixty
+GUESTS_PER_TABLE = 10  # a village banquet table seats about ten
+
+
+def kind_in(text: str) -> str | None:
+    """wedding, funeral or other (满月酒, 升学宴…) as the text says, or None."""
+    said = words.bare(text)
+    table = resources.get().words
+    for kind in ("wedding", "funeral"):
+        if any(word in said for word in table[kind]):
+            return kind
+    return "other" if any(w in said for w in (*table["event_other"], *_OTHER)) else None
+
+
+def guests_in(text: str) -> int | None:
+    """How many people: 「五六十个人」 60, 「摆十桌」 100, 「30来人」 30; None when no count is said."""
+    said = words.bare(text)
+    found = _COUNT.search(said)
+    if found:
+        count = _upper(found.group(1))
+        if count:
+            return count * (GUESTS_PER_TABLE if found.group(3) in ("桌", "席") else 1)
+    bare = _BARE_COUNT.match(said)
+    return _upper(bare.group(2)) if bare else None
+
+
+def _upper(numeral: str) -> int | None:
+    """The higher end of a numeral: 「五六十」 60, 「三四」 4, 「20」 20."""
+    tens = _TENS.match(numeral)
+    if tens:
+        numeral = tens.group(1)
+    span = number_range(numeral)
+    return int(span[1]) * (10 if tens else 1) if span else None
+
+
+def parse_kind(text: str, ctx: Context) -> Parsed:
+    kind = kind_in(text)
+    return accept(kind) if kind else reask(TEXT.kind_again)
+
+
+def parse_date(text: str, ctx: Context) -> Parsed:
+    said = words.bare(text)
+    if not ctx.correcting and any(word in said for word in _UNDECIDED):
+        return accept(None)
+    date = find_date(said, today(ctx), future=True)
+    if date is None:
+        return reask(TEXT.date_again)
+    if date < today(ctx):
+        return reask(TEXT.date_past.format(date=day(date)))
+    return accept(date.isoformat())
+
+
+def parse_guests(text: str, ctx: Context) -> Parsed:
+    if not ctx.correcting and any(word in words.bare(text) for word in _UNKNOWN):
+        return accept(None)
+    guests = guests_in(text)
+    return accept(guests) if guests is not None and 0 < guests < 10000 else reask(TEXT.guests_again)
+
+
+def parse_place(text: str, ctx: Context) -> Parsed:
+    place = re.sub(r"^(就|打算|准备)?(在|搁)", "", words.normalize(text).strip("。.，, "))
+    return accept(place[:200]) if len(words.bare(place)) >= 2 or place == "家" else reask(TEXT.place_again)
+
+
+def prefill(ctx: Context, first_text: str | None, restart: bool) -> dict:
+    """The profile, and what the first message says: the kind, the day, how many people."""
+    person = ctx.person
+    slots = {k: v for k, v in {"name": person.name, "phone": person.phone, "village": person.village_id}.items() if v}
+    said = words.without_request_fillers(words.bare(first_text or ""))
+    if restart or not said or any(said == words.without_request_fillers(w) for w in FLOW_WORDS):
+        return slots
+    slots["_text"] = first_text.strip()[:1000]
+    found = understand(first_text, today(ctx))
+    kind = found.slots.get("event") or found.secondary.get("event") or kind_in(first_text)
+    if kind:
+        slots["kind"] = kind
+    date = found.slots.get("date") or found.secondary.get("date")
+    if date and date >= today(ctx).isoformat():
+        slots["event_on"] = date
+    if (guests := guests_in(first_text)) is not None:
+        slots["guests"] = guests
+    return slots
+
+
+def _date(value: str | None) -> str:
+    if not value:
+        return TEXT.undecided
+    date = dt.date.fromisoformat(value)
+    return TEXT.weekday.format(date=day(date), day=_WEEKDAYS[date.weekday()])
+
+
+def _guests(value: int | None) -> str:
+    return TEXT.guests.format(n=value) if value else TEXT.unknown_guests
+
+
+def summary(ctx: Context) -> str:
+    s = ctx.slots
+    return TEXT.summary.format(
+        kind=KINDS[s["kind"]],
+        date=_date(s.get("event_on")),
+        guests=_guests(s.get("guests")),
+        place=s["place"],
+        name=s["name"],
+        phone=s["phone"],
+        village=village_name(ctx, s["village"]),
+    )
+
+
+def _described(ctx: Context) -> str:
+    """The report in one line, when the household only sent the entry word."""
+    s = ctx.slots
+    return "，".join((KINDS[s["kind"]], _date(s.get("event_on")), _guests(s.get("guests")), s["place"]))
+
+
+def rule_for(ctx: Context, kind: str) -> EventRule | None:
+    """The town's rule for this kind of gathering, from the policy file."""
+    policy = ctx.risk.policy if ctx.risk is not None else load_policy(ctx.settings.policy_file)
+    return policy.events.get(kind)
+
+
+def over_limit(rule: EventRule | None, guests: int | None) -> bool:
+    return rule is not None and rule.max_guests > 0 and guests is not None and guests > rule.max_guests
+
+
+def finish(ctx: Context) -> str:
+    """Store the report, alert the village cadre (or those above), and tell the household the rules."""
+    s = ctx.slots
+    report = EventReport(
+        person_id=ctx.person.id,
+        village_id=s["village"],
+        kind=s["kind"],
+        event_on=dt.date.fromisoformat(s["event_on"]) if s.get("event_on") else None,
+        guests=s.get("guests"),
+        place=s["place"],
+        text=s.get("_text") or _described(ctx),
+        created_at=ctx.now,
+    )
+    ctx.session.add(report)
+    ctx.session.flush()
+    missing = {k: s[k] for k, col in (("name", "name"), ("phone", "phone")) if not getattr(ctx.person, col)}
+    if not ctx.person.village_id:
+        missing["village_id"] = s["village"]
+    if missing:
+        update_profile(ctx.sql, person=ctx.person, **missing)
+    rule = rule_for(ctx, s["kind"])
+    cadres = responsible_for(ctx.sql, village_id=s["village"], roles=("village_cadre",))
+    _alert(ctx, report, rule, cadres)
+    return TEXT.done.format(advice=_advice(rule), over=_over(rule, s.get("guests")), contact=_contact(cadres))
+
+
+def _advice(rule: EventRule | None) -> str:
+    return rule.advice.format(max_guests=rule.max_guests) if rule else TEXT.no_policy
+
+
+def _over(rule: EventRule | None, guests: int | None) -> str:
+    if rule is not None and rule.max_guests == 0:
+        return TEXT.not_held
+    return TEXT.over.format(guests=guests, limit=rule.max_guests) if over_limit(rule, guests) else ""
+
+
+def _contact(cadres: list[Holder]) -> str:
+    cadre = next((c for c in cadres if c.role == "village_cadre" and c.name and c.phone), None)
+    return TEXT.contact.format(name=cadre.name, phone=cadre.phone) if cadre else TEXT.contact_no_phone
+
+
+def _alert(ctx: Context, report: EventReport, rule: EventRule | None, cadres: list[Holder]) -> None:
+    s = ctx.slots
+    over = over_limit(rule, s.get("guests"))
+    not_held = rule is not None and rule.max_guests == 0
+    note = TEXT.alert_over.format(kind=KINDS[s["kind"]], limit=rule.max_guests) if over else ""
+    text = TEXT.alert.format(
+        urgent=TEXT.urgent if over else "",
+        number=report.id,
+        name=s["name"],
+        phone=s["phone"],
+        village=village_name(ctx, s["village"]),
+        kind=KINDS[s["kind"]],
+        date=_date(s.get("event_on")),
+        guests=_guests(s.get("guests")),
+        place=s["place"],
+        over=note or (TEXT.alert_not_held if not_held else ""),
+        rule=_advice(rule),
+    )
+    for cadre in {c.person_id: c for c in cadres}.values():
+        key = f"event:{report.id}:alert:{cadre.person_id}"
+        enqueue(ctx.sql, key=key, recipient_openid=cadre.openid, kind="alert", text=text, now=ctx.now)
+
+
+FLOW_WORDS = ("红白事报备", "红白事", "红事报备", "白事报备", "喜事报备", "丧事报备", "酒席报备")
+FLOW = Flow(
+    name="report_event",
+    title=TEXT.title,
+    entry_words=FLOW_WORDS,
+    entry_keys=("EVENT",),
+    entry_intents=("report_event",),
+    steps=(
+        Step("kind", "什么事", TEXT.ask_kind, parse_kind),
+        Step("event_on", "日子", TEXT.ask_date, parse_date),
+        Step("guests", "人数", TEXT.ask_guests, parse_guests),
+        Step("place", "地点", TEXT.ask_place, parse_place, recognisable=False),
+        Step("name", "名字", common.ASK_NAME, parse_name, recognisable=False),
+        Step("phone", "电话", common.ASK_PHONE, parse_phone),
+        Step("village", "村", common.ASK_VILLAGE, parse_village),
+    ),
+    summary=summary,
+    finish=finish,
+    prefill=prefill,
+)

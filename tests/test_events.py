@@ -1,0 +1,192 @@
+"""红白事报备 as transcripts: what the household is told (the policy's limits), and the village cadre's alert."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from broadcasts.policy import PolicyError, load_policy
+from broadcasts.riskareas.entries import SHANGHAI
+from models.cadre import CadreAssignment
+from models.db import transaction
+from models.outbox import OutboxMessage
+from models.person import Person
+from models.reports import EventReport
+from models.town import Village
+from tests.live import PROJECT
+from tests.test_my_info import run
+
+TODAY = dt.datetime(2021, 8, 6, 10, 0, tzinfo=SHANGHAI)  # a Friday
+POLICY = PROJECT / "data" / "policy.toml"
+
+
+def village_id(session, name: str) -> int:
+    return session.execute(select(Village.id).where(Village.name == name)).scalar_one()
+
+
+def person(session, openid: str, name: str | None = None, phone: str | None = None, village: str | None = None) -> int:
+    """The person with this openid, created with the profile given."""
+    found = session.execute(select(Person).where(Person.openid == openid)).scalar_one_or_none()
+    if found is None:
+        found = Person(
+            openid=openid, name=name, phone=phone, village_id=village_id(session, village) if village else None
+        )
+        session.add(found)
+        session.flush()
+    return found.id
+
+
+def bind(db, *people: tuple[str, str, str, str, str | None]) -> None:
+    """Bind (openid, name, role, village, phone) as cadres, directly in the database."""
+    with transaction(db) as session:
+        for openid, name, role, village, phone in people:
+            pid = person(session, openid, name, phone, village)
+            session.add(
+                CadreAssignment(person_id=pid, role=role, village_id=village_id(session, village), created_at=TODAY)
+            )
+
+
+def outbox(server, openid: str) -> list[OutboxMessage]:
+    with transaction(server.state.db) as session:
+        rows = session.execute(
+            select(OutboxMessage).where(OutboxMessage.recipient_openid == openid).order_by(OutboxMessage.id)
+        )
+        return list(rows.scalars())
+
+
+def villager(server, openid: str, name: str = "张桂兰", phone: str = "13812345678", village: str = "鸣皋村"):
+    """A villager whose profile is on record."""
+    with transaction(server.state.db) as session:
+        person(session, openid, name, phone, village)
+    return server.client(openid)
+
+
+@pytest.fixture
+def today():
+    with time_machine.travel(TODAY, tick=True):
+        yield
+
+
+@pytest.fixture
+def cadres(server, today):
+    """鸣皋村's village cadre (with a phone) and doctor; a cadre of 孙村 who hears nothing of 鸣皋村."""
+    bind(
+        server.state.db,
+        ("ev-cadre", "刘支书", "village_cadre", "鸣皋村", "13700001111"),
+        ("ev-doctor", "王村医", "village_doctor", "鸣皋村", None),
+        ("ev-other", "孙支书", "village_cadre", "孙村", None),
+    )
+    return server
+
+
+def reports(server) -> list[EventReport]:
+    with transaction(server.state.db) as session:
+        return list(session.execute(select(EventReport).order_by(EventReport.id)).scalars())
+
+
+def test_a_complete_first_message_asks_only_the_place(cadres):
+    client = villager(cadres, "ev-full")
+    run(
+        client,
+        [
+            ("儿子下周六结婚，要报备，请了五六十个人", "在哪里办"),
+            ("在家里", "请核对红白事报备"),
+        ],
+    )
+    summary = client.say("帮助")
+    assert "事情：结婚" in summary and "日子：8月14日（星期六）" in summary and "人数：约60人" in summary
+    assert "地点：家里" in summary and "张桂兰（13812345678）" in summary and "村：鸣皋村" in summary
+    reply = client.say("对")
+    assert "报备好了" in reply and "红事缓办、白事简办、宴请不办" in reply
+    assert "婚礼、订婚请往后推" in reply and "不超过10人" in reply
+    assert "您说大约60人，超过了镇里规定的10人，请一定减少人数" in reply
+    assert "村干部刘支书会和您联系，有事也可以打13700001111" in reply
+    [report] = reports(cadres)
+    assert (report.kind, report.event_on, report.guests, report.place) == ("wedding", dt.date(2021, 8, 14), 60, "家里")
+    assert report.text == "儿子下周六结婚，要报备，请了五六十个人" and report.village_id is not None
+    [alert] = outbox(cadres, "ev-cadre")
+    assert alert.kind == "alert" and alert.text.startswith("【人数超规定】红白事报备（第")
+    assert "张桂兰（13812345678），鸣皋村" in alert.text
+    assert "结婚，8月14日（星期六），约60人，在家里办" in alert.text
+    assert "人数超过规定（结婚最多10人）" in alert.text and "提醒按规定办：红事缓办" in alert.text
+    assert outbox(cadres, "ev-doctor") == [] and outbox(cadres, "ev-other") == []
+
+
+def test_the_entry_word_asks_everything_one_question_at_a_time(cadres):
+    client = cadres.client("ev-minimal")
+    run(
+        client,
+        [
+            ("红白事报备", "办什么事"),
+            ("俺娘老了", "哪天办"),
+            ("8月3日", "已经过去了"),
+            ("后天", "多少人"),
+            ("摆两桌", "在哪里办"),
+            ("家", "叫什么名字"),
+            ("李建国", "手机号"),
+            ("13900002222", "哪个村"),
+            ("鸣皋", "请核对红白事报备"),
+            ("人数不对", "多少人"),
+            ("15个人", "请核对"),
+        ],
+    )
+    reply = client.say("对")
+    assert "白事简办：从简从快办理，到场的不超过20人" in reply and "超过了" not in reply
+    [report] = reports(cadres)
+    assert (report.kind, report.event_on, report.guests, report.place) == ("funeral", dt.date(2021, 8, 8), 15, "家")
+    assert report.text == "丧事，8月8日（星期日），约15人，家"
+    [alert] = outbox(cadres, "ev-cadre")
+    assert alert.text.startswith("红白事报备（第") and "李建国（13900002222），鸣皋村" in alert.text
+    assert "丧事，8月8日（星期日），约15人，在家办" in alert.text and "人数超过规定" not in alert.text
+    with transaction(cadres.state.db) as session:
+        saved = session.execute(select(Person).where(Person.openid == "ev-minimal")).scalar_one()
+        assert (saved.name, saved.phone) == ("李建国", "13900002222") and saved.village_id is not None
+
+
+def test_a_banquet_is_not_to_be_held_and_an_undecided_day_is_fine(cadres):
+    client = villager(cadres, "ev-banquet")
+    run(
+        client, [("孩子考上大学想办升学宴", "哪天办"), ("还没定", "多少人"), ("不知道", "在哪里办"), ("饭店", "请核对")]
+    )
+    summary = client.say("帮助")
+    assert "事情：酒席" in summary and "日子：还没定" in summary and "人数：人数不知道" in summary
+    reply = client.say("对")
+    assert "宴请不办：满月酒、升学宴" in reply and "这类事现在不办" in reply
+    [alert] = outbox(cadres, "ev-cadre")
+    assert "酒席，还没定，人数不知道，在饭店办\n这类事现在不该办" in alert.text
+
+
+def test_without_a_village_cadre_the_work_area_lead_hears(server, today):
+    bind(server.state.db, ("ev-lead", "一区赵主任", "work_area_lead", "张村", None))
+    client = villager(server, "ev-lonely")
+    run(client, [("8月20号闺女出嫁", "多少人"), ("8个人", "在哪里办"), ("家里", "请核对")])
+    reply = client.say("对")
+    assert "村干部会和您联系" in reply
+    [alert] = outbox(server, "ev-lead")
+    assert "结婚，8月20日（星期五），约8人" in alert.text and "人数超过规定" not in alert.text
+
+
+def test_the_policy_file_validates_the_events_table(tmp_path):
+    shipped = load_policy(POLICY)
+    assert {kind: rule.max_guests for kind, rule in shipped.events.items()} == {
+        "wedding": 10,
+        "funeral": 20,
+        "other": 0,
+    }
+    base = POLICY.read_text("utf-8")
+    cases = {
+        'max_guests = 20\nadvice = "白事简办': ('max_guests = -1\nadvice = "白事简办', "events.funeral：max_guests"),
+        "{max_guests}人，不摆酒席、不请客": ("{limit}人，不摆酒席、不请客", "events.wedding：advice 里只能用"),
+        "[events.other]": ("[events.party]", "未知的种类：party"),
+    }
+    for old, (new, message) in cases.items():
+        path = tmp_path / "policy.toml"
+        path.write_text(base.replace(old, new, 1), "utf-8")
+        with pytest.raises(PolicyError, match=message):
+            load_policy(path)
+    without = tmp_path / "old.toml"
+    without.write_text(base[: base.index("[events.wedding]")] + base[base.index("[[rule]]") :], "utf-8")
+    assert load_policy(without).events == {}
