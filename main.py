@@ -346,5 +346,23 @@ def checkpoint_reconcile(
         typer.echo(report(session, now=utcnow(), day=day, send=send))
 
 
+@cli.command("vaccination-coverage")
+def vaccination_coverage(
+    village: str = typer.Option(None, help="Only this village, typed as villagers do (鸣皋 = 鸣皋村)"),
+) -> None:
+    """Print vaccination coverage per village and age group, from what villagers registered in the chat."""
+    from admin.ledger import UnknownVillage, resolve_village
+    from handlers.vaccination.coverage import coverage, report
+
+    with transaction(prepare_database(get_settings())) as session:
+        try:
+            found = resolve_village(session, village) if village else None
+        except UnknownVillage as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from exc
+        rows = coverage(session, village_ids=[found.id] if found else None)
+    typer.echo(report(rows, found.name if found else "全镇"))
+
+
 if __name__ == "__main__":
     cli()
