@@ -364,5 +364,27 @@ def vaccination_coverage(
     typer.echo(report(rows, found.name if found else "全镇"))
 
 
+@cli.command("faq-add")
+def faq_add(
+    number: Annotated[int, typer.Argument(help="The question's number (第N号), answered with 「答复 N 内容」")],
+    question: str = typer.Option(None, help="The question as it should be written in the FAQ (default: as asked)"),
+) -> None:
+    """Add an answered villager question and its cadre's answer to FAQ_FILE, so it is answered by itself next time."""
+    from zoneinfo import ZoneInfo
+
+    from handlers.faq.index import FaqError
+    from handlers.faq.store import add_to_faq, answered
+
+    settings = get_settings()
+    try:
+        with transaction(prepare_database(settings)) as session:
+            asked, answer, note = answered(session, number, ZoneInfo(settings.timezone))
+        entry = add_to_faq(settings.faq_file, question=question or asked, answer=answer, note=note)
+    except FaqError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"已加进常见问答（{settings.faq_file}），马上生效。可以再打开文件，多写几种问法：\n{entry}")
+
+
 if __name__ == "__main__":
     cli()

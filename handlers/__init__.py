@@ -1,7 +1,17 @@
 """One module per thing a person can do in the chat; FLOWS, COMMANDS and ANSWERS are what the engine runs."""
 
-from handlers import cadre_binding, cadre_review, checkpoint, declare_return, events, my_info, query_risk, vaccination
+from handlers import (
+    cadre_binding,
+    cadre_review,
+    checkpoint,
+    declare_return,
+    events,
+    faq,
+    my_info,
+    query_risk,
+    vaccination,
+)
 
-FLOWS = (my_info.FLOW, declare_return.FLOW, checkpoint.FLOW, events.FLOW, vaccination.FLOW)
-COMMANDS = (cadre_binding.COMMAND, *cadre_review.COMMANDS, *checkpoint.COMMANDS)
-ANSWERS = (query_risk.ANSWER,)
+FLOWS = (my_info.FLOW, declare_return.FLOW, checkpoint.FLOW, events.FLOW, vaccination.FLOW, faq.FLOW)
+COMMANDS = (cadre_binding.COMMAND, *cadre_review.COMMANDS, *checkpoint.COMMANDS, faq.COMMAND)
+ANSWERS = (query_risk.ANSWER, faq.ANSWER)

@@ -1,0 +1,143 @@
+"""Questions the FAQ cannot answer: queued for the village cadre, who answers with 「答复 N 内容」."""
+
+from __future__ import annotations
+
+import re
+
+from bot.dialogue import Context
+from handlers.faq.texts import TEXT
+from models.cadre import Holder, held_roles, responsible_for, town_command
+from models.outbox import enqueue
+from models.reports import PolicyQuestion
+
+ALERTED = ("village_cadre",)
+PATTERN = re.compile(r"^答复\s*(?:编号|第)?\s*(\d{1,9})\s*号?[\s,，:：]*(.*)$", re.S)
+# The engine reads commands NFKC-normalised: give the answer back its Chinese punctuation.
+_FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"})
+# The question's village cadres, township cadre and doctor, its work-area lead, or the town command may answer.
+CAN_ANSWER = (
+    "SELECT 1 FROM cadre_assignment a JOIN village v ON v.id = a.village_id WHERE a.person_id = :person AND ("
+    "(a.village_id = :village AND a.role IN ('village_cadre', 'township_cadre', 'village_doctor'))"
+    " OR (a.role = 'work_area_lead' AND v.work_area_id = (SELECT work_area_id FROM village WHERE id = :village))"
+    " OR a.role = 'town_command') LIMIT 1"
+)
+QUESTION = (
+    "SELECT q.id, q.text, q.status, q.answer, q.village_id, q.answered_by_person_id, p.openid, p.name, p.phone,"
+    " v.name FROM policy_question q JOIN person p ON p.id = q.person_id LEFT JOIN village v ON v.id = q.village_id"
+    " WHERE q.id = :id"
+)
+ANSWER = (
+    "UPDATE policy_question SET status = 'answered', answer = :answer, answered_by_person_id = :person,"
+    " answered_at = :now WHERE id = :id AND status = 'open'"
+)
+# Open questions alerted to this cadre: their village's cadre, or (no village cadre bound) the lead and command.
+OPEN_FOR = (
+    "SELECT q.id, q.text, p.name, p.phone, v.name FROM policy_question q JOIN person p ON p.id = q.person_id"
+    " LEFT JOIN village v ON v.id = q.village_id WHERE q.status = 'open' AND ("
+    "EXISTS (SELECT 1 FROM cadre_assignment a WHERE a.person_id = :person AND a.role = 'village_cadre'"
+    " AND a.village_id = q.village_id)"
+    " OR (NOT EXISTS (SELECT 1 FROM cadre_assignment c WHERE c.role = 'village_cadre' AND c.village_id = q.village_id)"
+    " AND EXISTS (SELECT 1 FROM cadre_assignment a JOIN village av ON av.id = a.village_id WHERE a.person_id = :person"
+    " AND (a.role = 'town_command' OR (a.role = 'work_area_lead' AND av.work_area_id = v.work_area_id)))))"
+    " ORDER BY q.id"
+)
+
+
+def recipients(ctx: Context, village_id: int | None) -> list[Holder]:
+    """The village cadre, else those above; the town command for someone with no village."""
+    found = responsible_for(ctx.sql, village_id=village_id, roles=ALERTED) if village_id else town_command(ctx.sql)
+    return list({c.person_id: c for c in found}.values())
+
+
+def asker(name: str | None, phone: str | None) -> str:
+    name = name or TEXT.nameless
+    return TEXT.asker_phone.format(name=name, phone=phone) if phone else name
+
+
+def queue(ctx: Context, text: str) -> str:
+    """Store the question, alert whoever answers for the village, and tell the villager."""
+    village_id = ctx.person.village_id
+    question = PolicyQuestion(person_id=ctx.person.id, village_id=village_id, text=text[:1000], created_at=ctx.now)
+    ctx.session.add(question)
+    ctx.session.flush()
+    cadres = recipients(ctx, village_id)
+    village = ctx.villages.by_id(village_id)
+    alert = TEXT.alert.format(
+        number=question.id,
+        asker=asker(ctx.person.name, ctx.person.phone),
+        village=village.name if village else TEXT.no_village,
+        text=question.text,
+    )
+    for cadre in cadres:
+        key = f"policy_question:{question.id}:alert:{cadre.person_id}"
+        enqueue(ctx.sql, key=key, recipient_openid=cadre.openid, kind="alert", text=alert, now=ctx.now)
+    if not cadres:
+        return TEXT.nobody.format(number=question.id)
+    return TEXT.queued.format(number=question.id, who=_who_answers(cadres)) + _call(cadres)
+
+
+def _who_answers(cadres: list[Holder]) -> str:
+    if all(c.role == "town_command" for c in cadres):
+        return TEXT.command
+    cadre = next((c for c in cadres if c.role == "village_cadre" and c.name), None)
+    return TEXT.village_cadre.format(name=cadre.name) if cadre else TEXT.cadres
+
+
+def _call(cadres: list[Holder]) -> str:
+    cadre = next((c for c in cadres if c.role == "village_cadre" and c.name and c.phone), None)
+    return TEXT.queued_call.format(name=cadre.name, phone=cadre.phone) if cadre else ""
+
+
+def answer(ctx: Context, match: re.Match) -> str:
+    """「答复 N 内容」: the answer goes to the villager, the question is closed, the other cadres are told."""
+    number, reply = int(match.group(1)), match.group(2).strip().translate(_FULL_WIDTH)[:2000]
+    row = ctx.sql.one(QUESTION, id=number)
+    refusal = _refusal(ctx, number, row)
+    if refusal:
+        return refusal
+    _, text, status, answered, village_id, answered_by, openid, name, _, _ = row
+    if status != "open":
+        return TEXT.already.format(number=number, who=_name(ctx, answered_by), answer=answered)
+    if not reply:
+        return TEXT.need_answer.format(number=number)
+    ctx.sql.run(ANSWER, answer=reply, person=ctx.person.id, now=ctx.sql.time(ctx.now), id=number)
+    who = ctx.person.name or TEXT.someone
+    notice = TEXT.to_villager.format(text=text, who=who, answer=reply)
+    key = f"policy_question:{number}:answer"
+    enqueue(ctx.sql, key=key, recipient_openid=openid, kind="notice", text=notice, now=ctx.now)
+    others = TEXT.others.format(number=number, who=who, answer=reply)
+    for cadre in recipients(ctx, village_id):
+        if cadre.person_id != ctx.person.id:
+            key = f"policy_question:{number}:answered:{cadre.person_id}"
+            enqueue(ctx.sql, key=key, recipient_openid=cadre.openid, kind="notice", text=others, now=ctx.now)
+    return TEXT.answered.format(asker=name or TEXT.nameless, number=number)
+
+
+def _refusal(ctx: Context, number: int, row: tuple | None) -> str | None:
+    """Why this person may not answer this question, or None when they may."""
+    roles = held_roles(ctx.sql, person_id=ctx.person.id)
+    if not roles:
+        return TEXT.cadres_only
+    if row is None:
+        return TEXT.not_found.format(number=number)
+    village_id = row[4]
+    if village_id is None and any(role in ("town_command", "work_area_lead") for role, _ in roles):
+        return None
+    if village_id is not None and ctx.sql.one(CAN_ANSWER, person=ctx.person.id, village=village_id):
+        return None
+    return TEXT.not_yours.format(number=number, village=row[9] or TEXT.no_village)
+
+
+def _name(ctx: Context, person_id: int | None) -> str:
+    if person_id == ctx.person.id:
+        return TEXT.you
+    row = ctx.sql.one("SELECT name FROM person WHERE id = :id", id=person_id) if person_id else None
+    return row[0] if row and row[0] else TEXT.someone
+
+
+def todo_lines(ctx: Context) -> list[str]:
+    """The open questions alerted to this cadre, for 「待办」."""
+    return [
+        TEXT.todo.format(number=n, asker=asker(name, phone), village=village or TEXT.no_village, text=text)
+        for n, text, name, phone, village in ctx.sql.all(OPEN_FOR, person=ctx.person.id)
+    ]
