@@ -9,9 +9,10 @@ from handlers import (
     faq,
     my_info,
     query_risk,
+    stats,
     vaccination,
 )
 
 FLOWS = (my_info.FLOW, declare_return.FLOW, checkpoint.FLOW, events.FLOW, vaccination.FLOW, faq.FLOW)
-COMMANDS = (cadre_binding.COMMAND, *cadre_review.COMMANDS, *checkpoint.COMMANDS, faq.COMMAND)
+COMMANDS = (cadre_binding.COMMAND, *cadre_review.COMMANDS, *checkpoint.COMMANDS, faq.COMMAND, stats.COMMAND)
 ANSWERS = (query_risk.ANSWER, faq.ANSWER)
