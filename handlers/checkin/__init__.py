@@ -1,0 +1,29 @@
+"""每日健康打卡: a household under a measure reports each person's temperature; fevers reach the doctor at once.
+
+One answer for both intents: from a household under a measure, a normal report and a fever are both its check-in
+(「我36.5，小明37.8」 is read person by person, whatever the NLU's one temperature says); from anyone else, a fever
+is a fever report (handlers/fever) and a normal temperature needs no daily report.
+"""
+
+from __future__ import annotations
+
+from bot.dialogue import Answer, Context
+from broadcasts.care_checkins import households, local_day
+from handlers import fever
+from handlers.checkin.reading import read
+from handlers.checkin.record import record
+from handlers.checkin.texts import TEXT
+
+
+def answer(ctx: Context, text: str, understood) -> str:
+    """A check-in for a household under a measure today; otherwise a fever report, or nothing needed."""
+    day = local_day(ctx.now)
+    homes = households(ctx.session, day=day, account_id=ctx.person.id)
+    if homes:
+        return record(ctx, homes, text, day)
+    if understood.intent == "report_fever" or any(r.fever for r in read(text)):
+        return fever.report(ctx, text, understood)
+    return TEXT.not_needed
+
+
+ANSWER = Answer(name="checkin", intents=("health_checkin", "report_fever"), run=answer)
