@@ -3,16 +3,27 @@
 from handlers import (
     cadre_binding,
     cadre_review,
+    checkin,
     checkpoint,
     declare_return,
     events,
     faq,
+    fever,
     my_info,
     query_risk,
     stats,
     vaccination,
 )
 
-FLOWS = (my_info.FLOW, declare_return.FLOW, checkpoint.FLOW, events.FLOW, vaccination.FLOW, faq.FLOW)
+FLOWS = (
+    my_info.FLOW,
+    declare_return.FLOW,
+    checkpoint.FLOW,
+    events.FLOW,
+    vaccination.FLOW,
+    faq.FLOW,
+    fever.MENU,
+    fever.FLOW,
+)
 COMMANDS = (cadre_binding.COMMAND, *cadre_review.COMMANDS, *checkpoint.COMMANDS, faq.COMMAND, stats.COMMAND)
-ANSWERS = (query_risk.ANSWER, faq.ANSWER)
+ANSWERS = (query_risk.ANSWER, checkin.ANSWER, faq.ANSWER)

@@ -1,0 +1,62 @@
+"""物资申请: a household asks for supplies; its people accept, deliver or pass it up; the household confirms."""
+
+from __future__ import annotations
+
+from bot.dialogue import Command, Flow, Step
+from bot.dialogue import texts as common  # the package's own texts module would shadow the name
+from bot.dialogue.fields import parse_name, parse_phone, parse_village
+from handlers.supplies import commands, lists, request
+from handlers.supplies.texts import TEXT
+
+# Who acts on requests: the 四包一 roles and those above them (帮助 shows them the commands).
+SUPPLY_ROLES = ("village_cadre", "township_cadre", "village_doctor", "police", "grid_worker")
+SUPPLY_ROLES += ("work_area_lead", "town_command")
+
+FLOW = Flow(
+    name="request_supplies",
+    title=TEXT.title,
+    entry_words=("物资申请", "要买东西", "申请物资", "买东西", "代购"),
+    entry_keys=("SUPPLIES",),
+    entry_intents=("request_supplies",),
+    steps=(
+        Step("items", "东西", TEXT.ask_items, request.parse_items),
+        Step("urgent", "急不急", TEXT.ask_urgent, request.parse_urgent, skip=request.skip_urgent),
+        Step("name", "名字", common.ASK_NAME, parse_name, recognisable=False),
+        Step("phone", "电话", common.ASK_PHONE, parse_phone),
+        Step("village", "村", common.ASK_VILLAGE, parse_village),
+        Step("note", "备注", TEXT.ask_note, request.parse_note, skip=request.skip_note),
+    ),
+    summary=request.summary,
+    finish=request.finish,
+    prefill=request.prefill,
+)
+
+# A flow with no questions, so that the menu's 我的申请 button can open it too.
+MY_FLOW = Flow(
+    name="my_supply_requests",
+    title=TEXT.my_title,
+    entry_words=("我的申请", "我的物资申请", "申请进度", "查申请"),
+    entry_keys=("MY_REQUESTS",),
+    steps=(),
+    finish=lists.mine,
+)
+
+COMMANDS = (
+    Command(
+        name="supply_accept",
+        pattern=commands.ACCEPT_PATTERN,
+        run=commands.accept,
+        help=TEXT.help_accept,
+        help_roles=SUPPLY_ROLES,
+    ),
+    Command(name="supply_deliver", pattern=commands.DELIVER_PATTERN, run=commands.deliver),
+    Command(
+        name="supply_refuse",
+        pattern=commands.REFUSE_PATTERN,
+        run=commands.refuse,
+        help=TEXT.help_refuse,
+        help_roles=SUPPLY_ROLES,
+    ),
+    Command(name="supply_received", pattern=commands.RECEIVED_PATTERN, run=commands.received),
+)
+todo_lines = lists.todo_lines
