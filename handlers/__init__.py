@@ -12,6 +12,8 @@ from handlers import (
     my_info,
     query_risk,
     stats,
+    supplies,
+    todo,
     vaccination,
 )
 
@@ -20,10 +22,20 @@ FLOWS = (
     declare_return.FLOW,
     checkpoint.FLOW,
     events.FLOW,
+    supplies.FLOW,
+    supplies.MY_FLOW,
     vaccination.FLOW,
     faq.FLOW,
     fever.MENU,
     fever.FLOW,
 )
-COMMANDS = (cadre_binding.COMMAND, *cadre_review.COMMANDS, *checkpoint.COMMANDS, faq.COMMAND, stats.COMMAND)
+COMMANDS = (
+    cadre_binding.COMMAND,
+    *cadre_review.COMMANDS,
+    *checkpoint.COMMANDS,
+    *supplies.COMMANDS,
+    todo.COMMAND,
+    faq.COMMAND,
+    stats.COMMAND,
+)
 ANSWERS = (query_risk.ANSWER, checkin.ANSWER, faq.ANSWER)
