@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import time_machine
@@ -289,6 +290,19 @@ def test_races_second_accept_deliver_before_accept_double_deliver(town):
     assert f"第{first}号办完了" in say(town, "sp-home", f"收到 {first}")
     assert "已经确认收到了" in say(town, "sp-cadre", f"送达 {first}")
     assert [r.status for r in requests(town.state.db)] == ["received", "received"]
+
+
+def test_two_of_the_four_accepting_at_the_same_moment_one_gets_it(town):
+    isolate(town.state.db, "sp-home")
+    number = ask(town, "sp-home", "要两袋米")
+    with ThreadPoolExecutor(2) as pool:
+        both = FOUR[1:3]
+        replies = dict(zip(both, pool.map(lambda openid: say(town, openid, f"接单 {number}"), both), strict=True))
+    [winner] = [openid for openid, reply in replies.items() if "由您接单了" in reply]
+    [loser] = [openid for openid in replies if openid != winner]
+    assert "接单了，您不用再接" in replies[loser]
+    assert requests(town.state.db)[0].accepted_by_person_id is not None
+    assert sum("接单了，会给您送过去" in text for text in outbox(town.state.db)["sp-home"]) == 1
 
 
 def test_my_requests_in_plain_words(town):
