@@ -34,6 +34,10 @@ _ITEM_LEAD = re.compile(
 _ITEM_TAIL = re.compile(r"(了|吧|啊|呀|哈|就行|就好|就中)+$")
 _NOTE_LEAD = re.compile(r"^(备注|捎话|另外)[:：\s]*")
 _NOT_ITEMS = ("不知道", "没有", "啥", "什么", "随便", "都行", "不清楚")
+ACTIVE_QUARANTINE = (
+    "SELECT q.id, q.village_id, d.name, d.phone FROM quarantine q JOIN declaration d ON d.id = q.declaration_id"
+    " WHERE q.person_id = :person AND q.status = 'active' ORDER BY q.id DESC LIMIT 1"
+)
 
 
 def today(ctx: Context):
@@ -75,12 +79,8 @@ def note_in(text: str, ctx: Context) -> str | None:
 
 def known_contact(ctx: Context) -> dict:
     """Name, phone and village from the profile, else from the active quarantine's declaration."""
-    row = ctx.sql.one(
-        "SELECT d.name, d.phone, q.village_id FROM quarantine q JOIN declaration d ON d.id = q.declaration_id"
-        " WHERE q.person_id = :person AND q.status = 'active' ORDER BY q.id DESC LIMIT 1",
-        person=ctx.person.id,
-    )
-    declared_name, declared_phone, isolated_in = row or (None, None, None)
+    row = ctx.sql.one(ACTIVE_QUARANTINE, person=ctx.person.id)
+    _, isolated_in, declared_name, declared_phone = row or (None,) * 4
     known = {
         "name": ctx.person.name or declared_name,
         "phone": ctx.person.phone or declared_phone,
@@ -157,7 +157,7 @@ def parse_note(text: str, ctx: Context) -> Parsed:
     """At the confirmation, what no other item took is added to the note for the cadre (「放门口就行」)."""
     note = _NOTE_LEAD.sub("", words.normalize(text)).strip()
     explicit = note != words.normalize(text).strip()
-    if explicit and note or len(re.findall(r"[\u4e00-\u9fff]", note)) >= 3 and not re.search(r"\d", note):
+    if (explicit and note) or (len(re.findall(r"[\u4e00-\u9fff]", note)) >= 3 and not re.search(r"\d", note)):
         before = ctx.slots.get("note")
         return accept(f"{before}，{note}"[:500] if before and note not in before else note[:500])
     return reask(TEXT.items_again)
@@ -183,10 +183,7 @@ def summary(ctx: Context) -> str:
 def finish(ctx: Context) -> str:
     """Store the request, alert the people it goes to, and tell the household its number and who has it."""
     slots = ctx.slots
-    quarantine = ctx.sql.one(
-        "SELECT id, village_id FROM quarantine WHERE person_id = :person AND status = 'active' ORDER BY id DESC",
-        person=ctx.person.id,
-    )
+    quarantine = ctx.sql.one(ACTIVE_QUARANTINE, person=ctx.person.id)
     request = SupplyRequest(
         person_id=ctx.person.id,
         village_id=quarantine[1] if quarantine else slots.get("village"),
