@@ -175,3 +175,14 @@ def test_the_file_is_read_again_only_when_it_changes(tmp_path):
     path.write_text('[[faq]]\nquestions = "能去赶集吗"\n', "utf-8")  # a broken edit keeps the last good answers
     os.utime(path, ns=(2, 2))
     assert load_faq(path).best("赶集").entry.answer == "集市开了。"
+
+
+def test_open_questions_are_in_the_cadres_todo(cadres):
+    villager(cadres, "faq-todo").say("隔离的人能领补贴吗")
+    n = questions(cadres)[0].id
+    line = f"第{n}号提问：张桂兰（13812345678），鸣皋村问「隔离的人能领补贴吗」\n  → 回「答复 {n} 您的答复」"
+    assert line in cadres.client("faq-cadre").say("待办")
+    assert line in cadres.client("faq-cadre-2").say("待办")
+    assert f"第{n}号提问" not in cadres.client("faq-other").say("待办")
+    cadres.client("faq-cadre").say(f"答复 {n} 没有补贴，生活物资村里送。")
+    assert f"第{n}号提问" not in cadres.client("faq-cadre").say("待办")
