@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
+from broadcasts.care import apply_quarantine
 from broadcasts.policy import DISPOSITIONS, ListInfo, Policy, classify
 from broadcasts.policy import Declaration as Facts
 from broadcasts.policy.classify import day
@@ -27,7 +28,6 @@ from models.declaration import (
     save_classification,
 )
 from models.outbox import enqueue
-from models.quarantine import sync_quarantine
 from models.sql import Sql
 
 
@@ -182,7 +182,7 @@ def _drop_stale_proposal(session: Session, current: Classification) -> None:
 def _upgrade(session, sql, declaration, current, result, list_info, now) -> None:
     """Apply a stricter outcome, then tell the cadres and the household."""
     row = save_classification(session, declaration_id=declaration.id, result=result, now=now, source=RELISTED)
-    sync_quarantine(session, declaration=declaration, classification=row, now=now, home_start_on=result.home_start)
+    apply_quarantine(session, declaration=declaration, classification=row, now=now, home_start_on=result.home_start)
     urgent = row.alert or row.disposition == CENTRAL
     text = TEXT.upgrade.format(
         urgent=TEXT.urgent if urgent else "", old=current.disposition, new=row.disposition, samples=samples(row),

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from bot.dialogue import Command, Context
+from broadcasts.care import apply_quarantine
 from broadcasts.policy import Classification as Outcome
 from broadcasts.policy import load_policy
 from broadcasts.reclassify import DECIDING_ROLES, OVERRIDE, after_current, deciders, describe, span, tell_household
@@ -17,7 +18,6 @@ from models.cadre import held_roles
 from models.declaration import CURRENT, DECLINED, PROPOSED, SUPERSEDED, Declaration, save_classification
 from models.declaration import Classification as Row
 from models.outbox import enqueue
-from models.quarantine import sync_quarantine
 
 
 class TEXT:
@@ -124,7 +124,7 @@ def _override(ctx: Context, match: re.Match) -> str:
 
 def _applied(ctx: Context, declaration: Declaration, row: Row, reply: str, what: str, **extra) -> str:
     """A change in force: the quarantine record follows, the household and the other cadres are told."""
-    sync_quarantine(ctx.session, declaration=declaration, classification=row, now=ctx.now)
+    apply_quarantine(ctx.session, declaration=declaration, classification=row, now=ctx.now)
     tell_household(ctx.sql, declaration, row, template=NOTICES.villager_changed, prefix="review", now=ctx.now)
     facts = describe(ctx.sql, declaration, row)
     _tell_others(ctx, declaration, row, what.format(disposition=row.disposition, **facts, **extra), facts)

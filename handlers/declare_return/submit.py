@@ -9,6 +9,7 @@ from sqlmodel import delete, select
 
 from bot.dialogue import Context
 from bot.dialogue.fields import village_name
+from broadcasts.care import apply_quarantine
 from broadcasts.policy import Declaration, classify, load_policy
 from broadcasts.policy.classify import day
 from handlers.declare_return.places import origin_text, today, whose
@@ -18,7 +19,6 @@ from models.declaration import Declaration as DeclarationRow
 from models.declaration import HouseholdMember, save_classification
 from models.outbox import enqueue
 from models.person import update_profile
-from models.quarantine import sync_quarantine
 
 log = logging.getLogger(__name__)
 ALERTED_ROLES = ("village_cadre", "township_cadre", "village_doctor")
@@ -56,7 +56,7 @@ def finish(ctx: Context) -> str:
     result = _classify(ctx)
     declaration, updated = _store(ctx, result)
     classification = save_classification(ctx.session, declaration_id=declaration.id, result=result, now=ctx.now)
-    sync_quarantine(
+    apply_quarantine(
         ctx.session,
         declaration=declaration,
         classification=classification,

@@ -1,0 +1,126 @@
+"""The end of a household's care: released when the measure changes, told before the end, closed after it.
+
+The record closes at the first run after its last day (so nothing counts it as active the next morning); the
+household and the four hear of it only from NOTICE_AT, never at night.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from bot.settings import Settings
+from broadcasts.care.clock import NOTICE_AT, reached, today
+from broadcasts.care.four import places
+from broadcasts.care.household import CENTRAL, Carer, Home, already_sent, home_ids, home_of, tell_home
+from broadcasts.care.texts import TEXT
+from broadcasts.policy.classify import day
+from models.declaration import Declaration
+from models.outbox import enqueue
+from models.quarantine import ACTIVE, ENDED, Quarantine
+from models.sql import Sql
+
+RELEASE = "UPDATE care_assignment SET released_at = :now WHERE quarantine_id = :quarantine AND released_at IS NULL"
+CLOSE = "UPDATE quarantine SET status = 'ended', closed_at = :now WHERE id = :id AND status = 'active'"
+EVER_CARED = (
+    "SELECT DISTINCT ca.quarantine_id, p.id, p.openid FROM care_assignment ca JOIN person p ON p.id = ca.person_id"
+    " WHERE ca.quarantine_id IN {ids} ORDER BY ca.quarantine_id, p.id"
+)
+HOME_ISOLATION = "居家隔离"
+
+
+def release(sql: Sql, quarantine_id: int, *, now: dt.datetime) -> int:
+    """Every assignment of the quarantine ends now; how many."""
+    return sql.run(RELEASE, quarantine=quarantine_id, now=sql.time(now))
+
+
+def tell_released(sql: Sql, home: Home, people: list[Carer], *, new: str, now: dt.datetime) -> int:
+    """Those who no longer care for the household hear why: the measure changed to `new`."""
+    template = TEXT.released_central if new == CENTRAL else TEXT.released
+    text = template.format(new=new, **home.facts())
+    sent = 0
+    for person in {p.person_id: p for p in people}.values():
+        key = f"care:{home.quarantine.id}:released:{person.person_id}"
+        sent += enqueue(sql, key=key, recipient_openid=person.openid, kind="notice", text=text, now=now)
+    return sent
+
+
+def end_notices(session: Session, now: dt.datetime, settings: Settings) -> int:
+    """From NOTICE_AT: households whose measure ends tomorrow, and those on their last day, are told."""
+    if not reached(now, NOTICE_AT):
+        return 0
+    sql = Sql(session.connection())
+    current = today(now)
+    ending = session.execute(
+        select(Quarantine, Declaration)
+        .join(Declaration, Declaration.id == Quarantine.declaration_id)
+        .where(Quarantine.status == ACTIVE, Quarantine.end_on.in_((current, current + dt.timedelta(days=1))))
+    ).all()
+    # Central isolation alone has no care here: the site tells them.
+    todo = [(q, "end-last" if q.end_on == current else "end-eve", d) for q, d in ending if places(q)]
+    keys = {q.id: {f"care:{q.id}:{occasion}:{pid}" for pid in home_ids(d)} for q, occasion, d in todo}
+    sent = already_sent(sql, [key for wanted in keys.values() for key in wanted])
+    return sum(
+        _tell_end(session, sql, q, occasion=occasion, now=now) for q, occasion, _ in todo if not keys[q.id] <= sent
+    )
+
+
+def _tell_end(session, sql: Sql, quarantine: Quarantine, *, occasion: str, now) -> int:
+    home = home_of(session, sql, quarantine)
+    after = day(quarantine.end_on + dt.timedelta(days=1))
+    kind = HOME_ISOLATION if quarantine.kind == CENTRAL else quarantine.kind
+    still = TEXT.end_still_home if kind == HOME_ISOLATION else TEXT.end_still_watch
+
+    def text_for(greeting: str, whose: str, _sender: bool) -> str:
+        template = TEXT.end_last if occasion == "end-last" else TEXT.end_eve
+        return template.format(
+            greeting=greeting, whose=whose, kind=kind, end=day(quarantine.end_on), after=after, still=still
+        )
+
+    return tell_home(sql, home, key=f"care:{quarantine.id}:{occasion}", text_for=text_for, now=now)
+
+
+def close_ended(session: Session, now: dt.datetime, settings: Settings) -> int:
+    """After the last day: the record ends and its care is released; from NOTICE_AT the four are told."""
+    sql = Sql(session.connection())
+    current = today(now)
+    closed = 0
+    over = session.execute(
+        select(Quarantine.id).where(Quarantine.status == ACTIVE, Quarantine.end_on < current)
+    ).scalars()
+    for quarantine_id in list(over):
+        if sql.run(CLOSE, id=quarantine_id, now=sql.time(now)) == 1:
+            release(sql, quarantine_id, now=now)
+            closed += 1
+    if reached(now, NOTICE_AT):
+        closed += _tell_closed(session, sql, current, now)
+    return closed
+
+
+def _tell_closed(session, sql: Sql, current: dt.date, now) -> int:
+    """The four of each record that ended yesterday (or the day before, after downtime) hear it is over."""
+    ended = session.execute(
+        select(Quarantine).where(
+            Quarantine.status == ENDED,
+            Quarantine.end_on >= current - dt.timedelta(days=2),
+            Quarantine.end_on < current,
+        )
+    ).scalars()
+    by_id = {q.id: q for q in ended}
+    if not by_id:
+        return 0
+    placeholders, params = sql.in_list("ids", list(by_id))
+    people: dict[int, list[tuple[str, str]]] = {}
+    for quarantine_id, person_id, openid in sql.all(EVER_CARED.format(ids=placeholders), **params):
+        people.setdefault(quarantine_id, []).append((f"care:{quarantine_id}:closed:{person_id}", openid))
+    sent = already_sent(sql, [key for told in people.values() for key, _ in told])
+    count = 0
+    for quarantine_id, told in people.items():
+        if {key for key, _ in told} <= sent:
+            continue
+        text = TEXT.closed.format(**home_of(session, sql, by_id[quarantine_id]).facts())
+        for key, openid in told:
+            count += enqueue(sql, key=key, recipient_openid=openid, kind="notice", text=text, now=now)
+    return count

@@ -1,0 +1,155 @@
+"""Sampling jobs: the doctor's list and the household's notice the evening before, and missed rounds escalated.
+
+A round of day D is announced from SAMPLING_REMIND_AT on D-1 (the doctor's message is keyed by the set of rounds,
+so a round added later that evening brings an updated list); a round still due at MISSED_AT on its day (or any
+later day, after downtime) is missed and escalated once. Runs every minute build only what was not sent yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from itertools import chain
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from bot.settings import Settings
+from broadcasts.care.clock import MISSED_AT, reached, today
+from broadcasts.care.household import Carer, already_sent, home_ids, home_of, tell_home
+from broadcasts.care.rounds import DOCTOR, escalate, mark_missed, ordinal
+from broadcasts.care.texts import TEXT
+from broadcasts.policy.classify import day
+from models.cadre import responsible_for
+from models.care import DUE, MISSED, SamplingRound
+from models.declaration import Declaration
+from models.outbox import enqueue
+from models.quarantine import ACTIVE, Quarantine
+from models.sql import Sql
+
+CARED_FOR = "SELECT quarantine_id FROM care_assignment WHERE person_id = :person AND released_at IS NULL"
+DOCTORS_OF = (
+    "SELECT ca.quarantine_id, p.id, p.openid, ca.role, p.name, p.phone FROM care_assignment ca"
+    " JOIN person p ON p.id = ca.person_id WHERE ca.role = 'village_doctor' AND ca.released_at IS NULL"
+    " AND ca.quarantine_id IN {ids} ORDER BY ca.id"
+)
+
+
+def _open_rounds(session: Session, *conditions) -> list[tuple[SamplingRound, Quarantine, Declaration]]:
+    """Rounds of records in force, with their record and declaration, village by village."""
+    rows = session.execute(
+        select(SamplingRound, Quarantine, Declaration)
+        .join(Quarantine, Quarantine.id == SamplingRound.quarantine_id)
+        .join(Declaration, Declaration.id == Quarantine.declaration_id)
+        .where(Quarantine.status == ACTIVE, *conditions)
+        .order_by(Quarantine.village_id, SamplingRound.day, SamplingRound.id)
+    ).all()
+    return [tuple(row) for row in rows]
+
+
+def remind_eve(session: Session, now: dt.datetime, settings: Settings) -> int:
+    """From SAMPLING_REMIND_AT: each doctor their list for tomorrow, each household its notice."""
+    if not reached(now, settings.sampling_remind_at):
+        return 0
+    sql = Sql(session.connection())
+    tomorrow = today(now) + dt.timedelta(days=1)
+    due = _open_rounds(session, SamplingRound.day == tomorrow, SamplingRound.status == DUE)
+    doctors_of = _doctors(sql, [quarantine for _, quarantine, _ in due])
+    lists: dict[int, tuple] = {}
+    for sampling, quarantine, _ in due:
+        for doctor in doctors_of[quarantine.id]:
+            lists.setdefault(doctor.person_id, (doctor, []))[1].append((sampling, quarantine))
+    doctor_keys = {pid: _eve_key(tomorrow, pid, items) for pid, (_, items) in lists.items()}
+    notice_keys = {s.id: [f"sampling:{s.id}:notice:{pid}" for pid in home_ids(d)] for s, _, d in due}
+    sent = already_sent(sql, [*doctor_keys.values(), *chain.from_iterable(notice_keys.values())])
+    homes: dict[int, object] = {}
+
+    def home(quarantine):
+        return homes.get(quarantine.id) or homes.setdefault(quarantine.id, home_of(session, sql, quarantine))
+
+    done = 0
+    for sampling, quarantine, _ in due:
+        if not set(notice_keys[sampling.id]) <= sent:
+            done += _tell_household(session, sql, home(quarantine), sampling, doctors_of[quarantine.id], now)
+    for pid, (doctor, items) in lists.items():
+        if doctor_keys[pid] not in sent:
+            done += _tell_doctor(
+                session, sql, doctor, [(s, home(q)) for s, q in items], tomorrow, doctor_keys[pid], now
+            )
+    return done
+
+
+def _doctors(sql: Sql, quarantines: list[Quarantine]) -> dict[int, list]:
+    """Each record's doctor (one query for all); the village's doctor, or those above it, for a record without."""
+    found: dict[int, list] = {q.id: [] for q in quarantines}
+    if quarantines:
+        placeholders, params = sql.in_list("ids", list(found))
+        for quarantine_id, *carer in sql.all(DOCTORS_OF.format(ids=placeholders), **params):
+            found[quarantine_id].append(Carer(*carer))
+    for quarantine in quarantines:
+        if not found[quarantine.id]:
+            found[quarantine.id] = responsible_for(sql, village_id=quarantine.village_id, roles=DOCTOR)
+    return found
+
+
+def _eve_key(tomorrow: dt.date, person_id: int, items: list) -> str:
+    digest = hashlib.sha1("-".join(str(sampling.id) for sampling, _ in items).encode()).hexdigest()[:12]
+    return f"sampling:eve:{tomorrow.isoformat()}:{person_id}:{digest}"
+
+
+def _tell_doctor(session, sql: Sql, doctor, items: list, tomorrow: dt.date, key: str, now) -> int:
+    lines = []
+    for n, (sampling, home) in enumerate(items, start=1):
+        members = TEXT.eve_members.format(names=TEXT.separator.join(home.members)) if home.members else ""
+        lines.append(
+            TEXT.eve_line.format(
+                n=n, id=sampling.id, members=members, day_no=(sampling.day - home.quarantine.start_on).days + 1,
+                ordinal=ordinal(session, sampling), **home.facts(),
+            )
+        )  # fmt: skip
+    text = TEXT.eve.format(date=day(tomorrow), count=len(items), lines="\n".join(lines), example=items[0][0].id)
+    text += _owed(session, sql, doctor)
+    return enqueue(sql, key=key, recipient_openid=doctor.openid, kind="alert", text=text, now=now)
+
+
+def _owed(session, sql: Sql, doctor) -> str:
+    """Missed rounds still not made up among the households this doctor cares for."""
+    ids = [row[0] for row in sql.all(CARED_FOR, person=doctor.person_id)]
+    rows = _open_rounds(session, SamplingRound.status == MISSED, SamplingRound.quarantine_id.in_(ids)) if ids else []
+    lines = [
+        TEXT.owed_line.format(
+            id=sampling.id, name=declaration.name, date=day(sampling.day), ordinal=ordinal(session, sampling)
+        )
+        for sampling, _, declaration in rows
+    ]
+    return TEXT.eve_owed.format(lines=TEXT.separator.join(lines)) if lines else ""
+
+
+def _tell_household(session, sql: Sql, home, sampling: SamplingRound, doctor_list: list, now) -> int:
+    named = next((d for d in doctor_list if d.role == "village_doctor" and d.name), None)
+    doctor = TEXT.doctor_named.format(name=named.name) if named else TEXT.doctor
+    members = TEXT.notice_members.format(names=TEXT.separator.join(home.members)) if home.members else ""
+    number = ordinal(session, sampling)
+
+    def text_for(greeting: str, _whose: str, sender: bool) -> str:
+        whom = home.declaration.name if sender else TEXT.whom
+        return TEXT.notice.format(
+            greeting=greeting, date=day(sampling.day), doctor=doctor, whom=whom, ordinal=number, members=members
+        )
+
+    return tell_home(sql, home, key=f"sampling:{sampling.id}:notice", text_for=text_for, now=now)
+
+
+def escalate_missed(session: Session, now: dt.datetime, settings: Settings) -> int:
+    """Rounds still due at MISSED_AT on their day: missed, and the village cadre and township cadre told once."""
+    sql = Sql(session.connection())
+    last_late_day = today(now) - dt.timedelta(days=0 if reached(now, MISSED_AT) else 1)
+    late = _open_rounds(
+        session, SamplingRound.status == DUE, SamplingRound.day <= last_late_day, SamplingRound.escalated_at.is_(None)
+    )
+    done = 0
+    for sampling, quarantine, _ in late:
+        if mark_missed(sql, sampling.id, now=now):
+            escalate(session, sql, home_of(session, sql, quarantine), sampling, now=now)
+            done += 1
+    return done
