@@ -11,6 +11,7 @@ from handlers import (
     fever,
     my_info,
     query_risk,
+    sampling,
     stats,
     supplies,
     todo,
@@ -35,6 +36,7 @@ COMMANDS = (
     *checkpoint.COMMANDS,
     *supplies.COMMANDS,
     todo.COMMAND,
+    *sampling.COMMANDS,
     faq.COMMAND,
     stats.COMMAND,
 )

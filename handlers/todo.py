@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from bot.dialogue import Command, Context
-from handlers import faq, supplies
+from handlers import faq, sampling, supplies
 from models.cadre import held_roles
 
 SHOWN = 20
@@ -28,7 +28,7 @@ class TEXT:
 
 
 Source = Callable[[Context], list[str]]
-SOURCES: tuple[Source, ...] = (supplies.todo_lines, faq.todo_lines)
+SOURCES: tuple[Source, ...] = (supplies.todo_lines, sampling.todo_lines, faq.todo_lines)
 PATTERN = re.compile(r"^(?:我的)?(?:待办|代办)(?:事项|的事)?[\s。.!！?？]*$")
 CARE_PERSON = "SELECT 1 FROM care_assignment WHERE person_id = :person AND released_at IS NULL LIMIT 1"
 

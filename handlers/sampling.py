@@ -1,0 +1,229 @@
+"""采样 N 完成 / 采样 N 未完成 原因: the household's four (or a cadre of its village) record a sampling round."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy import select
+
+from bot.dialogue import Command, Context
+from broadcasts.care.clock import local, today
+from broadcasts.care.household import home_of
+from broadcasts.care.rounds import escalate, made_up, mark_done, mark_not_done, ordinal
+from broadcasts.policy.classify import day
+from models.cadre import held_roles
+from models.care import DUE, MISSED, SamplingRound
+from models.quarantine import ACTIVE, Quarantine
+
+
+class TEXT:
+    help = "发「采样 编号 完成」或「采样 编号 未完成 原因」：登记上门采样"
+    done = "好的，记下了：{name}（{village}）{date}第{ordinal}次核酸已采。{next}"
+    made_up = "好的，记下了：{name}（{village}）{date}第{ordinal}次核酸已补采，已告诉村干部和包村干部。{next}"
+    next = "下次是{date}。"
+    last = "这是最后一次。"
+    not_done = (
+        "好的，记下了：{name}（{village}）{date}第{ordinal}次核酸没采成，原因：{reason}。\n"
+        "已告诉村干部和包村干部。补采以后请回「采样 {id} 完成」。"
+    )
+    need_reason = "请把没采成的原因也写上，比如：采样 {id} 未完成 家里没人。"
+    already = "采样编号{id}已经记为采完了（{who}，{at}），不用再登记。"
+    too_early = "采样编号{id}是{date}的，还没到日子，到那天再登记。"
+    moved = "这一户的管控调整过，这次采样现在是采样编号{new}，请回「采样 {new} {what}」。"
+    over = "采样编号{id}（{name}）的管控已经结束或取消了，不用再登记。"
+    not_found = "没有找到采样编号{id}，请核对一下提醒消息里的编号。"
+    not_yours = "抱歉，采样编号{id}是{village}的，不归您管，请交给这户的村医或{village}的干部。"
+    carers_only = "抱歉，采样登记只有负责这户的村医和干部才能用。"
+    someone = "负责人"
+    you = "您"
+    # 待办
+    todo_line = "采样编号{id}：{name}（{village}），{date}第{ordinal}次核酸{state}\n  → {hint}"
+    todo_today = "，今天要采"
+    todo_tomorrow = "，明天要采"
+    todo_missed = "，没采成，待补采"
+    todo_reason = "（{reason}）"
+    todo_hint = "采完回「采样 {id} 完成」；没采成回「采样 {id} 未完成 原因」"
+    todo_hint_missed = "补采以后回「采样 {id} 完成」"
+
+
+WHAT_DONE, WHAT_NOT_DONE = "完成", "未完成"
+DONE_PATTERN = re.compile(r"^采样\s*(?:编号)?\s*(\d{1,9})\s*号?\s*(?:已经?)?(?:完成|做完|采完)了?\s*[。.!！]*$")
+NOT_DONE_PATTERN = re.compile(
+    r"^采样\s*(?:编号)?\s*(\d{1,9})\s*号?\s*(?:未完成|没完成|没有完成|没采成?|没做|未采)(.*)$", re.S
+)
+# The engine reads commands NFKC-normalised: give the reason back its Chinese punctuation.
+_FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"})
+_REASON_LEAD = re.compile(r"^[\s,，:：;；。.、]*(原因|理由|因为)?[\s,，:：;；。.、]*")
+VILLAGE_ROLES = ("village_cadre", "township_cadre", "village_doctor")
+# One of the household's four (released ones too: they are told where the round went), or a cadre of the village.
+CAN_RECORD = (
+    "SELECT 1 FROM care_assignment WHERE quarantine_id = :quarantine AND person_id = :person"
+    " UNION ALL SELECT 1 FROM cadre_assignment WHERE person_id = :person AND village_id = :village"
+    " AND role IN ('village_cadre', 'township_cadre', 'village_doctor')"
+)
+
+
+def _done(ctx: Context, match: re.Match) -> str:
+    found, refusal = _round(ctx, int(match.group(1)), WHAT_DONE)
+    if refusal:
+        return refusal
+    sampling, quarantine = found
+    if not mark_done(ctx.sql, sampling.id, person_id=ctx.person.id, now=ctx.now):
+        return _already(ctx, sampling)
+    home = home_of(ctx.session, ctx.sql, quarantine)
+    facts = _facts(ctx, home, sampling)
+    if sampling.escalated_at is not None:
+        made_up(ctx.session, ctx.sql, home, sampling, who=_who(ctx), by=ctx.person.id, now=ctx.now)
+        return TEXT.made_up.format(**facts)
+    return TEXT.done.format(**facts)
+
+
+def _not_done(ctx: Context, match: re.Match) -> str:
+    number = int(match.group(1))
+    found, refusal = _round(ctx, number, WHAT_NOT_DONE)
+    if refusal:
+        return refusal
+    reason = _REASON_LEAD.sub("", match.group(2)).strip().translate(_FULL_WIDTH)[:500]
+    if not reason:
+        return TEXT.need_reason.format(id=number)
+    sampling, quarantine = found
+    if not mark_not_done(ctx.sql, sampling.id, note=reason, now=ctx.now):
+        return _already(ctx, sampling)
+    home = home_of(ctx.session, ctx.sql, quarantine)
+    escalate(ctx.session, ctx.sql, home, sampling, who=_who(ctx), reason=reason, now=ctx.now)
+    return TEXT.not_done.format(reason=reason, **_facts(ctx, home, sampling))
+
+
+def _round(ctx: Context, number: int, what: str) -> tuple[tuple | None, str | None]:
+    """The round and its quarantine, or the reply refusing the command."""
+    sampling = ctx.session.get(SamplingRound, number)
+    roles = held_roles(ctx.sql, person_id=ctx.person.id)
+    quarantine = ctx.session.get(Quarantine, sampling.quarantine_id) if sampling else None
+    if sampling is None:
+        return None, TEXT.not_found.format(id=number) if roles else TEXT.carers_only
+    allowed = ctx.sql.one(CAN_RECORD, quarantine=quarantine.id, person=ctx.person.id, village=quarantine.village_id)
+    if not allowed:
+        if not roles:
+            return None, TEXT.carers_only
+        village = ctx.sql.one("SELECT name FROM village WHERE id = :id", id=quarantine.village_id)
+        return None, TEXT.not_yours.format(id=number, village=village[0] if village else "")
+    if quarantine.status != ACTIVE:
+        return None, _elsewhere(ctx, sampling, quarantine, what)
+    if sampling.day > today(ctx.now):
+        return None, TEXT.too_early.format(id=number, date=day(sampling.day))
+    return (sampling, quarantine), None
+
+
+def _elsewhere(ctx: Context, sampling: SamplingRound, quarantine: Quarantine, what: str) -> str:
+    """A round of a replaced record: the same day's round of the record in force, if there is one."""
+    successor = ctx.session.execute(
+        select(SamplingRound.id)
+        .join(Quarantine, Quarantine.id == SamplingRound.quarantine_id)
+        .where(
+            Quarantine.declaration_id == quarantine.declaration_id,
+            Quarantine.status == ACTIVE,
+            SamplingRound.day == sampling.day,
+        )
+    ).scalar_one_or_none()
+    if successor is not None:
+        return TEXT.moved.format(new=successor, what=what)
+    name = home_of(ctx.session, ctx.sql, quarantine).declaration.name
+    return TEXT.over.format(id=sampling.id, name=name)
+
+
+def _already(ctx: Context, sampling: SamplingRound) -> str:
+    ctx.session.refresh(sampling)
+    who = TEXT.you if sampling.done_by_person_id == ctx.person.id else _name(ctx, sampling.done_by_person_id)
+    return TEXT.already.format(id=sampling.id, who=who, at=_when(sampling.done_at))
+
+
+def _when(at: dt.datetime | None) -> str:
+    """8月8日10:20, in the town's time (SQLite gives the stored UTC back without its zone)."""
+    if at is None:
+        return ""
+    moment = local(at if at.tzinfo else at.replace(tzinfo=dt.UTC))
+    return f"{day(moment.date())}{moment:%H:%M}"
+
+
+def _name(ctx: Context, person_id: int | None) -> str:
+    row = ctx.sql.one("SELECT name FROM person WHERE id = :id", id=person_id) if person_id else None
+    return row[0] if row and row[0] else TEXT.someone
+
+
+def _who(ctx: Context) -> str:
+    return ctx.person.name or TEXT.someone
+
+
+def _facts(ctx: Context, home, sampling: SamplingRound) -> dict:
+    later = [r.day for r in _rounds(ctx, sampling.quarantine_id) if r.day > sampling.day]
+    nxt = TEXT.next.format(date=day(later[0])) if later else TEXT.last
+    return {
+        **home.facts(), "id": sampling.id, "date": day(sampling.day), "ordinal": ordinal(ctx.session, sampling),
+        "next": nxt,
+    }  # fmt: skip
+
+
+def _rounds(ctx: Context, quarantine_id: int) -> list[SamplingRound]:
+    return list(
+        ctx.session.execute(
+            select(SamplingRound).where(SamplingRound.quarantine_id == quarantine_id).order_by(SamplingRound.day)
+        ).scalars()
+    )
+
+
+MINE = (
+    "SELECT ca.quarantine_id, ca.role FROM care_assignment ca JOIN quarantine q ON q.id = ca.quarantine_id"
+    " WHERE ca.person_id = :person AND ca.released_at IS NULL AND q.status = 'active'"
+)
+
+
+def todo_lines(ctx: Context) -> list[str]:
+    """This person's rounds (a 待办 source): the doctor's today and tomorrow, and missed ones for the cadres too."""
+    mine: dict[int, set[str]] = {}
+    for quarantine_id, role in ctx.sql.all(MINE, person=ctx.person.id):
+        mine.setdefault(quarantine_id, set()).add(role)
+    if not mine:
+        return []
+    current = today(ctx.now)
+    rows = ctx.session.execute(
+        select(SamplingRound, Quarantine)
+        .join(Quarantine, Quarantine.id == SamplingRound.quarantine_id)
+        .where(
+            SamplingRound.quarantine_id.in_(list(mine)),
+            SamplingRound.status.in_((DUE, MISSED)),
+            SamplingRound.day <= current + dt.timedelta(days=1),
+        )
+        .order_by(SamplingRound.day, SamplingRound.id)
+    ).all()
+    lines = []
+    for sampling, quarantine in rows:
+        line = _todo_line(ctx, sampling, quarantine, mine[quarantine.id], current)
+        if line:
+            lines.append(line)
+    return lines
+
+
+def _todo_line(ctx: Context, sampling: SamplingRound, quarantine: Quarantine, roles: set[str], current) -> str | None:
+    late = sampling.status == MISSED or sampling.day < current
+    # A round still to come is the doctor's; the cadres of the four see it once it is missed.
+    if not (roles & set(VILLAGE_ROLES) if late else "village_doctor" in roles):
+        return None
+    home = home_of(ctx.session, ctx.sql, quarantine)
+    if late:
+        state = TEXT.todo_missed + (TEXT.todo_reason.format(reason=sampling.note) if sampling.note else "")
+        hint = TEXT.todo_hint_missed.format(id=sampling.id)
+    else:
+        state = TEXT.todo_today if sampling.day == current else TEXT.todo_tomorrow
+        hint = TEXT.todo_hint.format(id=sampling.id)
+    return TEXT.todo_line.format(
+        id=sampling.id, date=day(sampling.day), ordinal=ordinal(ctx.session, sampling), state=state, hint=hint,
+        **home.facts(),
+    )  # fmt: skip
+
+
+HELP_ROLES = (*VILLAGE_ROLES, "police", "grid_worker")
+COMMANDS = (
+    Command(name="sampling_done", pattern=DONE_PATTERN, run=_done, help=TEXT.help, help_roles=HELP_ROLES),
+    Command(name="sampling_not_done", pattern=NOT_DONE_PATTERN, run=_not_done),
+)
