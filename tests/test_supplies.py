@@ -307,12 +307,15 @@ def test_two_of_the_four_accepting_at_the_same_moment_one_gets_it(town):
 
 def test_my_requests_in_plain_words(town):
     assert "还没有申请过物资" in say(town, "sp-villager", "我的申请")
+    assert "您要买些什么" in town.client("sp-villager").event("CLICK", "SUPPLIES")  # the menu's 物资申请
+    assert "取消" in say(town, "sp-villager", "取消")
     first = ask(town, "sp-villager", "要两袋米")
     second = ask(town, "sp-villager", "要一桶油")
     say(town, "sp-cadre", f"接单 {second}")
     reply = say(town, "sp-villager", "我的申请")
     assert f"第{second}号 油1桶：刘支书已经接单，正在安排送" in reply and f"第{first}号 米2袋：等干部接单" in reply
     assert reply.index(f"第{second}号") < reply.index(f"第{first}号")
+    assert town.client("sp-villager").event("CLICK", "MY_REQUESTS") == reply  # the menu's 我的申请
     assert f"第{second}号刘支书（13700001111）还没说送到" in say(town, "sp-villager", f"收到 {second}")
 
 
