@@ -102,7 +102,10 @@ def found(f: Features, res: Resources) -> list[str]:
     """Every intent the message gives evidence for, strongest first."""
     out = []
     non_local = [p for p in f.places if p.role != "local"]
-    if returned(f, res) or (non_local and origin(f.places) and not f.goods and not f.items):
+    # A bare place is a return only without a check-in: 「秀英36.6」「秀英正常」 name a person, not 海口秀英区.
+    bare_place = non_local and origin(f.places) and f.temperature is None and "checkin" not in f.cues
+    bare_place = bare_place and not f.goods and not f.items
+    if returned(f, res) or bare_place:
         out.append("declare_return")
     if fever(f):
         out.append("report_fever")
