@@ -177,4 +177,5 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
         return "ask_policy", evidence
     if "greeting" in f.cues:
         return "help", evidence
-    return "unknown", evidence
+    # Any other real question (俺家的猪能拉到集上卖吗) is for the town's answers, or a cadre when they have none.
+    return ("ask_policy" if len(f.bare) >= 6 else "unknown"), evidence
