@@ -74,8 +74,7 @@ def redis_store():
         store.redis.ping()
     except Exception as exc:  # noqa: BLE001
         pytest.fail(f"Redis is not answering on {REDIS_URL} (.ci/run starts it): {exc}")
-    yield store
-    store.redis.flushdb()
+    return store
 
 
 def test_with_redis_processes_on_several_hosts_share_one_token(redis_store, fake):
@@ -89,3 +88,5 @@ def test_with_redis_processes_on_several_hosts_share_one_token(redis_store, fake
         assert redis_store.read(app_id).value in tokens
     finally:
         fake_app.stop()
+        # Only this test's keys: another suite (CI runs SQLite and PostgreSQL side by side) may share the Redis.
+        redis_store.redis.delete(f"xiangan:token:{app_id}", f"xiangan:token-lease:{app_id}")
