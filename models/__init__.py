@@ -1,6 +1,7 @@
 """SQLModel tables, one module per aggregate; importing this package registers them all."""
 
 from models.admin_user import AdminUser
+from models.announcement import Announcement, AnnouncementRun, Brief, SchedulerLease
 from models.api_token import ApiToken
 from models.cadre import CadreAssignment, CadreInvite
 from models.care import CareAssignment, CheckIn, SamplingRound
@@ -18,6 +19,10 @@ from models.supplies import SupplyRequest
 from models.town import Village, WorkArea
 
 __all__ = [
+    "Announcement",
+    "AnnouncementRun",
+    "Brief",
+    "SchedulerLease",
     "SupplyRequest",
     "Vaccination",
     "PolicyQuestion",

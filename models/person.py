@@ -24,6 +24,9 @@ class Person(SQLModel, table=True):
     # The village whose WeChat tag the person carries now; differs from village_id until tags are synced.
     tagged_village_id: int | None = Field(default=None, foreign_key="village.id")
     subscribed: bool = True
+    # 退订 / 订阅: announcements and the daily risk list only (care messages to an isolated household keep going).
+    announcements_opted_out: bool = False
+    risk_list_opted_out: bool = False
     subscribed_at: dt.datetime | None = None
     unsubscribed_at: dt.datetime | None = None
     last_inbound_at: dt.datetime | None = None

@@ -16,6 +16,10 @@ from tests.live import LiveServer
 DEMO_TOKEN = "test-token"
 CLEANED_TABLES = (  # children before parents (foreign keys)
     "conversation_state",
+    "announcement_run",
+    "announcement",
+    "brief",
+    "scheduler_lease",
     "checkpoint_report",
     "care_assignment",
     "sampling_round",
