@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     checkin_second_at: str = "12:00"
     checkin_alert_at: str = "18:00"
     sampling_remind_at: str = "19:00"
+    # Broadcasts (issue 7): the daily risk-list push (from this time, each new version once) and the dispatch brief.
+    risk_push_at: str = "15:00"
+    brief_at: str = "18:00"
     # Policy Q&A: the town's answers, and how sure a match must be (0-1) before it is sent instead of asking a cadre.
     faq_file: Path = DATA_DIR / "faq.toml"
     faq_min_score: float = 0.35

@@ -1,0 +1,255 @@
+"""The daily risk-list push: the latest list for the provinces people here travel to, and what changed since the
+last push, to every follower who has not opted out and to all checkpoint staff.
+
+Due from RISK_PUSH_AT (Asia/Shanghai) each day; a version imported later that day goes out at the next run. Each
+version is pushed once: its run is an `announcement_run` of one system announcement (occurrence "list:<id>"),
+and every outbox row is keyed by version and recipient. No new version since the last push: nothing is sent.
+Followers inside WeChat's customer-service window get a "notice"; the rest a "broadcast" row, which the delivery
+worker mass-sends within each person's monthly quota and otherwise sends person by person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+
+from sqlmodel import Session
+
+from bot.delivery.mass import BROADCAST
+from bot.settings import Settings
+from broadcasts.care.clock import local, reached
+from broadcasts.riskareas.entries import LEVEL_NAMES, Entry
+from broadcasts.riskareas.store import Diff, diff_entries, read_entries
+from models.delivery import WINDOW, WINDOW_QUOTA
+from models.outbox import enqueue
+from models.sql import Sql
+from models.town import TownFileError, read_town_file
+
+
+class TEXT:
+    title = "【中高风险地区名单】{when}公布"
+    first = "这是第一次推送名单。"
+    changes = "和上次推送的名单比："
+    added = "新增{n}处：{areas}"
+    removed = "移除{n}处：{areas}"
+    up = "升级{n}处：{areas}"
+    down = "降级{n}处：{areas}"
+    no_changes = "和上次推送的名单比，没有变化。"
+    area_level = "{place}（{level}）"
+    area_move = "{place}（{old}→{new}）"
+    provinces = "咱们这里常去的地方："
+    province = "{province}：{counts}"
+    province_none = "{province}：没有中高风险地区"
+    count = "{level}{n}处"
+    highs = "  高风险：{areas}"
+    mediums = "  中风险：{areas}"
+    elsewhere = "全国共有高风险{high}处、中风险{medium}处。"
+    more = "等{n}处"
+    villager_end = "从这些地方回来的，请马上发「返乡报备」。不想每天收到名单，回复「退订」。"
+    staff_end = "请卡点按名单查验来人，从中高风险地区来的，请发「卡点报告」。"
+    when = "{month}月{day}日{hour}时"
+    unknown_when = "最新"
+    separator = "、"
+    comma = "，"
+
+
+HENAN = "河南省"
+TRAVEL_DAYS = 30  # declarations this recent say where people here travel
+MAX_PROVINCES = 6
+SHOWN_AREAS = 3  # per province and level
+SHOWN_CHANGES = 5  # per change kind
+SYSTEM_AUDIENCE = "risk-list"  # the announcement row that holds the pushes' runs (never planned as an announcement)
+SYSTEM_STATUS = "system"
+CHECKPOINT = "checkpoint"
+
+
+def job(session: Session, now: dt.datetime, settings: Settings) -> int:
+    """The scheduler's job: push the newest version once, from RISK_PUSH_AT; how many messages were queued."""
+    if not reached(now, settings.risk_push_at):
+        return 0
+    return push(session, now, settings)
+
+
+def push(session: Session, now: dt.datetime, settings: Settings) -> int:
+    """Push the newest version unless it was pushed already; how many messages were queued."""
+    sql = Sql(session.connection())
+    latest = sql.one("SELECT id, published_at FROM risk_list ORDER BY id DESC LIMIT 1")
+    if latest is None:
+        return 0
+    list_id, published = latest[0], sql.read_time(latest[1])
+    announcement = _system_announcement(sql, now)
+    previous = _last_pushed(sql, announcement)
+    if previous is not None and previous >= list_id:
+        return 0
+    if not _claim(sql, announcement, list_id, now):
+        return 0  # another process is pushing this version
+    new = read_entries(sql, list_id)
+    old_id = previous or _before(sql, list_id)
+    changes = diff_entries(read_entries(sql, old_id), new) if old_id else None
+    body = compose(new, changes, provinces=travel_provinces(sql, now, settings), published=published)
+    followers, staff = audience(sql, now)
+    counts = Counter()
+    for person_id, openid in staff:
+        text = f"{body}\n{TEXT.staff_end}"
+        counts["staff"] += _send(sql, f"risk-list:{list_id}:{person_id}", openid, "notice", text, now, {})
+    staff_ids = {person_id for person_id, _ in staff}
+    payload = {BROADCAST: f"risk-list:{list_id}"}
+    for person_id, openid, window in followers:
+        if person_id in staff_ids:
+            continue
+        kind, extra = ("notice", {}) if window else (BROADCAST, payload)
+        text = f"{body}\n{TEXT.villager_end}"
+        counts[kind] += _send(sql, f"risk-list:{list_id}:{person_id}", openid, kind, text, now, extra)
+    sql.run(
+        "UPDATE announcement_run SET plan = :plan, finished_at = :now WHERE announcement_id = :a AND occurrence = :o",
+        plan=json.dumps(dict(counts)), now=sql.time(now), a=announcement, o=_occurrence(list_id),
+    )  # fmt: skip
+    return sum(counts.values())
+
+
+def _send(sql: Sql, key: str, openid: str, kind: str, text: str, now: dt.datetime, payload: dict) -> int:
+    return int(enqueue(sql, key=key, recipient_openid=openid, kind=kind, text=text, now=now, payload=payload))
+
+
+def _occurrence(list_id: int) -> str:
+    return f"list:{list_id}"
+
+
+def _system_announcement(sql: Sql, now: dt.datetime) -> int:
+    """The one announcement row whose runs are the pushes (created on first use)."""
+    query = "SELECT id FROM announcement WHERE audience = :audience AND status = :status ORDER BY id LIMIT 1"
+    found = sql.one(query, audience=SYSTEM_AUDIENCE, status=SYSTEM_STATUS)
+    if found:
+        return found[0]
+    return sql.one(
+        "INSERT INTO announcement (text, audience, status, created_by, created_at)"
+        " VALUES (:text, :audience, :status, 'risk_push', :now) RETURNING id",
+        text="每日中高风险地区名单推送（系统）", audience=SYSTEM_AUDIENCE, status=SYSTEM_STATUS, now=sql.time(now),
+    )[0]  # fmt: skip
+
+
+def _last_pushed(sql: Sql, announcement: int) -> int | None:
+    """The version pushed last (the newest run)."""
+    rows = sql.all("SELECT occurrence FROM announcement_run WHERE announcement_id = :a", a=announcement)
+    pushed = [int(occurrence.split(":", 1)[1]) for (occurrence,) in rows if occurrence.startswith("list:")]
+    return max(pushed, default=None)
+
+
+def _claim(sql: Sql, announcement: int, list_id: int, now: dt.datetime) -> bool:
+    """Record this version's run; False when a run for it exists (the unique key decides between processes)."""
+    return (
+        sql.run(
+            "INSERT INTO announcement_run (announcement_id, occurrence, plan, started_at)"
+            " VALUES (:a, :o, '{}', :now) ON CONFLICT (announcement_id, occurrence) DO NOTHING",
+            a=announcement,
+            o=_occurrence(list_id),
+            now=sql.time(now),
+        )  # fmt: skip
+        == 1
+    )
+
+
+def _before(sql: Sql, list_id: int) -> int | None:
+    row = sql.one("SELECT MAX(id) FROM risk_list WHERE id < :id", id=list_id)
+    return row[0] if row else None
+
+
+def audience(sql: Sql, now: dt.datetime) -> tuple[list[tuple[int, str, bool]], list[tuple[int, str]]]:
+    """Followers who want the list (id, openid, inside the customer-service window now), and all checkpoint staff."""
+    rows = sql.all(
+        "SELECT id, openid, last_inbound_at, cs_used FROM person"
+        " WHERE subscribed = :yes AND risk_list_opted_out = :no ORDER BY id",
+        yes=sql.flag(True), no=sql.flag(False),
+    )  # fmt: skip
+    followers = [(pid, openid, _in_window(now, sql.read_time(last), cs_used)) for pid, openid, last, cs_used in rows]
+    staff = sql.all(
+        "SELECT DISTINCT p.id, p.openid FROM cadre_assignment a JOIN person p ON p.id = a.person_id"
+        " WHERE a.role = :role ORDER BY p.id",
+        role=CHECKPOINT,
+    )
+    return followers, [(pid, openid) for pid, openid in staff]
+
+
+def _in_window(now: dt.datetime, last: dt.datetime | None, cs_used: int | None) -> bool:
+    """WeChat's 48-hour window is open with quota left (the short click window is too brief to plan on)."""
+    return last is not None and now - last < WINDOW and (cs_used or 0) < WINDOW_QUOTA
+
+
+def travel_provinces(sql: Sql, now: dt.datetime, settings: Settings) -> list[str]:
+    """The town's own province, 河南省, then where recent returnees came from (most first); at most MAX_PROVINCES."""
+    try:
+        home = read_town_file(settings.town_file).province
+    except TownFileError:
+        home = ""
+    rows = sql.all(
+        "SELECT origin_province, COUNT(*) FROM declaration WHERE created_at >= :since AND origin_province IS NOT NULL"
+        " GROUP BY origin_province ORDER BY COUNT(*) DESC, origin_province",
+        since=sql.time(now - dt.timedelta(days=TRAVEL_DAYS)),
+    )
+    ordered = [home, HENAN, *(province for province, _ in rows)]
+    return list(dict.fromkeys(p for p in ordered if p))[:MAX_PROVINCES]
+
+
+def compose(entries: list[Entry], changes: Diff | None, *, provinces: list[str], published) -> str:
+    """The message body: title, what changed, the travel provinces, the national totals."""
+    lines = [TEXT.title.format(when=_when(published))]
+    lines += _changes(changes)
+    lines.append(TEXT.provinces)
+    for province in provinces:
+        lines += _province(province, [e for e in entries if e.province == province])
+    totals = Counter(e.level for e in entries)
+    lines.append(TEXT.elsewhere.format(high=totals["high"], medium=totals["medium"]))
+    return "\n".join(lines)
+
+
+def _changes(changes: Diff | None) -> list[str]:
+    if changes is None:
+        return [TEXT.first]
+    if not (changes.added or changes.removed or changes.level_up or changes.level_down):
+        return [TEXT.no_changes]
+    level = LEVEL_NAMES
+    parts = [
+        (TEXT.added, [TEXT.area_level.format(place=e.place(), level=level[e.level]) for e in changes.added]),
+        (TEXT.removed, [TEXT.area_level.format(place=e.place(), level=level[e.level]) for e in changes.removed]),
+        (TEXT.up, [_move(old, new) for old, new in changes.level_up]),
+        (TEXT.down, [_move(old, new) for old, new in changes.level_down]),
+    ]
+    return [TEXT.changes] + [template.format(n=len(areas), areas=_list(areas)) for template, areas in parts if areas]
+
+
+def _move(old: Entry, new: Entry) -> str:
+    return TEXT.area_move.format(place=new.place(), old=LEVEL_NAMES[old.level], new=LEVEL_NAMES[new.level])
+
+
+def _province(province: str, entries: list[Entry]) -> list[str]:
+    listed = [e for e in entries if e.level in ("high", "medium")]
+    if not listed:
+        return [TEXT.province_none.format(province=province)]
+    counts = Counter(e.level for e in listed)
+    shown = TEXT.comma.join(
+        TEXT.count.format(level=LEVEL_NAMES[level], n=counts[level]) for level in ("high", "medium") if counts[level]
+    )
+    lines = [TEXT.province.format(province=province, counts=shown)]
+    for level, template in (("high", TEXT.highs), ("medium", TEXT.mediums)):
+        areas = [_local_place(e) for e in listed if e.level == level]
+        if areas:
+            lines.append(template.format(areas=_list(areas, SHOWN_AREAS)))
+    return lines
+
+
+def _local_place(entry: Entry) -> str:
+    """The place without its province (the line already names it)."""
+    return entry.place().removeprefix(entry.province) or entry.place()
+
+
+def _list(items: list[str], shown: int = SHOWN_CHANGES) -> str:
+    text = TEXT.separator.join(items[:shown])
+    return text + (TEXT.more.format(n=len(items)) if len(items) > shown else "")
+
+
+def _when(published: dt.datetime | None) -> str:
+    if published is None:
+        return TEXT.unknown_when
+    at = local(published)
+    return TEXT.when.format(month=at.month, day=at.day, hour=at.hour)

@@ -1,0 +1,113 @@
+"""The daily risk-list push: each new version once, with what changed, to followers and all checkpoint staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from sqlalchemy import select, update
+
+from broadcasts import risk_push
+from broadcasts.riskareas.entries import SHANGHAI
+from models.db import transaction
+from models.declaration import Declaration
+from models.outbox import OutboxMessage
+from models.person import Person
+from tests.test_events import bind, person, village_id
+from tests.test_reclassify import AUG5, aug6_text, import_text
+
+AT = dt.datetime(2021, 8, 6, 15, 0, tzinfo=SHANGHAI)
+
+
+def run(server, now: dt.datetime) -> int:
+    with transaction(server.state.db) as session:
+        return risk_push.job(session, now, server.settings)
+
+
+def rows(server) -> dict[str, OutboxMessage]:
+    with transaction(server.state.db) as session:
+        found = session.execute(select(OutboxMessage).where(OutboxMessage.idempotency_key.like("risk-list:%")))
+        return {row.recipient_openid: row for row in found.scalars()}
+
+
+@pytest.fixture
+def town(server):
+    """Two followers (one talked to the account an hour ago), one opted out, one unfollowed, checkpoint staff (one
+    opted out), a village cadre; a declaration from 北京 this month; the 8月5日 list."""
+    db = server.state.db
+    bind(
+        db,
+        ("rp-staff", "卡点老王", "checkpoint", "鸣皋村", None),
+        ("rp-staff-out", "卡点老李", "checkpoint", "孙村", None),
+        ("rp-cadre", "刘支书", "village_cadre", "鸣皋村", None),
+    )
+    with transaction(db) as session:
+        for openid in ("rp-talked", "rp-quiet", "rp-out", "rp-gone"):
+            person(session, openid, openid, None, "鸣皋村")
+        session.execute(
+            update(Person).where(Person.openid == "rp-talked").values(last_inbound_at=AT - dt.timedelta(hours=1))
+        )
+        session.execute(
+            update(Person).where(Person.openid.in_(("rp-out", "rp-staff-out"))).values(risk_list_opted_out=True)
+        )
+        session.execute(update(Person).where(Person.openid == "rp-gone").values(subscribed=False))
+        session.add(
+            Declaration(
+                person_id=person(session, "rp-quiet"), village_id=village_id(session, "鸣皋村"), name="张三",
+                phone="13812345678", origin_province="北京市", origin_city="北京市", origin_district="昌平区",
+                arrived_on=dt.date(2021, 8, 1), health_code="green", active_until=dt.date(2021, 8, 20),
+                created_at=AT - dt.timedelta(days=5),
+            )
+        )  # fmt: skip
+    import_text(db, AUG5.read_text(encoding="utf-8"), "aug5.txt", now=AT - dt.timedelta(days=1))
+    return server
+
+
+def test_first_version_goes_to_followers_and_every_checkpoint_staff(town):
+    assert run(town, AT - dt.timedelta(minutes=1)) == 0  # 14:59: not yet
+    assert rows(town) == {}
+    assert run(town, AT) == 5
+    sent = rows(town)
+    assert set(sent) == {"rp-staff", "rp-staff-out", "rp-cadre", "rp-talked", "rp-quiet"}  # not rp-out, rp-gone
+    assert sent["rp-talked"].kind == "notice"  # inside the 48-hour window
+    assert sent["rp-quiet"].kind == "broadcast"  # mass send within quota, else person by person
+    assert json.loads(sent["rp-quiet"].payload) == {"broadcast": f"risk-list:{_latest(town)}"}
+    assert sent["rp-staff-out"].kind == "notice"  # checkpoint staff always, opted out or not
+    text = sent["rp-quiet"].text
+    assert "【中高风险地区名单】8月5日10时公布" in text and "这是第一次推送名单" in text
+    assert text.index("河南省：高风险1处，中风险7处") < text.index("北京市：中风险1处")  # the town's province first
+    assert "  高风险：郑州市二七区京广路街道" in text
+    assert "全国共有高风险3处、中风险" in text and "回复「退订」" in text
+    assert "请卡点按名单查验来人" in sent["rp-staff"].text and "退订" not in sent["rp-staff"].text
+    assert run(town, AT + dt.timedelta(minutes=1)) == 0  # the same version: nothing again
+    assert len(rows(town)) == 5
+
+
+def test_a_new_version_pushes_the_diff_once(town):
+    run(town, AT - dt.timedelta(days=1, hours=-1))  # the 8月5日 list went out yesterday at 16:00
+    before = {key: row.id for key, row in rows(town).items()}
+    assert run(town, AT) == 0  # no new version: nothing at all
+    import_text(town.state.db, aug6_text(), "aug6.txt", now=AT - dt.timedelta(hours=5))
+    assert run(town, AT) == 5
+    with transaction(town.state.db) as session:
+        found = session.execute(select(OutboxMessage).where(OutboxMessage.idempotency_key.like("risk-list:%")))
+        new = [row for row in found.scalars() if row.id not in before.values()]
+    assert {row.recipient_openid for row in new} == set(before)
+    text = next(row.text for row in new if row.recipient_openid == "rp-quiet")
+    assert "【中高风险地区名单】8月6日10时公布" in text and "和上次推送的名单比：" in text
+    assert "移除1处：河南省郑州市二七区京广路街道（高风险）" in text
+    assert "新增1处：河南省郑州市二七区长江路街道（高风险）" in text  # the whole street: a new place
+    assert "升级" not in text and "降级" not in text
+    assert run(town, AT + dt.timedelta(hours=2)) == 0  # pushed once
+
+
+def test_no_list_yet_sends_nothing(server):
+    bind(server.state.db, ("rp-staff", "卡点老王", "checkpoint", "鸣皋村", None))
+    assert run(server, AT) == 0
+    assert rows(server) == {}
+
+
+def _latest(server) -> int:
+    with transaction(server.state.db) as session:
+        return session.connection().exec_driver_sql("SELECT MAX(id) FROM risk_list").scalar_one()
