@@ -386,5 +386,29 @@ def faq_add(
     typer.echo(f"已加进常见问答（{settings.faq_file}），马上生效。可以再打开文件，多写几种问法：\n{entry}")
 
 
+@cli.command("brief")
+def brief_command(
+    date: str = typer.Option(None, help="The day, YYYY-MM-DD (default: today in Asia/Shanghai)"),
+    village: str = typer.Option(None, help="One village, typed as villagers do (鸣皋 = 鸣皋村); default the town"),
+) -> None:
+    """Print the evening dispatch brief of the town or a village (as stored at BRIEF_AT, else the numbers so far)."""
+    from admin.ledger import UnknownVillage, resolve_village
+    from broadcasts.brief import brief_text
+
+    try:
+        day = dt.date.fromisoformat(date) if date else None
+    except ValueError as exc:
+        typer.echo(f"--date must be YYYY-MM-DD, got {date!r}", err=True)
+        raise typer.Exit(2) from exc
+    settings = get_settings()
+    with transaction(prepare_database(settings)) as session:
+        try:
+            found = resolve_village(session, village) if village else None
+        except UnknownVillage as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from exc
+        typer.echo(brief_text(session, utcnow(), settings, day=day, village=found))
+
+
 if __name__ == "__main__":
     cli()

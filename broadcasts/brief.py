@@ -1,0 +1,270 @@
+"""The evening dispatch brief: the day's numbers per village and for the town, stored and pushed to cadres.
+
+From BRIEF_AT (Asia/Shanghai) each day, every village and the town get one `Brief` row (unique per day and scope):
+the full text for the dashboard and `python main.py brief`, and a short form pushed to cadres (a village's to its
+村干部 and 包村干部, the town's to the work-area leads and the town command). A brief already written that day is
+neither rewritten nor sent again. The lines 统计 shows (handlers/stats.py) are reused; what it lacks (quarantines
+ending tomorrow, checkpoints, undeliverable messages) is read here with one grouped query each for all villages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from bot.settings import Settings
+from broadcasts.care.clock import clock_time, local, reached
+from broadcasts.checkpoints import Reconciliation, day_bounds, reconcile
+from broadcasts.policy.classify import day as day_text
+from broadcasts.riskareas.entries import SHANGHAI
+from handlers import stats
+from models.announcement import Brief
+from models.cadre import holders
+from models.checkpoint import CheckpointReport
+from models.declaration import Declaration
+from models.outbox import UNDELIVERABLE, enqueue
+from models.quarantine import ACTIVE, Quarantine
+from models.sql import Sql
+from models.town import TownFileError, Village, read_town_file
+
+
+class TEXT:
+    title = "【调度简报】{where}{date}（截至{time}）"
+    ending = "明天解除管控：{n}户"
+    ending_names = "  {names}"
+    checkpoints = "卡点异常：今天{anomalies}起；卡点登记了没报备{undeclared}人，报备到家卡点没登记{unseen}人"
+    undeclared_line = "  没报备：{who}（{village}卡点{time}）"
+    unseen_line = "  卡点没登记：{who}（{village}）"
+    undeliverable = "发不出去的消息：今天{n}条"
+    more = "  ……还有{n}人"
+    full_at = "全文在后台的调度简报里。"
+    town = "全镇"
+    separator = "、"
+    unknown = "不明"
+
+
+TOWN = "town"
+VILLAGE_ROLES = ("village_cadre", "township_cadre")
+TOWN_ROLES = ("work_area_lead", "town_command")
+SHOWN = 10  # names per detail list in the full text
+
+
+@dataclass
+class View:
+    """What handlers/stats reads from a message's context: the session, the moment and the settings."""
+
+    session: Session
+    now: dt.datetime
+    settings: Settings
+
+
+@dataclass
+class Extra:
+    """The day's numbers 统计 does not have, for every village at once."""
+
+    ending: dict[int, list[str]] = field(default_factory=dict)  # village -> names whose measure ends tomorrow
+    anomalies: Counter = field(default_factory=Counter)
+    undeliverable: Counter = field(default_factory=Counter)  # by the recipient's village (None: unknown)
+    reconciliation: Reconciliation | None = None
+    names: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class Composed:
+    """One brief before it is stored."""
+
+    text: str
+    short: str
+    data: dict
+
+
+def job(session: Session, now: dt.datetime, settings: Settings) -> int:
+    """The scheduler's job: from BRIEF_AT, write and push the day's briefs not yet written; how many messages."""
+    if not reached(now, settings.brief_at):
+        return 0
+    return write_briefs(session, now, settings)
+
+
+def write_briefs(session: Session, now: dt.datetime, settings: Settings) -> int:
+    """Every village's brief and the town's, for today; each written and sent once."""
+    today = local(now).date()
+    done = set(session.execute(select(Brief.scope).where(Brief.day == today)).scalars())
+    villages = _villages(session)
+    if done >= {TOWN, *(_scope(v.id) for v in villages)}:
+        return 0
+    view, extra = View(session, now, settings), gather(session, today)
+    sql = Sql(session.connection())
+    queued = 0
+    for village in villages:
+        if _scope(village.id) not in done:
+            brief = compose(view, extra, today, [village.id], village.name, village_id=village.id)
+            recipients = [(h.person_id, h.openid) for h in holders(sql, village_id=village.id, roles=VILLAGE_ROLES)]
+            queued += _store_and_send(session, sql, now, today, _scope(village.id), village.id, brief, recipients)
+    if TOWN not in done:
+        brief = compose(view, extra, today, [v.id for v in villages], town_name(settings))
+        queued += _store_and_send(session, sql, now, today, TOWN, None, brief, _town_cadres(sql))
+    return queued
+
+
+def _scope(village_id: int) -> str:
+    return f"village:{village_id}"
+
+
+def _villages(session: Session) -> list[Village]:
+    return list(session.execute(select(Village).order_by(Village.work_area_id, Village.id)).scalars())
+
+
+def town_name(settings: Settings) -> str:
+    """The town's name from the town file (全镇 when it cannot be read)."""
+    try:
+        return read_town_file(settings.town_file).name or TEXT.town
+    except TownFileError:
+        return TEXT.town
+
+
+def _town_cadres(sql: Sql) -> list[tuple[int, str]]:
+    """Every work-area lead and the town command, each once."""
+    roles, params = sql.in_list("role", list(TOWN_ROLES))
+    rows = sql.all(
+        "SELECT DISTINCT p.id, p.openid FROM cadre_assignment a JOIN person p ON p.id = a.person_id"
+        f" WHERE a.role IN {roles} ORDER BY p.id",
+        **params,
+    )
+    return [(pid, openid) for pid, openid in rows]
+
+
+def _store_and_send(session, sql: Sql, now, today, scope, village_id, brief: Composed, recipients) -> int:
+    session.add(
+        Brief(
+            day=today, scope=scope, village_id=village_id, text=brief.text, short=brief.short[:2000],
+            data=json.dumps(brief.data, ensure_ascii=False), created_at=now,
+        )
+    )  # fmt: skip
+    session.flush()
+    queued = 0
+    for person_id, openid in dict(recipients).items():
+        key = f"brief:{today.isoformat()}:{scope}:{person_id}"
+        queued += enqueue(sql, key=key, recipient_openid=openid, kind="notice", text=brief.short, now=now)
+    return queued
+
+
+def gather(session: Session, today: dt.date) -> Extra:
+    """Quarantines ending tomorrow, checkpoint anomalies and the day's reconciliation, undeliverable messages."""
+    extra = Extra(names={v.id: v.name for v in _villages(session)})
+    tomorrow = today + dt.timedelta(days=1)
+
+    ending = session.execute(
+        select(Quarantine.village_id, Declaration.name)
+        .join(Declaration, Declaration.id == Quarantine.declaration_id)
+        .where(Quarantine.status == ACTIVE, Quarantine.end_on == tomorrow)
+        .order_by(Quarantine.id)
+    )
+    for village_id, name in ending:
+        extra.ending.setdefault(village_id, []).append(name)
+    start, end = day_bounds(today)
+    anomalies = session.execute(
+        select(CheckpointReport.village_id, func.count())
+        .where(CheckpointReport.anomaly, CheckpointReport.seen_at >= start, CheckpointReport.seen_at < end)
+        .group_by(CheckpointReport.village_id)
+    )
+    extra.anomalies.update(dict(anomalies.all()))
+    sql = Sql(session.connection())
+    undeliverable = sql.all(
+        "SELECT p.village_id, COUNT(*) FROM outbox_message o LEFT JOIN person p ON p.openid = o.recipient_openid"
+        " WHERE o.status = :status AND o.created_at >= :start AND o.created_at < :end GROUP BY p.village_id",
+        status=UNDELIVERABLE, start=sql.time(start), end=sql.time(end),
+    )  # fmt: skip
+    extra.undeliverable.update(dict(undeliverable))
+    extra.reconciliation = reconcile(session, day=today)
+    return extra
+
+
+def compose(
+    view: View, extra: Extra, today: dt.date, villages: list[int], where: str, *, village_id: int | None = None
+) -> Composed:
+    """The brief of one village (village_id) or of the villages given as a whole."""
+    mine = set(villages)
+    lines = {
+        "declarations": stats.declarations(view, villages, today),
+        "quarantines": stats.quarantines(view, villages, today),
+        "supplies": stats.supplies(view, villages),
+        "checkins": stats.checkins(view, villages, today),
+        "fevers": stats.fevers(view, villages, today),
+        "events": stats.events(view, villages, today),
+    }
+    ending = [name for v in villages for name in extra.ending.get(v, [])]
+    rec = extra.reconciliation or Reconciliation(today)
+    undeclared = [r for r in rec.undeclared if r.village_id in mine or (village_id is None and r.village_id is None)]
+    unseen = [d for d in rec.unseen if d.village_id in mine]
+    numbers = {
+        "ending_tomorrow": len(ending),
+        "anomalies": sum(n for v, n in extra.anomalies.items() if v in mine or (village_id is None and v is None)),
+        "undeclared": len(undeclared),
+        "unseen": len(unseen),
+        "undeliverable": sum(n for v, n in extra.undeliverable.items() if v in mine or village_id is None),
+    }
+    vaccines = stats.vaccines(view, villages)
+    at = local(view.now).strftime("%H:%M")
+    title = TEXT.title.format(where=where, date=day_text(today), time=at)
+    checkpoint_line = TEXT.checkpoints.format(
+        anomalies=numbers["anomalies"], undeclared=numbers["undeclared"], unseen=numbers["unseen"]
+    )
+    summary = [
+        lines["declarations"],
+        lines["quarantines"],
+        TEXT.ending.format(n=numbers["ending_tomorrow"]),
+        lines["supplies"],
+        lines["checkins"],
+        lines["fevers"],
+        lines["events"],
+        checkpoint_line,
+        vaccines[0],
+        TEXT.undeliverable.format(n=numbers["undeliverable"]),
+    ]
+    short = "\n".join([title, *summary, TEXT.full_at])
+    details = _details(ending, undeclared, unseen, extra.names)
+    text = "\n".join([title, *summary[:3], *details["ending"], *summary[3:8], *details["checkpoints"]] + [
+        *vaccines, summary[-1], stats.open_questions(view, villages),
+    ])  # fmt: skip
+    data = {"scope": where, "village_id": village_id, **numbers, "lines": {**lines, "vaccines": vaccines}}
+    return Composed(text, short, data)
+
+
+def _details(ending: list[str], undeclared, unseen, names: dict[int, str]) -> dict[str, list[str]]:
+    """The names behind the numbers, for the full text."""
+    out = {"ending": [TEXT.ending_names.format(names=TEXT.separator.join(ending))] if ending else []}
+    lines = []
+    for r in undeclared[:SHOWN]:
+        who = " ".join(part for part in (r.plate, r.name, r.phone) if part) or TEXT.unknown
+        time = r.seen_at.astimezone(SHANGHAI).strftime("%H:%M")
+        lines.append(TEXT.undeclared_line.format(who=who, village=names.get(r.village_id, ""), time=time))
+    lines += [TEXT.more.format(n=len(undeclared) - SHOWN)] if len(undeclared) > SHOWN else []
+    for d in unseen[:SHOWN]:
+        who = " ".join(part for part in (d.transport_detail, d.name, d.phone) if part)
+        lines.append(TEXT.unseen_line.format(who=who, village=names.get(d.village_id, "")))
+    lines += [TEXT.more.format(n=len(unseen) - SHOWN)] if len(unseen) > SHOWN else []
+    out["checkpoints"] = lines
+    return out
+
+
+def brief_text(
+    session: Session, now: dt.datetime, settings: Settings, *, day: dt.date | None = None, village=None
+) -> str:
+    """What `python main.py brief` prints: the stored brief of the day, else one composed now (not stored)."""
+    today = local(now).date()
+    day = day or today
+    scope = _scope(village.id) if village else TOWN
+    stored = session.execute(select(Brief.text).where(Brief.day == day, Brief.scope == scope)).scalar_one_or_none()
+    if stored is not None:
+        return stored
+    at = now if day == today else dt.datetime.combine(day, clock_time(settings.brief_at), SHANGHAI)
+    extra = gather(session, day)
+    villages = [village.id] if village else [v.id for v in _villages(session)]
+    where = village.name if village else town_name(settings)
+    view = View(session, at.astimezone(dt.UTC), settings)
+    return compose(view, extra, day, villages, where, village_id=village.id if village else None).text
