@@ -364,6 +364,32 @@ def vaccination_coverage(
     typer.echo(report(rows, found.name if found else "全镇"))
 
 
+@cli.command()
+def announce(
+    text: str = typer.Option(..., help="What to say (also the loudspeaker script for the village cadres)"),
+    to: str = typer.Option(..., help="all | village:NAME | workarea:NAME | isolated | cadres"),
+    at: str = typer.Option(None, help='Once, at "YYYY-MM-DD HH:MM" (town time); without --at/--daily: now'),
+    daily: str = typer.Option(None, help="Every day at HH:MM[,HH:MM] (town time)"),
+    until: str = typer.Option(None, help="Last day of a daily announcement, YYYY-MM-DD"),
+) -> None:
+    """Send an announcement now, at a time, or daily; prints the plan (who is reached, by which channel)."""
+    from zoneinfo import ZoneInfo
+
+    from broadcasts.announcements import AudienceError, announce, announce_text
+
+    settings = get_settings()
+    tz = ZoneInfo(settings.timezone)
+    try:
+        when = dt.datetime.strptime(at, "%Y-%m-%d %H:%M").replace(tzinfo=tz).astimezone(dt.UTC) if at else None
+        last = dt.date.fromisoformat(until) if until else None
+        with transaction(prepare_database(settings)) as session:
+            stored, plan = announce(session, settings, text=text, to=to, now=utcnow(), at=when, daily=daily, until=last)
+            typer.echo(announce_text(stored, plan, tz))
+    except (AudienceError, ValueError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+
+
 @cli.command("faq-add")
 def faq_add(
     number: Annotated[int, typer.Argument(help="The question's number (第N号), answered with 「答复 N 内容」")],

@@ -26,9 +26,10 @@ Job = Callable[[Session, dt.datetime, Settings], int]
 def jobs() -> tuple[tuple[str, Job], ...]:
     """Every job, by name (imported here so that a job module may import what it needs freely)."""
     from broadcasts import care_checkins, care_supplies
+    from broadcasts.announcements import announcements_due
     from broadcasts.care import CARE_JOBS
 
-    return (("care_supplies", care_supplies.job), *care_checkins.JOBS, *CARE_JOBS)
+    return (("care_supplies", care_supplies.job), *care_checkins.JOBS, *CARE_JOBS, ("announcements", announcements_due))
 
 
 def run_due(db: Engine, settings: Settings, now: dt.datetime | None = None) -> dict[str, int]:

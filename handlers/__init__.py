@@ -13,6 +13,7 @@ from handlers import (
     query_risk,
     sampling,
     stats,
+    subscription,
     supplies,
     todo,
     vaccination,
@@ -39,5 +40,6 @@ COMMANDS = (
     *sampling.COMMANDS,
     faq.COMMAND,
     stats.COMMAND,
+    *subscription.COMMANDS,
 )
 ANSWERS = (query_risk.ANSWER, checkin.ANSWER, faq.ANSWER)

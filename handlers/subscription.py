@@ -1,0 +1,54 @@
+"""退订 / 订阅: a villager stops or restarts announcements and the daily risk list (care messages never stop)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.dialogue import Context
+from bot.dialogue.flow import Command
+
+
+class TEXT:
+    stopped = (
+        "好的，以后不再给您发{what}。\n"
+        "如果您家在隔离或健康监测，干部和村医的消息照常发给您。\n"
+        "想再收到，回复「订阅」就行。"
+    )
+    started = "好的，以后{what}照常发给您。不想收了，回复「退订」。"
+    both = "通知和每天的风险地区名单"
+    announcements = "通知"
+    risk_list = "每天的风险地区名单"
+
+
+_END = r"[\s。.!！?？]*$"
+STOP = re.compile(r"^(?:我要|我想)?(?:退订|取消订阅|不要再发|别再发)(通知|名单|风险名单)?" + _END)
+START = re.compile(r"^(?:我要|我想)?(?:订阅|重新订阅|恢复订阅)(通知|名单|风险名单)?" + _END)
+
+
+def _columns(which: str | None) -> tuple[tuple[str, ...], str]:
+    """The opt-out flags 退订/订阅 touches: both, or only 通知 / 名单 when the person named one."""
+    if which == "通知":
+        return ("announcements_opted_out",), TEXT.announcements
+    if which in ("名单", "风险名单"):
+        return ("risk_list_opted_out",), TEXT.risk_list
+    return ("announcements_opted_out", "risk_list_opted_out"), TEXT.both
+
+
+def _set(ctx: Context, which: str | None, opted_out: bool) -> str:
+    columns, what = _columns(which)
+    assignments = ", ".join(f"{column} = :flag" for column in columns)
+    ctx.sql.run(f"UPDATE person SET {assignments} WHERE id = :id", flag=ctx.sql.flag(opted_out), id=ctx.person.id)
+    return what
+
+
+def stop(ctx: Context, match: re.Match) -> str:
+    """Opt out at once; say plainly what keeps coming and how to come back."""
+    return TEXT.stopped.format(what=_set(ctx, match.group(1), True))
+
+
+def start(ctx: Context, match: re.Match) -> str:
+    """Opt back in."""
+    return TEXT.started.format(what=_set(ctx, match.group(1), False))
+
+
+COMMANDS = (Command(name="unsubscribe", pattern=STOP, run=stop), Command(name="subscribe", pattern=START, run=start))
