@@ -74,8 +74,8 @@ def isolate(server, pid: int, vid: int) -> None:
         session.add(declaration)
         session.flush()
         found = Classification(
-            declaration_id=declaration.id, rule_id="t", policy_version="t", disposition="居家隔离", start_on=day, reason="测试",
-            end_on=day + dt.timedelta(days=14), created_at=now,
+            declaration_id=declaration.id, rule_id="t", policy_version="t", disposition="居家隔离", start_on=day,
+            end_on=day + dt.timedelta(days=14), reason="测试", created_at=now,
         )  # fmt: skip
         session.add(found)
         session.flush()
