@@ -7,7 +7,7 @@ import gc
 import logging
 import signal
 import threading
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Annotated
 
@@ -23,9 +23,9 @@ from bot.risk import RiskContext
 from bot.settings import Settings, SettingsError, get_settings
 from bot.villages import VillageIndex
 from bot.webhook import receive, verify_server
-from broadcasts.jobs import start_jobs
 from broadcasts.policy import load_policy
 from broadcasts.riskareas.fetch import start_in_thread as start_fetching
+from broadcasts.scheduler import Scheduler, start_scheduler
 from handlers import ANSWERS, COMMANDS, FLOWS
 from models.admin_user import ensure_first_admin
 from models.cadre import INVITE_DAYS, ROLES, create_invite
@@ -89,13 +89,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.inbox = Inbox(db, settings, app.state.dialogue, villages, risk=risk)
         delivery = start_in_thread(make_worker(settings, db)) if settings.outbox_worker else None
         watcher = risk.watch(db)
-        care = start_jobs(settings, db) if settings.jobs_every_s > 0 else None
+        scheduler = start_scheduler(settings, db) if settings.scheduler else None
         fetcher = start_fetching(settings, db, on_import=risk.expire) if settings.risk_list_url else None
         # The NLU's dictionaries are millions of long-lived objects: keep the cyclic GC from rescanning them.
         gc.collect()
         gc.freeze()
         yield
-        for started in (delivery, fetcher, watcher, care):
+        for started in (delivery, fetcher, watcher, scheduler):
             if started is not None:
                 thread, stop = started
                 stop.set()
@@ -171,6 +171,19 @@ def worker() -> None:
         pass
     finally:
         delivery.close()
+
+
+@cli.command("scheduler")
+def scheduler_command() -> None:
+    """Run the scheduled jobs (beside web workers started with SCHEDULER=false); a second one waits. Ctrl-C stops it."""
+    settings = startable_settings()
+    configure_logging(settings)
+    scheduler = Scheduler(settings, prepare_database(settings))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    typer.echo(f"乡安 scheduler running as {scheduler.holder} (idle while another holds the lease)")
+    with suppress(KeyboardInterrupt):
+        scheduler.run_forever(stop)  # releases the lease when it stops
 
 
 @cli.command("invite-cadre")

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     outbox_concurrency: int = 8
     outbox_worker: bool = True
     outbox_lease_s: float = 120.0
+    # The scheduled jobs: run inside `serve` (or only in `python main.py scheduler`); one process holds the lease.
+    scheduler: bool = True
+    scheduler_lease_s: float = 30.0
 
     database_url: str = f"sqlite:///{DATA_DIR / 'xiangan.db'}"
     redis_url: str = ""

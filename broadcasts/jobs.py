@@ -1,15 +1,14 @@
 """The periodic jobs of household care: plain functions (session, now) that send each occurrence once.
 
 Each job decides from the time of day and the database what is due, and keys every outbox row by occurrence and
-recipient, so running it every minute, twice, or late after downtime sends nothing twice. Until the scheduler
-(issue 7) takes them over, `serve` runs them all every JOBS_EVERY_S seconds in one background thread.
+recipient, so running it every minute, twice, or late after downtime sends nothing twice. The scheduler
+(broadcasts/scheduler) runs what `schedule` lists: each care job every JOBS_EVERY_S seconds, and the timed jobs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from collections.abc import Callable
 
 from sqlalchemy import Engine
@@ -32,6 +31,18 @@ def jobs() -> tuple[tuple[str, Job], ...]:
     return (("care_supplies", care_supplies.job), *care_checkins.JOBS, *CARE_JOBS, ("announcements", announcements_due))
 
 
+def schedule(settings: Settings) -> tuple:
+    """What the scheduler runs: (stable id, every(seconds) or daily("HH:MM"), job). Add yours here."""
+    from broadcasts import brief, risk_push
+    from broadcasts.scheduler import every
+
+    care = tuple((name, every(settings.jobs_every_s), job) for name, job in jobs()) if settings.jobs_every_s > 0 else ()
+    # Each decides from RISK_PUSH_AT / BRIEF_AT and the database: every minute catches a list published after the
+    # push time and a brief missed by downtime, and sends nothing twice.
+    timed = (("risk_push", every(60), risk_push.job), ("brief", every(60), brief.job))
+    return (*care, *timed)
+
+
 def run_due(db: Engine, settings: Settings, now: dt.datetime | None = None) -> dict[str, int]:
     """Run every job once, each in its own transaction; how many messages or changes each made."""
     now = now or utcnow()
@@ -43,16 +54,3 @@ def run_due(db: Engine, settings: Settings, now: dt.datetime | None = None) -> d
         except Exception:  # one failing job must not stop the others; the next run tries again
             log.exception("job %s failed", name)
     return done
-
-
-def start_jobs(settings: Settings, db: Engine) -> tuple[threading.Thread, threading.Event]:
-    """Run the jobs every JOBS_EVERY_S seconds in a background thread, until the event is set."""
-    stop = threading.Event()
-
-    def loop() -> None:
-        while not stop.wait(settings.jobs_every_s):
-            run_due(db, settings)
-
-    thread = threading.Thread(target=loop, name="care-jobs", daemon=True)
-    thread.start()
-    return thread, stop

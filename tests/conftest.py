@@ -80,6 +80,7 @@ def make_settings(database_url, tmp_path_factory):
             "spool_dir": spool_root / "spool",
             "outbox_worker": False,  # delivery tests drive the worker themselves, one batch at a time
             "jobs_every_s": 0,  # care tests run the jobs themselves, at the times they freeze
+            "scheduler": False,  # likewise every scheduled job; tests/test_scheduler.py starts its own schedulers
         }
         return Settings(**{**values, **overrides})
 

@@ -1,0 +1,26 @@
+"""The scheduler: APScheduler 3 with its job store in the service's database, one active process at a time.
+
+Exactly one scheduler runs the jobs: inside `serve` (SCHEDULER=true, the default) or `python main.py scheduler`
+beside web workers started with SCHEDULER=false. Each candidate holds or waits for the `scheduler_lease` row
+(renewed every SCHEDULER_LEASE_S / 3 seconds); a second one stays idle until the first dies and its lease runs
+out (a clean stop releases it at once). Runs are coalesced, and a run missed by less than MISFIRE_GRACE_S
+(downtime, a restart) still happens once; the jobs themselves key every outbox row per occurrence and recipient,
+so a run twice (retry, two processes in the lease's last seconds) sends nothing twice.
+
+Registering a job: add one entry to the tuple returned by `schedule(settings)` in broadcasts/jobs.py, importing
+your module inside the function:
+
+    ("brief", daily(settings.brief_at), brief.job),               # cron: daily at "HH:MM" (or "HH:MM,HH:MM")
+    ("risk_list_push", daily(settings.risk_push_at), push.job),   # times in TIMEZONE (Asia/Shanghai)
+    ("announcements", every(30), announcements.job),            # interval in seconds
+
+The id is stable (the job store's primary key); the job is `job(session, now, settings) -> int` (how many things
+it did), run in one transaction with `now` the aware UTC time of the run. The store keeps only a reference to
+`run_registered(id)`, so a job may be any callable. Changing an entry's timing replaces the stored job at the next
+start; an entry removed from the tuple is removed from the store.
+"""
+
+from broadcasts.scheduler.runner import MISFIRE_GRACE_S, Scheduler, run_registered, start_scheduler
+from broadcasts.scheduler.triggers import Daily, Every, daily, every
+
+__all__ = ["MISFIRE_GRACE_S", "Daily", "Every", "Scheduler", "daily", "every", "run_registered", "start_scheduler"]
