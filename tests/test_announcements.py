@@ -10,6 +10,8 @@ import time_machine
 from sqlalchemy import select
 
 from bot.delivery import make_worker
+from bot.delivery.tags import sync_tags
+from bot.wechat import make_api
 from broadcasts.announcements import announce, announcements_due
 from broadcasts.riskareas.entries import SHANGHAI
 from models.announcement import AnnouncementRun
@@ -259,3 +261,27 @@ def test_a_restart_in_the_middle_resumes_without_duplicates(server):
         assert due(server) == 4
         assert due(server) == 0
     assert sorted(m.recipient_openid for m in rows(server)) == [f"wx-r{n}" for n in range(5)]
+
+
+def test_a_whole_village_goes_as_one_tag_send_and_every_row_takes_its_outcome(server, fake, make_settings):
+    openids = ("wx-t1", "wx-t2", "wx-t3")
+    for openid in openids:
+        person(server, openid, "季沟村", wrote_ago_h=None)  # no window open: only a mass send reaches them
+    fake.add_user(*openids)
+    settings = wechat_account(make_settings, fake)
+    sync_tags(server.state.db, make_api(settings, server.state.db))
+    _, plan = send(server, settings, text="季沟村明早7点核酸，带好身份证。", to="village:季沟")
+    assert plan.total == 3 and plan.custom == 0 and plan.unreachable == 0
+    queued = rows(server)
+    assert [r.status for r in queued].count("queued") == 1 and [r.status for r in queued].count("covered") == 2
+    for _ in range(2):  # a second round finds nothing more to send
+        worker = make_worker(settings, server.state.db)
+        try:
+            worker.run_once()
+        finally:
+            worker.close()
+        due(server, settings)
+    assert all(len(fake.messages_to(openid, "mass")) == 1 for openid in openids)
+    assert "季沟村明早7点核酸" in fake.messages_to("wx-t2", "mass")[0].text
+    settled = rows(server)
+    assert {r.status for r in settled} == {"sent"} and len({r.wechat_msgid for r in settled}) == 1
