@@ -1,4 +1,4 @@
-"""The periodic jobs of household care: plain functions (session, now) that send each occurrence once.
+"""The periodic jobs (care, announcements, the risk-list push, the brief): plain functions sending each thing once.
 
 Each job decides from the time of day and the database what is due, and keys every outbox row by occurrence and
 recipient, so running it every minute, twice, or late after downtime sends nothing twice. The scheduler
