@@ -192,6 +192,11 @@ def send_daily(session: Session, now: dt.datetime, *, day: dt.date | None = None
     return _queue(session, now, day, format_lists(reconcile(session, day=day), village_names(session)))
 
 
+def job(session: Session, now: dt.datetime, settings) -> int:
+    """The scheduled form of send_daily (at BRIEF_AT, with the evening brief)."""
+    return send_daily(session, now)
+
+
 def _queue(session: Session, now: dt.datetime, day: dt.date, text: str) -> int:
     sql = Sql(session.connection())
     queued = 0

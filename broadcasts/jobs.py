@@ -33,13 +33,17 @@ def jobs() -> tuple[tuple[str, Job], ...]:
 
 def schedule(settings: Settings) -> tuple:
     """What the scheduler runs: (stable id, every(seconds) or daily("HH:MM"), job). Add yours here."""
-    from broadcasts import brief, risk_push
-    from broadcasts.scheduler import every
+    from broadcasts import brief, checkpoints, risk_push
+    from broadcasts.scheduler import daily, every
 
     care = tuple((name, every(settings.jobs_every_s), job) for name, job in jobs()) if settings.jobs_every_s > 0 else ()
     # Each decides from RISK_PUSH_AT / BRIEF_AT and the database: every minute catches a list published after the
     # push time and a brief missed by downtime, and sends nothing twice.
-    timed = (("risk_push", every(60), risk_push.job), ("brief", every(60), brief.job))
+    timed = (
+        ("risk_push", every(60), risk_push.job),
+        ("brief", every(60), brief.job),
+        ("checkpoint_lists", daily(settings.brief_at), checkpoints.job),  # the day's unmatched sightings, by name
+    )
     return (*care, *timed)
 
 
