@@ -1,0 +1,162 @@
+"""Commands for the town's operators: cadres, the 台账, announcements, the brief, lists of the day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.dialogue import VillageRef
+from bot.settings import get_settings
+from bot.startup import day_option, prepare_database
+from bot.villages import VillageIndex
+from models.cadre import INVITE_DAYS, ROLES, create_invite
+from models.db import transaction, utcnow
+from models.town import list_villages, read_town_file
+
+
+def invite_cadre(
+    village: str = typer.Option(..., help="The village, e.g. 鸣皋村"),
+    role: str = typer.Option(..., help=f"One of: {', '.join(ROLES)}"),
+) -> None:
+    """Create a one-time code; the cadre sends 「绑定 CODE」 to the account. The code is the last line."""
+    settings = get_settings()
+    if role not in ROLES:
+        choices = "、".join(f"{key}（{name}）" for key, name in ROLES.items())
+        typer.echo(f"没有这个角色「{role}」。可选：{choices}", err=True)
+        raise typer.Exit(2)
+    db = prepare_database(settings)
+    with transaction(db) as session:
+        villages = VillageIndex([VillageRef(v.id, v.name) for v in list_villages(session)])
+        found = villages.by_name(village)
+        if found is None:
+            typer.echo(f"没有找到村「{village}」（{settings.town_file}）", err=True)
+            raise typer.Exit(2)
+        invite = create_invite(session, role=role, village_id=found.id, now=utcnow())
+    typer.echo(f"{found.name}{ROLES[role]}的绑定码，{INVITE_DAYS}天内有效，只能用一次。")
+    typer.echo(f"请本人向公众号发送「绑定 {invite.code}」。绑定码：")
+    typer.echo(invite.code)
+
+
+def export_ledger(
+    out: Annotated[Path, typer.Argument(dir_okay=False, help="The workbook to write, e.g. 台账.xlsx")],
+    village: str = typer.Option(None, help="Only this village, typed as villagers do (鸣皋 = 鸣皋村)"),
+) -> None:
+    """Export the 台账 to Excel: 返乡人员, 隔离管控 and 卡点异常, one sheet each."""
+    from zoneinfo import ZoneInfo
+
+    from admin.ledger import UnknownVillage, load_ledger, resolve_village
+    from admin.ledger_xlsx import save_ledger
+
+    settings = get_settings()
+    if not out.parent.is_dir():
+        typer.echo(f"没有这个文件夹：{out.parent}", err=True)
+        raise typer.Exit(2)
+    db = prepare_database(settings)
+    town = read_town_file(settings.town_file)
+    with transaction(db) as session:
+        try:
+            found = resolve_village(session, village) if village else None
+        except UnknownVillage as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from exc
+        ledger = load_ledger(session, town=town.name, now=utcnow(), tz=ZoneInfo(settings.timezone), village=found)
+    save_ledger(ledger, out)
+    counts = "，".join(f"{sheet.title} {len(sheet.rows)} 行" for sheet in ledger.sheets)
+    typer.echo(f"已导出{town.name}{ledger.village or '全镇'}台账：{counts} → {out}")
+
+
+def checkpoint_reconcile(
+    date: str = typer.Option(None, help="The day, YYYY-MM-DD (default: today in Asia/Shanghai)"),
+    send: bool = typer.Option(False, "--send", help="Also queue the lists for the town command"),
+) -> None:
+    """Match a day's checkpoint sightings to declarations; print who was seen but not declared, and the reverse."""
+    from broadcasts.checkpoints import report
+
+    day = day_option(date, "--date")
+    with transaction(prepare_database(get_settings())) as session:
+        typer.echo(report(session, now=utcnow(), day=day, send=send))
+
+
+def vaccination_coverage(
+    village: str = typer.Option(None, help="Only this village, typed as villagers do (鸣皋 = 鸣皋村)"),
+) -> None:
+    """Print vaccination coverage per village and age group, from what villagers registered in the chat."""
+    from admin.ledger import UnknownVillage, resolve_village
+    from handlers.vaccination.coverage import coverage, report
+
+    with transaction(prepare_database(get_settings())) as session:
+        try:
+            found = resolve_village(session, village) if village else None
+        except UnknownVillage as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from exc
+        rows = coverage(session, village_ids=[found.id] if found else None)
+    typer.echo(report(rows, found.name if found else "全镇"))
+
+
+def announce(
+    text: str = typer.Option(..., help="What to say (also the loudspeaker script for the village cadres)"),
+    to: str = typer.Option(..., help="all | village:NAME | workarea:NAME | isolated | cadres"),
+    at: str = typer.Option(None, help='Once, at "YYYY-MM-DD HH:MM" (town time); without --at/--daily: now'),
+    daily: str = typer.Option(None, help="Every day at HH:MM[,HH:MM] (town time)"),
+    until: str = typer.Option(None, help="Last day of a daily announcement, YYYY-MM-DD"),
+) -> None:
+    """Send an announcement now, at a time, or daily; prints the plan (who is reached, by which channel)."""
+    from zoneinfo import ZoneInfo
+
+    from broadcasts.announcements import AudienceError, announce, announce_text
+
+    settings = get_settings()
+    tz = ZoneInfo(settings.timezone)
+    try:
+        when = dt.datetime.strptime(at, "%Y-%m-%d %H:%M").replace(tzinfo=tz).astimezone(dt.UTC) if at else None
+        last = dt.date.fromisoformat(until) if until else None
+        with transaction(prepare_database(settings)) as session:
+            stored, plan = announce(session, settings, text=text, to=to, now=utcnow(), at=when, daily=daily, until=last)
+            typer.echo(announce_text(stored, plan, tz))
+    except (AudienceError, ValueError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+
+
+def faq_add(
+    number: Annotated[int, typer.Argument(help="The question's number (第N号), answered with 「答复 N 内容」")],
+    question: str = typer.Option(None, help="The question as it should be written in the FAQ (default: as asked)"),
+) -> None:
+    """Add an answered villager question and its cadre's answer to FAQ_FILE, so it is answered by itself next time."""
+    from zoneinfo import ZoneInfo
+
+    from handlers.faq.index import FaqError
+    from handlers.faq.store import add_to_faq, answered
+
+    settings = get_settings()
+    try:
+        with transaction(prepare_database(settings)) as session:
+            asked, answer, note = answered(session, number, ZoneInfo(settings.timezone))
+        entry = add_to_faq(settings.faq_file, question=question or asked, answer=answer, note=note)
+    except FaqError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"已加进常见问答（{settings.faq_file}），马上生效。可以再打开文件，多写几种问法：\n{entry}")
+
+
+def brief_command(
+    date: str = typer.Option(None, help="The day, YYYY-MM-DD (default: today in Asia/Shanghai)"),
+    village: str = typer.Option(None, help="One village, typed as villagers do (鸣皋 = 鸣皋村); default the town"),
+) -> None:
+    """Print the evening dispatch brief of the town or a village (as stored at BRIEF_AT, else the numbers so far)."""
+    from admin.ledger import UnknownVillage, resolve_village
+    from broadcasts.brief import brief_text
+
+    day = day_option(date, "--date")
+    settings = get_settings()
+    with transaction(prepare_database(settings)) as session:
+        try:
+            found = resolve_village(session, village) if village else None
+        except UnknownVillage as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from exc
+        typer.echo(brief_text(session, utcnow(), settings, day=day, village=found))
