@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from broadcasts.jobs import jobs
 from broadcasts.scheduler import Scheduler, daily, every
@@ -218,3 +219,24 @@ def test_the_lease_is_atomic_for_two_holders(db):
     assert not take_lease(db, "b", now + dt.timedelta(seconds=31), 30)  # renewed until now + 40 s
     assert take_lease(db, "b", now + dt.timedelta(seconds=41), 30)
     assert lease_holder(db)[0] == "b"
+
+
+def jobs_once_stored(db) -> list[str]:
+    """The stored job ids, or none while the scheduler has not yet created its table."""
+    try:
+        return stored_jobs(db)
+    except DBAPIError:
+        return []
+
+
+def test_serve_runs_the_scheduler_by_default_and_frees_the_lease_when_it_stops(db, make_settings):
+    from tests.live import LiveServer
+
+    server = LiveServer(make_settings(scheduler=True, jobs_every_s=60, scheduler_lease_s=3)).start()
+    try:
+        holder = until(lambda: lease_holder(db))
+        assert str(os.getpid()) in holder[0]
+        until(lambda: {"care_supplies", "announcements", "brief", "risk_push"} <= set(jobs_once_stored(db)))
+    finally:
+        server.stop()
+    assert lease_holder(db) is None
