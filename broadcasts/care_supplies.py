@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from bot.delivery.escalation import NEXT_UP
+from bot.dialogue.when import day_clock
 from bot.settings import Settings
-from broadcasts.riskareas.entries import SHANGHAI
 from models.cadre import HOLDERS, ROLES, Holder, holders, responsible_for, town_command
 from models.outbox import enqueue
 from models.sql import Sql
@@ -41,7 +41,6 @@ class TEXT:
     handling = "您的物资申请（第{number}号）还没办好，已经报告给上一级干部，正在抓紧办，请放心。"
     hours = "{n}小时"
     minutes = "{n}分钟"
-    time = "{month}月{day}日{hm}"
     half = "半"
     range = "{low}到{high}"
     separator = "、"
@@ -186,8 +185,7 @@ def _number(value: float) -> str:
 
 
 def local_time(value: dt.datetime) -> str:
-    local = value.astimezone(SHANGHAI)
-    return TEXT.time.format(month=local.month, day=local.day, hm=local.strftime("%H:%M"))
+    return day_clock(value)
 
 
 def elapsed(delta: dt.timedelta) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlmodel import Session
 
+from bot.dialogue.when import day as day_text
 from broadcasts.riskareas.entries import SHANGHAI
 from models.cadre import town_command
 from models.checkpoint import CheckpointReport
@@ -28,7 +29,6 @@ class TEXT:
     advice = "请各村核实：没报备的请提醒本人发「返乡报备」；没在卡点登记的，请问问是从哪条路回来的。"
     all_matched = "{day}：卡点登记的人都已报备，报备当天到家的人卡点也都登记了。"
     unknown_place = "不明"
-    day = "{month}月{day}日"
     none = "无"
     queued = "已排队发给镇指挥部：{n}条（同一天同一人只发一次）。"
     no_command = "镇指挥部还没有人绑定，没有发出。"
@@ -146,10 +146,6 @@ def _seen(session: Session, declarations: list[Declaration]) -> set[int]:
     return set(session.execute(query).scalars())
 
 
-def _day(day: dt.date) -> str:
-    return TEXT.day.format(month=day.month, day=day.day)
-
-
 def _who(name: str | None, phone: str | None, plate: str | None = None) -> str:
     return " ".join(part for part in (plate, name, phone) if part) or TEXT.unknown_place
 
@@ -157,14 +153,14 @@ def _who(name: str | None, phone: str | None, plate: str | None = None) -> str:
 def format_lists(result: Reconciliation, villages: dict[int, str]) -> str:
     """The day's lists as the town command reads them."""
     if not result.undeclared and not result.unseen:
-        return TEXT.all_matched.format(day=_day(result.day))
-    lines = [TEXT.title.format(day=_day(result.day)), TEXT.undeclared.format(n=len(result.undeclared))]
+        return TEXT.all_matched.format(day=day_text(result.day))
+    lines = [TEXT.title.format(day=day_text(result.day)), TEXT.undeclared.format(n=len(result.undeclared))]
     for i, r in enumerate(result.undeclared[:SHOWN], start=1):
         time = r.seen_at.astimezone(SHANGHAI).strftime("%H:%M")
         village = villages.get(r.village_id, "")
         lines.append(TEXT.report_line.format(i=i, who=_who(r.name, r.phone, r.plate), village=village, time=time))
     lines += _rest(len(result.undeclared)) if result.undeclared else [TEXT.none]
-    lines.append(TEXT.unseen.format(day=_day(result.day), n=len(result.unseen)))
+    lines.append(TEXT.unseen.format(day=day_text(result.day), n=len(result.unseen)))
     for i, d in enumerate(result.unseen[:SHOWN], start=1):
         origin = (d.origin_city or d.origin_province or "") + (d.origin_district or "") or TEXT.unknown_place
         who = _who(d.name, d.phone, d.transport_detail)

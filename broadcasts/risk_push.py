@@ -17,8 +17,9 @@ from collections import Counter
 from sqlmodel import Session
 
 from bot.delivery.mass import BROADCAST
+from bot.dialogue.when import day_hour
 from bot.settings import Settings
-from broadcasts.care.clock import local, reached
+from broadcasts.care.clock import reached
 from broadcasts.riskareas.entries import LEVEL_NAMES, Entry
 from broadcasts.riskareas.store import Diff, diff_entries, read_entries
 from models.delivery import WINDOW, WINDOW_QUOTA
@@ -48,7 +49,6 @@ class TEXT:
     more = "等{n}处"
     villager_end = "从这些地方回来的，请马上发「返乡报备」。不想每天收到名单，回复「退订」。"
     staff_end = "请卡点按名单查验来人，从中高风险地区来的，请发「卡点报告」。"
-    when = "{month}月{day}日{hour}时"
     unknown_when = "最新"
     separator = "、"
     comma = "，"
@@ -249,7 +249,4 @@ def _list(items: list[str], shown: int = SHOWN_CHANGES) -> str:
 
 
 def _when(published: dt.datetime | None) -> str:
-    if published is None:
-        return TEXT.unknown_when
-    at = local(published)
-    return TEXT.when.format(month=at.month, day=at.day, hour=at.hour)
+    return day_hour(published) if published is not None else TEXT.unknown_when

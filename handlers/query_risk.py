@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from bot.dialogue import Answer, Context, words
-from broadcasts.riskareas.entries import LEVEL_NAMES, RANK, SHANGHAI, Entry
+from bot.dialogue.when import day_hour
+from broadcasts.riskareas.entries import LEVEL_NAMES, RANK, Entry
 from models.cadre import holders
 
 
@@ -29,8 +30,6 @@ class TEXT:
     abroad = "风险地区名单只有国内的地方。从境外回来的，请马上发「返乡报备」，村里会告诉您怎么做。"
     no_list = "现在还没有收到最新的风险地区名单，暂时查不了。请问问村干部，或者打电话问镇防控指挥部。"
     ask_cadre = "\n可以问村干部{name}：{phone}。"
-    when = "{month}月{day}日{hour}时"
-    when_minute = "{month}月{day}日{hour}时{minute}分"
     unknown_when = "最新"
     whole_district = "{district}全域"
     whole_area = "（全域）"
@@ -48,11 +47,7 @@ _HIGHS = (
 
 
 def _when(published) -> str:
-    if published is None:
-        return TEXT.unknown_when
-    local = published.astimezone(SHANGHAI)
-    template = TEXT.when_minute if local.minute else TEXT.when
-    return template.format(month=local.month, day=local.day, hour=local.hour, minute=local.minute)
+    return day_hour(published) if published is not None else TEXT.unknown_when
 
 
 def _place_name(place: dict) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.dialogue.when import day  # noqa: F401  (re-exported: callers say classify.day)
 from broadcasts.policy.rules import Policy, Rule
 from broadcasts.riskareas.entries import LEVEL_NAMES, RANK, SHANGHAI, Entry
 from broadcasts.riskareas.index import RiskIndex
@@ -167,11 +168,6 @@ def _place(origin: dict) -> str:
 def shanghai_today() -> dt.date:
     """Today as the town counts days (Asia/Shanghai), for callers of classify."""
     return dt.datetime.now(SHANGHAI).date()
-
-
-def day(date: dt.date | None) -> str:
-    """8月4日."""
-    return f"{date.month}月{date.day}日" if date else ""
 
 
 def _list_date(published: dt.datetime | None) -> str:

@@ -8,9 +8,9 @@ import re
 from bot.dialogue import Command, Context, Flow, Parsed, Step, accept, reask, words
 from bot.dialogue import texts as common  # the package's own texts module would shadow the name
 from bot.dialogue.fields import village_name
+from bot.dialogue.when import day, day_clock
 from bot.nlu.numbers import to_number
 from broadcasts.checkpoints import match_report
-from broadcasts.riskareas.entries import SHANGHAI
 from handlers.checkpoint.reading import (
     COLOUR,
     NO_CAR,
@@ -105,10 +105,6 @@ def _summary(ctx: Context) -> str:
     return text + TEXT.summary_end.format(action=s["action"])
 
 
-def _day(date) -> str:
-    return TEXT.day.format(month=date.month, day=date.day)
-
-
 def _store(ctx: Context, facts: dict, text: str, *, anomaly: bool) -> tuple[CheckpointReport, object]:
     """The report, at the reporter's village, matched at once to a declaration when it names someone."""
     held = held_roles(ctx.sql, person_id=ctx.person.id)
@@ -156,17 +152,16 @@ def _alert_text(ctx: Context, report: CheckpointReport, declaration) -> str:
     who = " ".join(v for v in (report.name, report.phone) if v)
     if declaration is not None:
         village = village_name(ctx, declaration.village_id)
-        found = TEXT.declared.format(name=declaration.name, village=village, arrived=_day(declaration.arrived_on))
+        found = TEXT.declared.format(name=declaration.name, village=village, arrived=day(declaration.arrived_on))
     else:
         found = TEXT.undeclared if who or report.plate else ""
-    local = ctx.now.astimezone(SHANGHAI)
     return TEXT.alert.format(
         reporter=_reporter(ctx, report.village_id),
         what=report.text,
         known=TEXT.separator.join(part for part in known if part) or TEXT.unknown,
         action=report.action or TEXT.unknown,
         person=(TEXT.alert_person.format(who=who) if who else "") + found,
-        time=TEXT.time.format(month=local.month, day=local.day, hm=local.strftime("%H:%M")),
+        time=day_clock(ctx.now),
     )
 
 
@@ -223,7 +218,7 @@ def _record(ctx: Context, match: re.Match) -> str:
     reply = TEXT.sighting_done.format(who=who)
     if declaration is not None:
         village = village_name(ctx, declaration.village_id)
-        reply += TEXT.sighting_declared.format(village=village, arrived=_day(declaration.arrived_on))
+        reply += TEXT.sighting_declared.format(village=village, arrived=day(declaration.arrived_on))
     else:
         reply += TEXT.sighting_undeclared
     if anomaly:

@@ -43,8 +43,6 @@ class TEXT:
     sighting_usage = (
         "请在「登记」后面写车牌、姓名、电话、从哪里来，用空格隔开，比如：登记 豫C12345 张三 13800001234 郑州"
     )
-    time = "{month}月{day}日{hm}"
-    day = "{month}月{day}日"
     separator = "，"
 
 
