@@ -23,12 +23,11 @@ from models.care import CareAssignment, CheckIn
 from models.declaration import Declaration, HouseholdMember
 from models.outbox import OutboxMessage, enqueue
 from models.person import Person
-from models.quarantine import ACTIVE, Quarantine
+from models.quarantine import ACTIVE, CENTRAL, Quarantine
 from models.sql import Sql
 from models.town import Village
 
 ALL = "全家"  # CheckIn.member for 「全家正常」
-CENTRAL = "集中隔离"  # the site takes temperatures itself: reminded only once home (home_start_on)
 FALLBACK_ROLES = ("village_cadre", "village_doctor")  # a quarantine nobody was assigned to yet
 
 

@@ -28,6 +28,7 @@ from models.declaration import (
     save_classification,
 )
 from models.outbox import enqueue
+from models.quarantine import CENTRAL, HOME, MONITOR
 from models.sql import Sql
 
 
@@ -66,7 +67,6 @@ class TEXT:
 RELISTED, OVERRIDE = "relisted", "override"
 # 无需隔离 0 ... 集中隔离 3: DISPOSITIONS runs from the strictest down.
 SEVERITY = {disposition: rank for rank, disposition in enumerate(reversed(DISPOSITIONS))}
-CENTRAL = DISPOSITIONS[0]
 DECIDING_ROLES = ("village_cadre", "township_cadre", "village_doctor")
 
 
@@ -290,9 +290,9 @@ def next_step(row: Classification) -> str:
     """What the household does now."""
     if row.disposition == CENTRAL:
         return TEXT.next_central
-    if row.disposition == "居家隔离":
+    if row.disposition == HOME:
         return TEXT.next_isolate.format(samples=samples(row))
-    if row.disposition == "居家健康监测":
+    if row.disposition == MONITOR:
         return TEXT.next_monitor.format(samples=samples(row))
     return TEXT.next_free
 

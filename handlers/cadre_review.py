@@ -18,6 +18,7 @@ from models.cadre import held_roles
 from models.declaration import CURRENT, DECLINED, PROPOSED, SUPERSEDED, Declaration, save_classification
 from models.declaration import Classification as Row
 from models.outbox import enqueue
+from models.quarantine import CENTRAL
 
 
 class TEXT:
@@ -199,7 +200,7 @@ def _who(ctx: Context, person_id: int) -> str:
 def _tell_others(ctx: Context, declaration: Declaration, row: Row, what: str, facts: dict) -> None:
     """The other cadres got the same alert: tell them it is settled, so nobody acts twice."""
     text = TEXT.others.format(who=ctx.person.name or TEXT.someone, what=what, **facts)
-    urgent = row.disposition == "集中隔离"
+    urgent = row.disposition == CENTRAL
     for holder in deciders(ctx.sql, village_id=declaration.village_id, urgent=urgent):
         if holder.person_id != ctx.person.id:
             key = f"decided:{declaration.id}:{row.id}:{holder.person_id}"

@@ -17,7 +17,7 @@ from handlers.vaccination.coverage import coverage, totals
 from models.cadre import held_roles
 from models.care import CheckIn
 from models.declaration import CURRENT, Classification, Declaration
-from models.quarantine import ACTIVE, MEASURES, Quarantine
+from models.quarantine import ACTIVE, CENTRAL, MEASURES, Quarantine
 from models.reports import EventReport, FeverReport, PolicyQuestion
 from models.supplies import ACCEPTED, OPEN, SupplyRequest
 from models.town import Village, WorkArea
@@ -48,7 +48,7 @@ class TEXT:
 
 
 PATTERN = re.compile(r"^(?:今天的?|今日)?统计(?:一下|数据|数字)?[\s。.!！?？]*$")
-CHECKED_IN_KINDS = tuple(kind for kind in MEASURES if kind != "集中隔离")  # the central site takes temperatures
+CHECKED_IN_KINDS = tuple(kind for kind in MEASURES if kind != CENTRAL)  # the central site takes temperatures
 EVENT_WINDOW_DAYS = 30
 _ORDER = {
     name: i for i, name in enumerate(DISPOSITIONS)

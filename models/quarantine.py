@@ -8,7 +8,8 @@ from sqlmodel import Field, Session, SQLModel, select
 
 ACTIVE, ENDED, CANCELLED = "active", "ended", "cancelled"
 # Dispositions that put a household under a measure with days to count.
-MEASURES = ("集中隔离", "居家隔离", "居家健康监测")
+CENTRAL, HOME, MONITOR = "集中隔离", "居家隔离", "居家健康监测"
+MEASURES = (CENTRAL, HOME, MONITOR)
 
 
 class Quarantine(SQLModel, table=True):

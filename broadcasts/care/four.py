@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from broadcasts.care.household import CENTRAL, Carer, Home
+from broadcasts.care.household import Carer, Home
 from broadcasts.care.texts import DUTIES, TEXT
 from models.cadre import FALLBACK, ROLES, Holder, holders
 from models.care import CareAssignment
 from models.outbox import enqueue
+from models.quarantine import CENTRAL, HOME, MONITOR
 from models.sql import Sql
 
 log = logging.getLogger(__name__)
@@ -30,9 +31,9 @@ LOAD = (
 
 def places(quarantine) -> tuple[tuple[str, ...], ...]:
     """The places to fill for a measure; none for central isolation, which the isolation site runs."""
-    if quarantine.kind == "居家隔离" or (quarantine.kind == CENTRAL and quarantine.home_start_on):
+    if quarantine.kind == HOME or (quarantine.kind == CENTRAL and quarantine.home_start_on):
         return FOUR
-    if quarantine.kind == "居家健康监测":
+    if quarantine.kind == MONITOR:
         return MONITORING
     return ()
 

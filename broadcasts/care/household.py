@@ -10,10 +10,9 @@ from broadcasts.care.texts import TEXT
 from broadcasts.policy.classify import day
 from models.declaration import Declaration, household_of
 from models.outbox import enqueue
-from models.quarantine import Quarantine
+from models.quarantine import CENTRAL, Quarantine
 from models.sql import Sql
 
-CENTRAL = "集中隔离"
 # The people caring for a quarantine now (released ones excluded), in the order they were assigned.
 CARERS = (
     "SELECT p.id, p.openid, ca.role, p.name, p.phone FROM care_assignment ca JOIN person p ON p.id = ca.person_id"

@@ -14,12 +14,12 @@ from sqlmodel import Session
 from bot.settings import Settings
 from broadcasts.care.clock import NOTICE_AT, reached, today
 from broadcasts.care.four import places
-from broadcasts.care.household import CENTRAL, Carer, Home, already_sent, home_ids, home_of, tell_home
+from broadcasts.care.household import Carer, Home, already_sent, home_ids, home_of, tell_home
 from broadcasts.care.texts import TEXT
 from broadcasts.policy.classify import day
 from models.declaration import Declaration
 from models.outbox import enqueue
-from models.quarantine import ACTIVE, ENDED, Quarantine
+from models.quarantine import ACTIVE, CENTRAL, ENDED, HOME, Quarantine
 from models.sql import Sql
 
 RELEASE = "UPDATE care_assignment SET released_at = :now WHERE quarantine_id = :quarantine AND released_at IS NULL"
@@ -28,7 +28,6 @@ EVER_CARED = (
     "SELECT DISTINCT ca.quarantine_id, p.id, p.openid FROM care_assignment ca JOIN person p ON p.id = ca.person_id"
     " WHERE ca.quarantine_id IN {ids} ORDER BY ca.quarantine_id, p.id"
 )
-HOME_ISOLATION = "居家隔离"
 
 
 def release(sql: Sql, quarantine_id: int, *, now: dt.datetime) -> int:
@@ -70,8 +69,8 @@ def end_notices(session: Session, now: dt.datetime, settings: Settings) -> int:
 def _tell_end(session, sql: Sql, quarantine: Quarantine, *, occasion: str, now) -> int:
     home = home_of(session, sql, quarantine)
     after = day(quarantine.end_on + dt.timedelta(days=1))
-    kind = HOME_ISOLATION if quarantine.kind == CENTRAL else quarantine.kind
-    still = TEXT.end_still_home if kind == HOME_ISOLATION else TEXT.end_still_watch
+    kind = HOME if quarantine.kind == CENTRAL else quarantine.kind
+    still = TEXT.end_still_home if kind == HOME else TEXT.end_still_watch
 
     def text_for(greeting: str, whose: str, _sender: bool) -> str:
         template = TEXT.end_last if occasion == "end-last" else TEXT.end_eve

@@ -7,8 +7,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DISPOSITIONS = ("集中隔离", "居家隔离", "居家健康监测", "无需隔离")
+from models.quarantine import MEASURES
+
 NO_QUARANTINE = "无需隔离"
+DISPOSITIONS = (*MEASURES, NO_QUARANTINE)  # strictest first
 COLOURS = ("green", "yellow", "red")
 RISK_LEVELS = ("high", "medium", "low")
 POLICY_KEYS = {"version", "title", "id_number", "rule", "events"}

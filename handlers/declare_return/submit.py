@@ -19,10 +19,11 @@ from models.declaration import Declaration as DeclarationRow
 from models.declaration import HouseholdMember, save_classification
 from models.outbox import enqueue
 from models.person import update_profile
+from models.quarantine import CENTRAL, HOME
 
 log = logging.getLogger(__name__)
 ALERTED_ROLES = ("village_cadre", "township_cadre", "village_doctor")
-COMMAND_DISPOSITIONS = ("集中隔离",)  # the town command hears of these at once, as of any urgent rule
+COMMAND_DISPOSITIONS = (CENTRAL,)  # the town command hears of these at once, as of any urgent rule
 
 
 def facts(ctx: Context) -> dict:
@@ -200,7 +201,7 @@ def _next_step(result) -> str:
     if result.alert:
         return TEXT.next_urgent
     first = day(dates[0]) if dates else ""
-    if result.disposition == "居家隔离":
+    if result.disposition == HOME:
         return TEXT.next_isolate.format(days=result.days, first=first, count=len(dates), samples=samples)
     if dates:
         return TEXT.next_monitor.format(first=first, count=len(dates), samples=samples)
