@@ -32,6 +32,7 @@ class SupplyRequest(SQLModel, table=True):
     received_at: dt.datetime | None = None
     refused_reason: str | None = Field(default=None, max_length=500)
     refused_at: dt.datetime | None = None
+    cancelled_at: dt.datetime | None = None  # the household withdrew it (取消申请)
     escalation_level: int = 0
     escalated_at: dt.datetime | None = None
     created_at: dt.datetime

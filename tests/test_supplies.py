@@ -370,3 +370,41 @@ def test_accepted_but_not_delivered_in_a_day_climbs_past_the_people_who_already_
     assert sum("还没办好" in text for text in outbox(db)["sp-home"]) == 1
     say(town, "sp-cadre", f"送达 {number}")
     assert run_job(db, settings, at + dt.timedelta(hours=72)) == 0
+
+
+def test_a_household_that_no_longer_needs_it_cancels_and_whoever_had_it_stops(town):
+    isolate(town.state.db, "sp-home")
+    first = ask(town, "sp-home", "要两袋米")
+    second = ask(town, "sp-home", "要一桶油")
+    assert "不需要了，回「取消申请 编号」" in say(town, "sp-home", "我的申请")
+    which = say(town, "sp-home", "取消申请")
+    assert f"第{second}号、第{first}号申请正在办" in which and "取消申请 编号" in which
+    assert f"第{first}号申请已经取消了" in say(town, "sp-home", f"取消申请 {first}")
+    sent = outbox(town.state.db)
+    for person in FOUR:  # nobody had taken it: all four hear it
+        assert sent[person][-1] == f"第{first}号物资申请：王大勇说不需要了，已经取消，您不用再办了。"
+    say(town, "sp-cadre", f"接单 {second}")
+    assert f"第{second}号申请已经取消了" in say(town, "sp-home", "取消申请")  # the only one left
+    sent = outbox(town.state.db)
+    assert sent["sp-cadre"][-1] == f"第{second}号物资申请：王大勇说不需要了，已经取消，您不用再办了。"
+    assert "不需要了" not in sent["sp-doctor"][-1]  # told it was taken; not bothered again
+    assert [r.status for r in requests(town.state.db)] == ["cancelled", "cancelled"]
+    assert all(r.cancelled_at is not None for r in requests(town.state.db))
+    assert f"第{first}号村民已经取消了" in say(town, "sp-cadre", f"接单 {first}")
+    assert "没有待办" in say(town, "sp-cadre", "待办")
+    assert "现在没有正在办的物资申请" in say(town, "sp-home", "取消申请")
+    assert f"第{first}号已经取消过了" in say(town, "sp-home", f"{first}号不要了")
+
+
+def test_cancelling_while_asking_stops_the_questions_and_delivered_ones_stay(town):
+    assert "您要买些什么" in say(town, "sp-villager", "物资申请")
+    assert "没有保存" in say(town, "sp-villager", "取消申请")
+    assert requests(town.state.db) == []
+    number = ask(town, "sp-villager", "要两袋米")
+    say(town, "sp-cadre", f"送达 {number}")
+    assert f"第{number}号已经送到了，不能取消了。收到了请回「收到 {number}」" in say(
+        town, "sp-villager", f"取消申请 {number}"
+    )
+    assert "没有找到您的第999号申请" in say(town, "sp-villager", "取消申请 999")
+    assert f"第{number}号办完了" in say(town, "sp-villager", "收到")
+    assert f"第{number}号已经记为收到了" in say(town, "sp-villager", f"取消申请 {number}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.dialogue import Command, Flow, Step
 from bot.dialogue import texts as common  # the package's own texts module would shadow the name
 from bot.dialogue.fields import parse_name, parse_phone, parse_village
-from handlers.supplies import commands, lists, request
+from handlers.supplies import commands, lists, request, withdraw
 from handlers.supplies.texts import TEXT
 
 # Who acts on requests: the 四包一 roles and those above them (帮助 shows them the commands).
@@ -58,5 +58,6 @@ COMMANDS = (
         help_roles=SUPPLY_ROLES,
     ),
     Command(name="supply_received", pattern=commands.RECEIVED_PATTERN, run=commands.received),
+    Command(name="supply_withdraw", pattern=withdraw.WITHDRAW_PATTERN, run=withdraw.withdraw),
 )
 todo_lines = lists.todo_lines

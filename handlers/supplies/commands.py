@@ -16,16 +16,16 @@ from models.cadre import held_roles
 from models.outbox import enqueue
 from models.supplies import ACCEPTED, CANCELLED, DELIVERED, OPEN, RECEIVED, REFUSED, SupplyRequest
 
-_NUMBER = r"\s*(?:第|编号)?\s*(\d{1,9})?\s*号?"
-_END = r"[\s。.!！~]*$"
-ACCEPT_PATTERN = re.compile(rf"^接单{_NUMBER}{_END}")
-DELIVER_PATTERN = re.compile(rf"^(?:已经?)?送达{_NUMBER}{_END}")
+NUMBER = r"\s*(?:第|编号)?\s*(\d{1,9})?\s*号?"
+END = r"[\s。.!！~]*$"
+ACCEPT_PATTERN = re.compile(rf"^接单{NUMBER}{END}")
+DELIVER_PATTERN = re.compile(rf"^(?:已经?)?送达{NUMBER}{END}")
 # Bare 「无法办理」 asks for the number; 「办不了」 counts only with one (a villager may say it of anything).
 REFUSE_PATTERN = re.compile(
     r"^(?:无法办理\s*(?:第|编号)?\s*(\d{1,9})?|(?:办不了|不能办理)\s*(?:第|编号)?\s*(\d{1,9}))\s*号?(.*)$", re.S
 )
 _THANKS = r"(?:[\s,，。.!！~]*(?:谢谢|多谢|感谢)(?:你|您)?(?:们|了|啦)?)?"
-RECEIVED_PATTERN = re.compile(rf"^(?:东西)?(?:已经?)?收到(?:东西)?(?:了|啦)?{_NUMBER}(?:了|啦)?{_THANKS}{_END}")
+RECEIVED_PATTERN = re.compile(rf"^(?:东西)?(?:已经?)?收到(?:东西)?(?:了|啦)?{NUMBER}(?:了|啦)?{_THANKS}{END}")
 _REASON_LEAD = re.compile(r"^[\s,，:：;；。.、]*(原因是?|理由是?|因为)?[\s,，:：;；。.、]*")
 # The engine reads commands NFKC-normalised: give the reason back its Chinese punctuation.
 _FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"})

@@ -26,17 +26,22 @@ CANDIDATES = (
 
 def mine(ctx: Context) -> str:
     """我的申请: the household's latest requests and where each stands, in plain words."""
-    rows = ctx.session.execute(
-        select(SupplyRequest)
-        .where(SupplyRequest.person_id == ctx.person.id)
-        .order_by(SupplyRequest.id.desc())
-        .limit(SHOWN)
-    ).scalars()
+    rows = list(
+        ctx.session.execute(
+            select(SupplyRequest)
+            .where(SupplyRequest.person_id == ctx.person.id)
+            .order_by(SupplyRequest.id.desc())
+            .limit(SHOWN)
+        ).scalars()
+    )
+    if not rows:
+        return TEXT.mine_none
     lines = [
         TEXT.mine_line.format(number=r.id, items=items_text(json.loads(r.items or "[]")), state=_state(ctx, r))
         for r in rows
     ]
-    return TEXT.mine.format(lines="\n".join(lines)) if lines else TEXT.mine_none
+    withdraw = TEXT.mine_withdraw if any(r.status in (OPEN, ACCEPTED) for r in rows) else ""
+    return TEXT.mine.format(lines="\n".join(lines)) + withdraw
 
 
 def _state(ctx: Context, request: SupplyRequest) -> str:

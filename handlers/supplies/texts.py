@@ -23,6 +23,7 @@ class TEXT:
 
     # 我的申请
     mine = "您的物资申请：\n{lines}"
+    mine_withdraw = "\n不需要了，回「取消申请 编号」。"
     mine_line = "第{number}号 {items}：{state}"
     mine_none = "您还没有申请过物资。需要买东西，直接说要什么就行，比如：要两袋米和一桶油。"
     state_open = "等干部接单"
@@ -82,6 +83,15 @@ class TEXT:
     received_not_yet = "第{number}号{who}还没说送到，送到后会告诉您。"
     received_not_yours = "没有找到您的第{number}号申请。发「我的申请」可以看看您的申请。"
     received_done = "第{number}号已经记为收到了，谢谢您！"
+
+    # Villager: 取消申请
+    withdrawn = "好的，第{number}号申请已经取消了，也告诉了干部。还需要什么，随时说。"
+    withdrawn_notice = "第{number}号物资申请：{household}说不需要了，已经取消，您不用再办了。"
+    withdraw_none = "您现在没有正在办的物资申请。发「我的申请」可以看看以前的申请。"
+    withdraw_which = "您有{numbers}申请正在办。要取消哪一个？请回「取消申请 编号」，比如：取消申请 {example}。"
+    withdraw_delivered = "第{number}号已经送到了，不能取消了。收到了请回「收到 {number}」。"
+    withdraw_again = "第{number}号已经取消过了。"
+    withdraw_closed = "第{number}号已经办完了，不用取消。"
 
     separator = "、"
     someone = "干部"

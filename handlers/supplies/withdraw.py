@@ -1,0 +1,87 @@
+"""A household withdraws a request it no longer needs (取消申请 N); whoever had it is told to stop."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from bot.dialogue import Context
+from bot.dialogue import texts as common  # the package's own texts module would shadow the name
+from broadcasts.care_supplies import household_name, recipients
+from handlers.supplies.commands import END, NUMBER
+from handlers.supplies.texts import TEXT
+from models.conversation import clear_state, load_state
+from models.outbox import enqueue
+from models.supplies import ACCEPTED, CANCELLED, DELIVERED, OPEN, RECEIVED, SupplyRequest
+
+WITHDRAW_PATTERN = re.compile(
+    rf"^(?:(?:取消|撤销|撤回)(?:物资)?申请{NUMBER}|(?:第)?\s*(\d{{1,9}})\s*号?(?:申请)?(?:不要了|不用了|不需要了)){END}"
+)
+STILL_OPEN = (OPEN, ACCEPTED)
+
+
+def withdraw(ctx: Context, match: re.Match) -> str:
+    """The numbered request, or the only one still being handled, is cancelled."""
+    found = match.group(1) or match.group(2)
+    if found is None and _filling_one_in(ctx):
+        clear_state(ctx.sql, openid=ctx.person.openid)  # 「取消申请」 while asking for one: stop asking
+        return common.CANCELLED
+    mine = list(
+        ctx.session.execute(
+            select(SupplyRequest)
+            .where(SupplyRequest.person_id == ctx.person.id)
+            .order_by(SupplyRequest.id.desc())
+            .with_for_update()
+        ).scalars()
+    )
+    request, refusal = _chosen(mine, int(found) if found else None)
+    if refusal:
+        return refusal
+    request.status, request.cancelled_at = CANCELLED, ctx.now
+    ctx.session.add(request)
+    ctx.session.flush()
+    _tell_cadres(ctx, request)
+    return TEXT.withdrawn.format(number=request.id)
+
+
+def _filling_one_in(ctx: Context) -> bool:
+    state = load_state(ctx.sql, openid=ctx.person.openid)
+    return state is not None and state.flow == "request_supplies"
+
+
+def _chosen(mine: list[SupplyRequest], number: int | None) -> tuple[SupplyRequest | None, str | None]:
+    """The request to cancel, or why none can be."""
+    if number is None:
+        open_ones = [r for r in mine if r.status in STILL_OPEN]
+        if len(open_ones) == 1:
+            return open_ones[0], None
+        if not open_ones:
+            return None, TEXT.withdraw_none
+        numbers = TEXT.separator.join(f"第{r.id}号" for r in open_ones)
+        return None, TEXT.withdraw_which.format(numbers=numbers, example=open_ones[0].id)
+    request = next((r for r in mine if r.id == number), None)
+    if request is None:
+        return None, TEXT.received_not_yours.format(number=number)
+    if request.status == DELIVERED:
+        return None, TEXT.withdraw_delivered.format(number=number)
+    if request.status == RECEIVED:
+        return None, TEXT.received_done.format(number=number)
+    if request.status == CANCELLED:
+        return None, TEXT.withdraw_again.format(number=number)
+    if request.status not in STILL_OPEN:
+        return None, TEXT.withdraw_closed.format(number=number)
+    return request, None
+
+
+def _tell_cadres(ctx: Context, request: SupplyRequest) -> None:
+    """The one who accepted it, or everyone it is waiting with, hears that it is no longer needed."""
+    if request.accepted_by_person_id is not None:
+        row = ctx.sql.one("SELECT openid FROM person WHERE id = :id", id=request.accepted_by_person_id)
+        openids = [row[0]] if row else []
+    else:
+        openids = [holder.openid for holder in recipients(ctx.sql, request)]
+    text = TEXT.withdrawn_notice.format(number=request.id, household=household_name(ctx.sql, request))
+    for openid in dict.fromkeys(openids):
+        key = f"supply:{request.id}:withdrawn:{openid}"
+        enqueue(ctx.sql, key=key, recipient_openid=openid, kind="notice", text=text, now=ctx.now)
