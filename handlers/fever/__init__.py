@@ -1,0 +1,21 @@
+"""发烧报告: anyone reports a fever or symptom; the village doctor hears at once, the sender learns what to do."""
+
+from __future__ import annotations
+
+from bot.dialogue import Flow
+from handlers.fever.alert import advice, clinic, doctors, facts, send, told
+from handlers.fever.more import FLOW, ask_more
+from handlers.fever.report import report
+from handlers.fever.texts import TEXT
+
+__all__ = ["FLOW", "MENU", "advice", "ask_more", "clinic", "doctors", "facts", "report", "send", "told"]
+
+# The menu's 发烧报告 and the words typed for it: say what to send (the message itself is the report).
+MENU = Flow(
+    name="report_fever",
+    title=TEXT.title,
+    steps=(),
+    finish=lambda ctx: TEXT.how,
+    entry_words=("发烧报告", "发热报告", "发烧上报", "发热上报"),
+    entry_keys=("FEVER",),
+)

@@ -1,0 +1,71 @@
+"""Who hears of a fever and how: the village doctor (or those above), the alert's facts, the advice to the sender."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from bot.dialogue import Context
+from handlers.checkin.reading import shown_symptoms
+from handlers.fever.texts import TEXT
+from models.cadre import Holder, responsible_for, town_command
+from models.outbox import enqueue
+from models.town import TownFileError, read_town_file
+
+DOCTOR = ("village_doctor",)
+
+
+@lru_cache(maxsize=4)
+def _town(path: Path) -> str | None:
+    try:
+        return read_town_file(path).name
+    except TownFileError:
+        return None
+
+
+def clinic(ctx: Context) -> str:
+    """The fever clinic at the town health centre: 鸣皋镇卫生院发热门诊."""
+    town = _town(Path(ctx.settings.town_file))
+    return TEXT.clinic.format(town=town) if town else TEXT.clinic_unknown
+
+
+def facts(degrees: float | None, symptoms: list[str]) -> str:
+    """体温37.9℃，拉肚子 / 发烧，体温还没量，嗓子疼."""
+    shown = shown_symptoms(symptoms, degrees)
+    if degrees is not None:
+        return TEXT.comma.join([TEXT.degrees.format(value=degrees), *shown])
+    said_fever = [TEXT.fever] if TEXT.fever in shown else []
+    return TEXT.comma.join([*said_fever, TEXT.no_degrees, *(s for s in shown if s != TEXT.fever)])
+
+
+def doctors(ctx: Context, village_id: int | None) -> list[Holder]:
+    """The village's doctor; when none is bound, the work-area lead, else (or with no village) the town command."""
+    return responsible_for(ctx.sql, village_id=village_id, roles=DOCTOR) if village_id else town_command(ctx.sql)
+
+
+def told(holders: list[Holder], *, care: bool = False) -> str:
+    """Who was told, as the sender reads it (with the doctor's phone, to call them first if they like)."""
+    doctor = next((h for h in holders if h.role == "village_doctor"), None)
+    if doctor is not None:
+        name = (doctor.name or "") + (TEXT.doctor_phone.format(phone=doctor.phone) if doctor.phone else "")
+        return (TEXT.told_care if care else TEXT.told_doctor).format(name=name)
+    return TEXT.told_above if holders else TEXT.told_nobody
+
+
+def advice(ctx: Context, *, isolated: bool = False) -> str:
+    return (TEXT.advice_isolated if isolated else TEXT.advice).format(clinic=clinic(ctx))
+
+
+def send(ctx: Context, key: str, holders: list[Holder], text: str) -> list[list]:
+    """An alert to each holder once (key: the occurrence); who was alerted, as [person_id, openid] pairs."""
+    unique = {h.person_id: h for h in holders}.values()
+    for holder in unique:
+        enqueue(
+            ctx.sql,
+            key=f"{key}:{holder.person_id}",
+            recipient_openid=holder.openid,
+            kind="alert",
+            text=text,
+            now=ctx.now,
+        )
+    return [[h.person_id, h.openid] for h in unique]

@@ -1,0 +1,50 @@
+"""Everything a fever report says, to the sender and to the village doctor."""
+
+
+class TEXT:
+    title = "家里有人发烧、咳嗽，马上告诉村医"
+    how = (
+        "家里谁发烧、咳嗽或者哪里不舒服，直接告诉我：是谁、多少度、有什么不舒服。\n"
+        "比如：「孩子发烧38度5，还咳嗽」。我马上告诉村医。"
+    )
+    told_doctor = "已经告诉村医{name}，村医会尽快给您打电话。"
+    told_care = "已经告诉村医{name}和包保干部，村医会马上给您打电话。"
+    told_above = "已经报给镇上负责防疫的同志，会尽快给您打电话。"
+    told_nobody = "村里还没有村医在这里登记，请马上给村干部或村医打个电话。"
+    doctor_phone = "（{phone}）"
+    doctor = "村医"
+    advice = (
+        "请先这样做：\n"
+        "1. 在家待着，先别出门，戴上口罩，和家里人分开住。\n"
+        "2. 不要去药店找退烧药，等村医来看。\n"
+        "3. 烧得厉害、喘不上气，去{clinic}，路上戴好口罩，别坐公交车。"
+    )
+    advice_isolated = (
+        "请先这样做：\n"
+        "1. 都在家待着，别出门，病人戴上口罩，单独住一间屋。\n"
+        "2. 不要去药店找退烧药，等村医来看。\n"
+        "3. 烧得厉害、喘不上气，马上给村医打电话，村里安排车送去{clinic}，别自己去。"
+    )
+    clinic = "{town}卫生院发热门诊"
+    clinic_unknown = "镇卫生院发热门诊"
+    ask_village = "您是哪个村的？村医好上门。直接写村名就行，比如：鸣皋"
+    ask_phone = "您的手机号是多少？村医好给您打电话。"
+    ask_temperature = "{who}量体温了吗？多少度？没量的话回「没量」。"
+    temperature_again = "请写多少度，比如：38度5。没量的话回「没量」。"
+    no_thermometer = ("没量", "没有量", "没测", "不知道", "不清楚", "没有体温计", "没体温计", "量不了", "没有", "不量")
+    more_done = "好的，已经补充告诉村医了。请在家等村医电话，有变化随时告诉我。"
+    nothing_new = "好的。请在家等村医电话，能量体温的话量一下，有变化随时告诉我。"
+    alert = (
+        "【发热报告】{patient}，{village}\n{facts}\n联系电话：{phone}\n请马上打电话问问情况，需要的话安排去{clinic}。"
+    )
+    more = "【补充】{patient}的发热报告（{village}）：\n{facts}\n联系电话：{phone}"
+    patient_self = "{name}（本人报告）"
+    patient_other = "{name}家的{who}"
+    someone = "一位村民"
+    unknown_village = "村子还不知道（正在问）"
+    no_phone = "还不知道（正在问）"
+    degrees = "体温{value}℃"
+    no_degrees = "体温还没量"
+    fever = "发烧"
+    separator = "、"
+    comma = "，"
