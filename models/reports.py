@@ -21,7 +21,9 @@ class FeverReport(SQLModel, table=True):
     symptoms: str | None = Field(default=None, max_length=200)
     text: str = Field(max_length=1000)
     source: str = Field(default="report", max_length=12)  # report, checkin
+    follow_ups: int = 0  # later messages about the same person that were added to this report
     created_at: dt.datetime = Field(index=True)
+    updated_at: dt.datetime | None = None
 
 
 class EventReport(SQLModel, table=True):

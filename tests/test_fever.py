@@ -100,6 +100,32 @@ def test_a_known_villager_is_asked_only_the_temperature(town):
     assert alerts(town, ":more:") == {}  # nothing new to tell
 
 
+def test_writing_again_about_the_same_child_is_news_of_the_same_fever(town):
+    villager(town, "fv-again", "张桂兰", "13812340000", "鸣皋村")
+    client = town.client("fv-again")
+    with at(local(6, 21)):
+        client.say("我家孩子发烧37度9 还拉肚子")
+    with at(local(6, 23, 30)):
+        reply = client.say("孩子还在烧，39度了，咳嗽")
+    assert reply.startswith("已经告诉村医王村医（13900001111）") and "？" not in reply
+    [report] = fevers(town)
+    assert (report.temperature, report.symptoms, report.follow_ups) == (39.0, "拉肚子、咳嗽", 1)
+    assert alerts(town, ":again:1")["ci-doctor"] == (
+        "【发热报告·家里又来消息】张桂兰家的孩子，鸣皋村（8月6日21:00第一次报告）\n体温39.0℃，拉肚子，咳嗽\n"
+        "联系电话：13812340000\n请尽快打电话问问情况，需要的话安排去鸣皋镇卫生院发热门诊。"
+    )
+    with at(local(6, 23, 40)):
+        client.say("我自己也发烧了38度")  # the mother herself: a second person, a second report
+    with at(local(7, 10)):
+        client.say("孩子又烧起来了 38度5")  # the next morning, past the window: a new report
+    reports = fevers(town)
+    assert [(r.name, r.temperature, r.follow_ups) for r in reports] == [
+        ("孩子", 39.0, 1), (None, 38.0, 0), ("孩子", 38.5, 0)
+    ]  # fmt: skip
+    kinds = [key.split(":")[2] for key, *_ in sent(town, prefix="fever:")]
+    assert kinds == ["alert", "again", "alert", "alert"]  # the doctor heard of three fevers, one of them twice
+
+
 def test_a_village_without_a_doctor_goes_up_the_chain(town):
     villager(town, "fv-sun", "孙大娘", "13812343333", "孙村")
     with at(local(6, 22)):

@@ -2,19 +2,28 @@
 
 The report is stored and the doctor alerted from the first message, with whatever it says. What is still
 missing and useful (the village, a phone to call back, the temperature) is then asked one question at a time;
-the answers reach the doctor as a 补充. A household under a measure reports through its check-in instead
-(handlers/checkin), which uses the alert, advice and follow-up questions from here.
+the answers reach the doctor as a 补充. A later message about the same person within 12 hours joins that
+report and reaches the doctor as news of it, not as a new case. A household under a measure reports through
+its check-in instead (handlers/checkin), which uses the alert, advice and follow-up questions from here.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
+from sqlalchemy import select
+
 from bot.dialogue import Context
 from bot.dialogue.fields import village_name
+from bot.dialogue.when import day_clock
 from handlers.checkin.reading import SELF, Reading, read, shown_symptoms
 from handlers.fever.alert import advice, clinic, doctors, facts, send, told
 from handlers.fever.more import ask_more
 from handlers.fever.texts import TEXT
 from models.reports import FeverReport
+
+# A parent who writes again that evening is telling the doctor more about the same fever, not reporting a second.
+FOLLOW_UP = dt.timedelta(hours=12)
 
 
 def _village(ctx: Context, understood) -> int | None:
@@ -41,8 +50,48 @@ def report(ctx: Context, text: str, understood) -> str:
     degrees = max((r.temperature for r in feverish if r.temperature is not None), default=None)
     symptoms = [s for r in feverish for s in r.symptoms]
     symptoms = shown_symptoms(symptoms or (understood.secondary.get("symptoms", []) if understood else []), degrees)
-    village_id = _village(ctx, understood)
     name, patient = _patient(ctx, feverish[0] if feverish else None)
+    earlier = _earlier(ctx, name)
+    if earlier is None:
+        row = _new(ctx, text, name=name, degrees=degrees, symptoms=symptoms, village_id=_village(ctx, understood))
+    else:
+        row = _again(ctx, earlier, degrees=degrees, symptoms=symptoms)
+    holders = doctors(ctx, row.village_id)
+    values = {
+        "patient": patient,
+        "village": village_name(ctx, row.village_id) or TEXT.unknown_village,
+        "facts": facts(row.temperature, _symptoms(row)),
+        "phone": ctx.person.phone or TEXT.no_phone,
+        "clinic": clinic(ctx),
+    }
+    if earlier is None:
+        alerted = send(ctx, f"fever:{row.id}:alert", holders, TEXT.alert.format(**values))
+    else:
+        again = TEXT.again.format(**values, first=day_clock(row.created_at))
+        alerted = send(ctx, f"fever:{row.id}:again:{row.follow_ups}", holders, again)
+    reply = f"{told(holders)}\n{advice(ctx)}"
+    need = [slot for slot, known in (("village", row.village_id), ("phone", ctx.person.phone)) if not known]
+    need += ["temperature"] if row.temperature is None else []
+    if need:
+        slots = {"report": row.id, "need": need, "patient": patient, "alerted": alerted, "who": name}
+        reply += "\n\n" + ask_more(ctx, slots)
+    return reply
+
+
+def _earlier(ctx: Context, name: str | None) -> FeverReport | None:
+    """The sender's report about the same person within the follow-up window, if any."""
+    same_person = FeverReport.name.is_(None) if name is None else FeverReport.name == name
+    return ctx.session.execute(
+        select(FeverReport)
+        .where(FeverReport.person_id == ctx.person.id, FeverReport.source == "report", same_person)
+        .where(FeverReport.created_at >= ctx.now - FOLLOW_UP)
+        .order_by(FeverReport.id.desc())
+        .limit(1)
+        .with_for_update()
+    ).scalar_one_or_none()
+
+
+def _new(ctx: Context, text: str, *, name, degrees, symptoms, village_id) -> FeverReport:
     row = FeverReport(
         person_id=ctx.person.id,
         village_id=village_id,
@@ -55,20 +104,18 @@ def report(ctx: Context, text: str, understood) -> str:
     )
     ctx.session.add(row)
     ctx.session.flush()
-    holders = doctors(ctx, village_id)
-    village = village_name(ctx, village_id) or TEXT.unknown_village
-    alert = TEXT.alert.format(
-        patient=patient,
-        village=village,
-        facts=facts(degrees, symptoms),
-        phone=ctx.person.phone or TEXT.no_phone,
-        clinic=clinic(ctx),
-    )
-    alerted = send(ctx, f"fever:{row.id}:alert", holders, alert)
-    reply = f"{told(holders)}\n{advice(ctx)}"
-    need = [slot for slot, known in (("village", village_id), ("phone", ctx.person.phone)) if not known]
-    need += ["temperature"] if degrees is None else []
-    if need:
-        slots = {"report": row.id, "need": need, "patient": patient, "alerted": alerted, "who": name}
-        reply += "\n\n" + ask_more(ctx, slots)
-    return reply
+    return row
+
+
+def _again(ctx: Context, row: FeverReport, *, degrees, symptoms) -> FeverReport:
+    """What the new message says joins the report: the latest temperature, every symptom said so far."""
+    row.temperature = degrees if degrees is not None else row.temperature
+    row.symptoms = TEXT.separator.join(shown_symptoms(_symptoms(row) + symptoms, row.temperature))[:200] or None
+    row.follow_ups, row.updated_at = row.follow_ups + 1, ctx.now
+    ctx.session.add(row)
+    ctx.session.flush()
+    return row
+
+
+def _symptoms(row: FeverReport) -> list[str]:
+    return row.symptoms.split(TEXT.separator) if row.symptoms else []

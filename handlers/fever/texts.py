@@ -37,6 +37,10 @@ class TEXT:
     alert = (
         "【发热报告】{patient}，{village}\n{facts}\n联系电话：{phone}\n请马上打电话问问情况，需要的话安排去{clinic}。"
     )
+    again = (
+        "【发热报告·家里又来消息】{patient}，{village}（{first}第一次报告）\n{facts}\n联系电话：{phone}\n"
+        "请尽快打电话问问情况，需要的话安排去{clinic}。"
+    )
     more = "【补充】{patient}的发热报告（{village}）：\n{facts}\n联系电话：{phone}"
     patient_self = "{name}（本人报告）"
     patient_other = "{name}家的{who}"
