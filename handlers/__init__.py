@@ -19,16 +19,17 @@ from handlers import (
     vaccination,
 )
 
+# In the order 帮助 lists them: the most urgent first, for a reader who stops after the first lines.
 FLOWS = (
-    my_info.FLOW,
+    fever.MENU,
     declare_return.FLOW,
-    checkpoint.FLOW,
-    events.FLOW,
     supplies.FLOW,
     supplies.MY_FLOW,
+    events.FLOW,
     vaccination.FLOW,
     faq.FLOW,
-    fever.MENU,
+    my_info.FLOW,
+    checkpoint.FLOW,
     fever.FLOW,
 )
 COMMANDS = (

@@ -90,6 +90,8 @@ def test_location_message_keeps_the_latest_position(server):
 def test_subscribe_welcomes_and_explains(server):
     reply = server.client("t-sub").event("subscribe")
     assert "欢迎" in reply and "我的信息" in reply
+    first = next(line for line in reply.split("\n") if line.startswith("· "))
+    assert first.startswith("· 发「发烧报告」")  # the urgent one first, for a reader who stops early
     assert person(server, "t-sub").subscribed is True
 
 
