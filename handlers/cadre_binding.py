@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from bot.dialogue import Command, Context
+from bot.dialogue import Command, Context, Then
 from bot.dialogue.fields import village_name
+from handlers import my_info
 from models.cadre import ROLES, invite_by_code, redeem_invite
 
 
@@ -13,13 +14,17 @@ class TEXT:
     bound = "绑定成功！您现在是{village}的{role}。有需要您处理的事，系统会第一时间发消息给您。"
     already = "您已经绑定过了：{village}的{role}。"
     invalid = "这个绑定码不对，或者已经用过、过期了。请找镇里重新要一个。"
+    introduce = "村民和其他干部收到的消息里会写上您的名字和电话，请先登记一下。"
 
 
-def _bind(ctx: Context, match: re.Match) -> str:
+def _bind(ctx: Context, match: re.Match) -> str | Then:
     code = match.group(1)
     invite = redeem_invite(ctx.session, code=code, person_id=ctx.person.id, now=ctx.now)
     if invite is not None:
-        return TEXT.bound.format(village=village_name(ctx, invite.village_id), role=ROLES[invite.role])
+        bound = TEXT.bound.format(village=village_name(ctx, invite.village_id), role=ROLES[invite.role])
+        # Households and other cadres are told whom to expect: a cadre without a name or phone gives them now.
+        nameless = not (ctx.person.name and ctx.person.phone)
+        return Then(f"{bound}\n{TEXT.introduce}", my_info.FLOW.name) if nameless else bound
     earlier = invite_by_code(ctx.session, code=code)
     if earlier is not None and earlier.used_by_person_id == ctx.person.id:
         return TEXT.already.format(village=village_name(ctx, earlier.village_id), role=ROLES[earlier.role])

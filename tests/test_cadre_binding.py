@@ -13,6 +13,7 @@ from models.db import transaction
 from models.person import Person
 from models.town import Village
 from tests.live import run_cli
+from tests.test_my_info import run
 
 
 def invite(database_url: str, *args: str) -> subprocess.CompletedProcess:
@@ -35,9 +36,30 @@ def test_invite_code_binds_a_cadre_once(server, database_url):
     reply = server.client("cadre-doc").say(f"绑定 {code.lower()}")
     assert "绑定成功" in reply and "鸣皋村" in reply and "村医" in reply
     assert held_roles(server, "cadre-doc") == [("village_doctor", "鸣皋村")]
+    # Households will be told the doctor's name and phone: a doctor without them is asked at once.
+    assert reply.endswith("会写上您的名字和电话，请先登记一下。\n\n请问您叫什么名字？")
+    run(
+        server.client("cadre-doc"),
+        [
+            ("王秀梅", "手机号"),
+            ("13900001111", "哪个村"),
+            ("鸣皋", "请核对"),
+            ("对", "已经保存：王秀梅，13900001111，鸣皋村"),
+        ],
+    )
     assert "已经绑定过了" in server.client("cadre-doc").say(f"绑定 {code}")
     assert "已经用过" in server.client("someone-else").say(f"绑定 {code}")
     assert held_roles(server, "someone-else") == []
+
+
+def test_a_cadre_who_gave_a_name_and_phone_is_not_asked_again(server, database_url):
+    client = server.client("cadre-known")
+    run(
+        client,
+        [("我的信息", "名字"), ("李国强", "手机号"), ("13700002222", "哪个村"), ("孙村", "请核对"), ("对", "保存")],
+    )
+    code = invite(database_url, "--village", "孙村", "--role", "village_cadre").stdout.strip().splitlines()[-1]
+    assert client.say(f"绑定 {code}") == "绑定成功！您现在是孙村的村干部。有需要您处理的事，系统会第一时间发消息给您。"
 
 
 def test_unknown_village_or_role_is_refused_clearly(database_url):

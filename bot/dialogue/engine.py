@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from bot.dialogue import texts, words
-from bot.dialogue.flow import Answer, Command, Context, Flow, Step
+from bot.dialogue.flow import Answer, Command, Context, Flow, Step, Then
 from models.cadre import held_roles, holds_role
 from models.conversation import State, clear_state, load_state, save_state
 
@@ -116,7 +116,10 @@ class Engine:
         for command in self.commands:
             match = command.pattern.match(words.normalize(text))
             if match:
-                return command.run(ctx, match)
+                reply = command.run(ctx, match)
+                if isinstance(reply, Then):
+                    return f"{reply.reply}\n\n{self.start(ctx, self.flows[reply.flow], None)}"
+                return reply
         entry = self.flow_for_text(text)
         if entry is not None:
             return self.start(ctx, entry, text)

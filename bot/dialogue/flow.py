@@ -128,12 +128,20 @@ class Flow:
 
 
 @dataclass(frozen=True)
+class Then:
+    """A command's reply followed by a flow to carry on with (绑定, then 我的信息 for a cadre without a name)."""
+
+    reply: str
+    flow: str
+
+
+@dataclass(frozen=True)
 class Command:
     """A one-message command (「绑定 CODE」, later 「接单 3」): a pattern and what it does."""
 
     name: str
     pattern: re.Pattern
-    run: Callable[[Context, re.Match], str]
+    run: Callable[[Context, re.Match], str | Then]
     # A line for 帮助, shown to people holding a cadre role (empty: not listed) or one of `help_roles`.
     help: str = ""
     help_roles: tuple[str, ...] = ()
