@@ -163,7 +163,7 @@ def answer(ctx: Context, text: str, understood) -> str:
     place = (understood.slots.get("place") if understood else None) or {}
     if place.get("abroad"):
         return TEXT.abroad
-    index, info = ctx.risk.current(ctx.session) if ctx.risk else (None, None)
+    index, info = ctx.risk.current(ctx.session, latest=True) if ctx.risk else (None, None)
     if index is None or info is None:
         return _no_list(ctx)
     when = _when(info.published_at)

@@ -98,6 +98,7 @@ def servers(make_settings):
             started[key] = LiveServer(make_settings(**overrides)).start()
         return started[key]
 
+    get.started = started
     yield get
     for server in started.values():
         server.stop()
@@ -110,11 +111,13 @@ def server(servers) -> LiveServer:
 
 
 @pytest.fixture(autouse=True)
-def clean_tables(request, database_url):
-    """Each test starts with no people, messages, conversations or outbox rows."""
+def clean_tables(request, database_url, servers):
+    """Each test starts with no people, messages, conversations or outbox rows (nor a risk list held in memory)."""
     yield
     if "no_db" in request.keywords:
         return
+    for running in servers.started.values():
+        running.state.risk.expire()
     engine = make_engine(database_url)
     try:
         with transaction(engine) as session:

@@ -10,6 +10,7 @@ import time_machine
 from sqlalchemy import select
 
 from broadcasts.riskareas.entries import SHANGHAI
+from models.conversation import ConversationState
 from models.db import transaction
 from models.declaration import Classification, Declaration, HouseholdMember
 from models.outbox import OutboxMessage
@@ -430,6 +431,35 @@ def test_a_listed_community_names_its_street(listed, today):
     run(client, [("不记得", "健康码"), ("绿码", "一起回来"), ("没有", "长江路街道"), ("对", "居家隔离14天")])
     [(declaration, classification)] = stored(listed, "dr-community")
     assert declaration.origin_township == "长江路街道" and classification.rule_id == "medium_risk_14d"
+
+
+def test_a_street_in_the_first_message_or_the_origin_answer_is_not_lost(listed, today):
+    client = listed.client("dr-street")
+    first = "俺是8月5号从郑州二七区长江路街道坐高铁回来的"
+    run(client, [(first, "名字"), ("钱小兰", "手机号"), ("13812345678", "身份证"), ("跳过", "哪个村")])
+    run(client, [("鸣皋", "哪天离开"), ("当天", "车次"), ("不记得", "健康码"), ("绿码", "一起回来")])
+    assert "从哪里回来：郑州市二七区长江路街道" in client.say("没有")
+    assert "居家隔离14天" in client.say("对")
+    other = listed.client("dr-street-later")
+    [(declaration, classification)] = stored(listed, "dr-street")
+    assert declaration.origin_township == "长江路街道" and classification.rule_id == "medium_risk_14d"
+    other = listed.client("dr-street-later")
+    run(other, [("返乡报备", "自己"), ("自己", "名字"), ("孙大明", "手机号"), ("13812345679", "身份证")])
+    run(other, [("跳过", "哪个村"), ("鸣皋", "从哪里回来")])
+    assert "街道" not in other.say("郑州二七区长江路")  # said with the district: not asked again
+    with transaction(listed.state.db) as session:
+        assert json.loads(session.get(ConversationState, "dr-street-later").slots)["street"] == "长江路街道"
+
+
+def test_a_list_imported_a_moment_ago_is_the_one_asked_about(server, database_url, today):
+    client = server.client("dr-fresh")
+    assert "还没有" in client.say("郑州二七区现在是高风险吗")  # this process has looked: no list yet
+    run(client, [("返乡报备", "自己"), ("自己", "名字"), ("周小梅", "手机号"), ("13812345677", "身份证")])
+    run(client, [("跳过", "哪个村")])
+    run(client, [("鸣皋", "从哪里回来")])
+    result = run_cli("import-risk-list", AUG5, DATABASE_URL=database_url)  # another process; no expire() here
+    assert result.returncode == 0, result.stderr
+    assert "哪个街道" in client.say("郑州二七区")  # not the (empty) list this process held a moment ago
 
 
 def test_a_village_with_no_cadre_bound_alerts_the_town_command(listed, database_url, today):

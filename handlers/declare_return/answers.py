@@ -9,7 +9,7 @@ from bot.dialogue import Context, words
 from bot.dialogue.fields import id_number_shape, id_number_valid, parse_phone
 from bot.dialogue.flow import Parsed, accept, reask
 from broadcasts.policy.classify import day
-from handlers.declare_return.places import PARTIAL, complete, place, said, today, who, whose
+from handlers.declare_return.places import PARTIAL, complete, listed_street, place, said, today, who, whose
 from handlers.declare_return.texts import TEXT
 
 # Family words a sender uses for the one who came back (「俺孩儿…回来的」), as the cadre's ledger names them.
@@ -241,6 +241,8 @@ def prefill(ctx: Context, first_text: str | None, restart: bool) -> dict:
     origin = found.get("origin")
     if complete(origin):
         slots["origin"] = origin
+        if street := listed_street(first_text, ctx, origin):
+            slots["street"] = street
     elif origin:
         slots[PARTIAL] = origin
     if (arrived := arrival(found.get("date"), ctx)) is not None:

@@ -71,27 +71,44 @@ def parse_origin(text: str, ctx: Context) -> Parsed:
         if old.get("district") != origin.get("district") or old.get("city") != origin.get("city"):
             ctx.slots.pop("street", None)  # the street belonged to the old district
         ctx.slots.pop(PARTIAL, None)
+        if street := listed_street(text, ctx, origin):  # 「郑州二七区长江路街道」: the street is not asked again
+            ctx.slots["street"] = street
         return accept(origin)
     if origin and not ctx.correcting:
         return reask(_district_question(origin), **{PARTIAL: origin})
     return reask(TEXT.origin_again)
 
 
-def _chain(ctx: Context) -> tuple[str, str, str] | None:
-    origin = ctx.slots.get("origin") or {}
+def _chain(origin: dict) -> tuple[str, str, str] | None:
     chain = (origin.get("province"), origin.get("city"), origin.get("district"))
     return chain if all(chain) and not origin.get("abroad") else None
 
 
-def _listed(ctx: Context) -> list:
-    """The listed entries of the origin district with a street/township, in list order."""
-    chain = _chain(ctx)
-    index = ctx.risk.current(ctx.session)[0] if ctx.risk and chain else None
+def _listed(ctx: Context, origin: dict | None = None) -> list:
+    """The listed entries of the origin district with a street/township, in list order.
+
+    From the newest list, as the classification on submit reads it: a list imported a moment ago is asked about.
+    """
+    chain = _chain(origin or ctx.slots.get("origin") or {})
+    index = ctx.risk.current(ctx.session, latest=True)[0] if ctx.risk and chain else None
     return [e for e in index.entries_in_district(*chain) if e.township] if index else []
 
 
 def _townships(ctx: Context) -> list[str]:
     return list(dict.fromkeys(e.township for e in _listed(ctx)))
+
+
+def listed_street(text: str, ctx: Context, origin: dict | None = None) -> str | None:
+    """The listed street the text names, by name (with or without 街道/镇) or by one of its listed communities."""
+    answer = _LIVES_AT.sub("", words.bare(text))
+    listed = _listed(ctx, origin)
+    for township in dict.fromkeys(e.township for e in listed):
+        if township in answer or _SUFFIX.sub("", township) in answer:
+            return township
+    for entry in listed:  # 「海豫花园小区」: the listed community names its street
+        if entry.community and len(answer) >= 3 and (answer in entry.community or entry.community in answer):
+            return entry.township
+    return None
 
 
 def skip_street(ctx: Context) -> bool:
@@ -108,12 +125,8 @@ def parse_street(text: str, ctx: Context) -> Parsed:
     answer = _LIVES_AT.sub("", words.bare(text))
     if any(word in answer for word in _UNKNOWN_WORDS):
         return accept(None)
-    for township in _townships(ctx):
-        if township in answer or _SUFFIX.sub("", township) in answer:
-            return accept(township)
-    for entry in _listed(ctx):  # 「海豫花园小区」: the listed community names its street
-        if entry.community and len(answer) >= 3 and (answer in entry.community or entry.community in answer):
-            return accept(entry.township)
+    if listed := listed_street(text, ctx):
+        return accept(listed)
     if re.fullmatch(r"[\u4e00-\u9fff]{2,20}", answer):
         return accept(answer)
     return reask(TEXT.street_again.format(examples=TEXT.separator.join(_townships(ctx)[:3])))
