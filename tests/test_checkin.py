@@ -106,8 +106,9 @@ def household(
         )
         session.add(declaration)
         session.flush()
-        for member in members:
-            session.add(HouseholdMember(declaration_id=declaration.id, name=member, relation=None))
+        for member in members:  # 李秀英, or 李秀英/妻子 with the relation the declaration recorded
+            member_name, _, relation = member.partition("/")
+            session.add(HouseholdMember(declaration_id=declaration.id, name=member_name, relation=relation or None))
         classification = Classification(
             declaration_id=declaration.id,
             rule_id="test",
@@ -219,6 +220,13 @@ def test_a_household_checks_in_person_by_person(family):
     ]
     assert jobs(family, local(6, 12)) == 0 and jobs(family, local(6, 18)) == 0
     assert sent(family, kind="alert") == []
+
+
+def test_a_member_may_be_called_as_the_family_calls_her(town):
+    household(town, "ci-wife", "王大勇", ("李秀英/妻子", "王小明/儿子"))
+    with at(local(6, 8, 30)):
+        reply = town.client("ci-wife").say("体温36.5，媳妇36.8，孩子36.6")
+    assert "已记下：王大勇36.5℃、李秀英36.8℃、王小明36.6℃" in reply and "都报齐了" in reply
 
 
 def test_the_whole_family_at_once_and_a_household_of_one(family):

@@ -116,12 +116,13 @@ def test_medium_risk_street_means_home_isolation_and_alerts_the_village(cadres, 
         ],
     )
     summary = client.say("帮助")
-    assert ID_1980 in summary and "高铁/火车（G1234）" in summary and "哪天离开：当天" in summary
+    assert ID_1980 in summary and "高铁/火车（G1234）" in summary and "哪天离开：8月5日（当天到家）" in summary
     assert "李秀英（妻子）、王小明（儿子）" in summary
     reply = client.say("对")
     assert "报备好了" in reply and "居家隔离14天（8月5日至8月18日）" in reply
     assert "中风险：长江路街道海豫花园小区" in reply and "8月5日名单" in reply
-    assert "村医8月5日会上门做核酸，一共4次（8月5日、8月8日、8月11日、8月18日）" in reply
+    # Declared a day late: the 8月5日 sample is owed and taken today, as the doctor's rounds say.
+    assert "村医今天（8月6日）会上门做核酸，一共4次（8月6日、8月8日、8月11日、8月18日）" in reply
     assert "一起回来的李秀英、王小明，也按这个办" in reply
     assert "刘支书：13700001111" in reply and "马上" not in reply
     [(declaration, classification)] = stored(cadres, "dr-full")

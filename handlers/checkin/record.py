@@ -11,8 +11,13 @@ from broadcasts.policy.classify import day as day_text
 from handlers import fever
 from handlers.checkin.reading import SELF, Reading, read, shown_symptoms
 from handlers.checkin.texts import TEXT
+from handlers.declare_return.answers import RELATIONS
 from models.care import CheckIn
 from models.reports import FeverReport
+
+# The words people say for a relation the ledger names (妻子: 老婆, 媳妇).
+SAID_AS = {named: tuple(w for w, r in RELATIONS.items() if r == named) for named in set(RELATIONS.values())}
+CHILDREN = ("孩子", "儿子", "女儿")
 
 
 @dataclass
@@ -38,12 +43,15 @@ class Entry:
 
 
 def aliases(homes: list[Household]) -> dict[str, str]:
-    """What each person may be called (王小明, 小明, 孩子) -> "index:name"."""
+    """What each person may be called (王小明, 小明, 孩子; 媳妇 or 老婆 for the 妻子) -> "index:name"."""
     names: dict[str, str] = {}
     for i, home in enumerate(homes):
-        for name, relation in [(home.returnee, home.relation), *home.members]:
+        people = [(home.returnee, home.relation), *home.members]
+        children = [name for name, relation in people if relation in CHILDREN]
+        for name, relation in people:
             given = name[1:] if len(name) >= 3 else None
-            for alias in (name, given, relation):
+            child = SAID_AS["孩子"] if children == [name] else ()  # 「孩子」 is the son when he is the only child
+            for alias in (name, given, relation, *SAID_AS.get(relation, ()), *child):
                 if alias:
                     names.setdefault(alias, f"{i}:{name}")
     return names

@@ -10,11 +10,13 @@ from sqlmodel import delete, select
 from bot.dialogue import Context
 from bot.dialogue.fields import village_name
 from broadcasts.care import apply_quarantine
+from broadcasts.care.rounds import rounds_of
 from broadcasts.policy import Declaration, classify, load_policy
 from broadcasts.policy.classify import day
 from handlers.declare_return.places import origin_text, today, whose
 from handlers.declare_return.texts import CODES, TEXT, TRANSPORTS
 from models.cadre import Holder, responsible_for, town_command
+from models.care import DONE
 from models.declaration import Declaration as DeclarationRow
 from models.declaration import HouseholdMember, save_classification
 from models.outbox import enqueue
@@ -40,7 +42,7 @@ def facts(ctx: Context) -> dict:
         "id_number": slots.get("id_number") or TEXT.not_given,
         "village": village_name(ctx, slots["village"]),
         "origin": origin_text(slots),
-        "left": TEXT.same_day if left == arrived else day(left) or TEXT.not_given,
+        "left": TEXT.same_day.format(day=day(left)) if left == arrived else day(left) or TEXT.not_given,
         "arrived": day(arrived),
         "transport": transport + (f"（{slots['transport_detail']}）" if slots.get("transport_detail") else ""),
         "code": CODES[slots["health_code"]],
@@ -57,7 +59,7 @@ def finish(ctx: Context) -> str:
     result = _classify(ctx)
     declaration, updated = _store(ctx, result)
     classification = save_classification(ctx.session, declaration_id=declaration.id, result=result, now=ctx.now)
-    apply_quarantine(
+    quarantine = apply_quarantine(
         ctx.session,
         declaration=declaration,
         classification=classification,
@@ -72,7 +74,7 @@ def finish(ctx: Context) -> str:
     cadres = _recipients(ctx, declaration.village_id, result)
     _alert(ctx, declaration, classification.id, cadres, result, updated)
     template = TEXT.updated if updated else TEXT.done
-    reply = template.format(whose=whose(ctx), reason=result.reason, next=_next_step(result))
+    reply = template.format(whose=whose(ctx), reason=result.reason, next=_next_step(ctx, result, quarantine))
     return reply + _companions_too(ctx) + _contact(cadres)
 
 
@@ -195,17 +197,24 @@ def _sender(ctx: Context, relation: str) -> str:
     return TEXT.alert_sender.format(sender=sender, relation=relation)
 
 
-def _next_step(result) -> str:
-    dates = result.nucleic_acid_dates
-    samples = TEXT.separator.join(day(d) for d in dates)
+def _next_step(ctx: Context, result, quarantine) -> str:
     if result.alert:
         return TEXT.next_urgent
-    first = day(dates[0]) if dates else ""
+    dates = _visits(ctx, result, quarantine)
+    samples = TEXT.separator.join(day(d) for d in dates)
+    first = "" if not dates else TEXT.today.format(day=day(dates[0])) if dates[0] == today(ctx) else day(dates[0])
     if result.disposition == HOME:
         return TEXT.next_isolate.format(days=result.days, first=first, count=len(dates), samples=samples)
     if dates:
         return TEXT.next_monitor.format(first=first, count=len(dates), samples=samples)
     return TEXT.next_free
+
+
+def _visits(ctx: Context, result, quarantine) -> list[dt.date]:
+    """The days the doctor will come, as the rounds were scheduled: a sampling day already past is not promised."""
+    if quarantine is None:
+        return list(result.nucleic_acid_dates)
+    return [r.day for r in rounds_of(ctx.session, quarantine.id) if r.status != DONE]
 
 
 def _companions_too(ctx: Context) -> str:

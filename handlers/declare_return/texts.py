@@ -46,6 +46,7 @@ class TEXT:
     next_urgent = "村里的干部会马上给您打电话，安排车送到集中隔离点。请先在家等着，不要出门，也先别和家里人近距离接触。"
     next_isolate = "请这{days}天在家不要出门。村医{first}会上门做核酸，一共{count}次（{samples}）。需要买东西跟村里说。"
     next_monitor = "请每天量体温。村医会和您联系，{first}做第一次核酸，一共{count}次（{samples}）。"
+    today = "今天（{day}）"
     next_free = "有发烧、咳嗽等不舒服，请马上告诉村医。"
     companions_too = "一起回来的{names}，也按这个办。"
     cadre_contact = "\n有事可以找村干部{name}：{phone}。"
@@ -73,7 +74,7 @@ class TEXT:
     no_samples = "无"
     none = "无"
     not_given = "未填"
-    same_day = "当天"
+    same_day = "{day}（当天到家）"
     separator = "、"
 
 

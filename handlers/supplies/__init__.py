@@ -13,7 +13,7 @@ SUPPLY_ROLES = ("village_cadre", "township_cadre", "village_doctor", "police", "
 SUPPLY_ROLES += ("work_area_lead", "town_command")
 
 FLOW = Flow(
-    name="request_supplies",
+    name=request.FLOW_NAME,
     title=TEXT.title,
     entry_words=("物资申请", "要买东西", "申请物资", "买东西", "代购"),
     entry_keys=("SUPPLIES",),

@@ -19,6 +19,7 @@ from models.supplies import SupplyRequest
 
 log = logging.getLogger(__name__)
 
+FLOW_NAME = "request_supplies"
 URGENT = ("急", "马上", "今天就要", "今天要", "今天用", "赶紧", "尽快", "快点", "立刻", "等着用", "越快越好")
 NOT_URGENT = ("不急", "不着急", "不用急", "不慌", "不赶", "明天", "后天", "过两天", "这两天", "有空", "方便的时候")
 # Running out, or medicine: whether it is urgent is worth one question when the message does not say.

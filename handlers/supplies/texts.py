@@ -90,6 +90,7 @@ class TEXT:
     withdraw_none = "您现在没有正在办的物资申请。发「我的申请」可以看看以前的申请。"
     withdraw_which = "您有{numbers}申请正在办。要取消哪一个？请回「取消申请 编号」，比如：取消申请 {example}。"
     withdraw_delivered = "第{number}号已经送到了，不能取消了。收到了请回「收到 {number}」。"
+    withdraw_number = "第{number}号"
     withdraw_again = "第{number}号已经取消过了。"
     withdraw_closed = "第{number}号已经办完了，不用取消。"
 

@@ -10,6 +10,7 @@ from bot.dialogue import Context
 from bot.dialogue import texts as common  # the package's own texts module would shadow the name
 from broadcasts.care_supplies import household_name, recipients
 from handlers.supplies.commands import END, NUMBER
+from handlers.supplies.request import FLOW_NAME
 from handlers.supplies.texts import TEXT
 from models.conversation import clear_state, load_state
 from models.outbox import enqueue
@@ -47,7 +48,7 @@ def withdraw(ctx: Context, match: re.Match) -> str:
 
 def _filling_one_in(ctx: Context) -> bool:
     state = load_state(ctx.sql, openid=ctx.person.openid)
-    return state is not None and state.flow == "request_supplies"
+    return state is not None and state.flow == FLOW_NAME
 
 
 def _chosen(mine: list[SupplyRequest], number: int | None) -> tuple[SupplyRequest | None, str | None]:
@@ -58,7 +59,7 @@ def _chosen(mine: list[SupplyRequest], number: int | None) -> tuple[SupplyReques
             return open_ones[0], None
         if not open_ones:
             return None, TEXT.withdraw_none
-        numbers = TEXT.separator.join(f"第{r.id}号" for r in open_ones)
+        numbers = TEXT.separator.join(TEXT.withdraw_number.format(number=r.id) for r in open_ones)
         return None, TEXT.withdraw_which.format(numbers=numbers, example=open_ones[0].id)
     request = next((r for r in mine if r.id == number), None)
     if request is None:
