@@ -177,4 +177,4 @@ def answer(ctx: Context, text: str, understood) -> str:
     return reply if TEXT.nudge in reply or not came_back else f"{reply}\n{TEXT.nudge_back}"
 
 
-ANSWER = Answer(name="query_risk", intents=("query_risk",), run=answer)
+ANSWER = Answer(name="query_risk", intents=("query_risk",), run=answer, aside=True)

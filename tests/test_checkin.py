@@ -352,3 +352,20 @@ def test_jobs_are_idempotent_when_run_twice_at_the_same_moment(family):
         first, again = jobs(family, moment), jobs(family, moment)
         assert first > 0 and again == 0
     assert len(sent(family, prefix="checkin:")) == 1 + 1 + 4
+
+
+def test_a_check_in_or_a_fever_in_the_middle_of_another_form_is_not_lost(family):
+    client = family.client("ci-home")
+    with at(local(6, 8, 30)):
+        assert "请核对您要的东西" in client.say("要两袋米")
+        reply = client.say("全家正常")  # the morning reminder answered while confirming the request
+        assert reply.startswith("收到，谢谢！") and "接着刚才的：请核对您要的东西" in reply
+        assert "申请编号是" in client.say("对")
+    assert {member for _, member, *_ in checkins(family)} == {"全家"}
+    with at(local(6, 20)):
+        assert "您要买些什么" in client.say("物资申请")
+        reply = client.say("孩子发烧38度5")  # nothing more to ask about the fever: the question comes back
+        assert "已经告诉村医" in reply and "接着刚才的：您要买些什么？" in reply
+        reply = client.say("小明又咳嗽了")  # the doctor needs the temperature: the request waits
+        assert reply.startswith("刚才的「物资申请」先放一放") and reply.endswith("没量的话回「没量」。")
+    assert [r.temperature for r in fevers(family)] == [38.5, None]

@@ -155,6 +155,8 @@ class Engine:
         if step is None:
             return self._advance(ctx, flow, state)
         parsed = step.parse(text, ctx)
+        if not parsed.ok and (aside := self._aside(ctx, state, text)):
+            return aside
         state.slots.update(parsed.memo)
         if not parsed.ok:
             self._save(ctx, state)
@@ -186,7 +188,9 @@ class Engine:
         if words.is_yes(text):
             return self._finish(ctx, flow)
         named = self._named_step(flow, text, needs_change_word=True)
-        return self._reask(ctx, flow, state, named) if named else self._correct(ctx, flow, state, text)
+        if named:
+            return self._reask(ctx, flow, state, named)
+        return self._aside(ctx, state, text) or self._correct(ctx, flow, state, text)
 
     def _pick_field(self, ctx: Context, flow: Flow, state: State, text: str) -> str:
         choice = words.bare(text)
@@ -194,7 +198,9 @@ class Engine:
         if choice.isdigit() and 1 <= int(choice) <= len(fixable):
             return self._reask(ctx, flow, state, fixable[int(choice) - 1])
         named = self._named_step(flow, choice)
-        return self._reask(ctx, flow, state, named) if named else self._correct(ctx, flow, state, text)
+        if named:
+            return self._reask(ctx, flow, state, named)
+        return self._aside(ctx, state, text) or self._correct(ctx, flow, state, text)
 
     def _correct(self, ctx: Context, flow: Flow, state: State, text: str) -> str:
         """「不对，是徐阳村」: the new value, recognised by the one step that accepts it."""
@@ -216,6 +222,18 @@ class Engine:
         state.step = FIX
         self._save(ctx, state)
         return template.format(choices=self._field_choices(ctx, flow))
+
+    def _aside(self, ctx: Context, state: State, text: str) -> str | None:
+        """A message meant for something else (a check-in, a risk question): answered, then the question again."""
+        understood = self.understand(text) if self.understand else None
+        answer = next((a for a in self.answers if a.aside and understood and understood.intent in a.intents), None)
+        if answer is None:
+            return None
+        reply = answer.run(ctx, text, understood)
+        now = load_state(ctx.sql, openid=ctx.person.openid)
+        if now is None or now.flow != state.flow:  # the answer asks its own question (a fever's temperature)
+            return f"{texts.ASIDE_DROPPED.format(word=self.flows[state.flow].word)}\n{reply}"
+        return f"{reply}\n\n{texts.HELP_RESUME}{self._question(ctx, state)}"
 
     def _reask(self, ctx: Context, flow: Flow, state: State, step: Step) -> str:
         state.slots.pop(step.slot, None)

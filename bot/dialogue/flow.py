@@ -154,3 +154,6 @@ class Answer:
     name: str
     intents: tuple[str, ...]
     run: Callable[[Context, str, Any], str]  # (ctx, text, the NLU's Understanding)
+    # Answered in the middle of a flow too, when the message is no answer to its question (「全家正常」 while
+    # asking what to buy): the question is asked again after it.
+    aside: bool = False

@@ -26,4 +26,4 @@ def answer(ctx: Context, text: str, understood) -> str:
     return TEXT.not_needed
 
 
-ANSWER = Answer(name="checkin", intents=("health_checkin", "report_fever"), run=answer)
+ANSWER = Answer(name="checkin", intents=("health_checkin", "report_fever"), run=answer, aside=True)

@@ -20,6 +20,10 @@ from models.supplies import SupplyRequest
 log = logging.getLogger(__name__)
 
 FLOW_NAME = "request_supplies"
+ENTRY_WORDS = ("物资申请", "要买东西", "申请物资", "买东西", "代购")
+# What the NLU reads as something else is not goods without a quantity: 「孩子发烧了」 goes to the doctor.
+NOT_GOODS = ("report_fever", "health_checkin", "query_risk")
+ENTRY_SAID = {words.without_request_fillers(word) for word in (*ENTRY_WORDS, "物资")}  # as note_in reads them
 URGENT = ("急", "马上", "今天就要", "今天要", "今天用", "赶紧", "尽快", "快点", "立刻", "等着用", "越快越好")
 NOT_URGENT = ("不急", "不着急", "不用急", "不慌", "不赶", "明天", "后天", "过两天", "这两天", "有空", "方便的时候")
 # Running out, or medicine: whether it is urgent is worth one question when the message does not say.
@@ -33,6 +37,7 @@ _ITEM_LEAD = re.compile(
     r"^(俺|我|我们|咱|家里)?(想|要|需要|想要|帮忙|帮我|给我|麻烦)?(买|要|带|捎|送|来)?(点|些|一些|一点)?"
 )
 _ITEM_TAIL = re.compile(r"(了|吧|啊|呀|哈|就行|就好|就中)+$")
+_GOODS_NAME = re.compile(r"[^\d]*[\u4e00-\u9fff][^\d]*")
 _NOTE_LEAD = re.compile(r"^(备注|捎话|另外)[:：\s]*")
 _NOT_ITEMS = ("不知道", "没有", "啥", "什么", "随便", "都行", "不清楚")
 ACTIVE_QUARANTINE = (
@@ -47,7 +52,10 @@ def today(ctx: Context):
 
 def items_in(text: str, ctx: Context) -> list[dict]:
     """The goods with quantities the NLU finds, whatever intent it decided."""
-    found = understand(text, today(ctx))
+    return _items(understand(text, today(ctx)))
+
+
+def _items(found) -> list[dict]:
     items = found.slots.get("items") or found.secondary.get("items") or []
     return [{k: v for k, v in item.items() if k in ("name", "qty", "qty_min", "unit")} for item in items]
 
@@ -72,7 +80,7 @@ def note_in(text: str, ctx: Context) -> str | None:
         bare = words.bare(part)
         if len(bare) < 3 or items_in(part, ctx) or urgency(part) is not None or any(w in bare for w in POLITE):
             continue
-        if words.without_request_fillers(bare) in ("买东西", "物资", "申请物资", "物资申请"):
+        if words.without_request_fillers(bare) in ENTRY_SAID:
             continue
         kept.append(part)
     return "，".join(kept)[:500] or None
@@ -113,7 +121,8 @@ def prefill(ctx: Context, first_text: str | None, restart: bool) -> dict:
 
 def parse_items(text: str, ctx: Context) -> Parsed:
     """Goods with quantities; when asked, goods without them too (「米和油」). A correction changes only those named."""
-    items = items_in(text, ctx)
+    found = understand(text, today(ctx))
+    items = _items(found)
     memo = {}
     if (urgent := urgency(text)) is not None and "urgent" not in ctx.slots:
         memo["urgent"] = urgent
@@ -123,9 +132,12 @@ def parse_items(text: str, ctx: Context) -> Parsed:
         return accept(_merged(ctx.slots.get("items") or [], items))
     if items or ctx.correcting:
         return Parsed(value=items, memo=memo) if items else reask(TEXT.items_again)
+    if found.intent in NOT_GOODS:
+        return reask(TEXT.items_again)
     names = [_ITEM_TAIL.sub("", _ITEM_LEAD.sub("", chunk)) for chunk in _ITEM_SPLIT.split(words.normalize(text))]
     names = [name for name in names if name]
-    if not names or any(n in _NOT_ITEMS or not re.search(r"[\u4e00-\u9fff]", n) or len(n) > 12 for n in names):
+    # Goods with a number the NLU could not read are no goods: 「孩子发烧38度5」 is for someone else to answer.
+    if not names or any(n in _NOT_ITEMS or not _GOODS_NAME.fullmatch(n) or len(n) > 12 for n in names):
         return reask(TEXT.items_again)
     return Parsed(value=[{"name": name, "qty": None, "unit": None} for name in names], memo=memo)
 
