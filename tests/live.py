@@ -13,10 +13,17 @@ from pathlib import Path
 
 import httpx
 import uvicorn
+from sqlalchemy import select
 
 from bot import sandbox
 from bot.settings import Settings
+from broadcasts.policy import load_policy
+from broadcasts.reclassify import ingest
+from broadcasts.riskareas import parse_file
 from main import create_app
+from models.cadre import create_invite
+from models.db import transaction, utcnow
+from models.town import Village
 
 
 def free_port() -> int:
@@ -109,3 +116,17 @@ def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess:
         text=True,
         timeout=120,
     )
+
+
+def import_list(server: LiveServer, path: str | Path) -> None:
+    """A risk list imported as `import-risk-list` imports it (in-process: faster), and picked up by the server."""
+    entries = parse_file(PROJECT / path)
+    ingest(server.state.db, entries, policy=load_policy(server.settings.policy_file), now=utcnow())
+    server.state.risk.expire()
+
+
+def invite_code(server: LiveServer, village: str, role: str) -> str:
+    """A one-time code made as `invite-cadre` makes it (in-process: faster)."""
+    with transaction(server.state.db) as session:
+        found = session.execute(select(Village).where(Village.name.in_((village, f"{village}村")))).scalar_one()
+        return create_invite(session, role=role, village_id=found.id, now=utcnow()).code

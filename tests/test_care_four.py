@@ -21,7 +21,7 @@ from models.outbox import OutboxMessage
 from models.person import Person
 from models.quarantine import Quarantine
 from models.town import Village
-from tests.live import run_cli
+from tests.live import import_list
 from tests.test_declare_return import AUG5, ID_1980
 from tests.test_my_info import run
 
@@ -161,11 +161,9 @@ def quarantine_of(db, declaration_id: int) -> Quarantine:
 
 
 @pytest.fixture
-def listed(server, database_url):
+def listed(server):
     """The server with the 8月5日 list imported (as 返乡报备's tests have it) and 鸣皋村's roster bound."""
-    result = run_cli("import-risk-list", AUG5, DATABASE_URL=database_url)
-    assert result.returncode == 0, result.stderr
-    server.state.risk.expire()
+    import_list(server, AUG5)
     bind(server.state.db)
     return server
 

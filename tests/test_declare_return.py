@@ -16,8 +16,7 @@ from models.declaration import Classification, Declaration, HouseholdMember
 from models.outbox import OutboxMessage
 from models.person import Person
 from models.quarantine import Quarantine
-from tests.live import PROJECT, run_cli
-from tests.test_cadre_binding import invite
+from tests.live import PROJECT, import_list, invite_code, run_cli
 from tests.test_my_info import profile, run
 
 AUG5 = "tests/fixtures/riskareas/2021-08-05-10.txt"
@@ -28,25 +27,21 @@ TODAY = dt.datetime(2021, 8, 6, 10, 0, tzinfo=SHANGHAI)
 
 
 @pytest.fixture
-def listed(server, database_url):
+def listed(server):
     """The server, with the 8月5日 list imported and picked up."""
-    result = run_cli("import-risk-list", AUG5, DATABASE_URL=database_url)
-    assert result.returncode == 0, result.stderr
-    server.state.risk.expire()
+    import_list(server, AUG5)
     return server
 
 
 @pytest.fixture
-def cadres(listed, database_url):
+def cadres(listed):
     """A village cadre (with name and phone) and a doctor of 鸣皋村, and a cadre of 孙村 who is not told."""
     for openid, village, role in (
         ("dr-cadre", "鸣皋", "village_cadre"),
         ("dr-doctor", "鸣皋", "village_doctor"),
         ("dr-other", "孙村", "village_cadre"),
     ):
-        result = invite(database_url, "--village", village, "--role", role)
-        assert result.returncode == 0, result.stderr
-        assert "绑定成功" in listed.client(openid).say(f"绑定 {result.stdout.strip().splitlines()[-1]}")
+        assert "绑定成功" in listed.client(openid).say(f"绑定 {invite_code(listed, village, role)}")
     run(
         listed.client("dr-cadre"),
         [("我的信息", "名字"), ("刘支书", "手机号"), ("13700001111", "哪个村"), ("鸣皋", "请核对"), ("对", "已经保存")],
@@ -239,9 +234,8 @@ def test_an_unlisted_district_needs_no_isolation_and_no_street(listed, today):
     assert quarantines(listed) == []
 
 
-def test_a_yellow_code_means_central_isolation_and_an_urgent_alert_to_the_town_too(cadres, database_url, today):
-    result = invite(database_url, "--village", "孙村", "--role", "town_command")
-    assert "绑定成功" in cadres.client("dr-command").say(f"绑定 {result.stdout.strip().splitlines()[-1]}")
+def test_a_yellow_code_means_central_isolation_and_an_urgent_alert_to_the_town_too(cadres, today):
+    assert "绑定成功" in cadres.client("dr-command").say(f"绑定 {invite_code(cadres, '孙村', 'town_command')}")
     client = cadres.client("dr-yellow")
     run(
         client,
@@ -463,9 +457,8 @@ def test_a_list_imported_a_moment_ago_is_the_one_asked_about(server, database_ur
     assert "哪个街道" in client.say("郑州二七区")  # not the (empty) list this process held a moment ago
 
 
-def test_a_village_with_no_cadre_bound_alerts_the_town_command(listed, database_url, today):
-    result = invite(database_url, "--village", "鸣皋", "--role", "town_command")
-    assert "绑定成功" in listed.client("dr-town").say(f"绑定 {result.stdout.strip().splitlines()[-1]}")
+def test_a_village_with_no_cadre_bound_alerts_the_town_command(listed, today):
+    assert "绑定成功" in listed.client("dr-town").say(f"绑定 {invite_code(listed, '鸣皋', 'town_command')}")
     client = listed.client("dr-lonely")
     _start(client, "李秋菊", "韩洼")
     run(

@@ -16,7 +16,7 @@ from models.outbox import OutboxMessage
 from models.quarantine import Quarantine
 from models.reports import FeverReport
 from models.supplies import SupplyRequest
-from tests.live import run_cli
+from tests.live import import_list
 from tests.test_care_four import ROSTER, bind, local
 from tests.test_declare_return import AUG5
 from tests.test_my_info import run
@@ -56,10 +56,8 @@ class Town:
 
 
 @pytest.fixture
-def town(server, database_url):
-    result = run_cli("import-risk-list", AUG5, DATABASE_URL=database_url)
-    assert result.returncode == 0, result.stderr
-    server.state.risk.expire()
+def town(server):
+    import_list(server, AUG5)
     bind(server.state.db, ROSTER)
     return Town(server)
 

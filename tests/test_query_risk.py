@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.live import run_cli
-from tests.test_cadre_binding import invite
+from tests.live import import_list, invite_code
 from tests.test_my_info import run
 
 AUG5 = "tests/fixtures/riskareas/2021-08-05-10.txt"
 
 
-def imported(server, database_url, path) -> None:
-    result = run_cli("import-risk-list", str(path), DATABASE_URL=database_url)
-    assert result.returncode == 0, result.stderr
-    server.state.risk.expire()
-
-
 @pytest.fixture
-def listed(server, database_url):
+def listed(server):
     """The server, with the 8月5日 list imported and picked up."""
-    imported(server, database_url, AUG5)
+    import_list(server, AUG5)
     return server
 
 
@@ -82,21 +75,21 @@ def test_the_whole_list(listed):
     assert "比如：郑州二七区是高风险吗？" in reply
 
 
-def test_many_areas_are_counted_after_the_first_few(server, database_url, tmp_path):
+def test_many_areas_are_counted_after_the_first_few(server, tmp_path):
     rows = [f"medium,河南省,郑州市,金水区,{street}" for street in ("丰产路街道", "经八路街道", "花园路街道")]
     rows += ["medium,河南省,郑州市,金水区,文化路街道", "medium,河南省,郑州市,金水区,南阳路街道"]
     csv = tmp_path / "2021-08-07-09.csv"
     csv.write_text("level,province,city,district,area\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    imported(server, database_url, csv)
+    import_list(server, csv)
     reply = server.client("qr-8").say("郑州金水区是不是中风险")
     assert reply.startswith("按8月7日9时公布的名单，郑州市金水区有5处中高风险地区")
     assert "中风险：丰产路街道、经八路街道、花园路街道等5处" in reply and "文化路街道" not in reply
 
 
-def test_no_list_yet_says_whom_to_ask(server, database_url):
+def test_no_list_yet_says_whom_to_ask(server):
     server.state.risk.expire()
     assert "还没有收到最新的风险地区名单" in server.client("qr-9").say("郑州二七区现在是高风险吗")
-    code = invite(database_url, "--village", "鸣皋", "--role", "village_cadre").stdout.strip().splitlines()[-1]
+    code = invite_code(server, "鸣皋", "village_cadre")
     cadre = server.client("qr-cadre")
     assert "绑定成功" in cadre.say(f"绑定 {code}")
     run(

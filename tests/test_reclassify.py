@@ -282,9 +282,7 @@ def test_an_override_needs_a_reason_tells_the_household_and_stands_through_the_n
     assert row.decided_by_person_id == cadre and row.disposition == "居家健康监测"
     assert quarantine(db, number).kind == "居家健康监测"
     [notice] = outbox(db)["rc-same"]
-    assert (
-        "按您的情况，管控改为居家健康监测7天（8月5日至8月11日），原因：已在郑州集中隔离满14天" in notice
-    )
+    assert "按您的情况，管控改为居家健康监测7天（8月5日至8月11日），原因：已在郑州集中隔离满14天" in notice
     assert "已由刘支书处理：改为居家健康监测" in outbox(db)["rc-doctor"][-1]
     assert say(server, "rc-cadre", f"改为 {ids['free']} 居家隔离：密接（同车）") and "原因：密接（同车）" in (
         current(db, ids["free"]).reason
