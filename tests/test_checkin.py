@@ -227,6 +227,10 @@ def test_a_member_may_be_called_as_the_family_calls_her(town):
     with at(local(6, 8, 30)):
         reply = town.client("ci-wife").say("体温36.5，媳妇36.8，孩子36.6")
     assert "已记下：王大勇36.5℃、李秀英36.8℃、王小明36.6℃" in reply and "都报齐了" in reply
+    with at(local(7, 8, 30)):
+        reply = town.client("ci-wife").say("媳妇发烧了 38度")  # the temperature is hers, not the sender's
+    assert "已记下：李秀英38.0℃" in reply
+    assert [(r.name, r.temperature) for r in fevers(town)] == [("李秀英", 38.0)]
 
 
 def test_the_whole_family_at_once_and_a_household_of_one(family):

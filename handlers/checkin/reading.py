@@ -122,10 +122,13 @@ def read(text: str, names: dict[str, str] | None = None) -> list[Reading]:
             continue
         if person is None:
             person, pending = pending, None
+        last = readings[-1] if readings and not readings[-1].rest else None
         if degrees is None and not symptoms and (person is None or any(w in piece for w in _EVERYONE)):
             readings.append(Reading(None, rest=True))
-        elif degrees is None and person is None and readings and not readings[-1].rest:
-            readings[-1].symptoms += [s for s in symptoms if s not in readings[-1].symptoms]
+        elif person is None and last is not None and (degrees is None or last.temperature is None):
+            # 「媳妇发烧了 38度」: a piece naming nobody goes on about the person just named.
+            last.temperature = last.temperature if degrees is None else degrees
+            last.symptoms += [s for s in symptoms if s not in last.symptoms]
         else:
             readings.append(Reading(person, degrees, symptoms))
     return readings
