@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.nlu import resources
+from bot.nlu import numbers, resources
 from bot.nlu.dates import find_date
 from bot.nlu.divisions import as_slot
 from bot.nlu.features import Features, extract
@@ -133,3 +133,4 @@ def warm_up(town_file: Path | None = None) -> None:
     The town (its county is local, its villages are recognised) is `town_file`, else the service's TOWN_FILE.
     """
     resources.get(town_file)
+    numbers.to_number("三十八")  # imports the numeral reader now rather than on a villager's first message

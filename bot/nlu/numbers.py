@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import cn2an
-
 CN_DIGITS = "零〇一二两三四五六七八九十百千万廿"
 NUM = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?)"
 _ADJACENT = re.compile(r"^([一二三四五六七八九])([一二三四五六七八九])$")
@@ -26,6 +24,8 @@ def to_number(text: str) -> float | None:
         return 0.5
     if text in ("俩", "仨"):
         return 2.0 if text == "俩" else 3.0
+    import cn2an  # here, not at the top: it takes half a second, which the operators' commands need not pay
+
     try:
         return float(cn2an.cn2an(text, "smart"))
     except (ValueError, KeyError, IndexError, TypeError):
