@@ -233,6 +233,7 @@ class Engine:
         now = load_state(ctx.sql, openid=ctx.person.openid)
         if now is None or now.flow != state.flow:  # the answer asks its own question (a fever's temperature)
             return f"{texts.ASIDE_DROPPED.format(word=self.flows[state.flow].word)}\n{reply}"
+        self._save(ctx, state)  # the form is still being filled in: its half hour starts again
         return f"{reply}\n\n{texts.HELP_RESUME}{self._question(ctx, state)}"
 
     def _reask(self, ctx: Context, flow: Flow, state: State, step: Step) -> str:
