@@ -37,6 +37,10 @@ def _sqlite_engine(database_url: str) -> Engine:
     engine = create_engine(
         database_url,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        # Kept open: the webhook's threads, the outbox worker, the scheduler and the list watcher together need more
+        # than the default five, and a connection past the pool is reopened (four PRAGMAs) for every message.
+        pool_size=20,
+        max_overflow=10,
     )
 
     @event.listens_for(engine, "connect")
