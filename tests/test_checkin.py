@@ -373,3 +373,16 @@ def test_a_check_in_or_a_fever_in_the_middle_of_another_form_is_not_lost(family)
         reply = client.say("小明又咳嗽了")  # the doctor needs the temperature: the request waits
         assert reply.startswith("刚才的「物资申请」先放一放") and reply.endswith("没量的话回「没量」。")
     assert [r.temperature for r in fevers(family)] == [38.5, None]
+
+
+def test_the_same_fever_checked_in_twice_is_one_report_and_the_doctor_hears_both(family):
+    client = family.client("ci-home")
+    with at(local(6, 8, 30)):
+        client.say("小明38度")
+    with at(local(6, 14)):
+        assert "已经告诉村医" in client.say("小明38度6 还咳嗽")
+    [report] = fevers(family)
+    assert (report.name, report.temperature, report.symptoms, report.follow_ups) == ("张小明", 38.6, "咳嗽", 1)
+    keys = [key.rsplit(":", 1)[0] for key, recipient, _ in sent(family, prefix="fever:") if recipient == "ci-doctor"]
+    assert keys == [f"fever:{report.id}:alert", f"fever:{report.id}:again:1"]
+    assert "张小明：体温38.6℃，咳嗽" in sent(family, prefix=f"fever:{report.id}:again")[0][2]

@@ -153,7 +153,7 @@ def _fever(ctx: Context, fevers: list[tuple[Entry, CheckIn]], text: str, day: dt
             phone=home.phone,
             clinic=fever.clinic(ctx),
         )
-        alerted = fever.send(ctx, f"fever:{reports[0].id}:alert", holders, alert)
+        alerted = fever.send(ctx, fever.alert_key(reports[0]), holders, alert)
         reply.append(fever.told(holders, care=True))
         unmeasured = next(
             ((e, row, rep) for (e, row), rep in zip(mine, reports, strict=True) if rep.temperature is None), None
@@ -166,15 +166,20 @@ def _fever(ctx: Context, fevers: list[tuple[Entry, CheckIn]], text: str, day: dt
 
 
 def _report(ctx: Context, entry: Entry, text: str) -> FeverReport:
+    """A new report, or the same person's from the last 12 hours (a second check-in is news of the same fever)."""
     r, home = entry.reading, entry.home
     sender_is_patient = entry.member is None and not home.proxy
+    name = None if sender_is_patient else entry.name
+    symptoms = shown_symptoms(r.symptoms, r.temperature)
+    if (earlier := fever.earlier_report(ctx, name, source="checkin")) is not None:
+        return fever.add_to(ctx, earlier, degrees=r.temperature, symptoms=symptoms)
     report = FeverReport(
         person_id=ctx.person.id,
         village_id=home.village_id,
         quarantine_id=home.quarantine_id,
-        name=None if sender_is_patient else entry.name,
+        name=name,
         temperature=r.temperature,
-        symptoms=TEXT.separator.join(shown_symptoms(r.symptoms, r.temperature))[:200] or None,
+        symptoms=TEXT.separator.join(symptoms)[:200] or None,
         text=text[:1000],
         source="checkin",
         created_at=ctx.now,

@@ -5,10 +5,13 @@ from __future__ import annotations
 from bot.dialogue import Flow
 from handlers.fever.alert import advice, clinic, doctors, facts, send, told
 from handlers.fever.more import FLOW, ask_more
-from handlers.fever.report import report
+from handlers.fever.report import add_to, alert_key, earlier_report, report
 from handlers.fever.texts import TEXT
 
-__all__ = ["FLOW", "MENU", "advice", "ask_more", "clinic", "doctors", "facts", "report", "send", "told"]
+__all__ = [
+    "FLOW", "MENU", "add_to", "advice", "alert_key", "ask_more", "clinic", "doctors", "earlier_report", "facts",
+    "report", "send", "told",
+]  # fmt: skip
 
 # The menu's 发烧报告 and the words typed for it: say what to send (the message itself is the report).
 MENU = Flow(

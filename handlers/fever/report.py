@@ -51,11 +51,11 @@ def report(ctx: Context, text: str, understood) -> str:
     symptoms = [s for r in feverish for s in r.symptoms]
     symptoms = shown_symptoms(symptoms or (understood.secondary.get("symptoms", []) if understood else []), degrees)
     name, patient = _patient(ctx, feverish[0] if feverish else None)
-    earlier = _earlier(ctx, name)
+    earlier = earlier_report(ctx, name, source="report")
     if earlier is None:
         row = _new(ctx, text, name=name, degrees=degrees, symptoms=symptoms, village_id=_village(ctx, understood))
     else:
-        row = _again(ctx, earlier, degrees=degrees, symptoms=symptoms)
+        row = add_to(ctx, earlier, degrees=degrees, symptoms=symptoms)
     holders = doctors(ctx, row.village_id)
     values = {
         "patient": patient,
@@ -65,10 +65,9 @@ def report(ctx: Context, text: str, understood) -> str:
         "clinic": clinic(ctx),
     }
     if earlier is None:
-        alerted = send(ctx, f"fever:{row.id}:alert", holders, TEXT.alert.format(**values))
+        alerted = send(ctx, alert_key(row), holders, TEXT.alert.format(**values))
     else:
-        again = TEXT.again.format(**values, first=day_clock(row.created_at))
-        alerted = send(ctx, f"fever:{row.id}:again:{row.follow_ups}", holders, again)
+        alerted = send(ctx, alert_key(row), holders, TEXT.again.format(**values, first=day_clock(row.created_at)))
     reply = f"{told(holders)}\n{advice(ctx)}"
     need = [slot for slot, known in (("village", row.village_id), ("phone", ctx.person.phone)) if not known]
     need += ["temperature"] if row.temperature is None else []
@@ -78,12 +77,12 @@ def report(ctx: Context, text: str, understood) -> str:
     return reply
 
 
-def _earlier(ctx: Context, name: str | None) -> FeverReport | None:
-    """The sender's report about the same person within the follow-up window, if any."""
+def earlier_report(ctx: Context, name: str | None, *, source: str) -> FeverReport | None:
+    """The sender's report (or check-in's) about the same person within the follow-up window, if any."""
     same_person = FeverReport.name.is_(None) if name is None else FeverReport.name == name
     return ctx.session.execute(
         select(FeverReport)
-        .where(FeverReport.person_id == ctx.person.id, FeverReport.source == "report", same_person)
+        .where(FeverReport.person_id == ctx.person.id, FeverReport.source == source, same_person)
         .where(FeverReport.created_at >= ctx.now - FOLLOW_UP)
         .order_by(FeverReport.id.desc())
         .limit(1)
@@ -107,7 +106,7 @@ def _new(ctx: Context, text: str, *, name, degrees, symptoms, village_id) -> Fev
     return row
 
 
-def _again(ctx: Context, row: FeverReport, *, degrees, symptoms) -> FeverReport:
+def add_to(ctx: Context, row: FeverReport, *, degrees, symptoms) -> FeverReport:
     """What the new message says joins the report: the latest temperature, every symptom said so far."""
     row.temperature = degrees if degrees is not None else row.temperature
     row.symptoms = TEXT.separator.join(shown_symptoms(_symptoms(row) + symptoms, row.temperature))[:200] or None
@@ -115,6 +114,11 @@ def _again(ctx: Context, row: FeverReport, *, degrees, symptoms) -> FeverReport:
     ctx.session.add(row)
     ctx.session.flush()
     return row
+
+
+def alert_key(row: FeverReport) -> str:
+    """The alert's occurrence: the report's first, or its Nth follow-up."""
+    return f"fever:{row.id}:again:{row.follow_ups}" if row.follow_ups else f"fever:{row.id}:alert"
 
 
 def _symptoms(row: FeverReport) -> list[str]:
