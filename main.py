@@ -14,20 +14,21 @@ from fastapi import FastAPI
 from admin.commands import register as register_operator_commands
 from bot import nlu, spool
 from bot.delivery import make_worker, start_in_thread
-from bot.dialogue import Engine, VillageRef
+from bot.dialogue import Engine
 from bot.inbox import Inbox
 from bot.protocol import aes_key_bytes
 from bot.risk import RiskContext
-from bot.settings import Settings, get_settings
 from bot.startup import configure_logging, prepare_database, startable_settings
-from bot.villages import VillageIndex
+from bot.villages import VillageIndex, VillageRef
 from bot.webhook import receive, verify_server
-from broadcasts.policy import load_policy
-from broadcasts.riskareas.fetch import start_in_thread as start_fetching
+from broadcasts.jobs import schedule
+from broadcasts.risk_fetch import start_in_thread as start_fetching
 from broadcasts.scheduler import Scheduler, start_scheduler
-from handlers import ANSWERS, COMMANDS, FLOWS
+from handlers.registry import registry
 from models.db import transaction
 from models.town import list_villages
+from town.policy import load_policy
+from town.settings import Settings, get_settings
 
 log = logging.getLogger("xiangan")
 cli = typer.Typer(
@@ -53,12 +54,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         nlu.warm_up()
         app.state.db = db
         app.state.villages = villages
-        app.state.dialogue = Engine(FLOWS, COMMANDS, answers=ANSWERS, understand=nlu.understand)
+        app.state.dialogue = Engine(registry(), understand=nlu.understand)
         app.state.risk = risk
         app.state.inbox = Inbox(db, settings, app.state.dialogue, villages, risk=risk)
         delivery = start_in_thread(make_worker(settings, db)) if settings.outbox_worker else None
         watcher = risk.watch(db)
-        scheduler = start_scheduler(settings, db) if settings.scheduler else None
+        scheduler = start_scheduler(settings, db, schedule) if settings.scheduler else None
         fetcher = start_fetching(settings, db, on_import=risk.expire) if settings.risk_list_url else None
         # The NLU's dictionaries are millions of long-lived objects: keep the cyclic GC from rescanning them.
         gc.collect()
@@ -147,7 +148,7 @@ def scheduler_command() -> None:
     """Run the scheduled jobs (beside web workers started with SCHEDULER=false); a second one waits. Ctrl-C stops it."""
     settings = startable_settings()
     configure_logging(settings)
-    scheduler = Scheduler(settings, prepare_database(settings))
+    scheduler = Scheduler(settings, prepare_database(settings), registry=schedule)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     typer.echo(f"乡安 scheduler running as {scheduler.holder} (idle while another holds the lease)")

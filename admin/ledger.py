@@ -12,14 +12,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, select
 from sqlmodel import Session
 
-from bot.dialogue import VillageRef
-from bot.villages import VillageIndex
-from models.cadre import ROLES, CadreAssignment
+from bot.villages import VillageRef
+from models.cadre import CadreAssignment
 from models.checkpoint import CheckpointReport
 from models.declaration import CURRENT, Classification, Declaration, HouseholdMember
 from models.person import Person
 from models.quarantine import ACTIVE, Quarantine
-from models.town import Village, list_villages
+from models.town import Village
+from town.command import CARERS
+from town.texts import ROLE_NAMES
 
 RETURNEES, QUARANTINES, CHECKPOINTS = "返乡人员", "隔离管控", "卡点异常"
 RETURNEE_COLUMNS = (
@@ -41,7 +42,7 @@ CHECKPOINT_COLUMNS = (
     "序号", "时间", "卡点/村", "车牌", "姓名", "电话", "从何地来", "健康码", "人数", "处置", "是否已报备", "原文",
 )  # fmt: skip
 # The people answering for a household, in the order a cadre reads them (issue 6 makes them per household).
-RESPONSIBLE_ROLES = ("township_cadre", "village_cadre", "village_doctor", "police", "grid_worker")
+
 CODES = {"green": "绿码", "yellow": "黄码", "red": "红码"}
 TRANSPORTS = {"self_drive": "自驾", "train": "高铁/火车", "bus": "大巴", "plane": "飞机", "other": "其他"}
 ABROAD, OVERRIDDEN, UNDECIDED, NO_VILLAGE, YES, NO = "境外", "（干部调整）", "待定", "未注明", "是", "否"
@@ -64,24 +65,6 @@ class Ledger:
     village: str | None
     exported_at: dt.datetime  # local time of the town
     sheets: tuple[Sheet, ...]
-
-
-class UnknownVillage(LookupError):
-    """The village asked for is not one of the town's; `close` holds the names it may have meant."""
-
-    def __init__(self, name: str, close: list[str], known: list[str]):
-        self.name, self.close = name, close
-        hint = f"您要找的是不是：{'、'.join(close)}？" if close else f"本镇的村有：{'、'.join(known)}"
-        super().__init__(f"没有找到村「{name}」。{hint}")
-
-
-def resolve_village(session: Session, name: str) -> VillageRef:
-    """The village a cadre means, typed as villagers type it (鸣皋 → 鸣皋村); UnknownVillage when unsure."""
-    villages = [VillageRef(v.id, v.name) for v in list_villages(session)]
-    match = VillageIndex(villages).find(name)
-    if match.village is not None:
-        return match.village
-    raise UnknownVillage(name, [v.name for v in match.candidates], [v.name for v in villages])
 
 
 def load_ledger(
@@ -158,25 +141,25 @@ def _checkpoints(session: Session, village_id: int | None) -> list[tuple]:
 
 
 def responsible_people(session: Session, households: Iterable[tuple[int, int]]) -> dict[int, str]:
-    """包保责任人 per household (declaration id → text): for now the village's cadres of RESPONSIBLE_ROLES."""
+    """包保责任人 per household (declaration id → text): for now the village's cadres of CARERS."""
     by_household = dict(households)
     if not by_household:
         return {}
     rows = session.execute(
         select(CadreAssignment.village_id, CadreAssignment.role, Person.name, Person.phone)
         .join(Person, Person.id == CadreAssignment.person_id)
-        .where(CadreAssignment.role.in_(RESPONSIBLE_ROLES), CadreAssignment.village_id.in_(set(by_household.values())))
+        .where(CadreAssignment.role.in_(CARERS), CadreAssignment.village_id.in_(set(by_household.values())))
         .order_by(CadreAssignment.id)
     ).all()
     people: dict[int, list[tuple]] = defaultdict(list)
-    for village_id, role, name, phone in sorted(rows, key=lambda r: RESPONSIBLE_ROLES.index(r[1])):
+    for village_id, role, name, phone in sorted(rows, key=lambda r: CARERS.index(r[1])):
         people[village_id].append((role, name, phone))
     texts = {village_id: "；".join(_person(*p) for p in found) for village_id, found in people.items()}
     return {household: texts.get(village_id, "") for household, village_id in by_household.items()}
 
 
 def _person(role: str, name: str | None, phone: str | None) -> str:
-    return f"{ROLES[role]}：{name or '未登记姓名'}" + (f" {phone}" if phone else "")
+    return f"{ROLE_NAMES[role]}：{name or '未登记姓名'}" + (f" {phone}" if phone else "")
 
 
 def returnee_rows(declarations: list[tuple], members: dict, responsible: dict[int, str]) -> list[tuple]:

@@ -31,12 +31,12 @@ sys.path.insert(0, str(PROJECT))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bot.settings import Settings  # noqa: E402
 from broadcasts.announcements import announce  # noqa: E402
 from models.db import make_engine, transaction, utcnow  # noqa: E402
 from models.migrate import upgrade_database  # noqa: E402
 from models.sql import Sql  # noqa: E402
 from models.town import read_town_file, sync_town  # noqa: E402
+from town.settings import Settings  # noqa: E402
 
 CHUNK = 10_000
 BASELINE = (

@@ -333,14 +333,14 @@ def batch_limit() -> int:
 
 def default_concurrency() -> int:
     """OUTBOX_CONCURRENCY's default, whatever the environment says."""
-    from bot.settings import Settings
+    from town.settings import Settings
 
     return Settings.model_fields["outbox_concurrency"].default
 
 
 def bench_settings(database_url: str, fake_url: str, workdir: Path, concurrency: int):
     """Settings for a real (non-sandbox) worker against the fake; nothing from .env."""
-    from bot.settings import Settings
+    from town.settings import Settings
 
     return Settings(
         _env_file=None, database_url=database_url, wechat_app_id=APP_ID, wechat_app_secret=SECRET,

@@ -26,10 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.nlu.divisions import DATA, MUNICIPALITIES  # noqa: E402
-from broadcasts.riskareas import import_list, load_index  # noqa: E402
 from models.db import make_engine  # noqa: E402
 from models.migrate import upgrade_database  # noqa: E402
+from town.divisions import DATA, MUNICIPALITIES  # noqa: E402
+from town.riskareas import import_list, load_index  # noqa: E402
 
 
 def townships() -> list[tuple[str, str, str, str]]:

@@ -91,8 +91,8 @@ def serve_app(port: int, loop: str) -> None:
     import uvicorn
 
     sys.path.insert(0, str(PROJECT))
-    from bot.settings import get_settings
     from main import prepare_database
+    from town.settings import get_settings
 
     prepare_database(get_settings())
     uvicorn.run(
@@ -114,7 +114,7 @@ def serve_app(port: int, loop: str) -> None:
 def signed_path() -> str:
     """A freshly signed /wechat query string (valid for WEBHOOK_MAX_SKEW_S, 10 minutes by default)."""
     from bot import sandbox
-    from bot.settings import Settings
+    from town.settings import Settings
 
     settings = Settings(wechat_token=TOKEN, wechat_encoding_aes_key="", wechat_app_id="")
     return sandbox.sign_request(settings, sandbox.text_xml("bench-user-000", "你好"), encrypt=False).path

@@ -19,13 +19,13 @@ from bot import spool
 from bot.dialogue import Context, Engine, texts
 from bot.protocol import Inbound
 from bot.router import respond
-from bot.settings import Settings
 from bot.villages import VillageIndex
 from models.db import is_sqlite, utcnow
 from models.inbound import FAILED, HANDLED, claim_inbound, finish_inbound
 from models.outbox import enqueue
 from models.person import touch_person
 from models.sql import Sql
+from town.settings import Settings
 
 if TYPE_CHECKING:
     from bot.risk import RiskContext

@@ -15,12 +15,12 @@ from collections.abc import Callable
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
-from broadcasts.policy import ListInfo, Policy
-from broadcasts.riskareas import RiskIndex
-from broadcasts.riskareas.store import read_entries
 from models.db import transaction
 from models.riskarea import RiskList
 from models.sql import Sql
+from town.policy import ListInfo, Policy
+from town.riskareas import RiskIndex
+from town.riskareas.store import read_entries
 
 log = logging.getLogger(__name__)
 

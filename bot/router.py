@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot.delivery import reports
-from bot.dialogue import Context, Engine, texts
+from bot.dialogue import AccountEvent, Context, Engine, texts
 from bot.protocol import Inbound
-from handlers import account
-from handlers.menu import HELP_KEY
+
+ACCOUNT_EVENTS = ("subscribe", "unsubscribe", "scan")
 
 
 def respond(ctx: Context, engine: Engine, inbound: Inbound) -> str | None:
@@ -17,22 +17,16 @@ def respond(ctx: Context, engine: Engine, inbound: Inbound) -> str | None:
         return engine.converse(ctx, inbound.text)
     if inbound.msg_type == "location":
         message = inbound.message
-        account.on_location(ctx, latitude=_float(message.location_x), longitude=_float(message.location_y))
+        location = AccountEvent("location", latitude=_float(message.location_x), longitude=_float(message.location_y))
+        engine.on_event(ctx, location)
         return None
     return texts.MEDIA_UNSUPPORTED
 
 
 def _respond_to_event(ctx: Context, engine: Engine, inbound: Inbound) -> str | None:
     event = inbound.event or ""
-    if event == "subscribe":
-        return account.on_subscribe(ctx, event_key=inbound.event_key, help_text=engine.help_text())
-    if event == "unsubscribe":
-        account.on_unsubscribe(ctx)
-        return None
-    if event == "scan":
-        return account.on_scan(ctx, event_key=inbound.event_key)
-    if event == "click" and inbound.event_key == HELP_KEY:
-        return engine.help_text(ctx)
+    if event in ACCOUNT_EVENTS:
+        return engine.on_event(ctx, AccountEvent(event, key=inbound.event_key))
     if event == "click" and inbound.event_key:
         return engine.start_by_key(ctx, inbound.event_key)
     if event == "templatesendjobfinish":
@@ -52,11 +46,8 @@ def _respond_to_event(ctx: Context, engine: Engine, inbound: Inbound) -> str | N
         return None
     if event == "location":
         message = inbound.message
-        account.on_location(
-            ctx,
-            latitude=_float(getattr(message, "latitude", None)),
-            longitude=_float(getattr(message, "longitude", None)),
-        )
+        latitude, longitude = _float(getattr(message, "latitude", None)), _float(getattr(message, "longitude", None))
+        engine.on_event(ctx, AccountEvent("location", latitude=latitude, longitude=longitude))
         return None
     # VIEW and events this service does not know: stored, acknowledged, nothing said.
     return None

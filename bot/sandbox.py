@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 from bot import protocol
-from bot.settings import Settings
+from town.settings import Settings
 
 ACCOUNT = "gh_sandbox"
 

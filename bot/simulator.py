@@ -12,10 +12,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from bot import sandbox
-from models.cadre import ROLES, roles_of
+from models.cadre import roles_of
 from models.db import transaction
 from models.outbox import recent_outbox
 from models.person import Person
+from town.texts import ROLE_NAMES
 
 router = APIRouter(prefix="/simulator", include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -74,7 +75,7 @@ def people(request: Request) -> list[dict]:
                 "name": p.name,
                 "village": getattr(villages.by_id(p.village_id), "name", None),
                 "roles": [
-                    f"{ROLES[role]}@{getattr(villages.by_id(v), 'name', '')}"
+                    f"{ROLE_NAMES[role]}@{getattr(villages.by_id(v), 'name', '')}"
                     for role, v in roles_of(session, person_id=p.id)
                 ],
                 "subscribed": p.subscribed,

@@ -7,11 +7,11 @@ import logging
 
 import typer
 
-from bot.settings import Settings, SettingsError, get_settings
 from models.admin_user import ensure_first_admin
 from models.db import make_engine, transaction
 from models.migrate import upgrade_database
 from models.town import read_town_file, sync_town
+from town.settings import Settings, SettingsError, get_settings
 
 log = logging.getLogger("xiangan")
 

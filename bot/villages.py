@@ -8,13 +8,22 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pypinyin import lazy_pinyin
+from sqlmodel import Session
 
-from bot.dialogue.flow import VillageRef
+from models.town import list_villages
 
 _NOISE = re.compile(r"(我是|我在|我住|住在|我家在|家住|俺是|俺家|俺在|在|的人|的|村民|人)")
 _SUFFIX = "村"
 CLOSE_ENOUGH = 0.6  # offered as a choice
 SURE_ENOUGH = 0.75  # taken as the answer when nothing else comes close
+
+
+@dataclass(frozen=True)
+class VillageRef:
+    """A village as the dialogue knows it (loaded once at start-up)."""
+
+    id: int
+    name: str
 
 
 @dataclass(frozen=True)
@@ -83,3 +92,21 @@ class VillageIndex:
 
 def _stem(name: str) -> str:
     return name[:-1] if name.endswith(_SUFFIX) and len(name) > 1 else name
+
+
+class UnknownVillage(LookupError):
+    """The village asked for is not one of the town's; `close` holds the names it may have meant."""
+
+    def __init__(self, name: str, close: list[str], known: list[str]):
+        self.name, self.close = name, close
+        hint = f"您要找的是不是：{'、'.join(close)}？" if close else f"本镇的村有：{'、'.join(known)}"
+        super().__init__(f"没有找到村「{name}」。{hint}")
+
+
+def resolve_village(session: Session, name: str) -> VillageRef:
+    """The village a cadre means, typed as villagers type it (鸣皋 → 鸣皋村); UnknownVillage when unsure."""
+    villages = [VillageRef(v.id, v.name) for v in list_villages(session)]
+    match = VillageIndex(villages).find(name)
+    if match.village is not None:
+        return match.village
+    raise UnknownVillage(name, [v.name for v in match.candidates], [v.name for v in villages])

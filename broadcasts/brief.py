@@ -1,9 +1,9 @@
 """The evening dispatch brief: the day's numbers per village and for the town, stored and pushed to cadres.
 
-From BRIEF_AT (Asia/Shanghai) each day, every village and the town get one `Brief` row (unique per day and scope):
+From BRIEF_AT (town time) each day, every village and the town get one `Brief` row (unique per day and scope):
 the full text for the dashboard and `python main.py brief`, and a short form pushed to cadres (a village's to its
 村干部 and 包村干部, the town's to the work-area leads and the town command). A brief already written that day is
-neither rewritten nor sent again. The lines 统计 shows (handlers/stats.py) are reused; what it lacks (quarantines
+neither rewritten nor sent again. The lines 统计 shows (town/stats) are reused; what it lacks (quarantines
 ending tomorrow, checkpoints, undeliverable messages) is read here with one grouped query each for all villages.
 """
 
@@ -17,12 +17,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from bot.settings import Settings
-from broadcasts.care.clock import clock_time, local, reached
-from broadcasts.checkpoints import Reconciliation, day_bounds, reconcile
-from broadcasts.policy.classify import day as day_text
-from broadcasts.riskareas.entries import SHANGHAI
-from handlers import stats
 from models.announcement import Brief
 from models.cadre import holders
 from models.checkpoint import CheckpointReport
@@ -31,6 +25,11 @@ from models.outbox import UNDELIVERABLE, enqueue
 from models.quarantine import ACTIVE, Quarantine
 from models.sql import Sql
 from models.town import TownFileError, Village, read_town_file
+from town import clock, command, stats
+from town.checkpoints import Reconciliation, reconcile
+from town.clock import day as day_text
+from town.clock import day_bounds, hour_minute, local, reached
+from town.settings import Settings
 
 
 class TEXT:
@@ -49,14 +48,12 @@ class TEXT:
 
 
 TOWN = "town"
-VILLAGE_ROLES = ("village_cadre", "township_cadre")
-TOWN_ROLES = ("work_area_lead", "town_command")
 SHOWN = 10  # names per detail list in the full text
 
 
 @dataclass
 class View:
-    """What handlers/stats reads from a message's context: the session, the moment and the settings."""
+    """What the day's figures (town/stats) are read with: the session, the moment and the settings."""
 
     session: Session
     now: dt.datetime
@@ -103,7 +100,9 @@ def write_briefs(session: Session, now: dt.datetime, settings: Settings) -> int:
     for village in villages:
         if _scope(village.id) not in done:
             brief = compose(view, extra, today, [village.id], village.name, village_id=village.id)
-            recipients = [(h.person_id, h.openid) for h in holders(sql, village_id=village.id, roles=VILLAGE_ROLES)]
+            recipients = [
+                (h.person_id, h.openid) for h in holders(sql, village_id=village.id, roles=command.VILLAGE_CADRES)
+            ]
             queued += _store_and_send(session, sql, now, today, _scope(village.id), village.id, brief, recipients)
     if TOWN not in done:
         brief = compose(view, extra, today, [v.id for v in villages], town_name(settings))
@@ -129,13 +128,7 @@ def town_name(settings: Settings) -> str:
 
 def _town_cadres(sql: Sql) -> list[tuple[int, str]]:
     """Every work-area lead and the town command, each once."""
-    roles, params = sql.in_list("role", list(TOWN_ROLES))
-    rows = sql.all(
-        "SELECT DISTINCT p.id, p.openid FROM cadre_assignment a JOIN person p ON p.id = a.person_id"
-        f" WHERE a.role IN {roles} ORDER BY p.id",
-        **params,
-    )
-    return [(pid, openid) for pid, openid in rows]
+    return [(h.person_id, h.openid) for h in command.leaders(sql)]
 
 
 def _store_and_send(session, sql: Sql, now, today, scope, village_id, brief: Composed, recipients) -> int:
@@ -241,7 +234,7 @@ def _details(ending: list[str], undeclared, unseen, names: dict[int, str]) -> di
     lines = []
     for r in undeclared[:SHOWN]:
         who = " ".join(part for part in (r.plate, r.name, r.phone) if part) or TEXT.unknown
-        time = r.seen_at.astimezone(SHANGHAI).strftime("%H:%M")
+        time = hour_minute(r.seen_at)
         lines.append(TEXT.undeclared_line.format(who=who, village=names.get(r.village_id, ""), time=time))
     lines += [TEXT.more.format(n=len(undeclared) - SHOWN)] if len(undeclared) > SHOWN else []
     for d in unseen[:SHOWN]:
@@ -262,7 +255,7 @@ def brief_text(
     stored = session.execute(select(Brief.text).where(Brief.day == day, Brief.scope == scope)).scalar_one_or_none()
     if stored is not None:
         return stored
-    at = now if day == today else dt.datetime.combine(day, clock_time(settings.brief_at), SHANGHAI)
+    at = now if day == today else clock.at(day, settings.brief_at)
     extra = gather(session, day)
     villages = [village.id] if village else [v.id for v in _villages(session)]
     where = village.name if village else town_name(settings)

@@ -14,8 +14,12 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.settings import Settings
+from broadcasts import brief, checkpoint_lists, risk_push
+from broadcasts.announcements import announcements_due
+from broadcasts.care import CARE_JOBS
+from broadcasts.scheduler import daily, every
 from models.db import transaction, utcnow
+from town.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -23,26 +27,19 @@ Job = Callable[[Session, dt.datetime, Settings], int]
 
 
 def jobs() -> tuple[tuple[str, Job], ...]:
-    """Every job, by name (imported here so that a job module may import what it needs freely)."""
-    from broadcasts import care_checkins, care_supplies
-    from broadcasts.announcements import announcements_due
-    from broadcasts.care import CARE_JOBS
-
-    return (("care_supplies", care_supplies.job), *care_checkins.JOBS, *CARE_JOBS, ("announcements", announcements_due))
+    """Every job that runs every JOBS_EVERY_S, by name."""
+    return (*CARE_JOBS, ("announcements", announcements_due))
 
 
 def schedule(settings: Settings) -> tuple:
     """What the scheduler runs: (stable id, every(seconds) or daily("HH:MM"), job). Add yours here."""
-    from broadcasts import brief, checkpoints, risk_push
-    from broadcasts.scheduler import daily, every
-
     care = tuple((name, every(settings.jobs_every_s), job) for name, job in jobs()) if settings.jobs_every_s > 0 else ()
     # Each decides from RISK_PUSH_AT / BRIEF_AT and the database: every minute catches a list published after the
     # push time and a brief missed by downtime, and sends nothing twice.
     timed = (
         ("risk_push", every(60), risk_push.job),
         ("brief", every(60), brief.job),
-        ("checkpoint_lists", daily(settings.brief_at), checkpoints.job),  # the day's unmatched sightings, by name
+        ("checkpoint_lists", daily(settings.brief_at), checkpoint_lists.job),  # the day's unmatched sightings, by name
     )
     return (*care, *timed)
 

@@ -1,7 +1,7 @@
 """The daily risk-list push: the latest list for the provinces people here travel to, and what changed since the
 last push, to every follower who has not opted out and to all checkpoint staff.
 
-Due from RISK_PUSH_AT (Asia/Shanghai) each day; a version imported later that day goes out at the next run. Each
+Due from RISK_PUSH_AT (town time) each day; a version imported later that day goes out at the next run. Each
 version is pushed once: its run is an `announcement_run` of one system announcement (occurrence "list:<id>"),
 and every outbox row is keyed by version and recipient. No new version since the last push: nothing is sent.
 Followers inside WeChat's customer-service window get a "notice"; the rest a "broadcast" row, which the delivery
@@ -17,15 +17,14 @@ from collections import Counter
 from sqlmodel import Session
 
 from bot.delivery.mass import BROADCAST
-from bot.dialogue.when import day_hour
-from bot.settings import Settings
-from broadcasts.care.clock import reached
-from broadcasts.riskareas.entries import LEVEL_NAMES, Entry
-from broadcasts.riskareas.store import Diff, diff_entries, read_entries
 from models.delivery import WINDOW, WINDOW_QUOTA
 from models.outbox import enqueue
 from models.sql import Sql
 from models.town import TownFileError, read_town_file
+from town.clock import day_hour, reached
+from town.riskareas.entries import LEVEL_NAMES, Entry
+from town.riskareas.store import Diff, diff_entries, read_entries
+from town.settings import Settings
 
 
 class TEXT:

@@ -7,7 +7,8 @@ import re
 from bot.dialogue import Command, Context, Then
 from bot.dialogue.fields import village_name
 from handlers import my_info
-from models.cadre import ROLES, invite_by_code, redeem_invite
+from models.cadre import invite_by_code, redeem_invite
+from town.texts import ROLE_NAMES
 
 
 class TEXT:
@@ -21,13 +22,13 @@ def _bind(ctx: Context, match: re.Match) -> str | Then:
     code = match.group(1)
     invite = redeem_invite(ctx.session, code=code, person_id=ctx.person.id, now=ctx.now)
     if invite is not None:
-        bound = TEXT.bound.format(village=village_name(ctx, invite.village_id), role=ROLES[invite.role])
+        bound = TEXT.bound.format(village=village_name(ctx, invite.village_id), role=ROLE_NAMES[invite.role])
         # Households and other cadres are told whom to expect: a cadre without a name or phone gives them now.
         nameless = not (ctx.person.name and ctx.person.phone)
         return Then(f"{bound}\n{TEXT.introduce}", my_info.FLOW.name) if nameless else bound
     earlier = invite_by_code(ctx.session, code=code)
     if earlier is not None and earlier.used_by_person_id == ctx.person.id:
-        return TEXT.already.format(village=village_name(ctx, earlier.village_id), role=ROLES[earlier.role])
+        return TEXT.already.format(village=village_name(ctx, earlier.village_id), role=ROLE_NAMES[earlier.role])
     return TEXT.invalid
 
 

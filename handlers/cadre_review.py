@@ -9,16 +9,17 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from bot.dialogue import Command, Context
-from broadcasts.care import apply_quarantine
-from broadcasts.policy import Classification as Outcome
-from broadcasts.policy import load_policy
-from broadcasts.reclassify import DECIDING_ROLES, OVERRIDE, after_current, deciders, describe, span, tell_household
-from broadcasts.reclassify import TEXT as NOTICES
 from models.cadre import held_roles
 from models.declaration import CURRENT, DECLINED, PROPOSED, SUPERSEDED, Declaration, save_classification
 from models.declaration import Classification as Row
 from models.outbox import enqueue
 from models.quarantine import CENTRAL
+from town import command
+from town.care import apply_quarantine
+from town.policy import Classification as Outcome
+from town.policy import load_policy
+from town.reclassify import OVERRIDE, after_current, deciders, describe, span, tell_household
+from town.reclassify import TEXT as NOTICES
 
 
 class TEXT:
@@ -59,12 +60,6 @@ REVIEW_PATTERN = re.compile(r"^(同意|维持)\s*(?:编号)?\s*(\d{1,9})$")
 # The engine reads commands NFKC-normalised: give the reason back its Chinese punctuation.
 _FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"})
 _REASON_LEAD = re.compile(r"^[\s,，:：;；。.、]*(原因|理由|因为)?[\s,，:：;；。.、]*")
-CAN_DECIDE = (
-    "SELECT 1 FROM cadre_assignment a JOIN village v ON v.id = a.village_id WHERE a.person_id = :person AND ("
-    "(a.village_id = :village AND a.role IN ('village_cadre', 'township_cadre', 'village_doctor'))"
-    " OR (a.role = 'work_area_lead' AND v.work_area_id = (SELECT work_area_id FROM village WHERE id = :village))"
-    " OR a.role = 'town_command') LIMIT 1"
-)
 
 
 def _review(ctx: Context, match: re.Match) -> str:
@@ -167,7 +162,7 @@ def _declaration(ctx: Context, number: int) -> tuple[Declaration | None, str | N
     if declaration is None or _current(ctx.session, number) is None:
         roles = held_roles(ctx.sql, person_id=ctx.person.id)
         return None, TEXT.not_found.format(number=number) if roles else TEXT.cadres_only
-    if ctx.sql.one(CAN_DECIDE, person=ctx.person.id, village=declaration.village_id):
+    if command.may(ctx.sql, command.DECIDE, person_id=ctx.person.id, village_id=declaration.village_id):
         return declaration, None
     if not held_roles(ctx.sql, person_id=ctx.person.id):
         return None, TEXT.cadres_only
@@ -207,7 +202,7 @@ def _tell_others(ctx: Context, declaration: Declaration, row: Row, what: str, fa
             enqueue(ctx.sql, key=key, recipient_openid=holder.openid, kind="notice", text=text, now=ctx.now)
 
 
-DECIDERS = (*DECIDING_ROLES, "work_area_lead", "town_command")
+DECIDERS = command.HELP_FOR[command.DECIDE]
 COMMANDS = (
     Command(name="cadre_review", pattern=REVIEW_PATTERN, run=_review, help=TEXT.help_review, help_roles=DECIDERS),
     Command(

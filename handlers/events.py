@@ -8,17 +8,18 @@ import re
 from bot.dialogue import Context, Flow, Parsed, Step, accept, reask, words
 from bot.dialogue import texts as common
 from bot.dialogue.fields import parse_name, parse_phone, parse_village, village_name
-from bot.nlu import resources, understand
+from bot.nlu import resources
 from bot.nlu.dates import find_date
 from bot.nlu.numbers import CN_DIGITS, number_range
-from broadcasts.policy import load_policy
-from broadcasts.policy.classify import day
-from broadcasts.policy.rules import EventRule
-from handlers.declare_return.places import today
-from models.cadre import Holder, responsible_for
+from models.cadre import Holder
 from models.outbox import enqueue
 from models.person import update_profile
 from models.reports import EventReport
+from town import command
+from town.clock import day
+from town.policy import load_policy
+from town.policy.rules import EventRule
+from town.texts import EVENT_NAMES
 
 
 class TEXT:
@@ -55,7 +56,6 @@ class TEXT:
     weekday = "{date}（星期{day}）"
 
 
-KINDS = {"wedding": "结婚", "funeral": "丧事", "other": "酒席"}
 _WEEKDAYS = "一二三四五六日"
 _UNDECIDED = ("没定", "还没定", "不确定", "不知道", "没想好", "还没想好", "待定", "再说")
 _UNKNOWN = ("不知道", "不清楚", "说不准", "不好说", "没数", "不确定")
@@ -107,10 +107,10 @@ def parse_date(text: str, ctx: Context) -> Parsed:
     said = words.bare(text)
     if not ctx.correcting and any(word in said for word in _UNDECIDED):
         return accept(None)
-    date = find_date(said, today(ctx), future=True)
+    date = find_date(said, ctx.today, future=True)
     if date is None:
         return reask(TEXT.date_again)
-    if date < today(ctx):
+    if date < ctx.today:
         return reask(TEXT.date_past.format(date=day(date)))
     return accept(date.isoformat())
 
@@ -135,12 +135,12 @@ def prefill(ctx: Context, first_text: str | None, restart: bool) -> dict:
     if restart or not said or any(said == words.without_request_fillers(w) for w in FLOW_WORDS):
         return slots
     slots["_text"] = first_text.strip()[:1000]
-    found = understand(first_text, today(ctx))
+    found = ctx.understand(first_text)
     kind = found.slots.get("event") or found.secondary.get("event") or kind_in(first_text)
     if kind:
         slots["kind"] = kind
     date = found.slots.get("date") or found.secondary.get("date")
-    if date and date >= today(ctx).isoformat():
+    if date and date >= ctx.today.isoformat():
         slots["event_on"] = date
     if (guests := guests_in(first_text)) is not None:
         slots["guests"] = guests
@@ -161,7 +161,7 @@ def _guests(value: int | None) -> str:
 def summary(ctx: Context) -> str:
     s = ctx.slots
     return TEXT.summary.format(
-        kind=KINDS[s["kind"]],
+        kind=EVENT_NAMES[s["kind"]],
         date=_date(s.get("event_on")),
         guests=_guests(s.get("guests")),
         place=s["place"],
@@ -174,7 +174,7 @@ def summary(ctx: Context) -> str:
 def _described(ctx: Context) -> str:
     """The report in one line, when the household only sent the entry word."""
     s = ctx.slots
-    return "，".join((KINDS[s["kind"]], _date(s.get("event_on")), _guests(s.get("guests")), s["place"]))
+    return "，".join((EVENT_NAMES[s["kind"]], _date(s.get("event_on")), _guests(s.get("guests")), s["place"]))
 
 
 def rule_for(ctx: Context, kind: str) -> EventRule | None:
@@ -208,7 +208,7 @@ def finish(ctx: Context) -> str:
     if missing:
         update_profile(ctx.sql, person=ctx.person, **missing)
     rule = rule_for(ctx, s["kind"])
-    cadres = responsible_for(ctx.sql, village_id=s["village"], roles=("village_cadre",))
+    cadres = command.responsible(ctx.sql, village_id=s["village"], roles=command.VILLAGE_CADRE)
     _alert(ctx, report, rule, cadres)
     return TEXT.done.format(advice=_advice(rule), over=_over(rule, s.get("guests")), contact=_contact(cadres))
 
@@ -232,14 +232,14 @@ def _alert(ctx: Context, report: EventReport, rule: EventRule | None, cadres: li
     s = ctx.slots
     over = over_limit(rule, s.get("guests"))
     not_held = rule is not None and rule.max_guests == 0
-    note = TEXT.alert_over.format(kind=KINDS[s["kind"]], limit=rule.max_guests) if over else ""
+    note = TEXT.alert_over.format(kind=EVENT_NAMES[s["kind"]], limit=rule.max_guests) if over else ""
     text = TEXT.alert.format(
         urgent=TEXT.urgent if over else "",
         number=report.id,
         name=s["name"],
         phone=s["phone"],
         village=village_name(ctx, s["village"]),
-        kind=KINDS[s["kind"]],
+        kind=EVENT_NAMES[s["kind"]],
         date=_date(s.get("event_on")),
         guests=_guests(s.get("guests")),
         place=s["place"],

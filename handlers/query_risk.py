@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from bot.dialogue import Answer, Context, words
-from bot.dialogue.when import day_hour
-from broadcasts.riskareas.entries import LEVEL_NAMES, RANK, Entry
 from models.cadre import holders
+from town.clock import day_hour
+from town.command import VILLAGE_CADRE
+from town.riskareas.entries import LEVEL_NAMES, RANK, Entry
 
 
 class TEXT:
@@ -151,7 +152,7 @@ def _latest(ctx: Context, list_id: int, when: str) -> str:
 def _no_list(ctx: Context) -> str:
     village = ctx.person.village_id
     cadre = (
-        next((h for h in holders(ctx.sql, village_id=village, roles=("village_cadre",)) if h.name and h.phone), None)
+        next((h for h in holders(ctx.sql, village_id=village, roles=VILLAGE_CADRE) if h.name and h.phone), None)
         if village
         else None
     )

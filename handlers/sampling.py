@@ -8,13 +8,13 @@ import re
 from sqlalchemy import select
 
 from bot.dialogue import Command, Context
-from broadcasts.care.clock import local, today
-from broadcasts.care.household import home_of
-from broadcasts.care.rounds import escalate, made_up, mark_done, mark_not_done, ordinal
-from broadcasts.policy.classify import day
 from models.cadre import held_roles
-from models.care import DUE, MISSED, SamplingRound
+from models.care import DUE, MISSED, SamplingRound, cares_for
 from models.quarantine import ACTIVE, Quarantine
+from town import command
+from town.care.household import home_of
+from town.care.rounds import escalate, made_up, mark_done, mark_not_done, ordinal
+from town.clock import day, local, today
 
 
 class TEXT:
@@ -55,13 +55,6 @@ NOT_DONE_PATTERN = re.compile(
 # The engine reads commands NFKC-normalised: give the reason back its Chinese punctuation.
 _FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"})
 _REASON_LEAD = re.compile(r"^[\s,，:：;；。.、]*(原因|理由|因为)?[\s,，:：;；。.、]*")
-VILLAGE_ROLES = ("village_cadre", "township_cadre", "village_doctor")
-# One of the household's four (released ones too: they are told where the round went), or a cadre of the village.
-CAN_RECORD = (
-    "SELECT 1 FROM care_assignment WHERE quarantine_id = :quarantine AND person_id = :person"
-    " UNION ALL SELECT 1 FROM cadre_assignment WHERE person_id = :person AND village_id = :village"
-    " AND role IN ('village_cadre', 'township_cadre', 'village_doctor')"
-)
 
 
 def _done(ctx: Context, match: re.Match) -> str:
@@ -102,7 +95,10 @@ def _round(ctx: Context, number: int, what: str) -> tuple[tuple | None, str | No
     quarantine = ctx.session.get(Quarantine, sampling.quarantine_id) if sampling else None
     if sampling is None:
         return None, TEXT.not_found.format(id=number) if roles else TEXT.carers_only
-    allowed = ctx.sql.one(CAN_RECORD, quarantine=quarantine.id, person=ctx.person.id, village=quarantine.village_id)
+    # One of the household's four (released ones too: they are told where the round went), or a village cadre.
+    allowed = cares_for(ctx.sql, quarantine_id=quarantine.id, person_id=ctx.person.id) or command.may(
+        ctx.sql, command.RECORD_SAMPLING, person_id=ctx.person.id, village_id=quarantine.village_id
+    )
     if not allowed:
         if not roles:
             return None, TEXT.carers_only
@@ -207,7 +203,7 @@ def todo_lines(ctx: Context) -> list[str]:
 def _todo_line(ctx: Context, sampling: SamplingRound, quarantine: Quarantine, roles: set[str], current) -> str | None:
     late = sampling.status == MISSED or sampling.day < current
     # A round still to come is the doctor's; the cadres of the four see it once it is missed.
-    if not (roles & set(VILLAGE_ROLES) if late else "village_doctor" in roles):
+    if not (roles & set(command.VILLAGE_TEAM) if late else "village_doctor" in roles):
         return None
     home = home_of(ctx.session, ctx.sql, quarantine)
     if late:
@@ -222,8 +218,13 @@ def _todo_line(ctx: Context, sampling: SamplingRound, quarantine: Quarantine, ro
     )  # fmt: skip
 
 
-HELP_ROLES = (*VILLAGE_ROLES, "police", "grid_worker")
 COMMANDS = (
-    Command(name="sampling_done", pattern=DONE_PATTERN, run=_done, help=TEXT.help, help_roles=HELP_ROLES),
+    Command(
+        name="sampling_done",
+        pattern=DONE_PATTERN,
+        run=_done,
+        help=TEXT.help,
+        help_roles=command.HELP_FOR[command.RECORD_SAMPLING],
+    ),
     Command(name="sampling_not_done", pattern=NOT_DONE_PATTERN, run=_not_done),
 )

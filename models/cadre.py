@@ -11,18 +11,18 @@ from sqlmodel import Field, Session, SQLModel
 
 from models.sql import Sql
 
-# Roles a cadre can hold, with the name a cadre reads.
-ROLES = {
-    "township_cadre": "包村干部",
-    "village_cadre": "村干部",
-    "village_doctor": "村医",
-    "police": "民警",
-    "grid_worker": "网格员",
-    "checkpoint": "卡点值守",
-    "volunteer": "志愿者",
-    "work_area_lead": "工作区负责人",
-    "town_command": "镇指挥部",
-}
+# The roles a cadre can hold (the values of cadre_assignment.role); town/command.py says what each answers for.
+ROLES = (
+    "township_cadre",
+    "village_cadre",
+    "village_doctor",
+    "police",
+    "grid_worker",
+    "checkpoint",
+    "volunteer",
+    "work_area_lead",
+    "town_command",
+)
 INVITE_DAYS = 7
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud over the phone
 
@@ -113,11 +113,21 @@ HOLDERS = (
     "SELECT p.id, p.openid, a.role, p.name, p.phone, a.village_id FROM cadre_assignment a"
     " JOIN person p ON p.id = a.person_id"
 )
-# Nobody of the wanted roles is bound for the village: its work area's lead, else the town command.
-FALLBACK = (
-    HOLDERS + " JOIN village v ON v.id = a.village_id WHERE (a.role = 'work_area_lead'"
-    " AND v.work_area_id = (SELECT work_area_id FROM village WHERE id = :village)) OR a.role = 'town_command'"
-    " ORDER BY CASE WHEN a.role = 'work_area_lead' THEN 0 ELSE 1 END, a.id"
+IN_WORK_AREA_OF = (
+    " JOIN village v ON v.id = a.village_id"
+    " WHERE v.work_area_id = (SELECT work_area_id FROM village WHERE id = :village)"
+)
+# Holds one of the village's roles there, or leads its work area, or is the town command.
+ANSWERS_FOR = (
+    "SELECT 1 FROM cadre_assignment a JOIN village v ON v.id = a.village_id WHERE a.person_id = :person AND ("
+    "(a.village_id = :village AND a.role IN {roles})"
+    " OR (:leads = 1 AND a.role = 'work_area_lead'"
+    " AND v.work_area_id = (SELECT work_area_id FROM village WHERE id = :village))"
+    " OR (:leads = 1 AND a.role = 'town_command')) LIMIT 1"
+)
+POSITIONS = (
+    "SELECT a.role, a.village_id FROM cadre_assignment a JOIN person p ON p.id = a.person_id"
+    " WHERE p.openid = :openid ORDER BY a.id"
 )
 
 
@@ -147,6 +157,11 @@ def held_roles(sql: Sql, *, person_id: int) -> list[tuple[str, int]]:
     return [(role, village_id) for role, village_id in rows]
 
 
+def positions_of(sql: Sql, *, openid: str) -> list[tuple[str, int]]:
+    """The (role, village_id) pairs the person with this openid holds, oldest first."""
+    return [(role, village_id) for role, village_id in sql.all(POSITIONS, openid=openid)]
+
+
 def holders(sql: Sql, *, village_id: int, roles: tuple[str, ...] | list[str]) -> list[Holder]:
     """Who holds these roles for the village, in the order they were bound."""
     placeholders, params = sql.in_list("role", list(roles))
@@ -158,13 +173,20 @@ def holders(sql: Sql, *, village_id: int, roles: tuple[str, ...] | list[str]) ->
     return [Holder(*row) for row in rows]
 
 
-def responsible_for(sql: Sql, *, village_id: int, roles: tuple[str, ...] | list[str]) -> list[Holder]:
-    """The village's holders of these roles; when there are none, the work-area lead, else the town command."""
-    return holders(sql, village_id=village_id, roles=roles) or [
-        Holder(*row) for row in sql.all(FALLBACK, village=village_id)
-    ]
+def work_area_holders(sql: Sql, *, village_id: int, role: str) -> list[Holder]:
+    """Who holds this role for any village of the village's work area, in the order they were bound."""
+    rows = sql.all(HOLDERS + IN_WORK_AREA_OF + " AND a.role = :role ORDER BY a.id", village=village_id, role=role)
+    return [Holder(*row) for row in rows]
 
 
-def town_command(sql: Sql) -> list[Holder]:
-    """Everyone bound as the town command."""
-    return [Holder(*row) for row in sql.all(HOLDERS + " WHERE a.role = 'town_command' ORDER BY a.id")]
+def holders_anywhere(sql: Sql, *, roles: tuple[str, ...] | list[str]) -> list[Holder]:
+    """Everyone holding one of these roles for any village, in the order they were bound."""
+    placeholders, params = sql.in_list("role", list(roles))
+    return [Holder(*row) for row in sql.all(HOLDERS + f" WHERE a.role IN {placeholders} ORDER BY a.id", **params)]
+
+
+def answers_for(sql: Sql, *, person_id: int, village_id: int, roles: tuple[str, ...], leads: bool) -> bool:
+    """Whether the person holds one of the roles for the village (or, with `leads`, leads its area or the town)."""
+    placeholders, params = sql.in_list("role", list(roles))
+    query = ANSWERS_FOR.format(roles=placeholders)
+    return sql.one(query, person=person_id, village=village_id, leads=int(leads), **params) is not None

@@ -7,6 +7,8 @@ import datetime as dt
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from models.sql import Sql
+
 DUE, DONE, MISSED = "due", "done", "missed"
 
 
@@ -47,10 +49,17 @@ class CheckIn(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     quarantine_id: int = Field(foreign_key="quarantine.id", index=True)
     person_id: int = Field(foreign_key="person.id")  # who sent it
-    day: dt.date = Field(index=True)  # Asia/Shanghai
+    day: dt.date = Field(index=True)  # the town's date (TIMEZONE)
     member: str | None = Field(default=None, max_length=50)  # None: the returnee, or 「全家」
     temperature: float | None = None
     symptoms: str | None = Field(default=None, max_length=200)
     fever: bool = False
     text: str = Field(max_length=500)
     created_at: dt.datetime
+
+
+def cares_for(sql: Sql, *, quarantine_id: int, person_id: int, current: bool = False) -> bool:
+    """Whether the person is (or, unless `current`, ever was) one of the household's responsible people."""
+    query = "SELECT 1 FROM care_assignment WHERE quarantine_id = :quarantine AND person_id = :person"
+    query += " AND released_at IS NULL LIMIT 1" if current else " LIMIT 1"
+    return sql.one(query, quarantine=quarantine_id, person=person_id) is not None

@@ -37,7 +37,7 @@ class Declaration(SQLModel, table=True):
     transport: str | None = Field(default=None, max_length=20)
     transport_detail: str | None = Field(default=None, max_length=20)  # train number or plate
     health_code: str = Field(max_length=10)
-    # Re-classified on a new list and updated by a second declaration until this day (Asia/Shanghai).
+    # Re-classified on a new list and updated by a second declaration until this day (the town's date).
     active_until: dt.date = Field(index=True)
     created_at: dt.datetime
     updated_at: dt.datetime | None = None
@@ -102,7 +102,7 @@ def save_classification(
     session: Session,
     *,
     declaration_id: int,
-    result,  # broadcasts.policy.Classification
+    result,  # town.policy.Classification
     now: dt.datetime,
     source: str = "declared",
     status: str = CURRENT,

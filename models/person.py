@@ -102,6 +102,12 @@ def mark_unsubscribed(sql: Sql, *, person: Caller, now: dt.datetime) -> None:
     update_profile(sql, person=person, subscribed=False, unsubscribed_at=now)
 
 
+def village_of(sql: Sql, *, openid: str) -> int | None:
+    """The village a person said they live in, if any."""
+    row = sql.one("SELECT village_id FROM person WHERE openid = :openid", openid=openid)
+    return row[0] if row else None
+
+
 def update_profile(sql: Sql, *, person: Caller, **fields: object) -> None:
     """Write profile fields the person told us (name, phone, village_id, ...)."""
     unknown = set(fields) - PROFILE_COLUMNS

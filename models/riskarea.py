@@ -14,7 +14,7 @@ class RiskList(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     source: str = Field(max_length=500)
-    # From the notice's header (Asia/Shanghai), stored in UTC; a plain CSV may not say.
+    # From the notice's header (Beijing time), stored in UTC; a plain CSV may not say.
     published_at: dt.datetime | None = None
     checksum: str = Field(unique=True, max_length=64)
     imported_at: dt.datetime

@@ -94,3 +94,17 @@ def sync_town(session: Session, spec: TownSpec) -> None:
 def list_villages(session: Session) -> list[Village]:
     """All villages, by name."""
     return list(session.exec(select(Village).order_by(Village.name)).scalars())
+
+
+def village_ids(session: Session) -> list[int]:
+    """Every village of the town, by id."""
+    return list(session.exec(select(Village.id).order_by(Village.id)).scalars())
+
+
+def work_areas_of(session: Session, village_ids: list[int]) -> tuple[list[str], list[int]]:
+    """The work areas these villages belong to (their names), and all the villages of those areas."""
+    areas = select(Village.work_area_id).where(Village.id.in_(village_ids))
+    names = session.exec(select(WorkArea.name).where(WorkArea.id.in_(areas)).order_by(WorkArea.id)).scalars()
+    ids = session.exec(select(Village.id).where(Village.work_area_id.in_(areas)).order_by(Village.id)).scalars()
+    return list(names), list(ids)
+

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.settings import Settings
 from models.db import make_engine, transaction
 from tests.live import LiveServer
+from town.settings import Settings
 
 DEMO_TOKEN = "test-token"
 CLEANED_TABLES = (  # children before parents (foreign keys)

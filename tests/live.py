@@ -10,20 +10,23 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import uvicorn
 from sqlalchemy import select
 
 from bot import sandbox
-from bot.settings import Settings
-from broadcasts.policy import load_policy
-from broadcasts.reclassify import ingest
-from broadcasts.riskareas import parse_file
 from main import create_app
 from models.cadre import create_invite
 from models.db import transaction, utcnow
 from models.town import Village
+from town.policy import load_policy
+from town.reclassify import ingest
+from town.riskareas import parse_file
+from town.settings import Settings
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # the demo town's zone, for dates written in tests
 
 
 def free_port() -> int:

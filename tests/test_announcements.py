@@ -13,7 +13,6 @@ from bot.delivery import make_worker
 from bot.delivery.tags import sync_tags
 from bot.wechat import make_api
 from broadcasts.announcements import announce, announcements_due
-from broadcasts.riskareas.entries import SHANGHAI
 from models.announcement import AnnouncementRun
 from models.db import transaction, utcnow
 from models.declaration import Classification, Declaration
@@ -21,6 +20,7 @@ from models.outbox import OutboxMessage
 from models.quarantine import sync_quarantine
 from models.sql import Sql
 from tests.fakewechat import FakeWeChat
+from tests.live import SHANGHAI
 from tests.test_delivery_wechat import wechat_account
 
 AUG6 = dt.datetime(2021, 8, 6, 10, 0, tzinfo=SHANGHAI)

@@ -9,10 +9,8 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from broadcasts.care import apply_quarantine
 from broadcasts.care.release import close_ended, end_notices
 from broadcasts.jobs import run_due
-from broadcasts.riskareas.entries import SHANGHAI
 from models.cadre import CadreAssignment
 from models.care import CareAssignment, SamplingRound
 from models.db import transaction
@@ -21,9 +19,10 @@ from models.outbox import OutboxMessage
 from models.person import Person
 from models.quarantine import Quarantine
 from models.town import Village
-from tests.live import import_list
+from tests.live import SHANGHAI, import_list
 from tests.test_declare_return import AUG5, ID_1980
 from tests.test_my_info import run
+from town.care import apply_quarantine
 
 START, END = dt.date(2021, 8, 5), dt.date(2021, 8, 18)
 SAMPLES = ("2021-08-05", "2021-08-08", "2021-08-11", "2021-08-18")

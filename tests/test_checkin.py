@@ -10,9 +10,8 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from broadcasts import care_checkins
+from broadcasts.care import checkins as care_checkins
 from broadcasts.jobs import run_due
-from broadcasts.riskareas.entries import SHANGHAI
 from models.cadre import CadreAssignment
 from models.care import CareAssignment, CheckIn
 from models.db import transaction
@@ -22,6 +21,7 @@ from models.person import Person
 from models.quarantine import Quarantine
 from models.reports import FeverReport
 from models.town import Village
+from tests.live import SHANGHAI
 
 AUG = 8
 START, END = dt.date(2021, 8, 5), dt.date(2021, 8, 18)

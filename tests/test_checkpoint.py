@@ -8,8 +8,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from broadcasts.checkpoints import reconcile, send_daily
-from broadcasts.riskareas.entries import SHANGHAI
+from broadcasts.checkpoint_lists import send_daily
 from models.cadre import create_invite
 from models.checkpoint import CheckpointReport
 from models.db import transaction, utcnow
@@ -17,8 +16,9 @@ from models.declaration import Declaration
 from models.outbox import OutboxMessage
 from models.person import Person
 from models.town import Village
-from tests.live import run_cli
+from tests.live import SHANGHAI, run_cli
 from tests.test_my_info import run
+from town.checkpoints import reconcile
 
 TODAY = dt.datetime(2021, 8, 6, 10, 0, tzinfo=SHANGHAI)
 

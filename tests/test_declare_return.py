@@ -9,14 +9,13 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from broadcasts.riskareas.entries import SHANGHAI
 from models.conversation import ConversationState
 from models.db import transaction
 from models.declaration import Classification, Declaration, HouseholdMember
 from models.outbox import OutboxMessage
 from models.person import Person
 from models.quarantine import Quarantine
-from tests.live import PROJECT, import_list, invite_code, run_cli
+from tests.live import PROJECT, SHANGHAI, import_list, invite_code, run_cli
 from tests.test_my_info import profile, run
 
 AUG5 = "tests/fixtures/riskareas/2021-08-05-10.txt"

@@ -8,16 +8,15 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from broadcasts.policy import PolicyError, load_policy
-from broadcasts.riskareas.entries import SHANGHAI
 from models.cadre import CadreAssignment
 from models.db import transaction
 from models.outbox import OutboxMessage
 from models.person import Person
 from models.reports import EventReport
 from models.town import Village
-from tests.live import PROJECT
+from tests.live import PROJECT, SHANGHAI
 from tests.test_my_info import run
+from town.policy import PolicyError, load_policy
 
 TODAY = dt.datetime(2021, 8, 6, 10, 0, tzinfo=SHANGHAI)  # a Friday
 POLICY = PROJECT / "data" / "policy.toml"

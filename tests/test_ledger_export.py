@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from admin.ledger import load_ledger
 from admin.ledger_xlsx import write_ledger
-from broadcasts.riskareas.entries import SHANGHAI
 from models.cadre import create_invite, redeem_invite
 from models.checkpoint import CheckpointReport
 from models.db import transaction
@@ -22,7 +21,7 @@ from models.declaration import SUPERSEDED, Classification, Declaration, Househol
 from models.person import Person
 from models.quarantine import CANCELLED, Quarantine
 from models.town import Village
-from tests.live import run_cli
+from tests.live import SHANGHAI, run_cli
 
 NOW = dt.datetime(2021, 8, 6, 2, 0, tzinfo=dt.UTC)
 D = dt.date

@@ -9,8 +9,8 @@ from bot.delivery.tags import TagSync, sync_tags
 from bot.dialogue import texts
 from bot.dialogue.flow import Flow
 from bot.wechat import make_api
-from handlers import FLOWS
 from handlers.menu import LAYOUT, build_menu
+from handlers.registry import FLOWS
 from models.db import make_engine, transaction
 from models.person import Person
 from models.town import Village, list_villages

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from broadcasts.policy import Declaration, ListInfo, PolicyError, classify, load_policy, shanghai_today
-from broadcasts.riskareas import RiskIndex, parse_file
+from town import clock
+from town.policy import Declaration, ListInfo, PolicyError, classify, load_policy
+from town.riskareas import RiskIndex, parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "riskareas"
@@ -170,11 +171,11 @@ def test_sampling_dates_across_a_month_end(policy, aug5):
 def test_today_is_counted_in_shanghai_around_midnight(policy, aug5):
     left = dt.date(2021, 7, 23)
     with time_machine.travel(dt.datetime(2021, 8, 6, 15, 59, tzinfo=dt.UTC), tick=False):
-        assert shanghai_today() == dt.date(2021, 8, 6)  # 23:59 in Beijing: 14 days since leaving
-        assert run(policy, aug5, erqi("京广路街道"), left=left, today=shanghai_today()).rule_id == "high_risk_14d"
+        assert clock.today() == dt.date(2021, 8, 6)  # 23:59 in Beijing: 14 days since leaving
+        assert run(policy, aug5, erqi("京广路街道"), left=left, today=clock.today()).rule_id == "high_risk_14d"
     with time_machine.travel(dt.datetime(2021, 8, 6, 16, 0, tzinfo=dt.UTC), tick=False):
-        assert shanghai_today() == dt.date(2021, 8, 7)  # midnight in Beijing: 15 days
-        assert run(policy, aug5, erqi("京广路街道"), left=left, today=shanghai_today()).rule_id == "left_over_14d"
+        assert clock.today() == dt.date(2021, 8, 7)  # midnight in Beijing: 15 days
+        assert run(policy, aug5, erqi("京广路街道"), left=left, today=clock.today()).rule_id == "left_over_14d"
 
 
 RULE = """

@@ -8,10 +8,6 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from broadcasts.policy import ListInfo, classify, load_policy
-from broadcasts.reclassify import facts_of, ingest, reclassify_active
-from broadcasts.riskareas import RiskIndex, load_index, parse_content
-from broadcasts.riskareas.entries import SHANGHAI
 from models.cadre import CadreAssignment
 from models.db import transaction, utcnow
 from models.declaration import Classification, Declaration, save_classification
@@ -19,7 +15,10 @@ from models.outbox import OutboxMessage
 from models.person import Person
 from models.quarantine import ACTIVE, Quarantine, sync_quarantine
 from models.town import Village
-from tests.live import PROJECT, run_cli
+from tests.live import PROJECT, SHANGHAI, run_cli
+from town.policy import ListInfo, classify, load_policy
+from town.reclassify import facts_of, ingest, reclassify_active
+from town.riskareas import RiskIndex, load_index, parse_content
 
 AUG5 = PROJECT / "tests/fixtures/riskareas/2021-08-05-10.txt"
 NOW = dt.datetime(2021, 8, 7, 10, 0, tzinfo=SHANGHAI)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 
 from bot.risk import RiskContext
-from broadcasts.policy import load_policy
-from broadcasts.riskareas import import_list
 from models.db import make_engine, transaction
 from tests.live import PROJECT
+from town.policy import load_policy
+from town.riskareas import import_list
 
 AUG5 = PROJECT / "tests/fixtures/riskareas/2021-08-05-10.txt"
 

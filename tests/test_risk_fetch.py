@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from broadcasts.riskareas.fetch import FAILED, IMPORTED, NOT_MODIFIED, UNCHANGED, fetch_risk_list
+from broadcasts.risk_fetch import FAILED, IMPORTED, NOT_MODIFIED, UNCHANGED, fetch_risk_list
 from models.db import transaction
 from models.riskarea import RiskList, RiskListSource
 from tests.live import free_port, run_cli

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select, update
 
 from broadcasts import risk_push
-from broadcasts.riskareas.entries import SHANGHAI
 from models.db import transaction
 from models.declaration import Declaration
 from models.outbox import OutboxMessage
 from models.person import Person
+from tests.live import SHANGHAI
 from tests.test_events import bind, person, village_id
 from tests.test_reclassify import AUG5, aug6_text, import_text
 

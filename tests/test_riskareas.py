@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from broadcasts.riskareas import RiskIndex, RiskListError, diff, entries, import_list, load_index, parse_file
-from broadcasts.riskareas.normalise import load
-from broadcasts.riskareas.places import api_area, line
 from models.db import make_engine
 from tests.live import run_cli
+from town.riskareas import RiskIndex, RiskListError, diff, entries, import_list, load_index, parse_file
+from town.riskareas.normalise import load
+from town.riskareas.places import api_area, line
 
 FIXTURES = Path(__file__).parent / "fixtures" / "riskareas"
 AUG4, AUG5, NOV14 = (FIXTURES / name for name in ("2021-08-04-14.txt", "2021-08-05-10.txt", "2022-11-14-10.json"))

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from broadcasts.jobs import jobs
+from broadcasts.jobs import jobs, schedule
 from broadcasts.scheduler import Scheduler, daily, every
 from broadcasts.scheduler.lease import lease_holder, take_lease
 from models.db import make_engine, utcnow
@@ -73,13 +73,13 @@ def test_jobs_are_registered_once_under_stable_ids(db, settings):
 
 
 def test_the_care_jobs_are_scheduled_every_jobs_every_s(db, make_settings):
-    scheduler = Scheduler(make_settings(jobs_every_s=60), db)
+    scheduler = Scheduler(make_settings(jobs_every_s=60), db, registry=schedule)
     assert scheduler.tick()
     care = sorted(name for name, _ in jobs())
     assert {"care_supplies", "checkin_remind", "sampling_eve", "care_close"} <= set(care)
     assert set(care) <= set(stored_jobs(db))
     scheduler.close()
-    off = Scheduler(make_settings(jobs_every_s=0), db)
+    off = Scheduler(make_settings(jobs_every_s=0), db, registry=schedule)
     assert off.tick()
     assert not set(care) & set(stored_jobs(db))
     off.close()

@@ -11,11 +11,11 @@ from sqlalchemy import create_engine, inspect, make_url, text
 from sqlmodel import SQLModel
 
 import models  # noqa: F401
-from bot.settings import SANDBOX_TOKEN, Settings, SettingsError
 from main import create_app
 from models.db import make_engine
 from models.migrate import upgrade_database
 from tests.live import PROJECT, run_cli
+from town.settings import SANDBOX_TOKEN, Settings, SettingsError
 
 
 @pytest.fixture

@@ -7,13 +7,13 @@ import datetime as dt
 import pytest
 import time_machine
 
-from broadcasts.riskareas.entries import SHANGHAI
 from models.care import CheckIn
 from models.db import transaction
 from models.declaration import Classification, Declaration
 from models.quarantine import Quarantine
 from models.reports import EventReport, FeverReport, PolicyQuestion, Vaccination
 from models.supplies import SupplyRequest
+from tests.live import SHANGHAI
 from tests.test_events import bind, person, village_id
 
 NOW = dt.datetime(2021, 8, 6, 18, 30, tzinfo=SHANGHAI)

@@ -10,9 +10,8 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from broadcasts import care_supplies
+from broadcasts.care import supplies as care_supplies
 from broadcasts.jobs import run_due
-from broadcasts.riskareas.entries import SHANGHAI
 from models.cadre import CadreAssignment
 from models.care import CareAssignment
 from models.db import transaction
@@ -22,6 +21,7 @@ from models.person import Person
 from models.quarantine import Quarantine
 from models.supplies import SupplyRequest
 from models.town import Village
+from tests.live import SHANGHAI
 from tests.test_my_info import run
 
 TODAY = dt.datetime(2021, 8, 6, 10, 0, tzinfo=SHANGHAI)

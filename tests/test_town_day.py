@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from broadcasts.announcements import announce
 from broadcasts.jobs import schedule
-from broadcasts.riskareas.entries import SHANGHAI
 from broadcasts.scheduler.triggers import Daily
 from models.db import transaction
 from models.outbox import OutboxMessage
+from tests.live import SHANGHAI
 from tests.test_announcements import person
 from tests.test_care_four import bind, local
 from tests.test_isolation_fortnight import HOME, Town, declare

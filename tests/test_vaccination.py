@@ -8,14 +8,13 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from broadcasts.riskareas.entries import SHANGHAI
-from handlers.vaccination.coverage import coverage, report
 from handlers.vaccination.reading import doses_in, group_of_id, household_size, people_in
 from models.db import transaction
 from models.reports import Vaccination
-from tests.live import run_cli
+from tests.live import SHANGHAI, run_cli
 from tests.test_events import person, village_id, villager
 from tests.test_my_info import run
+from town.vaccination import coverage, report
 
 TODAY = dt.datetime(2021, 8, 6, 10, 0, tzinfo=SHANGHAI)
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

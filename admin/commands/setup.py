@@ -8,11 +8,11 @@ from typing import Annotated
 import typer
 
 from bot import nlu
-from bot.settings import get_settings
 from bot.startup import configure_logging, day_option, prepare_database, startable_settings
-from broadcasts.policy import load_policy
-from handlers import FLOWS
+from handlers.registry import FLOWS
 from models.db import utcnow
+from town.policy import load_policy
+from town.settings import get_settings
 
 
 def nlu_eval(
@@ -79,8 +79,8 @@ def import_risk_list(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="2021 text notice, 2022 API JSON or CSV")],
 ) -> None:
     """Import an official risk-area list as a new version; print the changes, then re-classify active declarations."""
-    from broadcasts.reclassify import ingest
-    from broadcasts.riskareas import RiskListError, diff, format_import, parse_file
+    from town.reclassify import ingest
+    from town.riskareas import RiskListError, diff, format_import, parse_file
 
     settings = get_settings()
     db = prepare_database(settings)
@@ -95,7 +95,7 @@ def import_risk_list(
 
 def fetch_risk_list_command() -> None:
     """Fetch RISK_LIST_URL once (as `serve` does on a schedule), import it when it changed, re-classify."""
-    from broadcasts.riskareas.fetch import FAILED, fetch_risk_list, report
+    from broadcasts.risk_fetch import FAILED, fetch_risk_list, report
 
     settings = get_settings()
     if not settings.risk_list_url:

@@ -8,13 +8,14 @@ from typing import Annotated
 
 import typer
 
-from bot.dialogue import VillageRef
-from bot.settings import get_settings
 from bot.startup import day_option, prepare_database
-from bot.villages import VillageIndex
+from bot.villages import VillageIndex, VillageRef
 from models.cadre import INVITE_DAYS, ROLES, create_invite
 from models.db import transaction, utcnow
 from models.town import list_villages, read_town_file
+from town import clock
+from town.settings import get_settings
+from town.texts import ROLE_NAMES
 
 
 def invite_cadre(
@@ -24,7 +25,7 @@ def invite_cadre(
     """Create a one-time code; the cadre sends 「绑定 CODE」 to the account. The code is the last line."""
     settings = get_settings()
     if role not in ROLES:
-        choices = "、".join(f"{key}（{name}）" for key, name in ROLES.items())
+        choices = "、".join(f"{key}（{name}）" for key, name in ROLE_NAMES.items())
         typer.echo(f"没有这个角色「{role}」。可选：{choices}", err=True)
         raise typer.Exit(2)
     db = prepare_database(settings)
@@ -35,7 +36,7 @@ def invite_cadre(
             typer.echo(f"没有找到村「{village}」（{settings.town_file}）", err=True)
             raise typer.Exit(2)
         invite = create_invite(session, role=role, village_id=found.id, now=utcnow())
-    typer.echo(f"{found.name}{ROLES[role]}的绑定码，{INVITE_DAYS}天内有效，只能用一次。")
+    typer.echo(f"{found.name}{ROLE_NAMES[role]}的绑定码，{INVITE_DAYS}天内有效，只能用一次。")
     typer.echo(f"请本人向公众号发送「绑定 {invite.code}」。绑定码：")
     typer.echo(invite.code)
 
@@ -45,10 +46,9 @@ def export_ledger(
     village: str = typer.Option(None, help="Only this village, typed as villagers do (鸣皋 = 鸣皋村)"),
 ) -> None:
     """Export the 台账 to Excel: 返乡人员, 隔离管控 and 卡点异常, one sheet each."""
-    from zoneinfo import ZoneInfo
-
-    from admin.ledger import UnknownVillage, load_ledger, resolve_village
+    from admin.ledger import load_ledger
     from admin.ledger_xlsx import save_ledger
+    from bot.villages import UnknownVillage, resolve_village
 
     settings = get_settings()
     if not out.parent.is_dir():
@@ -62,18 +62,18 @@ def export_ledger(
         except UnknownVillage as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from exc
-        ledger = load_ledger(session, town=town.name, now=utcnow(), tz=ZoneInfo(settings.timezone), village=found)
+        ledger = load_ledger(session, town=town.name, now=utcnow(), tz=clock.zone(), village=found)
     save_ledger(ledger, out)
     counts = "，".join(f"{sheet.title} {len(sheet.rows)} 行" for sheet in ledger.sheets)
     typer.echo(f"已导出{town.name}{ledger.village or '全镇'}台账：{counts} → {out}")
 
 
 def checkpoint_reconcile(
-    date: str = typer.Option(None, help="The day, YYYY-MM-DD (default: today in Asia/Shanghai)"),
+    date: str = typer.Option(None, help="The day, YYYY-MM-DD (default: today in TIMEZONE)"),
     send: bool = typer.Option(False, "--send", help="Also queue the lists for the town command"),
 ) -> None:
     """Match a day's checkpoint sightings to declarations; print who was seen but not declared, and the reverse."""
-    from broadcasts.checkpoints import report
+    from broadcasts.checkpoint_lists import report
 
     day = day_option(date, "--date")
     with transaction(prepare_database(get_settings())) as session:
@@ -84,8 +84,8 @@ def vaccination_coverage(
     village: str = typer.Option(None, help="Only this village, typed as villagers do (鸣皋 = 鸣皋村)"),
 ) -> None:
     """Print vaccination coverage per village and age group, from what villagers registered in the chat."""
-    from admin.ledger import UnknownVillage, resolve_village
-    from handlers.vaccination.coverage import coverage, report
+    from bot.villages import UnknownVillage, resolve_village
+    from town.vaccination import coverage, report
 
     with transaction(prepare_database(get_settings())) as session:
         try:
@@ -105,12 +105,10 @@ def announce(
     until: str = typer.Option(None, help="Last day of a daily announcement, YYYY-MM-DD"),
 ) -> None:
     """Send an announcement now, at a time, or daily; prints the plan (who is reached, by which channel)."""
-    from zoneinfo import ZoneInfo
-
     from broadcasts.announcements import AudienceError, announce, announce_text
 
     settings = get_settings()
-    tz = ZoneInfo(settings.timezone)
+    tz = clock.zone()
     try:
         when = dt.datetime.strptime(at, "%Y-%m-%d %H:%M").replace(tzinfo=tz).astimezone(dt.UTC) if at else None
         last = dt.date.fromisoformat(until) if until else None
@@ -127,15 +125,13 @@ def faq_add(
     question: str = typer.Option(None, help="The question as it should be written in the FAQ (default: as asked)"),
 ) -> None:
     """Add an answered villager question and its cadre's answer to FAQ_FILE, so it is answered by itself next time."""
-    from zoneinfo import ZoneInfo
-
     from handlers.faq.index import FaqError
     from handlers.faq.store import add_to_faq, answered
 
     settings = get_settings()
     try:
         with transaction(prepare_database(settings)) as session:
-            asked, answer, note = answered(session, number, ZoneInfo(settings.timezone))
+            asked, answer, note = answered(session, number, clock.zone())
         entry = add_to_faq(settings.faq_file, question=question or asked, answer=answer, note=note)
     except FaqError as exc:
         typer.echo(str(exc), err=True)
@@ -144,11 +140,11 @@ def faq_add(
 
 
 def brief_command(
-    date: str = typer.Option(None, help="The day, YYYY-MM-DD (default: today in Asia/Shanghai)"),
+    date: str = typer.Option(None, help="The day, YYYY-MM-DD (default: today in TIMEZONE)"),
     village: str = typer.Option(None, help="One village, typed as villagers do (鸣皋 = 鸣皋村); default the town"),
 ) -> None:
     """Print the evening dispatch brief of the town or a village (as stored at BRIEF_AT, else the numbers so far)."""
-    from admin.ledger import UnknownVillage, resolve_village
+    from bot.villages import UnknownVillage, resolve_village
     from broadcasts.brief import brief_text
 
     day = day_option(date, "--date")

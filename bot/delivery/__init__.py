@@ -8,8 +8,8 @@ from sqlalchemy import Engine
 
 from bot.delivery.transport import SandboxTransport, WeChatTransport
 from bot.delivery.worker import Worker
-from bot.settings import Settings
 from models.db import utcnow
+from town.settings import Settings
 
 
 def make_worker(settings: Settings, db: Engine, clock: Callable[[], dt.datetime] = utcnow) -> Worker:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.delivery.transport import CUSTOM, SUBSCRIBE, TEMPLATE
-from bot.settings import Settings
 from models.delivery import Recipient
+from town.settings import Settings
 
 
 def channels_for(

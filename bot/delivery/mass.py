@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 
-from bot.settings import Settings
 from bot.wechat.errors import DAILY_QUOTA, WeChatError
 from models.delivery import MASS, Recipient
 from models.outbox import SENT, Claimed, Outcome
+from town.settings import Settings
 
 log = logging.getLogger(__name__)
 BROADCAST = "broadcast"

@@ -9,3 +9,11 @@ KIND_TITLES = {
 }
 DEFAULT_TITLE = "通知"
 NO_CHANNEL = "联系不上：48小时内没有互动，也没有可用的模板消息或订阅通知"
+
+
+class CALL:
+    """The phone-call task a cadre gets when an alert cannot reach someone."""
+
+    call = "【请电话联系】{who}收不到公众号消息，请打电话告诉他（她）：\n{text}"
+    who = "{name}（{phone}）"
+    no_phone = "没有登记电话"

@@ -6,9 +6,9 @@ import datetime as dt
 import itertools
 import logging
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from bot.wechat.client import WeChatApi
+from town import clock
 
 log = logging.getLogger(__name__)
 CUSTOM, TEMPLATE, SUBSCRIBE = "custom", "template", "subscribe"
@@ -28,7 +28,7 @@ class Outgoing:
 
 def template_data(message: Outgoing, timezone: str) -> dict:
     """The three keywords of the town's notice template: 事项, 内容, 时间."""
-    local = message.created_at.astimezone(ZoneInfo(timezone))
+    local = message.created_at.astimezone(clock.zone())
     return {
         "keyword1": {"value": message.title[:KEYWORD_LIMIT]},
         "keyword2": {"value": _short(message.text)},

@@ -10,7 +10,6 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
@@ -19,12 +18,13 @@ from bot.delivery.channels import channels_for
 from bot.delivery.escalation import escalate_undeliverable
 from bot.delivery.mass import BROADCAST, send_broadcasts
 from bot.delivery.transport import CUSTOM, Outgoing
-from bot.settings import Settings
 from bot.wechat.errors import DAILY_QUOTA, NEXT_CHANNEL, USER_REFUSED, WeChatError, WeChatUnavailable
 from models.db import utcnow
 from models.delivery import WINDOW_QUOTA, Recipient, load_recipients, pause_api, paused_apis, save_recipients
 from models.outbox import FAILED, QUEUED, SENT, UNDELIVERABLE, Claimed, Outcome, claim_due, record_outcomes
 from models.sql import Sql
+from town.clock import zone
+from town.settings import Settings
 
 log = logging.getLogger(__name__)
 TAG_SYNC_S = 300  # villagers' village tags are brought in step this often
@@ -46,7 +46,7 @@ class Worker:
         self.db, self.transport, self.settings, self.clock = db, transport, settings, clock
         self.sync_tags = sync_tags
         self.pool = ThreadPoolExecutor(settings.outbox_concurrency, thread_name_prefix="outbox")
-        self.tz = ZoneInfo(settings.timezone)
+        self.tz = zone()
 
     def run_once(self, limit: int = 200) -> int:
         """Deliver one batch of due rows; how many were claimed."""

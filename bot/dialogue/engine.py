@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 from bot.dialogue import texts, words
-from bot.dialogue.flow import Answer, Command, Context, Flow, Step, Then
+from bot.dialogue.flow import AccountEvent, Context, End, Flow, Outcome, Registry, Step, Then
 from models.cadre import held_roles, holds_role
 from models.conversation import State, clear_state, load_state, save_state
 
@@ -16,17 +15,12 @@ CONFIRM, FIX = "_confirm", "_fix"
 class Engine:
     """Routes one person's text to the flow they are in, or starts one."""
 
-    def __init__(
-        self,
-        flows: Sequence[Flow],
-        commands: Sequence[Command] = (),
-        *,
-        answers: Sequence[Answer] = (),
-        understand=None,
-    ):
-        self.flows = {flow.name: flow for flow in flows}
-        self.commands = tuple(commands)
-        self.answers = tuple(answers)
+    def __init__(self, registry: Registry, *, understand=None):
+        self.flows = {flow.name: flow for flow in registry.flows}
+        self.commands = registry.commands
+        self.answers = registry.answers
+        self.events = registry.events
+        self.help_keys = registry.help_keys
         self.understand = understand
 
     def flow_for_key(self, key: str) -> Flow | None:
@@ -69,7 +63,9 @@ class Engine:
 
     def converse(self, ctx: Context, text: str) -> str:
         """Answer one text message."""
+        ctx.hear(self.understand)
         state, expired = self._live_state(ctx)
+        ctx.flow = state.flow if state else None
         reply = self._answer(ctx, state, text)
         if expired is None:
             return reply
@@ -78,9 +74,19 @@ class Engine:
         return notice if reply.startswith(texts.UNKNOWN) else f"{notice}\n\n{reply}"
 
     def start_by_key(self, ctx: Context, key: str) -> str:
-        """A menu click: start the flow behind the key."""
+        """A menu click: 帮助, or start the flow behind the key."""
+        if key in self.help_keys:
+            return self.help_text(ctx)
         flow = self.flow_for_key(key)
         return self.start(ctx, flow, None) if flow else texts.NOT_READY
+
+    def on_event(self, ctx: Context, event: AccountEvent) -> str | None:
+        """Follow, unfollow, scan or location: the registered handler's reply (a new follower also gets 帮助)."""
+        handler = self.events.get(event.name)
+        reply = handler(ctx, event) if handler else None
+        if event.name == "subscribe":
+            return "\n\n".join(filter(None, (reply, self.help_text())))
+        return reply
 
     def start(self, ctx: Context, flow: Flow, first_text: str | None, *, restart: bool = False) -> str:
         """Begin a flow, prefilled from the first message and the person's profile."""
@@ -116,10 +122,7 @@ class Engine:
         for command in self.commands:
             match = command.pattern.match(words.normalize(text))
             if match:
-                reply = command.run(ctx, match)
-                if isinstance(reply, Then):
-                    return f"{reply.reply}\n\n{self.start(ctx, self.flows[reply.flow], None)}"
-                return reply
+                return self._follow(ctx, command.run(ctx, match))
         entry = self.flow_for_text(text)
         if entry is not None:
             return self.start(ctx, entry, text)
@@ -132,13 +135,13 @@ class Engine:
             return texts.YOU_ARE_WELCOME
         if words.is_command(text, words.GREETINGS):
             return texts.GREETING + self.help_text(ctx)
-        understood = self.understand(text) if self.understand else None
+        understood = ctx.understand(text)
         intent = understood.intent if understood else "unknown"
         if intent == "help":
             return self.help_text(ctx)
         answer = next((a for a in self.answers if intent in a.intents), None)
         if answer is not None:
-            return answer.run(ctx, text, understood)
+            return self._follow(ctx, answer.run(ctx, text, understood))
         flow = next((f for f in self.flows.values() if intent in f.entry_intents), None)
         if flow is not None:
             return self.start(ctx, flow, text)
@@ -225,16 +228,16 @@ class Engine:
 
     def _aside(self, ctx: Context, state: State, text: str) -> str | None:
         """A message meant for something else (a check-in, a risk question): answered, then the question again."""
-        understood = self.understand(text) if self.understand else None
+        understood = ctx.understand(text)
         answer = next((a for a in self.answers if a.aside and understood and understood.intent in a.intents), None)
         if answer is None:
             return None
-        reply = answer.run(ctx, text, understood)
-        now = load_state(ctx.sql, openid=ctx.person.openid)
-        if now is None or now.flow != state.flow:  # the answer asks its own question (a fever's temperature)
-            return f"{texts.ASIDE_DROPPED.format(word=self.flows[state.flow].word)}\n{reply}"
+        outcome = answer.run(ctx, text, understood)
+        if isinstance(outcome, Then | End):  # the answer asks its own question (a fever's temperature)
+            dropped = texts.ASIDE_DROPPED.format(word=self.flows[state.flow].word)
+            return f"{dropped}\n{self._follow(ctx, outcome)}"
         self._save(ctx, state)  # the form is still being filled in: its half hour starts again
-        return f"{reply}\n\n{texts.HELP_RESUME}{self._question(ctx, state)}"
+        return f"{outcome}\n\n{texts.HELP_RESUME}{self._question(ctx, state)}"
 
     def _reask(self, ctx: Context, flow: Flow, state: State, step: Step) -> str:
         state.slots.pop(step.slot, None)
@@ -270,7 +273,23 @@ class Engine:
 
     def _finish(self, ctx: Context, flow: Flow) -> str:
         clear_state(ctx.sql, openid=ctx.person.openid)
-        return flow.finish(ctx)
+        return self._follow(ctx, flow.finish(ctx))
+
+    def _follow(self, ctx: Context, outcome: Outcome) -> str:
+        """A handler's outcome as the reply: its text, then the flow it hands over to, or the conversation ended."""
+        if isinstance(outcome, End):
+            clear_state(ctx.sql, openid=ctx.person.openid)
+            return outcome.reply
+        if not isinstance(outcome, Then):
+            return outcome
+        flow = self.flows[outcome.flow]
+        if outcome.slots is None:
+            follow = self.start(ctx, flow, None)
+        else:
+            follow = self._advance(
+                ctx, flow, State(flow=flow.name, step="", slots=dict(outcome.slots), started_at=ctx.now)
+            )
+        return f"{outcome.reply}{outcome.sep}{follow}" if outcome.reply else follow
 
     def _save(self, ctx: Context, state: State) -> None:
         save_state(ctx.sql, openid=ctx.person.openid, state=state, now=ctx.now)

@@ -5,26 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
-from bot.settings import Settings
+from bot.villages import VillageIndex
 from models.person import Caller
 from models.sql import Sql
+from town import clock
+from town.settings import Settings
 
 if TYPE_CHECKING:
     from bot.risk import RiskContext
-    from bot.villages import VillageIndex
-
-
-@dataclass(frozen=True)
-class VillageRef:
-    """A village as the dialogue knows it (loaded once at start-up)."""
-
-    id: int
-    name: str
 
 
 @dataclass
@@ -41,7 +34,28 @@ class Context:
     correcting: bool = False
     # The policy table and the latest risk list (set by the inbox; None where no flow needs them).
     risk: RiskContext | None = None
+    # The flow this person was in when the message arrived (set by the engine; None when in none).
+    flow: str | None = None
     _session: Session | None = None
+    _reader: Callable[[str, dt.date], Any] | None = None
+    _understood: dict[str, Any] = field(default_factory=dict)
+
+    def hear(self, reader: Callable[[str, dt.date], Any] | None) -> None:
+        """Set the NLU this message is read with (by the engine)."""
+        self._reader = reader
+
+    def understand(self, text: str) -> Any:
+        """What the NLU makes of the text (an Understanding, or None without an NLU): each text read once."""
+        if self._reader is None:
+            return None
+        if text not in self._understood:
+            self._understood[text] = self._reader(text, self.today)
+        return self._understood[text]
+
+    @property
+    def today(self) -> dt.date:
+        """The town's date for this message."""
+        return clock.today(self.now)
 
     @property
     def session(self) -> Session:
@@ -109,7 +123,7 @@ class Flow:
     name: str
     title: str
     steps: tuple[Step, ...]
-    finish: Callable[[Context], str]
+    finish: Callable[[Context], Outcome]
     entry_words: tuple[str, ...] = ()
     entry_keys: tuple[str, ...] = ()
     entry_intents: tuple[str, ...] = ()
@@ -129,10 +143,33 @@ class Flow:
 
 @dataclass(frozen=True)
 class Then:
-    """A command's reply followed by a flow to carry on with (绑定, then 我的信息 for a cadre without a name)."""
+    """A reply, then a flow to carry on with: 绑定 then 我的信息, or a fever's follow-up questions with what is known.
+
+    Without slots the flow starts as if its entry word were sent; with slots it goes on from the first step they
+    do not fill. Handlers hand over this way and never write the engine's state themselves.
+    """
 
     reply: str
     flow: str
+    slots: dict | None = None
+    sep: str = "\n\n"  # between the reply and the flow's first question
+
+
+@dataclass(frozen=True)
+class End:
+    """A reply that also ends the conversation in progress (「取消申请」 while the form is being filled in)."""
+
+    reply: str
+
+
+Outcome = str | Then | End
+
+
+def prepend(text: str, outcome: Outcome, sep: str = "\n") -> Outcome:
+    """The same outcome with `text` said before its reply."""
+    if isinstance(outcome, str):
+        return f"{text}{sep}{outcome}"
+    return replace(outcome, reply=f"{text}{sep}{outcome.reply}")
 
 
 @dataclass(frozen=True)
@@ -141,7 +178,7 @@ class Command:
 
     name: str
     pattern: re.Pattern
-    run: Callable[[Context, re.Match], str | Then]
+    run: Callable[[Context, re.Match], Outcome]
     # A line for 帮助, shown to people holding a cadre role (empty: not listed) or one of `help_roles`.
     help: str = ""
     help_roles: tuple[str, ...] = ()
@@ -153,7 +190,31 @@ class Answer:
 
     name: str
     intents: tuple[str, ...]
-    run: Callable[[Context, str, Any], str]  # (ctx, text, the NLU's Understanding)
+    run: Callable[[Context, str, Any], Outcome]  # (ctx, text, the NLU's Understanding)
     # Answered in the middle of a flow too, when the message is no answer to its question (「全家正常」 while
     # asking what to buy): the question is asked again after it.
     aside: bool = False
+
+
+@dataclass(frozen=True)
+class AccountEvent:
+    """What a person did to the account itself: follow, unfollow, a QR scan, a location report."""
+
+    name: str  # subscribe, unsubscribe, scan, location
+    key: str | None = None  # the QR scene of a follow or scan
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Everything the handlers declare for the engine: filled by the app factory, so `bot/` imports no handler."""
+
+    flows: tuple[Flow, ...] = ()
+    commands: tuple[Command, ...] = ()
+    answers: tuple[Answer, ...] = ()
+    # Account events by name (subscribe, unsubscribe, scan, location): what a person did, and the reply if any.
+    events: dict[str, Callable[[Context, AccountEvent], str | None]] = field(default_factory=dict)
+    # Menu keys that show 帮助 instead of starting a flow.
+    help_keys: tuple[str, ...] = ()
+

@@ -14,14 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from bot.nlu import numbers, resources
 from bot.nlu.dates import find_date
-from bot.nlu.divisions import as_slot
 from bot.nlu.features import Features, extract
 from bot.nlu.intents import decide, fever
 from bot.nlu.places import ABROAD, any_place, origin
+from town import clock
+from town.divisions import as_slot
 
 INTENTS = (
     "declare_return",
@@ -37,7 +37,6 @@ INTENTS = (
     "cancel",
     "unknown",
 )
-TOWN_TZ = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass
@@ -88,7 +87,7 @@ _OWN = {
 
 def understand(text: str, today: dt.date | None = None) -> Understanding:
     """Read one message."""
-    today = today or dt.datetime.now(TOWN_TZ).date()
+    today = today or clock.today()
     res = resources.get()
     f = extract(text or "", res, today)
     intent, others = decide(f, res)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.nlu.divisions import Chain, Gazetteer, common_prefix, compatible, level, merge
+from town.divisions import Chain, Gazetteer, common_prefix, compatible, level, merge
 
 ABROAD: Chain = ("abroad", "", "", "")
 _GENERIC_ABROAD = ("国外", "境外", "海外", "外国", "出国")

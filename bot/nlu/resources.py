@@ -11,8 +11,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.nlu.divisions import Chain, Gazetteer, add_typos, load
 from bot.nlu.quantities import Lexicon, compile_lexicon
+from town.divisions import Chain, Gazetteer, add_typos, load
 
 log = logging.getLogger(__name__)
 LEXICON = Path(__file__).resolve().parent / "lexicon"
@@ -62,7 +62,7 @@ def _local_chain(town_file: Path) -> Chain:
 def _configured_town() -> Path:
     """TOWN_FILE from the service settings (environment or .env), else the demo town."""
     try:
-        from bot.settings import get_settings
+        from town.settings import get_settings
 
         return Path(get_settings().town_file)
     except Exception:  # settings that cannot load must not stop the NLU: it only needs the county

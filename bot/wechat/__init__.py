@@ -5,10 +5,10 @@ from __future__ import annotations
 import requests
 from sqlalchemy import Engine
 
-from bot.settings import Settings
 from bot.wechat.client import WeChatApi
 from bot.wechat.token import TokenManager
 from models.api_token import DbTokenStore
+from town.settings import Settings
 
 
 def make_api(settings: Settings, db: Engine) -> WeChatApi:

@@ -12,9 +12,9 @@ import requests
 from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 
-from bot.settings import Settings
 from bot.wechat.errors import SYSTEM_BUSY, TOKEN_INVALID, WeChatError, WeChatUnavailable
 from bot.wechat.token import TokenManager
+from town.settings import Settings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -14,12 +14,13 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from bot.settings import Settings
 from broadcasts.announcements.audience import LOUDSPEAKER, Audience, AudienceError, resolve
 from broadcasts.announcements.plan import Occurrence, Plan, Planner, settle_covered
 from broadcasts.announcements.texts import TEXT
 from models.announcement import Announcement
 from models.sql import Sql
+from town import clock
+from town.settings import Settings
 
 __all__ = ["AudienceError", "Plan", "announce", "announce_text", "announcements_due", "parse_daily", "run_occurrence"]
 URGENT = "now"
@@ -70,7 +71,7 @@ def announcements_due(session: Session, now: dt.datetime, settings: Settings) ->
     """The job: settle tag sends, then plan and enqueue every occurrence due and not yet run; rows queued."""
     sql = Sql(session.connection())
     done = settle_covered(sql, now=now)
-    tz = ZoneInfo(settings.timezone)
+    tz = clock.zone()
     active = select(Announcement).where(Announcement.status == "active").order_by(Announcement.id)
     for stored in session.exec(active).all():
         for occurrence in _due(stored, now, tz):

@@ -47,7 +47,7 @@ def resolve(session: Session, text: str) -> Audience:
     if kind not in KINDS or bool(name.strip()) != (kind in ("village", "workarea")):
         raise AudienceError(f"不认识的范围「{text}」：可以是 all、village:村名、workarea:工作区、isolated、cadres")
     if kind == "village":
-        from admin.ledger import UnknownVillage, resolve_village
+        from bot.villages import UnknownVillage, resolve_village
 
         try:
             found = resolve_village(session, name.strip())

@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
-from bot.settings import Settings
 from broadcasts.announcements.audience import Audience
 from broadcasts.announcements.texts import TEXT
 from models.delivery import MASS_MONTHLY_QUOTA, SHORT_WINDOW, SHORT_WINDOW_QUOTA, WINDOW, WINDOW_QUOTA
 from models.sql import Sql
+from town import clock
+from town.settings import Settings
 
 COVERED = "covered"
 TAG, CUSTOM, MASS, NONE = "tag", "custom", "mass", "none"
@@ -108,7 +108,7 @@ class Planner:
 
     def __init__(self, sql: Sql, settings: Settings, now: dt.datetime):
         self.sql, self.settings, self.now = sql, settings, now
-        self.tz = ZoneInfo(settings.timezone)
+        self.tz = clock.zone()
         self.service = settings.wechat_account_type == "service"
 
     def plan(self, occ: Occurrence, *, enqueue: bool) -> Plan:

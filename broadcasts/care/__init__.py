@@ -1,19 +1,15 @@
-"""Care of a household under a measure: its responsible people (四包一), sampling rounds, and the end of it.
+"""The jobs of household care: check-in reminders, supply escalation, sampling rounds, and the end of a measure."""
 
-`apply_quarantine` is the one way a quarantine opens or is replaced: it keeps the care in step with the record.
-The jobs (`sampling.remind_eve`, `sampling.escalate_missed`, `release.end_notices`, `release.close_ended`) are
-registered in broadcasts/jobs.py.
-"""
-
-from broadcasts.care import release, sampling
-from broadcasts.care.lifecycle import apply_quarantine
+from broadcasts.care import checkins, release, sampling, supplies
 
 # (name, job) pairs for broadcasts/jobs.py, in the order they run.
 CARE_JOBS = (
+    ("care_supplies", supplies.job),
+    *checkins.JOBS,
     ("sampling_eve", sampling.remind_eve),
     ("sampling_missed", sampling.escalate_missed),
     ("care_end_notices", release.end_notices),
     ("care_close", release.close_ended),
 )
 
-__all__ = ["CARE_JOBS", "apply_quarantine"]
+__all__ = ["CARE_JOBS"]

@@ -1,4 +1,4 @@
-"""The end of a household's care: released when the measure changes, told before the end, closed after it.
+"""The end of a household's care, as jobs: told the day before and on the last day, closed after it.
 
 The record closes at the first run after its last day (so nothing counts it as active the next morning); the
 household and the four hear of it only from NOTICE_AT, never at night.
@@ -11,39 +11,25 @@ import datetime as dt
 from sqlalchemy import select
 from sqlmodel import Session
 
-from bot.settings import Settings
-from broadcasts.care.clock import NOTICE_AT, reached, today
-from broadcasts.care.four import places
-from broadcasts.care.household import Carer, Home, already_sent, home_ids, home_of, tell_home
-from broadcasts.care.texts import TEXT
-from broadcasts.policy.classify import day
 from models.declaration import Declaration
 from models.outbox import enqueue
 from models.quarantine import ACTIVE, CENTRAL, ENDED, HOME, Quarantine
 from models.sql import Sql
+from town.care.four import places
+from town.care.household import already_sent, home_ids, home_of, tell_home
+from town.care.release import CLOSE, release
+from town.care.texts import TEXT
+from town.clock import day, reached, today
+from town.settings import Settings
 
-RELEASE = "UPDATE care_assignment SET released_at = :now WHERE quarantine_id = :quarantine AND released_at IS NULL"
-CLOSE = "UPDATE quarantine SET status = 'ended', closed_at = :now WHERE id = :id AND status = 'active'"
+# Households and cadres hear of a quarantine's end (and of its closing) from this hour, never at night.
+NOTICE_AT = dt.time(9, 0)
+
+
 EVER_CARED = (
     "SELECT DISTINCT ca.quarantine_id, p.id, p.openid FROM care_assignment ca JOIN person p ON p.id = ca.person_id"
     " WHERE ca.quarantine_id IN {ids} ORDER BY ca.quarantine_id, p.id"
 )
-
-
-def release(sql: Sql, quarantine_id: int, *, now: dt.datetime) -> int:
-    """Every assignment of the quarantine ends now; how many."""
-    return sql.run(RELEASE, quarantine=quarantine_id, now=sql.time(now))
-
-
-def tell_released(sql: Sql, home: Home, people: list[Carer], *, new: str, now: dt.datetime) -> int:
-    """Those who no longer care for the household hear why: the measure changed to `new`."""
-    template = TEXT.released_central if new == CENTRAL else TEXT.released
-    text = template.format(new=new, **home.facts())
-    sent = 0
-    for person in {p.person_id: p for p in people}.values():
-        key = f"care:{home.quarantine.id}:released:{person.person_id}"
-        sent += enqueue(sql, key=key, recipient_openid=person.openid, kind="notice", text=text, now=now)
-    return sent
 
 
 def end_notices(session: Session, now: dt.datetime, settings: Settings) -> int:

@@ -14,18 +14,17 @@ from itertools import chain
 from sqlalchemy import select
 from sqlmodel import Session
 
-from bot.settings import Settings
-from broadcasts.care.clock import MISSED_AT, reached, today
-from broadcasts.care.household import Carer, already_sent, home_ids, home_of, tell_home
-from broadcasts.care.rounds import DOCTOR, escalate, mark_missed, ordinal
-from broadcasts.care.texts import TEXT
-from broadcasts.policy.classify import day
-from models.cadre import responsible_for
 from models.care import DUE, MISSED, SamplingRound
 from models.declaration import Declaration
 from models.outbox import enqueue
 from models.quarantine import ACTIVE, Quarantine
 from models.sql import Sql
+from town.care.household import Carer, already_sent, home_ids, home_of, tell_home
+from town.care.rounds import MISSED_AT, escalate, mark_missed, ordinal
+from town.care.texts import TEXT
+from town.clock import day, reached, today
+from town.command import DOCTOR, responsible
+from town.settings import Settings
 
 CARED_FOR = "SELECT quarantine_id FROM care_assignment WHERE person_id = :person AND released_at IS NULL"
 DOCTORS_OF = (
@@ -88,7 +87,7 @@ def _doctors(sql: Sql, quarantines: list[Quarantine]) -> dict[int, list]:
             found[quarantine_id].append(Carer(*carer))
     for quarantine in quarantines:
         if not found[quarantine.id]:
-            found[quarantine.id] = responsible_for(sql, village_id=quarantine.village_id, roles=DOCTOR)
+            found[quarantine.id] = responsible(sql, village_id=quarantine.village_id, roles=DOCTOR)
     return found
 
 

@@ -7,11 +7,11 @@ out (a clean stop releases it at once). Runs are coalesced, and a run missed by 
 (downtime, a restart) still happens once; the jobs themselves key every outbox row per occurrence and recipient,
 so a run twice (retry, two processes in the lease's last seconds) sends nothing twice.
 
-Registering a job: add one entry to the tuple returned by `schedule(settings)` in broadcasts/jobs.py, importing
-your module inside the function:
+Registering a job: add one entry to the tuple returned by `schedule(settings)` in broadcasts/jobs.py (main.py hands
+that function to the scheduler, which imports no job):
 
     ("brief", daily(settings.brief_at), brief.job),               # cron: daily at "HH:MM" (or "HH:MM,HH:MM")
-    ("risk_list_push", daily(settings.risk_push_at), push.job),   # times in TIMEZONE (Asia/Shanghai)
+    ("risk_list_push", daily(settings.risk_push_at), push.job),   # times in TIMEZONE (the town's clock)
     ("announcements", every(30), announcements.job),            # interval in seconds
 
 The id is stable (the job store's primary key); the job is `job(session, now, settings) -> int` (how many things

@@ -7,7 +7,6 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -15,10 +14,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_STOPPED
 from sqlalchemy import Engine
 
-from bot.settings import Settings, get_settings
 from broadcasts.scheduler.lease import lease_holder, new_holder, release_lease, take_lease
 from broadcasts.scheduler.triggers import Daily, Every
-from models.db import make_engine, transaction, utcnow
+from models.db import transaction, utcnow
+from town import clock
+from town.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +29,6 @@ RUN_REF = f"{__name__}:run_registered"
 Job = Callable[..., int]  # job(session, now, settings) -> how many things it did
 Entry = tuple[str, Every | Daily, Job]
 Registry = Callable[[Settings], tuple[Entry, ...]]
-
-
-def default_registry(settings: Settings) -> tuple[Entry, ...]:
-    """The service's scheduled jobs (broadcasts/jobs.py `schedule`)."""
-    from broadcasts.jobs import schedule
-
-    return schedule(settings)
 
 
 class _Background(BackgroundScheduler):
@@ -53,18 +46,12 @@ class _Runtime:
 
 
 _runtime: _Runtime | None = None  # set by the active scheduler of this process
-_fallback_db: Engine | None = None
 
 
 def run_registered(job_id: str) -> int:
     """What the job store stores for every job: run the registered job of that id in one transaction."""
-    global _fallback_db
     runtime = _runtime
-    if runtime is None:  # not started by a Scheduler here (should not happen): the process-wide settings
-        settings = get_settings()
-        _fallback_db = _fallback_db or make_engine(settings.database_url)
-        runtime = _Runtime(settings, _fallback_db, {i: job for i, _, job in default_registry(settings)})
-    job = runtime.jobs.get(job_id)
+    job = runtime.jobs.get(job_id) if runtime is not None else None
     if job is None:
         log.warning("scheduled job %s is no longer registered; skipped", job_id)
         return 0
@@ -82,12 +69,12 @@ class Scheduler:
         settings: Settings,
         db: Engine,
         *,
-        registry: Registry = default_registry,
+        registry: Registry,
         misfire_grace_s: float = MISFIRE_GRACE_S,
     ):
         self.settings, self.db, self.registry = settings, db, registry
         self.holder = new_holder()
-        self.tz = ZoneInfo(settings.timezone)
+        self.tz = clock.zone()
         self.active = False
         self.said_idle = False
         self.aps = _Background(
@@ -175,10 +162,10 @@ class Scheduler:
                 log.exception("scheduler lease not released (it runs out by itself)")
 
 
-def start_scheduler(settings: Settings, db: Engine) -> tuple[threading.Thread, threading.Event]:
+def start_scheduler(settings: Settings, db: Engine, registry: Registry) -> tuple[threading.Thread, threading.Event]:
     """Run the scheduler (or wait for the lease) in a background thread, until the event is set."""
     stop = threading.Event()
-    scheduler = Scheduler(settings, db)
+    scheduler = Scheduler(settings, db, registry=registry)
     thread = threading.Thread(target=scheduler.run_forever, args=(stop,), name="scheduler", daemon=True)
     thread.start()
     return thread, stop

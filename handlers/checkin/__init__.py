@@ -7,17 +7,17 @@ is a fever report (handlers/fever) and a normal temperature needs no daily repor
 
 from __future__ import annotations
 
-from bot.dialogue import Answer, Context
-from broadcasts.care_checkins import households, local_day
+from bot.dialogue import Answer, Context, Outcome
+from bot.nlu.health import read
 from handlers import fever
-from handlers.checkin.reading import read
 from handlers.checkin.record import record
 from handlers.checkin.texts import TEXT
+from town.checkins import households
 
 
-def answer(ctx: Context, text: str, understood) -> str:
+def answer(ctx: Context, text: str, understood) -> Outcome:
     """A check-in for a household under a measure today; otherwise a fever report, or nothing needed."""
-    day = local_day(ctx.now)
+    day = ctx.today
     homes = households(ctx.session, day=day, account_id=ctx.person.id)
     if homes:
         return record(ctx, homes, text, day)

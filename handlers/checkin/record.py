@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.dialogue import Context
-from broadcasts.care_checkins import ALL, Household, how_to_report, missing, responsible
-from broadcasts.policy.classify import day as day_text
+from bot.dialogue import Context, Outcome, prepend
+from bot.nlu.health import SELF, Reading, read, shown_symptoms
 from handlers import fever
-from handlers.checkin.reading import SELF, Reading, read, shown_symptoms
 from handlers.checkin.texts import TEXT
 from handlers.declare_return.answers import RELATIONS
 from models.care import CheckIn
 from models.reports import FeverReport
+from town.checkins import ALL, Household, how_to_report, missing, responsible
+from town.clock import day as day_text
 
 # The words people say for a relation the ledger names (妻子: 老婆, 媳妇).
 SAID_AS = {named: tuple(w for w, r in RELATIONS.items() if r == named) for named in set(RELATIONS.values())}
@@ -89,7 +89,7 @@ def entries(ctx: Context, homes: list[Household], readings: list[Reading]) -> li
     return placed
 
 
-def record(ctx: Context, homes: list[Household], text: str, day: dt.date) -> str:
+def record(ctx: Context, homes: list[Household], text: str, day: dt.date) -> Outcome:
     """Store the check-in, alert on any fever, and say what is still missing today."""
     found = entries(ctx, homes, read(text, aliases(homes)))
     if not found:
@@ -102,7 +102,7 @@ def record(ctx: Context, homes: list[Household], text: str, day: dt.date) -> str
     items = TEXT.separator.join(e.item() for e in found)
     fevers = [(e, row) for e, row in zip(found, rows, strict=True) if e.reading.fever]
     if fevers:
-        return f"{TEXT.recorded_fever.format(items=items)}\n{_fever(ctx, fevers, text, day)}"
+        return prepend(TEXT.recorded_fever.format(items=items), _fever(ctx, fevers, text, day))
     return f"{TEXT.recorded.format(items=items)}\n{_still_missing(ctx, homes, day)}"
 
 
@@ -131,7 +131,7 @@ def _still_missing(ctx: Context, homes: list[Household], day: dt.date) -> str:
     return TEXT.still_missing.format(names=TEXT.separator.join(names), example=example)
 
 
-def _fever(ctx: Context, fevers: list[tuple[Entry, CheckIn]], text: str, day: dt.date) -> str:
+def _fever(ctx: Context, fevers: list[tuple[Entry, CheckIn]], text: str, day: dt.date) -> Outcome:
     """A FeverReport per person, one alert per household to its doctor and responsible people, and advice."""
     reply, asked = [], None
     for home in {e.home.quarantine_id: e.home for e, _ in fevers}.values():
@@ -162,7 +162,7 @@ def _fever(ctx: Context, fevers: list[tuple[Entry, CheckIn]], text: str, day: dt
             asked = _follow_up(home, *unmeasured, alerted)
     reply.append(fever.advice(ctx, isolated=True))
     text = "\n".join(dict.fromkeys(reply))
-    return f"{text}\n\n{fever.ask_more(ctx, asked)}" if asked else text
+    return fever.ask_more(text, asked) if asked else text
 
 
 def _report(ctx: Context, entry: Entry, text: str) -> FeverReport:

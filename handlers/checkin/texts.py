@@ -1,4 +1,4 @@
-"""Everything the daily check-in says to the household (the reminders and alerts are in broadcasts/care_checkins)."""
+"""Everything the daily check-in says to the household (its reminders and alerts: broadcasts/care/checkins)."""
 
 
 class TEXT:

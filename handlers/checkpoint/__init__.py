@@ -8,9 +8,7 @@ import re
 from bot.dialogue import Command, Context, Flow, Parsed, Step, accept, reask, words
 from bot.dialogue import texts as common  # the package's own texts module would shadow the name
 from bot.dialogue.fields import village_name
-from bot.dialogue.when import day, day_clock
 from bot.nlu.numbers import to_number
-from broadcasts.checkpoints import match_report
 from handlers.checkpoint.reading import (
     COLOUR,
     NO_CAR,
@@ -25,14 +23,16 @@ from handlers.checkpoint.reading import (
     unknown,
 )
 from handlers.checkpoint.texts import CODES, TEXT
-from models.cadre import HOLDERS, ROLES, Holder, held_roles, holds_role, town_command
+from models.cadre import Holder, held_roles, holds_role
 from models.checkpoint import CheckpointReport
 from models.outbox import enqueue
+from town import command
+from town.checkpoints import match_report
+from town.clock import day, day_clock
+from town.texts import ROLE_NAMES
 
 log = logging.getLogger(__name__)
 
-STAFF_ROLES = ("checkpoint", "grid_worker", "volunteer", "police", "village_cadre", "township_cadre")
-STAFF_ROLES += ("work_area_lead", "town_command")
 FACTS = ("name", "phone", "plate", "origin", "health_code", "people", "action")
 
 
@@ -108,7 +108,7 @@ def _summary(ctx: Context) -> str:
 def _store(ctx: Context, facts: dict, text: str, *, anomaly: bool) -> tuple[CheckpointReport, object]:
     """The report, at the reporter's village, matched at once to a declaration when it names someone."""
     held = held_roles(ctx.sql, person_id=ctx.person.id)
-    local = [village for role, village in held if role not in ("work_area_lead", "town_command")]
+    local = [village for role, village in held if role not in command.LEADS]
     report = CheckpointReport(
         reporter_person_id=ctx.person.id,
         village_id=local[0] if local else ctx.person.village_id,
@@ -124,21 +124,17 @@ def _store(ctx: Context, facts: dict, text: str, *, anomaly: bool) -> tuple[Chec
     return report, declaration
 
 
-WORK_AREA_LEAD = (
-    HOLDERS + " JOIN village v ON v.id = a.village_id WHERE a.role = 'work_area_lead'"
-    " AND v.work_area_id = (SELECT work_area_id FROM village WHERE id = :village) ORDER BY a.id"
-)
 
 
 def _command(ctx: Context, village_id: int | None) -> list[Holder]:
     """The town command, and the work-area lead of the reporter's village."""
-    leads = [Holder(*row) for row in ctx.sql.all(WORK_AREA_LEAD, village=village_id)] if village_id else []
-    return list({h.person_id: h for h in [*town_command(ctx.sql), *leads]}.values())
+    leads = command.holders_at(ctx.sql, command.LEAD, village_id)
+    return list({h.person_id: h for h in [*command.town_command(ctx.sql), *leads]}.values())
 
 
 def _reporter(ctx: Context, village_id: int | None) -> str:
-    held = [role for role, _ in held_roles(ctx.sql, person_id=ctx.person.id) if role in STAFF_ROLES]
-    who = village_name(ctx, village_id) + (ROLES[held[0]] if held else "") + (ctx.person.name or "")
+    held = [role for role, _ in held_roles(ctx.sql, person_id=ctx.person.id) if role in command.CHECKPOINT_STAFF]
+    who = village_name(ctx, village_id) + (ROLE_NAMES[held[0]] if held else "") + (ctx.person.name or "")
     return who + (TEXT.reporter_phone.format(phone=ctx.person.phone) if ctx.person.phone else "")
 
 
@@ -190,7 +186,7 @@ FLOW = Flow(
     title=TEXT.title,
     entry_words=ENTRY_WORDS,
     entry_intents=("report_checkpoint",),
-    roles=STAFF_ROLES,
+    roles=command.CHECKPOINT_STAFF,
     steps=(
         Step("what", "情况", TEXT.ask_what, parse_what, recognisable=False),
         Step("people", "人数", TEXT.ask_people, parse_people),
@@ -207,7 +203,7 @@ FLOW = Flow(
 
 def _record(ctx: Context, match: re.Match) -> str:
     """「登记 豫C12345 张三 13800001234 郑州」: one sighting, matched to a declaration; a red/yellow code alerts."""
-    if not holds_role(ctx.sql, person_id=ctx.person.id, roles=STAFF_ROLES):
+    if not holds_role(ctx.sql, person_id=ctx.person.id, roles=command.CHECKPOINT_STAFF):
         return common.CADRES_ONLY.format(title=TEXT.sighting_title) + TEXT.own_info
     facts = read_facts(match.group(1), ctx, bare_name=True)
     anomaly = facts.get("health_code") in ("red", "yellow")

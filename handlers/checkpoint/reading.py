@@ -6,9 +6,7 @@ import re
 import unicodedata
 
 from bot.dialogue import Context, words
-from bot.nlu import understand
 from bot.nlu.numbers import to_number
-from broadcasts.riskareas.entries import SHANGHAI
 from handlers.checkpoint.texts import TEXT
 
 COLOUR = {"红": "red", "黄": "yellow", "绿": "green"}
@@ -62,7 +60,7 @@ def read_people(text: str) -> int | None:
 
 def read_origin(text: str, ctx: Context) -> str | None:
     """Where they came from, as the NLU reads the place."""
-    found = understand(_without_ids(text), ctx.now.astimezone(SHANGHAI).date())
+    found = ctx.understand(_without_ids(text))
     place = found.slots.get("origin") or found.secondary.get("origin") or found.slots.get("place")
     if not place or place.get("abroad"):
         return TEXT.abroad if place else None

@@ -8,9 +8,9 @@ import re
 from bot.dialogue import Context, words
 from bot.dialogue.fields import id_number_shape, id_number_valid, parse_phone
 from bot.dialogue.flow import Parsed, accept, reask
-from broadcasts.policy.classify import day
-from handlers.declare_return.places import PARTIAL, complete, listed_street, place, said, today, who, whose
+from handlers.declare_return.places import PARTIAL, complete, listed_street, place, said, who, whose
 from handlers.declare_return.texts import TEXT
+from town.clock import day
 
 # Family words a sender uses for the one who came back (「俺孩儿…回来的」), as the cadre's ledger names them.
 RELATIONS = {
@@ -94,7 +94,7 @@ def parse_id(text: str, ctx: Context) -> Parsed:
 
 def arrival(value: str | None, ctx: Context) -> dt.date | None:
     date = dt.date.fromisoformat(value) if value else None
-    return date if date and date <= today(ctx) else None
+    return date if date and date <= ctx.today else None
 
 
 def ask_arrived(ctx: Context) -> str:
@@ -106,7 +106,7 @@ def parse_arrived(text: str, ctx: Context) -> Parsed:
     if ctx.correcting and any(word in answer for word in _LEAVING):
         return reask(TEXT.arrived_again)  # 「不对，是4号走的」 corrects the departure, not the arrival
     if any(word in answer for word in _JUST_BACK):
-        return _arrived(today(ctx), ctx)
+        return _arrived(ctx.today, ctx)
     value = said(text, ctx).get("date")
     if value is None:
         return reask(TEXT.arrived_again)

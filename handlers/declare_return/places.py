@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from bot.dialogue import Context, words
 from bot.dialogue.flow import Parsed, accept, reask
-from bot.nlu import understand
-from broadcasts.riskareas.entries import SHANGHAI
 from handlers.declare_return.texts import TEXT
 
 PARTIAL = "_origin_partial"
@@ -17,14 +14,10 @@ _LIVES_AT = re.compile(r"^(我家|俺家|我|俺|家|他|她|孩子)?(住在|住
 _SUFFIX = re.compile(r"(街道办事处|街道|办事处|镇|乡)$")
 
 
-def today(ctx: Context) -> dt.date:
-    """Today as the town counts days."""
-    return ctx.now.astimezone(SHANGHAI).date()
-
 
 def said(text: str, ctx: Context) -> dict:
     """Every slot the NLU finds in the text, whatever intent it decided."""
-    found = understand(text, today(ctx))
+    found = ctx.understand(text)
     return {**found.secondary, **found.slots}
 
 

@@ -9,22 +9,22 @@ from sqlmodel import delete, select
 
 from bot.dialogue import Context
 from bot.dialogue.fields import village_name
-from broadcasts.care import apply_quarantine
-from broadcasts.care.rounds import rounds_of
-from broadcasts.policy import Declaration, classify, load_policy
-from broadcasts.policy.classify import day
-from handlers.declare_return.places import origin_text, today, whose
+from handlers.declare_return.places import origin_text, whose
 from handlers.declare_return.texts import CODES, TEXT, TRANSPORTS
-from models.cadre import Holder, responsible_for, town_command
+from models.cadre import Holder
 from models.care import DONE
 from models.declaration import Declaration as DeclarationRow
 from models.declaration import HouseholdMember, save_classification
 from models.outbox import enqueue
 from models.person import update_profile
 from models.quarantine import CENTRAL, HOME
+from town import command
+from town.care import apply_quarantine
+from town.care.rounds import rounds_of
+from town.clock import day
+from town.policy import Declaration, classify, load_policy
 
 log = logging.getLogger(__name__)
-ALERTED_ROLES = ("village_cadre", "township_cadre", "village_doctor")
 COMMAND_DISPOSITIONS = (CENTRAL,)  # the town command hears of these at once, as of any urgent rule
 
 
@@ -88,7 +88,7 @@ def _classify(ctx: Context):
     else:
         policy, index, list_info = load_policy(ctx.settings.policy_file), None, None
     declared = Declaration(origin, arrived, left, slots["health_code"])
-    return classify(policy, index, list_info, declared, today(ctx))
+    return classify(policy, index, list_info, declared, ctx.today)
 
 
 def _active_until(ctx: Context, result) -> dt.date:
@@ -105,7 +105,7 @@ def _open_declaration(ctx: Context) -> DeclarationRow | None:
         .where(
             DeclarationRow.person_id == ctx.person.id,
             DeclarationRow.name == ctx.slots["name"],
-            DeclarationRow.active_until >= today(ctx),
+            DeclarationRow.active_until >= ctx.today,
         )
         .order_by(DeclarationRow.id.desc())
     ).first()
@@ -156,9 +156,9 @@ def _household(ctx: Context, declaration_id: int, members: list[dict]) -> None:
 
 def _recipients(ctx: Context, village_id: int, result) -> list[Holder]:
     """The village's cadres and doctor (or those above them); the town command too when it is urgent."""
-    cadres = responsible_for(ctx.sql, village_id=village_id, roles=ALERTED_ROLES)
+    cadres = command.responsible(ctx.sql, village_id=village_id, roles=command.VILLAGE_TEAM)
     if result.alert or result.disposition in COMMAND_DISPOSITIONS:
-        cadres += town_command(ctx.sql)
+        cadres += command.town_command(ctx.sql)
     if not cadres:
         log.warning("no cadre is bound for village %s or above it: a declaration alerts no one", village_id)
     return cadres
@@ -202,7 +202,7 @@ def _next_step(ctx: Context, result, quarantine) -> str:
         return TEXT.next_urgent
     dates = _visits(ctx, result, quarantine)
     samples = TEXT.separator.join(day(d) for d in dates)
-    first = "" if not dates else TEXT.today.format(day=day(dates[0])) if dates[0] == today(ctx) else day(dates[0])
+    first = "" if not dates else TEXT.today.format(day=day(dates[0])) if dates[0] == ctx.today else day(dates[0])
     if result.disposition == HOME:
         return TEXT.next_isolate.format(days=result.days, first=first, count=len(dates), samples=samples)
     if dates:

@@ -8,6 +8,7 @@ from bot.dialogue import Answer, Command, Context, Flow, Parsed, Step, accept, r
 from handlers.faq import questions
 from handlers.faq.index import load_faq
 from handlers.faq.texts import TEXT
+from town import command
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,11 @@ FLOW = Flow(
     steps=(Step("question", "问题", TEXT.ask_question, parse_question, recognisable=False),),
     finish=_finish,
 )
-ANSWERING = ("village_cadre", "township_cadre", "village_doctor", "work_area_lead", "town_command")
 COMMAND = Command(
-    name="answer_question", pattern=questions.PATTERN, run=questions.answer, help=TEXT.help, help_roles=ANSWERING
+    name="answer_question",
+    pattern=questions.PATTERN,
+    run=questions.answer,
+    help=TEXT.help,
+    help_roles=command.HELP_FOR[command.ANSWER],
 )
 todo_lines = questions.todo_lines

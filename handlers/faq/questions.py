@@ -6,21 +6,14 @@ import re
 
 from bot.dialogue import Context
 from handlers.faq.texts import TEXT
-from models.cadre import Holder, held_roles, responsible_for, town_command
+from models.cadre import Holder, held_roles
 from models.outbox import enqueue
 from models.reports import PolicyQuestion
+from town import command
 
-ALERTED = ("village_cadre",)
 PATTERN = re.compile(r"^答复\s*(?:编号|第)?\s*(\d{1,9})\s*号?[\s,，:：]*(.*)$", re.S)
 # The engine reads commands NFKC-normalised: give the answer back its Chinese punctuation.
 _FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"})
-# The question's village cadres, township cadre and doctor, its work-area lead, or the town command may answer.
-CAN_ANSWER = (
-    "SELECT 1 FROM cadre_assignment a JOIN village v ON v.id = a.village_id WHERE a.person_id = :person AND ("
-    "(a.village_id = :village AND a.role IN ('village_cadre', 'township_cadre', 'village_doctor'))"
-    " OR (a.role = 'work_area_lead' AND v.work_area_id = (SELECT work_area_id FROM village WHERE id = :village))"
-    " OR a.role = 'town_command') LIMIT 1"
-)
 QUESTION = (
     "SELECT q.id, q.text, q.status, q.answer, q.village_id, q.answered_by_person_id, p.openid, p.name, p.phone,"
     " v.name FROM policy_question q JOIN person p ON p.id = q.person_id LEFT JOIN village v ON v.id = q.village_id"
@@ -45,7 +38,7 @@ OPEN_FOR = (
 
 def recipients(ctx: Context, village_id: int | None) -> list[Holder]:
     """The village cadre, else those above; the town command for someone with no village."""
-    found = responsible_for(ctx.sql, village_id=village_id, roles=ALERTED) if village_id else town_command(ctx.sql)
+    found = command.responsible(ctx.sql, village_id=village_id, roles=command.VILLAGE_CADRE)
     return list({c.person_id: c for c in found}.values())
 
 
@@ -121,9 +114,10 @@ def _refusal(ctx: Context, number: int, row: tuple | None) -> str | None:
     if row is None:
         return TEXT.not_found.format(number=number)
     village_id = row[4]
-    if village_id is None and any(role in ("town_command", "work_area_lead") for role, _ in roles):
+    # The question's village cadres, township cadre and doctor, its work-area lead, or the town command may answer.
+    if village_id is None and any(role in command.LEADS for role, _ in roles):
         return None
-    if village_id is not None and ctx.sql.one(CAN_ANSWER, person=ctx.person.id, village=village_id):
+    if village_id is not None and command.may(ctx.sql, command.ANSWER, person_id=ctx.person.id, village_id=village_id):
         return None
     return TEXT.not_yours.format(number=number, village=row[9] or TEXT.no_village)
 

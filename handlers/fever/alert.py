@@ -6,13 +6,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.dialogue import Context
-from handlers.checkin.reading import shown_symptoms
+from bot.nlu.health import shown_symptoms
 from handlers.fever.texts import TEXT
-from models.cadre import Holder, responsible_for, town_command
+from models.cadre import Holder
 from models.outbox import enqueue
 from models.town import TownFileError, read_town_file
-
-DOCTOR = ("village_doctor",)
+from town import command
 
 
 @lru_cache(maxsize=4)
@@ -40,7 +39,7 @@ def facts(degrees: float | None, symptoms: list[str]) -> str:
 
 def doctors(ctx: Context, village_id: int | None) -> list[Holder]:
     """The village's doctor; when none is bound, the work-area lead, else (or with no village) the town command."""
-    return responsible_for(ctx.sql, village_id=village_id, roles=DOCTOR) if village_id else town_command(ctx.sql)
+    return command.responsible(ctx.sql, village_id=village_id, roles=command.DOCTOR)
 
 
 def told(holders: list[Holder], *, care: bool = False) -> str:

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from bot.dialogue import Context, Flow, Step, accept, reask, words
+from bot.dialogue import Context, Flow, Step, Then, accept, reask, words
 from bot.dialogue.fields import parse_phone, parse_village, village_name
-from handlers.checkin.reading import read, shown_symptoms, temperature
+from bot.nlu.health import read, shown_symptoms, temperature
 from handlers.fever.alert import clinic, doctors, facts, send
 from handlers.fever.texts import TEXT
 from models.cadre import Holder
 from models.care import CheckIn
-from models.conversation import State, save_state
 from models.person import update_profile
 from models.reports import FeverReport
 
 MORE = "fever_more"
 
 
-def ask_more(ctx: Context, slots: dict) -> str:
-    """Keep asking what the report still lacks (slots: report, need, patient, alerted, who; checkin)."""
-    state = State(flow=MORE, step=slots["need"][0], slots=slots, started_at=ctx.now)
-    save_state(ctx.sql, openid=ctx.person.openid, state=state, now=ctx.now)
-    ctx.slots = slots
-    return FLOW.step(slots["need"][0]).question(ctx)
+def ask_more(reply: str, slots: dict) -> Then:
+    """The reply, then what the report still lacks, one question at a time (slots: report, need, patient, alerted,
+    who; checkin)."""
+    return Then(reply, MORE, slots)
 
 
 def _ask_temperature(ctx: Context) -> str:

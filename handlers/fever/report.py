@@ -13,14 +13,14 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from bot.dialogue import Context
+from bot.dialogue import Context, Outcome
 from bot.dialogue.fields import village_name
-from bot.dialogue.when import day_clock
-from handlers.checkin.reading import SELF, Reading, read, shown_symptoms
+from bot.nlu.health import SELF, Reading, read, shown_symptoms
 from handlers.fever.alert import advice, clinic, doctors, facts, send, told
 from handlers.fever.more import ask_more
 from handlers.fever.texts import TEXT
 from models.reports import FeverReport
+from town.clock import day_clock
 
 # A parent who writes again that evening is telling the doctor more about the same fever, not reporting a second.
 FOLLOW_UP = dt.timedelta(hours=12)
@@ -43,7 +43,7 @@ def _patient(ctx: Context, reading: Reading | None) -> tuple[str | None, str]:
     return who, TEXT.patient_other.format(name=sender, who=who)
 
 
-def report(ctx: Context, text: str, understood) -> str:
+def report(ctx: Context, text: str, understood) -> Outcome:
     """A fever from someone not under a measure: stored, the doctor alerted, the sender told what to do."""
     readings = read(text)
     feverish = [r for r in readings if r.fever] or readings  # 「我36.5，孩子38度」 is about the child
@@ -73,7 +73,7 @@ def report(ctx: Context, text: str, understood) -> str:
     need += ["temperature"] if row.temperature is None else []
     if need:
         slots = {"report": row.id, "need": need, "patient": patient, "alerted": alerted, "who": name}
-        reply += "\n\n" + ask_more(ctx, slots)
+        return ask_more(reply, slots)
     return reply
 
 

@@ -7,10 +7,7 @@ from bot.dialogue import texts as common  # the package's own texts module would
 from bot.dialogue.fields import parse_name, parse_phone, parse_village
 from handlers.supplies import commands, lists, request, withdraw
 from handlers.supplies.texts import TEXT
-
-# Who acts on requests: the 四包一 roles and those above them (帮助 shows them the commands).
-SUPPLY_ROLES = ("village_cadre", "township_cadre", "village_doctor", "police", "grid_worker")
-SUPPLY_ROLES += ("work_area_lead", "town_command")
+from town import command
 
 FLOW = Flow(
     name=request.FLOW_NAME,
@@ -47,7 +44,7 @@ COMMANDS = (
         pattern=commands.ACCEPT_PATTERN,
         run=commands.accept,
         help=TEXT.help_accept,
-        help_roles=SUPPLY_ROLES,
+        help_roles=command.HELP_FOR[command.HANDLE_SUPPLY],
     ),
     Command(name="supply_deliver", pattern=commands.DELIVER_PATTERN, run=commands.deliver),
     Command(
@@ -55,7 +52,7 @@ COMMANDS = (
         pattern=commands.REFUSE_PATTERN,
         run=commands.refuse,
         help=TEXT.help_refuse,
-        help_roles=SUPPLY_ROLES,
+        help_roles=command.HELP_FOR[command.HANDLE_SUPPLY],
     ),
     Command(name="supply_received", pattern=commands.RECEIVED_PATTERN, run=commands.received),
     Command(name="supply_withdraw", pattern=withdraw.WITHDRAW_PATTERN, run=withdraw.withdraw),

@@ -9,12 +9,14 @@ from sqlalchemy import select
 
 from bot.dialogue import Context
 from bot.dialogue import texts as common  # the package's own texts module would shadow the name
-from broadcasts.care_supplies import describe_holder, escalate, household_name, recipients, tell_household
-from broadcasts.care_supplies import items_text as show_items
 from handlers.supplies.texts import TEXT
 from models.cadre import held_roles
+from models.care import cares_for
 from models.outbox import enqueue
 from models.supplies import ACCEPTED, CANCELLED, DELIVERED, OPEN, RECEIVED, REFUSED, SupplyRequest
+from town import command
+from town.supplies import describe_holder, escalate, household_name, recipients, tell_household
+from town.supplies import items_text as show_items
 
 NUMBER = r"\s*(?:第|编号)?\s*(\d{1,9})?\s*号?"
 END = r"[\s。.!！~]*$"
@@ -29,21 +31,17 @@ RECEIVED_PATTERN = re.compile(rf"^(?:东西)?(?:已经?)?收到(?:东西)?(?:了
 _REASON_LEAD = re.compile(r"^[\s,，:：;；。.、]*(原因是?|理由是?|因为)?[\s,，:：;；。.、]*")
 # The engine reads commands NFKC-normalised: give the reason back its Chinese punctuation.
 _FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"})
-MAY_ACT = (
-    "SELECT 1 FROM care_assignment WHERE quarantine_id = :quarantine AND person_id = :person AND released_at IS NULL"
-    " UNION ALL SELECT 1 FROM cadre_assignment a JOIN village v ON v.id = a.village_id WHERE a.person_id = :person"
-    " AND ((a.village_id = :village AND a.role IN ('village_cadre', 'township_cadre'))"
-    " OR (a.role = 'work_area_lead' AND v.work_area_id = (SELECT work_area_id FROM village WHERE id = :village))"
-    " OR a.role = 'town_command')"
-)
 
 
 def may_act(ctx: Context, request: SupplyRequest) -> bool:
     """One of its people (四包一 or those it climbed to), the village's cadres, their work-area lead, the command."""
     if any(h.person_id == ctx.person.id for h in recipients(ctx.sql, request)):
         return True
-    found = ctx.sql.one(MAY_ACT, quarantine=request.quarantine_id, person=ctx.person.id, village=request.village_id)
-    return found is not None
+    if request.quarantine_id and cares_for(
+        ctx.sql, quarantine_id=request.quarantine_id, person_id=ctx.person.id, current=True
+    ):
+        return True
+    return command.may(ctx.sql, command.HANDLE_SUPPLY, person_id=ctx.person.id, village_id=request.village_id)
 
 
 def _request(ctx: Context, number: int) -> tuple[SupplyRequest | None, str | None]:

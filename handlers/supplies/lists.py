@@ -7,9 +7,9 @@ import json
 from sqlalchemy import select
 
 from bot.dialogue import Context
-from broadcasts.care_supplies import household, items_text, local_time, recipients
 from handlers.supplies.texts import TEXT
 from models.supplies import ACCEPTED, CANCELLED, DELIVERED, OPEN, RECEIVED, REFUSED, SupplyRequest
+from town.supplies import household, items_text, local_time, recipients
 
 SHOWN = 10
 # Requests a cadre might have to act on; recipients() then keeps those that reached them.

@@ -8,14 +8,12 @@ import re
 
 from bot.dialogue import Context, Parsed, accept, reask, words
 from bot.dialogue.fields import village_name
-from bot.nlu import understand
-from broadcasts.care_supplies import TEXT as CARDS
-from broadcasts.care_supplies import card, describe_holder, first_recipients, items_text
-from broadcasts.riskareas.entries import SHANGHAI
 from handlers.supplies.texts import TEXT
 from models.outbox import enqueue
 from models.person import update_profile
 from models.supplies import SupplyRequest
+from town.supplies import TEXT as CARDS
+from town.supplies import card, describe_holder, first_recipients, items_text
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +44,10 @@ ACTIVE_QUARANTINE = (
 )
 
 
-def today(ctx: Context):
-    return ctx.now.astimezone(SHANGHAI).date()
-
 
 def items_in(text: str, ctx: Context) -> list[dict]:
     """The goods with quantities the NLU finds, whatever intent it decided."""
-    return _items(understand(text, today(ctx)))
+    return _items(ctx.understand(text))
 
 
 def _items(found) -> list[dict]:
@@ -121,7 +116,7 @@ def prefill(ctx: Context, first_text: str | None, restart: bool) -> dict:
 
 def parse_items(text: str, ctx: Context) -> Parsed:
     """Goods with quantities; when asked, goods without them too (「米和油」). A correction changes only those named."""
-    found = understand(text, today(ctx))
+    found = ctx.understand(text)
     items = _items(found)
     memo = {}
     if (urgent := urgency(text)) is not None and "urgent" not in ctx.slots:

@@ -6,15 +6,14 @@ import re
 
 from sqlalchemy import select
 
-from bot.dialogue import Context
+from bot.dialogue import Context, End, Outcome
 from bot.dialogue import texts as common  # the package's own texts module would shadow the name
-from broadcasts.care_supplies import household_name, recipients
 from handlers.supplies.commands import END, NUMBER
 from handlers.supplies.request import FLOW_NAME
 from handlers.supplies.texts import TEXT
-from models.conversation import clear_state, load_state
 from models.outbox import enqueue
 from models.supplies import ACCEPTED, CANCELLED, DELIVERED, OPEN, RECEIVED, SupplyRequest
+from town.supplies import household_name, recipients
 
 WITHDRAW_PATTERN = re.compile(
     rf"^(?:(?:取消|撤销|撤回)(?:物资)?申请{NUMBER}|(?:第)?\s*(\d{{1,9}})\s*号?(?:申请)?(?:不要了|不用了|不需要了)){END}"
@@ -22,12 +21,11 @@ WITHDRAW_PATTERN = re.compile(
 STILL_OPEN = (OPEN, ACCEPTED)
 
 
-def withdraw(ctx: Context, match: re.Match) -> str:
+def withdraw(ctx: Context, match: re.Match) -> Outcome:
     """The numbered request, or the only one still being handled, is cancelled."""
     found = match.group(1) or match.group(2)
-    if found is None and _filling_one_in(ctx):
-        clear_state(ctx.sql, openid=ctx.person.openid)  # 「取消申请」 while asking for one: stop asking
-        return common.CANCELLED
+    if found is None and ctx.flow == FLOW_NAME:
+        return End(common.CANCELLED)  # 「取消申请」 while asking for one: stop asking
     mine = list(
         ctx.session.execute(
             select(SupplyRequest)
@@ -44,11 +42,6 @@ def withdraw(ctx: Context, match: re.Match) -> str:
     ctx.session.flush()
     _tell_cadres(ctx, request)
     return TEXT.withdrawn.format(number=request.id)
-
-
-def _filling_one_in(ctx: Context) -> bool:
-    state = load_state(ctx.sql, openid=ctx.person.openid)
-    return state is not None and state.flow == FLOW_NAME
 
 
 def _chosen(mine: list[SupplyRequest], number: int | None) -> tuple[SupplyRequest | None, str | None]:

@@ -6,17 +6,16 @@ import datetime as dt
 
 from sqlmodel import or_, select
 
-from bot.dialogue import Context, Flow, Parsed, Step, accept, reask, words
+from bot.dialogue import Context, Flow, Outcome, Parsed, Step, Then, accept, reask, words
 from bot.dialogue import texts as common
 from bot.dialogue.fields import parse_name, parse_village, village_name
 from bot.nlu.dates import find_date
-from broadcasts.policy.classify import day
-from handlers.declare_return.places import today
 from handlers.vaccination import reading
-from handlers.vaccination.texts import AGE_GROUPS, TEXT, UNKNOWN_GROUP
-from models.conversation import State, save_state
+from handlers.vaccination.texts import TEXT
 from models.person import update_profile
 from models.reports import Vaccination
+from town.clock import day
+from town.vaccination.texts import AGE_GROUPS, UNKNOWN_GROUP
 
 # Bookkeeping slots: a household registered one member after another.
 HOUSEHOLD, INDEX, QUEUE, ALL_DOSES = "_household", "_index", "_queue", "_doses_all"
@@ -95,10 +94,10 @@ def parse_last(text: str, ctx: Context) -> Parsed:
     said = words.bare(text)
     if not ctx.correcting and any(word in said for word in _FORGOT):
         return accept(None)
-    date = find_date(said, today(ctx))
+    date = find_date(said, ctx.today)
     if date is None:
         return reask(TEXT.last_again)
-    return accept(date.isoformat()) if date <= today(ctx) else reask(TEXT.last_future)
+    return accept(date.isoformat()) if date <= ctx.today else reask(TEXT.last_future)
 
 
 def ask_id(ctx: Context) -> str:
@@ -130,7 +129,7 @@ def parse_age(text: str, ctx: Context) -> Parsed:
 def group(ctx: Context) -> str | None:
     """The age group today: from the ID number when there is one, else as asked."""
     number = ctx.slots.get("id_number")
-    return reading.group_of_id(number, today(ctx)) if number else ctx.slots.get("age_group")
+    return reading.group_of_id(number, ctx.today) if number else ctx.slots.get("age_group")
 
 
 def _doses(doses: int) -> str:
@@ -216,7 +215,7 @@ def _store(ctx: Context) -> bool:
     return found is not None
 
 
-def finish(ctx: Context) -> str:
+def finish(ctx: Context) -> Outcome:
     """Store (or update) the person's row; go on to the household's next member, if any."""
     s = ctx.slots
     updated = _store(ctx)
@@ -229,14 +228,14 @@ def finish(ctx: Context) -> str:
     shown = {"name": s["name"], "doses": _doses(s["doses"]), "last": last}
     reply = (TEXT.updated if updated else TEXT.done).format(group=AGE_GROUPS.get(group(ctx), UNKNOWN_GROUP), **shown)
     reply += TEXT.none_yet if s["doses"] == 0 else TEXT.not_finished if s["doses"] == 1 else ""
-    question = _next_member(ctx)
-    if question:
-        return reply + TEXT.next.format(question=question)
+    following = _next_member(ctx)
+    if following is not None:
+        return Then(reply + TEXT.next, FLOW.name, following, sep="")
     return reply + (TEXT.all_done.format(count=s[HOUSEHOLD]) if s.get(HOUSEHOLD) else "")
 
 
-def _next_member(ctx: Context) -> str | None:
-    """Start the household's next member in a fresh state (the engine has just cleared this one); its question."""
+def _next_member(ctx: Context) -> dict | None:
+    """What is known of the household's next member (the engine then asks what is not), or None after the last."""
     s = ctx.slots
     count, index = s.get(HOUSEHOLD), s.get(INDEX, 1)
     if not count or index >= count:
@@ -252,10 +251,7 @@ def _next_member(ctx: Context) -> str | None:
         slots.update(parsed.memo)
         if parsed.ok:
             slots["name"] = parsed.value
-    step = next(st for st in FLOW.steps if st.slot not in slots and not (st.skip and st.skip(ctx)))
-    state = State(flow=FLOW.name, step=step.slot, slots=slots, started_at=ctx.now)
-    save_state(ctx.sql, openid=ctx.person.openid, state=state, now=ctx.now)
-    return step.question(ctx)
+    return slots
 
 
 FLOW_WORDS = ("疫苗登记", "疫苗接种", "接种登记", "疫苗报备", "疫苗")

@@ -28,7 +28,7 @@ class TEXT:
     done = "登记好了，谢谢您！{name}：{doses}{last}，{group}。"
     updated = "已经更新了{name}的疫苗登记，谢谢您！{name}：{doses}{last}，{group}。"
     last_on = "（最后一针{date}）"
-    next = "\n\n接着登记下一位。{question}"
+    next = "\n\n接着登记下一位。"
     all_done = "\n全家{count}位都登记好了。"
     none_yet = "\n还没打的，请跟村干部说一声，村里会通知您去哪里打、什么时候打。"
     not_finished = "\n还没打完的，记得按约好的日子去打下一针。"
@@ -41,7 +41,3 @@ class TEXT:
     yours = "您的"
     his = "{who}的"
     separator = "、"
-
-
-AGE_GROUPS = {"under12": "不满12岁", "12-17": "12-17岁", "18+": "18岁以上"}
-UNKNOWN_GROUP = "未知"

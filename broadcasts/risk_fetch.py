@@ -1,0 +1,174 @@
+"""RISK_LIST_URL: fetch the official list (conditional GET), import it when it changed, then re-classify."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy import Engine, select
+
+from models.db import transaction, upsert_insert, utcnow
+from models.riskarea import RiskListSource
+from town.policy import PolicyError, load_policy
+from town.reclassify import Summary, ingest
+from town.riskareas.entries import RiskListError
+from town.riskareas.store import ImportResult, diff, format_import, parse_content
+from town.settings import Settings
+
+log = logging.getLogger(__name__)
+TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+MAX_BYTES = 20 * 1024 * 1024  # the national list is well under 1 MB; anything this big is not it
+IMPORTED, UNCHANGED, NOT_MODIFIED, FAILED = "imported", "unchanged", "not_modified", "failed"
+
+
+class FetchError(RuntimeError):
+    """The address answered, but not with a list."""
+
+
+@dataclass
+class FetchOutcome:
+    """What one fetch did."""
+
+    status: str
+    result: ImportResult | None = None
+    summary: Summary | None = None
+    error: str | None = None
+
+    @property
+    def imported(self) -> bool:
+        return self.status == IMPORTED
+
+
+def fetch_risk_list(settings: Settings, db: Engine, now: dt.datetime) -> FetchOutcome:
+    """The job: fetch RISK_LIST_URL once, import a new version and re-classify; errors are recorded, not raised."""
+    url = settings.risk_list_url
+    try:
+        source = _source(db, url)
+        outcome, validators = _fetch_and_import(settings, db, source, now)
+        _record(db, url, now=now, changed=outcome.imported, error=None, **validators)
+        return outcome
+    except (httpx.HTTPError, FetchError, RiskListError, PolicyError) as exc:
+        return _failed(db, url, now, str(exc) or type(exc).__name__)
+    except Exception as exc:  # a scheduled job must outlive any surprise; the row says what happened
+        log.exception("risk list fetch from %s failed", url)
+        return _failed(db, url, now, f"{type(exc).__name__}: {exc}")
+
+
+def _fetch_and_import(settings: Settings, db: Engine, source: RiskListSource, now: dt.datetime):
+    """The outcome, and the validators to keep for the next conditional GET."""
+    status, content, headers = _get(source)
+    if status == 304:
+        keep = {"etag": source.etag, "last_modified": source.last_modified, "checksum": source.checksum}
+        return FetchOutcome(NOT_MODIFIED), keep
+    validators = {
+        "etag": headers.get("etag"),
+        "last_modified": headers.get("last-modified"),
+        "checksum": hashlib.sha256(content).hexdigest(),
+    }
+    if validators["checksum"] == source.checksum:  # a server without conditional GET sent the same bytes
+        return FetchOutcome(UNCHANGED), validators
+    parsed = parse_content(_decode(content), source.url)
+    result, summary = ingest(db, parsed, policy=load_policy(settings.policy_file), now=now)
+    return FetchOutcome(IMPORTED if result.created else UNCHANGED, result, summary), validators
+
+
+def _get(source: RiskListSource) -> tuple[int, bytes, httpx.Headers]:
+    """GET with the stored validators; the body is read up to MAX_BYTES."""
+    headers = {"User-Agent": "xiangan-risk-list/1"}
+    if source.etag:
+        headers["If-None-Match"] = source.etag
+    if source.last_modified:
+        headers["If-Modified-Since"] = source.last_modified
+    with (
+        httpx.Client(timeout=TIMEOUT, follow_redirects=True) as client,
+        client.stream("GET", source.url, headers=headers) as response,
+    ):
+        if response.status_code == 304:
+            return 304, b"", response.headers
+        if response.status_code != 200:
+            raise FetchError(f"HTTP {response.status_code} {response.reason_phrase}".strip())
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > MAX_BYTES:
+                raise FetchError(f"larger than {MAX_BYTES} bytes")
+        return 200, bytes(body), response.headers
+
+
+def _decode(content: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030, as Chinese government sites still serve."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return content.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            raise FetchError("neither UTF-8 nor GB18030 text") from exc
+
+
+def _source(db: Engine, url: str) -> RiskListSource:
+    """The row for this address, created on first use (by whichever process gets there first)."""
+    with transaction(db) as session:
+        insert = upsert_insert(session)
+        session.execute(insert(RiskListSource).values(url=url).on_conflict_do_nothing(index_elements=["url"]))
+        return session.execute(select(RiskListSource).where(RiskListSource.url == url)).scalar_one()
+
+
+def _record(db: Engine, url: str, *, now: dt.datetime, changed: bool, error: str | None, **validators) -> None:
+    with transaction(db) as session:
+        source = session.execute(select(RiskListSource).where(RiskListSource.url == url)).scalar_one()
+        source.checked_at, source.last_error = now, error
+        if changed:
+            source.changed_at = now
+        for name, value in validators.items():
+            setattr(source, name, value)
+        session.add(source)
+
+
+def _failed(db: Engine, url: str, now: dt.datetime, error: str) -> FetchOutcome:
+    """Log and keep the error on the source row (the old validators stay: the next run tries again)."""
+    log.warning("risk list fetch from %s failed: %s", url, error)
+    try:
+        _record(db, url, now=now, changed=False, error=error[:1000])
+    except Exception:
+        log.exception("could not record the failed fetch of %s", url)
+    return FetchOutcome(FAILED, error=error)
+
+
+def report(db: Engine, outcome: FetchOutcome) -> list[str]:
+    """Lines for the operator: what was fetched, what changed, what the re-classification did."""
+    if outcome.status == FAILED:
+        return [f"获取失败：{outcome.error}"]
+    if outcome.status == NOT_MODIFIED:
+        return ["名单没有更新（304 Not Modified），未导入。"]
+    if outcome.result is None:
+        return ["名单内容没有变化，未导入。"]
+    result = outcome.result
+    changes = diff(db, result.previous_id, result.list_id) if result.created and result.previous_id else None
+    lines = format_import(result, changes)
+    return [*lines, outcome.summary.line()] if outcome.summary else lines
+
+
+def start_in_thread(
+    settings: Settings, db: Engine, *, on_import: Callable[[], None] = lambda: None
+) -> tuple[threading.Thread, threading.Event]:
+    """Fetch now and every RISK_LIST_FETCH_MIN minutes until the event is set (issue 7 moves this to APScheduler)."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                if fetch_risk_list(settings, db, utcnow()).imported:
+                    on_import()
+            except Exception:
+                log.exception("risk list fetch crashed; trying again at the next interval")
+            stop.wait(max(settings.risk_list_fetch_min, 1.0) * 60)
+
+    thread = threading.Thread(target=loop, name="risk-list-fetch", daemon=True)
+    thread.start()
+    return thread, stop

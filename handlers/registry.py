@@ -1,0 +1,54 @@
+"""What the app factory registers with the dialogue engine: every flow, command, answer and account event."""
+
+from bot.dialogue import Registry
+from handlers import (
+    account,
+    cadre_binding,
+    cadre_review,
+    checkin,
+    checkpoint,
+    declare_return,
+    events,
+    faq,
+    fever,
+    my_info,
+    query_risk,
+    sampling,
+    stats,
+    subscription,
+    supplies,
+    todo,
+    vaccination,
+)
+from handlers.menu import HELP_KEY
+
+# In the order 帮助 lists them: the most urgent first, for a reader who stops after the first lines.
+FLOWS = (
+    fever.MENU,
+    declare_return.FLOW,
+    supplies.FLOW,
+    supplies.MY_FLOW,
+    events.FLOW,
+    vaccination.FLOW,
+    faq.FLOW,
+    my_info.FLOW,
+    checkpoint.FLOW,
+    fever.FLOW,
+)
+COMMANDS = (
+    cadre_binding.COMMAND,
+    *cadre_review.COMMANDS,
+    *checkpoint.COMMANDS,
+    *supplies.COMMANDS,
+    todo.COMMAND,
+    *sampling.COMMANDS,
+    faq.COMMAND,
+    stats.COMMAND,
+    *subscription.COMMANDS,
+)
+ANSWERS = (query_risk.ANSWER, checkin.ANSWER, faq.ANSWER)
+
+
+def registry() -> Registry:
+    """Everything the engine runs, in the order 帮助 lists it."""
+    return Registry(flows=FLOWS, commands=COMMANDS, answers=ANSWERS, events=account.EVENTS, help_keys=(HELP_KEY,))

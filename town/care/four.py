@@ -1,0 +1,125 @@
+"""四包一: a household's four responsible people from the village's roster, each told what to do.
+
+Several holders of a role share the load: the one caring for the fewest households now (the first bound on a
+tie), preferring someone not already in this household's four. A household whose measure changes keeps its people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from models.cadre import Holder, holders
+from models.care import CareAssignment
+from models.outbox import enqueue
+from models.quarantine import CENTRAL, HOME, MONITOR
+from models.sql import Sql
+from town.care.household import Carer, Home
+from town.care.texts import DUTIES, TEXT
+from town.command import HOME_FOUR, LEAD, MONITORING_ONE, TOP, above
+from town.texts import ROLE_NAMES
+
+log = logging.getLogger(__name__)
+
+# The four places of 四包一, each filled by one holder of one of its roles.
+LOAD = (
+    "SELECT person_id, COUNT(*) FROM care_assignment WHERE released_at IS NULL AND person_id IN {ids}"
+    " GROUP BY person_id"
+)
+
+
+def places(quarantine) -> tuple[tuple[str, ...], ...]:
+    """The places to fill for a measure; none for central isolation, which the isolation site runs."""
+    if quarantine.kind == HOME or (quarantine.kind == CENTRAL and quarantine.home_start_on):
+        return HOME_FOUR
+    if quarantine.kind == MONITOR:
+        return MONITORING_ONE
+    return ()
+
+
+def place_name(roles: tuple[str, ...]) -> str:
+    """民警或网格员."""
+    return TEXT.or_.join(ROLE_NAMES[role] for role in roles)
+
+
+def assign(session, sql: Sql, home: Home, *, now: dt.datetime, previous: list[Carer]) -> list[tuple]:
+    """Fill each place; (roles, Holder or None) per place, the assignments stored."""
+    filled: list[tuple] = []
+    taken: set[int] = set()
+    for roles in places(home.quarantine):
+        kept = {c.person_id for c in previous if c.role in roles}
+        holder = _choose(sql, home.quarantine.village_id, roles, taken=taken, kept=kept)
+        filled.append((roles, holder))
+        if holder is not None:
+            taken.add(holder.person_id)
+            session.add(
+                CareAssignment(
+                    quarantine_id=home.quarantine.id, role=holder.role, person_id=holder.person_id, assigned_at=now
+                )
+            )
+    session.flush()
+    return filled
+
+
+def _choose(sql: Sql, village_id: int, roles, *, taken: set[int], kept: set[int]) -> Holder | None:
+    candidates = holders(sql, village_id=village_id, roles=roles)
+    staying = [c for c in candidates if c.person_id in kept]
+    if staying:
+        return staying[0]
+    fresh = [c for c in candidates if c.person_id not in taken] or candidates
+    if not fresh:
+        return None
+    placeholders, params = sql.in_list("ids", [c.person_id for c in fresh])
+    load = dict(sql.all(LOAD.format(ids=placeholders), **params))
+    return min(fresh, key=lambda c: load.get(c.person_id, 0))  # min keeps the first bound on a tie
+
+
+def tell_four(
+    sql: Sql, home: Home, filled: list[tuple], *, samples: str, previous: list[Carer], same: bool, now
+) -> int:
+    """Each person their assignment (or, when they stay on, what changed), with the others of the four."""
+    sent = 0
+    team = _team(filled)
+    stayed = {(c.person_id, c.role) for c in previous}
+    for _roles, holder in filled:
+        if holder is None or (same and (holder.person_id, holder.role) in stayed):
+            continue  # nobody to tell, or nothing changed for them
+        template = TEXT.changed if (holder.person_id, holder.role) in stayed else TEXT.assigned
+        text = template.format(
+            role=ROLE_NAMES[holder.role], home=home.line(), measure=home.measure(), samples=samples,
+            duty=DUTIES.get(holder.role, ""), team=team,
+        )  # fmt: skip
+        key = f"care:{home.quarantine.id}:{holder.role}:{holder.person_id}"
+        sent += enqueue(sql, key=key, recipient_openid=holder.openid, kind="alert", text=text, now=now)
+    return sent
+
+
+def _team(filled: list[tuple]) -> str:
+    people = []
+    for roles, holder in filled:
+        if holder is None:
+            people.append(TEXT.team_missing.format(role=place_name(roles)))
+            continue
+        person = TEXT.team_member.format(role=ROLE_NAMES[holder.role], name=holder.name or TEXT.someone)
+        people.append(person + (TEXT.team_phone.format(phone=holder.phone) if holder.phone else ""))
+    return TEXT.team.format(people="；".join(people))
+
+
+def flag_missing(sql: Sql, home: Home, filled: list[tuple], *, now: dt.datetime) -> int:
+    """Places nobody holds: the work area's lead (else the town command) is told which."""
+    missing = [roles for roles, holder in filled if holder is None]
+    if not missing:
+        return 0
+    over = above(sql, home.quarantine.village_id)
+    leads = [h for h in over if h.role == LEAD] or [h for h in over if h.role == TOP]
+    if not leads:
+        log.warning("quarantine %s lacks %s and nobody is above the village to tell", home.quarantine.id, missing)
+    text = TEXT.incomplete.format(
+        home=home.line(), measure=home.measure(), village=home.village,
+        missing=TEXT.separator.join(place_name(roles) for roles in missing),
+    )  # fmt: skip
+    sent = 0
+    for lead in {h.person_id: h for h in leads}.values():
+        key = f"care:{home.quarantine.id}:incomplete:{lead.person_id}"
+        sent += enqueue(sql, key=key, recipient_openid=lead.openid, kind="alert", text=text, now=now)
+    return sent

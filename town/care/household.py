@@ -1,0 +1,125 @@
+"""A quarantined household as care messages show it: who, where, the measure, and who is told at home."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from models.declaration import Declaration, household_of
+from models.outbox import enqueue
+from models.quarantine import CENTRAL, Quarantine
+from models.sql import Sql
+from town.care.texts import TEXT
+from town.clock import day
+
+# The people caring for a quarantine now (released ones excluded), in the order they were assigned.
+CARERS = (
+    "SELECT p.id, p.openid, ca.role, p.name, p.phone FROM care_assignment ca JOIN person p ON p.id = ca.person_id"
+    " WHERE ca.quarantine_id = :quarantine AND ca.released_at IS NULL ORDER BY ca.id"
+)
+SENT = "SELECT idempotency_key FROM outbox_message WHERE idempotency_key"
+
+
+@dataclass(frozen=True)
+class Carer:
+    """One of a household's responsible people."""
+
+    person_id: int
+    openid: str
+    role: str
+    name: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class Home:
+    """A quarantine with its declaration, village and household members."""
+
+    quarantine: Quarantine
+    declaration: Declaration
+    village: str
+    members: tuple[str, ...]
+
+    def facts(self) -> dict:
+        """The fields every care message may show."""
+        declaration = self.declaration
+        return {
+            "name": declaration.name,
+            "phone": declaration.phone,
+            "village": self.village,
+            "number": declaration.id,
+            "kind": self.quarantine.kind,
+            "end": day(self.quarantine.end_on),
+        }
+
+    def line(self) -> str:
+        """张桂兰（138…），鸣皋村，报备编号3, and who lives with them."""
+        text = TEXT.home.format(**self.facts())
+        return text + (TEXT.members.format(names=TEXT.separator.join(self.members)) if self.members else "")
+
+    def measure(self) -> str:
+        """居家隔离14天（8月5日至8月18日）, or the home part after a central one."""
+        q = self.quarantine
+        if q.kind == CENTRAL and q.home_start_on:
+            return TEXT.measure_home.format(home=day(q.home_start_on), end=day(q.end_on))
+        days = (q.end_on - q.start_on).days + 1
+        return TEXT.measure.format(kind=q.kind, days=days, start=day(q.start_on), end=day(q.end_on))
+
+
+def home_of(session, sql: Sql, quarantine: Quarantine) -> Home:
+    """Everything the messages about this quarantine need."""
+    declaration = session.get(Declaration, quarantine.declaration_id)
+    village = sql.one("SELECT name FROM village WHERE id = :id", id=quarantine.village_id)
+    members = tuple(
+        f"{m.name}（{m.relation}）" if m.relation else m.name
+        for m in household_of(session, declaration_id=declaration.id)
+    )
+    return Home(quarantine, declaration, village[0] if village else "", members)
+
+
+def carers(sql: Sql, quarantine_id: int) -> list[Carer]:
+    """Who cares for the quarantine now."""
+    return [Carer(*row) for row in sql.all(CARERS, quarantine=quarantine_id)]
+
+
+def sampling_dates(quarantine: Quarantine) -> list[dt.date]:
+    """The policy's sampling days for the measure (for a central one, only those of its home part)."""
+    dates = sorted(dt.date.fromisoformat(value) for value in json.loads(quarantine.sampling_dates or "[]"))
+    if quarantine.kind == CENTRAL:
+        return [d for d in dates if quarantine.home_start_on and d >= quarantine.home_start_on]
+    return dates
+
+
+def home_ids(declaration: Declaration) -> list[int]:
+    """The accounts told at home: the returnee's, and whoever declared for them."""
+    return [pid for pid in dict.fromkeys((declaration.person_id, declaration.declared_by_person_id)) if pid]
+
+
+def already_sent(sql: Sql, keys: list[str]) -> set[str]:
+    """Which of these outbox keys were queued before: a job run every minute builds only what is new."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        placeholders, params = sql.in_list("key", keys[start : start + 500])
+        found.update(row[0] for row in sql.all(f"{SENT} IN {placeholders}", **params))
+    return found
+
+
+def household(sql: Sql, declaration: Declaration) -> list[tuple[int, str]]:
+    """(person id, openid) of the returnee's account and of whoever declared for them, each once."""
+    placeholders, params = sql.in_list("pid", home_ids(declaration))
+    rows = sql.all(f"SELECT id, openid FROM person WHERE id IN {placeholders} ORDER BY id", **params)
+    return [(pid, openid) for pid, openid in rows]
+
+
+def tell_home(sql: Sql, home: Home, *, key: str, text_for, now: dt.datetime) -> int:
+    """A notice to the returnee (and whoever declared for them); text_for(greeting, whose, sender) writes it."""
+    sent = 0
+    declaration = home.declaration
+    for person_id, openid in household(sql, declaration):
+        sender = person_id == declaration.declared_by_person_id
+        greeting = TEXT.greeting_sender if sender else TEXT.greeting.format(name=declaration.name)
+        whose = TEXT.whose_sender.format(name=declaration.name) if sender else TEXT.whose
+        text = text_for(greeting, whose, sender)
+        sent += enqueue(sql, key=f"{key}:{person_id}", recipient_openid=openid, kind="notice", text=text, now=now)
+    return sent

@@ -1,0 +1,52 @@
+"""The one way a quarantine opens or is replaced: the record follows the classification, the care follows the record."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session
+
+from models.quarantine import Quarantine, active_quarantine, sync_quarantine
+from models.sql import Sql
+from town.care.four import assign, flag_missing, tell_four
+from town.care.household import Carer, carers, home_of
+from town.care.release import release, tell_released
+from town.care.rounds import schedule, still_to_do
+
+
+def apply_quarantine(
+    session: Session, *, declaration, classification, now: dt.datetime, home_start_on: dt.date | None = None
+) -> Quarantine | None:
+    """Open (or replace) the quarantine record, then its four people and sampling rounds; release the old care."""
+    sql = Sql(session.connection())
+    old = active_quarantine(session, declaration_id=declaration.id)
+    previous = carers(sql, old.id) if old is not None else []
+    new = sync_quarantine(
+        session, declaration=declaration, classification=classification, now=now, home_start_on=home_start_on
+    )
+    if old is not None:
+        release(sql, old.id, now=now)
+    staying: set[int] = set()
+    if new is not None:
+        staying = _open_care(session, sql, new, previous, same=_same_measure(old, new), now=now)
+    if old is not None:
+        gone = [c for c in previous if c.person_id not in staying]
+        tell_released(sql, home_of(session, sql, old), gone, new=classification.disposition, now=now)
+    return new
+
+
+def _open_care(session, sql: Sql, quarantine: Quarantine, previous: list[Carer], *, same: bool, now) -> set[int]:
+    """Rounds, then the four (who read the rounds in their assignment); the people now caring."""
+    rounds = schedule(session, quarantine, now=now)
+    home = home_of(session, sql, quarantine)
+    filled = assign(session, sql, home, now=now, previous=previous)
+    tell_four(sql, home, filled, samples=still_to_do(rounds), previous=previous, same=same, now=now)
+    if not same:
+        flag_missing(sql, home, filled, now=now)
+    return {holder.person_id for _, holder in filled if holder is not None}
+
+
+def _same_measure(old: Quarantine | None, new: Quarantine) -> bool:
+    """A re-declaration that changes nothing the care depends on."""
+    fields = ("kind", "start_on", "end_on", "home_start_on", "sampling_dates")
+    return old is not None and all(getattr(old, f) == getattr(new, f) for f in fields)

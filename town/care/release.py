@@ -1,0 +1,33 @@
+"""The end of a household's care: its people released when the measure changes, and told why.
+
+Told before the end and closed after it: jobs in broadcasts/care/release.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from models.outbox import enqueue
+from models.quarantine import CENTRAL
+from models.sql import Sql
+from town.care.household import Carer, Home
+from town.care.texts import TEXT
+
+RELEASE = "UPDATE care_assignment SET released_at = :now WHERE quarantine_id = :quarantine AND released_at IS NULL"
+CLOSE = "UPDATE quarantine SET status = 'ended', closed_at = :now WHERE id = :id AND status = 'active'"
+
+
+def release(sql: Sql, quarantine_id: int, *, now: dt.datetime) -> int:
+    """Every assignment of the quarantine ends now; how many."""
+    return sql.run(RELEASE, quarantine=quarantine_id, now=sql.time(now))
+
+
+def tell_released(sql: Sql, home: Home, people: list[Carer], *, new: str, now: dt.datetime) -> int:
+    """Those who no longer care for the household hear why: the measure changed to `new`."""
+    template = TEXT.released_central if new == CENTRAL else TEXT.released
+    text = template.format(new=new, **home.facts())
+    sent = 0
+    for person in {p.person_id: p for p in people}.values():
+        key = f"care:{home.quarantine.id}:released:{person.person_id}"
+        sent += enqueue(sql, key=key, recipient_openid=person.openid, kind="notice", text=text, now=now)
+    return sent

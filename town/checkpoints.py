@@ -1,0 +1,173 @@
+"""Checkpoint sightings against returnee declarations: who was seen but never declared, and the reverse."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models.checkpoint import CheckpointReport
+from models.declaration import Declaration
+from models.town import Village
+from town.clock import day as day_text
+from town.clock import day_bounds, hour_minute, local
+
+
+class TEXT:
+    title = "【卡点核对】{day}"
+    undeclared = "在卡点登记了、但没有返乡报备的（{n}人）："
+    unseen = "报备{day}到家、但卡点没有登记的（{n}人）："
+    report_line = "{i}. {who}，{village}卡点{time}登记"
+    declaration_line = "{i}. {who}，{village}，从{origin}回来，{transport}"
+    more = "……还有{n}人，请到后台查看。"
+    advice = "请各村核实：没报备的请提醒本人发「返乡报备」；没在卡点登记的，请问问是从哪条路回来的。"
+    all_matched = "{day}：卡点登记的人都已报备，报备当天到家的人卡点也都登记了。"
+    unknown_place = "不明"
+    none = "无"
+    queued = "已排队发给镇指挥部：{n}条（同一天同一人只发一次）。"
+    no_command = "镇指挥部还没有人绑定，没有发出。"
+
+
+TRANSPORTS = {"self_drive": "自己开车", "bus": "坐大巴", "other": "其他方式", None: "没说怎么回来"}
+# Arrivals by train or plane are screened at the station (落地检); by road they pass a village checkpoint.
+ROAD = tuple(TRANSPORTS)
+WINDOW_BEFORE, WINDOW_AFTER = dt.timedelta(days=15), dt.timedelta(days=4)
+SHOWN = 20  # lines per list in one message (WeChat's text limit); the rest are counted
+_PLATE_NOISE = re.compile(r"[\s·.\-－—]")
+
+
+def plate_key(plate: str | None) -> str | None:
+    """A plate as compared: upper case, without spaces or dots (豫c·12345 -> 豫C12345)."""
+    return _PLATE_NOISE.sub("", plate).upper() or None if plate else None
+
+
+class Matcher:
+    """Declarations indexed by phone, plate and name: a sighting's declaration by the first that agrees."""
+
+    def __init__(self, declarations: list[Declaration]):
+        self.by_phone: dict[str, Declaration] = {}
+        self.by_plate: dict[str, Declaration] = {}
+        self.by_name: dict[str, list[Declaration]] = {}
+        for d in sorted(declarations, key=lambda d: d.id):  # the latest declaration wins
+            self.by_phone[d.phone] = d
+            if key := plate_key(d.transport_detail):
+                self.by_plate[key] = d
+            self.by_name.setdefault(d.name, []).append(d)
+
+    def find(self, report: CheckpointReport) -> Declaration | None:
+        """By phone, then plate, then name within the report's village (or a name unique in the town)."""
+        found = self.by_phone.get(report.phone or "") or self.by_plate.get(plate_key(report.plate) or "")
+        if found is not None or not report.name:
+            return found
+        named = self.by_name.get(report.name, [])
+        if report.village_id is not None:
+            named = [d for d in named if d.village_id == report.village_id]
+        return named[-1] if named and (report.village_id is not None or len(named) == 1) else None
+
+
+def identifiable(report: CheckpointReport) -> bool:
+    """A report naming someone (phone, plate or name); an incident without them cannot be matched."""
+    return bool(report.phone or report.plate or report.name)
+
+
+def declarations_around(session: Session, first: dt.date, last: dt.date) -> list[Declaration]:
+    """Declarations whose arrival could explain a sighting between these days."""
+    lo, hi = first - WINDOW_BEFORE, last + WINDOW_AFTER
+    return list(session.execute(select(Declaration).where(Declaration.arrived_on.between(lo, hi))).scalars())
+
+
+def match_report(session: Session, report: CheckpointReport) -> Declaration | None:
+    """Find and record the declaration behind one new report."""
+    if not identifiable(report):
+        return None
+    seen = local(report.seen_at).date()
+    found = Matcher(declarations_around(session, seen, seen)).find(report)
+    report.declaration_id = found.id if found else None
+    return found
+
+
+@dataclass
+class Reconciliation:
+    """One day's two lists."""
+
+    day: dt.date
+    undeclared: list[CheckpointReport] = field(default_factory=list)  # seen, never declared
+    unseen: list[Declaration] = field(default_factory=list)  # declared arriving by road that day, never seen
+
+
+def reconcile(session: Session, *, day: dt.date, village_id: int | None = None) -> Reconciliation:
+    """Match the day's (and its neighbours') sightings to declarations; list what is left on either side."""
+    start, end = day_bounds(day - dt.timedelta(days=1))[0], day_bounds(day + dt.timedelta(days=1))[1]
+    reports = list(
+        session.execute(
+            select(CheckpointReport)
+            .where(CheckpointReport.seen_at >= start, CheckpointReport.seen_at < end)
+            .order_by(CheckpointReport.seen_at, CheckpointReport.id)
+        ).scalars()
+    )
+    declarations = declarations_around(session, day - dt.timedelta(days=1), day + dt.timedelta(days=1))
+    matcher = Matcher(declarations)
+    for report in reports:
+        if report.declaration_id is None and identifiable(report):
+            found = matcher.find(report)
+            report.declaration_id = found.id if found else None
+    session.flush()
+    first, after = day_bounds(day)
+    undeclared: dict[tuple, CheckpointReport] = {}
+    for r in reports:  # someone seen twice is listed once
+        if first <= r.seen_at < after and r.declaration_id is None and identifiable(r) and _in(r, village_id):
+            undeclared.setdefault((r.phone, plate_key(r.plate), r.name), r)
+    arrived = [d for d in declarations if d.arrived_on == day and d.transport in ROAD and _in(d, village_id)]
+    seen = _seen(session, arrived)
+    return Reconciliation(day, list(undeclared.values()), [d for d in arrived if d.id not in seen])
+
+
+def _in(row: CheckpointReport | Declaration, village_id: int | None) -> bool:
+    return village_id is None or row.village_id == village_id
+
+
+def _seen(session: Session, declarations: list[Declaration]) -> set[int]:
+    if not declarations:
+        return set()
+    ids = [d.id for d in declarations]
+    query = select(CheckpointReport.declaration_id).where(CheckpointReport.declaration_id.in_(ids))
+    return set(session.execute(query).scalars())
+
+
+def _who(name: str | None, phone: str | None, plate: str | None = None) -> str:
+    return " ".join(part for part in (plate, name, phone) if part) or TEXT.unknown_place
+
+
+def format_lists(result: Reconciliation, villages: dict[int, str]) -> str:
+    """The day's lists as the town command reads them."""
+    if not result.undeclared and not result.unseen:
+        return TEXT.all_matched.format(day=day_text(result.day))
+    lines = [TEXT.title.format(day=day_text(result.day)), TEXT.undeclared.format(n=len(result.undeclared))]
+    for i, r in enumerate(result.undeclared[:SHOWN], start=1):
+        time = hour_minute(r.seen_at)
+        village = villages.get(r.village_id, "")
+        lines.append(TEXT.report_line.format(i=i, who=_who(r.name, r.phone, r.plate), village=village, time=time))
+    lines += _rest(len(result.undeclared)) if result.undeclared else [TEXT.none]
+    lines.append(TEXT.unseen.format(day=day_text(result.day), n=len(result.unseen)))
+    for i, d in enumerate(result.unseen[:SHOWN], start=1):
+        origin = (d.origin_city or d.origin_province or "") + (d.origin_district or "") or TEXT.unknown_place
+        who = _who(d.name, d.phone, d.transport_detail)
+        transport = TRANSPORTS.get(d.transport, TRANSPORTS["other"])
+        lines.append(
+            TEXT.declaration_line.format(
+                i=i, who=who, village=villages.get(d.village_id, ""), origin=origin, transport=transport
+            )
+        )
+    lines += _rest(len(result.unseen)) if result.unseen else [TEXT.none]
+    return "\n".join([*lines, TEXT.advice])
+
+
+def _rest(count: int) -> list[str]:
+    return [TEXT.more.format(n=count - SHOWN)] if count > SHOWN else []
+
+
+def village_names(session: Session) -> dict[int, str]:
+    return {v.id: v.name for v in session.execute(select(Village)).scalars()}

@@ -1,0 +1,196 @@
+"""Classify one declaration against a list version and the policy table: pure, no database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from town.clock import day, local
+from town.policy.rules import Policy, Rule
+from town.riskareas.entries import LEVEL_NAMES, RANK, Entry
+from town.riskareas.index import RiskIndex
+
+CODE_NAMES = {"green": "绿码", "yellow": "黄码", "red": "红码"}
+RELATED_LEVELS = ("high", "medium")
+
+
+@dataclass(frozen=True)
+class ListInfo:
+    """The list version classified against (a RiskList row has the same two fields)."""
+
+    id: int | None
+    published_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """What classification needs from a returnee's declaration."""
+
+    origin: dict | None
+    arrived_on: dt.date | None = None
+    left_on: dt.date | None = None
+    health_code: str | None = None
+
+
+@dataclass(frozen=True)
+class MatchedEntry:
+    """The listed entry that decided the class, as a cadre reads it."""
+
+    level: str
+    place: str
+    area: str  # township and community, as in the reason
+    related: bool = False  # the origin is only in the same district (关联区域)
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The outcome and everything needed to explain it later."""
+
+    disposition: str
+    days: int
+    home_days: int
+    start: dt.date
+    end: dt.date | None  # last day, inclusive; None when no isolation
+    home_start: dt.date | None
+    nucleic_acid_dates: tuple[dt.date, ...]
+    alert: bool
+    rule_id: str
+    policy_version: str
+    list_id: int | None
+    list_published_at: dt.datetime | None
+    matched: MatchedEntry | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the conditions are checked against."""
+
+    abroad: bool
+    code: str | None
+    left: dt.date
+    since: int
+    matched: MatchedEntry | None
+    related: MatchedEntry | None
+
+
+def classify(
+    policy: Policy, index: RiskIndex | None, list_info: ListInfo | None, declaration: Declaration, today: dt.date
+) -> Classification:
+    """The first rule whose condition holds decides; the last rule always holds."""
+    facts = _facts(index, declaration, today)
+    rule = next(r for r in policy.rules if _holds(r.when, facts))
+    start = declaration.arrived_on or today
+    total = rule.days + rule.home_days
+    end = start + dt.timedelta(days=total - 1) if total else None
+    home_start = start + dt.timedelta(days=rule.days) if rule.home_days else None
+    samples = tuple(start + dt.timedelta(days=n - 1) for n in rule.nucleic_acid_days)
+    matched = facts.matched or facts.related
+    published = list_info.published_at if list_info else None
+    reason = _render(rule, facts, declaration, start, end, home_start, samples, published)
+    return Classification(
+        disposition=rule.disposition,
+        days=rule.days,
+        home_days=rule.home_days,
+        start=start,
+        end=end,
+        home_start=home_start,
+        nucleic_acid_dates=samples,
+        alert=rule.alert,
+        rule_id=rule.id,
+        policy_version=policy.version,
+        list_id=list_info.id if list_info else (index.list_id if index else None),
+        list_published_at=published,
+        matched=matched if rule.when.keys() & {"level", "related_district"} else None,
+        reason=reason,
+    )
+
+
+def _facts(index: RiskIndex | None, declaration: Declaration, today: dt.date) -> _Facts:
+    origin = declaration.origin or {}
+    # Without a departure date the arrival date is the best we know; without both, today.
+    left = declaration.left_on or declaration.arrived_on or today
+    chain = _chain(origin)
+    matched = related = None
+    if index is not None and chain is not None:
+        found = index.match(*chain, origin.get("township") or None)
+        if found is not None:
+            matched = MatchedEntry(found.level, found.entry.place(), _area(found.entry))
+        strongest = _strongest_in_district(index, chain)
+        if strongest is not None:
+            related = MatchedEntry(strongest.level, strongest.place(), _area(strongest), related=True)
+    return _Facts(bool(origin.get("abroad")), declaration.health_code, left, (today - left).days, matched, related)
+
+
+def _holds(when: dict, facts: _Facts) -> bool:
+    """Every key of the condition holds (an empty condition always holds)."""
+    return all(_CHECKS[key](value, facts) for key, value in when.items())
+
+
+_CHECKS = {
+    "health_code": lambda colours, f: f.code in colours,
+    "abroad": lambda wanted, f: f.abroad == wanted,
+    "level": lambda level, f: f.matched is not None and f.matched.level == level,
+    "within_days": lambda days, f: f.since <= days,
+    "related_district": lambda wanted, f: (f.related is not None) == wanted,
+    "left_more_than_days": lambda days, f: f.since > days,
+}
+
+
+def _chain(origin: dict) -> tuple[str, str, str] | None:
+    if origin.get("abroad"):
+        return None
+    chain = (origin.get("province"), origin.get("city"), origin.get("district"))
+    return chain if all(chain) else None
+
+
+def _strongest_in_district(index: RiskIndex, chain: tuple[str, str, str]) -> Entry | None:
+    """The highest high/medium entry in the district, for the 关联区域 rule and its reason."""
+    candidates = [e for e in index.entries_in_district(*chain) if e.level in RELATED_LEVELS]
+    return max(candidates, key=lambda e: (RANK[e.level], e.community is None), default=None)
+
+
+def _area(entry: Entry) -> str:
+    area = (entry.township or "") + (entry.community or "")
+    return (area or entry.district) + ("全域" if entry.whole_area and area else "")
+
+
+def _place(origin: dict) -> str:
+    """The origin as a villager says it: 郑州市二七区, 北京市海淀区, 境外."""
+    if origin.get("abroad"):
+        return origin.get("country") or "境外"
+    province, city = origin.get("province") or "", origin.get("city") or ""
+    city = "" if city == province else city
+    parts = [city or province, origin.get("district") or ""]
+    return "".join(parts) or "您来的地方"
+
+
+def _list_date(published: dt.datetime | None) -> str:
+    if published is None:
+        return "最新"
+    return day(local(published).date())
+
+
+def _render(rule: Rule, facts: _Facts, declaration: Declaration, start, end, home_start, samples, published) -> str:
+    matched = facts.matched if "level" in rule.when else facts.related if "related_district" in rule.when else None
+    home_end = end if home_start else None
+    values = {
+        "place": _place(declaration.origin or {}),
+        "left": day(facts.left),
+        "arrived": day(start),
+        "start": day(start),
+        "end": day(end),
+        "home_end": day(home_end),
+        "level": LEVEL_NAMES.get(matched.level, "") if matched else "",
+        "area": matched.area if matched else "",
+        "list_date": _list_date(published),
+        "disposition": rule.disposition,
+        "days": rule.days,
+        "home_days": rule.home_days,
+        "samples": len(samples),
+        "sample_dates": "、".join(day(d) for d in samples),
+        "since": facts.since,
+        "code": CODE_NAMES.get(facts.code or "", ""),
+        "within": rule.when.get("within_days") or rule.when.get("left_more_than_days") or "",
+    }
+    return rule.reason.format_map(values)

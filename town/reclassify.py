@@ -1,0 +1,303 @@
+"""A new risk-list version: re-classify active declarations; apply what is stricter, propose what is laxer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, select
+from sqlmodel import Session
+
+from models.cadre import Holder
+from models.db import transaction
+from models.declaration import (
+    CURRENT,
+    DECLINED,
+    PROPOSED,
+    SUPERSEDED,
+    Classification,
+    Declaration,
+    save_classification,
+)
+from models.outbox import enqueue
+from models.quarantine import CENTRAL, HOME, MONITOR
+from models.sql import Sql
+from town import clock
+from town.care import apply_quarantine
+from town.clock import day, local
+from town.command import VILLAGE_TEAM, responsible, town_command
+from town.policy import DISPOSITIONS, ListInfo, Policy, classify
+from town.policy import Declaration as Facts
+from town.riskareas.entries import ParsedList
+from town.riskareas.index import RiskIndex
+from town.riskareas.store import ImportResult, store_in
+
+
+class TEXT:
+    upgrade = (
+        "{urgent}【名单更新】{name}（{phone}），{village}，报备编号{number}\n从{origin}回来，{arrived}到家\n"
+        "按{list_date}名单，管控从{old}改为{new}{period}\n核酸：{samples}\n告诉村民的依据：{reason}"
+    )
+    urgent = "【请马上联系】"
+    proposal = (
+        "【请您确认】{name}（{phone}），{village}，报备编号{number}\n从{origin}回来，{arrived}到家\n"
+        "按{list_date}名单，管控可以从{old}放宽为{new}{period}\n依据：{reason}\n"
+        "同意放宽，请回「同意 {number}」；继续{old}，请回「维持 {number}」。"
+    )
+    villager_relisted = "{greeting}中高风险地区名单更新了，{whose}管控要调整：\n{reason}。\n{next}"
+    villager_changed = "{greeting}村里干部核实后，{whose}管控调整了：\n{reason}。\n{next}"
+    greeting = "{name}，您好！"
+    greeting_sender = "您好！"
+    whose = "您的"
+    whose_sender = "您帮{name}报备的"
+    next_central = "村里的干部会马上给您打电话，安排集中隔离。请先在家等着，不要出门，也先别和家里人近距离接触。"
+    next_isolate = "请这段时间在家不要出门。村医会上门给您做核酸（{samples}）。需要买东西跟村里说。"
+    next_monitor = "请每天量体温，按时做核酸（{samples}）。村医会和您联系。"
+    next_free = "有发烧、咳嗽等不舒服，请马上告诉村医。"
+    period = "{days}天（{start}至{end}）"
+    abroad = "境外"
+    latest = "最新"
+    no_samples = "无"
+    separator = "、"
+    summary = (
+        "重新判定在管的返乡报备 {checked} 份：升级 {upgraded} 份（已通知干部和本人），"
+        "放宽待干部确认 {proposed} 份，不变 {unchanged} 份。"
+    )
+
+
+RELISTED, OVERRIDE = "relisted", "override"
+# 无需隔离 0 ... 集中隔离 3: DISPOSITIONS runs from the strictest down.
+SEVERITY = {disposition: rank for rank, disposition in enumerate(reversed(DISPOSITIONS))}
+
+
+@dataclass
+class Summary:
+    """What one re-classification did, by declaration id."""
+
+    checked: int = 0
+    upgraded: list[int] = field(default_factory=list)
+    proposed: list[int] = field(default_factory=list)
+    unchanged: int = 0
+
+    def line(self) -> str:
+        """One line for the operator."""
+        counts = {"upgraded": len(self.upgraded), "proposed": len(self.proposed)}
+        return TEXT.summary.format(checked=self.checked, unchanged=self.unchanged, **counts)
+
+
+def ingest(db: Engine, parsed: ParsedList, *, policy: Policy, now: dt.datetime) -> tuple[ImportResult, Summary | None]:
+    """Store a list version and, only when it is new, re-classify against it in the same transaction."""
+    with transaction(db) as session:
+        result = store_in(Sql(session.connection()), parsed)
+        if not result.created:
+            return result, None
+        index = RiskIndex(parsed.entries, result.list_id)
+        info = ListInfo(result.list_id, result.published_at)
+        today = clock.today(now)
+        return result, reclassify_active(session, policy=policy, index=index, list_info=info, today=today, now=now)
+
+
+def reclassify_active(
+    session: Session, *, policy: Policy, index: RiskIndex | None, list_info: ListInfo | None, today, now
+) -> Summary:
+    """Classify every active declaration again; stricter outcomes apply at once, laxer ones wait for a cadre."""
+    sql = Sql(session.connection())
+    summary = Summary()
+    for declaration, current in _active(session, today):
+        result = classify(policy, index, list_info, facts_of(declaration), today)
+        summary.checked += 1
+        step = SEVERITY[result.disposition] - SEVERITY[current.disposition]
+        if current.rule_id == OVERRIDE and _baseline(session, current) == result.disposition:
+            step = 0  # a cadre's decision stands until the list changes this person's outcome
+        if step > 0:
+            _upgrade(session, sql, declaration, current, result, list_info, now)
+            summary.upgraded.append(declaration.id)
+        elif step < 0 and _propose(session, sql, declaration, current, result, list_info, now):
+            summary.proposed.append(declaration.id)
+        else:
+            if step == 0:
+                _drop_stale_proposal(session, current)
+            summary.unchanged += 1
+    return summary
+
+
+def _active(session: Session, today: dt.date) -> list[tuple[Declaration, Classification]]:
+    """Declarations still followed today, with the classification in force (locked against a cadre's command)."""
+    rows = session.execute(
+        select(Declaration, Classification)
+        .join(Classification, Classification.declaration_id == Declaration.id)
+        .where(Declaration.active_until >= today, Classification.status == CURRENT)
+        .order_by(Declaration.id)
+        .with_for_update(of=Declaration)
+    ).all()
+    return [(declaration, current) for declaration, current in rows]
+
+
+def facts_of(declaration: Declaration) -> Facts:
+    """What the policy reads from a stored declaration."""
+    origin = {
+        "province": declaration.origin_province,
+        "city": declaration.origin_city,
+        "district": declaration.origin_district,
+        "township": declaration.origin_township,
+        "abroad": declaration.abroad,
+    }
+    return Facts(origin, declaration.arrived_on, declaration.left_on, declaration.health_code)
+
+
+def _baseline(session: Session, current: Classification) -> str | None:
+    """The policy's outcome that a cadre's override replaced."""
+    row = session.execute(
+        select(Classification.disposition)
+        .where(
+            Classification.declaration_id == current.declaration_id,
+            Classification.id < current.id,
+            Classification.rule_id != OVERRIDE,
+        )
+        .order_by(Classification.id.desc())
+        .limit(1)
+    ).first()
+    return row[0] if row else None
+
+
+def after_current(session: Session, current: Classification) -> Classification | None:
+    """The newest proposal since the classification in force (waiting, declined or replaced)."""
+    return session.execute(
+        select(Classification)
+        .where(Classification.declaration_id == current.declaration_id, Classification.id > current.id)
+        .order_by(Classification.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _drop_stale_proposal(session: Session, current: Classification) -> None:
+    """The new list agrees with the one in force: a waiting proposal no longer holds."""
+    pending = after_current(session, current)
+    if pending is not None and pending.status == PROPOSED:
+        pending.status = SUPERSEDED
+        session.add(pending)
+        session.flush()
+
+
+def _upgrade(session, sql, declaration, current, result, list_info, now) -> None:
+    """Apply a stricter outcome, then tell the cadres and the household."""
+    row = save_classification(session, declaration_id=declaration.id, result=result, now=now, source=RELISTED)
+    apply_quarantine(session, declaration=declaration, classification=row, now=now, home_start_on=result.home_start)
+    urgent = row.alert or row.disposition == CENTRAL
+    text = TEXT.upgrade.format(
+        urgent=TEXT.urgent if urgent else "", old=current.disposition, new=row.disposition, samples=samples(row),
+        list_date=_list_date(list_info), reason=row.reason, **describe(sql, declaration, row),
+    )  # fmt: skip
+    for holder in deciders(sql, village_id=declaration.village_id, urgent=urgent):
+        key = f"relisted:{declaration.id}:{row.id}:{holder.person_id}"
+        enqueue(sql, key=key, recipient_openid=holder.openid, kind="alert", text=text, now=now)
+    tell_household(sql, declaration, row, template=TEXT.villager_relisted, prefix=RELISTED, now=now)
+
+
+def _propose(session, sql, declaration, current, result, list_info, now) -> bool:
+    """Store a laxer outcome as a proposal and ask the cadres; False when it was already asked or declined."""
+    earlier = after_current(session, current)
+    if earlier is not None and earlier.status in (PROPOSED, DECLINED) and earlier.disposition == result.disposition:
+        return False
+    if earlier is not None and earlier.status == PROPOSED:
+        earlier.status = SUPERSEDED
+        session.add(earlier)
+        session.flush()
+    row = save_classification(
+        session, declaration_id=declaration.id, result=result, now=now, source=RELISTED, status=PROPOSED
+    )
+    text = TEXT.proposal.format(
+        old=current.disposition, new=row.disposition, list_date=_list_date(list_info), reason=row.reason,
+        **describe(sql, declaration, row),
+    )  # fmt: skip
+    for holder in deciders(sql, village_id=declaration.village_id, urgent=False):
+        key = f"proposal:{declaration.id}:{row.id}:{holder.person_id}"
+        enqueue(sql, key=key, recipient_openid=holder.openid, kind="alert", text=text, now=now)
+    return True
+
+
+def deciders(sql: Sql, *, village_id: int, urgent: bool) -> list[Holder]:
+    """The village's cadres (or those above them), and the town command when it is urgent; each once."""
+    found = responsible(sql, village_id=village_id, roles=VILLAGE_TEAM)
+    if urgent:
+        found += town_command(sql)
+    return list({holder.person_id: holder for holder in found}.values())
+
+
+def household(sql: Sql, declaration: Declaration) -> list[tuple[int, str]]:
+    """(person id, openid) of the returnee and of whoever declared for them."""
+    ids = [pid for pid in dict.fromkeys((declaration.person_id, declaration.declared_by_person_id)) if pid]
+    placeholders, params = sql.in_list("pid", ids)
+    return [
+        (pid, openid) for pid, openid in sql.all(f"SELECT id, openid FROM person WHERE id IN {placeholders}", **params)
+    ]
+
+
+def tell_household(sql: Sql, declaration, row: Classification, *, template: str, prefix: str, now) -> None:
+    """The new measure, its reason and what to do, to the returnee (and the sender)."""
+    for person_id, openid in household(sql, declaration):
+        # The 返乡报备 flow stores a family member's declaration under the sender (person = declared_by).
+        sender = person_id == declaration.declared_by_person_id
+        text = template.format(
+            greeting=(TEXT.greeting_sender if sender else TEXT.greeting).format(name=declaration.name),
+            whose=(TEXT.whose_sender if sender else TEXT.whose).format(name=declaration.name),
+            reason=row.reason,
+            next=next_step(row),
+        )
+        key = f"{prefix}:{declaration.id}:{row.id}:{person_id}"
+        enqueue(sql, key=key, recipient_openid=openid, kind="notice", text=text, now=now)
+
+
+def describe(sql: Sql, declaration: Declaration, row: Classification) -> dict:
+    """The facts every cadre message shows."""
+    village = sql.one("SELECT name FROM village WHERE id = :id", id=declaration.village_id)
+    return {
+        "name": declaration.name,
+        "phone": declaration.phone,
+        "village": village[0] if village else "",
+        "number": declaration.id,
+        "origin": origin_text(declaration),
+        "arrived": day(declaration.arrived_on),
+        "period": period(row),
+    }
+
+
+def origin_text(declaration: Declaration) -> str:
+    """郑州市二七区长江路街道, or 境外."""
+    if declaration.abroad:
+        return TEXT.abroad
+    parts = (declaration.origin_city or declaration.origin_province, declaration.origin_district)
+    return "".join(part or "" for part in (*parts, declaration.origin_township))
+
+
+def period(row: Classification) -> str:
+    """14天（8月5日至8月18日）, or nothing when there is no measure."""
+    return span(row.days, row.start_on, row.end_on)
+
+
+def span(days: int, start: dt.date, end: dt.date | None) -> str:
+    """The same from its parts."""
+    return TEXT.period.format(days=days, start=day(start), end=day(end)) if end else ""
+
+
+def samples(row: Classification) -> str:
+    """The sampling days as a villager reads them."""
+    dates = [day(dt.date.fromisoformat(value)) for value in json.loads(row.sampling_dates or "[]")]
+    return TEXT.separator.join(dates) or TEXT.no_samples
+
+
+def next_step(row: Classification) -> str:
+    """What the household does now."""
+    if row.disposition == CENTRAL:
+        return TEXT.next_central
+    if row.disposition == HOME:
+        return TEXT.next_isolate.format(samples=samples(row))
+    if row.disposition == MONITOR:
+        return TEXT.next_monitor.format(samples=samples(row))
+    return TEXT.next_free
+
+
+def _list_date(list_info: ListInfo | None) -> str:
+    published = list_info.published_at if list_info else None
+    return day(local(published).date()) if published else TEXT.latest

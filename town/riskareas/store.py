@@ -1,0 +1,198 @@
+"""Versions: read a list file of any shape, store it (one transaction, no-op when unchanged), diff, report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from models.db import utcnow
+from models.sql import Sql
+from town.clock import local
+from town.riskareas.entries import LEVEL_NAMES, LEVELS, RANK, Entry, ParsedList, RiskListError
+from town.riskareas.normalise import load
+from town.riskareas.parse_csv import parse_csv
+from town.riskareas.parse_json import parse_json
+from town.riskareas.parse_text import parse_text
+
+_INSERT_AREA = (
+    "INSERT INTO risk_area (list_id, level, province, city, district, township, community, whole_area, raw, line)"
+    " VALUES (:list_id, :level, :province, :city, :district, :township, :community, :whole_area, :raw, :line)"
+)
+_COLUMNS = "level, province, city, district, township, community, whole_area, raw, line"
+SHOWN = 50  # entries listed per change kind in the report; the rest are counted
+
+
+@dataclass
+class ImportResult:
+    """What an import did: the version (new or the existing one) and its counts."""
+
+    list_id: int
+    created: bool
+    published_at: dt.datetime | None
+    counts: dict[str, int]
+    previous_id: int | None = None
+
+
+@dataclass
+class Diff:
+    """What changed between two versions."""
+
+    added: list[Entry] = field(default_factory=list)
+    removed: list[Entry] = field(default_factory=list)
+    level_up: list[tuple[Entry, Entry]] = field(default_factory=list)  # (old, new)
+    level_down: list[tuple[Entry, Entry]] = field(default_factory=list)
+
+
+def parse_file(path: Path, source: str | None = None) -> ParsedList:
+    """The parsed list; the shape is told by the content (JSON, CSV header) rather than the file name."""
+    path = Path(path)
+    source = source or path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RiskListError(source, [(1, f"无法读取文件：{exc}")]) from exc
+    return parse_content(text, source)
+
+
+def parse_content(text: str, source: str) -> ParsedList:
+    """The parsed list from the text of a file."""
+    div = load()
+    head = text.lstrip("\ufeff \t\r\n")
+    if head.startswith("{"):
+        return parse_json(text, source, div)
+    if head.lower().startswith("level,"):
+        return parse_csv(text, source, div)
+    return parse_text(text, source, div)
+
+
+def import_list(db: Engine, path: Path | str, source: str | None = None) -> ImportResult:
+    """Parse and store the list as a new version; RiskListError (nothing stored) when malformed."""
+    parsed = parse_file(Path(path), source)
+    return store(db, parsed)
+
+
+def store(db: Engine, parsed: ParsedList) -> ImportResult:
+    """Store a parsed list in one transaction, unless a version with the same checksum exists."""
+    with db.begin() as connection:
+        return store_in(Sql(connection), parsed)
+
+
+def store_in(sql: Sql, parsed: ParsedList) -> ImportResult:
+    """The same, in a transaction the caller holds (so that what follows from the new version commits with it)."""
+    checksum, counts = parsed.checksum(), parsed.counts()
+    existing = sql.one("SELECT id FROM risk_list WHERE checksum = :checksum", checksum=checksum)
+    if existing:
+        return ImportResult(existing[0], False, parsed.published_at, counts, _previous(sql, existing[0]))
+    row = sql.one(
+        "INSERT INTO risk_list (source, published_at, checksum, imported_at, high_count, medium_count, low_count)"
+        " VALUES (:source, :published_at, :checksum, :imported_at, :high, :medium, :low) RETURNING id",
+        source=parsed.source[:500],
+        published_at=sql.time(parsed.published_at),
+        checksum=checksum,
+        imported_at=sql.time(utcnow()),
+        **counts,
+    )
+    list_id = row[0]
+    sql.many(_INSERT_AREA, [_row(sql, list_id, entry) for entry in parsed.entries])
+    return ImportResult(list_id, True, parsed.published_at, counts, _previous(sql, list_id))
+
+
+def _row(sql: Sql, list_id: int, entry: Entry) -> dict:
+    return {
+        "list_id": list_id,
+        "level": entry.level,
+        "province": entry.province,
+        "city": entry.city,
+        "district": entry.district,
+        "township": entry.township,
+        "community": entry.community,
+        "whole_area": sql.flag(entry.whole_area),
+        "raw": entry.raw[:1000],
+        "line": entry.line,
+    }
+
+
+def _previous(sql: Sql, list_id: int) -> int | None:
+    """The version imported just before this one."""
+    row = sql.one("SELECT MAX(id) FROM risk_list WHERE id < :id", id=list_id)
+    return row[0] if row else None
+
+
+def latest_id(db: Engine) -> int | None:
+    """The newest version's id (the last imported), or None."""
+    with db.connect() as connection:
+        row = Sql(connection).one("SELECT MAX(id) FROM risk_list")
+    return row[0] if row else None
+
+
+def entries(db: Engine, list_id: int) -> list[Entry]:
+    """Every entry of one version, in published order."""
+    with db.connect() as connection:
+        return read_entries(Sql(connection), list_id)
+
+
+def read_entries(sql: Sql, list_id: int) -> list[Entry]:
+    """The same, on a connection already open (a handler's own transaction)."""
+    rows = sql.all(f"SELECT {_COLUMNS} FROM risk_area WHERE list_id = :id ORDER BY id", id=list_id)
+    return [Entry(*row[:6], bool(row[6]), row[7], row[8]) for row in rows]
+
+
+def diff(db: Engine, old_id: int, new_id: int) -> Diff:
+    """Added, removed, up and down between two versions, keyed by the place."""
+    return diff_entries(entries(db, old_id), entries(db, new_id))
+
+
+def diff_entries(old: list[Entry], new: list[Entry]) -> Diff:
+    """The diff of two entry lists (the strongest level wins when a place is listed twice)."""
+    before, after = _by_key(old), _by_key(new)
+    out = Diff()
+    out.added = [entry for key, entry in after.items() if key not in before]
+    out.removed = [entry for key, entry in before.items() if key not in after]
+    for key, entry in after.items():
+        if key in before and RANK[entry.level] != RANK[before[key].level]:
+            bucket = out.level_up if RANK[entry.level] > RANK[before[key].level] else out.level_down
+            bucket.append((before[key], entry))
+    return out
+
+
+def _by_key(items: list[Entry]) -> dict:
+    out: dict = {}
+    for entry in items:
+        if entry.key not in out or RANK[entry.level] > RANK[out[entry.key].level]:
+            out[entry.key] = entry
+    return out
+
+
+def format_import(result: ImportResult, changes: Diff | None) -> list[str]:
+    """Lines: the version, the counts by level, and what changed since the previous version."""
+    when = local(result.published_at).strftime("%Y年%m月%d日%H时") if result.published_at else "未注明"
+    head = (
+        f"新版本 #{result.list_id}" if result.created else f"unchanged：与已有版本 #{result.list_id} 相同，未重复导入"
+    )
+    counts = "，".join(f"{LEVEL_NAMES[level]} {result.counts[level]} 个" for level in LEVELS)
+    lines = [head, f"发布时间：{when}", f"各等级数量：{counts}"]
+    if not result.created:
+        return lines
+    if changes is None:
+        return [*lines, "这是第一个版本，没有可比较的上一版本。"]
+    lines.append(
+        f"与上一版本 #{result.previous_id} 相比：新增 {len(changes.added)} / 移除 {len(changes.removed)}"
+        f" / 升级 {len(changes.level_up)} / 降级 {len(changes.level_down)}"
+    )
+    lines += _section("新增", [f"{LEVEL_NAMES[e.level]} {e.place()}" for e in changes.added])
+    lines += _section("移除", [f"{LEVEL_NAMES[e.level]} {e.place()}" for e in changes.removed])
+    for name, pairs in (("升级", changes.level_up), ("降级", changes.level_down)):
+        lines += _section(
+            name, [f"{new.place()}：{LEVEL_NAMES[old.level]} → {LEVEL_NAMES[new.level]}" for old, new in pairs]
+        )
+    return lines
+
+
+def _section(title: str, items: list[str]) -> list[str]:
+    if not items:
+        return []
+    more = [f"  ……另有 {len(items) - SHOWN} 条"] if len(items) > SHOWN else []
+    return [f"{title} {len(items)}：", *(f"  {item}" for item in items[:SHOWN]), *more]

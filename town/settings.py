@@ -1,0 +1,136 @@
+"""One settings class for the whole service, read from the environment or `.env`.
+
+It sits at the bottom of the domain (`town`) because every layer above reads it; `models` takes what it needs
+(the database URL) as arguments.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_DIR / "data"
+SANDBOX_TOKEN = "xiangan-sandbox"
+# The national risk lists and notices give their hours in Beijing time, wherever the town is.
+OFFICIAL_TIMEZONE = "Asia/Shanghai"
+
+
+class SettingsError(RuntimeError):
+    """A configuration the service refuses to start with."""
+
+
+class Settings(BaseSettings):
+    """Every setting the service reads; names are a contract (DESIGN.md)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    wechat_token: str = SANDBOX_TOKEN
+    wechat_app_id: str = ""
+    wechat_app_secret: str = ""
+    wechat_encoding_aes_key: str = ""
+    wechat_api_base_url: str = "https://api.weixin.qq.com"
+    wechat_account_type: Literal["service", "subscription"] = "service"
+    wechat_connect_timeout_s: float = 3.0
+    wechat_read_timeout_s: float = 10.0
+    wechat_max_attempts: int = 4
+    wechat_backoff_cap_s: float = 5.0
+    # Template ids per message kind, "kind=id,kind=id" ("*" for any kind); empty = no such channel.
+    wechat_template_ids: str = ""
+    wechat_subscribe_template_ids: str = ""
+    outbox_concurrency: int = 8
+    outbox_worker: bool = True
+    outbox_lease_s: float = 120.0
+    # The scheduled jobs: run inside `serve` (or only in `python main.py scheduler`); one process holds the lease.
+    scheduler: bool = True
+    scheduler_lease_s: float = 30.0
+
+    database_url: str = f"sqlite:///{DATA_DIR / 'xiangan.db'}"
+    redis_url: str = ""
+    spool_dir: Path = DATA_DIR / "spool"
+    town_file: Path = DATA_DIR / "town.toml"
+    policy_file: Path = DATA_DIR / "policy.toml"
+    timezone: str = "Asia/Shanghai"
+    # The official risk list, fetched on a schedule and imported when it changed (empty = off).
+    risk_list_url: str = ""
+    risk_list_fetch_min: float = 30.0
+    # Household care (issue 6): the periodic jobs, and when what is late climbs to the next level.
+    jobs_every_s: float = 60.0
+    supply_accept_hours: float = 2.0
+    supply_deliver_hours: float = 24.0
+    checkin_remind_at: str = "08:00"
+    checkin_second_at: str = "12:00"
+    checkin_alert_at: str = "18:00"
+    sampling_remind_at: str = "19:00"
+    # Broadcasts (issue 7): the daily risk-list push (from this time, each new version once) and the dispatch brief.
+    risk_push_at: str = "15:00"
+    brief_at: str = "18:00"
+    # Policy Q&A: the town's answers, and how sure a match must be (0-1) before it is sent instead of asking a cadre.
+    faq_file: Path = DATA_DIR / "faq.toml"
+    faq_min_score: float = 0.35
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    log_level: str = "info"
+
+    admin_username: str = ""
+    admin_password: str = ""
+
+    webhook_max_skew_s: int = 600
+    webhook_max_body_bytes: int = 64 * 1024
+    webhook_reply_deadline_s: float = 4.5
+    conversation_ttl_min: int = 30
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"TIMEZONE must be an IANA zone name such as {OFFICIAL_TIMEZONE}, got {value!r}") from exc
+        return value
+
+    @field_validator("wechat_encoding_aes_key")
+    @classmethod
+    def _aes_key_length(cls, value: str) -> str:
+        if value and len(value) != 43:
+            raise ValueError("WECHAT_ENCODING_AES_KEY must be the 43 characters shown on the WeChat console")
+        return value
+
+    def template_id(self, kind: str, *, subscribe: bool = False) -> str | None:
+        """The template (or subscribe-notification template) configured for a message kind."""
+        pairs = _template_pairs(self.wechat_subscribe_template_ids if subscribe else self.wechat_template_ids)
+        return pairs.get(kind) or pairs.get("*")
+
+    @property
+    def sandbox(self) -> bool:
+        """No WeChat account configured: record outbound messages instead of sending them."""
+        return not self.wechat_app_id
+
+    def check_startable(self) -> None:
+        """Refuse configurations that would be unsafe in production."""
+        if not self.sandbox and self.wechat_token == SANDBOX_TOKEN:
+            raise SettingsError(
+                "WECHAT_APP_ID is set but WECHAT_TOKEN is still the sandbox default. "
+                "Set WECHAT_TOKEN to the token entered on the WeChat console (基本配置 > 服务器配置)."
+            )
+        if not self.sandbox and not self.wechat_app_secret:
+            raise SettingsError("WECHAT_APP_ID is set but WECHAT_APP_SECRET is empty.")
+
+
+@lru_cache(maxsize=16)
+def _template_pairs(raw: str) -> dict[str, str]:
+    """ "alert=ID,notice=ID" as a dict (parsed once per distinct setting)."""
+    return dict(item.split("=", 1) for item in raw.replace(" ", "").split(",") if "=" in item)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once on first use."""
+    return Settings()

@@ -1,0 +1,22 @@
+"""Every line of the day's figures, as 统计 and the evening brief show them."""
+
+
+class TEXT:
+    declarations = "返乡报备：今天{n}份{parts}"
+    quarantines = "正在管控：{n}户{parts}"
+    supplies = "物资申请：没办完{n}件，其中超时{late}件"
+    checkins = "今天还没打卡：{n}户"
+    fevers = "发热报告：今天{n}人"
+    events = "红白事：接下来{n}件{next}"
+    next_event = "（最近：{date}{kind}，{village}，{guests}）"
+    guests = "约{n}人"
+    no_guests = "人数不知道"
+    undated = "，日子没定{n}件"
+    vaccines = "疫苗登记：{n}人，打过一针及以上{first}人（{rate}%），两针及以上{two}人"
+    vaccine_group = "  {group}：{n}人，打过{first}人（{rate}%）"
+    no_vaccines = "疫苗登记：还没有人登记"
+    questions = "待答复的村民提问：{n}个"
+    parts = "（{parts}）"
+    part = "{name}{n}"
+    separator = "、"
+    town = "全镇"

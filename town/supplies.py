@@ -1,0 +1,206 @@
+"""Supply requests: who they go to, and how a late one climbs the ladder until somebody acts on it.
+
+A request first goes to the household's 四包一 people (the care assignments of its active quarantine), or to the
+village cadre when the household is not isolated. Nobody accepted within SUPPLY_ACCEPT_HOURS, or nothing delivered
+within SUPPLY_DELIVER_HOURS of the request, or a cadre who cannot do it (无法办理): it goes one level up the chain
+the delivery worker uses (village cadre -> township cadre -> work-area lead -> town command), skipping levels that
+add nobody. Each level is alerted once; the household hears once that it is being handled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from sqlmodel import Session
+
+from models.cadre import Holder
+from models.outbox import enqueue
+from models.sql import Sql
+from models.supplies import OPEN, SupplyRequest
+from town.clock import day_clock
+from town.command import VILLAGE_CADRE, holders_at, ladder, responsible
+from town.settings import Settings
+from town.texts import ROLE_NAMES
+
+
+class TEXT:
+    card = "第{number}号物资申请{urgent}：{household}\n要：{items}{note}\n申请时间：{at}"
+    urgent = "【急】"
+    note = "\n备注：{note}"
+    household = "{name}（{phone}），{village}"
+    isolated = "，{kind}中"
+    nameless = "村民"
+    no_phone = "没留电话"
+    hints = "接单回「接单 {number}」，送到后回「送达 {number}」，办不了回「无法办理 {number} 原因」。"
+    escalated = "【催办】{why}，请您督促或者安排。\n{card}\n已通知：{who}\n{hints}"
+    not_accepted = "申请{elapsed}了，还没有人接单"
+    not_delivered = "{who}接单了，但申请{elapsed}了还没送到"
+    refused = "{who}办不了，原因：{reason}"
+    nobody = "无"
+    handling = "您的物资申请（第{number}号）还没办好，已经报告给上一级干部，正在抓紧办，请放心。"
+    hours = "{n}小时"
+    minutes = "{n}分钟"
+    half = "半"
+    range = "{low}到{high}"
+    separator = "、"
+    someone = "干部"
+
+
+LADDER = ladder()  # the roles a request climbs through, from the village cadre up
+CARE_PEOPLE = (
+    "SELECT p.id, p.openid, ca.role, p.name, p.phone, q.village_id FROM care_assignment ca"
+    " JOIN person p ON p.id = ca.person_id JOIN quarantine q ON q.id = ca.quarantine_id"
+    " WHERE ca.quarantine_id = :quarantine AND ca.released_at IS NULL ORDER BY ca.id"
+)
+HOUSEHOLD = (
+    "SELECT p.name, p.phone, d.name, d.phone, q.kind, v.name FROM person p"
+    " LEFT JOIN quarantine q ON q.id = :quarantine AND q.status = 'active'"
+    " LEFT JOIN declaration d ON d.id = q.declaration_id LEFT JOIN village v ON v.id = :village WHERE p.id = :person"
+)
+
+
+def first_recipients(sql: Sql, *, quarantine_id: int | None, village_id: int | None) -> list[Holder]:
+    """The household's 四包一 people, else the village cadre (or those above when none is bound)."""
+    care = [Holder(*row) for row in sql.all(CARE_PEOPLE, quarantine=quarantine_id)] if quarantine_id else []
+    if care:
+        return _unique(care)
+    return responsible(sql, village_id=village_id, roles=VILLAGE_CADRE)
+
+
+def level_holders(sql: Sql, level: int, village_id: int | None) -> list[Holder]:
+    """Who holds the ladder's role at this level for the village."""
+    return holders_at(sql, LADDER[level], village_id)
+
+
+def recipients(sql: Sql, request: SupplyRequest) -> list[Holder]:
+    """Everyone the request has reached so far: its first recipients and each level it climbed to."""
+    reached = first_recipients(sql, quarantine_id=request.quarantine_id, village_id=request.village_id)
+    for level in range(1, request.escalation_level + 1):
+        reached += level_holders(sql, level, request.village_id)
+    return _unique(reached)
+
+
+def next_level(sql: Sql, request: SupplyRequest) -> tuple[int, list[Holder]] | None:
+    """The next level up that adds somebody, with those new people; None at the top."""
+    reached = {h.person_id for h in recipients(sql, request)}
+    for level in range(request.escalation_level + 1, len(LADDER)):
+        new = [h for h in _unique(level_holders(sql, level, request.village_id)) if h.person_id not in reached]
+        if new:
+            return level, new
+    return None
+
+
+def escalate(session: Session, sql: Sql, request: SupplyRequest, *, why: str, now: dt.datetime) -> list[Holder]:
+    """Send the request one level up (once per level); the people it now reaches, none at the top."""
+    found = next_level(sql, request)
+    if found is None:
+        return []
+    before = recipients(sql, request)
+    level, new = found
+    request.escalation_level, request.escalated_at = level, now
+    session.add(request)
+    session.flush()
+    text = TEXT.escalated.format(
+        why=why,
+        card=card(sql, request),
+        who=TEXT.separator.join(describe_holder(h) for h in before) or TEXT.nobody,
+        hints=TEXT.hints.format(number=request.id),
+    )
+    for holder in new:
+        key = f"supply:{request.id}:level:{level}:{holder.person_id}"
+        enqueue(sql, key=key, recipient_openid=holder.openid, kind="alert", text=text, now=now)
+    return new
+
+
+def describe_holder(holder: Holder) -> str:
+    """「刘支书（村干部，13700001111）」."""
+    facts = TEXT.separator.join(filter(None, (ROLE_NAMES.get(holder.role, ""), holder.phone)))
+    return f"{holder.name or TEXT.someone}（{facts}）" if facts else holder.name or TEXT.someone
+
+
+def _household(sql: Sql, request: SupplyRequest) -> tuple[str, str, str | None, str]:
+    """(name, phone, the measure when isolated, village) of the household behind a request."""
+    row = sql.one(HOUSEHOLD, quarantine=request.quarantine_id, village=request.village_id, person=request.person_id)
+    name, phone, declared_name, declared_phone, kind, village = row or (None,) * 6
+    return name or declared_name or TEXT.nameless, phone or declared_phone or TEXT.no_phone, kind, village or ""
+
+
+def household(sql: Sql, request: SupplyRequest) -> str:
+    """The household as a cadre finds it: name, phone, village, and its measure when isolated."""
+    name, phone, kind, village = _household(sql, request)
+    return TEXT.household.format(name=name, phone=phone, village=village) + (
+        TEXT.isolated.format(kind=kind) if kind else ""
+    )
+
+
+def household_name(sql: Sql, request: SupplyRequest) -> str:
+    return _household(sql, request)[0]
+
+
+def card(sql: Sql, request: SupplyRequest) -> str:
+    """The request as every alert shows it (without the command hints)."""
+    return TEXT.card.format(
+        number=request.id,
+        urgent=TEXT.urgent if request.urgent else "",
+        household=household(sql, request),
+        items=items_text(json.loads(request.items or "[]")),
+        note=TEXT.note.format(note=request.note) if request.note else "",
+        at=local_time(request.created_at),
+    )
+
+
+def items_text(items: list[dict]) -> str:
+    """「米2袋、油1桶、菜」."""
+    return TEXT.separator.join(item_text(item) for item in items)
+
+
+def item_text(item: dict) -> str:
+    qty, low, unit = item.get("qty"), item.get("qty_min"), item.get("unit") or ""
+    if qty is None:
+        return item["name"]
+    amount = TEXT.range.format(low=_number(low), high=_number(qty)) if low is not None else _number(qty)
+    return f"{item['name']}{amount}{unit}"
+
+
+def _number(value: float) -> str:
+    return TEXT.half if value == 0.5 else f"{value:g}"
+
+
+def local_time(value: dt.datetime) -> str:
+    return day_clock(value)
+
+
+def elapsed(delta: dt.timedelta) -> str:
+    """「2小时」, or 「30分钟」 under an hour."""
+    minutes = int(delta.total_seconds() // 60)
+    return TEXT.hours.format(n=minutes // 60) if minutes >= 60 else TEXT.minutes.format(n=minutes)
+
+
+def person_name(sql: Sql, person_id: int | None) -> str:
+    row = sql.one("SELECT name FROM person WHERE id = :id", id=person_id) if person_id else None
+    return row[0] if row and row[0] else TEXT.someone
+
+
+def _unique(people: list[Holder]) -> list[Holder]:
+    return list({h.person_id: h for h in people}.values())
+
+
+def late(request: SupplyRequest, now: dt.datetime, settings: Settings) -> dt.timedelta | None:
+    """How long the request has been waiting, when its current level has let a deadline pass."""
+    accept = dt.timedelta(hours=settings.supply_accept_hours)
+    deliver = dt.timedelta(hours=settings.supply_deliver_hours)
+    created, escalated = request.created_at, request.escalated_at
+    if request.status == OPEN and now >= (escalated or created) + accept:
+        return now - created
+    due = created + deliver
+    if escalated is not None and escalated >= due:  # climbed for lateness once: the next level gets as long
+        due = escalated + deliver
+    return now - created if now >= due else None
+
+
+def tell_household(sql: Sql, request: SupplyRequest, *, key: str, text: str, now: dt.datetime) -> None:
+    """A notice to whoever made the request, once per key."""
+    row = sql.one("SELECT openid FROM person WHERE id = :id", id=request.person_id)
+    if row:
+        enqueue(sql, key=f"supply:{request.id}:{key}", recipient_openid=row[0], kind="notice", text=text, now=now)
