@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models.announcement import Brief
+from models.brief import Brief
 from models.cadre import holders
 from models.checkpoint import CheckpointReport
 from models.declaration import Declaration

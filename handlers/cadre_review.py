@@ -14,6 +14,7 @@ from models.declaration import CURRENT, DECLINED, PROPOSED, SUPERSEDED, Declarat
 from models.declaration import Classification as Row
 from models.outbox import enqueue
 from models.quarantine import CENTRAL
+from models.town import village_name
 from town import command
 from town.care import apply_quarantine
 from town.policy import Classification as Outcome
@@ -166,8 +167,7 @@ def _declaration(ctx: Context, number: int) -> tuple[Declaration | None, str | N
         return declaration, None
     if not held_roles(ctx.sql, person_id=ctx.person.id):
         return None, TEXT.cadres_only
-    village = ctx.sql.one("SELECT name FROM village WHERE id = :id", id=declaration.village_id)
-    return None, TEXT.not_yours.format(number=number, village=village[0] if village else "")
+    return None, TEXT.not_yours.format(number=number, village=village_name(ctx.sql, village_id=declaration.village_id))
 
 
 def _current(session: Session, declaration_id: int) -> Row | None:

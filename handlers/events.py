@@ -12,9 +12,9 @@ from bot.nlu import resources
 from bot.nlu.dates import find_date
 from bot.nlu.numbers import CN_DIGITS, number_range
 from models.cadre import Holder
+from models.event import EventReport
 from models.outbox import enqueue
 from models.person import update_profile
-from models.reports import EventReport
 from town import command
 from town.clock import day
 from town.policy import load_policy

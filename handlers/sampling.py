@@ -11,6 +11,7 @@ from bot.dialogue import Command, Context
 from models.cadre import held_roles
 from models.care import DUE, MISSED, SamplingRound, cares_for
 from models.quarantine import ACTIVE, Quarantine
+from models.town import village_name
 from town import command
 from town.care.household import home_of
 from town.care.rounds import escalate, made_up, mark_done, mark_not_done, ordinal
@@ -102,8 +103,7 @@ def _round(ctx: Context, number: int, what: str) -> tuple[tuple | None, str | No
     if not allowed:
         if not roles:
             return None, TEXT.carers_only
-        village = ctx.sql.one("SELECT name FROM village WHERE id = :id", id=quarantine.village_id)
-        return None, TEXT.not_yours.format(id=number, village=village[0] if village else "")
+        return None, TEXT.not_yours.format(id=number, village=village_name(ctx.sql, village_id=quarantine.village_id))
     if quarantine.status != ACTIVE:
         return None, _elsewhere(ctx, sampling, quarantine, what)
     if sampling.day > today(ctx.now):

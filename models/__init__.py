@@ -1,22 +1,27 @@
 """SQLModel tables, one module per aggregate; importing this package registers them all."""
 
 from models.admin_user import AdminUser
-from models.announcement import Announcement, AnnouncementRun, Brief, SchedulerLease
+from models.announcement import Announcement, AnnouncementRun
 from models.api_token import ApiToken
+from models.brief import Brief
 from models.cadre import CadreAssignment, CadreInvite
 from models.care import CareAssignment, CheckIn, SamplingRound
 from models.checkpoint import CheckpointReport
 from models.conversation import ConversationState
 from models.declaration import Classification, Declaration, HouseholdMember
 from models.delivery import ApiPause, CallTask, ChannelBlock, DeliveryAttempt
+from models.event import EventReport
+from models.fever import FeverReport
 from models.inbound import InboundMessage
 from models.outbox import OutboxMessage
 from models.person import Person
 from models.quarantine import Quarantine
-from models.reports import EventReport, FeverReport, PolicyQuestion, Vaccination
+from models.question import PolicyQuestion
 from models.riskarea import RiskArea, RiskList, RiskListSource
+from models.scheduler import SchedulerLease
 from models.supplies import SupplyRequest
 from models.town import Village, WorkArea
+from models.vaccination import Vaccination
 
 __all__ = [
     "Announcement",

@@ -36,29 +36,3 @@ class AnnouncementRun(SQLModel, table=True):
     plan: str = "{}"  # JSON: how many by which channel, and who cannot be reached
     started_at: dt.datetime
     finished_at: dt.datetime | None = None
-
-
-class Brief(SQLModel, table=True):
-    """The evening dispatch brief of one day, for one village or (village None) the whole town."""
-
-    __tablename__ = "brief"
-    __table_args__ = (UniqueConstraint("day", "scope", name="uq_brief_day_scope"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    day: dt.date = Field(index=True)
-    scope: str = Field(max_length=60)  # "town" or "village:<id>"
-    village_id: int | None = Field(default=None, foreign_key="village.id")
-    text: str
-    short: str = Field(max_length=2000)  # what is pushed to cadres
-    data: str = "{}"  # JSON numbers for the dashboard
-    created_at: dt.datetime
-
-
-class SchedulerLease(SQLModel, table=True):
-    """Who runs the scheduler: one holder at a time; another waits until the lease runs out."""
-
-    __tablename__ = "scheduler_lease"
-
-    name: str = Field(primary_key=True, max_length=40)
-    holder: str = Field(max_length=200)
-    expires_at: dt.datetime

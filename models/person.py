@@ -102,6 +102,27 @@ def mark_unsubscribed(sql: Sql, *, person: Caller, now: dt.datetime) -> None:
     update_profile(sql, person=person, subscribed=False, unsubscribed_at=now)
 
 
+def openid_of(sql: Sql, *, person_id: int | None) -> str | None:
+    """The person's openid (None for no such person)."""
+    row = sql.one("SELECT openid FROM person WHERE id = :id", id=person_id) if person_id else None
+    return row[0] if row else None
+
+
+def name_of(sql: Sql, *, person_id: int | None) -> str | None:
+    """The name the person gave, if any."""
+    row = sql.one("SELECT name FROM person WHERE id = :id", id=person_id) if person_id else None
+    return row[0] if row else None
+
+
+def openids_of(sql: Sql, *, person_ids: list[int]) -> list[tuple[int, str]]:
+    """(id, openid) of these people, by id."""
+    placeholders, params = sql.in_list("ids", person_ids)
+    return [
+        (pid, openid)
+        for pid, openid in sql.all(f"SELECT id, openid FROM person WHERE id IN {placeholders} ORDER BY id", **params)
+    ]
+
+
 def village_of(sql: Sql, *, openid: str) -> int | None:
     """The village a person said they live in, if any."""
     row = sql.one("SELECT village_id FROM person WHERE openid = :openid", openid=openid)

@@ -9,6 +9,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlmodel import Field, Session, SQLModel
 
+from models.sql import Sql
+
 
 class WorkArea(SQLModel, table=True):
     """A work-area command post (工作区指挥部) grouping villages."""
@@ -91,6 +93,12 @@ def sync_town(session: Session, spec: TownSpec) -> None:
     session.flush()
 
 
+def village_name(sql: Sql, *, village_id: int | None) -> str:
+    """The village's name ("" for none)."""
+    row = sql.one("SELECT name FROM village WHERE id = :id", id=village_id) if village_id else None
+    return row[0] if row else ""
+
+
 def list_villages(session: Session) -> list[Village]:
     """All villages, by name."""
     return list(session.exec(select(Village).order_by(Village.name)).scalars())
@@ -107,4 +115,3 @@ def work_areas_of(session: Session, village_ids: list[int]) -> tuple[list[str], 
     names = session.exec(select(WorkArea.name).where(WorkArea.id.in_(areas)).order_by(WorkArea.id)).scalars()
     ids = session.exec(select(Village.id).where(Village.work_area_id.in_(areas)).order_by(Village.id)).scalars()
     return list(names), list(ids)
-

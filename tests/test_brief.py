@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, update
 
 from broadcasts import brief
-from models.announcement import Brief
+from models.brief import Brief
 from models.checkpoint import CheckpointReport
 from models.db import transaction
 from models.outbox import OutboxMessage, enqueue

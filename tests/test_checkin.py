@@ -16,10 +16,10 @@ from models.cadre import CadreAssignment
 from models.care import CareAssignment, CheckIn
 from models.db import transaction
 from models.declaration import Classification, Declaration, HouseholdMember
+from models.fever import FeverReport
 from models.outbox import OutboxMessage
 from models.person import Person
 from models.quarantine import Quarantine
-from models.reports import FeverReport
 from models.town import Village
 from tests.live import SHANGHAI
 

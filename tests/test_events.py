@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from models.cadre import CadreAssignment
 from models.db import transaction
+from models.event import EventReport
 from models.outbox import OutboxMessage
 from models.person import Person
-from models.reports import EventReport
 from models.town import Village
 from tests.live import PROJECT, SHANGHAI
 from tests.test_my_info import run

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from handlers.faq.index import load_faq, read_faq
 from models.db import transaction
-from models.reports import PolicyQuestion
+from models.question import PolicyQuestion
 from tests.live import PROJECT, run_cli
 from tests.test_events import bind, outbox, villager
 from tests.test_my_info import run

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from broadcasts.jobs import run_due
 from models.care import CareAssignment, SamplingRound
 from models.db import transaction
+from models.fever import FeverReport
 from models.outbox import OutboxMessage
 from models.quarantine import Quarantine
-from models.reports import FeverReport
 from models.supplies import SupplyRequest
 from tests.live import import_list
 from tests.test_care_four import ROSTER, bind, local

@@ -10,9 +10,12 @@ import time_machine
 from models.care import CheckIn
 from models.db import transaction
 from models.declaration import Classification, Declaration
+from models.event import EventReport
+from models.fever import FeverReport
 from models.quarantine import Quarantine
-from models.reports import EventReport, FeverReport, PolicyQuestion, Vaccination
+from models.question import PolicyQuestion
 from models.supplies import SupplyRequest
+from models.vaccination import Vaccination
 from tests.live import SHANGHAI
 from tests.test_events import bind, person, village_id
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from handlers.vaccination.reading import doses_in, group_of_id, household_size, people_in
 from models.db import transaction
-from models.reports import Vaccination
+from models.vaccination import Vaccination
 from tests.live import SHANGHAI, run_cli
 from tests.test_events import person, village_id, villager
 from tests.test_my_info import run

@@ -9,8 +9,8 @@ import uuid
 
 from sqlalchemy import Engine, delete, select, update
 
-from models.announcement import SchedulerLease
 from models.db import transaction, upsert_insert
+from models.scheduler import SchedulerLease
 
 LEASE_NAME = "scheduler"
 

@@ -11,7 +11,7 @@ from handlers import fever
 from handlers.checkin.texts import TEXT
 from handlers.declare_return.answers import RELATIONS
 from models.care import CheckIn
-from models.reports import FeverReport
+from models.fever import FeverReport
 from town.checkins import ALL, Household, how_to_report, missing, responsible
 from town.clock import day as day_text
 

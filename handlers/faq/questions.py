@@ -8,7 +8,7 @@ from bot.dialogue import Context
 from handlers.faq.texts import TEXT
 from models.cadre import Holder, held_roles
 from models.outbox import enqueue
-from models.reports import PolicyQuestion
+from models.question import PolicyQuestion
 from town import command
 
 PATTERN = re.compile(r"^答复\s*(?:编号|第)?\s*(\d{1,9})\s*号?[\s,，:：]*(.*)$", re.S)

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from handlers.faq.index import FaqError, parse_faq
 from models.person import Person
-from models.reports import PolicyQuestion
+from models.question import PolicyQuestion
 
 
 def toml_string(text: str) -> str:

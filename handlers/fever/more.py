@@ -9,8 +9,8 @@ from handlers.fever.alert import clinic, doctors, facts, send
 from handlers.fever.texts import TEXT
 from models.cadre import Holder
 from models.care import CheckIn
+from models.fever import FeverReport
 from models.person import update_profile
-from models.reports import FeverReport
 
 MORE = "fever_more"
 

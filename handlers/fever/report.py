@@ -19,7 +19,7 @@ from bot.nlu.health import SELF, Reading, read, shown_symptoms
 from handlers.fever.alert import advice, clinic, doctors, facts, send, told
 from handlers.fever.more import ask_more
 from handlers.fever.texts import TEXT
-from models.reports import FeverReport
+from models.fever import FeverReport
 from town.clock import day_clock
 
 # A parent who writes again that evening is telling the doctor more about the same fever, not reporting a second.

@@ -14,6 +14,7 @@ from models.cadre import held_roles
 from models.care import cares_for
 from models.outbox import enqueue
 from models.supplies import ACCEPTED, CANCELLED, DELIVERED, OPEN, RECEIVED, REFUSED, SupplyRequest
+from models.town import village_name
 from town import command
 from town.supplies import describe_holder, escalate, household_name, recipients, tell_household
 from town.supplies import items_text as show_items
@@ -58,8 +59,7 @@ def _request(ctx: Context, number: int) -> tuple[SupplyRequest | None, str | Non
         return None, TEXT.cadres_only
     mine = {village for _, village in held_roles(ctx.sql, person_id=ctx.person.id)}
     if request.village_id not in mine:
-        village = ctx.sql.one("SELECT name FROM village WHERE id = :id", id=request.village_id)
-        return None, TEXT.not_yours.format(number=number, village=village[0] if village else "")
+        return None, TEXT.not_yours.format(number=number, village=village_name(ctx.sql, village_id=request.village_id))
     who = TEXT.separator.join(describe_holder(h) for h in recipients(ctx.sql, request)) or TEXT.nobody
     return None, TEXT.not_assigned.format(number=number, who=who)
 

@@ -13,7 +13,7 @@ from bot.nlu.dates import find_date
 from handlers.vaccination import reading
 from handlers.vaccination.texts import TEXT
 from models.person import update_profile
-from models.reports import Vaccination
+from models.vaccination import Vaccination
 from town.clock import day
 from town.vaccination.texts import AGE_GROUPS, UNKNOWN_GROUP
 

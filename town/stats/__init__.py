@@ -11,8 +11,10 @@ from sqlmodel import Session
 
 from models.care import CheckIn
 from models.declaration import CURRENT, Classification, Declaration
+from models.event import EventReport
+from models.fever import FeverReport
 from models.quarantine import ACTIVE, CENTRAL, MEASURES, Quarantine
-from models.reports import EventReport, FeverReport, PolicyQuestion
+from models.question import PolicyQuestion
 from models.supplies import ACCEPTED, OPEN, SupplyRequest
 from models.town import Village
 from town.clock import day as day_text

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
-from models.reports import Vaccination
 from models.town import Village
+from models.vaccination import Vaccination
 from town.vaccination.texts import AGE_GROUPS, HEADER, TEXT, UNKNOWN_GROUP
 
 GROUP_ORDER = (*AGE_GROUPS, None)

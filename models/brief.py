@@ -1,0 +1,24 @@
+"""The evening dispatch brief: one row per day and scope (a village or the town), written once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Brief(SQLModel, table=True):
+    """The evening dispatch brief of one day, for one village or (village None) the whole town."""
+
+    __tablename__ = "brief"
+    __table_args__ = (UniqueConstraint("day", "scope", name="uq_brief_day_scope"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: dt.date = Field(index=True)
+    scope: str = Field(max_length=60)  # "town" or "village:<id>"
+    village_id: int | None = Field(default=None, foreign_key="village.id")
+    text: str
+    short: str = Field(max_length=2000)  # what is pushed to cadres
+    data: str = "{}"  # JSON numbers for the dashboard
+    created_at: dt.datetime
