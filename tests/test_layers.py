@@ -100,6 +100,41 @@ def test_sql_lives_in_models_only():
     assert offenders == []
 
 
+BUILDERS = {
+    "select", "insert", "update", "delete", "func", "and_", "or_", "not_", "case", "exists", "text", "literal",
+    "literal_column", "tuple_", "union", "union_all", "distinct", "cast", "column", "desc", "asc", "true", "false",
+}  # fmt: skip
+RECEIVERS = {"session", "sql", "connection", "conn", "db"}
+STATEMENTS = {
+    "execute", "exec", "scalar", "scalars", "scalar_one", "get", "add", "add_all", "delete", "merge", "flush",
+    "refresh", "run", "one", "all", "many",
+}  # fmt: skip
+
+
+def _statements(path: Path) -> list[int]:
+    """Lines that build or run a statement: SQLAlchemy's builders imported, or a session/cursor asked to run one."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in ("sqlalchemy", "sqlmodel"):
+            found += [node.lineno for alias in node.names if alias.name in BUILDERS]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in STATEMENTS:
+            receiver = node.func.value
+            name = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", "")
+            if name in RECEIVERS:
+                found.append(node.lineno)
+    return found
+
+
+def test_statements_are_built_and_run_in_models_only():
+    offenders = [
+        f"{path.relative_to(PROJECT)}:{line}"
+        for name, path in _modules().items()
+        if not name.startswith("models")
+        for line in _statements(path)
+    ]
+    assert offenders == []
+
+
 def test_the_town_zone_is_named_only_in_the_settings():
     offenders = [
         f"{path.relative_to(PROJECT)}:{line}"
