@@ -10,7 +10,7 @@ The fake WeChat API (tests/fakewechat.py) runs as its own process on 127.0.0.1. 
 worker picks the customer-service channel; WeChat allows 5 such messages per window, hence 5 messages a person.
 Messages are enqueued with executemany (timed on its own), then `Worker.run_once()` is called until the outbox is
 empty, with the worker's default batch size and `OUTBOX_CONCURRENCY` default. The ceiling is a client that only
-posts the same `message/custom/send` requests from as many threads (one requests.Session each, no database) to
+posts the same `message/custom/send` requests from as many threads (one httpx.Client each, no database) to
 other people in the same fake. Memory is the benchmark process's peak RSS while draining minus its RSS before.
 SQLite is a fresh file in a temporary directory; with --database-url a temporary PostgreSQL database is created on
 that server and dropped at the end. The CPU lines (shares of one core, fake and this process) show which side
@@ -41,7 +41,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import requests
+import httpx
 from wrkload import START_TIMEOUT_S, Server, free_port
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -78,15 +78,15 @@ def start_fake(workdir: Path) -> FakeServer:
     return FakeServer("fake WeChat", argv, None, workdir / "fakewechat.log", port)
 
 
-def fake_helper(session: requests.Session, url: str, helper: str, **kwargs) -> None:
+def fake_helper(session: httpx.Client, url: str, helper: str, **kwargs) -> None:
     """Call a FakeWeChat helper in the fake's process."""
-    response = session.post(f"{url}/_fake/{helper}", data=json.dumps(kwargs), timeout=30)
+    response = session.post(f"{url}/_fake/{helper}", content=json.dumps(kwargs), timeout=30)
     response.raise_for_status()
 
 
 def fake_summary(url: str) -> dict:
     """The fake's counts: calls by path, token fetches, deliveries by channel."""
-    return requests.get(f"{url}/_fake/summary", timeout=60).json()
+    return httpx.get(f"{url}/_fake/summary", timeout=60).json()
 
 
 def open_windows(url: str, openids: list[str], threads: int) -> float:
@@ -94,7 +94,7 @@ def open_windows(url: str, openids: list[str], threads: int) -> float:
     local = threading.local()
 
     def wrote(chunk: list[str]) -> None:
-        local.session = getattr(local, "session", None) or requests.Session()
+        local.session = getattr(local, "session", None) or httpx.Client()
         for openid in chunk:
             fake_helper(local.session, url, "user_wrote", openid=openid)
 
@@ -108,7 +108,7 @@ def open_windows(url: str, openids: list[str], threads: int) -> float:
 def fetch_token(url: str) -> str:
     """The fake's current stable token (normal mode: the worker gets the same one)."""
     body = {"grant_type": "client_credential", "appid": APP_ID, "secret": SECRET, "force_refresh": False}
-    result = requests.post(f"{url}/cgi-bin/stable_token", data=json.dumps(body), timeout=10).json()
+    result = httpx.post(f"{url}/cgi-bin/stable_token", content=json.dumps(body), timeout=10).json()
     return result["access_token"]
 
 
@@ -136,15 +136,14 @@ def _own_cpu() -> float:
 
 
 def post_all(url: str, token: str, openids: list[str], per_person: int) -> int:
-    """Post custom text messages as wechatpy does, one session; how many WeChat refused."""
-    session, refused = requests.Session(), 0
-    session.trust_env = False  # as the service's client: no environment scan per request
+    """Post custom text messages as the service's wechatpy client does (httpx), one client; how many WeChat refused."""
+    session, refused = httpx.Client(timeout=httpx.Timeout(10, connect=3)), 0
     endpoint = f"{url}/cgi-bin/message/custom/send"
     for n in range(per_person):
         for openid in openids:
             data = {"touser": openid, "msgtype": "text", "text": {"content": TEXT.format(n)}}
             body = json.dumps(data, ensure_ascii=False).encode("utf-8")
-            response = session.post(endpoint, params={"access_token": token}, data=body, timeout=(3, 10))
+            response = session.post(endpoint, params={"access_token": token}, content=body)
             response.raise_for_status()
             refused += json.loads(response.content.decode("utf-8", "ignore")).get("errcode", 0) != 0
     return refused
@@ -506,7 +505,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ninterrupted: fake stopped, temporary database removed", file=sys.stderr)
         return 130
-    except (RuntimeError, OSError, requests.RequestException) as exc:
+    except (RuntimeError, OSError, httpx.HTTPError) as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
         return 1
     print(f"(total {time.monotonic() - started:.0f} s)")

@@ -148,3 +148,26 @@ def _bindable(sql: Sql, value: object) -> object:
     if isinstance(value, dt.datetime):
         return sql.time(value)
     return value
+
+
+def village_tag_moves(sql: Sql) -> list[tuple[int, str, int | None, int | None]]:
+    """(id, openid, village tag carried, village) of subscribed people whose village differs from that tag."""
+    differs = "IS NOT" if sql.sqlite else "IS DISTINCT FROM"
+    return sql.all(
+        "SELECT id, openid, tagged_village_id, village_id FROM person"
+        f" WHERE subscribed = :yes AND village_id {differs} tagged_village_id ORDER BY id",
+        yes=sql.flag(True),
+    )
+
+
+def record_village_tag(sql: Sql, *, person_ids: list[int], village_id: int | None) -> None:
+    """Write down the village tag these people now carry on WeChat (None: no village tag)."""
+    placeholders, params = sql.in_list("ids", person_ids)
+    sql.run(
+        f"UPDATE person SET tagged_village_id = :village_id WHERE id IN {placeholders}", village_id=village_id, **params
+    )
+
+
+def forget_village_tag_carriers(sql: Sql, *, village_id: int) -> None:
+    """Nobody carries this village's tag any more (it was deleted on WeChat)."""
+    sql.run("UPDATE person SET tagged_village_id = NULL WHERE tagged_village_id = :village_id", village_id=village_id)

@@ -115,3 +115,16 @@ def work_areas_of(session: Session, village_ids: list[int]) -> tuple[list[str], 
     names = session.exec(select(WorkArea.name).where(WorkArea.id.in_(areas)).order_by(WorkArea.id)).scalars()
     ids = session.exec(select(Village.id).where(Village.work_area_id.in_(areas)).order_by(Village.id)).scalars()
     return list(names), list(ids)
+
+
+def village_tags(sql: Sql) -> dict[int, tuple[str, int | None]]:
+    """Every village's name and WeChat tag id (None: no tag yet), by village id."""
+    return {
+        village_id: (name, tag_id)
+        for village_id, name, tag_id in sql.all("SELECT id, name, wechat_tag_id FROM village")
+    }
+
+
+def set_village_tag(sql: Sql, *, village_id: int, tag_id: int | None) -> None:
+    """Record the village's WeChat tag id (None: WeChat no longer has it)."""
+    sql.run("UPDATE village SET wechat_tag_id = :tag_id WHERE id = :village_id", tag_id=tag_id, village_id=village_id)

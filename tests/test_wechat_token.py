@@ -6,8 +6,8 @@ import datetime as dt
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
-import requests
 
 from bot.wechat.redis_store import RedisTokenStore
 from bot.wechat.token import REFRESH_AHEAD_S, TokenManager
@@ -35,7 +35,7 @@ class Clock:
 
 def manager(store, fake, clock=utcnow, app_id="wxfake") -> TokenManager:
     return TokenManager(
-        store, app_id=app_id, secret="s", base_url=fake.url, http=requests.Session(), timeout=(2, 5), clock=clock
+        store, app_id=app_id, secret="s", base_url=fake.url, http=httpx.Client(), timeout=(2, 5), clock=clock
     )
 
 

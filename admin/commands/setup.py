@@ -46,7 +46,7 @@ def push_menu() -> None:
     startable_settings()
     api = make_api(settings, prepare_database(settings))
     try:
-        api.call("menu/create", lambda c: c.post("menu/create", data=menu))
+        api.call("menu/create", lambda c: c.menu.create(menu))
     except WeChatError as exc:
         typer.echo(f"WeChat refused the menu: {exc.errcode} {exc.errmsg}", err=True)
         raise typer.Exit(1) from exc

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine
 
 from bot.wechat.client import WeChatApi
 from bot.wechat.errors import WeChatError
 from models.db import transaction
-from models.person import Person
-from models.town import Village
+from models.person import forget_village_tag_carriers, record_village_tag, village_tag_moves
+from models.sql import Sql
+from models.town import set_village_tag, village_tags
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 50  # openids per tags/members call
@@ -58,13 +61,8 @@ def sync_tags(db: Engine, api: WeChatApi, *, batch: int = MAX_BATCH) -> TagSync:
 
 def _pending_moves(db: Engine) -> list[_Move]:
     """Subscribed people whose village differs from the village tag they carry."""
-    query = (
-        select(Person.id, Person.openid, Person.tagged_village_id, Person.village_id)
-        .where(Person.subscribed.is_(True), Person.village_id.is_distinct_from(Person.tagged_village_id))
-        .order_by(Person.id)
-    )
-    with transaction(db) as session:
-        return [_Move(*row) for row in session.execute(query)]
+    with _sql(db) as sql:
+        return [_Move(*row) for row in village_tag_moves(sql)]
 
 
 class _Run:
@@ -73,8 +71,8 @@ class _Run:
     def __init__(self, db: Engine, api: WeChatApi, batch: int):
         self.db, self.api, self.batch = db, api, batch
         self.result = TagSync()
-        with transaction(db) as session:
-            self.villages = {v_id: (name, tag) for v_id, name, tag in session.execute(_VILLAGES)}
+        with _sql(db) as sql:
+            self.villages = village_tags(sql)
         self.tag_ids = {v_id: tag for v_id, (_, tag) in self.villages.items() if tag is not None}
         self._existing: dict[str, int] | None = None
 
@@ -88,20 +86,20 @@ class _Run:
             except WeChatError as exc:
                 self._failed(f"creating the tag {name!r}", exc)
                 continue
-            with transaction(self.db) as session:
-                session.execute(update(Village).where(Village.id == village_id).values(wechat_tag_id=tag_id))
+            with _sql(self.db) as sql:
+                set_village_tag(sql, village_id=village_id, tag_id=tag_id)
             self.tag_ids[village_id] = tag_id
 
     def _create_or_find(self, name: str) -> int:
         try:
-            answer = self.api.call("tags/create", lambda c: c.post("tags/create", data={"tag": {"name": name}}))
+            tag = self.api.call("tags/create", lambda c: c.tag.create(name))
             self.result.tags_created += 1
-            return int(answer["tag"]["id"])
+            return int(tag["id"])
         except WeChatError as exc:
             if exc.errcode != NAME_TAKEN:
                 raise
             if self._existing is None:
-                tags = self.api.call("tags/get", lambda c: c.get("tags/get"))["tags"]
+                tags = self.api.call("tags/get", lambda c: c.tag.get())
                 self._existing = {tag["name"]: int(tag["id"]) for tag in tags}
             if name not in self._existing:
                 raise
@@ -129,9 +127,12 @@ class _Run:
 
     def _call(self, path: str, village_id: int, chunk: list[_Move]) -> bool:
         """One batch call; False (logged, counted) when WeChat refused it."""
-        body = {"openid_list": [m.openid for m in chunk], "tagid": self.tag_ids[village_id]}
+        openids, tag_id = [m.openid for m in chunk], self.tag_ids[village_id]
         try:
-            self.api.call(path, lambda c: c.post(path, data=body))
+            if path == TAG:
+                self.api.call(path, lambda c: c.tag.tag_user(tag_id, openids))
+            else:
+                self.api.call(path, lambda c: c.tag.untag_user(tag_id, openids))
             return True
         except WeChatError as exc:
             self._failed(f"{path} for {len(chunk)} people of {self.villages[village_id][0]}", exc)
@@ -142,15 +143,15 @@ class _Run:
     def _record(self, moves: list[_Move], village_id: int | None) -> set[int]:
         """Write down the village tag these people now carry on WeChat."""
         ids = [m.person_id for m in moves]
-        with transaction(self.db) as session:
-            session.execute(update(Person).where(Person.id.in_(ids)).values(tagged_village_id=village_id))
+        with _sql(self.db) as sql:
+            record_village_tag(sql, person_ids=ids, village_id=village_id)
         return set(ids)
 
     def _forget_tag(self, village_id: int) -> None:
         """The tag was deleted on WeChat: nobody carries it; the next run creates it again and retags."""
-        with transaction(self.db) as session:
-            session.execute(update(Village).where(Village.id == village_id).values(wechat_tag_id=None))
-            session.execute(update(Person).where(Person.tagged_village_id == village_id).values(tagged_village_id=None))
+        with _sql(self.db) as sql:
+            set_village_tag(sql, village_id=village_id, tag_id=None)
+            forget_village_tag_carriers(sql, village_id=village_id)
         self.tag_ids.pop(village_id, None)
 
     def _failed(self, what: str, exc: WeChatError) -> None:
@@ -158,7 +159,11 @@ class _Run:
         log.warning("WeChat refused %s: %s %s; left for the next run", what, exc.errcode, exc.errmsg)
 
 
-_VILLAGES = select(Village.id, Village.name, Village.wechat_tag_id)
+@contextmanager
+def _sql(db: Engine) -> Iterator[Sql]:
+    """One transaction's hand-written statements."""
+    with transaction(db) as session:
+        yield Sql(session.connection())
 
 
 def _by_village(moves: list[_Move], village_of) -> dict[int, list[_Move]]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import requests
 from sqlalchemy import Engine
 
 from bot.wechat.client import WeChatApi
+from bot.wechat.http import wechat_http
 from bot.wechat.token import TokenManager
 from models.api_token import DbTokenStore
 from town.settings import Settings
@@ -19,11 +19,8 @@ def make_api(settings: Settings, db: Engine) -> WeChatApi:
         store = RedisTokenStore(settings.redis_url)
     else:
         store = DbTokenStore(db)
-    http = requests.Session()
-    # Proxy settings are read once here, not scanned from the environment on every call.
-    http.proxies = requests.utils.get_environ_proxies(settings.wechat_api_base_url)
-    http.trust_env = False
     timeout = (settings.wechat_connect_timeout_s, settings.wechat_read_timeout_s)
+    http = wechat_http(*timeout)
     tokens = TokenManager(
         store,
         app_id=settings.wechat_app_id,

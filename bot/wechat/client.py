@@ -8,11 +8,13 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-import requests
+import httpx
 from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
+from wechatpy.utils import json
 
 from bot.wechat.errors import SYSTEM_BUSY, TOKEN_INVALID, WeChatError, WeChatUnavailable
+from bot.wechat.http import NO_ANSWER, wechat_http
 from bot.wechat.token import TokenManager
 from town.settings import Settings
 
@@ -21,13 +23,31 @@ T = TypeVar("T")
 
 
 class _Client(WeChatClient):
-    """wechatpy's client with the token from the shared store instead of its own fetch."""
+    """wechatpy's client with the token from the shared store instead of its own fetch, over httpx."""
 
-    def __init__(self, app_id: str, secret: str, tokens: TokenManager, base_url: str, timeout):
-        super().__init__(app_id, secret, timeout=timeout, auto_retry=False)
+    def __init__(self, app_id: str, secret: str, tokens: TokenManager, base_url: str, http: httpx.Client):
+        super().__init__(app_id, secret, timeout=http.timeout, auto_retry=False)
         self.API_BASE_URL = f"{base_url.rstrip('/')}/cgi-bin/"
         self.tokens = tokens
         self.token_in_use: str | None = None
+        self._http = http
+
+    def _request(self, method: str, url_or_endpoint: str, **kwargs):
+        """wechatpy's request path on httpx: the same URL, access_token, JSON body and errcode handling."""
+        base = kwargs.pop("api_base_url", self.API_BASE_URL)
+        url = url_or_endpoint if url_or_endpoint.startswith(("http://", "https://")) else base + url_or_endpoint
+        params = kwargs.pop("params", {})
+        if isinstance(params, dict) and "access_token" not in params:
+            params["access_token"] = self.access_token
+        body = kwargs.pop("data", None)
+        if isinstance(body, dict):
+            body = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        result_processor = kwargs.pop("result_processor", None)
+        kwargs.setdefault("timeout", self.timeout)
+        response = self._http.request(method, url, params=params, content=body, **kwargs)
+        if response.is_error:  # 4xx and 5xx, as requests' raise_for_status
+            raise WeChatClientException(None, None, client=self, request=response.request, response=response)
+        return self._handle_result(response, method, url, result_processor, params=params)
 
     @property
     def access_token(self) -> str:
@@ -46,17 +66,17 @@ class WeChatApi:
         settings: Settings,
         tokens: TokenManager,
         *,
-        http: requests.Session | None = None,
+        http: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ):
         self.settings = settings
         self.sleep = sleep
         timeout = (settings.wechat_connect_timeout_s, settings.wechat_read_timeout_s)
+        if http is None:
+            http = wechat_http(*timeout)
         self.client = _Client(
-            settings.wechat_app_id, settings.wechat_app_secret, tokens, settings.wechat_api_base_url, timeout
+            settings.wechat_app_id, settings.wechat_app_secret, tokens, settings.wechat_api_base_url, http
         )
-        if http is not None:
-            self.client._http = http
 
     def call(self, what: str, fn: Callable[[WeChatClient], T]) -> T:
         """Run one API call: one forced token refresh on 40001/42001, backoff on -1/5xx/timeouts."""
@@ -73,7 +93,7 @@ class WeChatApi:
                 if not _retryable(exc, errcode) or attempt == self.settings.wechat_max_attempts:
                     raise _error(exc, errcode, attempt) from exc
                 failure = f"errcode {errcode}" if errcode is not None else _http_status(exc)
-            except (requests.Timeout, requests.ConnectionError) as exc:
+            except NO_ANSWER as exc:
                 if attempt == self.settings.wechat_max_attempts:
                     raise WeChatUnavailable(None, f"{what}: {type(exc).__name__}", attempts=attempt) from exc
                 failure = type(exc).__name__

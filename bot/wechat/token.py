@@ -11,9 +11,10 @@ import threading
 import time
 from collections.abc import Callable
 
-import requests
+import httpx
 
 from bot.wechat.errors import WeChatError, WeChatUnavailable
+from bot.wechat.http import wechat_timeout
 from models.api_token import StoredToken
 from models.db import utcnow
 
@@ -34,14 +35,14 @@ class TokenManager:
         app_id: str,
         secret: str,
         base_url: str,
-        http: requests.Session,
+        http: httpx.Client,
         timeout: tuple[float, float],
         clock: Callable[[], dt.datetime] = utcnow,
         sleep: Callable[[float], None] = time.sleep,
     ):
         self.store = store
         self.app_id, self.secret, self.base_url = app_id, secret, base_url.rstrip("/")
-        self.http, self.timeout = http, timeout
+        self.http, self.timeout = http, wechat_timeout(*timeout)
         self.clock, self.sleep = clock, sleep
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{id(self)}"
         # The lease is per process; threads of one process take turns here instead.
@@ -112,11 +113,11 @@ class TokenManager:
         body = {"grant_type": "client_credential", "appid": self.app_id, "secret": self.secret, "force_refresh": force}
         try:
             response = self.http.post(
-                f"{self.base_url}/cgi-bin/stable_token", data=json.dumps(body), timeout=self.timeout
+                f"{self.base_url}/cgi-bin/stable_token", content=json.dumps(body), timeout=self.timeout
             )
             response.raise_for_status()
             result = response.json()
-        except (requests.RequestException, ValueError) as exc:
+        except (httpx.HTTPError, ValueError) as exc:
             raise WeChatUnavailable(None, f"stable_token failed: {exc}") from exc
         if result.get("errcode"):
             raise WeChatError(result["errcode"], result.get("errmsg", ""))
