@@ -34,7 +34,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -64,8 +63,8 @@ class FakeServer(Server):
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             self.check_alive()
-            with contextlib.suppress(OSError), urllib.request.urlopen(self.url("/_fake/summary"), timeout=1) as r:
-                if r.status == 200:
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(self.url("/_fake/summary"), timeout=1).status_code == 200:
                     return
             time.sleep(0.1)
         raise RuntimeError(f"fake WeChat did not answer in {START_TIMEOUT_S:.0f} s:\n{self.log_tail()}")

@@ -24,9 +24,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
+import httpx
 from wrkload import HOST, WRK, Result, Server, free_port, lua_list, lua_str, parse_wrk, run_wrk
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -205,11 +205,10 @@ def smoke_test(server: Server, path: str) -> str:
     from bot import sandbox
 
     xml = sandbox.text_xml("bench-smoke", "你好", msg_id=1)
-    request = urllib.request.Request(
-        server.url(path), data=xml.encode(), method="POST", headers={"Content-Type": "text/xml; charset=utf-8"}
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        body = response.read().decode()
+    headers = {"Content-Type": "text/xml; charset=utf-8"}
+    response = httpx.post(server.url(path), content=xml.encode(), headers=headers, timeout=10)
+    response.raise_for_status()
+    body = response.content.decode()
     found = re.search(r"<Content><!\[CDATA\[(.*?)\]\]></Content>", body, re.S)
     if not found:
         raise RuntimeError(f"{server.name}: unexpected reply to a signed text message: {body[:200]!r}")
@@ -412,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ninterrupted: servers stopped", file=sys.stderr)
         return 130
-    except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+    except (RuntimeError, OSError, subprocess.TimeoutExpired, httpx.HTTPError) as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
         return 1
     print(f"\n(total {time.monotonic() - started:.0f} s)")

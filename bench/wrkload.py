@@ -12,10 +12,11 @@ import signal
 import socket
 import subprocess
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
+
+import httpx
 
 PROJECT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -103,8 +104,8 @@ class Server:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode}:\n{self.log_tail()}")
-            with contextlib.suppress(OSError), urllib.request.urlopen(self.url("/healthz"), timeout=1) as response:
-                if response.status == 200:
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(self.url("/healthz"), timeout=1).status_code == 200:
                     return
             time.sleep(0.2)
         raise RuntimeError(f"{self.name} did not answer /healthz in {START_TIMEOUT_S:.0f} s:\n{self.log_tail()}")
