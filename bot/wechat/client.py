@@ -14,7 +14,7 @@ from wechatpy.exceptions import WeChatClientException
 from wechatpy.utils import json
 
 from bot.wechat.errors import SYSTEM_BUSY, TOKEN_INVALID, WeChatError, WeChatUnavailable
-from bot.wechat.http import NO_ANSWER, wechat_http
+from bot.wechat.http import NO_ANSWER, failure_name, wechat_http
 from bot.wechat.token import TokenManager
 from town.settings import Settings
 
@@ -95,8 +95,8 @@ class WeChatApi:
                 failure = f"errcode {errcode}" if errcode is not None else _http_status(exc)
             except NO_ANSWER as exc:
                 if attempt == self.settings.wechat_max_attempts:
-                    raise WeChatUnavailable(None, f"{what}: {type(exc).__name__}", attempts=attempt) from exc
-                failure = type(exc).__name__
+                    raise WeChatUnavailable(None, f"{what}: {failure_name(exc)}", attempts=attempt) from exc
+                failure = failure_name(exc)
             delay = self._backoff(attempt)
             log.warning("WeChat %s failed (%s), attempt %d; retrying in %.2f s", what, failure, attempt, delay)
             self.sleep(delay)

@@ -18,3 +18,10 @@ def wechat_http(connect_s: float, read_s: float) -> httpx.Client:
     # Unbounded pool, as requests' was: a busy worker opens another connection instead of waiting for one.
     limits = httpx.Limits(max_connections=None, max_keepalive_connections=20)
     return httpx.Client(timeout=wechat_timeout(connect_s, read_s), limits=limits, follow_redirects=True)
+
+
+def failure_name(exc: Exception) -> str:
+    """The failure as the outbox and the logs have always named it (requests' names: ReadTimeout, ConnectionError)."""
+    if isinstance(exc, httpx.ConnectTimeout | httpx.ReadTimeout):
+        return type(exc).__name__
+    return "Timeout" if isinstance(exc, httpx.TimeoutException) else "ConnectionError"
