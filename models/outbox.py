@@ -162,3 +162,22 @@ def record_outcomes(sql: Sql, outcomes: list[Outcome], *, now: dt.datetime) -> N
             for channel, errcode, errmsg in o.attempts
         ],
     )
+
+
+BY_MSGID = "SELECT id, recipient_openid FROM outbox_message WHERE wechat_msgid = :msgid AND channel = :channel"
+SET_FATE = (
+    "UPDATE outbox_message SET status = :status, last_error = :error, delivered_at = :delivered_at"
+    " WHERE wechat_msgid = :msgid AND channel = :channel"
+)
+
+
+def sent_under_msgid(sql: Sql, *, msgid: str, channel: str) -> list[tuple[int, str]]:
+    """The (id, recipient openid) of the messages WeChat accepted under one msgid on one channel."""
+    return sql.all(BY_MSGID, msgid=msgid, channel=channel)
+
+
+def record_report(
+    sql: Sql, *, msgid: str, channel: str, status: str, error: str | None, delivered_at: dt.datetime | None
+) -> None:
+    """What WeChat's delivery report says of every message sent under one msgid."""
+    sql.run(SET_FATE, status=status, error=error, msgid=msgid, channel=channel, delivered_at=sql.time(delivered_at))

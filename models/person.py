@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Field, SQLModel
+from sqlalchemy import select
+from sqlmodel import Field, Session, SQLModel
 
 from models.db import utcnow
 from models.sql import Sql
@@ -148,3 +149,8 @@ def _bindable(sql: Sql, value: object) -> object:
     if isinstance(value, dt.datetime):
         return sql.time(value)
     return value
+
+
+def recent_people(session: Session, *, limit: int = 200) -> list[Person]:
+    """The people who wrote most recently first (the simulator's openid picker)."""
+    return list(session.execute(select(Person).order_by(Person.last_inbound_at.desc()).limit(limit)).scalars())
