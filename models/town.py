@@ -115,3 +115,13 @@ def work_areas_of(session: Session, village_ids: list[int]) -> tuple[list[str], 
     names = session.exec(select(WorkArea.name).where(WorkArea.id.in_(areas)).order_by(WorkArea.id)).scalars()
     ids = session.exec(select(Village.id).where(Village.work_area_id.in_(areas)).order_by(Village.id)).scalars()
     return list(names), list(ids)
+
+
+def list_work_areas(sql: Sql) -> list[tuple[int, str]]:
+    """Every work area as (id, name), by id."""
+    return sql.all("SELECT id, name FROM work_area ORDER BY id")
+
+
+def village_tag_id(sql: Sql, *, village_id: int) -> int | None:
+    """The id of the village's WeChat tag (None: it has none yet)."""
+    return sql.one("SELECT wechat_tag_id FROM village WHERE id = :v", v=village_id)[0]
