@@ -112,8 +112,9 @@ def _scripts(sql: Sql, stored: Announcement, audience: Audience, occ: Occurrence
     """The text as a loudspeaker script for the village cadres of the villages it is for."""
     if audience.kind not in LOUDSPEAKER:
         return 0
-    times = TEXT.separator.join(stored.daily_times.split(",")) if stored.daily_times else ""
-    when = TEXT.when_daily.format(times=times) if stored.daily_times else ""
+    when = ""
+    if stored.daily_times:
+        when = TEXT.when_daily.format(times=TEXT.separator.join(stored.daily_times.split(",")))
     text = TEXT.script.format(when=when, text=stored.text)
     return enqueue_scripts(sql, village_ids=audience.village_ids, prefix=occ.prefix, text=text, now=now)
 
