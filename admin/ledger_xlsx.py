@@ -15,12 +15,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from admin.ledger import Ledger, Sheet
+from admin.ledger.texts import TEXT_COLUMNS, WORKBOOK
 
 DATE_FORMAT, TIME_FORMAT, TEXT_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm", "@"
 # Spreadsheets read a cell starting with these as a formula (or DDE) once it is edited or re-imported.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Digits that must stay text: an 18-digit ID as a number loses its last digits; a phone loses nothing but looks wrong.
-TEXT_COLUMNS = frozenset({"身份证号", "联系电话", "电话", "车牌"})
 MIN_WIDTH, MAX_WIDTH = 6, 40
 HEADER_FONT, HEADER_FILL = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
 WRAP, CENTER = Alignment(wrap_text=True, vertical="top"), Alignment(horizontal="center", vertical="center")
@@ -32,12 +31,13 @@ def build_workbook(ledger: Ledger) -> Workbook:
     book.remove(book.active)
     scope = f"{ledger.town}{ledger.village or ''}"
     stamp = ledger.exported_at.strftime("%Y-%m-%d %H:%M")
-    book.properties.title = f"{scope}疫情防控台账"
-    book.properties.subject = f"导出时间 {stamp}"
-    book.properties.creator = "乡安"
+    book.properties.title = WORKBOOK.title.format(scope=scope)
+    book.properties.subject = WORKBOOK.subject.format(stamp=stamp)
+    book.properties.creator = WORKBOOK.creator
     book.properties.created = ledger.exported_at.astimezone(dt.UTC).replace(tzinfo=None)
     for sheet in ledger.sheets:
-        _write_sheet(book.create_sheet(sheet.title), sheet, title=f"{scope}{sheet.title}台账", stamp=stamp)
+        title = WORKBOOK.sheet_title.format(scope=scope, sheet=sheet.title)
+        _write_sheet(book.create_sheet(sheet.title), sheet, title=title, stamp=stamp)
     return book
 
 
@@ -79,8 +79,8 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, *, title: str, stamp: str) -> None
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
     ws.oddHeader.center.text = title
-    ws.oddHeader.right.text = f"导出时间 {stamp}"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddHeader.right.text = WORKBOOK.header_right.format(stamp=stamp)
+    ws.oddFooter.center.text = WORKBOOK.footer
 
 
 def _put(ws: Worksheet, row: int, column: int, value, *, as_text: bool) -> None:

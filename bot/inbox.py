@@ -20,11 +20,11 @@ from bot.dialogue import Context, Engine, texts
 from bot.protocol import Inbound
 from bot.router import respond
 from bot.villages import VillageIndex
-from models.db import is_sqlite, utcnow
+from models.db import is_sqlite, never_wait_for_lock, utcnow
 from models.inbound import FAILED, HANDLED, claim_inbound, finish_inbound
 from models.outbox import enqueue
 from models.person import touch_person
-from models.sql import Sql
+from models.sql import Sql, release_savepoint, rollback_to_savepoint, savepoint
 from town.settings import Settings
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 SUCCESS = None  # tells the webhook to answer WeChat's "success": nothing to say now
 SQLITE_BUSY_CODES = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+HANDLER_SAVEPOINT = "handler"
 
 
 def _settle_replies(batch: list[tuple[Inbound, asyncio.Future]], replies: list[str | None]) -> None:
@@ -175,12 +176,12 @@ class Inbox:
         if self._loop_connection is None:
             self._loop_connection = self.db.connect()
             # Never wait for the lock on the event loop: a busy database sends the batch to a thread.
-            self._loop_connection.connection.driver_connection.execute("PRAGMA busy_timeout=0")
+            never_wait_for_lock(self._loop_connection)
         return self._loop_connection
 
     def _respond(self, sql: Sql, inbound: Inbound, now: dt.datetime) -> tuple[str | None, str, str | None]:
         """Run the handler inside a savepoint: if it fails, its writes go and the stored message stays."""
-        sql.run("SAVEPOINT handler")
+        savepoint(sql, name=HANDLER_SAVEPOINT)
         ctx = None
         try:
             person = touch_person(sql, openid=inbound.openid, now=now, window=inbound.window)
@@ -189,11 +190,11 @@ class Inbox:
             )
             reply = respond(ctx, self.dialogue, inbound)
             ctx.flush()
-            sql.run("RELEASE SAVEPOINT handler")
+            release_savepoint(sql, name=HANDLER_SAVEPOINT)
             return reply, HANDLED, None
         except Exception:
             log.exception("handler failed for a message from %s", inbound.openid)
-            sql.run("ROLLBACK TO SAVEPOINT handler")
+            rollback_to_savepoint(sql, name=HANDLER_SAVEPOINT)
             return texts.APOLOGY, FAILED, traceback.format_exc(limit=20)
         finally:
             if ctx is not None:

@@ -12,11 +12,11 @@ import threading
 import time
 from collections.abc import Callable
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from models.db import transaction
-from models.riskarea import RiskList
+from models.riskarea import RiskList, newest_risk_list, newest_risk_list_version
 from models.sql import Sql
 from town.policy import ListInfo, Policy
 from town.riskareas import RiskIndex
@@ -46,7 +46,7 @@ class RiskContext:
         the watcher last looked: the import re-classified what was stored before it, not what is stored after.
         """
         stale = not self._watched and self._checked is not None and self.clock() - self._checked >= self.check_every
-        if self._checked is None or stale or (latest and _newest(session) != self._version):
+        if self._checked is None or stale or (latest and newest_risk_list_version(session) != self._version):
             self.refresh(session)
         return self.index, self.list_info
 
@@ -73,18 +73,12 @@ class RiskContext:
     def refresh(self, session: Session) -> None:
         """Load the newest version's entries when it differs from the one held."""
         with self._lock:
-            latest = session.execute(select(RiskList).order_by(RiskList.id.desc()).limit(1)).scalars().first()
+            latest = newest_risk_list(session)
             version = (latest.id, latest.checksum) if latest else None
             if version != self._version:
                 self.index, self.list_info = _load(session, latest)
                 self._version = version
             self._checked = self.clock()
-
-
-def _newest(session: Session) -> tuple | None:
-    """The newest version's (id, checksum): one indexed row."""
-    row = session.execute(select(RiskList.id, RiskList.checksum).order_by(RiskList.id.desc()).limit(1)).first()
-    return tuple(row) if row else None
 
 
 def _load(session: Session, latest: RiskList | None) -> tuple[RiskIndex | None, ListInfo | None]:

@@ -9,13 +9,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from bot import sandbox
 from models.cadre import roles_of
 from models.db import transaction
 from models.outbox import recent_outbox
-from models.person import Person
+from models.person import recent_people
 from town.texts import ROLE_NAMES
 
 router = APIRouter(prefix="/simulator", include_in_schema=False)
@@ -68,7 +67,7 @@ def people(request: Request) -> list[dict]:
     """Everyone who has written, for the openid picker."""
     villages = request.app.state.villages
     with transaction(request.app.state.db) as session:
-        rows = session.execute(select(Person).order_by(Person.last_inbound_at.desc()).limit(200)).scalars()
+        rows = recent_people(session, limit=200)
         return [
             {
                 "openid": p.openid,

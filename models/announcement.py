@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel, select
+
+from models.sql import Sql
 
 
 class Announcement(SQLModel, table=True):
@@ -36,3 +38,55 @@ class AnnouncementRun(SQLModel, table=True):
     plan: str = "{}"  # JSON: how many by which channel, and who cannot be reached
     started_at: dt.datetime
     finished_at: dt.datetime | None = None
+
+
+def add_announcement(session: Session, *, announcement: Announcement) -> Announcement:
+    """Store a new announcement; it has its id on return."""
+    session.add(announcement)
+    session.flush()
+    return announcement
+
+
+def active_announcements(session: Session) -> list[Announcement]:
+    """Announcements still to send some time, oldest first."""
+    active = select(Announcement).where(Announcement.status == "active").order_by(Announcement.id)
+    return list(session.exec(active).all())
+
+
+def mark_announcement_done(session: Session, *, announcement: Announcement) -> None:
+    """Nothing more of this announcement will be sent."""
+    announcement.status = "done"
+    session.add(announcement)
+
+
+START_RUN = (
+    "INSERT INTO announcement_run (announcement_id, occurrence, plan, started_at) VALUES (:a, :o, '{}', :now)"
+    " ON CONFLICT (announcement_id, occurrence) DO NOTHING"
+)
+FINISH_RUN = (
+    "UPDATE announcement_run SET plan = :plan, finished_at = :now WHERE announcement_id = :a AND occurrence = :o"
+)
+RUN_FINISHED_AT = "SELECT finished_at FROM announcement_run WHERE announcement_id = :a AND occurrence = :o"
+RUN_PLAN = "SELECT plan FROM announcement_run WHERE announcement_id = :a AND occurrence = :o"
+
+
+def start_run(sql: Sql, *, announcement_id: int, occurrence: str, now: dt.datetime) -> None:
+    """Record that an occurrence started (once: a second start keeps the first)."""
+    sql.run(START_RUN, a=announcement_id, o=occurrence, now=sql.time(now))
+
+
+def finish_run(sql: Sql, *, announcement_id: int, occurrence: str, plan: str, now: dt.datetime) -> None:
+    """Record an occurrence's plan (JSON) and that it is finished."""
+    sql.run(FINISH_RUN, plan=plan, now=sql.time(now), a=announcement_id, o=occurrence)
+
+
+def run_finished(sql: Sql, *, announcement_id: int, occurrence: str) -> bool:
+    """True when this occurrence ran to its end."""
+    row = sql.one(RUN_FINISHED_AT, a=announcement_id, o=occurrence)
+    return row is not None and row[0] is not None
+
+
+def run_plan(sql: Sql, *, announcement_id: int, occurrence: str) -> str | None:
+    """An occurrence's stored plan (JSON), or None when it never ran."""
+    row = sql.one(RUN_PLAN, a=announcement_id, o=occurrence)
+    return row[0] if row else None

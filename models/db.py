@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -76,3 +76,8 @@ def upsert_insert(session: Session):
     from sqlalchemy.dialects import postgresql, sqlite
 
     return (postgresql if session.get_bind().dialect.name == "postgresql" else sqlite).insert
+
+
+def never_wait_for_lock(connection: Connection) -> None:
+    """SQLite: fail at once with SQLITE_BUSY instead of waiting when another connection holds the write lock."""
+    connection.connection.driver_connection.execute("PRAGMA busy_timeout=0")

@@ -197,3 +197,9 @@ def add_call_task(
         text=text,
         now=sql.time(now),
     )
+
+
+def block_channel(sql: Sql, *, openids: list[str], channel: str, errcode: int, now: dt.datetime) -> None:
+    """Stop using a channel for these people (they refused it), once per person and channel."""
+    at = sql.time(now)
+    sql.many(BLOCK, [{"openid": openid, "channel": channel, "errcode": errcode, "at": at} for openid in openids])

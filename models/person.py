@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Field, SQLModel
+from sqlalchemy import select
+from sqlmodel import Field, Session, SQLModel
 
 from models.db import utcnow
 from models.sql import Sql
@@ -171,3 +172,8 @@ def record_village_tag(sql: Sql, *, person_ids: list[int], village_id: int | Non
 def forget_village_tag_carriers(sql: Sql, *, village_id: int) -> None:
     """Nobody carries this village's tag any more (it was deleted on WeChat)."""
     sql.run("UPDATE person SET tagged_village_id = NULL WHERE tagged_village_id = :village_id", village_id=village_id)
+
+
+def recent_people(session: Session, *, limit: int = 200) -> list[Person]:
+    """The people who wrote most recently first (the simulator's openid picker)."""
+    return list(session.execute(select(Person).order_by(Person.last_inbound_at.desc()).limit(limit)).scalars())

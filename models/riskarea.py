@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Field, SQLModel
+from sqlalchemy import select
+from sqlmodel import Field, Session, SQLModel
 
 
 class RiskList(SQLModel, table=True):
@@ -54,3 +55,14 @@ class RiskListSource(SQLModel, table=True):
     checked_at: dt.datetime | None = None
     changed_at: dt.datetime | None = None
     last_error: str | None = Field(default=None, max_length=1000)
+
+
+def newest_risk_list(session: Session) -> RiskList | None:
+    """The most recently imported list version (None before any import)."""
+    return session.execute(select(RiskList).order_by(RiskList.id.desc()).limit(1)).scalars().first()
+
+
+def newest_risk_list_version(session: Session) -> tuple[int, str] | None:
+    """The newest version's (id, checksum): one indexed row."""
+    row = session.execute(select(RiskList.id, RiskList.checksum).order_by(RiskList.id.desc()).limit(1)).first()
+    return tuple(row) if row else None

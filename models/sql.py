@@ -75,3 +75,18 @@ class Sql:
     def flag(self, value: bool):
         """A boolean as the column stores it."""
         return int(value) if self.sqlite else value
+
+
+def savepoint(sql: Sql, *, name: str) -> None:
+    """Mark a point this transaction can roll back to without losing what came before."""
+    sql.run(f"SAVEPOINT {name}")
+
+
+def release_savepoint(sql: Sql, *, name: str) -> None:
+    """Keep what was written since the savepoint."""
+    sql.run(f"RELEASE SAVEPOINT {name}")
+
+
+def rollback_to_savepoint(sql: Sql, *, name: str) -> None:
+    """Undo what was written since the savepoint; the transaction goes on."""
+    sql.run(f"ROLLBACK TO SAVEPOINT {name}")

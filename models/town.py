@@ -128,3 +128,13 @@ def village_tags(sql: Sql) -> dict[int, tuple[str, int | None]]:
 def set_village_tag(sql: Sql, *, village_id: int, tag_id: int | None) -> None:
     """Record the village's WeChat tag id (None: WeChat no longer has it)."""
     sql.run("UPDATE village SET wechat_tag_id = :tag_id WHERE id = :village_id", tag_id=tag_id, village_id=village_id)
+
+
+def list_work_areas(sql: Sql) -> list[tuple[int, str]]:
+    """Every work area as (id, name), by id."""
+    return sql.all("SELECT id, name FROM work_area ORDER BY id")
+
+
+def village_tag_id(sql: Sql, *, village_id: int) -> int | None:
+    """The id of the village's WeChat tag (None: it has none yet)."""
+    return sql.one("SELECT wechat_tag_id FROM village WHERE id = :v", v=village_id)[0]

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from admin.commands.texts import TEXT
 from bot.startup import day_option, prepare_database
 from bot.villages import VillageIndex, VillageRef
 from models.cadre import INVITE_DAYS, ROLES, create_invite
@@ -25,19 +26,19 @@ def invite_cadre(
     """Create a one-time code; the cadre sends 「绑定 CODE」 to the account. The code is the last line."""
     settings = get_settings()
     if role not in ROLES:
-        choices = "、".join(f"{key}（{name}）" for key, name in ROLE_NAMES.items())
-        typer.echo(f"没有这个角色「{role}」。可选：{choices}", err=True)
+        choices = TEXT.separator.join(TEXT.role_choice.format(key=key, name=name) for key, name in ROLE_NAMES.items())
+        typer.echo(TEXT.unknown_role.format(role=role, choices=choices), err=True)
         raise typer.Exit(2)
     db = prepare_database(settings)
     with transaction(db) as session:
         villages = VillageIndex([VillageRef(v.id, v.name) for v in list_villages(session)])
         found = villages.by_name(village)
         if found is None:
-            typer.echo(f"没有找到村「{village}」（{settings.town_file}）", err=True)
+            typer.echo(TEXT.unknown_village.format(village=village, town_file=settings.town_file), err=True)
             raise typer.Exit(2)
         invite = create_invite(session, role=role, village_id=found.id, now=utcnow())
-    typer.echo(f"{found.name}{ROLE_NAMES[role]}的绑定码，{INVITE_DAYS}天内有效，只能用一次。")
-    typer.echo(f"请本人向公众号发送「绑定 {invite.code}」。绑定码：")
+    typer.echo(TEXT.invite.format(village=found.name, role=ROLE_NAMES[role], days=INVITE_DAYS))
+    typer.echo(TEXT.invite_howto.format(code=invite.code))
     typer.echo(invite.code)
 
 
@@ -52,7 +53,7 @@ def export_ledger(
 
     settings = get_settings()
     if not out.parent.is_dir():
-        typer.echo(f"没有这个文件夹：{out.parent}", err=True)
+        typer.echo(TEXT.no_folder.format(folder=out.parent), err=True)
         raise typer.Exit(2)
     db = prepare_database(settings)
     town = read_town_file(settings.town_file)
@@ -64,8 +65,9 @@ def export_ledger(
             raise typer.Exit(2) from exc
         ledger = load_ledger(session, town=town.name, now=utcnow(), tz=clock.zone(), village=found)
     save_ledger(ledger, out)
-    counts = "，".join(f"{sheet.title} {len(sheet.rows)} 行" for sheet in ledger.sheets)
-    typer.echo(f"已导出{town.name}{ledger.village or '全镇'}台账：{counts} → {out}")
+    counts = TEXT.count_separator.join(TEXT.sheet_count.format(title=s.title, n=len(s.rows)) for s in ledger.sheets)
+    scope = ledger.village or TEXT.whole_town
+    typer.echo(TEXT.exported.format(town=town.name, scope=scope, counts=counts, out=out))
 
 
 def checkpoint_reconcile(
@@ -94,7 +96,7 @@ def vaccination_coverage(
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from exc
         rows = coverage(session, village_ids=[found.id] if found else None)
-    typer.echo(report(rows, found.name if found else "全镇"))
+    typer.echo(report(rows, found.name if found else TEXT.whole_town))
 
 
 def announce(
@@ -136,7 +138,7 @@ def faq_add(
     except FaqError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
-    typer.echo(f"已加进常见问答（{settings.faq_file}），马上生效。可以再打开文件，多写几种问法：\n{entry}")
+    typer.echo(TEXT.faq_added.format(file=settings.faq_file, entry=entry))
 
 
 def brief_command(

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models.outbox import DELIVERED, FAILED, UNDELIVERABLE
+from bot.delivery.texts import REFUSED
+from models.delivery import block_channel
+from models.outbox import DELIVERED, FAILED, UNDELIVERABLE, record_report, sent_under_msgid
 from models.sql import Sql
 
-REFUSED = "用户拒收"
-ROWS_FOR = "SELECT id, recipient_openid FROM outbox_message WHERE wechat_msgid = :msgid AND channel = :channel"
-UPDATE = (
-    "UPDATE outbox_message SET status = :status, last_error = :error, delivered_at = :delivered_at"
-    " WHERE wechat_msgid = :msgid AND channel = :channel"
-)
-BLOCK = (
-    "INSERT INTO channel_block (openid, channel, errcode, at) VALUES (:openid, 'template', 43101, :at)"
-    " ON CONFLICT (openid, channel) DO NOTHING"
-)
+TEMPLATE_REFUSED = 43101  # the errcode WeChat gives when a person refuses template messages
 
 
 def template_finished(sql: Sql, *, msgid: int | None, status: str | None, now: dt.datetime) -> int:
@@ -24,22 +17,17 @@ def template_finished(sql: Sql, *, msgid: int | None, status: str | None, now: d
     if not msgid:
         return 0
     status = status or ""
-    rows = sql.all(ROWS_FOR, msgid=str(msgid), channel="template")
+    rows = sent_under_msgid(sql, msgid=str(msgid), channel="template")
     if status == "success":
         outcome, error = DELIVERED, None
     elif "block" in status:
         outcome, error = UNDELIVERABLE, REFUSED
-        sql.many(BLOCK, [{"openid": openid, "at": sql.time(now)} for _, openid in rows])
+        openids = [openid for _, openid in rows]
+        block_channel(sql, openids=openids, channel="template", errcode=TEMPLATE_REFUSED, now=now)
     else:
         outcome, error = FAILED, status
-    sql.run(
-        UPDATE,
-        status=outcome,
-        error=error,
-        msgid=str(msgid),
-        channel="template",
-        delivered_at=sql.time(now) if outcome == DELIVERED else None,
-    )
+    delivered_at = now if outcome == DELIVERED else None
+    record_report(sql, msgid=str(msgid), channel="template", status=outcome, error=error, delivered_at=delivered_at)
     return len(rows)
 
 
@@ -49,13 +37,7 @@ def mass_finished(sql: Sql, *, msgid: int | None, status: str | None, counts: di
         return 0
     ok = (status or "") == "send success"
     summary = None if ok else f"{status}; " + ", ".join(f"{k}={v}" for k, v in counts.items())
-    rows = sql.all(ROWS_FOR, msgid=str(msgid), channel="mass")
-    sql.run(
-        UPDATE,
-        status=DELIVERED if ok else FAILED,
-        error=summary,
-        msgid=str(msgid),
-        channel="mass",
-        delivered_at=sql.time(now) if ok else None,
-    )
+    rows = sent_under_msgid(sql, msgid=str(msgid), channel="mass")
+    outcome, delivered_at = (DELIVERED, now) if ok else (FAILED, None)
+    record_report(sql, msgid=str(msgid), channel="mass", status=outcome, error=summary, delivered_at=delivered_at)
     return len(rows)

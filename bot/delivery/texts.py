@@ -17,3 +17,4 @@ class CALL:
     call = "【请电话联系】{who}收不到公众号消息，请打电话告诉他（她）：\n{text}"
     who = "{name}（{phone}）"
     no_phone = "没有登记电话"
+REFUSED = "用户拒收"  # a template's delivery report said the person blocks them

@@ -12,12 +12,22 @@ import datetime as dt
 import json
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from broadcasts.announcements.audience import LOUDSPEAKER, Audience, AudienceError, resolve
 from broadcasts.announcements.plan import Occurrence, Plan, Planner, settle_covered
 from broadcasts.announcements.texts import TEXT
-from models.announcement import Announcement
+from models.announcement import (
+    Announcement,
+    active_announcements,
+    add_announcement,
+    finish_run,
+    mark_announcement_done,
+    run_finished,
+    run_plan,
+    start_run,
+)
+from models.audience import enqueue_scripts
 from models.sql import Sql
 from town import clock
 from town.settings import Settings
@@ -49,17 +59,18 @@ def announce(
 ) -> tuple[Announcement, Plan]:
     """Store an announcement; an urgent one is planned and enqueued now, a scheduled one only previewed."""
     audience = resolve(session, to)
-    stored = Announcement(
-        text=text.strip(),
-        audience=_canonical(audience),
-        send_at=at,
-        daily_times=parse_daily(daily),
-        until=until,
-        created_by=created_by,
-        created_at=now,
+    stored = add_announcement(
+        session,
+        announcement=Announcement(
+            text=text.strip(),
+            audience=_canonical(audience),
+            send_at=at,
+            daily_times=parse_daily(daily),
+            until=until,
+            created_by=created_by,
+            created_at=now,
+        ),
     )
-    session.add(stored)
-    session.flush()
     if at is None and stored.daily_times is None:
         return stored, run_occurrence(session, settings, stored, URGENT, now)
     return stored, Planner(Sql(session.connection()), settings, now).plan(
@@ -72,13 +83,12 @@ def announcements_due(session: Session, now: dt.datetime, settings: Settings) ->
     sql = Sql(session.connection())
     done = settle_covered(sql, now=now)
     tz = clock.zone()
-    active = select(Announcement).where(Announcement.status == "active").order_by(Announcement.id)
-    for stored in session.exec(active).all():
+    for stored in active_announcements(session):
         for occurrence in _due(stored, now, tz):
-            if not _finished(sql, stored.id, occurrence):
+            if not run_finished(sql, announcement_id=stored.id, occurrence=occurrence):
                 done += run_occurrence(session, settings, stored, occurrence, now).enqueued
         if _over(stored, now, tz):
-            stored.status = "done"
+            mark_announcement_done(session, announcement=stored)
     return done
 
 
@@ -87,27 +97,14 @@ def run_occurrence(
 ) -> Plan:
     """Plan and enqueue one occurrence, its loudspeaker script to the village cadres, and record the run."""
     sql = Sql(session.connection())
-    sql.run(
-        "INSERT INTO announcement_run (announcement_id, occurrence, plan, started_at) VALUES (:a, :o, '{}', :now)"
-        " ON CONFLICT (announcement_id, occurrence) DO NOTHING",
-        a=stored.id,
-        o=occurrence,
-        now=sql.time(now),
-    )
+    start_run(sql, announcement_id=stored.id, occurrence=occurrence, now=now)
     audience = resolve(session, stored.audience)
     occ = _occurrence(stored, audience, occurrence)
     plan = Planner(sql, settings, now).plan(occ, enqueue=True)
     plan.scripts = _scripts(sql, stored, audience, occ, now)
-    sql.run(
-        "UPDATE announcement_run SET plan = :plan, finished_at = :now WHERE announcement_id = :a AND occurrence = :o",
-        plan=plan.to_json(),
-        now=sql.time(now),
-        a=stored.id,
-        o=occurrence,
-    )
+    finish_run(sql, announcement_id=stored.id, occurrence=occurrence, plan=plan.to_json(), now=now)
     if occurrence == URGENT or stored.daily_times is None:
-        stored.status = "done"
-        session.add(stored)
+        mark_announcement_done(session, announcement=stored)
     return plan
 
 
@@ -115,19 +112,11 @@ def _scripts(sql: Sql, stored: Announcement, audience: Audience, occ: Occurrence
     """The text as a loudspeaker script for the village cadres of the villages it is for."""
     if audience.kind not in LOUDSPEAKER:
         return 0
-    when = TEXT.when_daily.format(times="、".join(stored.daily_times.split(","))) if stored.daily_times else ""
-    ids, params = sql.in_list("sv", list(audience.village_ids or []))
-    where = f" AND a.village_id IN {ids}" if audience.village_ids is not None else ""
-    return sql.run(
-        "INSERT INTO outbox_message (idempotency_key, recipient_openid, kind, text, payload, status, attempts,"
-        " created_at, due_at) SELECT DISTINCT :prefix || 'script:' || p.openid, p.openid, 'notice', :text, '{}',"
-        " 'queued', 0, :now, :now FROM cadre_assignment a JOIN person p ON p.id = a.person_id"
-        f" WHERE a.role = 'village_cadre'{where} ON CONFLICT (idempotency_key) DO NOTHING",
-        prefix=occ.prefix,
-        text=TEXT.script.format(when=when, text=stored.text),
-        now=sql.time(now),
-        **params,
-    )
+    when = ""
+    if stored.daily_times:
+        when = TEXT.when_daily.format(times=TEXT.separator.join(stored.daily_times.split(",")))
+    text = TEXT.script.format(when=when, text=stored.text)
+    return enqueue_scripts(sql, village_ids=audience.village_ids, prefix=occ.prefix, text=text, now=now)
 
 
 def _occurrence(stored: Announcement, audience: Audience, occurrence: str) -> Occurrence:
@@ -168,15 +157,6 @@ def _over(stored: Announcement, now: dt.datetime, tz: ZoneInfo) -> bool:
     return now - last.astimezone(dt.UTC) > MISFIRE_GRACE
 
 
-def _finished(sql: Sql, announcement_id: int, occurrence: str) -> bool:
-    row = sql.one(
-        "SELECT finished_at FROM announcement_run WHERE announcement_id = :a AND occurrence = :o",
-        a=announcement_id,
-        o=occurrence,
-    )
-    return row is not None and row[0] is not None
-
-
 def _aware(value: dt.datetime) -> dt.datetime:
     """Times come back naive from SQLite (UTC)."""
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
@@ -184,19 +164,17 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 def plan_of(sql: Sql, announcement_id: int, occurrence: str) -> dict:
     """The stored plan of one occurrence (for the dashboard and tests)."""
-    row = sql.one(
-        "SELECT plan FROM announcement_run WHERE announcement_id = :a AND occurrence = :o",
-        a=announcement_id,
-        o=occurrence,
-    )
-    return json.loads(row[0]) if row else {}
+    plan = run_plan(sql, announcement_id=announcement_id, occurrence=occurrence)
+    return json.loads(plan) if plan else {}
 
 
 def announce_text(stored: Announcement, plan: Plan, tz: ZoneInfo) -> str:
     """What the operator reads after `announce`: when it goes, and the plan."""
     if stored.daily_times:
         until = TEXT.until.format(day=stored.until.isoformat()) if stored.until else ""
-        head = TEXT.scheduled_daily.format(times="、".join(stored.daily_times.split(",")), until=until, id=stored.id)
+        head = TEXT.scheduled_daily.format(
+            times=TEXT.separator.join(stored.daily_times.split(",")), until=until, id=stored.id
+        )
         return head + "\n" + TEXT.preview.format(plan=plan.describe())
     if stored.send_at:
         at = _aware(stored.send_at).astimezone(tz).strftime("%Y-%m-%d %H:%M")

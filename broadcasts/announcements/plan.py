@@ -4,7 +4,7 @@ One row per recipient and occurrence, keyed `ann:<id>:<occurrence>:<openid>` wha
 occurrence again (a retry, a second process, a crash between statements) adds nobody twice. A village whose WeChat
 tag carries only people of the audience gets one `sendall` to its tag: one carrier row is queued, the others wait
 as `covered` until `settle_covered` copies the carrier's outcome onto them (the worker claims in batches, and a
-tag must be sent once). Everything is INSERT ... SELECT: no Python object per recipient.
+tag must be sent once). Everything is INSERT ... SELECT (models.audience): no Python object per recipient.
 """
 
 from __future__ import annotations
@@ -15,41 +15,25 @@ from dataclasses import dataclass, field
 
 from broadcasts.announcements.audience import Audience
 from broadcasts.announcements.texts import TEXT
-from models.delivery import MASS_MONTHLY_QUOTA, SHORT_WINDOW, SHORT_WINDOW_QUOTA, WINDOW, WINDOW_QUOTA
+from models.audience import (
+    Reach,
+    classify,
+    clean_village_tags,
+    count_by_channel,
+    enqueue_direct,
+    enqueue_tag,
+    unreachable_people,
+)
+from models.outbox import finished_tag_carriers, mass_send_since, requeue_covered, send_covered_with_carrier
 from models.sql import Sql
+from models.town import village_tag_id
 from town import clock
 from town.settings import Settings
 
 COVERED = "covered"
 TAG, CUSTOM, MASS, NONE = "tag", "custom", "mass", "none"
 NAMES_SHOWN = 20
-UNLIMITED = 1_000_000
 SETTLE_WITHIN = dt.timedelta(days=3)  # a tag send not settled by then never will be
-
-# The audience with what decides its channel: WeChat's window, mass sends this month, refused channels, the tag.
-CLASSIFIED = """
-WITH aud AS (
-  SELECT p.id, p.openid, p.name, p.village_id, p.tagged_village_id,
-    CASE WHEN p.last_inbound_at > :long_since THEN (CASE WHEN p.cs_used < {window_quota} THEN 1 ELSE 0 END)
-         WHEN p.short_window_at > :short_since AND p.cs_used < {short_quota} THEN 1 ELSE 0 END AS win,
-    (SELECT COUNT(*) FROM outbox_message o WHERE o.recipient_openid = p.openid AND o.channel = 'mass'
-       AND o.status IN ('sent', 'delivered') AND o.sent_at >= :month_start) AS used,
-    (SELECT COUNT(*) FROM channel_block b WHERE b.openid = p.openid AND b.channel = 'custom') AS cs_blocked,
-    (SELECT COUNT(*) FROM channel_block b WHERE b.openid = p.openid AND b.channel = 'mass') AS mass_blocked
-  FROM person p WHERE {where}
-), cls AS (
-  SELECT id, openid, name, village_id, tagged_village_id, CASE
-    WHEN tagged_village_id IN {tags} AND used < :tag_quota AND mass_blocked = 0 THEN 'tag'
-    WHEN win = 1 AND cs_blocked = 0 THEN 'custom'
-    WHEN :service = 1 AND used < {mass_quota} AND mass_blocked = 0 THEN 'mass'
-    ELSE 'none' END AS how
-  FROM aud
-)
-"""
-INSERT = (
-    "INSERT INTO outbox_message (idempotency_key, recipient_openid, kind, text, payload, status, attempts,"
-    " created_at, due_at) {select} ON CONFLICT (idempotency_key) DO NOTHING"
-)
 
 
 @dataclass
@@ -74,7 +58,7 @@ class Plan:
             return TEXT.plan_empty
         lines = []
         if self.tags:
-            villages = TEXT.separator.join(f"{name}{n}人" for name, n in self.tags.items())
+            villages = TEXT.separator.join(TEXT.plan_village.format(name=name, n=n) for name, n in self.tags.items())
             lines.append(TEXT.plan_tag.format(n=sum(self.tags.values()), villages=villages))
         if self.mass:
             lines.append(TEXT.plan_mass.format(n=self.mass))
@@ -114,41 +98,26 @@ class Planner:
     def plan(self, occ: Occurrence, *, enqueue: bool) -> Plan:
         """Count by channel; with `enqueue`, also write every row (idempotent)."""
         tags = self._usable_tags(occ.audience)
-        classified, params = self._classified(occ.audience, tags)
+        reach = self._classified(occ.audience, tags)
         plan = Plan()
-        for how, village_id, count in self.sql.all(
-            classified + "SELECT how, village_id, COUNT(*) FROM cls GROUP BY how, village_id", **params
-        ):
+        for how, village_id, count in count_by_channel(self.sql, reach=reach):
             plan.total += count
             if how == TAG:
                 plan.tags[tags[village_id]] = plan.tags.get(tags[village_id], 0) + count
             else:
                 setattr(plan, _FIELD[how], getattr(plan, _FIELD[how]) + count)
         plan.tags = dict(sorted(plan.tags.items()))
-        names = self.sql.all(
-            classified + f"SELECT name, openid FROM cls WHERE how = 'none' ORDER BY id LIMIT {NAMES_SHOWN}", **params
-        )
+        names = unreachable_people(self.sql, reach=reach, limit=NAMES_SHOWN)
         plan.unreachable_names = [name or TEXT.nameless for name, _ in names]
         if enqueue:
-            plan.enqueued = self._enqueue(occ, classified, params, tags)
+            plan.enqueued = self._enqueue(occ, reach, tags)
         return plan
 
     def _usable_tags(self, audience: Audience) -> dict[int, str]:
         """Village tags that reach only this audience; a subscription account has one mass send a day."""
         if audience.kind not in ("all", "village", "workarea"):
             return {}
-        ids, params = self.sql.in_list("tv", list(audience.village_ids or []))
-        where = f" AND v.id IN {ids}" if audience.village_ids is not None else ""
-        # A tag is usable when nobody carrying it would hear what is not for them (opted out, moved away).
-        rows = self.sql.all(
-            "SELECT v.id, v.name, (SELECT COUNT(*) FROM person p WHERE p.tagged_village_id = v.id AND p.subscribed ="
-            " :yes AND p.announcements_opted_out = :no) AS n FROM village v WHERE v.wechat_tag_id IS NOT NULL"
-            " AND NOT EXISTS (SELECT 1 FROM person p WHERE p.tagged_village_id = v.id AND p.subscribed = :yes"
-            " AND (p.announcements_opted_out = :yes OR p.village_id IS NULL OR p.village_id <> v.id))" + where,
-            yes=self.sql.flag(True),
-            no=self.sql.flag(False),
-            **params,
-        )
+        rows = clean_village_tags(self.sql, village_ids=audience.village_ids)
         usable = {village_id: name for village_id, name, n in rows if n}
         if self.service:
             return usable
@@ -160,70 +129,47 @@ class Planner:
     def _mass_today(self) -> bool:
         """A subscription account already used (or queued) today's only mass send."""
         midnight = dt.datetime.combine(self.now.astimezone(self.tz).date(), dt.time(), self.tz).astimezone(dt.UTC)
-        row = self.sql.one(
-            "SELECT 1 FROM outbox_message WHERE (channel = 'mass' AND sent_at >= :midnight) OR (kind = 'broadcast'"
-            " AND status IN ('queued', 'sending') AND created_at >= :midnight) LIMIT 1",
-            midnight=self.sql.time(midnight),
-        )
-        return row is not None
+        return mass_send_since(self.sql, since=midnight)
 
-    def _classified(self, audience: Audience, tags: dict[int, str]) -> tuple[str, dict]:
-        where, params = audience.where(self.sql)
-        tag_ids, tag_params = self.sql.in_list("tags", sorted(tags))
+    def _classified(self, audience: Audience, tags: dict[int, str]) -> Reach:
         local = self.now.astimezone(self.tz)
         month_start = dt.datetime(local.year, local.month, 1, tzinfo=self.tz).astimezone(dt.UTC)
-        text = CLASSIFIED.format(
-            where=where,
-            tags=tag_ids,
-            window_quota=WINDOW_QUOTA,
-            short_quota=SHORT_WINDOW_QUOTA,
-            mass_quota=MASS_MONTHLY_QUOTA,
+        return classify(
+            self.sql,
+            kind=audience.kind,
+            village_ids=audience.village_ids,
+            tag_village_ids=list(tags),
+            now=self.now,
+            month_start=month_start,
+            service=self.service,
         )
-        return text, {
-            **params,
-            **tag_params,
-            "long_since": self.sql.time(self.now - WINDOW),
-            "short_since": self.sql.time(self.now - SHORT_WINDOW),
-            "month_start": self.sql.time(month_start),
-            "tag_quota": MASS_MONTHLY_QUOTA if self.service else UNLIMITED,
-            "service": 1 if self.service else 0,
-        }
 
-    def _enqueue(self, occ: Occurrence, classified: str, params: dict, tags: dict[int, str]) -> int:
+    def _enqueue(self, occ: Occurrence, reach: Reach, tags: dict[int, str]) -> int:
         """Every row of the occurrence in three statements (and one per village tag)."""
         text = TEXT.message.format(text=occ.text)
-        common = {**params, "text": text, "now": self.sql.time(self.now), "prefix": occ.prefix}
-        key = "(:prefix || c.openid)"
         custom = json.dumps({"title": TEXT.title, "announcement": occ.announcement_id}, ensure_ascii=False)
         mass = json.dumps({"broadcast": occ.prefix.rstrip(":"), "announcement": occ.announcement_id})
-        added = self.sql.run(
-            INSERT.format(
-                select=f"{classified} SELECT {key}, c.openid, CASE WHEN c.how = 'custom' THEN 'notice' ELSE"
-                " 'broadcast' END, :text, CASE WHEN c.how = 'custom' THEN :custom ELSE :mass END, 'queued', 0,"
-                " :now, :now FROM cls c WHERE c.how IN ('custom', 'mass') ORDER BY c.id"
-            ),
-            **common,
-            custom=custom,
-            mass=mass,
+        added = enqueue_direct(
+            self.sql, reach=reach, prefix=occ.prefix, text=text, custom=custom, mass=mass, now=self.now
         )
         for village_id in sorted(tags):
-            added += self._enqueue_tag(occ, classified, common, village_id)
+            added += self._enqueue_tag(occ, reach, text, village_id)
         return added
 
-    def _enqueue_tag(self, occ: Occurrence, classified: str, common: dict, village_id: int) -> int:
+    def _enqueue_tag(self, occ: Occurrence, reach: Reach, text: str, village_id: int) -> int:
         """One carrier row queued for the village's tag; everyone else it covers waits as `covered`."""
-        tag_id = self.sql.one("SELECT wechat_tag_id FROM village WHERE id = :v", v=village_id)[0]
+        tag_id = village_tag_id(self.sql, village_id=village_id)
         payload = json.dumps({"broadcast": f"{occ.prefix}tag{tag_id}", "tag_id": tag_id})
         covered = json.dumps({"broadcast": f"{occ.prefix}tag{tag_id}", "tag_id": tag_id, "covered": True})
-        select = (
-            f"{classified} SELECT (:prefix || c.openid), c.openid, 'broadcast', :text, CASE WHEN c.id = (SELECT"
-            " MIN(id) FROM cls WHERE how = 'tag' AND tagged_village_id = :village) THEN :payload ELSE :covered END,"
-            " CASE WHEN c.id = (SELECT MIN(id) FROM cls WHERE how = 'tag' AND tagged_village_id = :village) THEN"
-            " 'queued' ELSE 'covered' END, 0, :now, :now FROM cls c WHERE c.how = 'tag' AND c.tagged_village_id ="
-            " :village ORDER BY c.id"
-        )
-        return self.sql.run(
-            INSERT.format(select=select), **common, village=village_id, payload=payload, covered=covered
+        return enqueue_tag(
+            self.sql,
+            reach=reach,
+            prefix=occ.prefix,
+            text=text,
+            village_id=village_id,
+            payload=payload,
+            covered=covered,
+            now=self.now,
         )
 
 
@@ -233,29 +179,11 @@ _FIELD = {CUSTOM: "custom", MASS: "mass", NONE: "unreachable"}
 def settle_covered(sql: Sql, *, now: dt.datetime) -> int:
     """Rows a village tag covered take their carrier's outcome: sent with it, or queued person by person."""
     settled = 0
-    for payload, status, channel, sent_at, msgid in sql.all(
-        "SELECT c.payload, c.status, c.channel, c.sent_at, c.wechat_msgid FROM outbox_message c"
-        " WHERE c.kind = 'broadcast' AND c.status NOT IN ('queued', 'sending', 'covered') AND c.created_at >= :since"
-        " AND EXISTS (SELECT 1 FROM outbox_message o WHERE o.status = 'covered' AND o.payload ="
-        " REPLACE(c.payload, '}', ', \"covered\": true}'))",
-        since=sql.time(now - SETTLE_WITHIN),
-    ):
+    for payload, status, channel, sent_at, msgid in finished_tag_carriers(sql, since=now - SETTLE_WITHIN):
         covered = payload.replace("}", ', "covered": true}')
         if status in ("sent", "delivered") and channel == "mass":
-            settled += sql.run(
-                "UPDATE outbox_message SET status = :status, channel = 'mass', sent_at = :sent_at,"
-                " wechat_msgid = :msgid WHERE status = 'covered' AND payload = :covered",
-                status=status,
-                sent_at=sent_at,
-                msgid=msgid,
-                covered=covered,
-            )
+            settled += send_covered_with_carrier(sql, covered=covered, status=status, sent_at=sent_at, msgid=msgid)
         else:  # the tag send failed: each person on the best channel they have
-            settled += sql.run(
-                "UPDATE outbox_message SET status = 'queued', kind = 'notice', payload = :payload, due_at = :now"
-                " WHERE status = 'covered' AND payload = :covered",
-                payload=json.dumps({"title": TEXT.title}, ensure_ascii=False),
-                now=sql.time(now),
-                covered=covered,
-            )
+            payload = json.dumps({"title": TEXT.title}, ensure_ascii=False)
+            settled += requeue_covered(sql, covered=covered, payload=payload, now=now)
     return settled

@@ -9,6 +9,7 @@ class TEXT:
     when_once = ""
     plan = "计划发送：共{total}人。\n{lines}"
     plan_tag = "按村群发 {n} 人（{villages}）"
+    plan_village = "{name}{n}人"
     plan_mass = "按名单群发 {n} 人"
     plan_custom = "客服消息 {n} 人（48小时内和公众号说过话）"
     plan_none = "发不到 {n} 人：{names}{more}（本月群发次数已用完，也没有最近说过话）"
@@ -22,3 +23,7 @@ class TEXT:
     until = "，到{day}为止"
     sent_now = "已开始发送（第{id}号通知），几秒内送出。"
     preview = "按现在的情况预估：\n{plan}"
+    whole_town = "全镇"
+    labels = {"all": "全镇", "isolated": "隔离户", "cadres": "全体干部"}
+    unknown_audience = "不认识的范围「{text}」：可以是 all、village:村名、workarea:工作区、isolated、cadres"
+    unknown_work_area = "没有找到工作区「{name}」。有：{areas}"

@@ -1,0 +1,54 @@
+"""The 台账 as cadres and the county read it: sheet titles, column headers, and how cells are written."""
+
+RETURNEES, QUARANTINES, CHECKPOINTS = "返乡人员", "隔离管控", "卡点异常"
+RETURNEE_COLUMNS = (
+    "序号", "姓名", "身份证号", "联系电话", "所在村", "从何地返回", "返回日期", "交通方式", "健康码",
+    "管控措施", "开始日期", "结束日期", "包保责任人", "依据",
+)  # fmt: skip
+QUARANTINE_COLUMNS = (
+    "序号",
+    "姓名",
+    "联系电话",
+    "所在村",
+    "管控措施",
+    "开始日期",
+    "结束日期",
+    "核酸采样日期",
+    "包保责任人",
+)
+CHECKPOINT_COLUMNS = (
+    "序号", "时间", "卡点/村", "车牌", "姓名", "电话", "从何地来", "健康码", "人数", "处置", "是否已报备", "原文",
+)  # fmt: skip
+# Digits that must stay text: an 18-digit ID as a number loses its last digits; a phone loses nothing but looks wrong.
+TEXT_COLUMNS = frozenset({"身份证号", "联系电话", "电话", "车牌"})
+
+CODES = {"green": "绿码", "yellow": "黄码", "red": "红码"}
+TRANSPORTS = {"self_drive": "自驾", "train": "高铁/火车", "bus": "大巴", "plane": "飞机", "other": "其他"}
+ABROAD, OVERRIDDEN, UNDECIDED, NO_VILLAGE, YES, NO = "境外", "（干部调整）", "待定", "未注明", "是", "否"
+
+
+class CELL:
+    """How a cell combines what is stored."""
+
+    responsible = "{role}：{name}"
+    nameless = "未登记姓名"
+    phone = " {phone}"
+    people_separator = "；"
+    cadre_note = "{reason}；干部说明：{note}"
+    transport_detail = "{label}（{detail}）"
+    relation = "，{relation}"
+    companion = "{name}（与{declarer}同行{relation}）"
+    home_from = "（{day}起居家隔离）"
+    with_companions = "{name}（同行：{companions}）"
+    separator = "、"
+
+
+class WORKBOOK:
+    """The Excel file's properties, titles and page header and footer."""
+
+    title = "{scope}疫情防控台账"
+    subject = "导出时间 {stamp}"
+    creator = "乡安"
+    sheet_title = "{scope}{sheet}台账"
+    header_right = "导出时间 {stamp}"
+    footer = "第 &P 页，共 &N 页"

@@ -1,0 +1,85 @@
+"""The 台账's reads: returnees with their current classification, active quarantines, checkpoint anomalies, carers.
+
+One query per ledger, each optionally limited to one village; the rows come back as tuples of table objects and the
+village's name, in the town file's order of villages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import and_, select
+from sqlmodel import Session
+
+from models.cadre import CadreAssignment
+from models.checkpoint import CheckpointReport
+from models.declaration import CURRENT, Classification, Declaration, HouseholdMember
+from models.person import Person
+from models.quarantine import ACTIVE, Quarantine
+from models.town import Village
+
+
+def _village_order():
+    """Villages in the town file's order: by work area, then as listed."""
+    return (Village.work_area_id.asc().nulls_last(), Village.id)
+
+
+def returnee_declarations(session: Session, *, village_id: int | None) -> list[tuple]:
+    """Every declaration with its current classification (or None) and its village's name, by village and arrival."""
+    current = and_(Classification.declaration_id == Declaration.id, Classification.status == CURRENT)
+    query = (
+        select(Declaration, Classification, Village.name)
+        .join(Village, Village.id == Declaration.village_id)
+        .outerjoin(Classification, current)
+        .order_by(*_village_order(), Declaration.arrived_on, Declaration.id)
+    )
+    if village_id is not None:
+        query = query.where(Declaration.village_id == village_id)
+    return [tuple(row) for row in session.execute(query)]
+
+
+def household_members(session: Session, *, village_id: int | None) -> list[HouseholdMember]:
+    """The people who came back with a returnee, in the order they were declared."""
+    query = select(HouseholdMember).join(Declaration, Declaration.id == HouseholdMember.declaration_id)
+    if village_id is not None:
+        query = query.where(Declaration.village_id == village_id)
+    return list(session.execute(query.order_by(HouseholdMember.id)).scalars())
+
+
+def active_quarantines(session: Session, *, village_id: int | None) -> list[tuple]:
+    """Active quarantines with the declarer's name and phone and the village's name, by village and start."""
+    query = (
+        select(Quarantine, Declaration.name, Declaration.phone, Village.name)
+        .join(Declaration, Declaration.id == Quarantine.declaration_id)
+        .join(Village, Village.id == Quarantine.village_id)
+        .where(Quarantine.status == ACTIVE)
+        .order_by(*_village_order(), Quarantine.start_on, Quarantine.id)
+    )
+    if village_id is not None:
+        query = query.where(Quarantine.village_id == village_id)
+    return [tuple(row) for row in session.execute(query)]
+
+
+def checkpoint_anomalies(session: Session, *, village_id: int | None) -> list[tuple]:
+    """Anomalies reported at checkpoints with the village's name (or None), oldest first."""
+    query = (
+        select(CheckpointReport, Village.name)
+        .outerjoin(Village, Village.id == CheckpointReport.village_id)
+        .where(CheckpointReport.anomaly.is_(True))
+        .order_by(CheckpointReport.seen_at, CheckpointReport.id)
+    )
+    if village_id is not None:
+        query = query.where(CheckpointReport.village_id == village_id)
+    return [tuple(row) for row in session.execute(query)]
+
+
+def cadres_of_villages(
+    session: Session, *, roles: tuple[str, ...], village_ids: Iterable[int]
+) -> list[tuple[int, str, str | None, str | None]]:
+    """(village id, role, name, phone) of the cadres holding these roles in these villages, as assigned."""
+    return session.execute(
+        select(CadreAssignment.village_id, CadreAssignment.role, Person.name, Person.phone)
+        .join(Person, Person.id == CadreAssignment.person_id)
+        .where(CadreAssignment.role.in_(roles), CadreAssignment.village_id.in_(set(village_ids)))
+        .order_by(CadreAssignment.id)
+    ).all()
