@@ -162,3 +162,22 @@ def record_outcomes(sql: Sql, outcomes: list[Outcome], *, now: dt.datetime) -> N
             for channel, errcode, errmsg in o.attempts
         ],
     )
+
+
+QUEUED_KEYS = "SELECT idempotency_key FROM outbox_message WHERE idempotency_key IN {keys}"
+
+
+def queued_keys(sql: Sql, *, keys: list[str]) -> set[str]:
+    """Which of these keys were queued before (a job run every minute builds only what is new)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        placeholders, params = sql.in_list("key", keys[start : start + 500])
+        found.update(row[0] for row in sql.all(QUEUED_KEYS.format(keys=placeholders), **params))
+    return found
+
+
+def queued_at(session: Session, *, key: str) -> dt.datetime | None:
+    """When the message with this key was queued, if it was."""
+    return session.execute(
+        select(OutboxMessage.created_at).where(OutboxMessage.idempotency_key == key)
+    ).scalar_one_or_none()

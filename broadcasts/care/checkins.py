@@ -10,10 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from itertools import groupby
 
-from sqlalchemy import select
 from sqlmodel import Session
 
-from models.outbox import OutboxMessage, enqueue
+from models.outbox import enqueue, queued_at
 from models.sql import Sql
 from town.checkins import TEXT, Household, households, how_to_report, missing, responsible
 from town.clock import at, today
@@ -32,9 +31,7 @@ def _morning_key(day: dt.date, account_id: int) -> str:
 
 
 def _reminded_before(session: Session, day: dt.date, account_id: int, deadline: dt.datetime) -> bool:
-    sent = session.execute(
-        select(OutboxMessage.created_at).where(OutboxMessage.idempotency_key == _morning_key(day, account_id))
-    ).scalar_one_or_none()
+    sent = queued_at(session, key=_morning_key(day, account_id))
     return sent is not None and sent < deadline
 
 

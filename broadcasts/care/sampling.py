@@ -11,13 +11,11 @@ import datetime as dt
 import hashlib
 from itertools import chain
 
-from sqlalchemy import select
 from sqlmodel import Session
 
-from models.care import DUE, MISSED, SamplingRound
-from models.declaration import Declaration
+from models.care import SamplingRound, cared_for_by, doctors_caring, late_rounds, missed_rounds, rounds_due_on
 from models.outbox import enqueue
-from models.quarantine import ACTIVE, Quarantine
+from models.quarantine import Quarantine
 from models.sql import Sql
 from town.care.household import Carer, already_sent, home_ids, home_of, tell_home
 from town.care.rounds import MISSED_AT, escalate, mark_missed, ordinal
@@ -26,25 +24,6 @@ from town.clock import day, reached, today
 from town.command import DOCTOR, responsible
 from town.settings import Settings
 
-CARED_FOR = "SELECT quarantine_id FROM care_assignment WHERE person_id = :person AND released_at IS NULL"
-DOCTORS_OF = (
-    "SELECT ca.quarantine_id, p.id, p.openid, ca.role, p.name, p.phone FROM care_assignment ca"
-    " JOIN person p ON p.id = ca.person_id WHERE ca.role = 'village_doctor' AND ca.released_at IS NULL"
-    " AND ca.quarantine_id IN {ids} ORDER BY ca.id"
-)
-
-
-def _open_rounds(session: Session, *conditions) -> list[tuple[SamplingRound, Quarantine, Declaration]]:
-    """Rounds of records in force, with their record and declaration, village by village."""
-    rows = session.execute(
-        select(SamplingRound, Quarantine, Declaration)
-        .join(Quarantine, Quarantine.id == SamplingRound.quarantine_id)
-        .join(Declaration, Declaration.id == Quarantine.declaration_id)
-        .where(Quarantine.status == ACTIVE, *conditions)
-        .order_by(Quarantine.village_id, SamplingRound.day, SamplingRound.id)
-    ).all()
-    return [tuple(row) for row in rows]
-
 
 def remind_eve(session: Session, now: dt.datetime, settings: Settings) -> int:
     """From SAMPLING_REMIND_AT: each doctor their list for tomorrow, each household its notice."""
@@ -52,7 +31,7 @@ def remind_eve(session: Session, now: dt.datetime, settings: Settings) -> int:
         return 0
     sql = Sql(session.connection())
     tomorrow = today(now) + dt.timedelta(days=1)
-    due = _open_rounds(session, SamplingRound.day == tomorrow, SamplingRound.status == DUE)
+    due = rounds_due_on(session, day=tomorrow)
     doctors_of = _doctors(sql, [quarantine for _, quarantine, _ in due])
     lists: dict[int, tuple] = {}
     for sampling, quarantine, _ in due:
@@ -82,8 +61,7 @@ def _doctors(sql: Sql, quarantines: list[Quarantine]) -> dict[int, list]:
     """Each record's doctor (one query for all); the village's doctor, or those above it, for a record without."""
     found: dict[int, list] = {q.id: [] for q in quarantines}
     if quarantines:
-        placeholders, params = sql.in_list("ids", list(found))
-        for quarantine_id, *carer in sql.all(DOCTORS_OF.format(ids=placeholders), **params):
+        for quarantine_id, *carer in doctors_caring(sql, quarantine_ids=list(found)):
             found[quarantine_id].append(Carer(*carer))
     for quarantine in quarantines:
         if not found[quarantine.id]:
@@ -113,8 +91,7 @@ def _tell_doctor(session, sql: Sql, doctor, items: list, tomorrow: dt.date, key:
 
 def _owed(session, sql: Sql, doctor) -> str:
     """Missed rounds still not made up among the households this doctor cares for."""
-    ids = [row[0] for row in sql.all(CARED_FOR, person=doctor.person_id)]
-    rows = _open_rounds(session, SamplingRound.status == MISSED, SamplingRound.quarantine_id.in_(ids)) if ids else []
+    rows = missed_rounds(session, quarantine_ids=cared_for_by(sql, person_id=doctor.person_id))
     lines = [
         TEXT.owed_line.format(
             id=sampling.id, name=declaration.name, date=day(sampling.day), ordinal=ordinal(session, sampling)
@@ -143,9 +120,7 @@ def escalate_missed(session: Session, now: dt.datetime, settings: Settings) -> i
     """Rounds still due at MISSED_AT on their day: missed, and the village cadre and township cadre told once."""
     sql = Sql(session.connection())
     last_late_day = today(now) - dt.timedelta(days=0 if reached(now, MISSED_AT) else 1)
-    late = _open_rounds(
-        session, SamplingRound.status == DUE, SamplingRound.day <= last_late_day, SamplingRound.escalated_at.is_(None)
-    )
+    late = late_rounds(session, through=last_late_day)
     done = 0
     for sampling, quarantine, _ in late:
         if mark_missed(sql, sampling.id, now=now):

@@ -7,19 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from models.care import release_care
 from models.outbox import enqueue
 from models.quarantine import CENTRAL
 from models.sql import Sql
 from town.care.household import Carer, Home
 from town.care.texts import TEXT
 
-RELEASE = "UPDATE care_assignment SET released_at = :now WHERE quarantine_id = :quarantine AND released_at IS NULL"
-CLOSE = "UPDATE quarantine SET status = 'ended', closed_at = :now WHERE id = :id AND status = 'active'"
-
 
 def release(sql: Sql, quarantine_id: int, *, now: dt.datetime) -> int:
     """Every assignment of the quarantine ends now; how many."""
-    return sql.run(RELEASE, quarantine=quarantine_id, now=sql.time(now))
+    return release_care(sql, quarantine_id=quarantine_id, now=now)
 
 
 def tell_released(sql: Sql, home: Home, people: list[Carer], *, new: str, now: dt.datetime) -> int:
