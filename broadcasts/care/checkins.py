@@ -14,7 +14,8 @@ from sqlmodel import Session
 
 from models.outbox import enqueue, queued_at
 from models.sql import Sql
-from town.checkins import TEXT, Household, households, how_to_report, missing, responsible
+from town.checkins import Household, households, how_to_report, missing, responsible
+from town.checkins.texts import TEXT
 from town.clock import at, today
 from town.clock import day as day_text
 from town.settings import Settings
