@@ -10,13 +10,12 @@ import datetime as dt
 
 from sqlmodel import Session
 
-from models.care import ever_cared
-from models.outbox import enqueue
+from models.care import ever_cared, release_care
+from models.outbox import enqueue, queued_keys
 from models.quarantine import CENTRAL, HOME, Quarantine, close_quarantine, ended_between, ending_on, overdue_ids
 from models.sql import Sql
 from town.care.four import places
-from town.care.household import already_sent, home_ids, home_of, tell_home
-from town.care.release import release
+from town.care.household import home_ids, home_of, tell_home
 from town.care.texts import TEXT
 from town.clock import day, reached, today
 from town.settings import Settings
@@ -35,7 +34,7 @@ def end_notices(session: Session, now: dt.datetime, settings: Settings) -> int:
     # Central isolation alone has no care here: the site tells them.
     todo = [(q, "end-last" if q.end_on == current else "end-eve", d) for q, d in ending if places(q)]
     keys = {q.id: {f"care:{q.id}:{occasion}:{pid}" for pid in home_ids(d)} for q, occasion, d in todo}
-    sent = already_sent(sql, [key for wanted in keys.values() for key in wanted])
+    sent = queued_keys(sql, keys=[key for wanted in keys.values() for key in wanted])
     return sum(
         _tell_end(session, sql, q, occasion=occasion, now=now) for q, occasion, _ in todo if not keys[q.id] <= sent
     )
@@ -63,7 +62,7 @@ def close_ended(session: Session, now: dt.datetime, settings: Settings) -> int:
     closed = 0
     for quarantine_id in overdue_ids(session, before=current):
         if close_quarantine(sql, quarantine_id=quarantine_id, now=now):
-            release(sql, quarantine_id, now=now)
+            release_care(sql, quarantine_id=quarantine_id, now=now)
             closed += 1
     if reached(now, NOTICE_AT):
         closed += _tell_closed(session, sql, current, now)
@@ -79,7 +78,7 @@ def _tell_closed(session, sql: Sql, current: dt.date, now) -> int:
     people: dict[int, list[tuple[str, str]]] = {}
     for quarantine_id, person_id, openid in ever_cared(sql, quarantine_ids=list(by_id)):
         people.setdefault(quarantine_id, []).append((f"care:{quarantine_id}:closed:{person_id}", openid))
-    sent = already_sent(sql, [key for told in people.values() for key, _ in told])
+    sent = queued_keys(sql, keys=[key for told in people.values() for key, _ in told])
     count = 0
     for quarantine_id, told in people.items():
         if {key for key, _ in told} <= sent:

@@ -13,12 +13,20 @@ from itertools import chain
 
 from sqlmodel import Session
 
-from models.care import SamplingRound, cared_for_by, doctors_caring, late_rounds, missed_rounds, rounds_due_on
-from models.outbox import enqueue
+from models.care import (
+    SamplingRound,
+    cared_for_by,
+    doctors_caring,
+    late_rounds,
+    mark_round_missed,
+    missed_rounds,
+    rounds_due_on,
+)
+from models.outbox import enqueue, queued_keys
 from models.quarantine import Quarantine
 from models.sql import Sql
-from town.care.household import Carer, already_sent, home_ids, home_of, tell_home
-from town.care.rounds import MISSED_AT, escalate, mark_missed, ordinal
+from town.care.household import Carer, home_ids, home_of, tell_home
+from town.care.rounds import MISSED_AT, escalate, ordinal
 from town.care.texts import TEXT
 from town.clock import day, reached, today
 from town.command import DOCTOR, responsible
@@ -39,7 +47,7 @@ def remind_eve(session: Session, now: dt.datetime, settings: Settings) -> int:
             lists.setdefault(doctor.person_id, (doctor, []))[1].append((sampling, quarantine))
     doctor_keys = {pid: _eve_key(tomorrow, pid, items) for pid, (_, items) in lists.items()}
     notice_keys = {s.id: [f"sampling:{s.id}:notice:{pid}" for pid in home_ids(d)] for s, _, d in due}
-    sent = already_sent(sql, [*doctor_keys.values(), *chain.from_iterable(notice_keys.values())])
+    sent = queued_keys(sql, keys=[*doctor_keys.values(), *chain.from_iterable(notice_keys.values())])
     homes: dict[int, object] = {}
 
     def home(quarantine):
@@ -123,7 +131,7 @@ def escalate_missed(session: Session, now: dt.datetime, settings: Settings) -> i
     late = late_rounds(session, through=last_late_day)
     done = 0
     for sampling, quarantine, _ in late:
-        if mark_missed(sql, sampling.id, now=now):
+        if mark_round_missed(sql, sampling_id=sampling.id, now=now):
             escalate(session, sql, home_of(session, sql, quarantine), sampling, now=now)
             done += 1
     return done

@@ -10,7 +10,7 @@ from bot.dialogue.fields import village_name
 from handlers.declare_return.places import origin_text, whose
 from handlers.declare_return.texts import CODES, TEXT, TRANSPORTS
 from models.cadre import Holder
-from models.care import DONE
+from models.care import DONE, rounds_of
 from models.declaration import Declaration as DeclarationRow
 from models.declaration import open_declaration, replace_household, save_classification, save_declaration
 from models.outbox import enqueue
@@ -18,7 +18,6 @@ from models.person import update_profile
 from models.quarantine import CENTRAL, HOME
 from town import command
 from town.care import apply_quarantine
-from town.care.rounds import rounds_of
 from town.clock import day
 from town.policy import Declaration, classify, load_policy
 
@@ -194,7 +193,7 @@ def _visits(ctx: Context, result, quarantine) -> list[dt.date]:
     """The days the doctor will come, as the rounds were scheduled: a sampling day already past is not promised."""
     if quarantine is None:
         return list(result.nucleic_acid_dates)
-    return [r.day for r in rounds_of(ctx.session, quarantine.id) if r.status != DONE]
+    return [r.day for r in rounds_of(ctx.session, quarantine_id=quarantine.id) if r.status != DONE]
 
 
 def _companions_too(ctx: Context) -> str:

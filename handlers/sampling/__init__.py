@@ -13,8 +13,11 @@ from models.care import (
     SamplingRound,
     active_care_of,
     cares_for,
+    mark_round_done,
+    mark_round_not_done,
     open_rounds_of,
     reload_round,
+    rounds_of,
     sampling_round,
     successor_round,
 )
@@ -23,7 +26,7 @@ from models.quarantine import ACTIVE, Quarantine, quarantine_by_id
 from models.town import village_name
 from town import command
 from town.care.household import home_of
-from town.care.rounds import escalate, made_up, mark_done, mark_not_done, ordinal, rounds_of
+from town.care.rounds import escalate, made_up, ordinal
 from town.clock import day, local, today
 
 WHAT_DONE, WHAT_NOT_DONE = TEXT.what_done, TEXT.what_not_done
@@ -41,7 +44,7 @@ def _done(ctx: Context, match: re.Match) -> str:
     if refusal:
         return refusal
     sampling, quarantine = found
-    if not mark_done(ctx.sql, sampling.id, person_id=ctx.person.id, now=ctx.now):
+    if not mark_round_done(ctx.sql, sampling_id=sampling.id, person_id=ctx.person.id, now=ctx.now):
         return _already(ctx, sampling)
     home = home_of(ctx.session, ctx.sql, quarantine)
     facts = _facts(ctx, home, sampling)
@@ -60,7 +63,7 @@ def _not_done(ctx: Context, match: re.Match) -> str:
     if not reason:
         return TEXT.need_reason.format(id=number)
     sampling, quarantine = found
-    if not mark_not_done(ctx.sql, sampling.id, note=reason, now=ctx.now):
+    if not mark_round_not_done(ctx.sql, sampling_id=sampling.id, note=reason, now=ctx.now):
         return _already(ctx, sampling)
     home = home_of(ctx.session, ctx.sql, quarantine)
     escalate(ctx.session, ctx.sql, home, sampling, who=_who(ctx), reason=reason, now=ctx.now)
@@ -121,7 +124,7 @@ def _who(ctx: Context) -> str:
 
 
 def _facts(ctx: Context, home, sampling: SamplingRound) -> dict:
-    later = [r.day for r in rounds_of(ctx.session, sampling.quarantine_id) if r.day > sampling.day]
+    later = [r.day for r in rounds_of(ctx.session, quarantine_id=sampling.quarantine_id) if r.day > sampling.day]
     nxt = TEXT.next.format(date=day(later[0])) if later else TEXT.last
     return {
         **home.facts(), "id": sampling.id, "date": day(sampling.day), "ordinal": ordinal(ctx.session, sampling),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from models.care import carers_of
 from models.declaration import Declaration, declaration_by_id, household_of
-from models.outbox import enqueue, queued_keys
+from models.outbox import enqueue
 from models.person import openids_of
 from models.quarantine import CENTRAL, Quarantine
 from models.sql import Sql
@@ -90,11 +90,6 @@ def sampling_dates(quarantine: Quarantine) -> list[dt.date]:
 def home_ids(declaration: Declaration) -> list[int]:
     """The accounts told at home: the returnee's, and whoever declared for them."""
     return [pid for pid in dict.fromkeys((declaration.person_id, declaration.declared_by_person_id)) if pid]
-
-
-def already_sent(sql: Sql, keys: list[str]) -> set[str]:
-    """Which of these outbox keys were queued before: a job run every minute builds only what is new."""
-    return queued_keys(sql, keys=keys)
 
 
 def household(sql: Sql, declaration: Declaration) -> list[tuple[int, str]]:

@@ -1,4 +1,4 @@
-"""The end of a household's care: its people released when the measure changes, and told why.
+"""The end of a household's care: the people released when the measure changes hear why.
 
 Told before the end and closed after it: jobs in broadcasts/care/release.py.
 """
@@ -7,17 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models.care import release_care
 from models.outbox import enqueue
 from models.quarantine import CENTRAL
 from models.sql import Sql
 from town.care.household import Carer, Home
 from town.care.texts import TEXT
-
-
-def release(sql: Sql, quarantine_id: int, *, now: dt.datetime) -> int:
-    """Every assignment of the quarantine ends now; how many."""
-    return release_care(sql, quarantine_id=quarantine_id, now=now)
 
 
 def tell_released(sql: Sql, home: Home, people: list[Carer], *, new: str, now: dt.datetime) -> int:

@@ -1,19 +1,13 @@
-"""Sampling rounds: scheduled from a quarantine's sampling days, recorded done or not done, escalated when missed."""
+"""Sampling rounds: scheduled from a quarantine's sampling days, numbered, escalated when missed, made up.
+
+Recording a round done, not done or missed is a conditional update in models/care.py.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from models.care import (
-    DONE,
-    SamplingRound,
-    mark_round_done,
-    mark_round_missed,
-    mark_round_not_done,
-    rounds_done_before,
-    save_rounds,
-)
-from models.care import rounds_of as _rounds_of
+from models.care import DONE, SamplingRound, rounds_done_before, rounds_of, save_rounds
 from models.outbox import enqueue
 from models.quarantine import Quarantine
 from models.sql import Sql
@@ -49,14 +43,9 @@ def schedule(session, quarantine: Quarantine, *, now: dt.datetime) -> list[Sampl
     return save_rounds(session, rounds=[rounds[when] for when in sorted(rounds)])  # numbered in day order
 
 
-def rounds_of(session, quarantine_id: int) -> list[SamplingRound]:
-    """A quarantine's rounds by day."""
-    return _rounds_of(session, quarantine_id=quarantine_id)
-
-
 def ordinal(session, sampling: SamplingRound) -> int:
     """第N次: the round's place among its quarantine's rounds."""
-    days = [r.day for r in rounds_of(session, sampling.quarantine_id)]
+    days = [r.day for r in rounds_of(session, quarantine_id=sampling.quarantine_id)]
     return days.index(sampling.day) + 1
 
 
@@ -114,21 +103,6 @@ def made_up(session, sql: Sql, home: Home, sampling: SamplingRound, *, who: str,
             key = f"sampling:{sampling.id}:done:{cadre.person_id}"
             sent += enqueue(sql, key=key, recipient_openid=cadre.openid, kind="notice", text=text, now=now)
     return sent
-
-
-def mark_missed(sql: Sql, sampling_id: int, *, now) -> bool:
-    """Due → missed, once; False when someone recorded it first."""
-    return mark_round_missed(sql, sampling_id=sampling_id, now=now)
-
-
-def mark_not_done(sql: Sql, sampling_id: int, *, note: str, now) -> bool:
-    """Not done, with the reason; False when it was done already."""
-    return mark_round_not_done(sql, sampling_id=sampling_id, note=note, now=now)
-
-
-def mark_done(sql: Sql, sampling_id: int, *, person_id: int, now) -> bool:
-    """Done by this person; False when it was done already."""
-    return mark_round_done(sql, sampling_id=sampling_id, person_id=person_id, now=now)
 
 
 def _each(people: list) -> list:
