@@ -101,7 +101,7 @@ def alert_missed(session: Session, now: dt.datetime, settings: Settings) -> int:
                 time=settings.checkin_alert_at,
                 names=TEXT.separator.join(gaps[home.quarantine_id]),
             )
-            for holder in {h.person_id: h for h in responsible(sql, session, home)}.values():
+            for holder in {h.person_id: h for h in responsible(sql, home)}.values():
                 key = f"checkin:{day.isoformat()}:alert:{home.quarantine_id}:{holder.person_id}"
                 sent += enqueue(sql, key=key, recipient_openid=holder.openid, kind="alert", text=text, now=now)
     return sent

@@ -135,7 +135,7 @@ def _fever(ctx: Context, fevers: list[tuple[Entry, CheckIn]], text: str, day: dt
     for home in {e.home.quarantine_id: e.home for e, _ in fevers}.values():
         mine = [(e, row) for e, row in fevers if e.home is home]
         reports = [_report(ctx, e, text) for e, _ in mine]
-        holders = fever.doctors(ctx, home.village_id) + responsible(ctx.sql, ctx.session, home)
+        holders = fever.doctors(ctx, home.village_id) + responsible(ctx.sql, home)
         lines = "\n".join(
             TEXT.alert_line.format(name=e.name, facts=fever.facts(e.reading.temperature, e.reading.symptoms))
             for e, _ in mine

@@ -106,7 +106,7 @@ def missing(session: Session, homes: list[Household], day: dt.date) -> dict[int,
     return {h.quarantine_id: [p for p in h.people if p not in done[h.quarantine_id]] for h in homes}
 
 
-def responsible(sql: Sql, session: Session, home: Household) -> list[Holder]:
+def responsible(sql: Sql, home: Household) -> list[Holder]:
     """The household's assigned people (四包一); before anyone is assigned, the village cadre and doctor."""
     assigned = [
         Holder(pid, openid, role, name, phone, home.village_id)
