@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 from sqlalchemy import Index, text, update
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, delete, select
 
 # A classification's status: the one in force, one replaced later, or a downgrade waiting for a cadre.
 CURRENT, SUPERSEDED, PROPOSED, DECLINED = "current", "superseded", "proposed", "declined"
@@ -150,3 +150,43 @@ def household_of(session: Session, *, declaration_id: int) -> list[HouseholdMemb
             select(HouseholdMember).where(HouseholdMember.declaration_id == declaration_id).order_by(HouseholdMember.id)
         )
     )
+
+
+def declaration_by_id(session: Session, *, declaration_id: int) -> Declaration | None:
+    """The declaration with this id, if any."""
+    return session.get(Declaration, declaration_id)
+
+
+def members_of(session: Session, *, declaration_ids: list[int]) -> list[HouseholdMember]:
+    """The people who came back with these returnees, in the order given."""
+    return list(
+        session.execute(
+            select(HouseholdMember)
+            .where(HouseholdMember.declaration_id.in_(declaration_ids))
+            .order_by(HouseholdMember.id)
+        ).scalars()
+    )
+
+
+def open_declaration(session: Session, *, person_id: int, name: str, today: dt.date) -> Declaration | None:
+    """This sender's latest declaration for the returnee of that name that is still active."""
+    return session.exec(
+        select(Declaration)
+        .where(Declaration.person_id == person_id, Declaration.name == name, Declaration.active_until >= today)
+        .order_by(Declaration.id.desc())
+    ).first()
+
+
+def save_declaration(session: Session, *, declaration: Declaration) -> Declaration:
+    """Store a new or changed declaration; it has its id."""
+    session.add(declaration)
+    session.flush()
+    return declaration
+
+
+def replace_household(session: Session, *, declaration_id: int, members: list[tuple[str, str | None]]) -> None:
+    """The (name, relation) of the companions given now replace those given before."""
+    session.exec(delete(HouseholdMember).where(HouseholdMember.declaration_id == declaration_id))
+    for name, relation in members:
+        session.add(HouseholdMember(declaration_id=declaration_id, name=name, relation=relation))
+    session.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel
 
 
 class FeverReport(SQLModel, table=True):
@@ -24,3 +24,32 @@ class FeverReport(SQLModel, table=True):
     follow_ups: int = 0  # later messages about the same person that were added to this report
     created_at: dt.datetime = Field(index=True)
     updated_at: dt.datetime | None = None
+
+
+def add_check_in_fever(
+    session: Session,
+    *,
+    person_id: int,
+    village_id: int,
+    quarantine_id: int,
+    name: str | None,
+    temperature: float | None,
+    symptoms: str | None,
+    text: str,
+    now: dt.datetime,
+) -> FeverReport:
+    """A fever found in a household's check-in, stored with its id."""
+    report = FeverReport(
+        person_id=person_id,
+        village_id=village_id,
+        quarantine_id=quarantine_id,
+        name=name,
+        temperature=temperature,
+        symptoms=symptoms,
+        text=text[:1000],
+        source="checkin",
+        created_at=now,
+    )
+    session.add(report)
+    session.flush()
+    return report

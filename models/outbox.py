@@ -221,3 +221,22 @@ def send_covered_with_carrier(sql: Sql, *, covered: str, status: str, sent_at, m
 def requeue_covered(sql: Sql, *, covered: str, payload: str, now: dt.datetime) -> int:
     """Rows a failed tag carrier covered go out person by person; rows settled."""
     return sql.run(REQUEUE_COVERED, payload=payload, now=sql.time(now), covered=covered)
+
+
+QUEUED_KEYS = "SELECT idempotency_key FROM outbox_message WHERE idempotency_key IN {keys}"
+
+
+def queued_keys(sql: Sql, *, keys: list[str]) -> set[str]:
+    """Which of these keys were queued before (a job run every minute builds only what is new)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        placeholders, params = sql.in_list("key", keys[start : start + 500])
+        found.update(row[0] for row in sql.all(QUEUED_KEYS.format(keys=placeholders), **params))
+    return found
+
+
+def queued_at(session: Session, *, key: str) -> dt.datetime | None:
+    """When the message with this key was queued, if it was."""
+    return session.execute(
+        select(OutboxMessage.created_at).where(OutboxMessage.idempotency_key == key)
+    ).scalar_one_or_none()

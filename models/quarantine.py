@@ -6,6 +6,11 @@ import datetime as dt
 
 from sqlmodel import Field, Session, SQLModel, select
 
+from models.declaration import Declaration
+from models.person import Person
+from models.sql import Sql
+from models.town import Village
+
 ACTIVE, ENDED, CANCELLED = "active", "ended", "cancelled"
 # Dispositions that put a household under a measure with days to count.
 CENTRAL, HOME, MONITOR = "集中隔离", "居家隔离", "居家健康监测"
@@ -65,3 +70,57 @@ def sync_quarantine(
     session.add(record)
     session.flush()
     return record
+
+
+CLOSE = "UPDATE quarantine SET status = 'ended', closed_at = :now WHERE id = :id AND status = 'active'"
+
+
+def quarantine_by_id(session: Session, *, quarantine_id: int) -> Quarantine | None:
+    """The record with this id, if any."""
+    return session.get(Quarantine, quarantine_id)
+
+
+def ending_on(session: Session, *, days: tuple[dt.date, ...]) -> list[tuple[Quarantine, Declaration]]:
+    """(record, declaration) of the records in force whose last day is one of these."""
+    rows = session.execute(
+        select(Quarantine, Declaration)
+        .join(Declaration, Declaration.id == Quarantine.declaration_id)
+        .where(Quarantine.status == ACTIVE, Quarantine.end_on.in_(days))
+    ).all()
+    return [tuple(row) for row in rows]
+
+
+def overdue_ids(session: Session, *, before: dt.date) -> list[int]:
+    """Records still in force whose last day is before this one."""
+    return list(
+        session.execute(select(Quarantine.id).where(Quarantine.status == ACTIVE, Quarantine.end_on < before)).scalars()
+    )
+
+
+def close_quarantine(sql: Sql, *, quarantine_id: int, now: dt.datetime) -> bool:
+    """Active → ended, once; False when it was no longer active."""
+    return sql.run(CLOSE, id=quarantine_id, now=sql.time(now)) == 1
+
+
+def ended_between(session: Session, *, first: dt.date, before: dt.date) -> list[Quarantine]:
+    """Records ended whose last day is from `first` up to (not including) `before`."""
+    return list(
+        session.execute(
+            select(Quarantine).where(Quarantine.status == ENDED, Quarantine.end_on >= first, Quarantine.end_on < before)
+        ).scalars()
+    )
+
+
+def households_on(session: Session, *, day: dt.date, account_id: int | None = None) -> list[tuple]:
+    """(record, declaration, account openid, village name) of the records in force on the day, oldest first."""
+    query = (
+        select(Quarantine, Declaration, Person.openid, Village.name)
+        .join(Declaration, Declaration.id == Quarantine.declaration_id)
+        .join(Person, Person.id == Quarantine.person_id)
+        .join(Village, Village.id == Quarantine.village_id)
+        .where(Quarantine.status == ACTIVE, Quarantine.start_on <= day, Quarantine.end_on >= day)
+        .order_by(Quarantine.person_id, Quarantine.id)
+    )
+    if account_id is not None:
+        query = query.where(Quarantine.person_id == account_id)
+    return [tuple(row) for row in session.execute(query)]

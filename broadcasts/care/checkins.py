@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from itertools import groupby
 
-from sqlalchemy import select
 from sqlmodel import Session
 
-from models.outbox import OutboxMessage, enqueue
+from models.outbox import enqueue, queued_at
 from models.sql import Sql
-from town.checkins import TEXT, Household, households, how_to_report, missing, responsible
+from town.checkins import Household, households, how_to_report, missing, responsible
+from town.checkins.texts import TEXT
 from town.clock import at, today
 from town.clock import day as day_text
 from town.settings import Settings
@@ -32,9 +32,7 @@ def _morning_key(day: dt.date, account_id: int) -> str:
 
 
 def _reminded_before(session: Session, day: dt.date, account_id: int, deadline: dt.datetime) -> bool:
-    sent = session.execute(
-        select(OutboxMessage.created_at).where(OutboxMessage.idempotency_key == _morning_key(day, account_id))
-    ).scalar_one_or_none()
+    sent = queued_at(session, key=_morning_key(day, account_id))
     return sent is not None and sent < deadline
 
 
@@ -103,7 +101,7 @@ def alert_missed(session: Session, now: dt.datetime, settings: Settings) -> int:
                 time=settings.checkin_alert_at,
                 names=TEXT.separator.join(gaps[home.quarantine_id]),
             )
-            for holder in {h.person_id: h for h in responsible(sql, session, home)}.values():
+            for holder in {h.person_id: h for h in responsible(sql, home)}.values():
                 key = f"checkin:{day.isoformat()}:alert:{home.quarantine_id}:{holder.person_id}"
                 sent += enqueue(sql, key=key, recipient_openid=holder.openid, kind="alert", text=text, now=now)
     return sent

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
 from sqlmodel import Session
 
-from models.declaration import Declaration
-from models.outbox import enqueue
-from models.quarantine import ACTIVE, CENTRAL, ENDED, HOME, Quarantine
+from models.care import ever_cared, release_care
+from models.outbox import enqueue, queued_keys
+from models.quarantine import CENTRAL, HOME, Quarantine, close_quarantine, ended_between, ending_on, overdue_ids
 from models.sql import Sql
 from town.care.four import places
-from town.care.household import already_sent, home_ids, home_of, tell_home
-from town.care.release import CLOSE, release
+from town.care.household import home_ids, home_of, tell_home
 from town.care.texts import TEXT
 from town.clock import day, reached, today
 from town.settings import Settings
@@ -26,27 +24,17 @@ from town.settings import Settings
 NOTICE_AT = dt.time(9, 0)
 
 
-EVER_CARED = (
-    "SELECT DISTINCT ca.quarantine_id, p.id, p.openid FROM care_assignment ca JOIN person p ON p.id = ca.person_id"
-    " WHERE ca.quarantine_id IN {ids} ORDER BY ca.quarantine_id, p.id"
-)
-
-
 def end_notices(session: Session, now: dt.datetime, settings: Settings) -> int:
     """From NOTICE_AT: households whose measure ends tomorrow, and those on their last day, are told."""
     if not reached(now, NOTICE_AT):
         return 0
     sql = Sql(session.connection())
     current = today(now)
-    ending = session.execute(
-        select(Quarantine, Declaration)
-        .join(Declaration, Declaration.id == Quarantine.declaration_id)
-        .where(Quarantine.status == ACTIVE, Quarantine.end_on.in_((current, current + dt.timedelta(days=1))))
-    ).all()
+    ending = ending_on(session, days=(current, current + dt.timedelta(days=1)))
     # Central isolation alone has no care here: the site tells them.
     todo = [(q, "end-last" if q.end_on == current else "end-eve", d) for q, d in ending if places(q)]
     keys = {q.id: {f"care:{q.id}:{occasion}:{pid}" for pid in home_ids(d)} for q, occasion, d in todo}
-    sent = already_sent(sql, [key for wanted in keys.values() for key in wanted])
+    sent = queued_keys(sql, keys=[key for wanted in keys.values() for key in wanted])
     return sum(
         _tell_end(session, sql, q, occasion=occasion, now=now) for q, occasion, _ in todo if not keys[q.id] <= sent
     )
@@ -72,12 +60,9 @@ def close_ended(session: Session, now: dt.datetime, settings: Settings) -> int:
     sql = Sql(session.connection())
     current = today(now)
     closed = 0
-    over = session.execute(
-        select(Quarantine.id).where(Quarantine.status == ACTIVE, Quarantine.end_on < current)
-    ).scalars()
-    for quarantine_id in list(over):
-        if sql.run(CLOSE, id=quarantine_id, now=sql.time(now)) == 1:
-            release(sql, quarantine_id, now=now)
+    for quarantine_id in overdue_ids(session, before=current):
+        if close_quarantine(sql, quarantine_id=quarantine_id, now=now):
+            release_care(sql, quarantine_id=quarantine_id, now=now)
             closed += 1
     if reached(now, NOTICE_AT):
         closed += _tell_closed(session, sql, current, now)
@@ -86,21 +71,14 @@ def close_ended(session: Session, now: dt.datetime, settings: Settings) -> int:
 
 def _tell_closed(session, sql: Sql, current: dt.date, now) -> int:
     """The four of each record that ended yesterday (or the day before, after downtime) hear it is over."""
-    ended = session.execute(
-        select(Quarantine).where(
-            Quarantine.status == ENDED,
-            Quarantine.end_on >= current - dt.timedelta(days=2),
-            Quarantine.end_on < current,
-        )
-    ).scalars()
+    ended = ended_between(session, first=current - dt.timedelta(days=2), before=current)
     by_id = {q.id: q for q in ended}
     if not by_id:
         return 0
-    placeholders, params = sql.in_list("ids", list(by_id))
     people: dict[int, list[tuple[str, str]]] = {}
-    for quarantine_id, person_id, openid in sql.all(EVER_CARED.format(ids=placeholders), **params):
+    for quarantine_id, person_id, openid in ever_cared(sql, quarantine_ids=list(by_id)):
         people.setdefault(quarantine_id, []).append((f"care:{quarantine_id}:closed:{person_id}", openid))
-    sent = already_sent(sql, [key for told in people.values() for key, _ in told])
+    sent = queued_keys(sql, keys=[key for told in people.values() for key, _ in told])
     count = 0
     for quarantine_id, told in people.items():
         if {key for key, _ in told} <= sent:

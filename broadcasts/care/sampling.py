@@ -11,39 +11,26 @@ import datetime as dt
 import hashlib
 from itertools import chain
 
-from sqlalchemy import select
 from sqlmodel import Session
 
-from models.care import DUE, MISSED, SamplingRound
-from models.declaration import Declaration
-from models.outbox import enqueue
-from models.quarantine import ACTIVE, Quarantine
+from models.care import (
+    SamplingRound,
+    cared_for_by,
+    doctors_caring,
+    late_rounds,
+    mark_round_missed,
+    missed_rounds,
+    rounds_due_on,
+)
+from models.outbox import enqueue, queued_keys
+from models.quarantine import Quarantine
 from models.sql import Sql
-from town.care.household import Carer, already_sent, home_ids, home_of, tell_home
-from town.care.rounds import MISSED_AT, escalate, mark_missed, ordinal
+from town.care.household import Carer, home_ids, home_of, tell_home
+from town.care.rounds import MISSED_AT, escalate, ordinal
 from town.care.texts import TEXT
 from town.clock import day, reached, today
 from town.command import DOCTOR, responsible
 from town.settings import Settings
-
-CARED_FOR = "SELECT quarantine_id FROM care_assignment WHERE person_id = :person AND released_at IS NULL"
-DOCTORS_OF = (
-    "SELECT ca.quarantine_id, p.id, p.openid, ca.role, p.name, p.phone FROM care_assignment ca"
-    " JOIN person p ON p.id = ca.person_id WHERE ca.role = 'village_doctor' AND ca.released_at IS NULL"
-    " AND ca.quarantine_id IN {ids} ORDER BY ca.id"
-)
-
-
-def _open_rounds(session: Session, *conditions) -> list[tuple[SamplingRound, Quarantine, Declaration]]:
-    """Rounds of records in force, with their record and declaration, village by village."""
-    rows = session.execute(
-        select(SamplingRound, Quarantine, Declaration)
-        .join(Quarantine, Quarantine.id == SamplingRound.quarantine_id)
-        .join(Declaration, Declaration.id == Quarantine.declaration_id)
-        .where(Quarantine.status == ACTIVE, *conditions)
-        .order_by(Quarantine.village_id, SamplingRound.day, SamplingRound.id)
-    ).all()
-    return [tuple(row) for row in rows]
 
 
 def remind_eve(session: Session, now: dt.datetime, settings: Settings) -> int:
@@ -52,7 +39,7 @@ def remind_eve(session: Session, now: dt.datetime, settings: Settings) -> int:
         return 0
     sql = Sql(session.connection())
     tomorrow = today(now) + dt.timedelta(days=1)
-    due = _open_rounds(session, SamplingRound.day == tomorrow, SamplingRound.status == DUE)
+    due = rounds_due_on(session, day=tomorrow)
     doctors_of = _doctors(sql, [quarantine for _, quarantine, _ in due])
     lists: dict[int, tuple] = {}
     for sampling, quarantine, _ in due:
@@ -60,7 +47,7 @@ def remind_eve(session: Session, now: dt.datetime, settings: Settings) -> int:
             lists.setdefault(doctor.person_id, (doctor, []))[1].append((sampling, quarantine))
     doctor_keys = {pid: _eve_key(tomorrow, pid, items) for pid, (_, items) in lists.items()}
     notice_keys = {s.id: [f"sampling:{s.id}:notice:{pid}" for pid in home_ids(d)] for s, _, d in due}
-    sent = already_sent(sql, [*doctor_keys.values(), *chain.from_iterable(notice_keys.values())])
+    sent = queued_keys(sql, keys=[*doctor_keys.values(), *chain.from_iterable(notice_keys.values())])
     homes: dict[int, object] = {}
 
     def home(quarantine):
@@ -82,8 +69,7 @@ def _doctors(sql: Sql, quarantines: list[Quarantine]) -> dict[int, list]:
     """Each record's doctor (one query for all); the village's doctor, or those above it, for a record without."""
     found: dict[int, list] = {q.id: [] for q in quarantines}
     if quarantines:
-        placeholders, params = sql.in_list("ids", list(found))
-        for quarantine_id, *carer in sql.all(DOCTORS_OF.format(ids=placeholders), **params):
+        for quarantine_id, *carer in doctors_caring(sql, quarantine_ids=list(found)):
             found[quarantine_id].append(Carer(*carer))
     for quarantine in quarantines:
         if not found[quarantine.id]:
@@ -113,8 +99,7 @@ def _tell_doctor(session, sql: Sql, doctor, items: list, tomorrow: dt.date, key:
 
 def _owed(session, sql: Sql, doctor) -> str:
     """Missed rounds still not made up among the households this doctor cares for."""
-    ids = [row[0] for row in sql.all(CARED_FOR, person=doctor.person_id)]
-    rows = _open_rounds(session, SamplingRound.status == MISSED, SamplingRound.quarantine_id.in_(ids)) if ids else []
+    rows = missed_rounds(session, quarantine_ids=cared_for_by(sql, person_id=doctor.person_id))
     lines = [
         TEXT.owed_line.format(
             id=sampling.id, name=declaration.name, date=day(sampling.day), ordinal=ordinal(session, sampling)
@@ -143,12 +128,10 @@ def escalate_missed(session: Session, now: dt.datetime, settings: Settings) -> i
     """Rounds still due at MISSED_AT on their day: missed, and the village cadre and township cadre told once."""
     sql = Sql(session.connection())
     last_late_day = today(now) - dt.timedelta(days=0 if reached(now, MISSED_AT) else 1)
-    late = _open_rounds(
-        session, SamplingRound.status == DUE, SamplingRound.day <= last_late_day, SamplingRound.escalated_at.is_(None)
-    )
+    late = late_rounds(session, through=last_late_day)
     done = 0
     for sampling, quarantine, _ in late:
-        if mark_missed(sql, sampling.id, now=now):
+        if mark_round_missed(sql, sampling_id=sampling.id, now=now):
             escalate(session, sql, home_of(session, sql, quarantine), sampling, now=now)
             done += 1
     return done

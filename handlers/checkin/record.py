@@ -10,8 +10,8 @@ from bot.nlu.health import SELF, Reading, read, shown_symptoms
 from handlers import fever
 from handlers.checkin.texts import TEXT
 from handlers.declare_return.answers import RELATIONS
-from models.care import CheckIn
-from models.fever import FeverReport
+from models.care import CheckIn, add_check_ins
+from models.fever import FeverReport, add_check_in_fever
 from town.checkins import ALL, Household, how_to_report, missing, responsible
 from town.clock import day as day_text
 
@@ -96,9 +96,7 @@ def record(ctx: Context, homes: list[Household], text: str, day: dt.date) -> Out
         names = [n for names in missing(ctx.session, homes, day).values() for n in names] or homes[0].people
         listed = TEXT.names.format(names=TEXT.separator.join(names))
         return TEXT.ask.format(names=listed, how=how_to_report(homes, names))
-    rows = [_row(ctx, e, text, day) for e in found]
-    ctx.session.add_all(rows)
-    ctx.session.flush()
+    rows = add_check_ins(ctx.session, rows=[_row(ctx, e, text, day) for e in found])
     items = TEXT.separator.join(e.item() for e in found)
     fevers = [(e, row) for e, row in zip(found, rows, strict=True) if e.reading.fever]
     if fevers:
@@ -106,20 +104,20 @@ def record(ctx: Context, homes: list[Household], text: str, day: dt.date) -> Out
     return f"{TEXT.recorded.format(items=items)}\n{_still_missing(ctx, homes, day)}"
 
 
-def _row(ctx: Context, entry: Entry, text: str, day: dt.date) -> CheckIn:
+def _row(ctx: Context, entry: Entry, text: str, day: dt.date) -> dict:
     r = entry.reading
     symptoms = TEXT.separator.join(shown_symptoms(r.symptoms, r.temperature))[:200] or None
-    return CheckIn(
-        quarantine_id=entry.home.quarantine_id,
-        person_id=ctx.person.id,
-        day=day,
-        member=entry.member,
-        temperature=r.temperature,
-        symptoms=symptoms,
-        fever=r.fever,
-        text=text[:500],
-        created_at=ctx.now,
-    )
+    return {
+        "quarantine_id": entry.home.quarantine_id,
+        "person_id": ctx.person.id,
+        "day": day,
+        "member": entry.member,
+        "temperature": r.temperature,
+        "symptoms": symptoms,
+        "fever": r.fever,
+        "text": text[:500],
+        "created_at": ctx.now,
+    }
 
 
 def _still_missing(ctx: Context, homes: list[Household], day: dt.date) -> str:
@@ -137,7 +135,7 @@ def _fever(ctx: Context, fevers: list[tuple[Entry, CheckIn]], text: str, day: dt
     for home in {e.home.quarantine_id: e.home for e, _ in fevers}.values():
         mine = [(e, row) for e, row in fevers if e.home is home]
         reports = [_report(ctx, e, text) for e, _ in mine]
-        holders = fever.doctors(ctx, home.village_id) + responsible(ctx.sql, ctx.session, home)
+        holders = fever.doctors(ctx, home.village_id) + responsible(ctx.sql, home)
         lines = "\n".join(
             TEXT.alert_line.format(name=e.name, facts=fever.facts(e.reading.temperature, e.reading.symptoms))
             for e, _ in mine
@@ -173,20 +171,17 @@ def _report(ctx: Context, entry: Entry, text: str) -> FeverReport:
     symptoms = shown_symptoms(r.symptoms, r.temperature)
     if (earlier := fever.earlier_report(ctx, name, source="checkin")) is not None:
         return fever.add_to(ctx, earlier, degrees=r.temperature, symptoms=symptoms)
-    report = FeverReport(
+    return add_check_in_fever(
+        ctx.session,
         person_id=ctx.person.id,
         village_id=home.village_id,
         quarantine_id=home.quarantine_id,
         name=name,
         temperature=r.temperature,
         symptoms=TEXT.separator.join(symptoms)[:200] or None,
-        text=text[:1000],
-        source="checkin",
-        created_at=ctx.now,
+        text=text,
+        now=ctx.now,
     )
-    ctx.session.add(report)
-    ctx.session.flush()
-    return report
 
 
 def _follow_up(home: Household, entry: Entry, row: CheckIn, report: FeverReport, alerted: list) -> dict:

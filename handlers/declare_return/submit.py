@@ -5,22 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from sqlmodel import delete, select
-
 from bot.dialogue import Context
 from bot.dialogue.fields import village_name
 from handlers.declare_return.places import origin_text, whose
 from handlers.declare_return.texts import CODES, TEXT, TRANSPORTS
 from models.cadre import Holder
-from models.care import DONE
+from models.care import DONE, rounds_of
 from models.declaration import Declaration as DeclarationRow
-from models.declaration import HouseholdMember, save_classification
+from models.declaration import open_declaration, replace_household, save_classification, save_declaration
 from models.outbox import enqueue
 from models.person import update_profile
 from models.quarantine import CENTRAL, HOME
 from town import command
 from town.care import apply_quarantine
-from town.care.rounds import rounds_of
 from town.clock import day
 from town.policy import Declaration, classify, load_policy
 
@@ -44,14 +41,19 @@ def facts(ctx: Context) -> dict:
         "origin": origin_text(slots),
         "left": TEXT.same_day.format(day=day(left)) if left == arrived else day(left) or TEXT.not_given,
         "arrived": day(arrived),
-        "transport": transport + (f"（{slots['transport_detail']}）" if slots.get("transport_detail") else ""),
+        "transport": transport + _detail(slots),
         "code": CODES[slots["health_code"]],
         "companions": TEXT.separator.join(_member_name(m) for m in members) or TEXT.none,
     }
 
 
+def _detail(slots: dict) -> str:
+    """（G1234）: the train number, plate or flight, if given."""
+    return TEXT.detail.format(detail=slots["transport_detail"]) if slots.get("transport_detail") else ""
+
+
 def _member_name(member: dict) -> str:
-    return f"{member['name']}（{member['relation']}）" if member.get("relation") else member["name"]
+    return TEXT.member.format(**member) if member.get("relation") else member["name"]
 
 
 def finish(ctx: Context) -> str:
@@ -98,23 +100,10 @@ def _active_until(ctx: Context, result) -> dt.date:
     return max(result.end or left, left + dt.timedelta(days=window))
 
 
-def _open_declaration(ctx: Context) -> DeclarationRow | None:
-    """This sender's declaration for the same returnee that is still active."""
-    return ctx.session.exec(
-        select(DeclarationRow)
-        .where(
-            DeclarationRow.person_id == ctx.person.id,
-            DeclarationRow.name == ctx.slots["name"],
-            DeclarationRow.active_until >= ctx.today,
-        )
-        .order_by(DeclarationRow.id.desc())
-    ).first()
-
-
 def _store(ctx: Context, result) -> tuple[DeclarationRow, bool]:
     slots = ctx.slots
     origin = {**slots["origin"], "township": slots.get("street")}
-    found = _open_declaration(ctx)
+    found = open_declaration(ctx.session, person_id=ctx.person.id, name=slots["name"], today=ctx.today)
     declaration = found or DeclarationRow(person_id=ctx.person.id, created_at=ctx.now)
     declaration.sqlmodel_update(
         {
@@ -138,20 +127,10 @@ def _store(ctx: Context, result) -> tuple[DeclarationRow, bool]:
             "updated_at": ctx.now if found else None,
         }
     )
-    ctx.session.add(declaration)
-    ctx.session.flush()
-    _household(ctx, declaration.id, slots.get("companions") or [])
+    save_declaration(ctx.session, declaration=declaration)
+    companions = [(member["name"], member["relation"]) for member in slots.get("companions") or []]
+    replace_household(ctx.session, declaration_id=declaration.id, members=companions)
     return declaration, found is not None
-
-
-def _household(ctx: Context, declaration_id: int, members: list[dict]) -> None:
-    """The companions as given now replace those given before."""
-    ctx.session.exec(delete(HouseholdMember).where(HouseholdMember.declaration_id == declaration_id))
-    for member in members:
-        ctx.session.add(
-            HouseholdMember(declaration_id=declaration_id, name=member["name"], relation=member["relation"])
-        )
-    ctx.session.flush()
 
 
 def _recipients(ctx: Context, village_id: int, result) -> list[Holder]:
@@ -214,7 +193,7 @@ def _visits(ctx: Context, result, quarantine) -> list[dt.date]:
     """The days the doctor will come, as the rounds were scheduled: a sampling day already past is not promised."""
     if quarantine is None:
         return list(result.nucleic_acid_dates)
-    return [r.day for r in rounds_of(ctx.session, quarantine.id) if r.status != DONE]
+    return [r.day for r in rounds_of(ctx.session, quarantine_id=quarantine.id) if r.status != DONE]
 
 
 def _companions_too(ctx: Context) -> str:

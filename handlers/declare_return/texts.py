@@ -76,6 +76,8 @@ class TEXT:
     not_given = "未填"
     same_day = "{day}（当天到家）"
     separator = "、"
+    member = "{name}（{relation}）"
+    detail = "（{detail}）"
 
 
 TRANSPORTS = {"self_drive": "自己开车", "train": "高铁/火车", "bus": "大巴", "plane": "飞机", "other": "其他"}

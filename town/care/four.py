@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 
 from models.cadre import Holder, holders
-from models.care import CareAssignment
+from models.care import add_care_assignments, care_load
 from models.outbox import enqueue
 from models.quarantine import CENTRAL, HOME, MONITOR
 from models.sql import Sql
@@ -21,13 +21,8 @@ from town.texts import ROLE_NAMES
 
 log = logging.getLogger(__name__)
 
+
 # The four places of 四包一, each filled by one holder of one of its roles.
-LOAD = (
-    "SELECT person_id, COUNT(*) FROM care_assignment WHERE released_at IS NULL AND person_id IN {ids}"
-    " GROUP BY person_id"
-)
-
-
 def places(quarantine) -> tuple[tuple[str, ...], ...]:
     """The places to fill for a measure; none for central isolation, which the isolation site runs."""
     if quarantine.kind == HOME or (quarantine.kind == CENTRAL and quarantine.home_start_on):
@@ -52,12 +47,8 @@ def assign(session, sql: Sql, home: Home, *, now: dt.datetime, previous: list[Ca
         filled.append((roles, holder))
         if holder is not None:
             taken.add(holder.person_id)
-            session.add(
-                CareAssignment(
-                    quarantine_id=home.quarantine.id, role=holder.role, person_id=holder.person_id, assigned_at=now
-                )
-            )
-    session.flush()
+    people = [(holder.role, holder.person_id) for _, holder in filled if holder is not None]
+    add_care_assignments(session, quarantine_id=home.quarantine.id, people=people, now=now)
     return filled
 
 
@@ -69,8 +60,7 @@ def _choose(sql: Sql, village_id: int, roles, *, taken: set[int], kept: set[int]
     fresh = [c for c in candidates if c.person_id not in taken] or candidates
     if not fresh:
         return None
-    placeholders, params = sql.in_list("ids", [c.person_id for c in fresh])
-    load = dict(sql.all(LOAD.format(ids=placeholders), **params))
+    load = care_load(sql, person_ids=[c.person_id for c in fresh])
     return min(fresh, key=lambda c: load.get(c.person_id, 0))  # min keeps the first bound on a tie
 
 
@@ -102,7 +92,7 @@ def _team(filled: list[tuple]) -> str:
             continue
         person = TEXT.team_member.format(role=ROLE_NAMES[holder.role], name=holder.name or TEXT.someone)
         people.append(person + (TEXT.team_phone.format(phone=holder.phone) if holder.phone else ""))
-    return TEXT.team.format(people="；".join(people))
+    return TEXT.team.format(people=TEXT.team_separator.join(people))
 
 
 def flag_missing(sql: Sql, home: Home, filled: list[tuple], *, now: dt.datetime) -> int:

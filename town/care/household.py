@@ -6,19 +6,15 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from models.declaration import Declaration, household_of
+from models.care import carers_of
+from models.declaration import Declaration, declaration_by_id, household_of
 from models.outbox import enqueue
+from models.person import openids_of
 from models.quarantine import CENTRAL, Quarantine
 from models.sql import Sql
+from models.town import village_name
 from town.care.texts import TEXT
 from town.clock import day
-
-# The people caring for a quarantine now (released ones excluded), in the order they were assigned.
-CARERS = (
-    "SELECT p.id, p.openid, ca.role, p.name, p.phone FROM care_assignment ca JOIN person p ON p.id = ca.person_id"
-    " WHERE ca.quarantine_id = :quarantine AND ca.released_at IS NULL ORDER BY ca.id"
-)
-SENT = "SELECT idempotency_key FROM outbox_message WHERE idempotency_key"
 
 
 @dataclass(frozen=True)
@@ -69,18 +65,18 @@ class Home:
 
 def home_of(session, sql: Sql, quarantine: Quarantine) -> Home:
     """Everything the messages about this quarantine need."""
-    declaration = session.get(Declaration, quarantine.declaration_id)
-    village = sql.one("SELECT name FROM village WHERE id = :id", id=quarantine.village_id)
+    declaration = declaration_by_id(session, declaration_id=quarantine.declaration_id)
+    village = village_name(sql, village_id=quarantine.village_id)
     members = tuple(
-        f"{m.name}（{m.relation}）" if m.relation else m.name
+        TEXT.member.format(name=m.name, relation=m.relation) if m.relation else m.name
         for m in household_of(session, declaration_id=declaration.id)
     )
-    return Home(quarantine, declaration, village[0] if village else "", members)
+    return Home(quarantine, declaration, village, members)
 
 
 def carers(sql: Sql, quarantine_id: int) -> list[Carer]:
     """Who cares for the quarantine now."""
-    return [Carer(*row) for row in sql.all(CARERS, quarantine=quarantine_id)]
+    return [Carer(*row) for row in carers_of(sql, quarantine_id=quarantine_id)]
 
 
 def sampling_dates(quarantine: Quarantine) -> list[dt.date]:
@@ -96,20 +92,9 @@ def home_ids(declaration: Declaration) -> list[int]:
     return [pid for pid in dict.fromkeys((declaration.person_id, declaration.declared_by_person_id)) if pid]
 
 
-def already_sent(sql: Sql, keys: list[str]) -> set[str]:
-    """Which of these outbox keys were queued before: a job run every minute builds only what is new."""
-    found: set[str] = set()
-    for start in range(0, len(keys), 500):
-        placeholders, params = sql.in_list("key", keys[start : start + 500])
-        found.update(row[0] for row in sql.all(f"{SENT} IN {placeholders}", **params))
-    return found
-
-
 def household(sql: Sql, declaration: Declaration) -> list[tuple[int, str]]:
     """(person id, openid) of the returnee's account and of whoever declared for them, each once."""
-    placeholders, params = sql.in_list("pid", home_ids(declaration))
-    rows = sql.all(f"SELECT id, openid FROM person WHERE id IN {placeholders} ORDER BY id", **params)
-    return [(pid, openid) for pid, openid in rows]
+    return openids_of(sql, person_ids=home_ids(declaration))
 
 
 def tell_home(sql: Sql, home: Home, *, key: str, text_for, now: dt.datetime) -> int:

@@ -6,11 +6,12 @@ import datetime as dt
 
 from sqlmodel import Session
 
+from models.care import release_care
 from models.quarantine import Quarantine, active_quarantine, sync_quarantine
 from models.sql import Sql
 from town.care.four import assign, flag_missing, tell_four
 from town.care.household import Carer, carers, home_of
-from town.care.release import release, tell_released
+from town.care.release import tell_released
 from town.care.rounds import schedule, still_to_do
 
 
@@ -25,7 +26,7 @@ def apply_quarantine(
         session, declaration=declaration, classification=classification, now=now, home_start_on=home_start_on
     )
     if old is not None:
-        release(sql, old.id, now=now)
+        release_care(sql, quarantine_id=old.id, now=now)
     staying: set[int] = set()
     if new is not None:
         staying = _open_care(session, sql, new, previous, same=_same_measure(old, new), now=now)

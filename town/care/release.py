@@ -1,4 +1,4 @@
-"""The end of a household's care: its people released when the measure changes, and told why.
+"""The end of a household's care: the people released when the measure changes hear why.
 
 Told before the end and closed after it: jobs in broadcasts/care/release.py.
 """
@@ -12,14 +12,6 @@ from models.quarantine import CENTRAL
 from models.sql import Sql
 from town.care.household import Carer, Home
 from town.care.texts import TEXT
-
-RELEASE = "UPDATE care_assignment SET released_at = :now WHERE quarantine_id = :quarantine AND released_at IS NULL"
-CLOSE = "UPDATE quarantine SET status = 'ended', closed_at = :now WHERE id = :id AND status = 'active'"
-
-
-def release(sql: Sql, quarantine_id: int, *, now: dt.datetime) -> int:
-    """Every assignment of the quarantine ends now; how many."""
-    return sql.run(RELEASE, quarantine=quarantine_id, now=sql.time(now))
 
 
 def tell_released(sql: Sql, home: Home, people: list[Carer], *, new: str, now: dt.datetime) -> int:

@@ -1,12 +1,13 @@
-"""Sampling rounds: scheduled from a quarantine's sampling days, recorded done or not done, escalated when missed."""
+"""Sampling rounds: scheduled from a quarantine's sampling days, numbered, escalated when missed, made up.
+
+Recording a round done, not done or missed is a conditional update in models/care.py.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-
-from models.care import DONE, SamplingRound
+from models.care import DONE, SamplingRound, rounds_done_before, rounds_of, save_rounds
 from models.outbox import enqueue
 from models.quarantine import Quarantine
 from models.sql import Sql
@@ -17,19 +18,6 @@ from town.command import DOCTOR, VILLAGE_CADRES, responsible
 
 # A round still due at this hour of its day is missed: the cadres still have the evening to act on it.
 MISSED_AT = dt.time(18, 0)
-# Conditional updates: a doctor's message and the missed-round job may meet on the same round.
-MARK_MISSED = (
-    "UPDATE sampling_round SET status = 'missed', escalated_at = :now"
-    " WHERE id = :id AND status = 'due' AND escalated_at IS NULL"
-)
-MARK_NOT_DONE = (
-    "UPDATE sampling_round SET status = 'missed', note = :note, escalated_at = COALESCE(escalated_at, :now)"
-    " WHERE id = :id AND status != 'done'"
-)
-MARK_DONE = (
-    "UPDATE sampling_round SET status = 'done', done_by_person_id = :person, done_at = :now"
-    " WHERE id = :id AND status != 'done'"
-)
 
 
 def schedule(session, quarantine: Quarantine, *, now: dt.datetime) -> list[SamplingRound]:
@@ -38,7 +26,7 @@ def schedule(session, quarantine: Quarantine, *, now: dt.datetime) -> list[Sampl
     dates = sampling_dates(quarantine)
     if not dates:
         return []
-    done = {r.day: r for r in _done_before(session, quarantine)}
+    done = {r.day: r for r in rounds_done_before(session, quarantine=quarantine)}
     first = first_sampling_day(now)
     rounds: dict[dt.date, SamplingRound] = {}
     for when, earlier in done.items():
@@ -52,41 +40,12 @@ def schedule(session, quarantine: Quarantine, *, now: dt.datetime) -> list[Sampl
     owed = [d for d in dates if d < first and not any(d <= done_on < first for done_on in done)]
     if owed and first <= quarantine.end_on and first not in rounds:
         rounds[first] = SamplingRound(quarantine_id=quarantine.id, day=first)
-    ordered = [rounds[when] for when in sorted(rounds)]
-    session.add_all(ordered)  # numbered in day order
-    session.flush()
-    return ordered
-
-
-def _done_before(session, quarantine: Quarantine) -> list[SamplingRound]:
-    """Rounds done under earlier records of the same declaration, within this measure's days."""
-    rows = session.execute(
-        select(SamplingRound)
-        .join(Quarantine, Quarantine.id == SamplingRound.quarantine_id)
-        .where(
-            Quarantine.declaration_id == quarantine.declaration_id,
-            Quarantine.id != quarantine.id,
-            SamplingRound.status == DONE,
-            SamplingRound.day >= quarantine.start_on,
-            SamplingRound.day <= quarantine.end_on,
-        )
-        .order_by(SamplingRound.done_at)
-    ).scalars()
-    return list(rows)
-
-
-def rounds_of(session, quarantine_id: int) -> list[SamplingRound]:
-    """A quarantine's rounds by day."""
-    return list(
-        session.execute(
-            select(SamplingRound).where(SamplingRound.quarantine_id == quarantine_id).order_by(SamplingRound.day)
-        ).scalars()
-    )
+    return save_rounds(session, rounds=[rounds[when] for when in sorted(rounds)])  # numbered in day order
 
 
 def ordinal(session, sampling: SamplingRound) -> int:
     """第N次: the round's place among its quarantine's rounds."""
-    days = [r.day for r in rounds_of(session, sampling.quarantine_id)]
+    days = [r.day for r in rounds_of(session, quarantine_id=sampling.quarantine_id)]
     return days.index(sampling.day) + 1
 
 
@@ -111,7 +70,9 @@ def _doctor_line(sql: Sql, quarantine: Quarantine) -> str:
     found = [c for c in carers(sql, quarantine.id) if c.role in DOCTOR]
     if not found:
         return TEXT.nobody
-    return TEXT.separator.join(f"{c.name or TEXT.someone}" + (f"（{c.phone}）" if c.phone else "") for c in found)
+    return TEXT.separator.join(
+        (c.name or TEXT.someone) + (TEXT.team_phone.format(phone=c.phone) if c.phone else "") for c in found
+    )
 
 
 def escalate(session, sql: Sql, home: Home, sampling: SamplingRound, *, now, who: str = "", reason: str = "") -> int:
@@ -142,21 +103,6 @@ def made_up(session, sql: Sql, home: Home, sampling: SamplingRound, *, who: str,
             key = f"sampling:{sampling.id}:done:{cadre.person_id}"
             sent += enqueue(sql, key=key, recipient_openid=cadre.openid, kind="notice", text=text, now=now)
     return sent
-
-
-def mark_missed(sql: Sql, sampling_id: int, *, now) -> bool:
-    """Due → missed, once; False when someone recorded it first."""
-    return sql.run(MARK_MISSED, id=sampling_id, now=sql.time(now)) == 1
-
-
-def mark_not_done(sql: Sql, sampling_id: int, *, note: str, now) -> bool:
-    """Not done, with the reason; False when it was done already."""
-    return sql.run(MARK_NOT_DONE, id=sampling_id, note=note[:500], now=sql.time(now)) == 1
-
-
-def mark_done(sql: Sql, sampling_id: int, *, person_id: int, now) -> bool:
-    """Done by this person; False when it was done already."""
-    return sql.run(MARK_DONE, id=sampling_id, person=person_id, now=sql.time(now)) == 1
 
 
 def _each(people: list) -> list:

@@ -20,8 +20,10 @@ class TEXT:
     )
     home = "{name}（{phone}），{village}，报备编号{number}"
     members = "\n同住：{names}"
+    member = "{name}（{relation}）"
     team = "这户的四包一：{people}"
     team_member = "{role} {name}"
+    team_separator = "；"
     team_phone = "（{phone}）"
     team_missing = "{role} 暂缺（已报工作区）"
     someone = "未登记姓名"

@@ -5,50 +5,31 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sqlalchemy import select
-
 from bot.dialogue import Command, Context
+from handlers.sampling.texts import TEXT
 from models.cadre import held_roles
-from models.care import DUE, MISSED, SamplingRound, cares_for
-from models.quarantine import ACTIVE, Quarantine
+from models.care import (
+    MISSED,
+    SamplingRound,
+    active_care_of,
+    cares_for,
+    mark_round_done,
+    mark_round_not_done,
+    open_rounds_of,
+    reload_round,
+    rounds_of,
+    sampling_round,
+    successor_round,
+)
+from models.person import name_of
+from models.quarantine import ACTIVE, Quarantine, quarantine_by_id
 from models.town import village_name
 from town import command
 from town.care.household import home_of
-from town.care.rounds import escalate, made_up, mark_done, mark_not_done, ordinal
+from town.care.rounds import escalate, made_up, ordinal
 from town.clock import day, local, today
 
-
-class TEXT:
-    help = "发「采样 编号 完成」或「采样 编号 未完成 原因」：登记上门采样"
-    done = "好的，记下了：{name}（{village}）{date}第{ordinal}次核酸已采。{next}"
-    made_up = "好的，记下了：{name}（{village}）{date}第{ordinal}次核酸已补采，已告诉村干部和包村干部。{next}"
-    next = "下次是{date}。"
-    last = "这是最后一次。"
-    not_done = (
-        "好的，记下了：{name}（{village}）{date}第{ordinal}次核酸没采成，原因：{reason}。\n"
-        "已告诉村干部和包村干部。补采以后请回「采样 {id} 完成」。"
-    )
-    need_reason = "请把没采成的原因也写上，比如：采样 {id} 未完成 家里没人。"
-    already = "采样编号{id}已经记为采完了（{who}，{at}），不用再登记。"
-    too_early = "采样编号{id}是{date}的，还没到日子，到那天再登记。"
-    moved = "这一户的管控调整过，这次采样现在是采样编号{new}，请回「采样 {new} {what}」。"
-    over = "采样编号{id}（{name}）的管控已经结束或取消了，不用再登记。"
-    not_found = "没有找到采样编号{id}，请核对一下提醒消息里的编号。"
-    not_yours = "抱歉，采样编号{id}是{village}的，不归您管，请交给这户的村医或{village}的干部。"
-    carers_only = "抱歉，采样登记只有负责这户的村医和干部才能用。"
-    someone = "负责人"
-    you = "您"
-    # 待办
-    todo_line = "采样编号{id}：{name}（{village}），{date}第{ordinal}次核酸{state}\n  → {hint}"
-    todo_today = "，今天要采"
-    todo_tomorrow = "，明天要采"
-    todo_missed = "，没采成，待补采"
-    todo_reason = "（{reason}）"
-    todo_hint = "采完回「采样 {id} 完成」；没采成回「采样 {id} 未完成 原因」"
-    todo_hint_missed = "补采以后回「采样 {id} 完成」"
-
-
-WHAT_DONE, WHAT_NOT_DONE = "完成", "未完成"
+WHAT_DONE, WHAT_NOT_DONE = TEXT.what_done, TEXT.what_not_done
 DONE_PATTERN = re.compile(r"^采样\s*(?:编号)?\s*(\d{1,9})\s*号?\s*(?:已经?)?(?:完成|做完|采完)了?\s*[。.!！]*$")
 NOT_DONE_PATTERN = re.compile(
     r"^采样\s*(?:编号)?\s*(\d{1,9})\s*号?\s*(?:未完成|没完成|没有完成|没采成?|没做|未采)(.*)$", re.S
@@ -63,7 +44,7 @@ def _done(ctx: Context, match: re.Match) -> str:
     if refusal:
         return refusal
     sampling, quarantine = found
-    if not mark_done(ctx.sql, sampling.id, person_id=ctx.person.id, now=ctx.now):
+    if not mark_round_done(ctx.sql, sampling_id=sampling.id, person_id=ctx.person.id, now=ctx.now):
         return _already(ctx, sampling)
     home = home_of(ctx.session, ctx.sql, quarantine)
     facts = _facts(ctx, home, sampling)
@@ -82,7 +63,7 @@ def _not_done(ctx: Context, match: re.Match) -> str:
     if not reason:
         return TEXT.need_reason.format(id=number)
     sampling, quarantine = found
-    if not mark_not_done(ctx.sql, sampling.id, note=reason, now=ctx.now):
+    if not mark_round_not_done(ctx.sql, sampling_id=sampling.id, note=reason, now=ctx.now):
         return _already(ctx, sampling)
     home = home_of(ctx.session, ctx.sql, quarantine)
     escalate(ctx.session, ctx.sql, home, sampling, who=_who(ctx), reason=reason, now=ctx.now)
@@ -91,9 +72,9 @@ def _not_done(ctx: Context, match: re.Match) -> str:
 
 def _round(ctx: Context, number: int, what: str) -> tuple[tuple | None, str | None]:
     """The round and its quarantine, or the reply refusing the command."""
-    sampling = ctx.session.get(SamplingRound, number)
+    sampling = sampling_round(ctx.session, sampling_id=number)
     roles = held_roles(ctx.sql, person_id=ctx.person.id)
-    quarantine = ctx.session.get(Quarantine, sampling.quarantine_id) if sampling else None
+    quarantine = quarantine_by_id(ctx.session, quarantine_id=sampling.quarantine_id) if sampling else None
     if sampling is None:
         return None, TEXT.not_found.format(id=number) if roles else TEXT.carers_only
     # One of the household's four (released ones too: they are told where the round went), or a village cadre.
@@ -113,15 +94,7 @@ def _round(ctx: Context, number: int, what: str) -> tuple[tuple | None, str | No
 
 def _elsewhere(ctx: Context, sampling: SamplingRound, quarantine: Quarantine, what: str) -> str:
     """A round of a replaced record: the same day's round of the record in force, if there is one."""
-    successor = ctx.session.execute(
-        select(SamplingRound.id)
-        .join(Quarantine, Quarantine.id == SamplingRound.quarantine_id)
-        .where(
-            Quarantine.declaration_id == quarantine.declaration_id,
-            Quarantine.status == ACTIVE,
-            SamplingRound.day == sampling.day,
-        )
-    ).scalar_one_or_none()
+    successor = successor_round(ctx.session, declaration_id=quarantine.declaration_id, day=sampling.day)
     if successor is not None:
         return TEXT.moved.format(new=successor, what=what)
     name = home_of(ctx.session, ctx.sql, quarantine).declaration.name
@@ -129,7 +102,7 @@ def _elsewhere(ctx: Context, sampling: SamplingRound, quarantine: Quarantine, wh
 
 
 def _already(ctx: Context, sampling: SamplingRound) -> str:
-    ctx.session.refresh(sampling)
+    reload_round(ctx.session, sampling=sampling)
     who = TEXT.you if sampling.done_by_person_id == ctx.person.id else _name(ctx, sampling.done_by_person_id)
     return TEXT.already.format(id=sampling.id, who=who, at=_when(sampling.done_at))
 
@@ -143,8 +116,7 @@ def _when(at: dt.datetime | None) -> str:
 
 
 def _name(ctx: Context, person_id: int | None) -> str:
-    row = ctx.sql.one("SELECT name FROM person WHERE id = :id", id=person_id) if person_id else None
-    return row[0] if row and row[0] else TEXT.someone
+    return name_of(ctx.sql, person_id=person_id) or TEXT.someone
 
 
 def _who(ctx: Context) -> str:
@@ -152,7 +124,7 @@ def _who(ctx: Context) -> str:
 
 
 def _facts(ctx: Context, home, sampling: SamplingRound) -> dict:
-    later = [r.day for r in _rounds(ctx, sampling.quarantine_id) if r.day > sampling.day]
+    later = [r.day for r in rounds_of(ctx.session, quarantine_id=sampling.quarantine_id) if r.day > sampling.day]
     nxt = TEXT.next.format(date=day(later[0])) if later else TEXT.last
     return {
         **home.facts(), "id": sampling.id, "date": day(sampling.day), "ordinal": ordinal(ctx.session, sampling),
@@ -160,38 +132,15 @@ def _facts(ctx: Context, home, sampling: SamplingRound) -> dict:
     }  # fmt: skip
 
 
-def _rounds(ctx: Context, quarantine_id: int) -> list[SamplingRound]:
-    return list(
-        ctx.session.execute(
-            select(SamplingRound).where(SamplingRound.quarantine_id == quarantine_id).order_by(SamplingRound.day)
-        ).scalars()
-    )
-
-
-MINE = (
-    "SELECT ca.quarantine_id, ca.role FROM care_assignment ca JOIN quarantine q ON q.id = ca.quarantine_id"
-    " WHERE ca.person_id = :person AND ca.released_at IS NULL AND q.status = 'active'"
-)
-
-
 def todo_lines(ctx: Context) -> list[str]:
     """This person's rounds (a 待办 source): the doctor's today and tomorrow, and missed ones for the cadres too."""
     mine: dict[int, set[str]] = {}
-    for quarantine_id, role in ctx.sql.all(MINE, person=ctx.person.id):
+    for quarantine_id, role in active_care_of(ctx.sql, person_id=ctx.person.id):
         mine.setdefault(quarantine_id, set()).add(role)
     if not mine:
         return []
     current = today(ctx.now)
-    rows = ctx.session.execute(
-        select(SamplingRound, Quarantine)
-        .join(Quarantine, Quarantine.id == SamplingRound.quarantine_id)
-        .where(
-            SamplingRound.quarantine_id.in_(list(mine)),
-            SamplingRound.status.in_((DUE, MISSED)),
-            SamplingRound.day <= current + dt.timedelta(days=1),
-        )
-        .order_by(SamplingRound.day, SamplingRound.id)
-    ).all()
+    rows = open_rounds_of(ctx.session, quarantine_ids=list(mine), through=current + dt.timedelta(days=1))
     lines = []
     for sampling, quarantine in rows:
         line = _todo_line(ctx, sampling, quarantine, mine[quarantine.id], current)

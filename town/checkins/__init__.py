@@ -1,43 +1,23 @@
 """Daily check-ins of households under a measure: whom each household reports on, who has reported today, and
-who answers for a household that has not (its reminders and alerts are jobs in broadcasts/checkins.py)."""
+who answers for a household that has not (its reminders and alerts are jobs in broadcasts/care/checkins.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlmodel import Session
 
 from models.cadre import Holder
-from models.care import CareAssignment, CheckIn
-from models.declaration import Declaration, HouseholdMember
-from models.person import Person
-from models.quarantine import ACTIVE, CENTRAL, Quarantine
+from models.care import carers_of, reported_members
+from models.declaration import members_of
+from models.quarantine import CENTRAL, households_on
 from models.sql import Sql
-from models.town import Village
 from town import command
+from town.checkins.texts import TEXT
 from town.clock import day as day_text
 
 ALL = "全家"  # CheckIn.member for 「全家正常」
-
-
-class TEXT:
-    remind = "早上好！{when}请量一下体温发过来{names}。\n{how}"
-    second = "今天还没收到{names}的体温。请量一下发过来。\n{how}"
-    when = "今天是{measure}第{n}天（{start}至{end}），"
-    when_line = "{returnee}家：{measure}第{n}天（{start}至{end}）\n"
-    names = "：{names}"
-    how_one = "比如：「体温36.5」。有发烧、咳嗽、乏力、拉肚子、闻不到味等不舒服，请马上说。"
-    how_many = "比如：「{example}」；都正常就回「全家正常」。有发烧、咳嗽、乏力、拉肚子、闻不到味等不舒服，请马上说。"
-    example = "{name}36.5"
-    missed = (
-        "【未报体温】{village}{returnee}（{phone}）家，{measure}第{n}天（{start}至{end}）。\n"
-        "今天到{time}还没报体温：{names}。已经提醒过了，请打电话或上门看看。"
-    )
-    you = "您"
-    separator = "、"
-    comma = "，"
 
 
 @dataclass
@@ -82,18 +62,8 @@ class Household:
 
 def households(session: Session, *, day: dt.date, account_id: int | None = None) -> list[Household]:
     """The active quarantines that cover the day (of one account, if given), oldest first."""
-    query = (
-        select(Quarantine, Declaration, Person.openid, Village.name)
-        .join(Declaration, Declaration.id == Quarantine.declaration_id)
-        .join(Person, Person.id == Quarantine.person_id)
-        .join(Village, Village.id == Quarantine.village_id)
-        .where(Quarantine.status == ACTIVE, Quarantine.start_on <= day, Quarantine.end_on >= day)
-        .order_by(Quarantine.person_id, Quarantine.id)
-    )
-    if account_id is not None:
-        query = query.where(Quarantine.person_id == account_id)
     found, by_declaration = [], {}
-    for q, d, openid, village in session.execute(query):
+    for q, d, openid, village in households_on(session, day=day, account_id=account_id):
         home = Household(
             q.id,
             q.person_id,
@@ -112,12 +82,7 @@ def households(session: Session, *, day: dt.date, account_id: int | None = None)
         found.append(home)
         by_declaration[d.id] = home
     if by_declaration:
-        members = session.execute(
-            select(HouseholdMember)
-            .where(HouseholdMember.declaration_id.in_(list(by_declaration)))
-            .order_by(HouseholdMember.id)
-        ).scalars()
-        for member in members:
+        for member in members_of(session, declaration_ids=list(by_declaration)):
             by_declaration[member.declaration_id].members.append((member.name, member.relation))
     return found
 
@@ -127,9 +92,7 @@ def reported(session: Session, homes: list[Household], day: dt.date) -> dict[int
     done: dict[int, set[str]] = {h.quarantine_id: set() for h in homes}
     if not homes:
         return done
-    rows = session.execute(
-        select(CheckIn.quarantine_id, CheckIn.member).where(CheckIn.quarantine_id.in_(list(done)), CheckIn.day == day)
-    )
+    rows = reported_members(session, quarantine_ids=list(done), day=day)
     people = {h.quarantine_id: h for h in homes}
     for quarantine_id, member in rows:
         home = people[quarantine_id]
@@ -143,15 +106,12 @@ def missing(session: Session, homes: list[Household], day: dt.date) -> dict[int,
     return {h.quarantine_id: [p for p in h.people if p not in done[h.quarantine_id]] for h in homes}
 
 
-def responsible(sql: Sql, session: Session, home: Household) -> list[Holder]:
+def responsible(sql: Sql, home: Household) -> list[Holder]:
     """The household's assigned people (四包一); before anyone is assigned, the village cadre and doctor."""
-    rows = session.execute(
-        select(CareAssignment.role, Person)
-        .join(Person, Person.id == CareAssignment.person_id)
-        .where(CareAssignment.quarantine_id == home.quarantine_id, CareAssignment.released_at.is_(None))
-        .order_by(CareAssignment.id)
-    )
-    assigned = [Holder(p.id, p.openid, role, p.name, p.phone, home.village_id) for role, p in rows]
+    assigned = [
+        Holder(pid, openid, role, name, phone, home.village_id)
+        for pid, openid, role, name, phone in carers_of(sql, quarantine_id=home.quarantine_id)
+    ]
     return assigned or command.responsible(sql, village_id=home.village_id, roles=command.FIRST_CONTACTS)
 
 

@@ -14,28 +14,21 @@ from collections.abc import Callable
 
 from bot.dialogue import Command, Context
 from handlers import faq, sampling, supplies
+from handlers.todo.texts import TEXT
 from models.cadre import held_roles
+from models.care import cares_now
 
 SHOWN = 20
-
-
-class TEXT:
-    header = "您的待办（{count}件）：\n{lines}"
-    more = "\n……还有{n}件没列出，先办上面的。"
-    nothing = "您现在没有待办的事。有新的会马上告诉您。"
-    cadres_only = "抱歉，「待办」是给负责的干部用的。您要是干部，请先找镇里要绑定码，发「绑定 绑定码」。"
-    help = "发「待办」：看交给您的物资申请等待办事项，每件都写着怎么回"
 
 
 Source = Callable[[Context], list[str]]
 SOURCES: tuple[Source, ...] = (supplies.todo_lines, sampling.todo_lines, faq.todo_lines)
 PATTERN = re.compile(r"^(?:我的)?(?:待办|代办)(?:事项|的事)?[\s。.!！?？]*$")
-CARE_PERSON = "SELECT 1 FROM care_assignment WHERE person_id = :person AND released_at IS NULL LIMIT 1"
 
 
 def todo(ctx: Context, _match: re.Match | None = None) -> str:
     """The cadre's tasks from every source, in order; a polite refusal for someone with no role."""
-    if not held_roles(ctx.sql, person_id=ctx.person.id) and ctx.sql.one(CARE_PERSON, person=ctx.person.id) is None:
+    if not held_roles(ctx.sql, person_id=ctx.person.id) and not cares_now(ctx.sql, person_id=ctx.person.id):
         return TEXT.cadres_only
     lines = [line for source in SOURCES for line in source(ctx)]
     if not lines:
