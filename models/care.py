@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel
 
+from models.cadre import Holder
 from models.sql import Sql
 
 DUE, DONE, MISSED = "due", "done", "missed"
@@ -63,3 +64,25 @@ def cares_for(sql: Sql, *, quarantine_id: int, person_id: int, current: bool = F
     query = "SELECT 1 FROM care_assignment WHERE quarantine_id = :quarantine AND person_id = :person"
     query += " AND released_at IS NULL LIMIT 1" if current else " LIMIT 1"
     return sql.one(query, quarantine=quarantine_id, person=person_id) is not None
+
+
+CARE_HOLDERS = (
+    "SELECT p.id, p.openid, ca.role, p.name, p.phone, q.village_id FROM care_assignment ca"
+    " JOIN person p ON p.id = ca.person_id JOIN quarantine q ON q.id = ca.quarantine_id"
+    " WHERE ca.quarantine_id = :quarantine AND ca.released_at IS NULL ORDER BY ca.id"
+)
+
+
+def care_holders(sql: Sql, *, quarantine_id: int) -> list[Holder]:
+    """The household's current responsible people (四包一), in the order they were assigned."""
+    return [Holder(*row) for row in sql.all(CARE_HOLDERS, quarantine=quarantine_id)]
+
+
+def check_in_by_id(session: Session, *, check_in_id: int) -> CheckIn | None:
+    """One check-in row, by id."""
+    return session.get(CheckIn, check_in_id)
+
+
+def save_check_in(session: Session, *, check_in: CheckIn) -> None:
+    """Mark a changed check-in to be written with the transaction."""
+    session.add(check_in)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Field, SQLModel
+from sqlalchemy import select
+from sqlmodel import Field, Session, SQLModel
 
 
 class FeverReport(SQLModel, table=True):
@@ -24,3 +25,59 @@ class FeverReport(SQLModel, table=True):
     follow_ups: int = 0  # later messages about the same person that were added to this report
     created_at: dt.datetime = Field(index=True)
     updated_at: dt.datetime | None = None
+
+
+def fever_report_by_id(session: Session, *, report_id: int) -> FeverReport | None:
+    """One report, by id."""
+    return session.get(FeverReport, report_id)
+
+
+def save_fever_report(session: Session, *, report: FeverReport, flush: bool = True) -> FeverReport:
+    """Write a changed report (now, unless `flush` is False)."""
+    session.add(report)
+    if flush:
+        session.flush()
+    return report
+
+
+def latest_fever_report(
+    session: Session, *, person_id: int, source: str, name: str | None, since: dt.datetime
+) -> FeverReport | None:
+    """The sender's newest report from this source about this person (None: the sender) since then, locked."""
+    same_person = FeverReport.name.is_(None) if name is None else FeverReport.name == name
+    return session.execute(
+        select(FeverReport)
+        .where(FeverReport.person_id == person_id, FeverReport.source == source, same_person)
+        .where(FeverReport.created_at >= since)
+        .order_by(FeverReport.id.desc())
+        .limit(1)
+        .with_for_update()
+    ).scalar_one_or_none()
+
+
+def add_fever_report(
+    session: Session,
+    *,
+    person_id: int,
+    village_id: int | None,
+    name: str | None,
+    temperature: float | None,
+    symptoms: str | None,
+    text: str,
+    source: str,
+    now: dt.datetime,
+) -> FeverReport:
+    """Store a new report; it gets its id."""
+    report = FeverReport(
+        person_id=person_id,
+        village_id=village_id,
+        name=name,
+        temperature=temperature,
+        symptoms=symptoms,
+        text=text,
+        source=source,
+        created_at=now,
+    )
+    session.add(report)
+    session.flush()
+    return report

@@ -148,3 +148,17 @@ def _bindable(sql: Sql, value: object) -> object:
     if isinstance(value, dt.datetime):
         return sql.time(value)
     return value
+
+
+def name_and_phone_of(sql: Sql, *, person_id: int | None) -> tuple[str | None, str | None] | None:
+    """The name and phone the person gave (None for no such person)."""
+    return sql.one("SELECT name, phone FROM person WHERE id = :id", id=person_id) if person_id else None
+
+
+def set_opt_outs(sql: Sql, *, person_id: int, columns: tuple[str, ...], opted_out: bool) -> None:
+    """Opt the person out of (or back into) announcements and/or the risk list."""
+    unknown = set(columns) - {"announcements_opted_out", "risk_list_opted_out"}
+    if unknown:
+        raise ValueError(f"not opt-out columns: {sorted(unknown)}")
+    assignments = ", ".join(f"{column} = :flag" for column in columns)
+    sql.run(f"UPDATE person SET {assignments} WHERE id = :id", flag=sql.flag(opted_out), id=person_id)

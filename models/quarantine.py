@@ -6,6 +6,8 @@ import datetime as dt
 
 from sqlmodel import Field, Session, SQLModel, select
 
+from models.sql import Sql
+
 ACTIVE, ENDED, CANCELLED = "active", "ended", "cancelled"
 # Dispositions that put a household under a measure with days to count.
 CENTRAL, HOME, MONITOR = "集中隔离", "居家隔离", "居家健康监测"
@@ -65,3 +67,14 @@ def sync_quarantine(
     session.add(record)
     session.flush()
     return record
+
+
+ACTIVE_CONTACT = (
+    "SELECT q.id, q.village_id, d.name, d.phone FROM quarantine q JOIN declaration d ON d.id = q.declaration_id"
+    " WHERE q.person_id = :person AND q.status = 'active' ORDER BY q.id DESC LIMIT 1"
+)
+
+
+def active_quarantine_contact(sql: Sql, *, person_id: int) -> tuple[int, int, str | None, str | None] | None:
+    """(quarantine id, village id, declared name, declared phone) of the person's newest active measure."""
+    return sql.one(ACTIVE_CONTACT, person=person_id)
