@@ -12,7 +12,7 @@ from bot.nlu import resources
 from bot.nlu.dates import find_date
 from bot.nlu.numbers import CN_DIGITS, number_range
 from models.cadre import Holder
-from models.event import EventReport
+from models.event import EventReport, add_event_report
 from models.outbox import enqueue
 from models.person import update_profile
 from town import command
@@ -200,8 +200,7 @@ def finish(ctx: Context) -> str:
         text=s.get("_text") or _described(ctx),
         created_at=ctx.now,
     )
-    ctx.session.add(report)
-    ctx.session.flush()
+    add_event_report(ctx.session, report=report)
     missing = {k: s[k] for k, col in (("name", "name"), ("phone", "phone")) if not getattr(ctx.person, col)}
     if not ctx.person.village_id:
         missing["village_id"] = s["village"]

@@ -6,6 +6,7 @@ import re
 
 from bot.dialogue import Context
 from bot.dialogue.flow import Command
+from models.person import set_opt_outs
 
 
 class TEXT:
@@ -36,8 +37,7 @@ def _columns(which: str | None) -> tuple[tuple[str, ...], str]:
 
 def _set(ctx: Context, which: str | None, opted_out: bool) -> str:
     columns, what = _columns(which)
-    assignments = ", ".join(f"{column} = :flag" for column in columns)
-    ctx.sql.run(f"UPDATE person SET {assignments} WHERE id = :id", flag=ctx.sql.flag(opted_out), id=ctx.person.id)
+    set_opt_outs(ctx.sql, person_id=ctx.person.id, columns=columns, opted_out=opted_out)
     return what
 
 

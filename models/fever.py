@@ -32,11 +32,10 @@ def fever_report_by_id(session: Session, *, report_id: int) -> FeverReport | Non
     return session.get(FeverReport, report_id)
 
 
-def save_fever_report(session: Session, *, report: FeverReport, flush: bool = True) -> FeverReport:
-    """Write a changed report (now, unless `flush` is False)."""
+def save_fever_report(session: Session, *, report: FeverReport) -> FeverReport:
+    """Write a changed report now (with whatever else the transaction changed)."""
     session.add(report)
-    if flush:
-        session.flush()
+    session.flush()
     return report
 
 

@@ -29,21 +29,25 @@ class Vaccination(SQLModel, table=True):
 
 def vaccination_by_id_number(session: Session, *, id_number: str) -> Vaccination | None:
     """The row registered under this ID number, if any."""
-    return session.exec(select(Vaccination).where(Vaccination.id_number == id_number)).first()
+    return session.exec(select(Vaccination).where(Vaccination.id_number == id_number)).scalars().first()
 
 
 def vaccination_by_name(
     session: Session, *, person_id: int, village_id: int, name: str, id_number: str | None
 ) -> Vaccination | None:
     """The row this sender registered for this name in this village (without an ID number, or with this one)."""
-    return session.exec(
-        select(Vaccination).where(
-            Vaccination.person_id == person_id,
-            Vaccination.village_id == village_id,
-            Vaccination.name == name,
-            or_(Vaccination.id_number.is_(None), Vaccination.id_number == id_number),
+    return (
+        session.exec(
+            select(Vaccination).where(
+                Vaccination.person_id == person_id,
+                Vaccination.village_id == village_id,
+                Vaccination.name == name,
+                or_(Vaccination.id_number.is_(None), Vaccination.id_number == id_number),
+            )
         )
-    ).first()
+        .scalars()
+        .first()
+    )
 
 
 def save_vaccination(session: Session, *, row: Vaccination) -> None:
