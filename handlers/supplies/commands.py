@@ -95,7 +95,7 @@ def _number(ctx: Context, match: re.Match, verb: str) -> tuple[int | None, str |
 
 
 def accept(ctx: Context, match: re.Match) -> str:
-    number, refusal = _number(ctx, match, "接单")
+    number, refusal = _number(ctx, match, TEXT.verb_accept)
     request, refusal = _request(ctx, number) if number else (None, refusal)
     if refusal:
         return refusal
@@ -131,7 +131,7 @@ def _take(ctx: Context, request: SupplyRequest, *, tell: bool = True) -> None:
 
 
 def deliver(ctx: Context, match: re.Match) -> str:
-    number, refusal = _number(ctx, match, "送达")
+    number, refusal = _number(ctx, match, TEXT.verb_deliver)
     request, refusal = _request(ctx, number) if number else (None, refusal)
     if refusal:
         return refusal
@@ -152,7 +152,7 @@ def deliver(ctx: Context, match: re.Match) -> str:
 
 
 def refuse(ctx: Context, match: re.Match) -> str:
-    number, refusal = _number(ctx, match, "无法办理")
+    number, refusal = _number(ctx, match, TEXT.verb_refuse)
     request, refusal = _request(ctx, number) if number else (None, refusal)
     if refusal:
         return refusal
