@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import UniqueConstraint, select
 from sqlmodel import Field, Session, SQLModel
 
+from models.cadre import Holder
 from models.declaration import Declaration
 from models.quarantine import ACTIVE, Quarantine
 from models.sql import Sql
@@ -292,3 +293,25 @@ def reported_members(session: Session, *, quarantine_ids: list[int], day: dt.dat
         )
     )
     return [tuple(row) for row in rows]
+
+
+CARE_HOLDERS = (
+    "SELECT p.id, p.openid, ca.role, p.name, p.phone, q.village_id FROM care_assignment ca"
+    " JOIN person p ON p.id = ca.person_id JOIN quarantine q ON q.id = ca.quarantine_id"
+    " WHERE ca.quarantine_id = :quarantine AND ca.released_at IS NULL ORDER BY ca.id"
+)
+
+
+def care_holders(sql: Sql, *, quarantine_id: int) -> list[Holder]:
+    """The household's current responsible people (四包一), in the order they were assigned."""
+    return [Holder(*row) for row in sql.all(CARE_HOLDERS, quarantine=quarantine_id)]
+
+
+def check_in_by_id(session: Session, *, check_in_id: int) -> CheckIn | None:
+    """One check-in row, by id."""
+    return session.get(CheckIn, check_in_id)
+
+
+def save_check_in(session: Session, *, check_in: CheckIn) -> None:
+    """Mark a changed check-in to be written with the transaction."""
+    session.add(check_in)

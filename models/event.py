@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel
 
 
 class EventReport(SQLModel, table=True):
@@ -21,3 +21,10 @@ class EventReport(SQLModel, table=True):
     place: str | None = Field(default=None, max_length=200)
     text: str = Field(max_length=1000)
     created_at: dt.datetime
+
+
+def add_event_report(session: Session, *, report: EventReport) -> EventReport:
+    """Store a household's report; it gets its number."""
+    session.add(report)
+    session.flush()
+    return report

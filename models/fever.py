@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
 from sqlmodel import Field, Session, SQLModel
 
 
@@ -26,19 +27,47 @@ class FeverReport(SQLModel, table=True):
     updated_at: dt.datetime | None = None
 
 
-def add_check_in_fever(
+def fever_report_by_id(session: Session, *, report_id: int) -> FeverReport | None:
+    """One report, by id."""
+    return session.get(FeverReport, report_id)
+
+
+def save_fever_report(session: Session, *, report: FeverReport) -> FeverReport:
+    """Write a changed report now (with whatever else the transaction changed)."""
+    session.add(report)
+    session.flush()
+    return report
+
+
+def latest_fever_report(
+    session: Session, *, person_id: int, source: str, name: str | None, since: dt.datetime
+) -> FeverReport | None:
+    """The sender's newest report from this source about this person (None: the sender) since then, locked."""
+    same_person = FeverReport.name.is_(None) if name is None else FeverReport.name == name
+    return session.execute(
+        select(FeverReport)
+        .where(FeverReport.person_id == person_id, FeverReport.source == source, same_person)
+        .where(FeverReport.created_at >= since)
+        .order_by(FeverReport.id.desc())
+        .limit(1)
+        .with_for_update()
+    ).scalar_one_or_none()
+
+
+def add_fever_report(
     session: Session,
     *,
     person_id: int,
-    village_id: int,
-    quarantine_id: int,
+    village_id: int | None,
     name: str | None,
     temperature: float | None,
     symptoms: str | None,
     text: str,
+    source: str,
     now: dt.datetime,
+    quarantine_id: int | None = None,
 ) -> FeverReport:
-    """A fever found in a household's check-in, stored with its id."""
+    """Store a new report (a check-in's carries its quarantine); it gets its id."""
     report = FeverReport(
         person_id=person_id,
         village_id=village_id,
@@ -47,7 +76,7 @@ def add_check_in_fever(
         temperature=temperature,
         symptoms=symptoms,
         text=text[:1000],
-        source="checkin",
+        source=source,
         created_at=now,
     )
     session.add(report)

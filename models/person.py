@@ -177,3 +177,17 @@ def forget_village_tag_carriers(sql: Sql, *, village_id: int) -> None:
 def recent_people(session: Session, *, limit: int = 200) -> list[Person]:
     """The people who wrote most recently first (the simulator's openid picker)."""
     return list(session.execute(select(Person).order_by(Person.last_inbound_at.desc()).limit(limit)).scalars())
+
+
+def name_and_phone_of(sql: Sql, *, person_id: int | None) -> tuple[str | None, str | None] | None:
+    """The name and phone the person gave (None for no such person)."""
+    return sql.one("SELECT name, phone FROM person WHERE id = :id", id=person_id) if person_id else None
+
+
+def set_opt_outs(sql: Sql, *, person_id: int, columns: tuple[str, ...], opted_out: bool) -> None:
+    """Opt the person out of (or back into) announcements and/or the risk list."""
+    unknown = set(columns) - {"announcements_opted_out", "risk_list_opted_out"}
+    if unknown:
+        raise ValueError(f"not opt-out columns: {sorted(unknown)}")
+    assignments = ", ".join(f"{column} = :flag" for column in columns)
+    sql.run(f"UPDATE person SET {assignments} WHERE id = :id", flag=sql.flag(opted_out), id=person_id)

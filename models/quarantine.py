@@ -124,3 +124,14 @@ def households_on(session: Session, *, day: dt.date, account_id: int | None = No
     if account_id is not None:
         query = query.where(Quarantine.person_id == account_id)
     return [tuple(row) for row in session.execute(query)]
+
+
+ACTIVE_CONTACT = (
+    "SELECT q.id, q.village_id, d.name, d.phone FROM quarantine q JOIN declaration d ON d.id = q.declaration_id"
+    " WHERE q.person_id = :person AND q.status = 'active' ORDER BY q.id DESC LIMIT 1"
+)
+
+
+def active_quarantine_contact(sql: Sql, *, person_id: int) -> tuple[int, int, str | None, str | None] | None:
+    """(quarantine id, village id, declared name, declared phone) of the person's newest active measure."""
+    return sql.one(ACTIVE_CONTACT, person=person_id)

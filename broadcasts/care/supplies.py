@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
 from sqlmodel import Session
 
 from models.sql import Sql
-from models.supplies import ACCEPTED, OPEN, SupplyRequest
+from models.supplies import OPEN, waiting_requests
 from town.settings import Settings
-from town.supplies import TEXT, elapsed, escalate, late, person_name, tell_household
+from town.supplies import elapsed, escalate, late, person_name, tell_household
+from town.supplies.texts import TEXT
 
 
 def job(session: Session, now: dt.datetime, settings: Settings) -> int:
@@ -18,12 +18,7 @@ def job(session: Session, now: dt.datetime, settings: Settings) -> int:
     sql = Sql(session.connection())
     now = now.astimezone(dt.UTC)
     oldest = now - dt.timedelta(hours=min(settings.supply_accept_hours, settings.supply_deliver_hours))
-    waiting = session.execute(
-        select(SupplyRequest)
-        .where(SupplyRequest.status.in_((OPEN, ACCEPTED)), SupplyRequest.created_at <= oldest)
-        .order_by(SupplyRequest.id)
-        .with_for_update(skip_locked=True)
-    ).scalars()
+    waiting = waiting_requests(session, created_before=oldest)
     climbed = 0
     for request in waiting:
         waited = late(request, now, settings)

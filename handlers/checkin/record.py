@@ -11,7 +11,7 @@ from handlers import fever
 from handlers.checkin.texts import TEXT
 from handlers.declare_return.answers import RELATIONS
 from models.care import CheckIn, add_check_ins
-from models.fever import FeverReport, add_check_in_fever
+from models.fever import FeverReport, add_fever_report
 from town.checkins import ALL, Household, how_to_report, missing, responsible
 from town.clock import day as day_text
 
@@ -171,7 +171,7 @@ def _report(ctx: Context, entry: Entry, text: str) -> FeverReport:
     symptoms = shown_symptoms(r.symptoms, r.temperature)
     if (earlier := fever.earlier_report(ctx, name, source="checkin")) is not None:
         return fever.add_to(ctx, earlier, degrees=r.temperature, symptoms=symptoms)
-    return add_check_in_fever(
+    return add_fever_report(
         ctx.session,
         person_id=ctx.person.id,
         village_id=home.village_id,
@@ -180,6 +180,7 @@ def _report(ctx: Context, entry: Entry, text: str) -> FeverReport:
         temperature=r.temperature,
         symptoms=TEXT.separator.join(symptoms)[:200] or None,
         text=text,
+        source="checkin",
         now=ctx.now,
     )
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.dialogue import words
 from bot.nlu import resources
+from handlers.faq.texts import ERRORS
 
 log = logging.getLogger(__name__)
 K1, B = 1.5, 0.75
@@ -119,21 +120,21 @@ def parse_faq(data: dict) -> list[Entry]:
     """The entries of already-parsed TOML, checked one by one."""
     unknown = set(data) - {"faq"}
     if unknown:
-        raise FaqError(f"未知的顶层字段：{', '.join(sorted(unknown))}")
+        raise FaqError(ERRORS.unknown_fields.format(fields=", ".join(sorted(unknown))))
     raw = data.get("faq", [])
     if not isinstance(raw, list):
-        raise FaqError("faq 必须是 [[faq]] 表的列表")
+        raise FaqError(ERRORS.not_a_list)
     return [_entry(item, n) for n, item in enumerate(raw, 1)]
 
 
 def _entry(raw: object, number: int) -> Entry:
     if not isinstance(raw, dict) or set(raw) - {"questions", "answer"}:
-        raise FaqError(f"第{number}条：只能有 questions 和 answer 两项")
+        raise FaqError(ERRORS.extra_items.format(number=number))
     questions, answer = raw.get("questions"), raw.get("answer")
     if not isinstance(questions, list) or not questions or not all(isinstance(q, str) and q.strip() for q in questions):
-        raise FaqError(f"第{number}条：questions 必须是至少一个问法的列表")
+        raise FaqError(ERRORS.no_questions.format(number=number))
     if not isinstance(answer, str) or not answer.strip():
-        raise FaqError(f"第{number}条：缺少 answer（答复）")
+        raise FaqError(ERRORS.no_answer.format(number=number))
     return Entry(tuple(q.strip() for q in questions), answer.strip())
 
 
@@ -143,7 +144,7 @@ def read_faq(path: Path) -> Faq:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         return Faq(parse_faq(data))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, FaqError) as exc:
-        raise FaqError(f"{path}：{exc}") from exc
+        raise FaqError(ERRORS.in_file.format(path=path, error=exc)) from exc
 
 
 _cache: dict[Path, tuple[int, Faq]] = {}

@@ -8,32 +8,13 @@ from bot.dialogue import Context
 from handlers.faq.texts import TEXT
 from models.cadre import Holder, held_roles
 from models.outbox import enqueue
-from models.question import PolicyQuestion
+from models.person import name_of
+from models.question import add_question, answer_question, open_questions_for, question_with_asker
 from town import command
 
 PATTERN = re.compile(r"^答复\s*(?:编号|第)?\s*(\d{1,9})\s*号?[\s,，:：]*(.*)$", re.S)
 # The engine reads commands NFKC-normalised: give the answer back its Chinese punctuation.
 _FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"})
-QUESTION = (
-    "SELECT q.id, q.text, q.status, q.answer, q.village_id, q.answered_by_person_id, p.openid, p.name, p.phone,"
-    " v.name FROM policy_question q JOIN person p ON p.id = q.person_id LEFT JOIN village v ON v.id = q.village_id"
-    " WHERE q.id = :id"
-)
-ANSWER = (
-    "UPDATE policy_question SET status = 'answered', answer = :answer, answered_by_person_id = :person,"
-    " answered_at = :now WHERE id = :id AND status = 'open'"
-)
-# Open questions alerted to this cadre: their village's cadre, or (no village cadre bound) the lead and command.
-OPEN_FOR = (
-    "SELECT q.id, q.text, p.name, p.phone, v.name FROM policy_question q JOIN person p ON p.id = q.person_id"
-    " LEFT JOIN village v ON v.id = q.village_id WHERE q.status = 'open' AND ("
-    "EXISTS (SELECT 1 FROM cadre_assignment a WHERE a.person_id = :person AND a.role = 'village_cadre'"
-    " AND a.village_id = q.village_id)"
-    " OR (NOT EXISTS (SELECT 1 FROM cadre_assignment c WHERE c.role = 'village_cadre' AND c.village_id = q.village_id)"
-    " AND EXISTS (SELECT 1 FROM cadre_assignment a JOIN village av ON av.id = a.village_id WHERE a.person_id = :person"
-    " AND (a.role = 'town_command' OR (a.role = 'work_area_lead' AND av.work_area_id = v.work_area_id)))))"
-    " ORDER BY q.id"
-)
 
 
 def recipients(ctx: Context, village_id: int | None) -> list[Holder]:
@@ -50,9 +31,7 @@ def asker(name: str | None, phone: str | None) -> str:
 def queue(ctx: Context, text: str) -> str:
     """Store the question, alert whoever answers for the village, and tell the villager."""
     village_id = ctx.person.village_id
-    question = PolicyQuestion(person_id=ctx.person.id, village_id=village_id, text=text[:1000], created_at=ctx.now)
-    ctx.session.add(question)
-    ctx.session.flush()
+    question = add_question(ctx.session, person_id=ctx.person.id, village_id=village_id, text=text[:1000], now=ctx.now)
     cadres = recipients(ctx, village_id)
     village = ctx.villages.by_id(village_id)
     alert = TEXT.alert.format(
@@ -84,7 +63,7 @@ def _call(cadres: list[Holder]) -> str:
 def answer(ctx: Context, match: re.Match) -> str:
     """「答复 N 内容」: the answer goes to the villager, the question is closed, the other cadres are told."""
     number, reply = int(match.group(1)), match.group(2).strip().translate(_FULL_WIDTH)[:2000]
-    row = ctx.sql.one(QUESTION, id=number)
+    row = question_with_asker(ctx.sql, question_id=number)
     refusal = _refusal(ctx, number, row)
     if refusal:
         return refusal
@@ -93,7 +72,7 @@ def answer(ctx: Context, match: re.Match) -> str:
         return TEXT.already.format(number=number, who=_name(ctx, answered_by), answer=answered)
     if not reply:
         return TEXT.need_answer.format(number=number)
-    ctx.sql.run(ANSWER, answer=reply, person=ctx.person.id, now=ctx.sql.time(ctx.now), id=number)
+    answer_question(ctx.sql, question_id=number, answer=reply, person_id=ctx.person.id, now=ctx.now)
     who = ctx.person.name or TEXT.someone
     notice = TEXT.to_villager.format(text=text, who=who, answer=reply)
     key = f"policy_question:{number}:answer"
@@ -125,13 +104,12 @@ def _refusal(ctx: Context, number: int, row: tuple | None) -> str | None:
 def _name(ctx: Context, person_id: int | None) -> str:
     if person_id == ctx.person.id:
         return TEXT.you
-    row = ctx.sql.one("SELECT name FROM person WHERE id = :id", id=person_id) if person_id else None
-    return row[0] if row and row[0] else TEXT.someone
+    return name_of(ctx.sql, person_id=person_id) or TEXT.someone
 
 
 def todo_lines(ctx: Context) -> list[str]:
     """The open questions alerted to this cadre, for 「待办」."""
     return [
         TEXT.todo.format(number=n, asker=asker(name, phone), village=village or TEXT.no_village, text=text)
-        for n, text, name, phone, village in ctx.sql.all(OPEN_FOR, person=ctx.person.id)
+        for n, text, name, phone, village in open_questions_for(ctx.sql, person_id=ctx.person.id)
     ]

@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlmodel import Session
 
 from handlers.faq.index import FaqError, parse_faq
-from models.person import Person
-from models.question import PolicyQuestion
+from handlers.faq.texts import ERRORS
+from models.question import answerer_name, question_by_id
 
 
 def toml_string(text: str) -> str:
@@ -27,14 +27,15 @@ def snippet(question: str, answer: str, note: str) -> str:
 
 def answered(session: Session, number: int, tz: dt.tzinfo) -> tuple[str, str, str]:
     """The question, its answer and a note on who answered it when; FaqError when it is not answered yet."""
-    question = session.get(PolicyQuestion, number)
+    question = question_by_id(session, question_id=number)
     if question is None:
-        raise FaqError(f"没有第{number}号提问")
+        raise FaqError(ERRORS.no_question.format(number=number))
     if question.status != "answered" or not question.answer:
-        raise FaqError(f"第{number}号还没有答复，答复以后才能加进常见问答")
-    cadre = session.get(Person, question.answered_by_person_id) if question.answered_by_person_id else None
+        raise FaqError(ERRORS.not_answered.format(number=number))
+    cadre = answerer_name(session, question=question)
     when = question.answered_at.astimezone(tz).date() if question.answered_at else None
-    note = f"第{number}号提问，{when.month}月{when.day}日由{(cadre and cadre.name) or '干部'}答复" if when else ""
+    who = cadre or ERRORS.someone
+    note = ERRORS.note.format(number=number, month=when.month, day=when.day, who=who) if when else ""
     return question.text, question.answer, note
 
 
@@ -44,7 +45,7 @@ def add_to_faq(path: Path, *, question: str, answer: str, note: str) -> str:
     current = path.read_text(encoding="utf-8") if path.exists() else ""
     entries = parse_faq(tomllib.loads(current)) if current else []
     if any(question.strip() == asked for entry in entries for asked in entry.questions):
-        raise FaqError(f"「{question.strip()}」已经在常见问答里了（{path}）")
+        raise FaqError(ERRORS.already_in.format(question=question.strip(), path=path))
     entry = snippet(question.strip(), answer.strip(), note)
     updated = (current.rstrip("\n") + "\n\n" if current.strip() else "") + entry
     parse_faq(tomllib.loads(updated))

@@ -34,3 +34,19 @@ class TEXT:
     todo = "第{number}号提问：{asker}，{village}问「{text}」\n  → 回「答复 {number} 您的答复」"
     someone = "其他干部"
     you = "您"
+
+
+class ERRORS:
+    """What the town's staff read when the FAQ file or a faq-add cannot be used."""
+
+    unknown_fields = "未知的顶层字段：{fields}"
+    not_a_list = "faq 必须是 [[faq]] 表的列表"
+    extra_items = "第{number}条：只能有 questions 和 answer 两项"
+    no_questions = "第{number}条：questions 必须是至少一个问法的列表"
+    no_answer = "第{number}条：缺少 answer（答复）"
+    in_file = "{path}：{error}"
+    no_question = "没有第{number}号提问"
+    not_answered = "第{number}号还没有答复，答复以后才能加进常见问答"
+    already_in = "「{question}」已经在常见问答里了（{path}）"
+    note = "第{number}号提问，{month}月{day}日由{who}答复"
+    someone = "干部"

@@ -8,8 +8,8 @@ from bot.nlu.health import read, shown_symptoms, temperature
 from handlers.fever.alert import clinic, doctors, facts, send
 from handlers.fever.texts import TEXT
 from models.cadre import Holder
-from models.care import CheckIn
-from models.fever import FeverReport
+from models.care import check_in_by_id, save_check_in
+from models.fever import FeverReport, fever_report_by_id, save_fever_report
 from models.person import update_profile
 
 MORE = "fever_more"
@@ -43,7 +43,7 @@ def _skip(slot: str):
 def finish_more(ctx: Context) -> str:
     """The answers join the report; everyone alerted (and a newly known village's doctor) hears what is new."""
     slots = ctx.slots
-    row = ctx.session.get(FeverReport, slots["report"])
+    row = fever_report_by_id(ctx.session, report_id=slots["report"])
     said = slots.get("temperature") or {}
     if said.get("value") is not None:
         row.temperature = said["value"]
@@ -52,10 +52,9 @@ def finish_more(ctx: Context) -> str:
     row.symptoms = TEXT.separator.join(symptoms)[:200] or None
     row.village_id = slots.get("village") or row.village_id
     _remember(ctx, slots)
-    ctx.session.add(row)
     if slots.get("checkin"):
         _update_checkin(ctx, slots["checkin"], row)
-    ctx.session.flush()
+    save_fever_report(ctx.session, report=row)
     if not (said.get("value") or said.get("symptoms") or slots.get("village") or slots.get("phone")):
         return TEXT.nothing_new
     phone = slots.get("phone") or slots.get("household_phone") or ctx.person.phone or TEXT.no_phone
@@ -91,10 +90,10 @@ def _remember(ctx: Context, slots: dict) -> None:
 
 
 def _update_checkin(ctx: Context, checkin_id: int, row: FeverReport) -> None:
-    checkin = ctx.session.get(CheckIn, checkin_id)
+    checkin = check_in_by_id(ctx.session, check_in_id=checkin_id)
     if checkin is not None:
         checkin.temperature, checkin.symptoms = row.temperature, row.symptoms
-        ctx.session.add(checkin)
+        save_check_in(ctx.session, check_in=checkin)
 
 
 FLOW = Flow(

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-
 from bot.dialogue import Context, Outcome
 from bot.dialogue.fields import village_name
 from bot.nlu.health import SELF, Reading, read, shown_symptoms
 from handlers.fever.alert import advice, clinic, doctors, facts, send, told
 from handlers.fever.more import ask_more
 from handlers.fever.texts import TEXT
-from models.fever import FeverReport
+from models.fever import FeverReport, add_fever_report, latest_fever_report, save_fever_report
 from town.clock import day_clock
 
 # A parent who writes again that evening is telling the doctor more about the same fever, not reporting a second.
@@ -79,19 +77,13 @@ def report(ctx: Context, text: str, understood) -> Outcome:
 
 def earlier_report(ctx: Context, name: str | None, *, source: str) -> FeverReport | None:
     """The sender's report (or check-in's) about the same person within the follow-up window, if any."""
-    same_person = FeverReport.name.is_(None) if name is None else FeverReport.name == name
-    return ctx.session.execute(
-        select(FeverReport)
-        .where(FeverReport.person_id == ctx.person.id, FeverReport.source == source, same_person)
-        .where(FeverReport.created_at >= ctx.now - FOLLOW_UP)
-        .order_by(FeverReport.id.desc())
-        .limit(1)
-        .with_for_update()
-    ).scalar_one_or_none()
+    since = ctx.now - FOLLOW_UP
+    return latest_fever_report(ctx.session, person_id=ctx.person.id, source=source, name=name, since=since)
 
 
 def _new(ctx: Context, text: str, *, name, degrees, symptoms, village_id) -> FeverReport:
-    row = FeverReport(
+    return add_fever_report(
+        ctx.session,
         person_id=ctx.person.id,
         village_id=village_id,
         name=name,
@@ -99,11 +91,8 @@ def _new(ctx: Context, text: str, *, name, degrees, symptoms, village_id) -> Fev
         symptoms=TEXT.separator.join(symptoms)[:200] or None,
         text=text[:1000],
         source="report",
-        created_at=ctx.now,
+        now=ctx.now,
     )
-    ctx.session.add(row)
-    ctx.session.flush()
-    return row
 
 
 def add_to(ctx: Context, row: FeverReport, *, degrees, symptoms) -> FeverReport:
@@ -111,9 +100,7 @@ def add_to(ctx: Context, row: FeverReport, *, degrees, symptoms) -> FeverReport:
     row.temperature = degrees if degrees is not None else row.temperature
     row.symptoms = TEXT.separator.join(shown_symptoms(_symptoms(row) + symptoms, row.temperature))[:200] or None
     row.follow_ups, row.updated_at = row.follow_ups + 1, ctx.now
-    ctx.session.add(row)
-    ctx.session.flush()
-    return row
+    return save_fever_report(ctx.session, report=row)
 
 
 def alert_key(row: FeverReport) -> str:

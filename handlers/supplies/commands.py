@@ -5,15 +5,25 @@ from __future__ import annotations
 import json
 import re
 
-from sqlalchemy import select
-
 from bot.dialogue import Context
 from bot.dialogue import texts as common  # the package's own texts module would shadow the name
 from handlers.supplies.texts import TEXT
 from models.cadre import held_roles
 from models.care import cares_for
 from models.outbox import enqueue
-from models.supplies import ACCEPTED, CANCELLED, DELIVERED, OPEN, RECEIVED, REFUSED, SupplyRequest
+from models.person import name_and_phone_of, openid_of
+from models.supplies import (
+    ACCEPTED,
+    CANCELLED,
+    DELIVERED,
+    OPEN,
+    RECEIVED,
+    REFUSED,
+    SupplyRequest,
+    request_for_update,
+    requests_of,
+    save_request,
+)
 from models.town import village_name
 from town import command
 from town.supplies import describe_holder, escalate, household_name, recipients, tell_household
@@ -47,9 +57,7 @@ def may_act(ctx: Context, request: SupplyRequest) -> bool:
 
 def _request(ctx: Context, number: int) -> tuple[SupplyRequest | None, str | None]:
     """The request behind the number (locked for this decision), or the polite refusal."""
-    request = ctx.session.execute(
-        select(SupplyRequest).where(SupplyRequest.id == number).with_for_update()
-    ).scalar_one_or_none()
+    request = request_for_update(ctx.session, request_id=number)
     cadre = bool(held_roles(ctx.sql, person_id=ctx.person.id))
     if request is None:
         return None, TEXT.not_found.format(number=number) if cadre else TEXT.cadres_only
@@ -87,7 +95,7 @@ def _number(ctx: Context, match: re.Match, verb: str) -> tuple[int | None, str |
 
 
 def accept(ctx: Context, match: re.Match) -> str:
-    number, refusal = _number(ctx, match, "接单")
+    number, refusal = _number(ctx, match, TEXT.verb_accept)
     request, refusal = _request(ctx, number) if number else (None, refusal)
     if refusal:
         return refusal
@@ -105,8 +113,7 @@ def _take(ctx: Context, request: SupplyRequest, *, tell: bool = True) -> None:
     """Now the sender's: the household hears who is coming (unless it is there already), the others that it is taken."""
     others = [h for h in recipients(ctx.sql, request) if h.person_id != ctx.person.id]
     request.status, request.accepted_by_person_id, request.accepted_at = ACCEPTED, ctx.person.id, ctx.now
-    ctx.session.add(request)
-    ctx.session.flush()
+    save_request(ctx.session, request=request)
     who = ctx.person.name or TEXT.someone
     phone = TEXT.accepted_phone.format(phone=ctx.person.phone) if ctx.person.phone else ""
     if tell:
@@ -124,7 +131,7 @@ def _take(ctx: Context, request: SupplyRequest, *, tell: bool = True) -> None:
 
 
 def deliver(ctx: Context, match: re.Match) -> str:
-    number, refusal = _number(ctx, match, "送达")
+    number, refusal = _number(ctx, match, TEXT.verb_deliver)
     request, refusal = _request(ctx, number) if number else (None, refusal)
     if refusal:
         return refusal
@@ -137,8 +144,7 @@ def deliver(ctx: Context, match: re.Match) -> str:
     elif request.accepted_by_person_id != ctx.person.id:
         return TEXT.delivered_by_other.format(number=number, who=_accepter(ctx, request))
     request.status, request.delivered_at = DELIVERED, ctx.now
-    ctx.session.add(request)
-    ctx.session.flush()
+    save_request(ctx.session, request=request)
     items = show_items(_items(request))
     text = TEXT.delivered_notice.format(number=number, who=ctx.person.name or TEXT.someone, items=items)
     tell_household(ctx.sql, request, key="delivered", text=text, now=ctx.now)
@@ -146,7 +152,7 @@ def deliver(ctx: Context, match: re.Match) -> str:
 
 
 def refuse(ctx: Context, match: re.Match) -> str:
-    number, refusal = _number(ctx, match, "无法办理")
+    number, refusal = _number(ctx, match, TEXT.verb_refuse)
     request, refusal = _request(ctx, number) if number else (None, refusal)
     if refusal:
         return refusal
@@ -164,8 +170,7 @@ def refuse(ctx: Context, match: re.Match) -> str:
     above = escalate(ctx.session, ctx.sql, request, why=TEXT.refused_why.format(who=who, reason=reason), now=ctx.now)
     if not above:
         request.status = REFUSED
-    ctx.session.add(request)
-    ctx.session.flush()
+    save_request(ctx.session, request=request)
     text = TEXT.refused_notice.format(
         number=number, who=who, reason=reason, next=TEXT.refused_next if above else TEXT.refused_final
     )
@@ -187,13 +192,7 @@ def _reopened(ctx: Context, request: SupplyRequest, people: list, *, who: str, r
 def received(ctx: Context, match: re.Match) -> str:
     """The household got what was delivered (the latest, or the one numbered)."""
     number = int(match.group(1)) if match.group(1) else None
-    rows = ctx.session.execute(
-        select(SupplyRequest)
-        .where(SupplyRequest.person_id == ctx.person.id, SupplyRequest.status.in_((ACCEPTED, DELIVERED, RECEIVED)))
-        .order_by(SupplyRequest.id.desc())
-        .with_for_update()
-    ).scalars()
-    mine = list(rows)
+    mine = requests_of(ctx.session, person_id=ctx.person.id, statuses=(ACCEPTED, DELIVERED, RECEIVED), lock=True)
     delivered = [r for r in mine if r.status == DELIVERED]
     if number is None and not delivered:
         return common.YOU_ARE_WELCOME  # 「收到」 is also how people say thanks for any message
@@ -205,8 +204,7 @@ def received(ctx: Context, match: re.Match) -> str:
     if chosen.status == ACCEPTED:
         return TEXT.received_not_yet.format(number=number, who=_accepter(ctx, chosen))
     chosen.status, chosen.received_at = RECEIVED, ctx.now
-    ctx.session.add(chosen)
-    ctx.session.flush()
+    save_request(ctx.session, request=chosen)
     _thank_deliverer(ctx, chosen)
     others = [str(r.id) for r in delivered if r.id != chosen.id]
     more = TEXT.received_more.format(others=TEXT.separator.join(others)) if others else ""
@@ -214,15 +212,15 @@ def received(ctx: Context, match: re.Match) -> str:
 
 
 def _thank_deliverer(ctx: Context, request: SupplyRequest) -> None:
-    row = ctx.sql.one("SELECT openid FROM person WHERE id = :id", id=request.accepted_by_person_id)
-    if row:
+    openid = openid_of(ctx.sql, person_id=request.accepted_by_person_id)
+    if openid:
         text = TEXT.received_notice.format(number=request.id, household=_household_name(ctx, request))
         key = f"supply:{request.id}:received"
-        enqueue(ctx.sql, key=key, recipient_openid=row[0], kind="notice", text=text, now=ctx.now)
+        enqueue(ctx.sql, key=key, recipient_openid=openid, kind="notice", text=text, now=ctx.now)
 
 
 def _accepter(ctx: Context, request: SupplyRequest) -> str:
-    row = ctx.sql.one("SELECT name, phone FROM person WHERE id = :id", id=request.accepted_by_person_id)
+    row = name_and_phone_of(ctx.sql, person_id=request.accepted_by_person_id)
     if row is None:
         return TEXT.someone
     return f"{row[0] or TEXT.someone}（{row[1]}）" if row[1] else row[0] or TEXT.someone

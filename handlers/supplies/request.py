@@ -11,9 +11,10 @@ from bot.dialogue.fields import village_name
 from handlers.supplies.texts import TEXT
 from models.outbox import enqueue
 from models.person import update_profile
-from models.supplies import SupplyRequest
-from town.supplies import TEXT as CARDS
+from models.quarantine import active_quarantine_contact
+from models.supplies import SupplyRequest, save_request
 from town.supplies import card, describe_holder, first_recipients, items_text
+from town.supplies.texts import TEXT as CARDS
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +39,6 @@ _ITEM_TAIL = re.compile(r"(了|吧|啊|呀|哈|就行|就好|就中)+$")
 _GOODS_NAME = re.compile(r"[^\d]*[\u4e00-\u9fff][^\d]*")
 _NOTE_LEAD = re.compile(r"^(备注|捎话|另外)[:：\s]*")
 _NOT_ITEMS = ("不知道", "没有", "啥", "什么", "随便", "都行", "不清楚")
-ACTIVE_QUARANTINE = (
-    "SELECT q.id, q.village_id, d.name, d.phone FROM quarantine q JOIN declaration d ON d.id = q.declaration_id"
-    " WHERE q.person_id = :person AND q.status = 'active' ORDER BY q.id DESC LIMIT 1"
-)
-
 
 
 def items_in(text: str, ctx: Context) -> list[dict]:
@@ -83,7 +79,7 @@ def note_in(text: str, ctx: Context) -> str | None:
 
 def known_contact(ctx: Context) -> dict:
     """Name, phone and village from the profile, else from the active quarantine's declaration."""
-    row = ctx.sql.one(ACTIVE_QUARANTINE, person=ctx.person.id)
+    row = active_quarantine_contact(ctx.sql, person_id=ctx.person.id)
     _, isolated_in, declared_name, declared_phone = row or (None,) * 4
     known = {
         "name": ctx.person.name or declared_name,
@@ -191,7 +187,7 @@ def summary(ctx: Context) -> str:
 def finish(ctx: Context) -> str:
     """Store the request, alert the people it goes to, and tell the household its number and who has it."""
     slots = ctx.slots
-    quarantine = ctx.sql.one(ACTIVE_QUARANTINE, person=ctx.person.id)
+    quarantine = active_quarantine_contact(ctx.sql, person_id=ctx.person.id)
     request = SupplyRequest(
         person_id=ctx.person.id,
         village_id=quarantine[1] if quarantine else slots.get("village"),
@@ -205,8 +201,7 @@ def finish(ctx: Context) -> str:
     _save_profile(ctx)
     people = first_recipients(ctx.sql, quarantine_id=request.quarantine_id, village_id=request.village_id)
     request.assignee_person_id = people[0].person_id if people else None
-    ctx.session.add(request)
-    ctx.session.flush()
+    save_request(ctx.session, request=request)
     text = TEXT.alert.format(card=card(ctx.sql, request), hints=CARDS.hints.format(number=request.id))
     for holder in people:
         key = f"supply:{request.id}:new:{holder.person_id}"

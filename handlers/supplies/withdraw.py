@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
-
 from bot.dialogue import Context, End, Outcome
 from bot.dialogue import texts as common  # the package's own texts module would shadow the name
 from handlers.supplies.commands import END, NUMBER
 from handlers.supplies.request import FLOW_NAME
 from handlers.supplies.texts import TEXT
 from models.outbox import enqueue
-from models.supplies import ACCEPTED, CANCELLED, DELIVERED, OPEN, RECEIVED, SupplyRequest
+from models.person import openid_of
+from models.supplies import ACCEPTED, CANCELLED, DELIVERED, OPEN, RECEIVED, SupplyRequest, requests_of, save_request
 from town.supplies import household_name, recipients
 
 WITHDRAW_PATTERN = re.compile(
@@ -26,20 +25,12 @@ def withdraw(ctx: Context, match: re.Match) -> Outcome:
     found = match.group(1) or match.group(2)
     if found is None and ctx.flow == FLOW_NAME:
         return End(common.CANCELLED)  # 「取消申请」 while asking for one: stop asking
-    mine = list(
-        ctx.session.execute(
-            select(SupplyRequest)
-            .where(SupplyRequest.person_id == ctx.person.id)
-            .order_by(SupplyRequest.id.desc())
-            .with_for_update()
-        ).scalars()
-    )
+    mine = requests_of(ctx.session, person_id=ctx.person.id, lock=True)
     request, refusal = _chosen(mine, int(found) if found else None)
     if refusal:
         return refusal
     request.status, request.cancelled_at = CANCELLED, ctx.now
-    ctx.session.add(request)
-    ctx.session.flush()
+    save_request(ctx.session, request=request)
     _tell_cadres(ctx, request)
     return TEXT.withdrawn.format(number=request.id)
 
@@ -71,8 +62,8 @@ def _chosen(mine: list[SupplyRequest], number: int | None) -> tuple[SupplyReques
 def _tell_cadres(ctx: Context, request: SupplyRequest) -> None:
     """The one who accepted it, or everyone it is waiting with, hears that it is no longer needed."""
     if request.accepted_by_person_id is not None:
-        row = ctx.sql.one("SELECT openid FROM person WHERE id = :id", id=request.accepted_by_person_id)
-        openids = [row[0]] if row else []
+        openid = openid_of(ctx.sql, person_id=request.accepted_by_person_id)
+        openids = [openid] if openid else []
     else:
         openids = [holder.openid for holder in recipients(ctx.sql, request)]
     text = TEXT.withdrawn_notice.format(number=request.id, household=household_name(ctx.sql, request))

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import or_, select
-
 from bot.dialogue import Context, Flow, Outcome, Parsed, Step, Then, accept, reask, words
 from bot.dialogue import texts as common
 from bot.dialogue.fields import parse_name, parse_village, village_name
@@ -13,7 +11,7 @@ from bot.nlu.dates import find_date
 from handlers.vaccination import reading
 from handlers.vaccination.texts import TEXT
 from models.person import update_profile
-from models.vaccination import Vaccination
+from models.vaccination import Vaccination, save_vaccination, vaccination_by_id_number, vaccination_by_name
 from town.clock import day
 from town.vaccination.texts import AGE_GROUPS, UNKNOWN_GROUP
 
@@ -180,17 +178,12 @@ def _existing(ctx: Context) -> Vaccination | None:
     """The same person's row: the same ID number, else the same name from this sender in this village."""
     s = ctx.slots
     if s.get("id_number"):
-        found = ctx.session.exec(select(Vaccination).where(Vaccination.id_number == s["id_number"])).first()
+        found = vaccination_by_id_number(ctx.session, id_number=s["id_number"])
         if found is not None:
             return found
-    return ctx.session.exec(
-        select(Vaccination).where(
-            Vaccination.person_id == ctx.person.id,
-            Vaccination.village_id == s["village"],
-            Vaccination.name == s["name"],
-            or_(Vaccination.id_number.is_(None), Vaccination.id_number == s.get("id_number")),
-        )
-    ).first()
+    return vaccination_by_name(
+        ctx.session, person_id=ctx.person.id, village_id=s["village"], name=s["name"], id_number=s.get("id_number")
+    )
 
 
 def _store(ctx: Context) -> bool:
@@ -210,8 +203,7 @@ def _store(ctx: Context) -> bool:
             "updated_at": ctx.now if found else None,
         }
     )
-    ctx.session.add(row)
-    ctx.session.flush()
+    save_vaccination(ctx.session, row=row)
     return found is not None
 
 

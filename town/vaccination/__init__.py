@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
 from sqlmodel import Session
 
-from models.town import Village
-from models.vaccination import Vaccination
+from models.vaccination import coverage_counts
 from town.vaccination.texts import AGE_GROUPS, HEADER, TEXT, UNKNOWN_GROUP
 
 GROUP_ORDER = (*AGE_GROUPS, None)
@@ -36,22 +34,9 @@ class Coverage:
 
 def coverage(session: Session, *, village_ids: list[int] | None = None) -> list[Coverage]:
     """Per village (in the town file's order) and age group; `village_ids` limits it to a jurisdiction."""
-    query = (
-        select(
-            Village.name,
-            Vaccination.age_group,
-            func.count(),
-            func.sum(case((Vaccination.doses >= 1, 1), else_=0)),
-            func.sum(case((Vaccination.doses >= 2, 1), else_=0)),
-        )
-        .join(Village, Village.id == Vaccination.village_id)
-        .group_by(Village.id, Village.name, Village.work_area_id, Vaccination.age_group)
-        .order_by(Village.work_area_id, Village.id)
-    )
-    if village_ids is not None:
-        query = query.where(Vaccination.village_id.in_(village_ids or [-1]))
     rows = [
-        Coverage(name, group, int(n), int(one or 0), int(two or 0)) for name, group, n, one, two in session.exec(query)
+        Coverage(name, group, int(n), int(one or 0), int(two or 0))
+        for name, group, n, one, two in coverage_counts(session, village_ids=village_ids)
     ]
     order = {group: i for i, group in enumerate(GROUP_ORDER)}
     villages = list(dict.fromkeys(row.village for row in rows))

@@ -15,54 +15,23 @@ import json
 from sqlmodel import Session
 
 from models.cadre import Holder
+from models.care import care_holders
 from models.outbox import enqueue
+from models.person import name_of, openid_of
 from models.sql import Sql
-from models.supplies import OPEN, SupplyRequest
+from models.supplies import OPEN, SupplyRequest, household_facts, save_request
 from town.clock import day_clock
 from town.command import VILLAGE_CADRE, holders_at, ladder, responsible
 from town.settings import Settings
+from town.supplies.texts import TEXT
 from town.texts import ROLE_NAMES
 
-
-class TEXT:
-    card = "第{number}号物资申请{urgent}：{household}\n要：{items}{note}\n申请时间：{at}"
-    urgent = "【急】"
-    note = "\n备注：{note}"
-    household = "{name}（{phone}），{village}"
-    isolated = "，{kind}中"
-    nameless = "村民"
-    no_phone = "没留电话"
-    hints = "接单回「接单 {number}」，送到后回「送达 {number}」，办不了回「无法办理 {number} 原因」。"
-    escalated = "【催办】{why}，请您督促或者安排。\n{card}\n已通知：{who}\n{hints}"
-    not_accepted = "申请{elapsed}了，还没有人接单"
-    not_delivered = "{who}接单了，但申请{elapsed}了还没送到"
-    refused = "{who}办不了，原因：{reason}"
-    nobody = "无"
-    handling = "您的物资申请（第{number}号）还没办好，已经报告给上一级干部，正在抓紧办，请放心。"
-    hours = "{n}小时"
-    minutes = "{n}分钟"
-    half = "半"
-    range = "{low}到{high}"
-    separator = "、"
-    someone = "干部"
-
-
 LADDER = ladder()  # the roles a request climbs through, from the village cadre up
-CARE_PEOPLE = (
-    "SELECT p.id, p.openid, ca.role, p.name, p.phone, q.village_id FROM care_assignment ca"
-    " JOIN person p ON p.id = ca.person_id JOIN quarantine q ON q.id = ca.quarantine_id"
-    " WHERE ca.quarantine_id = :quarantine AND ca.released_at IS NULL ORDER BY ca.id"
-)
-HOUSEHOLD = (
-    "SELECT p.name, p.phone, d.name, d.phone, q.kind, v.name FROM person p"
-    " LEFT JOIN quarantine q ON q.id = :quarantine AND q.status = 'active'"
-    " LEFT JOIN declaration d ON d.id = q.declaration_id LEFT JOIN village v ON v.id = :village WHERE p.id = :person"
-)
 
 
 def first_recipients(sql: Sql, *, quarantine_id: int | None, village_id: int | None) -> list[Holder]:
     """The household's 四包一 people, else the village cadre (or those above when none is bound)."""
-    care = [Holder(*row) for row in sql.all(CARE_PEOPLE, quarantine=quarantine_id)] if quarantine_id else []
+    care = care_holders(sql, quarantine_id=quarantine_id) if quarantine_id else []
     if care:
         return _unique(care)
     return responsible(sql, village_id=village_id, roles=VILLAGE_CADRE)
@@ -99,8 +68,7 @@ def escalate(session: Session, sql: Sql, request: SupplyRequest, *, why: str, no
     before = recipients(sql, request)
     level, new = found
     request.escalation_level, request.escalated_at = level, now
-    session.add(request)
-    session.flush()
+    save_request(session, request=request)
     text = TEXT.escalated.format(
         why=why,
         card=card(sql, request),
@@ -121,8 +89,9 @@ def describe_holder(holder: Holder) -> str:
 
 def _household(sql: Sql, request: SupplyRequest) -> tuple[str, str, str | None, str]:
     """(name, phone, the measure when isolated, village) of the household behind a request."""
-    row = sql.one(HOUSEHOLD, quarantine=request.quarantine_id, village=request.village_id, person=request.person_id)
-    name, phone, declared_name, declared_phone, kind, village = row or (None,) * 6
+    name, phone, declared_name, declared_phone, kind, village = household_facts(
+        sql, person_id=request.person_id, quarantine_id=request.quarantine_id, village_id=request.village_id
+    )
     return name or declared_name or TEXT.nameless, phone or declared_phone or TEXT.no_phone, kind, village or ""
 
 
@@ -178,8 +147,7 @@ def elapsed(delta: dt.timedelta) -> str:
 
 
 def person_name(sql: Sql, person_id: int | None) -> str:
-    row = sql.one("SELECT name FROM person WHERE id = :id", id=person_id) if person_id else None
-    return row[0] if row and row[0] else TEXT.someone
+    return name_of(sql, person_id=person_id) or TEXT.someone
 
 
 def _unique(people: list[Holder]) -> list[Holder]:
@@ -201,6 +169,6 @@ def late(request: SupplyRequest, now: dt.datetime, settings: Settings) -> dt.tim
 
 def tell_household(sql: Sql, request: SupplyRequest, *, key: str, text: str, now: dt.datetime) -> None:
     """A notice to whoever made the request, once per key."""
-    row = sql.one("SELECT openid FROM person WHERE id = :id", id=request.person_id)
-    if row:
-        enqueue(sql, key=f"supply:{request.id}:{key}", recipient_openid=row[0], kind="notice", text=text, now=now)
+    openid = openid_of(sql, person_id=request.person_id)
+    if openid:
+        enqueue(sql, key=f"supply:{request.id}:{key}", recipient_openid=openid, kind="notice", text=text, now=now)

@@ -6,19 +6,8 @@ import re
 
 from bot.dialogue import Context
 from bot.dialogue.flow import Command
-
-
-class TEXT:
-    stopped = (
-        "好的，以后不再给您发{what}。\n"
-        "如果您家在隔离或健康监测，干部和村医的消息照常发给您。\n"
-        "想再收到，回复「订阅」就行。"
-    )
-    started = "好的，以后{what}照常发给您。不想收了，回复「退订」。"
-    both = "通知和每天的风险地区名单"
-    announcements = "通知"
-    risk_list = "每天的风险地区名单"
-
+from handlers.subscription.texts import TEXT
+from models.person import set_opt_outs
 
 _END = r"[\s。.!！?？]*$"
 STOP = re.compile(r"^(?:我要|我想)?(?:退订|取消订阅|不要再发|别再发)(通知|名单|风险名单)?" + _END)
@@ -36,8 +25,7 @@ def _columns(which: str | None) -> tuple[tuple[str, ...], str]:
 
 def _set(ctx: Context, which: str | None, opted_out: bool) -> str:
     columns, what = _columns(which)
-    assignments = ", ".join(f"{column} = :flag" for column in columns)
-    ctx.sql.run(f"UPDATE person SET {assignments} WHERE id = :id", flag=ctx.sql.flag(opted_out), id=ctx.person.id)
+    set_opt_outs(ctx.sql, person_id=ctx.person.id, columns=columns, opted_out=opted_out)
     return what
 
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from bot.dialogue import Context, Flow, Step, texts
+from bot.dialogue import Context, Flow, Step
+from bot.dialogue import texts as common  # the package's own texts module would shadow the name
 from bot.dialogue.fields import parse_name, parse_phone, parse_village, village_name
+from handlers.my_info.texts import TEXT
 from models.person import update_profile
-
-
-class TEXT:
-    title = "登记或修改您的姓名、电话、村"
-    summary = "请核对您的信息：\n姓名：{name}\n电话：{phone}\n村：{village}"
-    saved = "好了，您的信息已经保存：{name}，{phone}，{village}。以后报备就不用再填这些了。"
 
 
 def _prefill(ctx: Context, first_text: str | None, restart: bool) -> dict:
@@ -39,9 +35,9 @@ FLOW = Flow(
     entry_words=("我的信息", "个人信息", "修改信息", "登记信息", "改信息"),
     entry_keys=("MY_INFO",),
     steps=(
-        Step("name", "名字", texts.ASK_NAME, parse_name, recognisable=False),
-        Step("phone", "电话", texts.ASK_PHONE, parse_phone),
-        Step("village", "村", texts.ASK_VILLAGE, parse_village),
+        Step("name", "名字", common.ASK_NAME, parse_name, recognisable=False),
+        Step("phone", "电话", common.ASK_PHONE, parse_phone),
+        Step("village", "村", common.ASK_VILLAGE, parse_village),
     ),
     summary=_summary,
     finish=_finish,

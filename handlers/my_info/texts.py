@@ -1,0 +1,7 @@
+"""What 我的信息 says to the villager."""
+
+
+class TEXT:
+    title = "登记或修改您的姓名、电话、村"
+    summary = "请核对您的信息：\n姓名：{name}\n电话：{phone}\n村：{village}"
+    saved = "好了，您的信息已经保存：{name}，{phone}，{village}。以后报备就不用再填这些了。"
