@@ -10,10 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from models.db import transaction, upsert_insert, utcnow
-from models.riskarea import RiskListSource
+from models.db import transaction, utcnow
+from models.riskarea import RiskListSource, list_source, record_fetch
 from town.policy import PolicyError, load_policy
 from town.reclassify import Summary, ingest
 from town.riskareas.entries import RiskListError
@@ -114,20 +114,12 @@ def _decode(content: bytes) -> str:
 def _source(db: Engine, url: str) -> RiskListSource:
     """The row for this address, created on first use (by whichever process gets there first)."""
     with transaction(db) as session:
-        insert = upsert_insert(session)
-        session.execute(insert(RiskListSource).values(url=url).on_conflict_do_nothing(index_elements=["url"]))
-        return session.execute(select(RiskListSource).where(RiskListSource.url == url)).scalar_one()
+        return list_source(session, url=url)
 
 
 def _record(db: Engine, url: str, *, now: dt.datetime, changed: bool, error: str | None, **validators) -> None:
     with transaction(db) as session:
-        source = session.execute(select(RiskListSource).where(RiskListSource.url == url)).scalar_one()
-        source.checked_at, source.last_error = now, error
-        if changed:
-            source.changed_at = now
-        for name, value in validators.items():
-            setattr(source, name, value)
-        session.add(source)
+        record_fetch(session, url=url, now=now, changed=changed, error=error, validators=validators)
 
 
 def _failed(db: Engine, url: str, now: dt.datetime, error: str) -> FetchOutcome:

@@ -148,3 +148,13 @@ def _bindable(sql: Sql, value: object) -> object:
     if isinstance(value, dt.datetime):
         return sql.time(value)
     return value
+
+
+def risk_list_followers(sql: Sql) -> list[tuple[int, str, dt.datetime | None, int | None]]:
+    """(id, openid, last_inbound_at, cs_used) of every follower who has not opted out of the risk list, by id."""
+    rows = sql.all(
+        "SELECT id, openid, last_inbound_at, cs_used FROM person"
+        " WHERE subscribed = :yes AND risk_list_opted_out = :no ORDER BY id",
+        yes=sql.flag(True), no=sql.flag(False),
+    )  # fmt: skip
+    return [(pid, openid, sql.read_time(last), cs_used) for pid, openid, last, cs_used in rows]

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from models.db import utcnow
+from models.riskarea import add_areas, add_list, area_rows, list_before, list_with_checksum, newest_list_id
 from models.sql import Sql
 from town.clock import local
 from town.riskareas.entries import LEVEL_NAMES, LEVELS, RANK, Entry, ParsedList, RiskListError
@@ -17,11 +18,6 @@ from town.riskareas.parse_csv import parse_csv
 from town.riskareas.parse_json import parse_json
 from town.riskareas.parse_text import parse_text
 
-_INSERT_AREA = (
-    "INSERT INTO risk_area (list_id, level, province, city, district, township, community, whole_area, raw, line)"
-    " VALUES (:list_id, :level, :province, :city, :district, :township, :community, :whole_area, :raw, :line)"
-)
-_COLUMNS = "level, province, city, district, township, community, whole_area, raw, line"
 SHOWN = 50  # entries listed per change kind in the report; the rest are counted
 
 
@@ -83,49 +79,39 @@ def store(db: Engine, parsed: ParsedList) -> ImportResult:
 def store_in(sql: Sql, parsed: ParsedList) -> ImportResult:
     """The same, in a transaction the caller holds (so that what follows from the new version commits with it)."""
     checksum, counts = parsed.checksum(), parsed.counts()
-    existing = sql.one("SELECT id FROM risk_list WHERE checksum = :checksum", checksum=checksum)
+    existing = list_with_checksum(sql, checksum=checksum)
     if existing:
-        return ImportResult(existing[0], False, parsed.published_at, counts, _previous(sql, existing[0]))
-    row = sql.one(
-        "INSERT INTO risk_list (source, published_at, checksum, imported_at, high_count, medium_count, low_count)"
-        " VALUES (:source, :published_at, :checksum, :imported_at, :high, :medium, :low) RETURNING id",
+        return ImportResult(existing, False, parsed.published_at, counts, list_before(sql, list_id=existing))
+    list_id = add_list(
+        sql,
         source=parsed.source[:500],
-        published_at=sql.time(parsed.published_at),
+        published_at=parsed.published_at,
         checksum=checksum,
-        imported_at=sql.time(utcnow()),
-        **counts,
+        imported_at=utcnow(),
+        counts=counts,
     )
-    list_id = row[0]
-    sql.many(_INSERT_AREA, [_row(sql, list_id, entry) for entry in parsed.entries])
-    return ImportResult(list_id, True, parsed.published_at, counts, _previous(sql, list_id))
+    add_areas(sql, list_id=list_id, areas=[_row(entry) for entry in parsed.entries])
+    return ImportResult(list_id, True, parsed.published_at, counts, list_before(sql, list_id=list_id))
 
 
-def _row(sql: Sql, list_id: int, entry: Entry) -> dict:
+def _row(entry: Entry) -> dict:
     return {
-        "list_id": list_id,
         "level": entry.level,
         "province": entry.province,
         "city": entry.city,
         "district": entry.district,
         "township": entry.township,
         "community": entry.community,
-        "whole_area": sql.flag(entry.whole_area),
+        "whole_area": entry.whole_area,
         "raw": entry.raw[:1000],
         "line": entry.line,
     }
 
 
-def _previous(sql: Sql, list_id: int) -> int | None:
-    """The version imported just before this one."""
-    row = sql.one("SELECT MAX(id) FROM risk_list WHERE id < :id", id=list_id)
-    return row[0] if row else None
-
-
 def latest_id(db: Engine) -> int | None:
     """The newest version's id (the last imported), or None."""
     with db.connect() as connection:
-        row = Sql(connection).one("SELECT MAX(id) FROM risk_list")
-    return row[0] if row else None
+        return newest_list_id(Sql(connection))
 
 
 def entries(db: Engine, list_id: int) -> list[Entry]:
@@ -136,8 +122,7 @@ def entries(db: Engine, list_id: int) -> list[Entry]:
 
 def read_entries(sql: Sql, list_id: int) -> list[Entry]:
     """The same, on a connection already open (a handler's own transaction)."""
-    rows = sql.all(f"SELECT {_COLUMNS} FROM risk_area WHERE list_id = :id ORDER BY id", id=list_id)
-    return [Entry(*row[:6], bool(row[6]), row[7], row[8]) for row in rows]
+    return [Entry(*row[:6], bool(row[6]), row[7], row[8]) for row in area_rows(sql, list_id=list_id)]
 
 
 def diff(db: Engine, old_id: int, new_id: int) -> Diff:
