@@ -27,8 +27,9 @@ from models.riskarea import list_before, newest_list
 from models.sql import Sql
 from models.town import TownFileError, read_town_file
 from town.clock import day_hour, reached
-from town.riskareas.entries import LEVEL_NAMES, Entry
+from town.riskareas.entries import Entry
 from town.riskareas.store import Diff, diff_entries, read_entries
+from town.riskareas.texts import LEVEL_NAMES
 from town.settings import Settings
 
 HENAN = "河南省"

@@ -32,7 +32,7 @@ from town.care import apply_quarantine
 from town.policy import Classification as Outcome
 from town.policy import load_policy
 from town.reclassify import OVERRIDE, after_current, deciders, describe, span, tell_household
-from town.reclassify import TEXT as NOTICES
+from town.reclassify.texts import TEXT as NOTICES
 
 DISPOSITION_WORDS = {
     "集中隔离": "集中隔离",

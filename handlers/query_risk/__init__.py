@@ -10,7 +10,8 @@ from models.cadre import holders
 from models.riskarea import high_areas, list_counts, listed_counts
 from town.clock import day_hour
 from town.command import VILLAGE_CADRE
-from town.riskareas.entries import LEVEL_NAMES, RANK, Entry
+from town.riskareas.entries import RANK, Entry
+from town.riskareas.texts import LEVEL_NAMES
 
 SHOWN = 3  # areas named per level before 「等N处」
 _BACK = ("回来", "回家", "到家", "返乡", "回村", "来的")

@@ -12,11 +12,12 @@ from models.db import utcnow
 from models.riskarea import add_areas, add_list, area_rows, list_before, list_with_checksum, newest_list_id
 from models.sql import Sql
 from town.clock import local
-from town.riskareas.entries import LEVEL_NAMES, LEVELS, RANK, Entry, ParsedList, RiskListError
+from town.riskareas.entries import LEVELS, RANK, Entry, ParsedList, RiskListError
 from town.riskareas.normalise import load
 from town.riskareas.parse_csv import parse_csv
 from town.riskareas.parse_json import parse_json
 from town.riskareas.parse_text import parse_text
+from town.riskareas.texts import ERROR, IMPORT, LEVEL_NAMES
 
 SHOWN = 50  # entries listed per change kind in the report; the rest are counted
 
@@ -49,7 +50,7 @@ def parse_file(path: Path, source: str | None = None) -> ParsedList:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise RiskListError(source, [(1, f"无法读取文件：{exc}")]) from exc
+        raise RiskListError(source, [(1, ERROR.unreadable.format(exc=exc))]) from exc
     return parse_content(text, source)
 
 
@@ -153,31 +154,40 @@ def _by_key(items: list[Entry]) -> dict:
 
 def format_import(result: ImportResult, changes: Diff | None) -> list[str]:
     """Lines: the version, the counts by level, and what changed since the previous version."""
-    when = local(result.published_at).strftime("%Y年%m月%d日%H时") if result.published_at else "未注明"
-    head = (
-        f"新版本 #{result.list_id}" if result.created else f"unchanged：与已有版本 #{result.list_id} 相同，未重复导入"
+    when = local(result.published_at).strftime(IMPORT.when) if result.published_at else IMPORT.when_unknown
+    head = (IMPORT.created if result.created else IMPORT.unchanged).format(list_id=result.list_id)
+    counts = IMPORT.comma.join(
+        IMPORT.count.format(level=LEVEL_NAMES[level], n=result.counts[level]) for level in LEVELS
     )
-    counts = "，".join(f"{LEVEL_NAMES[level]} {result.counts[level]} 个" for level in LEVELS)
-    lines = [head, f"发布时间：{when}", f"各等级数量：{counts}"]
+    lines = [head, IMPORT.published.format(when=when), IMPORT.counts.format(counts=counts)]
     if not result.created:
         return lines
     if changes is None:
-        return [*lines, "这是第一个版本，没有可比较的上一版本。"]
-    lines.append(
-        f"与上一版本 #{result.previous_id} 相比：新增 {len(changes.added)} / 移除 {len(changes.removed)}"
-        f" / 升级 {len(changes.level_up)} / 降级 {len(changes.level_down)}"
-    )
-    lines += _section("新增", [f"{LEVEL_NAMES[e.level]} {e.place()}" for e in changes.added])
-    lines += _section("移除", [f"{LEVEL_NAMES[e.level]} {e.place()}" for e in changes.removed])
-    for name, pairs in (("升级", changes.level_up), ("降级", changes.level_down)):
-        lines += _section(
-            name, [f"{new.place()}：{LEVEL_NAMES[old.level]} → {LEVEL_NAMES[new.level]}" for old, new in pairs]
-        )
+        return [*lines, IMPORT.first]
+    sizes = {"added": len(changes.added), "removed": len(changes.removed)}
+    sizes |= {"up": len(changes.level_up), "down": len(changes.level_down)}
+    lines.append(IMPORT.compared.format(previous=result.previous_id, **sizes))
+    lines += _section(IMPORT.added, [_area(e) for e in changes.added])
+    lines += _section(IMPORT.removed, [_area(e) for e in changes.removed])
+    for name, pairs in ((IMPORT.up, changes.level_up), (IMPORT.down, changes.level_down)):
+        lines += _section(name, [_move(old, new) for old, new in pairs])
     return lines
+
+
+def _area(entry: Entry) -> str:
+    return IMPORT.area.format(level=LEVEL_NAMES[entry.level], place=entry.place())
+
+
+def _move(old: Entry, new: Entry) -> str:
+    return IMPORT.move.format(place=new.place(), old=LEVEL_NAMES[old.level], new=LEVEL_NAMES[new.level])
 
 
 def _section(title: str, items: list[str]) -> list[str]:
     if not items:
         return []
-    more = [f"  ……另有 {len(items) - SHOWN} 条"] if len(items) > SHOWN else []
-    return [f"{title} {len(items)}：", *(f"  {item}" for item in items[:SHOWN]), *more]
+    more = [IMPORT.more.format(n=len(items) - SHOWN)] if len(items) > SHOWN else []
+    return [
+        IMPORT.section.format(title=title, n=len(items)),
+        *(IMPORT.item.format(item=item) for item in items[:SHOWN]),
+        *more,
+    ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import httpx
 from sqlalchemy import Engine
 
+from broadcasts.risk_fetch.texts import TEXT
 from models.db import transaction, utcnow
 from models.riskarea import RiskListSource, list_source, record_fetch
 from town.policy import PolicyError, load_policy
@@ -135,11 +136,11 @@ def _failed(db: Engine, url: str, now: dt.datetime, error: str) -> FetchOutcome:
 def report(db: Engine, outcome: FetchOutcome) -> list[str]:
     """Lines for the operator: what was fetched, what changed, what the re-classification did."""
     if outcome.status == FAILED:
-        return [f"获取失败：{outcome.error}"]
+        return [TEXT.failed.format(error=outcome.error)]
     if outcome.status == NOT_MODIFIED:
-        return ["名单没有更新（304 Not Modified），未导入。"]
+        return [TEXT.not_modified]
     if outcome.result is None:
-        return ["名单内容没有变化，未导入。"]
+        return [TEXT.unchanged]
     result = outcome.result
     changes = diff(db, result.previous_id, result.list_id) if result.created and result.previous_id else None
     lines = format_import(result, changes)
