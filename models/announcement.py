@@ -70,9 +70,9 @@ RUN_FINISHED_AT = "SELECT finished_at FROM announcement_run WHERE announcement_i
 RUN_PLAN = "SELECT plan FROM announcement_run WHERE announcement_id = :a AND occurrence = :o"
 
 
-def start_run(sql: Sql, *, announcement_id: int, occurrence: str, now: dt.datetime) -> None:
-    """Record that an occurrence started (once: a second start keeps the first)."""
-    sql.run(START_RUN, a=announcement_id, o=occurrence, now=sql.time(now))
+def start_run(sql: Sql, *, announcement_id: int, occurrence: str, now: dt.datetime) -> bool:
+    """Record that an occurrence started; False when it had (the unique key decides between processes)."""
+    return sql.run(START_RUN, a=announcement_id, o=occurrence, now=sql.time(now)) == 1
 
 
 def finish_run(sql: Sql, *, announcement_id: int, occurrence: str, plan: str, now: dt.datetime) -> None:
@@ -90,3 +90,22 @@ def run_plan(sql: Sql, *, announcement_id: int, occurrence: str) -> str | None:
     """An occurrence's stored plan (JSON), or None when it never ran."""
     row = sql.one(RUN_PLAN, a=announcement_id, o=occurrence)
     return row[0] if row else None
+
+
+def system_announcement(sql: Sql, *, audience: str, status: str, text: str, created_by: str, now: dt.datetime) -> int:
+    """The one announcement row a system job keeps its runs under (created on first use)."""
+    query = "SELECT id FROM announcement WHERE audience = :audience AND status = :status ORDER BY id LIMIT 1"
+    found = sql.one(query, audience=audience, status=status)
+    if found:
+        return found[0]
+    return sql.one(
+        "INSERT INTO announcement (text, audience, status, created_by, created_at)"
+        " VALUES (:text, :audience, :status, :created_by, :now) RETURNING id",
+        text=text, audience=audience, status=status, created_by=created_by, now=sql.time(now),
+    )[0]  # fmt: skip
+
+
+def run_occurrences(sql: Sql, *, announcement_id: int) -> list[str]:
+    """Every occurrence an announcement has a run for."""
+    rows = sql.all("SELECT occurrence FROM announcement_run WHERE announcement_id = :a", a=announcement_id)
+    return [occurrence for (occurrence,) in rows]

@@ -8,6 +8,8 @@ import json
 from sqlalchemy import Index, text, update
 from sqlmodel import Field, Session, SQLModel, delete, select
 
+from models.sql import Sql
+
 # A classification's status: the one in force, one replaced later, or a downgrade waiting for a cadre.
 CURRENT, SUPERSEDED, PROPOSED, DECLINED = "current", "superseded", "proposed", "declined"
 
@@ -190,3 +192,71 @@ def replace_household(session: Session, *, declaration_id: int, members: list[tu
     for name, relation in members:
         session.add(HouseholdMember(declaration_id=declaration_id, name=name, relation=relation))
     session.flush()
+
+
+def origin_provinces(sql: Sql, *, since: dt.datetime) -> list[str]:
+    """The provinces declared since then, the most declared first (ties by name)."""
+    rows = sql.all(
+        "SELECT origin_province, COUNT(*) FROM declaration WHERE created_at >= :since AND origin_province IS NOT NULL"
+        " GROUP BY origin_province ORDER BY COUNT(*) DESC, origin_province",
+        since=sql.time(since),
+    )
+    return [province for province, _ in rows]
+
+
+def active_with_current(session: Session, *, today: dt.date) -> list[tuple[Declaration, Classification]]:
+    """Declarations still followed today, with the classification in force (locked against a cadre's command)."""
+    rows = session.execute(
+        select(Declaration, Classification)
+        .join(Classification, Classification.declaration_id == Declaration.id)
+        .where(Declaration.active_until >= today, Classification.status == CURRENT)
+        .order_by(Declaration.id)
+        .with_for_update(of=Declaration)
+    ).all()
+    return [(declaration, current) for declaration, current in rows]
+
+
+def disposition_before(session: Session, *, declaration_id: int, before_id: int, except_rule: str) -> str | None:
+    """The newest disposition stored before that classification, other than by the given rule."""
+    row = session.execute(
+        select(Classification.disposition)
+        .where(
+            Classification.declaration_id == declaration_id,
+            Classification.id < before_id,
+            Classification.rule_id != except_rule,
+        )
+        .order_by(Classification.id.desc())
+        .limit(1)
+    ).first()
+    return row[0] if row else None
+
+
+def newest_after(session: Session, *, declaration_id: int, after_id: int) -> Classification | None:
+    """The newest classification stored after that one, whatever its status."""
+    return session.execute(
+        select(Classification)
+        .where(Classification.declaration_id == declaration_id, Classification.id > after_id)
+        .order_by(Classification.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def set_status(session: Session, *, row: Classification, status: str) -> None:
+    """Move a classification to another status (superseded, ...), written at once."""
+    row.status = status
+    session.add(row)
+    session.flush()
+
+
+def decide(session: Session, *, row: Classification, status: str, person_id: int, now: dt.datetime) -> None:
+    """A cadre's decision on a proposal: its new status, who decided and when, written at once."""
+    row.status, row.decided_by_person_id, row.decided_at = status, person_id, now
+    session.add(row)
+    session.flush()
+
+
+def locked_declaration(session: Session, *, declaration_id: int) -> Declaration | None:
+    """The declaration, locked for a decision on it (None when there is none)."""
+    return session.execute(
+        select(Declaration).where(Declaration.id == declaration_id).with_for_update()
+    ).scalar_one_or_none()

@@ -191,3 +191,13 @@ def set_opt_outs(sql: Sql, *, person_id: int, columns: tuple[str, ...], opted_ou
         raise ValueError(f"not opt-out columns: {sorted(unknown)}")
     assignments = ", ".join(f"{column} = :flag" for column in columns)
     sql.run(f"UPDATE person SET {assignments} WHERE id = :id", flag=sql.flag(opted_out), id=person_id)
+
+
+def risk_list_followers(sql: Sql) -> list[tuple[int, str, dt.datetime | None, int | None]]:
+    """(id, openid, last_inbound_at, cs_used) of every follower who has not opted out of the risk list, by id."""
+    rows = sql.all(
+        "SELECT id, openid, last_inbound_at, cs_used FROM person"
+        " WHERE subscribed = :yes AND risk_list_opted_out = :no ORDER BY id",
+        yes=sql.flag(True), no=sql.flag(False),
+    )  # fmt: skip
+    return [(pid, openid, sql.read_time(last), cs_used) for pid, openid, last, cs_used in rows]

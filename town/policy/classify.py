@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from town.clock import day, local
 from town.policy.rules import Policy, Rule
-from town.riskareas.entries import LEVEL_NAMES, RANK, Entry
+from town.policy.texts import CODE_NAMES, REASON
+from town.riskareas.entries import RANK, Entry
 from town.riskareas.index import RiskIndex
+from town.riskareas.texts import LEVEL_NAMES
 
-CODE_NAMES = {"green": "绿码", "yellow": "黄码", "red": "红码"}
 RELATED_LEVELS = ("high", "medium")
 
 
@@ -152,22 +153,22 @@ def _strongest_in_district(index: RiskIndex, chain: tuple[str, str, str]) -> Ent
 
 def _area(entry: Entry) -> str:
     area = (entry.township or "") + (entry.community or "")
-    return (area or entry.district) + ("全域" if entry.whole_area and area else "")
+    return (area or entry.district) + (REASON.whole_area if entry.whole_area and area else "")
 
 
 def _place(origin: dict) -> str:
     """The origin as a villager says it: 郑州市二七区, 北京市海淀区, 境外."""
     if origin.get("abroad"):
-        return origin.get("country") or "境外"
+        return origin.get("country") or REASON.abroad
     province, city = origin.get("province") or "", origin.get("city") or ""
     city = "" if city == province else city
     parts = [city or province, origin.get("district") or ""]
-    return "".join(parts) or "您来的地方"
+    return "".join(parts) or REASON.somewhere
 
 
 def _list_date(published: dt.datetime | None) -> str:
     if published is None:
-        return "最新"
+        return REASON.latest
     return day(local(published).date())
 
 
@@ -188,7 +189,7 @@ def _render(rule: Rule, facts: _Facts, declaration: Declaration, start, end, hom
         "days": rule.days,
         "home_days": rule.home_days,
         "samples": len(samples),
-        "sample_dates": "、".join(day(d) for d in samples),
+        "sample_dates": REASON.separator.join(day(d) for d in samples),
         "since": facts.since,
         "code": CODE_NAMES.get(facts.code or "", ""),
         "within": rule.when.get("within_days") or rule.when.get("left_more_than_days") or "",

@@ -7,10 +7,11 @@ import hashlib
 from dataclasses import dataclass, field
 
 from town.clock import official_zone
+from town.riskareas.texts import ERROR, PLACE
+from town.riskareas.texts import LEVEL_NAMES as LEVEL_NAMES  # the names stay importable from here
 
 LEVELS = ("high", "medium", "low")
 RANK = {"low": 1, "medium": 2, "high": 3}
-LEVEL_NAMES = {"high": "高风险", "medium": "中风险", "low": "低风险"}
 
 Key = tuple[str, str, str, str | None, str | None]  # province, city, district, township, community
 
@@ -38,7 +39,7 @@ class Entry:
         """The place as one Chinese string (municipalities say 北京市 once)."""
         city = "" if self.city == self.province else self.city
         parts = [self.province, city, self.district, self.township or "", self.community or ""]
-        return "".join(parts) + ("（全域）" if self.whole_area else "")
+        return "".join(parts) + (PLACE.whole_area if self.whole_area else "")
 
 
 @dataclass
@@ -70,8 +71,8 @@ class RiskListError(ValueError):
     def __init__(self, source: str, errors: list[tuple[int, str]]):
         self.source = source
         self.errors = sorted(errors)
-        lines = "\n".join(f"第{line}行：{message}" for line, message in self.errors)
-        super().__init__(f"{source}：名单格式有误，共{len(self.errors)}处，未导入任何内容。\n{lines}")
+        lines = "\n".join(ERROR.line.format(line=line, message=message) for line, message in self.errors)
+        super().__init__(ERROR.list.format(source=source, n=len(self.errors), lines=lines))
 
 
 def shanghai_time(year: int, month: int, day: int, hour: int) -> dt.datetime:

@@ -10,6 +10,7 @@ from pathlib import Path
 from town.riskareas import places
 from town.riskareas.entries import Entry, ParsedList, RiskListError, shanghai_time
 from town.riskareas.normalise import Divisions
+from town.riskareas.texts import ERROR
 
 HEADER = ["level", "province", "city", "district", "area"]
 LEVELS = {"high": "high", "medium": "medium", "low": "low", "高": "high", "中": "medium", "低": "low"}
@@ -20,7 +21,7 @@ def parse_csv(text: str, source: str, div: Divisions) -> ParsedList:
     """Every row, or RiskListError naming every bad row by its line number."""
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     if not rows or [cell.strip().lower() for cell in rows[0]] != HEADER:
-        raise RiskListError(source, [(1, f"第一行应为表头 {','.join(HEADER)}")])
+        raise RiskListError(source, [(1, ERROR.csv_header.format(header=",".join(HEADER)))])
     errors: list[tuple[int, str]] = []
     entries: list[Entry] = []
     for number, row in enumerate(rows[1:], start=2):
@@ -29,9 +30,9 @@ def parse_csv(text: str, source: str, div: Divisions) -> ParsedList:
         try:
             entries.append(_row(div, row, number))
         except places.PlaceError as exc:
-            errors.append((number, f"{exc}：{','.join(row)}"))
+            errors.append((number, ERROR.at.format(problem=exc, text=",".join(row))))
     if not entries and not errors:
-        errors.append((1, "名单里没有任何地区"))
+        errors.append((1, ERROR.empty))
     if errors:
         raise RiskListError(source, errors)
     return ParsedList(source, _published(source), entries)
@@ -40,11 +41,11 @@ def parse_csv(text: str, source: str, div: Divisions) -> ParsedList:
 def _row(div: Divisions, row: list[str], number: int) -> Entry:
     """One row as an entry, or PlaceError."""
     if len(row) != len(HEADER):
-        raise places.PlaceError(f"应有{len(HEADER)}列，实有{len(row)}列")
+        raise places.PlaceError(ERROR.csv_columns.format(want=len(HEADER), got=len(row)))
     level_text, prov_text, city_text, dist_text, area = (cell.strip() for cell in row)
     level = LEVELS.get(level_text.lower())
     if level is None:
-        raise places.PlaceError(f"风险等级「{level_text}」应为 high/medium/low 或 高/中/低")
+        raise places.PlaceError(ERROR.csv_level.format(level=level_text))
     prov = places.province(div, prov_text)
     city_name = places.city(div, prov, city_text or prov)
     chain = (prov, city_name, places.district(div, prov, city_name, dist_text))

@@ -8,6 +8,7 @@ import re
 from town.riskareas import places
 from town.riskareas.entries import Entry, ParsedList, RiskListError, shanghai_time
 from town.riskareas.normalise import Divisions
+from town.riskareas.texts import ERROR
 
 LISTS = {"highlist": "high", "middlelist": "medium", "lowlist": "low"}
 _TIME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})\s*(\d{1,2})")
@@ -19,12 +20,12 @@ def parse_json(text: str, source: str, div: Divisions) -> ParsedList:
         data = json.loads(text)["data"]
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
         line = getattr(exc, "lineno", 1)
-        raise RiskListError(source, [(line, f"不是国务院客户端接口的 JSON：{exc}")]) from exc
+        raise RiskListError(source, [(line, ERROR.json.format(exc=exc))]) from exc
     errors: list[tuple[int, str]] = []
     when = _TIME.match(str(data.get("end_update_time", "")))
     published = shanghai_time(*(int(part) for part in when.groups())) if when else None
     if published is None:
-        errors.append((_line_of(text, "end_update_time"), "end_update_time 不是「2022-11-14 10时」这样的时间"))
+        errors.append((_line_of(text, "end_update_time"), ERROR.json_time))
     entries: list[Entry] = []
     for name, level in LISTS.items():
         for area in data.get(name) or []:
@@ -44,12 +45,14 @@ def _area(div: Divisions, text: str, level: str, area: dict, entries: list[Entry
             prov = places.province(div, str(area.get("province", "")))
             place = places.api_area(div, prov, str(area.get("city", "")), str(area.get("county", "")), community)
         except places.PlaceError as exc:
-            errors.append((number, f"{exc}：{raw}"))
+            errors.append((number, ERROR.at.format(problem=exc, text=raw)))
             continue
         fields = (place.city, place.district, place.township, place.community, place.whole_area)
         entries.append(Entry(level, prov, *fields, raw=raw, line=number))
     if not communities:
-        errors.append((_line_of(text, str(area.get("area_name", ""))), f"没有 communitys：{area.get('area_name')}"))
+        errors.append(
+            (_line_of(text, str(area.get("area_name", ""))), ERROR.json_communities.format(name=area.get("area_name")))
+        )
 
 
 def _line_of(text: str, needle: str) -> int:

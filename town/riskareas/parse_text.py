@@ -7,6 +7,7 @@ import re
 from town.riskareas import places
 from town.riskareas.entries import Entry, ParsedList, RiskListError, shanghai_time
 from town.riskareas.normalise import Divisions
+from town.riskareas.texts import ERROR
 
 _TIME = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日(\d{1,2})时")
 _LEVEL = re.compile(r"^(高|中|低)风险(?:地区|区域)?\s*[（(]\s*\d+\s*个\s*[）)]\s*$")
@@ -34,7 +35,7 @@ def parse_text(text: str, source: str, div: Divisions) -> ParsedList:
             try:
                 province = places.province(div, header.group(1))
             except places.PlaceError as exc:
-                errors.append((number, f"{exc}：{line}"))
+                errors.append((number, ERROR.at.format(problem=exc, text=line)))
                 province = None
             continue
         entry, error = _entry(div, level, province, line, number)
@@ -43,9 +44,9 @@ def parse_text(text: str, source: str, div: Divisions) -> ParsedList:
         else:
             entries.append(entry)
     if published is None:
-        errors.append((1, "没有找到发布时间（如「2021年8月4日14时」）"))
+        errors.append((1, ERROR.text_time))
     if not entries and not errors:
-        errors.append((1, "名单里没有任何地区"))
+        errors.append((1, ERROR.empty))
     if errors:
         raise RiskListError(source, errors)
     return ParsedList(source, published, entries)
@@ -54,12 +55,12 @@ def parse_text(text: str, source: str, div: Divisions) -> ParsedList:
 def _entry(div: Divisions, level: str | None, province: str | None, line: str, number: int):
     """(Entry, None) or (None, the reason)."""
     if level is None:
-        return None, f"不在任何「高/中风险地区」标题下：{line}"
+        return None, ERROR.text_level.format(line=line)
     if province is None:
-        return None, f"不在任何省份标题（如「河南：3个」）下：{line}"
+        return None, ERROR.text_province.format(line=line)
     try:
         place = places.line(div, province, line)
     except places.PlaceError as exc:
-        return None, f"{exc}：{line}"
+        return None, ERROR.at.format(problem=exc, text=line)
     fields = (place.city, place.district, place.township, place.community, place.whole_area)
     return Entry(level, province, *fields, raw=line, line=number), None

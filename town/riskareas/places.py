@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from town.divisions import MUNICIPALITIES
 from town.riskareas.normalise import Divisions
+from town.riskareas.texts import ERROR
 
 _NEW = re.compile(r"[（(]新增[）)]\s*$")
 _WHOLE = "全域"
@@ -36,7 +37,7 @@ def province(div: Divisions, name: str) -> str:
     """The official province name, or PlaceError."""
     found = div.province(clean(name))
     if not found:
-        raise PlaceError(f"不认识的省份「{name}」")
+        raise PlaceError(ERROR.province.format(name=name))
     return found
 
 
@@ -44,7 +45,7 @@ def city(div: Divisions, prov: str, name: str) -> str:
     """The official city name within the province, or PlaceError."""
     found = div.city(prov, clean(name))
     if not found:
-        raise PlaceError(f"{prov}没有「{name}」这个市/州")
+        raise PlaceError(ERROR.city.format(province=prov, name=name))
     return found
 
 
@@ -54,7 +55,7 @@ def district(div: Divisions, prov: str, city_name: str, name: str) -> str:
     if not name and not div.districts.get((prov, city_name)):
         return city_name  # a city governed by the province (济源市, 仙桃市) is its own district
     if not name:
-        raise PlaceError("缺少区/县")
+        raise PlaceError(ERROR.district_missing)
     return div.district(prov, city_name, name) or name
 
 
@@ -91,11 +92,11 @@ def line(div: Divisions, prov: str, text: str) -> Place:
         city_name, rest = found
         dist = _no_districts(div, prov, city_name, rest) or div.prefix_district(prov, city_name, rest)
         if dist is None:
-            raise PlaceError(f"{city_name}后面找不到区/县")
+            raise PlaceError(ERROR.district_after_city.format(city=city_name))
         return below_district(div, (prov, city_name, dist[0]), dist[1])
     anywhere = div.prefix_district_anywhere(prov, text)
     if anywhere is None:
-        raise PlaceError(f"在{prov}找不到这一行的市或区县")
+        raise PlaceError(ERROR.line_unplaced.format(province=prov))
     city_name, dist_name, rest = anywhere
     return below_district(div, (prov, city_name, dist_name), rest)
 

@@ -9,19 +9,16 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from models.db import utcnow
+from models.riskarea import add_areas, add_list, area_rows, list_before, list_with_checksum, newest_list_id
 from models.sql import Sql
 from town.clock import local
-from town.riskareas.entries import LEVEL_NAMES, LEVELS, RANK, Entry, ParsedList, RiskListError
+from town.riskareas.entries import LEVELS, RANK, Entry, ParsedList, RiskListError
 from town.riskareas.normalise import load
 from town.riskareas.parse_csv import parse_csv
 from town.riskareas.parse_json import parse_json
 from town.riskareas.parse_text import parse_text
+from town.riskareas.texts import ERROR, IMPORT, LEVEL_NAMES
 
-_INSERT_AREA = (
-    "INSERT INTO risk_area (list_id, level, province, city, district, township, community, whole_area, raw, line)"
-    " VALUES (:list_id, :level, :province, :city, :district, :township, :community, :whole_area, :raw, :line)"
-)
-_COLUMNS = "level, province, city, district, township, community, whole_area, raw, line"
 SHOWN = 50  # entries listed per change kind in the report; the rest are counted
 
 
@@ -53,7 +50,7 @@ def parse_file(path: Path, source: str | None = None) -> ParsedList:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise RiskListError(source, [(1, f"无法读取文件：{exc}")]) from exc
+        raise RiskListError(source, [(1, ERROR.unreadable.format(exc=exc))]) from exc
     return parse_content(text, source)
 
 
@@ -83,49 +80,39 @@ def store(db: Engine, parsed: ParsedList) -> ImportResult:
 def store_in(sql: Sql, parsed: ParsedList) -> ImportResult:
     """The same, in a transaction the caller holds (so that what follows from the new version commits with it)."""
     checksum, counts = parsed.checksum(), parsed.counts()
-    existing = sql.one("SELECT id FROM risk_list WHERE checksum = :checksum", checksum=checksum)
+    existing = list_with_checksum(sql, checksum=checksum)
     if existing:
-        return ImportResult(existing[0], False, parsed.published_at, counts, _previous(sql, existing[0]))
-    row = sql.one(
-        "INSERT INTO risk_list (source, published_at, checksum, imported_at, high_count, medium_count, low_count)"
-        " VALUES (:source, :published_at, :checksum, :imported_at, :high, :medium, :low) RETURNING id",
+        return ImportResult(existing, False, parsed.published_at, counts, list_before(sql, list_id=existing))
+    list_id = add_list(
+        sql,
         source=parsed.source[:500],
-        published_at=sql.time(parsed.published_at),
+        published_at=parsed.published_at,
         checksum=checksum,
-        imported_at=sql.time(utcnow()),
-        **counts,
+        imported_at=utcnow(),
+        counts=counts,
     )
-    list_id = row[0]
-    sql.many(_INSERT_AREA, [_row(sql, list_id, entry) for entry in parsed.entries])
-    return ImportResult(list_id, True, parsed.published_at, counts, _previous(sql, list_id))
+    add_areas(sql, list_id=list_id, areas=[_row(entry) for entry in parsed.entries])
+    return ImportResult(list_id, True, parsed.published_at, counts, list_before(sql, list_id=list_id))
 
 
-def _row(sql: Sql, list_id: int, entry: Entry) -> dict:
+def _row(entry: Entry) -> dict:
     return {
-        "list_id": list_id,
         "level": entry.level,
         "province": entry.province,
         "city": entry.city,
         "district": entry.district,
         "township": entry.township,
         "community": entry.community,
-        "whole_area": sql.flag(entry.whole_area),
+        "whole_area": entry.whole_area,
         "raw": entry.raw[:1000],
         "line": entry.line,
     }
 
 
-def _previous(sql: Sql, list_id: int) -> int | None:
-    """The version imported just before this one."""
-    row = sql.one("SELECT MAX(id) FROM risk_list WHERE id < :id", id=list_id)
-    return row[0] if row else None
-
-
 def latest_id(db: Engine) -> int | None:
     """The newest version's id (the last imported), or None."""
     with db.connect() as connection:
-        row = Sql(connection).one("SELECT MAX(id) FROM risk_list")
-    return row[0] if row else None
+        return newest_list_id(Sql(connection))
 
 
 def entries(db: Engine, list_id: int) -> list[Entry]:
@@ -136,8 +123,7 @@ def entries(db: Engine, list_id: int) -> list[Entry]:
 
 def read_entries(sql: Sql, list_id: int) -> list[Entry]:
     """The same, on a connection already open (a handler's own transaction)."""
-    rows = sql.all(f"SELECT {_COLUMNS} FROM risk_area WHERE list_id = :id ORDER BY id", id=list_id)
-    return [Entry(*row[:6], bool(row[6]), row[7], row[8]) for row in rows]
+    return [Entry(*row[:6], bool(row[6]), row[7], row[8]) for row in area_rows(sql, list_id=list_id)]
 
 
 def diff(db: Engine, old_id: int, new_id: int) -> Diff:
@@ -168,31 +154,40 @@ def _by_key(items: list[Entry]) -> dict:
 
 def format_import(result: ImportResult, changes: Diff | None) -> list[str]:
     """Lines: the version, the counts by level, and what changed since the previous version."""
-    when = local(result.published_at).strftime("%Y年%m月%d日%H时") if result.published_at else "未注明"
-    head = (
-        f"新版本 #{result.list_id}" if result.created else f"unchanged：与已有版本 #{result.list_id} 相同，未重复导入"
+    when = local(result.published_at).strftime(IMPORT.when) if result.published_at else IMPORT.when_unknown
+    head = (IMPORT.created if result.created else IMPORT.unchanged).format(list_id=result.list_id)
+    counts = IMPORT.comma.join(
+        IMPORT.count.format(level=LEVEL_NAMES[level], n=result.counts[level]) for level in LEVELS
     )
-    counts = "，".join(f"{LEVEL_NAMES[level]} {result.counts[level]} 个" for level in LEVELS)
-    lines = [head, f"发布时间：{when}", f"各等级数量：{counts}"]
+    lines = [head, IMPORT.published.format(when=when), IMPORT.counts.format(counts=counts)]
     if not result.created:
         return lines
     if changes is None:
-        return [*lines, "这是第一个版本，没有可比较的上一版本。"]
-    lines.append(
-        f"与上一版本 #{result.previous_id} 相比：新增 {len(changes.added)} / 移除 {len(changes.removed)}"
-        f" / 升级 {len(changes.level_up)} / 降级 {len(changes.level_down)}"
-    )
-    lines += _section("新增", [f"{LEVEL_NAMES[e.level]} {e.place()}" for e in changes.added])
-    lines += _section("移除", [f"{LEVEL_NAMES[e.level]} {e.place()}" for e in changes.removed])
-    for name, pairs in (("升级", changes.level_up), ("降级", changes.level_down)):
-        lines += _section(
-            name, [f"{new.place()}：{LEVEL_NAMES[old.level]} → {LEVEL_NAMES[new.level]}" for old, new in pairs]
-        )
+        return [*lines, IMPORT.first]
+    sizes = {"added": len(changes.added), "removed": len(changes.removed)}
+    sizes |= {"up": len(changes.level_up), "down": len(changes.level_down)}
+    lines.append(IMPORT.compared.format(previous=result.previous_id, **sizes))
+    lines += _section(IMPORT.added, [_area(e) for e in changes.added])
+    lines += _section(IMPORT.removed, [_area(e) for e in changes.removed])
+    for name, pairs in ((IMPORT.up, changes.level_up), (IMPORT.down, changes.level_down)):
+        lines += _section(name, [_move(old, new) for old, new in pairs])
     return lines
+
+
+def _area(entry: Entry) -> str:
+    return IMPORT.area.format(level=LEVEL_NAMES[entry.level], place=entry.place())
+
+
+def _move(old: Entry, new: Entry) -> str:
+    return IMPORT.move.format(place=new.place(), old=LEVEL_NAMES[old.level], new=LEVEL_NAMES[new.level])
 
 
 def _section(title: str, items: list[str]) -> list[str]:
     if not items:
         return []
-    more = [f"  ……另有 {len(items) - SHOWN} 条"] if len(items) > SHOWN else []
-    return [f"{title} {len(items)}：", *(f"  {item}" for item in items[:SHOWN]), *more]
+    more = [IMPORT.more.format(n=len(items) - SHOWN)] if len(items) > SHOWN else []
+    return [
+        IMPORT.section.format(title=title, n=len(items)),
+        *(IMPORT.item.format(item=item) for item in items[:SHOWN]),
+        *more,
+    ]

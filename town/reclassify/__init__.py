@@ -6,65 +6,38 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from models.cadre import Holder
 from models.db import transaction
 from models.declaration import (
-    CURRENT,
     DECLINED,
     PROPOSED,
     SUPERSEDED,
     Classification,
     Declaration,
+    active_with_current,
+    disposition_before,
+    newest_after,
     save_classification,
+    set_status,
 )
 from models.outbox import enqueue
+from models.person import openids_of
 from models.quarantine import CENTRAL, HOME, MONITOR
 from models.sql import Sql
+from models.town import village_name
 from town import clock
 from town.care import apply_quarantine
 from town.clock import day, local
 from town.command import VILLAGE_TEAM, responsible, town_command
 from town.policy import DISPOSITIONS, ListInfo, Policy, classify
 from town.policy import Declaration as Facts
+from town.reclassify.texts import TEXT
 from town.riskareas.entries import ParsedList
 from town.riskareas.index import RiskIndex
 from town.riskareas.store import ImportResult, store_in
-
-
-class TEXT:
-    upgrade = (
-        "{urgent}【名单更新】{name}（{phone}），{village}，报备编号{number}\n从{origin}回来，{arrived}到家\n"
-        "按{list_date}名单，管控从{old}改为{new}{period}\n核酸：{samples}\n告诉村民的依据：{reason}"
-    )
-    urgent = "【请马上联系】"
-    proposal = (
-        "【请您确认】{name}（{phone}），{village}，报备编号{number}\n从{origin}回来，{arrived}到家\n"
-        "按{list_date}名单，管控可以从{old}放宽为{new}{period}\n依据：{reason}\n"
-        "同意放宽，请回「同意 {number}」；继续{old}，请回「维持 {number}」。"
-    )
-    villager_relisted = "{greeting}中高风险地区名单更新了，{whose}管控要调整：\n{reason}。\n{next}"
-    villager_changed = "{greeting}村里干部核实后，{whose}管控调整了：\n{reason}。\n{next}"
-    greeting = "{name}，您好！"
-    greeting_sender = "您好！"
-    whose = "您的"
-    whose_sender = "您帮{name}报备的"
-    next_central = "村里的干部会马上给您打电话，安排集中隔离。请先在家等着，不要出门，也先别和家里人近距离接触。"
-    next_isolate = "请这段时间在家不要出门。村医会上门给您做核酸（{samples}）。需要买东西跟村里说。"
-    next_monitor = "请每天量体温，按时做核酸（{samples}）。村医会和您联系。"
-    next_free = "有发烧、咳嗽等不舒服，请马上告诉村医。"
-    period = "{days}天（{start}至{end}）"
-    abroad = "境外"
-    latest = "最新"
-    no_samples = "无"
-    separator = "、"
-    summary = (
-        "重新判定在管的返乡报备 {checked} 份：升级 {upgraded} 份（已通知干部和本人），"
-        "放宽待干部确认 {proposed} 份，不变 {unchanged} 份。"
-    )
-
 
 RELISTED, OVERRIDE = "relisted", "override"
 # 无需隔离 0 ... 集中隔离 3: DISPOSITIONS runs from the strictest down.
@@ -104,7 +77,7 @@ def reclassify_active(
     """Classify every active declaration again; stricter outcomes apply at once, laxer ones wait for a cadre."""
     sql = Sql(session.connection())
     summary = Summary()
-    for declaration, current in _active(session, today):
+    for declaration, current in active_with_current(session, today=today):
         result = classify(policy, index, list_info, facts_of(declaration), today)
         summary.checked += 1
         step = SEVERITY[result.disposition] - SEVERITY[current.disposition]
@@ -122,18 +95,6 @@ def reclassify_active(
     return summary
 
 
-def _active(session: Session, today: dt.date) -> list[tuple[Declaration, Classification]]:
-    """Declarations still followed today, with the classification in force (locked against a cadre's command)."""
-    rows = session.execute(
-        select(Declaration, Classification)
-        .join(Classification, Classification.declaration_id == Declaration.id)
-        .where(Declaration.active_until >= today, Classification.status == CURRENT)
-        .order_by(Declaration.id)
-        .with_for_update(of=Declaration)
-    ).all()
-    return [(declaration, current) for declaration, current in rows]
-
-
 def facts_of(declaration: Declaration) -> Facts:
     """What the policy reads from a stored declaration."""
     origin = {
@@ -148,36 +109,21 @@ def facts_of(declaration: Declaration) -> Facts:
 
 def _baseline(session: Session, current: Classification) -> str | None:
     """The policy's outcome that a cadre's override replaced."""
-    row = session.execute(
-        select(Classification.disposition)
-        .where(
-            Classification.declaration_id == current.declaration_id,
-            Classification.id < current.id,
-            Classification.rule_id != OVERRIDE,
-        )
-        .order_by(Classification.id.desc())
-        .limit(1)
-    ).first()
-    return row[0] if row else None
+    return disposition_before(
+        session, declaration_id=current.declaration_id, before_id=current.id, except_rule=OVERRIDE
+    )
 
 
 def after_current(session: Session, current: Classification) -> Classification | None:
     """The newest proposal since the classification in force (waiting, declined or replaced)."""
-    return session.execute(
-        select(Classification)
-        .where(Classification.declaration_id == current.declaration_id, Classification.id > current.id)
-        .order_by(Classification.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
+    return newest_after(session, declaration_id=current.declaration_id, after_id=current.id)
 
 
 def _drop_stale_proposal(session: Session, current: Classification) -> None:
     """The new list agrees with the one in force: a waiting proposal no longer holds."""
     pending = after_current(session, current)
     if pending is not None and pending.status == PROPOSED:
-        pending.status = SUPERSEDED
-        session.add(pending)
-        session.flush()
+        set_status(session, row=pending, status=SUPERSEDED)
 
 
 def _upgrade(session, sql, declaration, current, result, list_info, now) -> None:
@@ -201,9 +147,7 @@ def _propose(session, sql, declaration, current, result, list_info, now) -> bool
     if earlier is not None and earlier.status in (PROPOSED, DECLINED) and earlier.disposition == result.disposition:
         return False
     if earlier is not None and earlier.status == PROPOSED:
-        earlier.status = SUPERSEDED
-        session.add(earlier)
-        session.flush()
+        set_status(session, row=earlier, status=SUPERSEDED)
     row = save_classification(
         session, declaration_id=declaration.id, result=result, now=now, source=RELISTED, status=PROPOSED
     )
@@ -228,10 +172,7 @@ def deciders(sql: Sql, *, village_id: int, urgent: bool) -> list[Holder]:
 def household(sql: Sql, declaration: Declaration) -> list[tuple[int, str]]:
     """(person id, openid) of the returnee and of whoever declared for them."""
     ids = [pid for pid in dict.fromkeys((declaration.person_id, declaration.declared_by_person_id)) if pid]
-    placeholders, params = sql.in_list("pid", ids)
-    return [
-        (pid, openid) for pid, openid in sql.all(f"SELECT id, openid FROM person WHERE id IN {placeholders}", **params)
-    ]
+    return openids_of(sql, person_ids=ids)
 
 
 def tell_household(sql: Sql, declaration, row: Classification, *, template: str, prefix: str, now) -> None:
@@ -251,11 +192,10 @@ def tell_household(sql: Sql, declaration, row: Classification, *, template: str,
 
 def describe(sql: Sql, declaration: Declaration, row: Classification) -> dict:
     """The facts every cadre message shows."""
-    village = sql.one("SELECT name FROM village WHERE id = :id", id=declaration.village_id)
     return {
         "name": declaration.name,
         "phone": declaration.phone,
-        "village": village[0] if village else "",
+        "village": village_name(sql, village_id=declaration.village_id),
         "number": declaration.id,
         "origin": origin_text(declaration),
         "arrived": day(declaration.arrived_on),

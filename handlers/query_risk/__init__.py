@@ -5,46 +5,17 @@ from __future__ import annotations
 import re
 
 from bot.dialogue import Answer, Context, words
+from handlers.query_risk.texts import TEXT
 from models.cadre import holders
+from models.riskarea import high_areas, list_counts, listed_counts
 from town.clock import day_hour
 from town.command import VILLAGE_CADRE
-from town.riskareas.entries import LEVEL_NAMES, RANK, Entry
-
-
-class TEXT:
-    listed = "按{when}公布的名单，{place}有{count}处中高风险地区：\n{levels}\n名单以外的地方是低风险。"
-    whole = "按{when}公布的名单，{place}全域都是{level}地区。"
-    not_listed = "按{when}公布的名单，{place}不在中高风险地区名单上。"
-    summary = "按{when}公布的名单，{place}{which}有中高风险地区：\n{parts}"
-    ask_closer = "想知道具体是哪些地方，可以问我，比如：{example}是高风险吗？"
-    which_cities = "这些市"
-    which_districts = "这些区县"
-    part = "{name}：{counts}"
-    count = "{level}{n}处"
-    level_line = "{level}：{areas}"
-    more = "等{n}处"
-    latest = "最新的中高风险地区名单是{when}公布的：高风险{high}处，中风险{medium}处。"
-    highs = "高风险：{areas}"
-    how_to_ask = "想查某个地方，直接问我，比如：郑州二七区是高风险吗？"
-    nudge = "您或家里人要是从这些地方回来的，请马上发「返乡报备」。"
-    nudge_back = "从外地回来的，都请发「返乡报备」登记一下。"
-    abroad = "风险地区名单只有国内的地方。从境外回来的，请马上发「返乡报备」，村里会告诉您怎么做。"
-    no_list = "现在还没有收到最新的风险地区名单，暂时查不了。请问问村干部，或者打电话问镇防控指挥部。"
-    ask_cadre = "\n可以问村干部{name}：{phone}。"
-    unknown_when = "最新"
-    whole_district = "{district}全域"
-    whole_area = "（全域）"
-    separator = "、"
-    comma = "，"
-
+from town.riskareas.entries import RANK, Entry
+from town.riskareas.texts import LEVEL_NAMES
 
 SHOWN = 3  # areas named per level before 「等N处」
 _BACK = ("回来", "回家", "到家", "返乡", "回村", "来的")
 _SUFFIX = re.compile(r"(街道办事处|街道|办事处|镇|乡)$")
-_HIGHS = (
-    "SELECT level, province, city, district, township, community, whole_area FROM risk_area"
-    " WHERE list_id = :id AND level = 'high' ORDER BY id LIMIT :limit"
-)
 
 
 def _when(published) -> str:
@@ -106,13 +77,7 @@ def _district(index, place: dict, when: str, text: str) -> str:
 def _summary(ctx: Context, list_id: int, place: dict, when: str) -> str:
     """A city by its districts, or a province by its cities: how many areas each has, per level."""
     by_city = not place.get("city")
-    column, where = ("city", "") if by_city else ("district", " AND city = :city")
-    rows = ctx.sql.all(
-        f"SELECT {column}, level, COUNT(*) FROM risk_area WHERE list_id = :id AND province = :province{where}"
-        f" AND level IN ('high', 'medium') GROUP BY {column}, level ORDER BY MIN(id)",
-        id=list_id,
-        **{key: place[key] for key in ("province", "city") if key == "province" or not by_city},
-    )
+    rows = listed_counts(ctx.sql, list_id=list_id, province=place["province"], city=None if by_city else place["city"])
     name = _place_name(place)
     if not rows:
         return TEXT.not_listed.format(when=when, place=name)
@@ -138,9 +103,9 @@ def _counts(found: dict[str, int]) -> str:
 
 
 def _latest(ctx: Context, list_id: int, when: str) -> str:
-    high, medium = ctx.sql.one("SELECT high_count, medium_count FROM risk_list WHERE id = :id", id=list_id)
+    high, medium = list_counts(ctx.sql, list_id=list_id)
     lines = [TEXT.latest.format(when=when, high=high, medium=medium)]
-    rows = ctx.sql.all(_HIGHS, id=list_id, limit=SHOWN + 1)
+    rows = high_areas(ctx.sql, list_id=list_id, limit=SHOWN + 1)
     if rows:
         areas = [_area(Entry(*row[:6], bool(row[6])), with_place=True) for row in rows][:SHOWN]
         shown = TEXT.separator.join(areas) + (TEXT.more.format(n=high) if high > SHOWN else "")

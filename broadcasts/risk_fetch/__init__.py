@@ -10,10 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from models.db import transaction, upsert_insert, utcnow
-from models.riskarea import RiskListSource
+from broadcasts.risk_fetch.texts import TEXT
+from models.db import transaction, utcnow
+from models.riskarea import RiskListSource, list_source, record_fetch
 from town.policy import PolicyError, load_policy
 from town.reclassify import Summary, ingest
 from town.riskareas.entries import RiskListError
@@ -114,20 +115,12 @@ def _decode(content: bytes) -> str:
 def _source(db: Engine, url: str) -> RiskListSource:
     """The row for this address, created on first use (by whichever process gets there first)."""
     with transaction(db) as session:
-        insert = upsert_insert(session)
-        session.execute(insert(RiskListSource).values(url=url).on_conflict_do_nothing(index_elements=["url"]))
-        return session.execute(select(RiskListSource).where(RiskListSource.url == url)).scalar_one()
+        return list_source(session, url=url)
 
 
 def _record(db: Engine, url: str, *, now: dt.datetime, changed: bool, error: str | None, **validators) -> None:
     with transaction(db) as session:
-        source = session.execute(select(RiskListSource).where(RiskListSource.url == url)).scalar_one()
-        source.checked_at, source.last_error = now, error
-        if changed:
-            source.changed_at = now
-        for name, value in validators.items():
-            setattr(source, name, value)
-        session.add(source)
+        record_fetch(session, url=url, now=now, changed=changed, error=error, validators=validators)
 
 
 def _failed(db: Engine, url: str, now: dt.datetime, error: str) -> FetchOutcome:
@@ -143,11 +136,11 @@ def _failed(db: Engine, url: str, now: dt.datetime, error: str) -> FetchOutcome:
 def report(db: Engine, outcome: FetchOutcome) -> list[str]:
     """Lines for the operator: what was fetched, what changed, what the re-classification did."""
     if outcome.status == FAILED:
-        return [f"获取失败：{outcome.error}"]
+        return [TEXT.failed.format(error=outcome.error)]
     if outcome.status == NOT_MODIFIED:
-        return ["名单没有更新（304 Not Modified），未导入。"]
+        return [TEXT.not_modified]
     if outcome.result is None:
-        return ["名单内容没有变化，未导入。"]
+        return [TEXT.unchanged]
     result = outcome.result
     changes = diff(db, result.previous_id, result.list_id) if result.created and result.previous_id else None
     lines = format_import(result, changes)

@@ -5,14 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sqlalchemy import select
 from sqlmodel import Session
 
 from bot.dialogue import Command, Context
+from handlers.cadre_review.texts import TEXT
 from models.cadre import held_roles
-from models.declaration import CURRENT, DECLINED, PROPOSED, SUPERSEDED, Declaration, save_classification
+from models.declaration import (
+    CURRENT,
+    DECLINED,
+    PROPOSED,
+    SUPERSEDED,
+    Declaration,
+    current_classification,
+    decide,
+    locked_declaration,
+    save_classification,
+    set_status,
+)
 from models.declaration import Classification as Row
 from models.outbox import enqueue
+from models.person import name_of
 from models.quarantine import CENTRAL
 from models.town import village_name
 from town import command
@@ -20,30 +32,7 @@ from town.care import apply_quarantine
 from town.policy import Classification as Outcome
 from town.policy import load_policy
 from town.reclassify import OVERRIDE, after_current, deciders, describe, span, tell_household
-from town.reclassify import TEXT as NOTICES
-
-
-class TEXT:
-    help_review = "发「同意 编号」或「维持 编号」：回复名单更新后放宽管控的建议"
-    help_override = "发「改为 编号 居家隔离 原因」：核实后调整一个人的管控"
-    accepted = "好的，{name}（报备编号{number}）已改为{disposition}{period}，已经通知本人。"
-    kept = "好的，{name}（报备编号{number}）继续{disposition}{period}。"
-    overridden = "好的，{name}（报备编号{number}）已改为{disposition}{period}，已经把调整和原因告诉本人。"
-    same = "{name}（报备编号{number}）现在就是{disposition}{period}，不用改。"
-    nothing_pending = "报备编号{number}（{name}）现在没有等您确认的放宽，管控是{disposition}{period}。"
-    handled = "报备编号{number}（{name}）的放宽已经由{who}处理过了，现在管控是{disposition}{period}。"
-    not_found = "没有找到报备编号{number}，请核对一下消息里的编号。"
-    cadres_only = "抱歉，这个操作只有负责的干部才能用。"
-    not_yours = "抱歉，报备编号{number}是{village}的，不归您管，请交给{village}的干部处理。"
-    need_reason = "请把原因也写上，比如：改为 {number} {disposition} 已在外地隔离满14天。"
-    not_in_policy = "规则表里没有「{disposition}」这种管控，请跟镇指挥部联系。"
-    override_reason = "按您的情况，管控改为{disposition}{period}，原因：{note}"
-    others = "报备编号{number}（{name}）已由{who}处理：{what}。"
-    what_accepted = "同意放宽为{disposition}{period}"
-    what_kept = "继续{disposition}{period}"
-    what_overridden = "改为{disposition}{period}，原因：{note}"
-    someone = "其他干部"
-
+from town.reclassify.texts import TEXT as NOTICES
 
 DISPOSITION_WORDS = {
     "集中隔离": "集中隔离",
@@ -74,9 +63,7 @@ def _review(ctx: Context, match: re.Match) -> str:
         return _nothing_pending(ctx, declaration, current, pending)
     if verb == "同意":
         return _accept(ctx, declaration, current, pending)
-    pending.status, pending.decided_by_person_id, pending.decided_at = DECLINED, ctx.person.id, ctx.now
-    ctx.session.add(pending)
-    ctx.session.flush()
+    decide(ctx.session, row=pending, status=DECLINED, person_id=ctx.person.id, now=ctx.now)
     facts = describe(ctx.sql, declaration, current)
     _tell_others(ctx, declaration, pending, TEXT.what_kept.format(disposition=current.disposition, **facts), facts)
     return TEXT.kept.format(disposition=current.disposition, **facts)
@@ -84,12 +71,8 @@ def _review(ctx: Context, match: re.Match) -> str:
 
 def _accept(ctx: Context, declaration: Declaration, current: Row, pending: Row) -> str:
     """The proposal becomes the classification in force (the old one first: one current row at a time)."""
-    current.status = SUPERSEDED
-    ctx.session.add(current)
-    ctx.session.flush()
-    pending.status, pending.decided_by_person_id, pending.decided_at = CURRENT, ctx.person.id, ctx.now
-    ctx.session.add(pending)
-    ctx.session.flush()
+    set_status(ctx.session, row=current, status=SUPERSEDED)
+    decide(ctx.session, row=pending, status=CURRENT, person_id=ctx.person.id, now=ctx.now)
     return _applied(ctx, declaration, pending, TEXT.accepted, TEXT.what_accepted)
 
 
@@ -157,9 +140,7 @@ def _override_outcome(ctx: Context, declaration: Declaration, current: Row, disp
 
 def _declaration(ctx: Context, number: int) -> tuple[Declaration | None, str | None]:
     """The declaration behind the number (locked for this decision), or the reply refusing it."""
-    declaration = ctx.session.execute(
-        select(Declaration).where(Declaration.id == number).with_for_update()
-    ).scalar_one_or_none()
+    declaration = locked_declaration(ctx.session, declaration_id=number)
     if declaration is None or _current(ctx.session, number) is None:
         roles = held_roles(ctx.sql, person_id=ctx.person.id)
         return None, TEXT.not_found.format(number=number) if roles else TEXT.cadres_only
@@ -171,9 +152,7 @@ def _declaration(ctx: Context, number: int) -> tuple[Declaration | None, str | N
 
 
 def _current(session: Session, declaration_id: int) -> Row | None:
-    return session.execute(
-        select(Row).where(Row.declaration_id == declaration_id, Row.status == CURRENT)
-    ).scalar_one_or_none()
+    return current_classification(session, declaration_id=declaration_id)
 
 
 def _nothing_pending(ctx: Context, declaration: Declaration, current: Row, last: Row | None) -> str:
@@ -187,9 +166,8 @@ def _nothing_pending(ctx: Context, declaration: Declaration, current: Row, last:
 
 def _who(ctx: Context, person_id: int) -> str:
     if person_id == ctx.person.id:
-        return "您"
-    row = ctx.sql.one("SELECT name FROM person WHERE id = :id", id=person_id)
-    return row[0] if row and row[0] else TEXT.someone
+        return TEXT.you
+    return name_of(ctx.sql, person_id=person_id) or TEXT.someone
 
 
 def _tell_others(ctx: Context, declaration: Declaration, row: Row, what: str, facts: dict) -> None:

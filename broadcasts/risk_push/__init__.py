@@ -17,41 +17,21 @@ from collections import Counter
 from sqlmodel import Session
 
 from bot.delivery.mass import BROADCAST
+from broadcasts.risk_push.texts import TEXT
+from models.announcement import finish_run, run_occurrences, start_run, system_announcement
+from models.cadre import holders_anywhere
+from models.declaration import origin_provinces
 from models.delivery import WINDOW, WINDOW_QUOTA
 from models.outbox import enqueue
+from models.person import risk_list_followers
+from models.riskarea import list_before, newest_list
 from models.sql import Sql
 from models.town import TownFileError, read_town_file
 from town.clock import day_hour, reached
-from town.riskareas.entries import LEVEL_NAMES, Entry
+from town.riskareas.entries import Entry
 from town.riskareas.store import Diff, diff_entries, read_entries
+from town.riskareas.texts import LEVEL_NAMES
 from town.settings import Settings
-
-
-class TEXT:
-    title = "【中高风险地区名单】{when}公布"
-    first = "这是第一次推送名单。"
-    changes = "和上次推送的名单比："
-    added = "新增{n}处：{areas}"
-    removed = "移除{n}处：{areas}"
-    up = "升级{n}处：{areas}"
-    down = "降级{n}处：{areas}"
-    no_changes = "和上次推送的名单比，没有变化。"
-    area_level = "{place}（{level}）"
-    area_move = "{place}（{old}→{new}）"
-    provinces = "咱们这里常去的地方："
-    province = "{province}：{counts}"
-    province_none = "{province}：没有中高风险地区"
-    count = "{level}{n}处"
-    highs = "  高风险：{areas}"
-    mediums = "  中风险：{areas}"
-    elsewhere = "全国共有高风险{high}处、中风险{medium}处。"
-    more = "等{n}处"
-    villager_end = "从这些地方回来的，请马上发「返乡报备」。不想每天收到名单，回复「退订」。"
-    staff_end = "请卡点按名单查验来人，从中高风险地区来的，请发「卡点报告」。"
-    unknown_when = "最新"
-    separator = "、"
-    comma = "，"
-
 
 HENAN = "河南省"
 TRAVEL_DAYS = 30  # declarations this recent say where people here travel
@@ -73,10 +53,10 @@ def job(session: Session, now: dt.datetime, settings: Settings) -> int:
 def push(session: Session, now: dt.datetime, settings: Settings) -> int:
     """Push the newest version unless it was pushed already; how many messages were queued."""
     sql = Sql(session.connection())
-    latest = sql.one("SELECT id, published_at FROM risk_list ORDER BY id DESC LIMIT 1")
+    latest = newest_list(sql)
     if latest is None:
         return 0
-    list_id, published = latest[0], sql.read_time(latest[1])
+    list_id, published = latest
     announcement = _system_announcement(sql, now)
     previous = _last_pushed(sql, announcement)
     if previous is not None and previous >= list_id:
@@ -84,7 +64,7 @@ def push(session: Session, now: dt.datetime, settings: Settings) -> int:
     if not _claim(sql, announcement, list_id, now):
         return 0  # another process is pushing this version
     new = read_entries(sql, list_id)
-    old_id = previous or _before(sql, list_id)
+    old_id = previous or list_before(sql, list_id=list_id)
     changes = diff_entries(read_entries(sql, old_id), new) if old_id else None
     body = compose(new, changes, provinces=travel_provinces(sql, now, settings), published=published)
     followers, staff = audience(sql, now)
@@ -100,10 +80,8 @@ def push(session: Session, now: dt.datetime, settings: Settings) -> int:
         kind, extra = ("notice", {}) if window else (BROADCAST, payload)
         text = f"{body}\n{TEXT.villager_end}"
         counts[kind] += _send(sql, f"risk-list:{list_id}:{person_id}", openid, kind, text, now, extra)
-    sql.run(
-        "UPDATE announcement_run SET plan = :plan, finished_at = :now WHERE announcement_id = :a AND occurrence = :o",
-        plan=json.dumps(dict(counts)), now=sql.time(now), a=announcement, o=_occurrence(list_id),
-    )  # fmt: skip
+    plan = json.dumps(dict(counts))
+    finish_run(sql, announcement_id=announcement, occurrence=_occurrence(list_id), plan=plan, now=now)
     return sum(counts.values())
 
 
@@ -117,57 +95,29 @@ def _occurrence(list_id: int) -> str:
 
 def _system_announcement(sql: Sql, now: dt.datetime) -> int:
     """The one announcement row whose runs are the pushes (created on first use)."""
-    query = "SELECT id FROM announcement WHERE audience = :audience AND status = :status ORDER BY id LIMIT 1"
-    found = sql.one(query, audience=SYSTEM_AUDIENCE, status=SYSTEM_STATUS)
-    if found:
-        return found[0]
-    return sql.one(
-        "INSERT INTO announcement (text, audience, status, created_by, created_at)"
-        " VALUES (:text, :audience, :status, 'risk_push', :now) RETURNING id",
-        text="每日中高风险地区名单推送（系统）", audience=SYSTEM_AUDIENCE, status=SYSTEM_STATUS, now=sql.time(now),
-    )[0]  # fmt: skip
+    return system_announcement(
+        sql, audience=SYSTEM_AUDIENCE, status=SYSTEM_STATUS, text=TEXT.system_row, created_by="risk_push", now=now
+    )
 
 
 def _last_pushed(sql: Sql, announcement: int) -> int | None:
     """The version pushed last (the newest run)."""
-    rows = sql.all("SELECT occurrence FROM announcement_run WHERE announcement_id = :a", a=announcement)
-    pushed = [int(occurrence.split(":", 1)[1]) for (occurrence,) in rows if occurrence.startswith("list:")]
+    occurrences = run_occurrences(sql, announcement_id=announcement)
+    pushed = [int(occurrence.split(":", 1)[1]) for occurrence in occurrences if occurrence.startswith("list:")]
     return max(pushed, default=None)
 
 
 def _claim(sql: Sql, announcement: int, list_id: int, now: dt.datetime) -> bool:
     """Record this version's run; False when a run for it exists (the unique key decides between processes)."""
-    return (
-        sql.run(
-            "INSERT INTO announcement_run (announcement_id, occurrence, plan, started_at)"
-            " VALUES (:a, :o, '{}', :now) ON CONFLICT (announcement_id, occurrence) DO NOTHING",
-            a=announcement,
-            o=_occurrence(list_id),
-            now=sql.time(now),
-        )  # fmt: skip
-        == 1
-    )
-
-
-def _before(sql: Sql, list_id: int) -> int | None:
-    row = sql.one("SELECT MAX(id) FROM risk_list WHERE id < :id", id=list_id)
-    return row[0] if row else None
+    return start_run(sql, announcement_id=announcement, occurrence=_occurrence(list_id), now=now)
 
 
 def audience(sql: Sql, now: dt.datetime) -> tuple[list[tuple[int, str, bool]], list[tuple[int, str]]]:
     """Followers who want the list (id, openid, inside the customer-service window now), and all checkpoint staff."""
-    rows = sql.all(
-        "SELECT id, openid, last_inbound_at, cs_used FROM person"
-        " WHERE subscribed = :yes AND risk_list_opted_out = :no ORDER BY id",
-        yes=sql.flag(True), no=sql.flag(False),
-    )  # fmt: skip
-    followers = [(pid, openid, _in_window(now, sql.read_time(last), cs_used)) for pid, openid, last, cs_used in rows]
-    staff = sql.all(
-        "SELECT DISTINCT p.id, p.openid FROM cadre_assignment a JOIN person p ON p.id = a.person_id"
-        " WHERE a.role = :role ORDER BY p.id",
-        role=CHECKPOINT,
-    )
-    return followers, [(pid, openid) for pid, openid in staff]
+    rows = risk_list_followers(sql)
+    followers = [(pid, openid, _in_window(now, last, cs_used)) for pid, openid, last, cs_used in rows]
+    staff = {holder.person_id: holder.openid for holder in holders_anywhere(sql, roles=(CHECKPOINT,))}
+    return followers, sorted(staff.items())
 
 
 def _in_window(now: dt.datetime, last: dt.datetime | None, cs_used: int | None) -> bool:
@@ -181,12 +131,7 @@ def travel_provinces(sql: Sql, now: dt.datetime, settings: Settings) -> list[str
         home = read_town_file(settings.town_file).province
     except TownFileError:
         home = ""
-    rows = sql.all(
-        "SELECT origin_province, COUNT(*) FROM declaration WHERE created_at >= :since AND origin_province IS NOT NULL"
-        " GROUP BY origin_province ORDER BY COUNT(*) DESC, origin_province",
-        since=sql.time(now - dt.timedelta(days=TRAVEL_DAYS)),
-    )
-    ordered = [home, HENAN, *(province for province, _ in rows)]
+    ordered = [home, HENAN, *origin_provinces(sql, since=now - dt.timedelta(days=TRAVEL_DAYS))]
     return list(dict.fromkeys(p for p in ordered if p))[:MAX_PROVINCES]
 
 
