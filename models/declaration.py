@@ -150,3 +150,8 @@ def household_of(session: Session, *, declaration_id: int) -> list[HouseholdMemb
             select(HouseholdMember).where(HouseholdMember.declaration_id == declaration_id).order_by(HouseholdMember.id)
         )
     )
+
+
+def declarations_arriving(session: Session, *, first: dt.date, last: dt.date) -> list[Declaration]:
+    """Declarations whose arrival day is between first and last (both included)."""
+    return list(session.execute(select(Declaration).where(Declaration.arrived_on.between(first, last))).scalars())

@@ -115,3 +115,8 @@ def work_areas_of(session: Session, village_ids: list[int]) -> tuple[list[str], 
     names = session.exec(select(WorkArea.name).where(WorkArea.id.in_(areas)).order_by(WorkArea.id)).scalars()
     ids = session.exec(select(Village.id).where(Village.work_area_id.in_(areas)).order_by(Village.id)).scalars()
     return list(names), list(ids)
+
+
+def villages_by_work_area(session: Session) -> list[Village]:
+    """All villages, grouped by work area, by id within each."""
+    return list(session.execute(select(Village).order_by(Village.work_area_id, Village.id)).scalars())
