@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import UniqueConstraint, select
+from sqlmodel import Field, Session, SQLModel
 
 
 class Brief(SQLModel, table=True):
@@ -22,3 +22,20 @@ class Brief(SQLModel, table=True):
     short: str = Field(max_length=2000)  # what is pushed to cadres
     data: str = "{}"  # JSON numbers for the dashboard
     created_at: dt.datetime
+
+
+def scopes_written(session: Session, *, day: dt.date) -> set[str]:
+    """The scopes whose brief of the day is already written."""
+    return set(session.execute(select(Brief.scope).where(Brief.day == day)).scalars())
+
+
+def add_brief(session: Session, *, brief: Brief) -> Brief:
+    """Store a new brief."""
+    session.add(brief)
+    session.flush()
+    return brief
+
+
+def stored_text(session: Session, *, day: dt.date, scope: str) -> str | None:
+    """The full text of the day's brief for the scope, if written."""
+    return session.execute(select(Brief.text).where(Brief.day == day, Brief.scope == scope)).scalar_one_or_none()

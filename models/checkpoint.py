@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Field, SQLModel
+from sqlalchemy import func, select
+from sqlmodel import Field, Session, SQLModel
 
 
 class CheckpointReport(SQLModel, table=True):
@@ -27,3 +28,45 @@ class CheckpointReport(SQLModel, table=True):
     # The declaration this sighting was matched to (by phone, plate or name), once found.
     declaration_id: int | None = Field(default=None, foreign_key="declaration.id")
     seen_at: dt.datetime = Field(index=True)
+
+
+def add_report(session: Session, *, report: CheckpointReport) -> CheckpointReport:
+    """Store a new report (its id is known on return)."""
+    session.add(report)
+    session.flush()
+    return report
+
+
+def save_matches(session: Session, *, reports: list[CheckpointReport]) -> None:
+    """Write the declarations found for these reports."""
+    session.add_all(reports)
+    session.flush()
+
+
+def reports_seen(session: Session, *, start: dt.datetime, end: dt.datetime) -> list[CheckpointReport]:
+    """Every report seen between start and end, in the order seen."""
+    return list(
+        session.execute(
+            select(CheckpointReport)
+            .where(CheckpointReport.seen_at >= start, CheckpointReport.seen_at < end)
+            .order_by(CheckpointReport.seen_at, CheckpointReport.id)
+        ).scalars()
+    )
+
+
+def sighted_declarations(session: Session, *, declaration_ids: list[int]) -> set[int]:
+    """Those of these declarations some report was matched to."""
+    if not declaration_ids:
+        return set()
+    query = select(CheckpointReport.declaration_id).where(CheckpointReport.declaration_id.in_(declaration_ids))
+    return set(session.execute(query).scalars())
+
+
+def anomalies_by_village(session: Session, *, start: dt.datetime, end: dt.datetime) -> dict[int | None, int]:
+    """Anomalies reported between start and end, by the reporter's village (None: none)."""
+    rows = session.execute(
+        select(CheckpointReport.village_id, func.count())
+        .where(CheckpointReport.anomaly, CheckpointReport.seen_at >= start, CheckpointReport.seen_at < end)
+        .group_by(CheckpointReport.village_id)
+    )
+    return dict(rows.all())

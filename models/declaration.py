@@ -260,3 +260,8 @@ def locked_declaration(session: Session, *, declaration_id: int) -> Declaration 
     return session.execute(
         select(Declaration).where(Declaration.id == declaration_id).with_for_update()
     ).scalar_one_or_none()
+
+
+def declarations_arriving(session: Session, *, first: dt.date, last: dt.date) -> list[Declaration]:
+    """Declarations whose arrival day is between first and last (both included)."""
+    return list(session.execute(select(Declaration).where(Declaration.arrived_on.between(first, last))).scalars())

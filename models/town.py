@@ -138,3 +138,8 @@ def list_work_areas(sql: Sql) -> list[tuple[int, str]]:
 def village_tag_id(sql: Sql, *, village_id: int) -> int | None:
     """The id of the village's WeChat tag (None: it has none yet)."""
     return sql.one("SELECT wechat_tag_id FROM village WHERE id = :v", v=village_id)[0]
+
+
+def villages_by_work_area(session: Session) -> list[Village]:
+    """All villages, grouped by work area, by id within each."""
+    return list(session.execute(select(Village).order_by(Village.work_area_id, Village.id)).scalars())

@@ -22,9 +22,9 @@ from handlers.checkpoint.reading import (
     read_plate,
     unknown,
 )
-from handlers.checkpoint.texts import CODES, TEXT
+from handlers.checkpoint.texts import CODES, LABELS, TEXT
 from models.cadre import Holder, held_roles, holds_role
-from models.checkpoint import CheckpointReport
+from models.checkpoint import CheckpointReport, add_report, save_matches
 from models.outbox import enqueue
 from town import command
 from town.checkpoints import match_report
@@ -117,13 +117,10 @@ def _store(ctx: Context, facts: dict, text: str, *, anomaly: bool) -> tuple[Chec
         seen_at=ctx.now,
         **{key: facts.get(key) for key in FACTS},
     )
-    ctx.session.add(report)
-    ctx.session.flush()
+    add_report(ctx.session, report=report)
     declaration = match_report(ctx.session, report)
-    ctx.session.flush()
+    save_matches(ctx.session, reports=[report])
     return report, declaration
-
-
 
 
 def _command(ctx: Context, village_id: int | None) -> list[Holder]:
@@ -188,12 +185,12 @@ FLOW = Flow(
     entry_intents=("report_checkpoint",),
     roles=command.CHECKPOINT_STAFF,
     steps=(
-        Step("what", "情况", TEXT.ask_what, parse_what, recognisable=False),
-        Step("people", "人数", TEXT.ask_people, parse_people),
-        Step("origin", "从哪里来", TEXT.ask_origin, parse_origin),
-        Step("health_code", "健康码", TEXT.ask_code, parse_code),
-        Step("plate", "车牌", TEXT.ask_plate, parse_plate),
-        Step("action", "处理", TEXT.ask_action, parse_action, recognisable=False),
+        Step("what", LABELS["what"], TEXT.ask_what, parse_what, recognisable=False),
+        Step("people", LABELS["people"], TEXT.ask_people, parse_people),
+        Step("origin", LABELS["origin"], TEXT.ask_origin, parse_origin),
+        Step("health_code", LABELS["health_code"], TEXT.ask_code, parse_code),
+        Step("plate", LABELS["plate"], TEXT.ask_plate, parse_plate),
+        Step("action", LABELS["action"], TEXT.ask_action, parse_action, recognisable=False),
     ),
     summary=_summary,
     finish=_finish,

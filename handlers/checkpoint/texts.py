@@ -47,3 +47,13 @@ class TEXT:
 
 
 CODES = {"green": "绿码", "yellow": "黄码", "red": "红码"}
+
+# How each step of 卡点报告 is named in the list of what can be corrected, and when the staff name it.
+LABELS = {
+    "what": "情况",
+    "people": "人数",
+    "origin": "从哪里来",
+    "health_code": "健康码",
+    "plate": "车牌",
+    "action": "处理",
+}

@@ -6,17 +6,18 @@ import datetime as dt
 from collections import Counter
 from typing import Protocol
 
-from sqlalchemy import and_, case, func, not_, or_, select
 from sqlmodel import Session
 
-from models.care import CheckIn
-from models.declaration import CURRENT, Classification, Declaration
-from models.event import EventReport
-from models.fever import FeverReport
-from models.quarantine import ACTIVE, CENTRAL, MEASURES, Quarantine
-from models.question import PolicyQuestion
-from models.supplies import ACCEPTED, OPEN, SupplyRequest
-from models.town import Village
+from models.figures import (
+    declared_dispositions,
+    fever_count,
+    measures_by_kind,
+    missing_checkins,
+    open_question_count,
+    open_supply_requests,
+    upcoming_events,
+)
+from models.quarantine import CENTRAL, MEASURES
 from town.clock import day as day_text
 from town.clock import day_bounds
 from town.policy import DISPOSITIONS
@@ -35,10 +36,8 @@ class Reader(Protocol):
 
 
 CHECKED_IN_KINDS = tuple(kind for kind in MEASURES if kind != CENTRAL)  # the central site takes temperatures
-EVENT_WINDOW_DAYS = 30
-_ORDER = {
-    name: i for i, name in enumerate(DISPOSITIONS)
-}  # an undated event reported within this many days is still upcoming
+EVENT_WINDOW_DAYS = 30  # an undated event reported within this many days is still upcoming
+_ORDER = {name: i for i, name in enumerate(DISPOSITIONS)}
 
 
 def _parts(counts: Counter) -> str:
@@ -51,83 +50,42 @@ def _parts(counts: Counter) -> str:
 
 
 def declarations(day: Reader, villages: list[int], today: dt.date) -> str:
+    """Today's declarations, by the disposition in force."""
     start, end = day_bounds(today)
-    rows = day.session.execute(
-        select(Classification.disposition, func.count())
-        .join(Declaration, Declaration.id == Classification.declaration_id)
-        .where(Classification.status == CURRENT, Declaration.village_id.in_(villages))
-        .where(Declaration.created_at >= start, Declaration.created_at < end)
-        .group_by(Classification.disposition)
-    )
-    counts = Counter(dict(rows.all()))
+    counts = Counter(declared_dispositions(day.session, village_ids=villages, start=start, end=end))
     return TEXT.declarations.format(n=sum(counts.values()), parts=_parts(counts))
 
 
-def _covering(villages: list[int], today: dt.date):
-    return and_(
-        Quarantine.status == ACTIVE,
-        Quarantine.village_id.in_(villages),
-        Quarantine.start_on <= today,
-        Quarantine.end_on >= today,
-    )
-
-
 def quarantines(day: Reader, villages: list[int], today: dt.date) -> str:
-    rows = day.session.execute(
-        select(Quarantine.kind, func.count()).where(_covering(villages, today)).group_by(Quarantine.kind)
-    )
-    counts = Counter(dict(rows.all()))
+    """The measures in force today, by kind."""
+    counts = Counter(measures_by_kind(day.session, village_ids=villages, day=today))
     return TEXT.quarantines.format(n=sum(counts.values()), parts=_parts(counts))
 
 
 def supplies(day: Reader, villages: list[int]) -> str:
+    """Supply requests not yet delivered, and how many are past the town's deadlines."""
     accept_by = day.now - dt.timedelta(hours=day.settings.supply_accept_hours)
     deliver_by = day.now - dt.timedelta(hours=day.settings.supply_deliver_hours)
-    late = or_(
-        and_(SupplyRequest.status == OPEN, SupplyRequest.created_at < accept_by),
-        SupplyRequest.created_at < deliver_by,
-    )
-    total, overdue = day.session.execute(
-        select(func.count(), func.sum(case((late, 1), else_=0))).where(
-            SupplyRequest.status.in_((OPEN, ACCEPTED)), SupplyRequest.village_id.in_(villages)
-        )
-    ).one()
-    return TEXT.supplies.format(n=total, late=int(overdue or 0))
+    total, late = open_supply_requests(day.session, village_ids=villages, accept_by=accept_by, deliver_by=deliver_by)
+    return TEXT.supplies.format(n=total, late=late)
 
 
 def checkins(day: Reader, villages: list[int], today: dt.date) -> str:
-    reported = select(CheckIn.id).where(CheckIn.quarantine_id == Quarantine.id, CheckIn.day == today).exists()
-    home = or_(
-        Quarantine.kind.in_(CHECKED_IN_KINDS),
-        and_(Quarantine.home_start_on.is_not(None), Quarantine.home_start_on <= today),
-    )
-    missing = day.session.execute(
-        select(func.count()).select_from(Quarantine).where(_covering(villages, today), home, not_(reported))
-    ).scalar_one()
+    """Households at home that have not checked in today."""
+    missing = missing_checkins(day.session, village_ids=villages, day=today, kinds=CHECKED_IN_KINDS)
     return TEXT.checkins.format(n=missing)
 
 
 def fevers(day: Reader, villages: list[int], today: dt.date) -> str:
+    """Today's fever reports."""
     start, end = day_bounds(today)
-    count = day.session.execute(
-        select(func.count()).where(
-            FeverReport.village_id.in_(villages), FeverReport.created_at >= start, FeverReport.created_at < end
-        )
-    ).scalar_one()
-    return TEXT.fevers.format(n=count)
+    return TEXT.fevers.format(n=fever_count(day.session, village_ids=villages, start=start, end=end))
 
 
 def events(day: Reader, villages: list[int], today: dt.date) -> str:
+    """Upcoming gatherings, the soonest dated one named."""
     since = day.now - dt.timedelta(days=EVENT_WINDOW_DAYS)
-    rows = day.session.execute(
-        select(EventReport, Village.name)
-        .join(Village, Village.id == EventReport.village_id)
-        .where(EventReport.village_id.in_(villages))
-        .where(
-            or_(EventReport.event_on >= today, and_(EventReport.event_on.is_(None), EventReport.created_at >= since))
-        )
-        .order_by(EventReport.event_on, EventReport.id)
-    ).all()
+    rows = upcoming_events(day.session, village_ids=villages, today=today, since=since)
     dated = [(e, village) for e, village in rows if e.event_on is not None]
     undated = len(rows) - len(dated)
     shown = ""
@@ -141,6 +99,7 @@ def events(day: Reader, villages: list[int], today: dt.date) -> str:
 
 
 def vaccines(day: Reader, villages: list[int]) -> list[str]:
+    """Vaccination coverage: the whole, then the age groups that count."""
     rows = coverage(day.session, village_ids=villages)
     if not rows:
         return [TEXT.no_vaccines]
@@ -157,7 +116,5 @@ def vaccines(day: Reader, villages: list[int]) -> list[str]:
 
 
 def open_questions(day: Reader, villages: list[int]) -> str:
-    count = day.session.execute(
-        select(func.count()).where(PolicyQuestion.status == "open", PolicyQuestion.village_id.in_(villages))
-    ).scalar_one()
-    return TEXT.questions.format(n=count)
+    """Villagers' questions waiting for a cadre's answer."""
+    return TEXT.questions.format(n=open_question_count(day.session, village_ids=villages))

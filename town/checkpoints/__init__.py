@@ -6,34 +6,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlmodel import Session
 
-from models.checkpoint import CheckpointReport
-from models.declaration import Declaration
-from models.town import Village
+from models.checkpoint import CheckpointReport, reports_seen, save_matches, sighted_declarations
+from models.declaration import Declaration, declarations_arriving
+from models.town import list_villages
+from town.checkpoints.texts import TEXT, TRANSPORT_NAMES
 from town.clock import day as day_text
 from town.clock import day_bounds, hour_minute, local
 
-
-class TEXT:
-    title = "【卡点核对】{day}"
-    undeclared = "在卡点登记了、但没有返乡报备的（{n}人）："
-    unseen = "报备{day}到家、但卡点没有登记的（{n}人）："
-    report_line = "{i}. {who}，{village}卡点{time}登记"
-    declaration_line = "{i}. {who}，{village}，从{origin}回来，{transport}"
-    more = "……还有{n}人，请到后台查看。"
-    advice = "请各村核实：没报备的请提醒本人发「返乡报备」；没在卡点登记的，请问问是从哪条路回来的。"
-    all_matched = "{day}：卡点登记的人都已报备，报备当天到家的人卡点也都登记了。"
-    unknown_place = "不明"
-    none = "无"
-    queued = "已排队发给镇指挥部：{n}条（同一天同一人只发一次）。"
-    no_command = "镇指挥部还没有人绑定，没有发出。"
-
-
-TRANSPORTS = {"self_drive": "自己开车", "bus": "坐大巴", "other": "其他方式", None: "没说怎么回来"}
 # Arrivals by train or plane are screened at the station (落地检); by road they pass a village checkpoint.
-ROAD = tuple(TRANSPORTS)
+ROAD = ("self_drive", "bus", "other", None)
 WINDOW_BEFORE, WINDOW_AFTER = dt.timedelta(days=15), dt.timedelta(days=4)
 SHOWN = 20  # lines per list in one message (WeChat's text limit); the rest are counted
 _PLATE_NOISE = re.compile(r"[\s·.\-－—]")
@@ -75,8 +58,7 @@ def identifiable(report: CheckpointReport) -> bool:
 
 def declarations_around(session: Session, first: dt.date, last: dt.date) -> list[Declaration]:
     """Declarations whose arrival could explain a sighting between these days."""
-    lo, hi = first - WINDOW_BEFORE, last + WINDOW_AFTER
-    return list(session.execute(select(Declaration).where(Declaration.arrived_on.between(lo, hi))).scalars())
+    return declarations_arriving(session, first=first - WINDOW_BEFORE, last=last + WINDOW_AFTER)
 
 
 def match_report(session: Session, report: CheckpointReport) -> Declaration | None:
@@ -101,40 +83,26 @@ class Reconciliation:
 def reconcile(session: Session, *, day: dt.date, village_id: int | None = None) -> Reconciliation:
     """Match the day's (and its neighbours') sightings to declarations; list what is left on either side."""
     start, end = day_bounds(day - dt.timedelta(days=1))[0], day_bounds(day + dt.timedelta(days=1))[1]
-    reports = list(
-        session.execute(
-            select(CheckpointReport)
-            .where(CheckpointReport.seen_at >= start, CheckpointReport.seen_at < end)
-            .order_by(CheckpointReport.seen_at, CheckpointReport.id)
-        ).scalars()
-    )
+    reports = reports_seen(session, start=start, end=end)
     declarations = declarations_around(session, day - dt.timedelta(days=1), day + dt.timedelta(days=1))
     matcher = Matcher(declarations)
     for report in reports:
         if report.declaration_id is None and identifiable(report):
             found = matcher.find(report)
             report.declaration_id = found.id if found else None
-    session.flush()
+    save_matches(session, reports=reports)
     first, after = day_bounds(day)
     undeclared: dict[tuple, CheckpointReport] = {}
     for r in reports:  # someone seen twice is listed once
         if first <= r.seen_at < after and r.declaration_id is None and identifiable(r) and _in(r, village_id):
             undeclared.setdefault((r.phone, plate_key(r.plate), r.name), r)
     arrived = [d for d in declarations if d.arrived_on == day and d.transport in ROAD and _in(d, village_id)]
-    seen = _seen(session, arrived)
+    seen = sighted_declarations(session, declaration_ids=[d.id for d in arrived])
     return Reconciliation(day, list(undeclared.values()), [d for d in arrived if d.id not in seen])
 
 
 def _in(row: CheckpointReport | Declaration, village_id: int | None) -> bool:
     return village_id is None or row.village_id == village_id
-
-
-def _seen(session: Session, declarations: list[Declaration]) -> set[int]:
-    if not declarations:
-        return set()
-    ids = [d.id for d in declarations]
-    query = select(CheckpointReport.declaration_id).where(CheckpointReport.declaration_id.in_(ids))
-    return set(session.execute(query).scalars())
 
 
 def _who(name: str | None, phone: str | None, plate: str | None = None) -> str:
@@ -155,7 +123,7 @@ def format_lists(result: Reconciliation, villages: dict[int, str]) -> str:
     for i, d in enumerate(result.unseen[:SHOWN], start=1):
         origin = (d.origin_city or d.origin_province or "") + (d.origin_district or "") or TEXT.unknown_place
         who = _who(d.name, d.phone, d.transport_detail)
-        transport = TRANSPORTS.get(d.transport, TRANSPORTS["other"])
+        transport = TRANSPORT_NAMES.get(d.transport, TRANSPORT_NAMES["other"])
         lines.append(
             TEXT.declaration_line.format(
                 i=i, who=who, village=villages.get(d.village_id, ""), origin=origin, transport=transport
@@ -170,4 +138,5 @@ def _rest(count: int) -> list[str]:
 
 
 def village_names(session: Session) -> dict[int, str]:
-    return {v.id: v.name for v in session.execute(select(Village)).scalars()}
+    """Every village's name by id."""
+    return {v.id: v.name for v in list_villages(session)}

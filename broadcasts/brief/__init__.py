@@ -4,7 +4,7 @@ From BRIEF_AT (town time) each day, every village and the town get one `Brief` r
 the full text for the dashboard and `python main.py brief`, and a short form pushed to cadres (a village's to its
 村干部 and 包村干部, the town's to the work-area leads and the town command). A brief already written that day is
 neither rewritten nor sent again. The lines 统计 shows (town/stats) are reused; what it lacks (quarantines
-ending tomorrow, checkpoints, undeliverable messages) is read here with one grouped query each for all villages.
+ending tomorrow, checkpoints, undeliverable messages) is read with one grouped query each for all villages.
 """
 
 from __future__ import annotations
@@ -14,38 +14,21 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models.brief import Brief
+from broadcasts.brief.texts import TEXT
+from models.brief import Brief, add_brief, scopes_written, stored_text
 from models.cadre import holders
-from models.checkpoint import CheckpointReport
-from models.declaration import Declaration
+from models.checkpoint import anomalies_by_village
+from models.figures import ending_on, messages_by_village
 from models.outbox import UNDELIVERABLE, enqueue
-from models.quarantine import ACTIVE, Quarantine
 from models.sql import Sql
-from models.town import TownFileError, Village, read_town_file
+from models.town import TownFileError, read_town_file, villages_by_work_area
 from town import clock, command, stats
 from town.checkpoints import Reconciliation, reconcile
 from town.clock import day as day_text
 from town.clock import day_bounds, hour_minute, local, reached
 from town.settings import Settings
-
-
-class TEXT:
-    title = "【调度简报】{where}{date}（截至{time}）"
-    ending = "明天解除管控：{n}户"
-    ending_names = "  {names}"
-    checkpoints = "卡点异常：今天{anomalies}起；卡点登记了没报备{undeclared}人，报备到家卡点没登记{unseen}人"
-    undeclared_line = "  没报备：{who}（{village}卡点{time}）"
-    unseen_line = "  卡点没登记：{who}（{village}）"
-    undeliverable = "发不出去的消息：今天{n}条"
-    more = "  ……还有{n}人"
-    full_at = "全文在后台的调度简报里。"
-    town = "全镇"
-    separator = "、"
-    unknown = "不明"
-
 
 TOWN = "town"
 SHOWN = 10  # names per detail list in the full text
@@ -90,8 +73,8 @@ def job(session: Session, now: dt.datetime, settings: Settings) -> int:
 def write_briefs(session: Session, now: dt.datetime, settings: Settings) -> int:
     """Every village's brief and the town's, for today; each written and sent once."""
     today = local(now).date()
-    done = set(session.execute(select(Brief.scope).where(Brief.day == today)).scalars())
-    villages = _villages(session)
+    done = scopes_written(session, day=today)
+    villages = villages_by_work_area(session)
     if done >= {TOWN, *(_scope(v.id) for v in villages)}:
         return 0
     view, extra = View(session, now, settings), gather(session, today)
@@ -114,10 +97,6 @@ def _scope(village_id: int) -> str:
     return f"village:{village_id}"
 
 
-def _villages(session: Session) -> list[Village]:
-    return list(session.execute(select(Village).order_by(Village.work_area_id, Village.id)).scalars())
-
-
 def town_name(settings: Settings) -> str:
     """The town's name from the town file (全镇 when it cannot be read)."""
     try:
@@ -132,13 +111,12 @@ def _town_cadres(sql: Sql) -> list[tuple[int, str]]:
 
 
 def _store_and_send(session, sql: Sql, now, today, scope, village_id, brief: Composed, recipients) -> int:
-    session.add(
-        Brief(
-            day=today, scope=scope, village_id=village_id, text=brief.text, short=brief.short[:2000],
-            data=json.dumps(brief.data, ensure_ascii=False), created_at=now,
-        )
+    """Store the brief and queue its short form to each recipient once; how many were queued."""
+    stored = Brief(
+        day=today, scope=scope, village_id=village_id, text=brief.text, short=brief.short[:2000],
+        data=json.dumps(brief.data, ensure_ascii=False), created_at=now,
     )  # fmt: skip
-    session.flush()
+    add_brief(session, brief=stored)
     queued = 0
     for person_id, openid in dict(recipients).items():
         key = f"brief:{today.isoformat()}:{scope}:{person_id}"
@@ -148,31 +126,13 @@ def _store_and_send(session, sql: Sql, now, today, scope, village_id, brief: Com
 
 def gather(session: Session, today: dt.date) -> Extra:
     """Quarantines ending tomorrow, checkpoint anomalies and the day's reconciliation, undeliverable messages."""
-    extra = Extra(names={v.id: v.name for v in _villages(session)})
-    tomorrow = today + dt.timedelta(days=1)
-
-    ending = session.execute(
-        select(Quarantine.village_id, Declaration.name)
-        .join(Declaration, Declaration.id == Quarantine.declaration_id)
-        .where(Quarantine.status == ACTIVE, Quarantine.end_on == tomorrow)
-        .order_by(Quarantine.id)
-    )
-    for village_id, name in ending:
+    extra = Extra(names={v.id: v.name for v in villages_by_work_area(session)})
+    for village_id, name in ending_on(session, day=today + dt.timedelta(days=1)):
         extra.ending.setdefault(village_id, []).append(name)
     start, end = day_bounds(today)
-    anomalies = session.execute(
-        select(CheckpointReport.village_id, func.count())
-        .where(CheckpointReport.anomaly, CheckpointReport.seen_at >= start, CheckpointReport.seen_at < end)
-        .group_by(CheckpointReport.village_id)
-    )
-    extra.anomalies.update(dict(anomalies.all()))
+    extra.anomalies.update(anomalies_by_village(session, start=start, end=end))
     sql = Sql(session.connection())
-    undeliverable = sql.all(
-        "SELECT p.village_id, COUNT(*) FROM outbox_message o LEFT JOIN person p ON p.openid = o.recipient_openid"
-        " WHERE o.status = :status AND o.created_at >= :start AND o.created_at < :end GROUP BY p.village_id",
-        status=UNDELIVERABLE, start=sql.time(start), end=sql.time(end),
-    )  # fmt: skip
-    extra.undeliverable.update(dict(undeliverable))
+    extra.undeliverable.update(messages_by_village(sql, status=UNDELIVERABLE, start=start, end=end))
     extra.reconciliation = reconcile(session, day=today)
     return extra
 
@@ -252,12 +212,12 @@ def brief_text(
     today = local(now).date()
     day = day or today
     scope = _scope(village.id) if village else TOWN
-    stored = session.execute(select(Brief.text).where(Brief.day == day, Brief.scope == scope)).scalar_one_or_none()
+    stored = stored_text(session, day=day, scope=scope)
     if stored is not None:
         return stored
     at = now if day == today else clock.at(day, settings.brief_at)
     extra = gather(session, day)
-    villages = [village.id] if village else [v.id for v in _villages(session)]
+    villages = [village.id] if village else [v.id for v in villages_by_work_area(session)]
     where = village.name if village else town_name(settings)
     view = View(session, at.astimezone(dt.UTC), settings)
     return compose(view, extra, day, villages, where, village_id=village.id if village else None).text

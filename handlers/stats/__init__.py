@@ -5,19 +5,11 @@ from __future__ import annotations
 import re
 
 from bot.dialogue import Command, Context
+from handlers.stats.texts import TEXT
 from models.town import village_ids, work_areas_of
 from town import command
 from town import stats as figures
 from town.clock import day, local
-
-
-class TEXT:
-    help = "发「统计」：看您负责的村（工作区、全镇）今天的数字"
-    cadres_only = "抱歉，「统计」是给村里干部用的。"
-    header = "{where}{date}统计（截至{time}）"
-    separator = "、"
-    town = "全镇"
-
 
 PATTERN = re.compile(r"^(?:今天的?|今日)?统计(?:一下|数据|数字)?[\s。.!！?？]*$")
 
