@@ -4,7 +4,8 @@ jieba caches only its bare dictionary, reads it with `marshal.load` on a file ob
 `marshal.loads` on the bytes), and the gazetteer's ~58k names are then parsed from gzip and added one by one.
 Reading both tables, finished, from one file saves about half of the NLU's start-up. The file is named after
 everything they are built from (the data files' sizes and mtimes, the building code, the town's county, the
-Python and jieba versions), so any change builds them afresh; a file that cannot be read or written is skipped.
+goods words, the Python and jieba versions), so any change builds them afresh; a file that cannot be read or
+written is skipped.
 """
 
 from __future__ import annotations

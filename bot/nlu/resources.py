@@ -102,9 +102,9 @@ def _places_and_tokenizer(local: Chain, extra: list[str]) -> tuple[Gazetteer, ob
     jieba = _jieba()
     sources = [*sorted(LEXICON.iterdir()), *sorted(divisions.DATA.iterdir())]
     code = [Path(__file__), Path(cache.__file__), Path(divisions.__file__), Path(jieba.__file__).with_name("dict.txt")]
-    path = cache.cache_file([*sources, *code], local, jieba.__version__)
+    path = cache.cache_file([*sources, *code], local, extra, jieba.__version__)
     cached = cache.read(path)
-    if cached is not None:
+    if isinstance(cached, tuple) and len(cached) == 5:
         names, villages, abroad, freq, total = cached
         tok = jieba.Tokenizer()
         tok.FREQ, tok.total, tok.initialized = freq, total, True
