@@ -1,8 +1,13 @@
 """Xiang'an (乡安): `create_app()` for uvicorn, and the command line (`python main.py` serves)."""
 
+# ruff: noqa: E402 (the cyclic GC is paused before the imports below and resumed after them)
 from __future__ import annotations
 
 import gc
+
+# The imports below create ~340k long-lived objects: the cyclic GC rescanning them as they come costs ~10 % of start-up.
+gc.disable()
+
 import logging
 import signal
 import threading
@@ -30,6 +35,7 @@ from models.town import list_villages
 from town.policy import load_policy
 from town.settings import Settings, get_settings
 
+gc.enable()
 log = logging.getLogger("xiangan")
 cli = typer.Typer(
     help="Xiang'an (乡安): WeChat Official Account backend for village epidemic control.",
@@ -45,33 +51,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        db = prepare_database(settings)
-        spool.replay(settings.spool_dir, db)
-        with transaction(db) as session:
-            villages = VillageIndex([VillageRef(v.id, v.name) for v in list_villages(session)])
-            risk = RiskContext(load_policy(settings.policy_file))
-            risk.refresh(session)
-        nlu.warm_up()
-        app.state.db = db
-        app.state.villages = villages
-        app.state.dialogue = Engine(registry(), understand=nlu.understand)
-        app.state.risk = risk
-        app.state.inbox = Inbox(db, settings, app.state.dialogue, villages, risk=risk)
-        delivery = start_in_thread(make_worker(settings, db)) if settings.outbox_worker else None
-        watcher = risk.watch(db)
-        scheduler = start_scheduler(settings, db, schedule) if settings.scheduler else None
-        fetcher = start_fetching(settings, db, on_import=risk.expire) if settings.risk_list_url else None
-        # The NLU's dictionaries are millions of long-lived objects: keep the cyclic GC from rescanning them.
-        gc.collect()
-        gc.freeze()
+        gc.disable()  # resumed once the long-lived start-up objects are frozen
+        try:
+            threads = _start(app, settings)
+        finally:
+            gc.enable()
         yield
-        for started in (delivery, fetcher, watcher, scheduler):
+        for started in threads:
             if started is not None:
                 thread, stop = started
                 stop.set()
                 thread.join(timeout=30)
         app.state.inbox.close()
-        db.dispose()
+        app.state.db.dispose()
 
     app = FastAPI(title="Xiang'an 乡安", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
@@ -89,6 +81,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"ok": True, "sandbox": settings.sandbox}
 
     return app
+
+
+def _start(app: FastAPI, settings: Settings) -> tuple:
+    """Open the database, load what messages need, start the background threads (returned, to be stopped)."""
+    db = prepare_database(settings)
+    spool.replay(settings.spool_dir, db)
+    with transaction(db) as session:
+        villages = VillageIndex([VillageRef(v.id, v.name) for v in list_villages(session)])
+        risk = RiskContext(load_policy(settings.policy_file))
+        risk.refresh(session)
+    nlu.warm_up()
+    app.state.db = db
+    app.state.villages = villages
+    app.state.dialogue = Engine(registry(), understand=nlu.understand)
+    app.state.risk = risk
+    app.state.inbox = Inbox(db, settings, app.state.dialogue, villages, risk=risk)
+    delivery = start_in_thread(make_worker(settings, db)) if settings.outbox_worker else None
+    watcher = risk.watch(db)
+    scheduler = start_scheduler(settings, db, schedule) if settings.scheduler else None
+    fetcher = start_fetching(settings, db, on_import=risk.expire) if settings.risk_list_url else None
+    # The NLU's dictionaries are millions of long-lived objects: keep the cyclic GC from rescanning them.
+    gc.collect()
+    gc.freeze()
+    return delivery, fetcher, watcher, scheduler
 
 
 @cli.callback(invoke_without_command=True)

@@ -39,6 +39,7 @@ class Context:
     _session: Session | None = None
     _reader: Callable[[str, dt.date], Any] | None = None
     _understood: dict[str, Any] = field(default_factory=dict)
+    _today: tuple[dt.datetime, dt.date] | None = None
 
     def hear(self, reader: Callable[[str, dt.date], Any] | None) -> None:
         """Set the NLU this message is read with (by the engine)."""
@@ -54,8 +55,10 @@ class Context:
 
     @property
     def today(self) -> dt.date:
-        """The town's date for this message."""
-        return clock.today(self.now)
+        """The town's date for this message (worked out once: parsers ask for it often)."""
+        if self._today is None or self._today[0] is not self.now:
+            self._today = (self.now, clock.today(self.now))
+        return self._today[1]
 
     @property
     def session(self) -> Session:
@@ -217,4 +220,3 @@ class Registry:
     events: dict[str, Callable[[Context, AccountEvent], str | None]] = field(default_factory=dict)
     # Menu keys that show 帮助 instead of starting a flow.
     help_keys: tuple[str, ...] = ()
-

@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 import threading
 import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.nlu import cache
 from bot.nlu.quantities import Lexicon, compile_lexicon
+from town import divisions
 from town.divisions import Chain, Gazetteer, add_typos, load
 
 log = logging.getLogger(__name__)
@@ -69,17 +72,48 @@ def _configured_town() -> Path:
         return Path(os.environ.get("TOWN_FILE") or DEFAULT_TOWN)
 
 
-def _tokenizer(gaz: Gazetteer, extra: list[str]):
+def _jieba():
+    """The jieba module, imported without pkg_resources (it then opens its dictionary by path, the same file)."""
+    if "jieba" not in sys.modules and "pkg_resources" not in sys.modules:
+        # pkg_resources costs jieba's import ~80 ms of start-up, for a path jieba can also find by itself.
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+        try:
+            import jieba
+        finally:
+            del sys.modules["pkg_resources"]
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
+    return jieba
+
+
+def _tokenizer(gaz: Gazetteer, extra: list[str]):
+    tok = _jieba().Tokenizer()
     tok.initialize()
     for word, freq in gaz.words():
         tok.add_word(word, freq)
     for word in extra:
         tok.add_word(word, 2000)
     return tok
+
+
+def _places_and_tokenizer(local: Chain, extra: list[str]) -> tuple[Gazetteer, object]:
+    """The gazetteer and the segmenter that knows its names, from the cache file when it is current."""
+    jieba = _jieba()
+    sources = [*sorted(LEXICON.iterdir()), *sorted(divisions.DATA.iterdir())]
+    code = [Path(__file__), Path(cache.__file__), Path(divisions.__file__), Path(jieba.__file__).with_name("dict.txt")]
+    path = cache.cache_file([*sources, *code], local, extra, jieba.__version__)
+    cached = cache.read(path)
+    if isinstance(cached, tuple) and len(cached) == 5:
+        names, villages, abroad, freq, total = cached
+        tok = jieba.Tokenizer()
+        tok.FREQ, tok.total, tok.initialized = freq, total, True
+        return Gazetteer(names=names, villages=villages, abroad=abroad, local=local), tok
+    gaz = load(local)
+    add_typos(gaz, [tuple(line.split("\t")) for line in _lines("place_typos.txt")])
+    tok = _tokenizer(gaz, extra)
+    cache.write(path, (gaz.names, gaz.villages, gaz.abroad, tok.FREQ, tok.total))
+    return gaz, tok
 
 
 def build(town_file: Path | None = None) -> Resources:
@@ -93,9 +127,7 @@ def build(town_file: Path | None = None) -> Resources:
     medicine_re = re.compile("|".join(sorted(medicine, key=len, reverse=True)))
     lookalikes = re.compile("(" + "|".join(_words_file("lookalikes.txt")) + ")(?![区县市镇乡州])")
     town = Path(town_file or _configured_town())
-    gaz = load(_local_chain(town))
-    add_typos(gaz, [tuple(line.split("\t")) for line in _lines("place_typos.txt")])
-    tok = _tokenizer(gaz, [g for g in goods.goods if len(g) >= 2])
+    gaz, tok = _places_and_tokenizer(_local_chain(town), [g for g in goods.goods if len(g) >= 2])
     return Resources(
         menu,
         words,
