@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from models.db import make_engine, transaction
-from tests.live import LiveServer
+from tests.support.live import LiveServer
 from town.settings import Settings
 
 DEMO_TOKEN = "test-token"

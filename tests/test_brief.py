@@ -15,10 +15,10 @@ from models.db import transaction
 from models.outbox import OutboxMessage, enqueue
 from models.quarantine import Quarantine
 from models.sql import Sql
-from tests.live import run_cli
-from tests.test_events import bind, person, village_id
-from tests.test_stats import NOW, TODAY, declare
-from tests.test_stats import town as stats_town  # noqa: F401  (the 统计 day: declarations, supplies, fevers...)
+from tests.support.live import run_cli
+from tests.support.people import bind, person, village_id
+from tests.support.stats import NOW, TODAY, declare
+from tests.support.stats import town as stats_town  # noqa: F401  (the 统计 day: declarations, supplies, fevers...)
 
 AT = NOW.replace(hour=18, minute=0)
 

@@ -18,7 +18,7 @@ from bot.dialogue import Flow, texts
 from models.db import make_engine, transaction
 from models.inbound import InboundMessage
 from models.outbox import OutboxMessage
-from tests.live import PROJECT, free_port
+from tests.support.live import PROJECT, free_port
 
 
 class Counter:

@@ -17,9 +17,10 @@ from models.db import transaction, utcnow
 from models.delivery import ApiPause, CallTask, ChannelBlock
 from models.outbox import OutboxMessage, enqueue
 from models.sql import Sql
-from tests.fakewechat import FakeWeChat
-from tests.live import PROJECT
-from tests.test_cadre_binding import invite
+from tests.support.accounts import wechat_account
+from tests.support.fakewechat import FakeWeChat
+from tests.support.invites import invite
+from tests.support.live import PROJECT
 
 CUSTOM = "/cgi-bin/message/custom/send"
 TEMPLATE = "/cgi-bin/message/template/send"
@@ -37,19 +38,6 @@ def subscription_fake():
     running = FakeWeChat(account_type="subscription").start()
     yield running
     running.stop()
-
-
-def wechat_account(make_settings, fake, **overrides):
-    """Settings for an account the fake plays (fast retries, a short read timeout)."""
-    base = {
-        "wechat_app_id": "wxfake",
-        "wechat_app_secret": "s",
-        "wechat_api_base_url": fake.url,
-        "wechat_max_attempts": 3,
-        "wechat_backoff_cap_s": 0.01,
-        "wechat_read_timeout_s": 2.0,
-    }
-    return make_settings(**{**base, **overrides})
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.live import import_list, invite_code
-from tests.test_my_info import run
+from tests.support.conversation import run
+from tests.support.live import import_list, invite_code
 
 AUG5 = "tests/fixtures/riskareas/2021-08-05-10.txt"
 

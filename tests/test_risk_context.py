@@ -6,7 +6,7 @@ import time
 
 from bot.risk import RiskContext
 from models.db import make_engine, transaction
-from tests.live import PROJECT
+from tests.support.live import PROJECT
 from town.policy import load_policy
 from town.riskareas import import_list
 

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from broadcasts.risk_fetch import FAILED, IMPORTED, NOT_MODIFIED, UNCHANGED, fetch_risk_list
 from models.db import transaction
 from models.riskarea import RiskList, RiskListSource
-from tests.live import free_port, run_cli
-from tests.test_reclassify import AUG5, CHANGJIANG, NOW, aug6_text, bind_cadres, current, declare, outbox
+from tests.support.live import free_port, run_cli
+from tests.support.reclassify import AUG5, CHANGJIANG, NOW, aug6_text, bind_cadres, current, declare, outbox
 
 
 class ListServer:

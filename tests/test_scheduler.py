@@ -20,7 +20,7 @@ from broadcasts.scheduler import Scheduler, daily, every
 from broadcasts.scheduler.lease import lease_holder, take_lease
 from models.db import make_engine, utcnow
 from models.migrate import upgrade_database
-from tests.live import PROJECT
+from tests.support.live import PROJECT
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -230,7 +230,7 @@ def jobs_once_stored(db) -> list[str]:
 
 
 def test_serve_runs_the_scheduler_by_default_and_frees_the_lease_when_it_stops(db, make_settings):
-    from tests.live import LiveServer
+    from tests.support.live import LiveServer
 
     server = LiveServer(make_settings(scheduler=True, jobs_every_s=60, scheduler_lease_s=3)).start()
     try:

@@ -14,7 +14,7 @@ import models  # noqa: F401
 from main import create_app
 from models.db import make_engine
 from models.migrate import upgrade_database
-from tests.live import PROJECT, run_cli
+from tests.support.live import PROJECT, run_cli
 from town.settings import SANDBOX_TOKEN, Settings, SettingsError
 
 

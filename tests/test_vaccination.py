@@ -11,9 +11,9 @@ from sqlalchemy import select
 from handlers.vaccination.reading import doses_in, group_of_id, household_size, people_in
 from models.db import transaction
 from models.vaccination import Vaccination
-from tests.live import SHANGHAI, run_cli
-from tests.test_events import person, village_id, villager
-from tests.test_my_info import run
+from tests.support.conversation import run
+from tests.support.live import SHANGHAI, run_cli
+from tests.support.people import person, village_id, villager
 from town.vaccination import coverage, report
 
 TODAY = dt.datetime(2021, 8, 6, 10, 0, tzinfo=SHANGHAI)

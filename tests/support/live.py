@@ -106,7 +106,7 @@ class WeChat:
         return self.reply_of(self.post_xml(sandbox.event_xml(self.openid, event, event_key=event_key, **extra)))
 
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess:
