@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -14,6 +15,7 @@ from tests.support.live import LiveServer
 from town.settings import Settings
 
 DEMO_TOKEN = "test-token"
+TEST_TOWN = Path(__file__).resolve().parent / "town.toml"
 CLEANED_TABLES = (  # children before parents (foreign keys)
     "conversation_state",
     "announcement_run",
@@ -48,6 +50,11 @@ CLEANED_TABLES = (  # children before parents (foreign keys)
     "risk_area",
     "risk_list",
 )
+
+
+def pytest_configure(config):
+    """The suite's own town (tests/town.toml), for the servers, the NLU and `python main.py` subprocesses alike."""
+    os.environ["TOWN_FILE"] = str(TEST_TOWN)
 
 
 @pytest.fixture(scope="session")

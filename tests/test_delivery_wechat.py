@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from sqlalchemy import select
@@ -18,6 +17,7 @@ from models.delivery import ApiPause, CallTask, ChannelBlock
 from models.outbox import OutboxMessage, enqueue
 from models.sql import Sql
 from tests.support.accounts import wechat_account
+from tests.support.barriers import until
 from tests.support.fakewechat import FakeWeChat
 from tests.support.invites import invite
 from tests.support.live import PROJECT
@@ -223,13 +223,6 @@ def worker_process(account, database_url: str, **extra: str) -> subprocess.Popen
     )
 
 
-def wait_until(predicate, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
-
-
 def test_two_worker_processes_share_one_token_and_send_each_message_once(server, fake, account, database_url):
     people = [f"wx-pair-{i}" for i in range(8)]
     for person in people:
@@ -238,7 +231,7 @@ def test_two_worker_processes_share_one_token_and_send_each_message_once(server,
             queue(server, f"{person}-{n}", person, f"{person} 第{n}条")
     workers = [worker_process(account, database_url, OUTBOX_CONCURRENCY="2") for _ in range(2)]
     try:
-        wait_until(lambda: all(m.status == "sent" for m in outbox(server)))
+        until(lambda: all(m.status == "sent" for m in outbox(server)), timeout=60, step=0.2)
     finally:
         for process in workers:
             process.terminate()
@@ -255,13 +248,12 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_at_most_one(serv
         queue(server, f"{person}-1", person, f"{person} 通知")
     fake.slow(CUSTOM, 5.0, times=1)
     first = worker_process(account, database_url, OUTBOX_CONCURRENCY="1", OUTBOX_LEASE_S="1")
-    wait_until(lambda: len(fake.calls_to(CUSTOM)) >= 1 or any(m.status == "sending" for m in outbox(server)))
-    time.sleep(0.5)
+    until(lambda: fake.calls_to(CUSTOM), timeout=60, step=0.2)  # the worker is inside the slow call
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
     second = worker_process(account, database_url, OUTBOX_CONCURRENCY="2", OUTBOX_LEASE_S="1")
     try:
-        wait_until(lambda: all(m.status == "sent" for m in outbox(server)))
+        until(lambda: all(m.status == "sent" for m in outbox(server)), timeout=60, step=0.2)
     finally:
         second.terminate()
         second.wait(timeout=20)

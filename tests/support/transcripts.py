@@ -1,0 +1,56 @@
+"""Transcripts as data (tests/transcripts/<feature>.toml): what a villager says or clicks, and what the bot replies.
+
+A file holds `[[transcript]]` tables: `name`, `openid`, `steps` and, optionally, `profile` (the name, phone and
+village on record at the end; "" for none). A step is `say = "..."` or `event = "CLICK"` (with `key`), checked by
+any of `contains` (a fragment, or a list of them), `lacks` (likewise), `starts` (a prefix) and `reply` (the whole
+reply).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from tests.support.conversation import profile
+
+TRANSCRIPTS = Path(__file__).resolve().parent.parent / "transcripts"
+CHECKS = {"say", "event", "key", "contains", "lacks", "starts", "reply"}
+
+
+def load_all(folder: Path = TRANSCRIPTS) -> list[tuple[str, dict]]:
+    """Every transcript of every feature file, with its id (feature:name)."""
+    found = []
+    for path in sorted(folder.glob("*.toml")):
+        for transcript in tomllib.loads(path.read_text(encoding="utf-8"))["transcript"]:
+            found.append((f"{path.stem}:{transcript['name']}", transcript))
+    return found
+
+
+def _as_list(value: str | list[str] | None) -> list[str]:
+    return [] if value is None else [value] if isinstance(value, str) else list(value)
+
+
+def check_reply(step: dict, reply: str) -> None:
+    """The reply to one step, against the step's expectations."""
+    unknown = set(step) - CHECKS
+    assert not unknown, f"unknown keys in a step: {sorted(unknown)}"
+    said = step.get("say") or step.get("event")
+    for fragment in _as_list(step.get("contains")):
+        assert fragment in reply, f"after 「{said}」 expected 「{fragment}」, got 「{reply}」"
+    for fragment in _as_list(step.get("lacks")):
+        assert fragment not in reply, f"after 「{said}」 did not expect 「{fragment}」, got 「{reply}」"
+    if "starts" in step:
+        assert reply.startswith(step["starts"]), f"after 「{said}」 expected to start 「{step['starts']}」: 「{reply}」"
+    if "reply" in step:
+        assert reply == step["reply"], f"after 「{said}」 expected 「{step['reply']}」, got 「{reply}」"
+
+
+def play(server, transcript: dict) -> None:
+    """Play one transcript through the live server's webhook and check every reply, then the profile on record."""
+    client = server.client(transcript["openid"])
+    for step in transcript["steps"]:
+        reply = client.event(step["event"], step.get("key", "")) if "event" in step else client.say(step["say"])
+        check_reply(step, reply or "")
+    if "profile" in transcript:
+        expected = tuple(value or None for value in transcript["profile"])
+        assert profile(server, transcript["openid"]) == expected
