@@ -12,7 +12,7 @@ from models.db import transaction
 from models.person import Person
 from models.town import Village
 from tests.support.conversation import run
-from tests.support.invites import invite
+from tests.support.live import invite
 
 
 def held_roles(server, openid: str) -> list[tuple[str, str]]:

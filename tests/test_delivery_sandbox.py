@@ -12,7 +12,7 @@ from models.db import transaction, utcnow
 from models.delivery import CallTask, DeliveryAttempt
 from models.outbox import OutboxMessage, enqueue
 from models.sql import Sql
-from tests.support.invites import invite
+from tests.support.live import invite
 
 
 def queue(server, key: str, openid: str, text: str, kind: str = "alert") -> None:

@@ -19,8 +19,7 @@ from models.sql import Sql
 from tests.support.accounts import wechat_account
 from tests.support.barriers import until
 from tests.support.fakewechat import FakeWeChat
-from tests.support.invites import invite
-from tests.support.live import PROJECT
+from tests.support.live import PROJECT, invite
 
 CUSTOM = "/cgi-bin/message/custom/send"
 TEMPLATE = "/cgi-bin/message/template/send"

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from bot import protocol, sandbox
-from tests.support.vectors import VECTOR, VECTOR_ACCOUNT
+from tests.support.accounts import VECTOR, VECTOR_ACCOUNT
 
 
 @pytest.fixture

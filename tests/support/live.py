@@ -121,6 +121,11 @@ def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+def invite(database_url: str, *args: str) -> subprocess.CompletedProcess:
+    """`python main.py invite-cadre ARGS` against this database, as an operator runs it."""
+    return run_cli("invite-cadre", *args, DATABASE_URL=database_url, WECHAT_APP_ID="")
+
+
 def import_list(server: LiveServer, path: str | Path) -> None:
     """A risk list imported as `import-risk-list` imports it (in-process: faster), and picked up by the server."""
     entries = parse_file(PROJECT / path)
