@@ -161,13 +161,6 @@ def test_the_age_group_turns_on_the_18th_birthday():
     assert group_of_id(id_for("2009-08-07"), dt.date(2021, 8, 6)) == "under12"
 
 
-def test_the_chat_counts_the_age_on_the_day_it_is_told(server):
-    with time_machine.travel(dt.datetime(2021, 8, 7, 0, 30, tzinfo=SHANGHAI), tick=True):  # his birthday, 00:30
-        client = villager(server, "vx-birthday", name="赵成年")
-        run(client, [("我打了一针", "最后一针"), ("昨天", "身份证号"), (TURNS_18_TOMORROW, "年龄段：18岁以上")])
-        assert "赵成年：1针（最后一针8月6日），18岁以上" in client.say("对")
-
-
 def test_reading_what_villagers_say():
     assert [doses_in(t) for t in ("两针", "打了第三针", "第二针还没打", "还没打", "2", "打完了", "打了3剂")] == [
         2,

@@ -1,18 +1,24 @@
 """Transcripts as data (tests/transcripts/<feature>.toml): what a villager says or clicks, and what the bot replies.
 
-A file holds `[[transcript]]` tables: `name`, `openid`, `steps` and, optionally, `risk_list` (a list file imported
-first) and `profile` (the name, phone and village on record at the end; "" for none). A step is `say = "..."` or
-`event = "CLICK"` (with `key`), checked by any of `contains` (a fragment, or a list of them), `lacks` (likewise),
-`starts` (a prefix) and `reply` (the whole reply).
+A file holds `[[transcript]]` tables: `name`, `openid`, `steps` and, optionally, `at` (the moment the clock is
+frozen at, ticking on), `villager` (a profile on record first: `name`, `phone`, `village`), `risk_list` (a list file
+imported first) and `profile` (the name, phone and village on record at the end; "" for none). A step is
+`say = "..."` or `event = "CLICK"` (with `key`), checked by any of `contains` (a fragment, or a list of them),
+`lacks` (likewise), `starts` (a prefix) and `reply` (the whole reply).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
+from contextlib import nullcontext
 from pathlib import Path
+
+import time_machine
 
 from tests.support.conversation import profile
 from tests.support.live import import_list
+from tests.support.people import villager
 
 TRANSCRIPTS = Path(__file__).resolve().parent.parent / "transcripts"
 CHECKS = {"say", "event", "key", "contains", "lacks", "starts", "reply"}
@@ -48,12 +54,16 @@ def check_reply(step: dict, reply: str) -> None:
 
 def play(server, transcript: dict) -> None:
     """Play one transcript through the live server's webhook and check every reply, then the profile on record."""
-    if "risk_list" in transcript:
-        import_list(server, transcript["risk_list"])
-    client = server.client(transcript["openid"])
-    for step in transcript["steps"]:
-        reply = client.event(step["event"], step.get("key", "")) if "event" in step else client.say(step["say"])
-        check_reply(step, reply or "")
+    moment = transcript.get("at")
+    with time_machine.travel(dt.datetime.fromisoformat(moment), tick=True) if moment else nullcontext():
+        if "risk_list" in transcript:
+            import_list(server, transcript["risk_list"])
+        if "villager" in transcript:
+            villager(server, transcript["openid"], **transcript["villager"])
+        client = server.client(transcript["openid"])
+        for step in transcript["steps"]:
+            reply = client.event(step["event"], step.get("key", "")) if "event" in step else client.say(step["say"])
+            check_reply(step, reply or "")
     if "profile" in transcript:
         expected = tuple(value or None for value in transcript["profile"])
         assert profile(server, transcript["openid"]) == expected
