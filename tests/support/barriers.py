@@ -18,3 +18,10 @@ def until(condition: Callable[[], T], timeout: float = 10.0, step: float = 0.05)
         if time.monotonic() > deadline:
             raise AssertionError(f"not true within {timeout}s")
         time.sleep(step)
+
+
+def serving(server, thread, what: str) -> bool:
+    """Whether a uvicorn server running in `thread` has started; RuntimeError once the thread has died."""
+    if not thread.is_alive():
+        raise RuntimeError(f"{what} did not start")
+    return server.started

@@ -38,7 +38,6 @@ import json
 import signal
 import socket
 import threading
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +45,7 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
+from tests.support.barriers import serving, until
 from tests.support.fakewechat_state import ERRMSG, Delivery, WeChatError, WeChatState, err
 
 __all__ = ["Call", "Delivery", "FakeWeChat", "free_port"]
@@ -125,11 +125,7 @@ class FakeWeChat(WeChatState):
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True, name=f"fakewechat-{self.port}")
         self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("fake WeChat did not start")
-            time.sleep(0.01)
+        until(lambda: serving(self.server, self.thread, "fake WeChat"), timeout=30, step=0.01)
         return self
 
     def stop(self) -> None:

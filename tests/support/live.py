@@ -7,7 +7,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,6 +20,7 @@ from main import create_app
 from models.cadre import create_invite
 from models.db import transaction, utcnow
 from models.town import Village
+from tests.support.barriers import serving, until
 from town.policy import load_policy
 from town.reclassify import ingest
 from town.riskareas import parse_file
@@ -59,11 +59,7 @@ class LiveServer:
 
     def start(self) -> LiveServer:
         self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("test server did not start")
-            time.sleep(0.02)
+        until(lambda: serving(self.server, self.thread, "test server"), timeout=30, step=0.02)
         return self
 
     def stop(self) -> None:
