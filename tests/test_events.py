@@ -101,29 +101,6 @@ def test_the_entry_word_asks_everything_one_question_at_a_time(cadres):
         assert (saved.name, saved.phone) == ("李建国", "13900002222") and saved.village_id is not None
 
 
-def test_a_banquet_is_not_to_be_held_and_an_undecided_day_is_fine(cadres):
-    client = villager(cadres, "ev-banquet")
-    run(
-        client, [("孩子考上大学想办升学宴", "哪天办"), ("还没定", "多少人"), ("不知道", "在哪里办"), ("饭店", "请核对")]
-    )
-    summary = client.say("帮助")
-    assert "事情：酒席" in summary and "日子：还没定" in summary and "人数：人数不知道" in summary
-    reply = client.say("对")
-    assert "宴请不办：满月酒、升学宴" in reply and "这类事现在不办" in reply
-    [alert] = outbox(cadres, "ev-cadre")
-    assert "酒席，还没定，人数不知道，在饭店办\n这类事现在不该办" in alert.text
-
-
-def test_without_a_village_cadre_the_work_area_lead_hears(server, today):
-    bind(server.state.db, ("ev-lead", "一区赵主任", "work_area_lead", "张村", None))
-    client = villager(server, "ev-lonely")
-    run(client, [("8月20号闺女出嫁", "多少人"), ("8个人", "在哪里办"), ("家里", "请核对")])
-    reply = client.say("对")
-    assert "村干部会和您联系" in reply
-    [alert] = outbox(server, "ev-lead")
-    assert "结婚，8月20日（星期五），约8人" in alert.text and "人数超过规定" not in alert.text
-
-
 def test_the_policy_file_validates_the_events_table(tmp_path):
     shipped = load_policy(POLICY)
     assert {kind: rule.max_guests for kind, rule in shipped.events.items()} == {

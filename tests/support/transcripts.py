@@ -1,10 +1,12 @@
 """Transcripts as data (tests/transcripts/<feature>.toml): what a villager says or clicks, and what the bot replies.
 
 A file holds `[[transcript]]` tables: `name`, `openid`, `steps` and, optionally, `at` (the moment the clock is
-frozen at, ticking on), `villager` (a profile on record first: `name`, `phone`, `village`), `risk_list` (a list file
-imported first) and `profile` (the name, phone and village on record at the end; "" for none). A step is
-`say = "..."` or `event = "CLICK"` (with `key`), checked by any of `contains` (a fragment, or a list of them),
-`lacks` (likewise), `starts` (a prefix) and `reply` (the whole reply).
+frozen at, ticking on), `cadres` (bound first: [openid, name, role, village, phone or ""]), `villager` (a profile on
+record first: `name`, `phone`, `village`), `risk_list` (a list file imported first), `profile` (the name, phone and
+village on record at the end; "" for none) and `outbox` (openid -> the messages queued for them at the end, one
+check each, in order). A step is `say = "..."` or `event = "CLICK"` (with `key`), checked by any of `contains` (a
+fragment, or a list of them), `lacks` (likewise), `starts` (a prefix) and `reply` (the whole reply); an outbox
+message by the same checks, or by a plain string it must contain.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import time_machine
 
 from tests.support.conversation import profile
 from tests.support.live import import_list
-from tests.support.people import villager
+from tests.support.people import bind, outbox, villager
 
 TRANSCRIPTS = Path(__file__).resolve().parent.parent / "transcripts"
 CHECKS = {"say", "event", "key", "contains", "lacks", "starts", "reply"}
@@ -58,6 +60,8 @@ def play(server, transcript: dict) -> None:
     with time_machine.travel(dt.datetime.fromisoformat(moment), tick=True) if moment else nullcontext():
         if "risk_list" in transcript:
             import_list(server, transcript["risk_list"])
+        if "cadres" in transcript:
+            bind(server.state.db, *[(*cadre[:4], cadre[4] or None) for cadre in transcript["cadres"]])
         if "villager" in transcript:
             villager(server, transcript["openid"], **transcript["villager"])
         client = server.client(transcript["openid"])
@@ -67,3 +71,8 @@ def play(server, transcript: dict) -> None:
     if "profile" in transcript:
         expected = tuple(value or None for value in transcript["profile"])
         assert profile(server, transcript["openid"]) == expected
+    for openid, expected in transcript.get("outbox", {}).items():
+        queued = [message.text for message in outbox(server, openid)]
+        assert len(queued) == len(expected), f"{openid}'s outbox: {queued}"
+        for check, text in zip(expected, queued, strict=True):
+            check_reply({"contains": check} if isinstance(check, str) else check, text)
