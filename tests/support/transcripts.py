@@ -24,6 +24,7 @@ from tests.support.people import bind, outbox, villager
 
 TRANSCRIPTS = Path(__file__).resolve().parent.parent / "transcripts"
 CHECKS = {"say", "event", "key", "contains", "lacks", "starts", "reply"}
+KEYS = {"name", "openid", "steps", "at", "cadres", "villager", "risk_list", "profile", "outbox"}
 
 
 def load_all(folder: Path = TRANSCRIPTS) -> list[tuple[str, dict]]:
@@ -54,20 +55,18 @@ def check_reply(step: dict, reply: str) -> None:
         assert reply == step["reply"], f"after 「{said}」 expected 「{step['reply']}」, got 「{reply}」"
 
 
-def play(server, transcript: dict) -> None:
-    """Play one transcript through the live server's webhook and check every reply, then the profile on record."""
-    moment = transcript.get("at")
-    with time_machine.travel(dt.datetime.fromisoformat(moment), tick=True) if moment else nullcontext():
-        if "risk_list" in transcript:
-            import_list(server, transcript["risk_list"])
-        if "cadres" in transcript:
-            bind(server.state.db, *[(*cadre[:4], cadre[4] or None) for cadre in transcript["cadres"]])
-        if "villager" in transcript:
-            villager(server, transcript["openid"], **transcript["villager"])
-        client = server.client(transcript["openid"])
-        for step in transcript["steps"]:
-            reply = client.event(step["event"], step.get("key", "")) if "event" in step else client.say(step["say"])
-            check_reply(step, reply or "")
+def _prepare(server, transcript: dict) -> None:
+    """What is on record before the first line: a risk list, cadres, the villager's profile."""
+    if "risk_list" in transcript:
+        import_list(server, transcript["risk_list"])
+    if "cadres" in transcript:
+        bind(server.state.db, *[(*cadre[:4], cadre[4] or None) for cadre in transcript["cadres"]])
+    if "villager" in transcript:
+        villager(server, transcript["openid"], **transcript["villager"])
+
+
+def _check_records(server, transcript: dict) -> None:
+    """The profile on record and the messages queued, after the last line."""
     if "profile" in transcript:
         expected = tuple(value or None for value in transcript["profile"])
         assert profile(server, transcript["openid"]) == expected
@@ -76,3 +75,17 @@ def play(server, transcript: dict) -> None:
         assert len(queued) == len(expected), f"{openid}'s outbox: {queued}"
         for check, text in zip(expected, queued, strict=True):
             check_reply({"contains": check} if isinstance(check, str) else check, text)
+
+
+def play(server, transcript: dict) -> None:
+    """Play one transcript through the live server's webhook: every reply, then what is on record."""
+    unknown = set(transcript) - KEYS
+    assert not unknown, f"unknown keys in transcript {transcript.get('name')}: {sorted(unknown)}"
+    moment = transcript.get("at")
+    with time_machine.travel(dt.datetime.fromisoformat(moment), tick=True) if moment else nullcontext():
+        _prepare(server, transcript)
+        client = server.client(transcript["openid"])
+        for step in transcript["steps"]:
+            reply = client.event(step["event"], step.get("key", "")) if "event" in step else client.say(step["say"])
+            check_reply(step, reply or "")
+    _check_records(server, transcript)
