@@ -39,10 +39,12 @@ def local(day: int, hour: int = 10, minute: int = 0) -> dt.datetime:
 
 
 def village_id(session, name: str = "鸣皋村") -> int:
+    """The id of the village of this name."""
     return session.execute(select(Village.id).where(Village.name == name)).scalar_one()
 
 
 def person(session, openid: str, name: str | None = None, phone: str | None = None) -> int:
+    """The person with this openid, created without a village when new."""
     found = session.execute(select(Person).where(Person.openid == openid)).scalar_one_or_none()
     if found is None:
         found = Person(openid=openid, name=name, phone=phone)
@@ -100,6 +102,7 @@ def reclassify(session, declaration, kind, *, start=START, end=END, samples=SAMP
 
 
 def change(db, declaration_id: int, kind: str, *, now, **dates):
+    """Re-classify a declaration as `kind` (its quarantine follows), as a cadre's decision does."""
     with transaction(db) as session:
         declaration = session.get(Declaration, declaration_id)
         return reclassify(session, declaration, kind, now=now, **dates)
@@ -129,6 +132,7 @@ def rounds(db, declaration_id: int) -> list[tuple[dt.date, str]]:
 
 
 def quarantine_of(db, declaration_id: int) -> Quarantine:
+    """The declaration's quarantine."""
     with transaction(db) as session:
         return (
             session.execute(

@@ -38,11 +38,13 @@ def local(day: int, hour: int, minute: int = 0) -> dt.datetime:
 
 @contextmanager
 def at(moment: dt.datetime):
+    """Freeze the clock at `moment`, ticking on."""
     with time_machine.travel(moment, tick=True):
         yield
 
 
 def person(session, openid: str, name: str | None = None, phone: str | None = None, village=None) -> int:
+    """The person with this openid, created with the profile given when new."""
     found = session.execute(select(Person).where(Person.openid == openid)).scalar_one_or_none()
     if found is None:
         found = Person(openid=openid, name=name, phone=phone, village_id=village)
@@ -52,10 +54,12 @@ def person(session, openid: str, name: str | None = None, phone: str | None = No
 
 
 def village_id(session, name: str = "鸣皋村") -> int:
+    """The id of the village of this name."""
     return session.execute(select(Village.id).where(Village.name == name)).scalar_one()
 
 
 def bind(server, cadres=CADRES) -> None:
+    """Bind the cadres' roles, as 「绑定 CODE」 leaves them."""
     with transaction(server.state.db) as session:
         for openid, name, phone, role, village in cadres:
             pid = person(session, openid, name, phone, village_id(session, village))
@@ -144,5 +148,6 @@ def sent(server, *, prefix: str = "", kind: str | None = None) -> list[tuple[str
 
 
 def fevers(server) -> list[FeverReport]:
+    """Every fever report, oldest first."""
     with transaction(server.state.db) as session:
         return session.execute(select(FeverReport).order_by(FeverReport.id)).scalars().all()

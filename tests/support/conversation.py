@@ -17,6 +17,7 @@ def run(client, transcript: list[tuple[str, str]]) -> None:
 
 
 def profile(server, openid: str) -> tuple:
+    """The name, phone and village on record for this openid."""
     with transaction(server.state.db) as session:
         person = session.execute(select(Person).where(Person.openid == openid)).scalar_one()
         village = session.get(Village, person.village_id) if person.village_id else None

@@ -26,10 +26,12 @@ class Town:
         self.server, self.db, self.seen = server, server.state.db, 0
 
     def say(self, openid: str, text: str, at: dt.datetime) -> str:
+        """What the bot replies to `text` from `openid` at the moment `at`."""
         with time_machine.travel(at, tick=False):
             return self.server.client(openid).say(text) or ""
 
     def jobs(self, at: dt.datetime) -> None:
+        """Run the jobs due at `at`."""
         run_due(self.db, self.server.settings, at)
 
     def new(self) -> dict[str, list[str]]:
@@ -43,12 +45,14 @@ class Town:
         return got
 
     def rows(self, model, *where):
+        """The rows of `model` matching `where`, oldest first."""
         with transaction(self.db) as session:
             return session.execute(select(model).where(*where).order_by(model.id)).scalars().all()
 
 
 @pytest.fixture
 def town(server):
+    """The isolation fortnight's town: the roster bound, the 8月5日 list imported."""
     import_list(server, AUG5)
     bind(server.state.db, ROSTER)
     return Town(server)

@@ -58,19 +58,23 @@ class LiveServer:
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def start(self) -> LiveServer:
+        """Serve in a background thread; return once uvicorn has started."""
         self.thread.start()
         until(lambda: serving(self.server, self.thread, "test server"), timeout=30, step=0.02)
         return self
 
     def stop(self) -> None:
+        """Stop serving and wait for the thread."""
         self.server.should_exit = True
         self.thread.join(timeout=10)
 
     @property
     def state(self):
+        """The app's state (database, risk lists, inbox...)."""
         return self.app.state
 
     def client(self, openid: str = "villager-1") -> WeChat:
+        """A WeChat follower of this openid, writing to the server."""
         return WeChat(self, openid)
 
 
@@ -86,10 +90,12 @@ class WeChat:
         self.http = httpx.Client(base_url=self.server.url, timeout=30)
 
     def post_xml(self, xml: str, **sign_options) -> httpx.Response:
+        """POST the XML to the webhook, signed (and encrypted) as WeChat does."""
         signed = sandbox.sign_request(self.server.settings, xml, **sign_options)
         return self.http.post(signed.path, content=signed.body, headers={"content-type": "text/xml"})
 
     def reply_of(self, response: httpx.Response) -> str | None:
+        """The passive reply's text of a 200 response (None for an empty one)."""
         assert response.status_code == 200, (response.status_code, response.text)
         return sandbox.read_reply(self.server.settings, response.text)
 

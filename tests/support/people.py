@@ -17,6 +17,7 @@ TODAY = dt.datetime(2021, 8, 6, 10, 0, tzinfo=SHANGHAI)  # a Friday
 
 
 def village_id(session, name: str) -> int:
+    """The id of the village of this name."""
     return session.execute(select(Village.id).where(Village.name == name)).scalar_one()
 
 
@@ -43,6 +44,7 @@ def bind(db, *people: tuple[str, str, str, str, str | None]) -> None:
 
 
 def outbox(server, openid: str) -> list[OutboxMessage]:
+    """The messages queued for this openid, oldest first."""
     with transaction(server.state.db) as session:
         rows = session.execute(
             select(OutboxMessage).where(OutboxMessage.recipient_openid == openid).order_by(OutboxMessage.id)

@@ -50,14 +50,17 @@ def import_text(db, text: str, name: str, now: dt.datetime = NOW):
 
 
 def policy_of(_db):
+    """The shipped policy (data/policy.toml)."""
     return load_policy(PROJECT / "data/policy.toml")
 
 
 def village_id(session, name: str) -> int:
+    """The id of the village of this name."""
     return session.execute(select(Village.id).where(Village.name == name)).scalar_one()
 
 
 def person(session, openid: str, name: str | None = None) -> int:
+    """The person with this openid, created when new."""
     found = session.execute(select(Person).where(Person.openid == openid)).scalar_one_or_none()
     if found is None:
         found = Person(openid=openid, name=name)
@@ -67,6 +70,7 @@ def person(session, openid: str, name: str | None = None) -> int:
 
 
 def bind_cadres(db) -> None:
+    """Bind the cadres who hear of re-classifications, directly in the database."""
     with transaction(db) as session:
         for openid, name, role, village in CADRES:
             pid = person(session, openid, name)
@@ -108,6 +112,7 @@ CHANGJIANG = ("河南省", "郑州市", "二七区", "长江路街道")
 
 
 def current(db, declaration_id: int) -> Classification:
+    """The declaration's classification in force."""
     with transaction(db) as session:
         return session.execute(
             select(Classification).where(

@@ -73,6 +73,7 @@ def declare(session, village: str, name: str, disposition: str, *, at: dt.dateti
 
 
 def supply(session, village: str, status: str, made: dt.datetime) -> None:
+    """A supply request of this village, in this status, made at `made`."""
     session.add(
         SupplyRequest(
             person_id=person(session, "st-household"),
@@ -85,6 +86,7 @@ def supply(session, village: str, status: str, made: dt.datetime) -> None:
 
 
 def event(session, village: str, kind: str, on: dt.date | None, guests: int | None = None) -> None:
+    """A 红白事 report of this village (`on` None: the day is not set)."""
     session.add(
         EventReport(
             person_id=person(session, "st-household"),
