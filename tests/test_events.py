@@ -1,4 +1,4 @@
-"""红白事报备 as transcripts: what the household is told (the policy's limits), and the village cadre's alert."""
+"""红白事报备 with the report stored (more in tests/transcripts/events.toml): the policy's limits, the cadre's alert."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""疫苗登记 as transcripts (oneself, a household member by member), age groups from ID numbers, coverage."""
+"""疫苗登记 with the rows written (more in tests/transcripts/vaccination.toml), age groups from ID numbers, coverage."""
 
 from __future__ import annotations
 
