@@ -3,51 +3,21 @@
 from __future__ import annotations
 
 import os
-import uuid
+from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from models.db import make_engine, transaction
-from tests.live import LiveServer
+from tests.support.database import empty_tables, postgres_database
+from tests.support.live import LiveServer
 from town.settings import Settings
 
 DEMO_TOKEN = "test-token"
-CLEANED_TABLES = (  # children before parents (foreign keys)
-    "conversation_state",
-    "announcement_run",
-    "announcement",
-    "brief",
-    "scheduler_lease",
-    "checkpoint_report",
-    "care_assignment",
-    "sampling_round",
-    "check_in",
-    "fever_report",
-    "supply_request",
-    "event_report",
-    "vaccination",
-    "policy_question",
-    "quarantine",
-    "household_member",
-    "classification",
-    "declaration",
-    "inbound_message",
-    "delivery_attempt",
-    "call_task",
-    "outbox_message",
-    "channel_block",
-    "api_pause",
-    "api_token",
-    "cadre_assignment",
-    "cadre_invite",
-    "risk_list_source",
-    "person",
-    "admin_user",
-    "risk_area",
-    "risk_list",
-)
+TEST_TOWN = Path(__file__).resolve().parent / "town.toml"
+
+
+def pytest_configure(config):
+    """The suite's own town (tests/town.toml), for the servers, the NLU and `python main.py` subprocesses alike."""
+    os.environ["TOWN_FILE"] = str(TEST_TOWN)
 
 
 @pytest.fixture(scope="session")
@@ -57,14 +27,8 @@ def database_url(tmp_path_factory) -> str:
     if not base:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
         return
-    name = f"xiangan_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with postgres_database(base) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -118,12 +82,4 @@ def clean_tables(request, database_url, servers):
         return
     for running in servers.started.values():
         running.state.risk.expire()
-    engine = make_engine(database_url)
-    try:
-        with transaction(engine) as session:
-            existing = set(session.connection().dialect.get_table_names(session.connection()))
-            for table in CLEANED_TABLES:
-                if table in existing:
-                    session.execute(text(f"DELETE FROM {table}"))
-    finally:
-        engine.dispose()
+    empty_tables(database_url)

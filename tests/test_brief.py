@@ -15,10 +15,10 @@ from models.db import transaction
 from models.outbox import OutboxMessage, enqueue
 from models.quarantine import Quarantine
 from models.sql import Sql
-from tests.live import run_cli
-from tests.test_events import bind, person, village_id
-from tests.test_stats import NOW, TODAY, declare
-from tests.test_stats import town as stats_town  # noqa: F401  (the 统计 day: declarations, supplies, fevers...)
+from tests.support.live import run_cli
+from tests.support.people import bind, person, village_id
+from tests.support.stats import NOW, TODAY, declare
+from tests.support.stats import town as stats_town  # noqa: F401  (the 统计 day: declarations, supplies, fevers...)
 
 AT = NOW.replace(hour=18, minute=0)
 
@@ -77,7 +77,7 @@ def test_nothing_before_six_then_each_brief_once(day):
     assert briefs(day) == {}
     assert run(day, AT) == 4  # 鸣皋村's two cadres, the work-area lead, the town command
     stored = briefs(day)
-    assert len(stored) == 40  # 39 villages and the town
+    assert len(stored) == 19  # the test town's 18 villages and the town
     village = stored[scope_of(day, "鸣皋村")]
     assert village.short == "\n".join(
         [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 
 import time_machine
 from sqlalchemy import select
@@ -12,12 +11,8 @@ from models.cadre import roles_of
 from models.db import transaction
 from models.person import Person
 from models.town import Village
-from tests.live import run_cli
-from tests.test_my_info import run
-
-
-def invite(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    return run_cli("invite-cadre", *args, DATABASE_URL=database_url, WECHAT_APP_ID="")
+from tests.support.conversation import run
+from tests.support.live import invite
 
 
 def held_roles(server, openid: str) -> list[tuple[str, str]]:

@@ -16,8 +16,8 @@ from models.declaration import Declaration
 from models.outbox import OutboxMessage
 from models.person import Person
 from models.town import Village
-from tests.live import SHANGHAI, run_cli
-from tests.test_my_info import run
+from tests.support.conversation import run
+from tests.support.live import SHANGHAI, run_cli
 from town.checkpoints import reconcile
 
 TODAY = dt.datetime(2021, 8, 6, 10, 0, tzinfo=SHANGHAI)

@@ -15,12 +15,10 @@ from models.declaration import Classification, Declaration, HouseholdMember
 from models.outbox import OutboxMessage
 from models.person import Person
 from models.quarantine import Quarantine
-from tests.live import PROJECT, SHANGHAI, import_list, invite_code, run_cli
-from tests.test_my_info import profile, run
+from tests.support.conversation import profile, run
+from tests.support.declarations import AUG5, ID_1980
+from tests.support.live import PROJECT, SHANGHAI, import_list, invite_code, run_cli
 
-AUG5 = "tests/fixtures/riskareas/2021-08-05-10.txt"
-# Valid resident ID numbers (GB 11643 check digit), born in 伊川县.
-ID_1980 = "410329198001010027"
 ID_2008 = "410329200803150013"
 TODAY = dt.datetime(2021, 8, 6, 10, 0, tzinfo=SHANGHAI)
 

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from sqlalchemy import select
@@ -17,9 +16,10 @@ from models.db import transaction, utcnow
 from models.delivery import ApiPause, CallTask, ChannelBlock
 from models.outbox import OutboxMessage, enqueue
 from models.sql import Sql
-from tests.fakewechat import FakeWeChat
-from tests.live import PROJECT
-from tests.test_cadre_binding import invite
+from tests.support.accounts import wechat_account
+from tests.support.barriers import until
+from tests.support.fakewechat import FakeWeChat
+from tests.support.live import PROJECT, invite
 
 CUSTOM = "/cgi-bin/message/custom/send"
 TEMPLATE = "/cgi-bin/message/template/send"
@@ -37,19 +37,6 @@ def subscription_fake():
     running = FakeWeChat(account_type="subscription").start()
     yield running
     running.stop()
-
-
-def wechat_account(make_settings, fake, **overrides):
-    """Settings for an account the fake plays (fast retries, a short read timeout)."""
-    base = {
-        "wechat_app_id": "wxfake",
-        "wechat_app_secret": "s",
-        "wechat_api_base_url": fake.url,
-        "wechat_max_attempts": 3,
-        "wechat_backoff_cap_s": 0.01,
-        "wechat_read_timeout_s": 2.0,
-    }
-    return make_settings(**{**base, **overrides})
 
 
 @pytest.fixture
@@ -235,13 +222,6 @@ def worker_process(account, database_url: str, **extra: str) -> subprocess.Popen
     )
 
 
-def wait_until(predicate, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
-
-
 def test_two_worker_processes_share_one_token_and_send_each_message_once(server, fake, account, database_url):
     people = [f"wx-pair-{i}" for i in range(8)]
     for person in people:
@@ -250,7 +230,7 @@ def test_two_worker_processes_share_one_token_and_send_each_message_once(server,
             queue(server, f"{person}-{n}", person, f"{person} 第{n}条")
     workers = [worker_process(account, database_url, OUTBOX_CONCURRENCY="2") for _ in range(2)]
     try:
-        wait_until(lambda: all(m.status == "sent" for m in outbox(server)))
+        until(lambda: all(m.status == "sent" for m in outbox(server)), timeout=60, step=0.2)
     finally:
         for process in workers:
             process.terminate()
@@ -267,13 +247,12 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_at_most_one(serv
         queue(server, f"{person}-1", person, f"{person} 通知")
     fake.slow(CUSTOM, 5.0, times=1)
     first = worker_process(account, database_url, OUTBOX_CONCURRENCY="1", OUTBOX_LEASE_S="1")
-    wait_until(lambda: len(fake.calls_to(CUSTOM)) >= 1 or any(m.status == "sending" for m in outbox(server)))
-    time.sleep(0.5)
+    until(lambda: fake.calls_to(CUSTOM), timeout=60, step=0.2)  # the worker is inside the slow call
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
     second = worker_process(account, database_url, OUTBOX_CONCURRENCY="2", OUTBOX_LEASE_S="1")
     try:
-        wait_until(lambda: all(m.status == "sent" for m in outbox(server)))
+        until(lambda: all(m.status == "sent" for m in outbox(server)), timeout=60, step=0.2)
     finally:
         second.terminate()
         second.wait(timeout=20)

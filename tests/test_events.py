@@ -1,4 +1,4 @@
-"""红白事报备 as transcripts: what the household is told (the policy's limits), and the village cadre's alert."""
+"""红白事报备 with the report stored (more in tests/transcripts/events.toml): the policy's limits, the cadre's alert."""
 
 from __future__ import annotations
 
@@ -8,59 +8,15 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from models.cadre import CadreAssignment
 from models.db import transaction
 from models.event import EventReport
-from models.outbox import OutboxMessage
 from models.person import Person
-from models.town import Village
-from tests.live import PROJECT, SHANGHAI
-from tests.test_my_info import run
+from tests.support.conversation import run
+from tests.support.live import PROJECT
+from tests.support.people import TODAY, bind, outbox, villager
 from town.policy import PolicyError, load_policy
 
-TODAY = dt.datetime(2021, 8, 6, 10, 0, tzinfo=SHANGHAI)  # a Friday
 POLICY = PROJECT / "data" / "policy.toml"
-
-
-def village_id(session, name: str) -> int:
-    return session.execute(select(Village.id).where(Village.name == name)).scalar_one()
-
-
-def person(session, openid: str, name: str | None = None, phone: str | None = None, village: str | None = None) -> int:
-    """The person with this openid, created with the profile given."""
-    found = session.execute(select(Person).where(Person.openid == openid)).scalar_one_or_none()
-    if found is None:
-        found = Person(
-            openid=openid, name=name, phone=phone, village_id=village_id(session, village) if village else None
-        )
-        session.add(found)
-        session.flush()
-    return found.id
-
-
-def bind(db, *people: tuple[str, str, str, str, str | None]) -> None:
-    """Bind (openid, name, role, village, phone) as cadres, directly in the database."""
-    with transaction(db) as session:
-        for openid, name, role, village, phone in people:
-            pid = person(session, openid, name, phone, village)
-            session.add(
-                CadreAssignment(person_id=pid, role=role, village_id=village_id(session, village), created_at=TODAY)
-            )
-
-
-def outbox(server, openid: str) -> list[OutboxMessage]:
-    with transaction(server.state.db) as session:
-        rows = session.execute(
-            select(OutboxMessage).where(OutboxMessage.recipient_openid == openid).order_by(OutboxMessage.id)
-        )
-        return list(rows.scalars())
-
-
-def villager(server, openid: str, name: str = "张桂兰", phone: str = "13812345678", village: str = "鸣皋村"):
-    """A villager whose profile is on record."""
-    with transaction(server.state.db) as session:
-        person(session, openid, name, phone, village)
-    return server.client(openid)
 
 
 @pytest.fixture
@@ -143,29 +99,6 @@ def test_the_entry_word_asks_everything_one_question_at_a_time(cadres):
     with transaction(cadres.state.db) as session:
         saved = session.execute(select(Person).where(Person.openid == "ev-minimal")).scalar_one()
         assert (saved.name, saved.phone) == ("李建国", "13900002222") and saved.village_id is not None
-
-
-def test_a_banquet_is_not_to_be_held_and_an_undecided_day_is_fine(cadres):
-    client = villager(cadres, "ev-banquet")
-    run(
-        client, [("孩子考上大学想办升学宴", "哪天办"), ("还没定", "多少人"), ("不知道", "在哪里办"), ("饭店", "请核对")]
-    )
-    summary = client.say("帮助")
-    assert "事情：酒席" in summary and "日子：还没定" in summary and "人数：人数不知道" in summary
-    reply = client.say("对")
-    assert "宴请不办：满月酒、升学宴" in reply and "这类事现在不办" in reply
-    [alert] = outbox(cadres, "ev-cadre")
-    assert "酒席，还没定，人数不知道，在饭店办\n这类事现在不该办" in alert.text
-
-
-def test_without_a_village_cadre_the_work_area_lead_hears(server, today):
-    bind(server.state.db, ("ev-lead", "一区赵主任", "work_area_lead", "张村", None))
-    client = villager(server, "ev-lonely")
-    run(client, [("8月20号闺女出嫁", "多少人"), ("8个人", "在哪里办"), ("家里", "请核对")])
-    reply = client.say("对")
-    assert "村干部会和您联系" in reply
-    [alert] = outbox(server, "ev-lead")
-    assert "结婚，8月20日（星期五），约8人" in alert.text and "人数超过规定" not in alert.text
 
 
 def test_the_policy_file_validates_the_events_table(tmp_path):

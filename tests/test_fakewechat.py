@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.fakewechat import FakeWeChat, free_port, matches
+from tests.support.fakewechat import FakeWeChat, free_port, matches
 
 PROJECT = Path(__file__).resolve().parent.parent
 DAY = 86400

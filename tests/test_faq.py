@@ -11,9 +11,9 @@ from sqlalchemy import select
 from handlers.faq.index import load_faq, read_faq
 from models.db import transaction
 from models.question import PolicyQuestion
-from tests.live import PROJECT, run_cli
-from tests.test_events import bind, outbox, villager
-from tests.test_my_info import run
+from tests.support.conversation import run
+from tests.support.live import PROJECT, run_cli
+from tests.support.people import bind, outbox, villager
 
 FAQ = PROJECT / "data" / "faq.toml"
 MIN_SCORE = 0.35  # FAQ_MIN_SCORE's default

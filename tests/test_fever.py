@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from models.conversation import ConversationState
 from models.db import transaction
-from tests.test_checkin import CADRES, at, bind, fevers, household, local, person, sent, village_id
-from tests.test_my_info import profile, run
+from tests.support.checkins import CADRES, at, bind, fevers, household, local, person, sent, village_id
+from tests.support.conversation import profile, run
 
 ADVICE = ("不要去药店找退烧药", "鸣皋镇卫生院发热门诊", "在家待着")
 

@@ -5,79 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
-import time_machine
-from sqlalchemy import select
-
-from broadcasts.jobs import run_due
 from models.care import CareAssignment, SamplingRound
-from models.db import transaction
 from models.fever import FeverReport
-from models.outbox import OutboxMessage
 from models.quarantine import Quarantine
 from models.supplies import SupplyRequest
-from tests.live import import_list
-from tests.test_care_four import ROSTER, bind, local
-from tests.test_declare_return import AUG5
-from tests.test_my_info import run
+from tests.support.care import local
+from tests.support.isolation import HOME, Town, declare
+from tests.support.isolation import town as town  # noqa: F401  (the fixture)
 
-HOME = "fn-home"
 FOUR = ("cf-township", "cf-cadre", "cf-doctor", "cf-grid")
 # The jobs' moments of a day (Asia/Shanghai): reminders, second reminders, alerts and the sampling eve.
 MOMENTS = ((0, 5), (8, 0), (9, 0), (12, 0), (14, 0), (18, 0), (19, 0))
-
-
-class Town:
-    """The server, its database and a running record of what each person received."""
-
-    def __init__(self, server):
-        self.server, self.db, self.seen = server, server.state.db, 0
-
-    def say(self, openid: str, text: str, at: dt.datetime) -> str:
-        with time_machine.travel(at, tick=False):
-            return self.server.client(openid).say(text) or ""
-
-    def jobs(self, at: dt.datetime) -> None:
-        run_due(self.db, self.server.settings, at)
-
-    def new(self) -> dict[str, list[str]]:
-        """What was queued since the last look, by recipient."""
-        with transaction(self.db) as session:
-            rows = session.execute(select(OutboxMessage).where(OutboxMessage.id > self.seen).order_by(OutboxMessage.id))
-            got: dict[str, list[str]] = {}
-            for row in rows.scalars():
-                got.setdefault(row.recipient_openid, []).append(row.text)
-                self.seen = row.id
-        return got
-
-    def rows(self, model, *where):
-        with transaction(self.db) as session:
-            return session.execute(select(model).where(*where).order_by(model.id)).scalars().all()
-
-
-@pytest.fixture
-def town(server):
-    import_list(server, AUG5)
-    bind(server.state.db, ROSTER)
-    return Town(server)
-
-
-def declare(town: Town) -> None:
-    """Day 1, 15:00: back from a medium-risk street of 郑州 with his wife."""
-    steps = [
-        ("俺今天坐大巴从郑州二七区回来的", "名字"),
-        ("张建军", "手机号"),
-        ("13812345678", "身份证"),
-        ("跳过", "哪个村"),
-        ("鸣皋", "哪个街道"),
-        ("长江路街道", "哪天离开"),
-        ("当天", "健康码"),
-        ("绿码", "一起回来"),
-        ("俺老婆李桂兰", "请核对"),
-        ("对", "居家隔离14天（8月5日至8月18日）"),
-    ]
-    with time_machine.travel(local(5, 15), tick=False):
-        run(town.server.client(HOME), steps)
 
 
 def day(town: Town, date: int, actions: dict[tuple[int, int], callable]) -> dict[str, list[str]]:

@@ -21,7 +21,7 @@ from models.declaration import SUPERSEDED, Classification, Declaration, Househol
 from models.person import Person
 from models.quarantine import CANCELLED, Quarantine
 from models.town import Village
-from tests.live import SHANGHAI, run_cli
+from tests.support.live import SHANGHAI, run_cli
 
 NOW = dt.datetime(2021, 8, 6, 2, 0, tzinfo=dt.UTC)
 D = dt.date

@@ -14,8 +14,8 @@ from handlers.registry import FLOWS
 from models.db import make_engine, transaction
 from models.person import Person
 from models.town import Village, list_villages
-from tests.fakewechat import FakeWeChat
-from tests.live import run_cli
+from tests.support.fakewechat import FakeWeChat
+from tests.support.live import run_cli
 
 TAG = "/cgi-bin/tags/members/batchtagging"
 UNTAG = "/cgi-bin/tags/members/batchuntagging"

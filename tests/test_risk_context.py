@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 from bot.risk import RiskContext
 from models.db import make_engine, transaction
-from tests.live import PROJECT
+from tests.support.barriers import until
+from tests.support.live import PROJECT
 from town.policy import load_policy
 from town.riskareas import import_list
 
@@ -21,10 +20,8 @@ def test_a_watcher_picks_up_a_new_version_in_the_background(database_url, server
     thread, stop = risk.watch(db)
     try:
         result = import_list(db, AUG5)
-        deadline = time.monotonic() + 10
-        while risk.list_info is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert risk.list_info is not None and risk.list_info.id == result.list_id
+        until(lambda: risk.list_info is not None)
+        assert risk.list_info.id == result.list_id
         with transaction(db) as session:
             index, info = risk.current(session)
         assert info.id == result.list_id and index.match("河南省", "郑州市", "二七区", "长江路街道") is not None

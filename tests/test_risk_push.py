@@ -13,9 +13,9 @@ from models.db import transaction
 from models.declaration import Declaration
 from models.outbox import OutboxMessage
 from models.person import Person
-from tests.live import SHANGHAI
-from tests.test_events import bind, person, village_id
-from tests.test_reclassify import AUG5, aug6_text, import_text
+from tests.support.live import SHANGHAI
+from tests.support.people import bind, person, village_id
+from tests.support.reclassify import AUG5, aug6_text, import_text
 
 AT = dt.datetime(2021, 8, 6, 15, 0, tzinfo=SHANGHAI)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from models.db import make_engine
-from tests.live import run_cli
+from tests.support.live import run_cli
 from town.riskareas import RiskIndex, RiskListError, diff, entries, import_list, load_index, parse_file
 from town.riskareas.normalise import load
 from town.riskareas.places import api_area, line

@@ -13,7 +13,7 @@ from broadcasts.jobs import run_due
 from models.care import SamplingRound
 from models.db import transaction
 from models.quarantine import Quarantine
-from tests.test_care_four import ROSTER, bind, change, isolate, local, outbox, quarantine_of, rounds
+from tests.support.care import ROSTER, bind, change, isolate, local, outbox, quarantine_of, rounds
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import time
 from zoneinfo import ZoneInfo
 
 import pytest
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
@@ -20,7 +21,8 @@ from broadcasts.scheduler import Scheduler, daily, every
 from broadcasts.scheduler.lease import lease_holder, take_lease
 from models.db import make_engine, utcnow
 from models.migrate import upgrade_database
-from tests.live import PROJECT
+from tests.support.barriers import until
+from tests.support.live import PROJECT
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -38,16 +40,6 @@ def db(database_url):
 @pytest.fixture
 def settings(make_settings):
     return make_settings(scheduler_lease_s=3)
-
-
-def until(predicate, timeout: float = 10.0, step: float = 0.05):
-    """Wait for predicate() to be true (returned), or fail after timeout seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        time.sleep(step)
-    raise AssertionError(f"not true within {timeout}s")
 
 
 def stored_jobs(db) -> list[str]:
@@ -110,9 +102,10 @@ def test_a_misfire_after_downtime_runs_once_within_the_grace_time(db, settings):
     scheduler.close()
 
     restarted = Scheduler(settings, db, registry=lambda _s: entries)
+    finished = []  # the executor reports once every run time it was handed has run
+    restarted.aps.add_listener(finished.append, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     assert restarted.tick()
-    until(lambda: ran)
-    time.sleep(0.5)
+    until(lambda: finished)
     assert len(ran) == 1  # coalesced: once, not three or four times
     next_run = restarted.aps.get_job("tick").next_run_time
     assert utcnow() < next_run <= utcnow() + dt.timedelta(minutes=10)
@@ -129,9 +122,11 @@ def test_a_run_missed_beyond_the_grace_time_is_skipped(db, settings):
     scheduler.close()
 
     restarted = Scheduler(settings, db, registry=lambda _s: entries, misfire_grace_s=60)
+    decided = []  # the executor reports the missed run (or a run) once it has dealt with it
+    restarted.aps.add_listener(decided.append, EVENT_JOB_MISSED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     assert restarted.tick()
     until(lambda: restarted.aps.get_job("brief").next_run_time > utcnow())
-    time.sleep(0.5)
+    until(lambda: decided)
     assert ran == []
     restarted.close()
 
@@ -230,7 +225,7 @@ def jobs_once_stored(db) -> list[str]:
 
 
 def test_serve_runs_the_scheduler_by_default_and_frees_the_lease_when_it_stops(db, make_settings):
-    from tests.live import LiveServer
+    from tests.support.live import LiveServer
 
     server = LiveServer(make_settings(scheduler=True, jobs_every_s=60, scheduler_lease_s=3)).start()
     try:

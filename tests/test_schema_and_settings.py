@@ -12,9 +12,10 @@ from sqlmodel import SQLModel
 
 import models  # noqa: F401
 from main import create_app
-from models.db import make_engine
+from models.db import make_engine, transaction
 from models.migrate import upgrade_database
-from tests.live import PROJECT, run_cli
+from models.town import list_villages, read_town_file, sync_town
+from tests.support.live import PROJECT, run_cli
 from town.settings import SANDBOX_TOKEN, Settings, SettingsError
 
 
@@ -58,6 +59,17 @@ def test_alembic_upgrades_an_empty_database_to_the_models(empty_database):
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata)
     assert diff == [], f"models and migrations differ: {diff}"
     upgrade_database(empty_database)  # a second start is a no-op
+
+
+def test_the_demo_town_still_loads(empty_database):
+    """The suite runs on tests/town.toml; the demo town in data/ must still load and fill the tables."""
+    demo = read_town_file(PROJECT / "data" / "town.toml")
+    upgrade_database(empty_database)
+    with transaction(empty_database) as session:
+        sync_town(session, demo)
+    with transaction(empty_database) as session:
+        names = [village.name for village in list_villages(session)]
+    assert demo.name == "鸣皋镇" and len(names) == 39 and {"鸣皋村", "万沟村", "西平村"} <= set(names)
 
 
 def test_sandbox_token_is_refused_for_a_real_account():

@@ -21,8 +21,8 @@ from models.person import Person
 from models.quarantine import Quarantine
 from models.supplies import SupplyRequest
 from models.town import Village
-from tests.live import SHANGHAI
-from tests.test_my_info import run
+from tests.support.conversation import run
+from tests.support.live import SHANGHAI
 
 TODAY = dt.datetime(2021, 8, 6, 10, 0, tzinfo=SHANGHAI)
 # People bound to roles: (openid, name, phone, role, village).

@@ -11,11 +11,11 @@ from broadcasts.jobs import schedule
 from broadcasts.scheduler.triggers import Daily
 from models.db import transaction
 from models.outbox import OutboxMessage
-from tests.live import SHANGHAI
-from tests.test_announcements import person
-from tests.test_care_four import bind, local
-from tests.test_isolation_fortnight import HOME, Town, declare
-from tests.test_isolation_fortnight import town as town  # noqa: F401  (the fixture)
+from tests.support.announcements import person
+from tests.support.care import bind, local
+from tests.support.isolation import HOME, Town, declare
+from tests.support.isolation import town as town  # noqa: F401  (the fixture)
+from tests.support.live import SHANGHAI
 
 CHECKPOINT = ("td-gate", "西口卡点老赵", "13900000009", "checkpoint", "鸣皋村")
 

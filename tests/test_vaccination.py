@@ -1,4 +1,4 @@
-"""疫苗登记 as transcripts (oneself, a household member by member), age groups from ID numbers, coverage."""
+"""疫苗登记 with the rows written (more in tests/transcripts/vaccination.toml), age groups from ID numbers, coverage."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from sqlalchemy import select
 from handlers.vaccination.reading import doses_in, group_of_id, household_size, people_in
 from models.db import transaction
 from models.vaccination import Vaccination
-from tests.live import SHANGHAI, run_cli
-from tests.test_events import person, village_id, villager
-from tests.test_my_info import run
+from tests.support.conversation import run
+from tests.support.live import SHANGHAI, run_cli
+from tests.support.people import person, village_id, villager
 from town.vaccination import coverage, report
 
 TODAY = dt.datetime(2021, 8, 6, 10, 0, tzinfo=SHANGHAI)
@@ -159,13 +159,6 @@ def test_the_age_group_turns_on_the_18th_birthday():
     assert group_of_id(CHILD, dt.date(2021, 8, 6)) == "under12"
     assert group_of_id(id_for("2009-08-06"), dt.date(2021, 8, 6)) == "12-17"
     assert group_of_id(id_for("2009-08-07"), dt.date(2021, 8, 6)) == "under12"
-
-
-def test_the_chat_counts_the_age_on_the_day_it_is_told(server):
-    with time_machine.travel(dt.datetime(2021, 8, 7, 0, 30, tzinfo=SHANGHAI), tick=True):  # his birthday, 00:30
-        client = villager(server, "vx-birthday", name="赵成年")
-        run(client, [("我打了一针", "最后一针"), ("昨天", "身份证号"), (TURNS_18_TOMORROW, "年龄段：18岁以上")])
-        assert "赵成年：1针（最后一针8月6日），18岁以上" in client.say("对")
 
 
 def test_reading_what_villagers_say():

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from bot import protocol, sandbox
-from tests.test_webhook_protocol import VECTOR_ACCOUNT
+from tests.support.accounts import VECTOR_ACCOUNT
 
 
 def signed_path(settings, **overrides) -> str:

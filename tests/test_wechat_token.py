@@ -13,7 +13,7 @@ from bot.wechat.redis_store import RedisTokenStore
 from bot.wechat.token import REFRESH_AHEAD_S, TokenManager
 from models.api_token import DbTokenStore
 from models.db import utcnow
-from tests.fakewechat import FakeWeChat
+from tests.support.fakewechat import FakeWeChat
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 

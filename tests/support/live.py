@@ -7,7 +7,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,6 +20,7 @@ from main import create_app
 from models.cadre import create_invite
 from models.db import transaction, utcnow
 from models.town import Village
+from tests.support.barriers import serving, until
 from town.policy import load_policy
 from town.reclassify import ingest
 from town.riskareas import parse_file
@@ -58,23 +58,23 @@ class LiveServer:
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def start(self) -> LiveServer:
+        """Serve in a background thread; return once uvicorn has started."""
         self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("test server did not start")
-            time.sleep(0.02)
+        until(lambda: serving(self.server, self.thread, "test server"), timeout=30, step=0.02)
         return self
 
     def stop(self) -> None:
+        """Stop serving and wait for the thread."""
         self.server.should_exit = True
         self.thread.join(timeout=10)
 
     @property
     def state(self):
+        """The app's state (database, risk lists, inbox...)."""
         return self.app.state
 
     def client(self, openid: str = "villager-1") -> WeChat:
+        """A WeChat follower of this openid, writing to the server."""
         return WeChat(self, openid)
 
 
@@ -90,10 +90,12 @@ class WeChat:
         self.http = httpx.Client(base_url=self.server.url, timeout=30)
 
     def post_xml(self, xml: str, **sign_options) -> httpx.Response:
+        """POST the XML to the webhook, signed (and encrypted) as WeChat does."""
         signed = sandbox.sign_request(self.server.settings, xml, **sign_options)
         return self.http.post(signed.path, content=signed.body, headers={"content-type": "text/xml"})
 
     def reply_of(self, response: httpx.Response) -> str | None:
+        """The passive reply's text of a 200 response (None for an empty one)."""
         assert response.status_code == 200, (response.status_code, response.text)
         return sandbox.read_reply(self.server.settings, response.text)
 
@@ -106,7 +108,7 @@ class WeChat:
         return self.reply_of(self.post_xml(sandbox.event_xml(self.openid, event, event_key=event_key, **extra)))
 
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -119,6 +121,11 @@ def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess:
         text=True,
         timeout=120,
     )
+
+
+def invite(database_url: str, *args: str) -> subprocess.CompletedProcess:
+    """`python main.py invite-cadre ARGS` against this database, as an operator runs it."""
+    return run_cli("invite-cadre", *args, DATABASE_URL=database_url, WECHAT_APP_ID="")
 
 
 def import_list(server: LiveServer, path: str | Path) -> None:

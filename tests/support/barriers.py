@@ -1,0 +1,27 @@
+"""Barriers: wait for a condition to hold (polling), never for a fixed time."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def until(condition: Callable[[], T], timeout: float = 10.0, step: float = 0.05) -> T:
+    """The first true value of condition(), polled every `step` seconds; AssertionError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if value := condition():
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout}s")
+        time.sleep(step)
+
+
+def serving(server, thread, what: str) -> bool:
+    """Whether a uvicorn server running in `thread` has started; RuntimeError once the thread has died."""
+    if not thread.is_alive():
+        raise RuntimeError(f"{what} did not start")
+    return server.started
