@@ -1,1 +1,4 @@
-"""The town's web dashboard (FastAPI router, Jinja2 templates, vendored static assets)."""
+"""The operators' side, the top layer beside `main.py`: the command line's commands and the 台账 export.
+
+It may import every layer below it (`handlers`, `broadcasts`, `bot`, `town`, `models`); nothing imports it.
+"""

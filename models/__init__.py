@@ -1,4 +1,8 @@
-"""SQLModel tables, one module per aggregate; importing this package registers them all."""
+"""The bottom layer: the SQLModel tables and every SQL statement, one module per table or aggregate.
+
+Each module keeps its table's statements as keyword-only functions beside it; no other layer builds or runs SQL
+(tests/test_layers.py). It imports nothing above it. Importing this package registers every table.
+"""
 
 from models.admin_user import AdminUser
 from models.announcement import Announcement, AnnouncementRun

@@ -58,19 +58,27 @@ def town(server):
     return Town(server)
 
 
+STEPS = [
+    ("俺今天坐大巴从郑州二七区回来的", "名字"),
+    ("张建军", "手机号"),
+    ("13812345678", "身份证"),
+    ("跳过", "哪个村"),
+    ("鸣皋", "哪个街道"),
+    ("长江路街道", "哪天离开"),
+    ("当天", "健康码"),
+    ("绿码", "一起回来"),
+    ("俺老婆李桂兰", "请核对"),
+]
+
+
 def declare(town: Town) -> None:
     """Day 1, 15:00: back from a medium-risk street of 郑州 with his wife."""
-    steps = [
-        ("俺今天坐大巴从郑州二七区回来的", "名字"),
-        ("张建军", "手机号"),
-        ("13812345678", "身份证"),
-        ("跳过", "哪个村"),
-        ("鸣皋", "哪个街道"),
-        ("长江路街道", "哪天离开"),
-        ("当天", "健康码"),
-        ("绿码", "一起回来"),
-        ("俺老婆李桂兰", "请核对"),
-        ("对", "居家隔离14天（8月5日至8月18日）"),
-    ]
-    with time_machine.travel(local(5, 15), tick=False):
-        run(town.server.client(HOME), steps)
+    assert "居家隔离14天（8月5日至8月18日）" in declare_at(town, local(5, 15))
+
+
+def declare_at(town: Town, moment: dt.datetime) -> str:
+    """The same declaration made at `moment`: the reply to its confirmation."""
+    client = town.server.client(HOME)
+    with time_machine.travel(moment, tick=False):
+        run(client, STEPS)
+        return client.say("对") or ""
