@@ -7,7 +7,7 @@ from bot.dialogue import texts as common  # the package's own texts module would
 from bot.dialogue.fields import parse_name, parse_phone, parse_village
 from handlers.declare_return import answers, places
 from handlers.declare_return.submit import facts, finish
-from handlers.declare_return.texts import TEXT
+from handlers.declare_return.texts import LABELS, TEXT
 
 
 def _ask_name(ctx: Context) -> str:
@@ -35,19 +35,32 @@ FLOW = Flow(
     entry_keys=("RETURN",),
     entry_intents=("declare_return",),
     steps=(
-        Step("relation", "谁回来", TEXT.ask_who, answers.parse_who, recognisable=False),
-        Step("name", "名字", _ask_name, parse_name, recognisable=False),
-        Step("phone", "电话", _ask_phone, _parse_phone),
-        Step("id_number", "身份证", answers.ask_id, answers.parse_id, skip=answers.skip_id),
-        Step("village", "村", common.ASK_VILLAGE, parse_village),
-        Step("origin", "地方", places.ask_origin, places.parse_origin),
-        Step("street", "街道", places.ask_street, places.parse_street, skip=places.skip_street, recognisable=False),
-        Step("arrived_on", "到家日期", answers.ask_arrived, answers.parse_arrived),
-        Step("left_on", "离开日期", answers.ask_left, answers.parse_left, skip=answers.skip_left),
-        Step("transport", "交通", answers.ask_transport, answers.parse_transport),
-        Step("transport_detail", "车次车牌", answers.ask_detail, answers.parse_detail, skip=answers.skip_detail),
-        Step("health_code", "健康码", answers.ask_code, answers.parse_code),
-        Step("companions", "一起回来的人", answers.ask_companions, answers.parse_companions, recognisable=False),
+        Step("relation", LABELS["relation"], TEXT.ask_who, answers.parse_who, recognisable=False),
+        Step("name", LABELS["name"], _ask_name, parse_name, recognisable=False),
+        Step("phone", LABELS["phone"], _ask_phone, _parse_phone),
+        Step("id_number", LABELS["id_number"], answers.ask_id, answers.parse_id, skip=answers.skip_id),
+        Step("village", LABELS["village"], common.ASK_VILLAGE, parse_village),
+        Step("origin", LABELS["origin"], places.ask_origin, places.parse_origin),
+        Step(
+            "street",
+            LABELS["street"],
+            places.ask_street,
+            places.parse_street,
+            skip=places.skip_street,
+            recognisable=False,
+        ),
+        Step("arrived_on", LABELS["arrived_on"], answers.ask_arrived, answers.parse_arrived),
+        Step("left_on", LABELS["left_on"], answers.ask_left, answers.parse_left, skip=answers.skip_left),
+        Step("transport", LABELS["transport"], answers.ask_transport, answers.parse_transport),
+        Step(
+            "transport_detail",
+            LABELS["transport_detail"],
+            answers.ask_detail,
+            answers.parse_detail,
+            skip=answers.skip_detail,
+        ),
+        Step("health_code", LABELS["health_code"], answers.ask_code, answers.parse_code),
+        Step("companions", LABELS["companions"], answers.ask_companions, answers.parse_companions, recognisable=False),
     ),
     summary=_summary,
     finish=finish,

@@ -82,3 +82,21 @@ class TEXT:
 
 TRANSPORTS = {"self_drive": "自己开车", "train": "高铁/火车", "bus": "大巴", "plane": "飞机", "other": "其他"}
 CODES = {"green": "绿码", "yellow": "黄码", "red": "红码"}
+
+
+# How each step of 返乡报备 is named in the list of what can be corrected, and when the person names it.
+LABELS = {
+    "relation": "谁回来",
+    "name": "名字",
+    "phone": "电话",
+    "id_number": "身份证",
+    "village": "村",
+    "origin": "地方",
+    "street": "街道",
+    "arrived_on": "到家日期",
+    "left_on": "离开日期",
+    "transport": "交通",
+    "transport_detail": "车次车牌",
+    "health_code": "健康码",
+    "companions": "一起回来的人",
+}

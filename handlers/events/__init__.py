@@ -11,7 +11,7 @@ from bot.dialogue.fields import parse_name, parse_phone, parse_village, village_
 from bot.nlu import resources
 from bot.nlu.dates import find_date
 from bot.nlu.numbers import CN_DIGITS, number_range
-from handlers.events.texts import TEXT
+from handlers.events.texts import LABELS, TEXT
 from models.cadre import Holder
 from models.event import EventReport, add_event_report
 from models.outbox import enqueue
@@ -223,13 +223,13 @@ FLOW = Flow(
     entry_keys=("EVENT",),
     entry_intents=("report_event",),
     steps=(
-        Step("kind", "什么事", TEXT.ask_kind, parse_kind),
-        Step("event_on", "日子", TEXT.ask_date, parse_date),
-        Step("guests", "人数", TEXT.ask_guests, parse_guests),
-        Step("place", "地点", TEXT.ask_place, parse_place, recognisable=False),
-        Step("name", "名字", common.ASK_NAME, parse_name, recognisable=False),
-        Step("phone", "电话", common.ASK_PHONE, parse_phone),
-        Step("village", "村", common.ASK_VILLAGE, parse_village),
+        Step("kind", LABELS["kind"], TEXT.ask_kind, parse_kind),
+        Step("event_on", LABELS["event_on"], TEXT.ask_date, parse_date),
+        Step("guests", LABELS["guests"], TEXT.ask_guests, parse_guests),
+        Step("place", LABELS["place"], TEXT.ask_place, parse_place, recognisable=False),
+        Step("name", LABELS["name"], common.ASK_NAME, parse_name, recognisable=False),
+        Step("phone", LABELS["phone"], common.ASK_PHONE, parse_phone),
+        Step("village", LABELS["village"], common.ASK_VILLAGE, parse_village),
     ),
     summary=summary,
     finish=finish,

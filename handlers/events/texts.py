@@ -34,3 +34,15 @@ class TEXT:
     guests = "约{n}人"
     weekday = "{date}（星期{day}）"
     weekdays = "一二三四五六日"
+
+
+# How each step of 红白事报备 is named in the list of what can be corrected, and when the person names it.
+LABELS = {
+    "kind": "什么事",
+    "event_on": "日子",
+    "guests": "人数",
+    "place": "地点",
+    "name": "名字",
+    "phone": "电话",
+    "village": "村",
+}

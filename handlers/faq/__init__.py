@@ -7,7 +7,7 @@ import logging
 from bot.dialogue import Answer, Command, Context, Flow, Parsed, Step, accept, reask, words
 from handlers.faq import questions
 from handlers.faq.index import load_faq
-from handlers.faq.texts import TEXT
+from handlers.faq.texts import LABELS, TEXT
 from town import command
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ FLOW = Flow(
     title=TEXT.title,
     entry_words=("政策问答", "政策咨询", "防疫政策", "问问题", "咨询", "我要提问", "提问"),
     entry_keys=("POLICY",),
-    steps=(Step("question", "问题", TEXT.ask_question, parse_question, recognisable=False),),
+    steps=(Step("question", LABELS["question"], TEXT.ask_question, parse_question, recognisable=False),),
     finish=_finish,
 )
 COMMAND = Command(

@@ -50,3 +50,9 @@ class ERRORS:
     already_in = "「{question}」已经在常见问答里了（{path}）"
     note = "第{number}号提问，{month}月{day}日由{who}答复"
     someone = "干部"
+
+
+# How each step of 政策问答 is named in the list of what can be corrected, and when the person names it.
+LABELS = {
+    "question": "问题",
+}

@@ -6,7 +6,7 @@ from bot.dialogue import Context, Flow, Step, Then, accept, reask, words
 from bot.dialogue.fields import parse_phone, parse_village, village_name
 from bot.nlu.health import read, shown_symptoms, temperature
 from handlers.fever.alert import clinic, doctors, facts, send
-from handlers.fever.texts import TEXT
+from handlers.fever.texts import LABELS, TEXT
 from models.cadre import Holder
 from models.care import check_in_by_id, save_check_in
 from models.fever import FeverReport, fever_report_by_id, save_fever_report
@@ -100,9 +100,9 @@ FLOW = Flow(
     name=MORE,
     title=TEXT.title,
     steps=(
-        Step("village", "村", TEXT.ask_village, parse_village, skip=_skip("village")),
-        Step("phone", "电话", TEXT.ask_phone, parse_phone, skip=_skip("phone")),
-        Step("temperature", "体温", _ask_temperature, parse_temperature, skip=_skip("temperature")),
+        Step("village", LABELS["village"], TEXT.ask_village, parse_village, skip=_skip("village")),
+        Step("phone", LABELS["phone"], TEXT.ask_phone, parse_phone, skip=_skip("phone")),
+        Step("temperature", LABELS["temperature"], _ask_temperature, parse_temperature, skip=_skip("temperature")),
     ),
     finish=finish_more,
 )

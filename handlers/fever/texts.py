@@ -52,3 +52,11 @@ class TEXT:
     fever = "发烧"
     separator = "、"
     comma = "，"
+
+
+# How each step of 发烧报告 is named in the list of what can be corrected, and when the person names it.
+LABELS = {
+    "village": "村",
+    "phone": "电话",
+    "temperature": "体温",
+}

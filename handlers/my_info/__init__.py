@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.dialogue import Context, Flow, Step
 from bot.dialogue import texts as common  # the package's own texts module would shadow the name
 from bot.dialogue.fields import parse_name, parse_phone, parse_village, village_name
-from handlers.my_info.texts import TEXT
+from handlers.my_info.texts import LABELS, TEXT
 from models.person import update_profile
 
 
@@ -35,9 +35,9 @@ FLOW = Flow(
     entry_words=("我的信息", "个人信息", "修改信息", "登记信息", "改信息"),
     entry_keys=("MY_INFO",),
     steps=(
-        Step("name", "名字", common.ASK_NAME, parse_name, recognisable=False),
-        Step("phone", "电话", common.ASK_PHONE, parse_phone),
-        Step("village", "村", common.ASK_VILLAGE, parse_village),
+        Step("name", LABELS["name"], common.ASK_NAME, parse_name, recognisable=False),
+        Step("phone", LABELS["phone"], common.ASK_PHONE, parse_phone),
+        Step("village", LABELS["village"], common.ASK_VILLAGE, parse_village),
     ),
     summary=_summary,
     finish=_finish,

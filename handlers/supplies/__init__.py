@@ -6,7 +6,7 @@ from bot.dialogue import Command, Flow, Step
 from bot.dialogue import texts as common  # the package's own texts module would shadow the name
 from bot.dialogue.fields import parse_name, parse_phone, parse_village
 from handlers.supplies import commands, lists, request, withdraw
-from handlers.supplies.texts import TEXT
+from handlers.supplies.texts import LABELS, TEXT
 from town import command
 
 FLOW = Flow(
@@ -16,12 +16,12 @@ FLOW = Flow(
     entry_keys=("SUPPLIES",),
     entry_intents=("request_supplies",),
     steps=(
-        Step("items", "东西", TEXT.ask_items, request.parse_items),
-        Step("urgent", "急不急", TEXT.ask_urgent, request.parse_urgent, skip=request.skip_urgent),
-        Step("name", "名字", common.ASK_NAME, parse_name, recognisable=False),
-        Step("phone", "电话", common.ASK_PHONE, parse_phone),
-        Step("village", "村", common.ASK_VILLAGE, parse_village),
-        Step("note", "备注", TEXT.ask_note, request.parse_note, skip=request.skip_note),
+        Step("items", LABELS["items"], TEXT.ask_items, request.parse_items),
+        Step("urgent", LABELS["urgent"], TEXT.ask_urgent, request.parse_urgent, skip=request.skip_urgent),
+        Step("name", LABELS["name"], common.ASK_NAME, parse_name, recognisable=False),
+        Step("phone", LABELS["phone"], common.ASK_PHONE, parse_phone),
+        Step("village", LABELS["village"], common.ASK_VILLAGE, parse_village),
+        Step("note", LABELS["note"], TEXT.ask_note, request.parse_note, skip=request.skip_note),
     ),
     summary=request.summary,
     finish=request.finish,

@@ -103,3 +103,14 @@ class TEXT:
     nobody = "村里"
     unknown = "未填"
     urgent = "【急】"
+
+
+# How each step of 物资申请 is named in the list of what can be corrected, and when the person names it.
+LABELS = {
+    "items": "东西",
+    "urgent": "急不急",
+    "name": "名字",
+    "phone": "电话",
+    "village": "村",
+    "note": "备注",
+}

@@ -9,7 +9,7 @@ from bot.dialogue import texts as common
 from bot.dialogue.fields import parse_name, parse_village, village_name
 from bot.nlu.dates import find_date
 from handlers.vaccination import reading
-from handlers.vaccination.texts import TEXT
+from handlers.vaccination.texts import LABELS, TEXT
 from models.person import update_profile
 from models.vaccination import Vaccination, save_vaccination, vaccination_by_id_number, vaccination_by_name
 from town.clock import day
@@ -254,12 +254,12 @@ FLOW = Flow(
     entry_keys=("VACCINATION",),
     entry_intents=("report_vaccination",),
     steps=(
-        Step("name", "名字", ask_name, parse_who, recognisable=False),
-        Step("doses", "针数", ask_doses, parse_doses),
-        Step("last_dose_on", "最后一针", ask_last, parse_last, skip=skip_last),
-        Step("id_number", "身份证", ask_id, parse_id),
-        Step("age_group", "年龄", ask_age, parse_age, skip=skip_age),
-        Step("village", "村", common.ASK_VILLAGE, parse_village),
+        Step("name", LABELS["name"], ask_name, parse_who, recognisable=False),
+        Step("doses", LABELS["doses"], ask_doses, parse_doses),
+        Step("last_dose_on", LABELS["last_dose_on"], ask_last, parse_last, skip=skip_last),
+        Step("id_number", LABELS["id_number"], ask_id, parse_id),
+        Step("age_group", LABELS["age_group"], ask_age, parse_age, skip=skip_age),
+        Step("village", LABELS["village"], common.ASK_VILLAGE, parse_village),
     ),
     summary=summary,
     finish=finish,

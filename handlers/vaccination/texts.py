@@ -41,3 +41,14 @@ class TEXT:
     yours = "您的"
     his = "{who}的"
     separator = "、"
+
+
+# How each step of 疫苗登记 is named in the list of what can be corrected, and when the person names it.
+LABELS = {
+    "name": "名字",
+    "doses": "针数",
+    "last_dose_on": "最后一针",
+    "id_number": "身份证",
+    "age_group": "年龄",
+    "village": "村",
+}
