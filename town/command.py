@@ -81,11 +81,6 @@ def may(sql: Sql, action: str, *, person_id: int, village_id: int) -> bool:
     return answers_for(sql, person_id=person_id, village_id=village_id, roles=roles, leads=leads)
 
 
-def is_cadre(sql: Sql, person_id: int) -> bool:
-    """Whether the person holds any role at all."""
-    return bool(held_roles(sql, person_id=person_id))
-
-
 def holders_at(sql: Sql, role: str, village_id: int | None) -> list[Holder]:
     """Who holds this rung of the chain for the village: its own holders, its area's lead, or the town command."""
     if role == TOP:
