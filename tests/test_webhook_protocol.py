@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import time_machine
+import xmltodict
+from wechatpy.replies import TextReply
 
 from bot import protocol, sandbox
 from tests.support.accounts import VECTOR, VECTOR_ACCOUNT
@@ -108,3 +112,14 @@ def test_safe_mode_round_trip_keeps_a_conversation(servers):
     client = server.client("safe-1")
     assert "名字" in client.say("我的信息")
     assert "手机号" in client.say("张三丰")
+
+
+def test_the_reply_is_written_as_wechatpy_writes_it_and_survives_a_cdata_end():
+    plain = sandbox.text_xml("o-reply", "你好").encode()
+    inbound = protocol.to_inbound(plain)
+    with time_machine.travel(dt.datetime(2021, 8, 6, 10, 0, tzinfo=dt.UTC), tick=False):
+        ours = protocol.render_text_reply(inbound, "请核对您的信息：\n姓名：王秀英")
+        theirs = TextReply(message=inbound.message, content="请核对您的信息：\n姓名：王秀英").render()
+    assert ours == theirs
+    tricky = protocol.render_text_reply(inbound, "名字是]]><b>")
+    assert xmltodict.parse(tricky)["xml"]["Content"] == "名字是]]><b>"

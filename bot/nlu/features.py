@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.nlu import places as pl
 from bot.nlu.dates import find_date
@@ -65,7 +66,13 @@ def normalise(text: str) -> str:
 
 def has(text: str, words: tuple[str, ...]) -> bool:
     """Any of the words occurs in the text."""
-    return any(w in text for w in words)
+    return bool(words) and _any_of(words).search(text) is not None
+
+
+@lru_cache(maxsize=512)
+def _any_of(words: tuple[str, ...]) -> re.Pattern:
+    """One pattern for a word list (a dozen `in` tests per message cost a third of the NLU)."""
+    return re.compile("|".join(map(re.escape, words)))
 
 
 def _negated(text: str, pos: int, negations: tuple[str, ...]) -> bool:
