@@ -119,8 +119,9 @@ class Engine:
             if state is None:
                 return texts.NOTHING_TO_RESTART
             return self.start(ctx, self.flows[state.flow], None, restart=True)
+        normalized = words.normalize(text)
         for command in self.commands:
-            match = command.pattern.match(words.normalize(text))
+            match = command.pattern.match(normalized)
             if match:
                 return self._follow(ctx, command.run(ctx, match))
         entry = self.flow_for_text(text)
