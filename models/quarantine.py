@@ -135,3 +135,13 @@ ACTIVE_CONTACT = (
 def active_quarantine_contact(sql: Sql, *, person_id: int) -> tuple[int, int, str | None, str | None] | None:
     """(quarantine id, village id, declared name, declared phone) of the person's newest active measure."""
     return sql.one(ACTIVE_CONTACT, person=person_id)
+
+
+def active_in_village(session: Session, *, village_id: int) -> list[Quarantine]:
+    """The village's records in force, oldest first."""
+    rows = session.execute(
+        select(Quarantine)
+        .where(Quarantine.village_id == village_id, Quarantine.status == ACTIVE)
+        .order_by(Quarantine.id)
+    )
+    return list(rows.scalars())

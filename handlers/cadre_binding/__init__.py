@@ -8,7 +8,8 @@ from bot.dialogue import Command, Context, Then
 from bot.dialogue.fields import village_name
 from handlers import my_info
 from handlers.cadre_binding.texts import TEXT
-from models.cadre import invite_by_code, redeem_invite
+from models.cadre import Holder, invite_by_code, redeem_invite
+from town.care.four import take_open_places, took_over
 from town.texts import ROLE_NAMES
 
 
@@ -17,6 +18,7 @@ def _bind(ctx: Context, match: re.Match) -> str | Then:
     invite = redeem_invite(ctx.session, code=code, person_id=ctx.person.id, now=ctx.now)
     if invite is not None:
         bound = TEXT.bound.format(village=village_name(ctx, invite.village_id), role=ROLE_NAMES[invite.role])
+        bound += took_over(_take_open_places(ctx, invite))
         # Households and other cadres are told whom to expect: a cadre without a name or phone gives them now.
         nameless = not (ctx.person.name and ctx.person.phone)
         return Then(f"{bound}\n{TEXT.introduce}", my_info.FLOW.name) if nameless else bound
@@ -24,6 +26,13 @@ def _bind(ctx: Context, match: re.Match) -> str | Then:
     if earlier is not None and earlier.used_by_person_id == ctx.person.id:
         return TEXT.already.format(village=village_name(ctx, earlier.village_id), role=ROLE_NAMES[earlier.role])
     return TEXT.invalid
+
+
+def _take_open_places(ctx: Context, invite) -> list:
+    """Households of the village that were waiting for someone in this role."""
+    person = ctx.person
+    holder = Holder(person.id, person.openid, invite.role, person.name, person.phone, invite.village_id)
+    return take_open_places(ctx.session, ctx.sql, holder=holder, now=ctx.now)
 
 
 COMMAND = Command(name="bind_cadre", pattern=re.compile(r"^绑定\s*([a-z0-9]{4,16})$"), run=_bind)

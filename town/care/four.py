@@ -12,9 +12,9 @@ import logging
 from models.cadre import Holder, holders
 from models.care import add_care_assignments, care_load
 from models.outbox import enqueue
-from models.quarantine import CENTRAL, HOME, MONITOR
+from models.quarantine import CENTRAL, HOME, MONITOR, active_in_village
 from models.sql import Sql
-from town.care.household import Carer, Home
+from town.care.household import Carer, Home, carers, home_of
 from town.care.texts import DUTIES, TEXT
 from town.command import HOME_FOUR, LEAD, MONITORING_ONE, TOP, above
 from town.texts import ROLE_NAMES
@@ -113,3 +113,23 @@ def flag_missing(sql: Sql, home: Home, filled: list[tuple], *, now: dt.datetime)
         key = f"care:{home.quarantine.id}:incomplete:{lead.person_id}"
         sent += enqueue(sql, key=key, recipient_openid=lead.openid, kind="alert", text=text, now=now)
     return sent
+
+
+def take_open_places(session, sql: Sql, *, holder: Holder, now: dt.datetime) -> list[Home]:
+    """A cadre who binds takes their role's place in every household of the village where it is empty."""
+    taken = []
+    for quarantine in active_in_village(session, village_id=holder.village_id):
+        place = next((roles for roles in places(quarantine) if holder.role in roles), None)
+        if place is None or any(c.role in place for c in carers(sql, quarantine.id)):
+            continue
+        add_care_assignments(session, quarantine_id=quarantine.id, people=[(holder.role, holder.person_id)], now=now)
+        taken.append(home_of(session, sql, quarantine))
+    return taken
+
+
+def took_over(homes: list[Home]) -> str:
+    """What a newly bound cadre is told of the households that were waiting for them ("" for none)."""
+    if not homes:
+        return ""
+    lines = TEXT.separator_line.join(f"{home.line()}\n{home.measure()}" for home in homes)
+    return TEXT.took_over.format(count=len(homes), homes=lines)

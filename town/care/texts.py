@@ -27,6 +27,9 @@ class TEXT:
     team_phone = "（{phone}）"
     team_missing = "{role} 暂缺（已报工作区）"
     someone = "未登记姓名"
+    # To a cadre who binds, in the same reply: households that had nobody in their role are theirs now.
+    took_over = "\n\n【四包一】这{count}户还没有人负责您这个角色，现在交给您了：\n{homes}\n发「待办」可以看要做的事。"
+    separator_line = "\n\n"
     # To the work-area lead (or the town command) when a role has nobody.
     incomplete = (
         "【四包一缺人】{home}\n{measure}\n还缺：{missing}。\n"
