@@ -72,10 +72,11 @@ def finish_more(ctx: Context) -> str:
         [Holder(pid, openid, "", None, None, 0) for pid, openid in alerted],
         TEXT.more.format(**values),
     )
+    new = []
     if slots.get("village"):
         new = [h for h in doctors(ctx, row.village_id) if h.person_id not in {pid for pid, _ in alerted}]
         send(ctx, f"fever:{row.id}:alert", new, TEXT.alert.format(**values, clinic=clinic(ctx)))
-    return TEXT.more_done
+    return TEXT.more_done if alerted or new else TEXT.more_nobody
 
 
 def _remember(ctx: Context, slots: dict) -> None:
