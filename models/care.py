@@ -68,11 +68,6 @@ def cares_for(sql: Sql, *, quarantine_id: int, person_id: int, current: bool = F
     return sql.one(query, quarantine=quarantine_id, person=person_id) is not None
 
 
-# The people caring for a quarantine now (released ones excluded), in the order they were assigned.
-CARERS = (
-    "SELECT p.id, p.openid, ca.role, p.name, p.phone FROM care_assignment ca JOIN person p ON p.id = ca.person_id"
-    " WHERE ca.quarantine_id = :quarantine AND ca.released_at IS NULL ORDER BY ca.id"
-)
 LOAD = (
     "SELECT person_id, COUNT(*) FROM care_assignment WHERE released_at IS NULL AND person_id IN {ids}"
     " GROUP BY person_id"
@@ -110,7 +105,7 @@ MARK_DONE = (
 
 def carers_of(sql: Sql, *, quarantine_id: int) -> list[tuple[int, str, str, str | None, str | None]]:
     """(person id, openid, role, name, phone) of who cares for the quarantine now, in the order assigned."""
-    return [tuple(row) for row in sql.all(CARERS, quarantine=quarantine_id)]
+    return [(h.person_id, h.openid, h.role, h.name, h.phone) for h in care_holders(sql, quarantine_id=quarantine_id)]
 
 
 def care_load(sql: Sql, *, person_ids: list[int]) -> dict[int, int]:

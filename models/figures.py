@@ -114,17 +114,6 @@ def open_question_count(session: Session, *, village_ids: list[int]) -> int:
     ).scalar_one()
 
 
-def ending_on(session: Session, *, day: dt.date) -> list[tuple[int, str]]:
-    """(village, returnee's name) of every active measure ending on the day, in the order they were opened."""
-    rows = session.execute(
-        select(Quarantine.village_id, Declaration.name)
-        .join(Declaration, Declaration.id == Quarantine.declaration_id)
-        .where(Quarantine.status == ACTIVE, Quarantine.end_on == day)
-        .order_by(Quarantine.id)
-    )
-    return [(village_id, name) for village_id, name in rows]
-
-
 def messages_by_village(sql: Sql, *, status: str, start: dt.datetime, end: dt.datetime) -> dict[int | None, int]:
     """Messages in this status written between start and end, by the recipient's village (None: unknown)."""
     rows = sql.all(

@@ -81,11 +81,12 @@ def quarantine_by_id(session: Session, *, quarantine_id: int) -> Quarantine | No
 
 
 def ending_on(session: Session, *, days: tuple[dt.date, ...]) -> list[tuple[Quarantine, Declaration]]:
-    """(record, declaration) of the records in force whose last day is one of these."""
+    """(record, declaration) of the records in force whose last day is one of these, oldest first."""
     rows = session.execute(
         select(Quarantine, Declaration)
         .join(Declaration, Declaration.id == Quarantine.declaration_id)
         .where(Quarantine.status == ACTIVE, Quarantine.end_on.in_(days))
+        .order_by(Quarantine.id)
     ).all()
     return [tuple(row) for row in rows]
 

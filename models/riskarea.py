@@ -118,8 +118,8 @@ def list_before(sql: Sql, *, list_id: int) -> int | None:
 
 def newest_list_id(sql: Sql) -> int | None:
     """The newest version's id (the last imported), or None."""
-    row = sql.one("SELECT MAX(id) FROM risk_list")
-    return row[0] if row else None
+    newest = newest_list(sql)
+    return newest[0] if newest else None
 
 
 def newest_list(sql: Sql) -> tuple[int, dt.datetime | None] | None:

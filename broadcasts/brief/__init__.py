@@ -20,8 +20,9 @@ from broadcasts.brief.texts import TEXT
 from models.brief import Brief, add_brief, scopes_written, stored_text
 from models.cadre import holders
 from models.checkpoint import anomalies_by_village
-from models.figures import ending_on, messages_by_village
+from models.figures import messages_by_village
 from models.outbox import UNDELIVERABLE, enqueue
+from models.quarantine import ending_on
 from models.sql import Sql
 from models.town import TownFileError, read_town_file, villages_by_work_area
 from town import clock, command, stats
@@ -127,8 +128,8 @@ def _store_and_send(session, sql: Sql, now, today, scope, village_id, brief: Com
 def gather(session: Session, today: dt.date) -> Extra:
     """Quarantines ending tomorrow, checkpoint anomalies and the day's reconciliation, undeliverable messages."""
     extra = Extra(names={v.id: v.name for v in villages_by_work_area(session)})
-    for village_id, name in ending_on(session, day=today + dt.timedelta(days=1)):
-        extra.ending.setdefault(village_id, []).append(name)
+    for quarantine, declaration in ending_on(session, days=(today + dt.timedelta(days=1),)):
+        extra.ending.setdefault(quarantine.village_id, []).append(declaration.name)
     start, end = day_bounds(today)
     extra.anomalies.update(anomalies_by_village(session, start=start, end=end))
     sql = Sql(session.connection())
