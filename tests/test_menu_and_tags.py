@@ -274,6 +274,21 @@ def test_a_tag_deleted_on_wechat_is_created_again_and_its_people_retagged(db, ap
     assert new_a in fake.tags_of(who(a, 1)) and tagged_village(db, who(a, 1)) == a
 
 
+def test_a_tag_deleted_before_new_people_are_tagged_is_made_again_in_the_same_run(db, api, fake, villages):
+    a = villages[0].id
+    sync_tags(db, api)
+    old = tag_ids(db)[a]
+    fake.tag_names.pop(old)  # deleted in the console; the next newcomer's batch is the first to learn it
+    add_people(db, {a: 2})
+
+    result = sync_tags(db, api)
+
+    new_a = tag_ids(db)[a]
+    assert (result.tags_created, result.failed_calls, result.tagged) == (1, 1, 2)
+    assert new_a != old and new_a in fake.tag_names
+    assert all(new_a in fake.tags_of(who(a, n)) for n in (0, 1))
+
+
 def test_sync_tags_command_prints_the_counts(db, fake, villages, database_url):
     add_people(db, {villages[0].id: 3})
     result = run_cli("sync-tags", **account_env(fake, database_url))

@@ -78,17 +78,22 @@ class _Run:
 
     def create_missing_tags(self) -> None:
         """A tag for every village that has none yet (a name WeChat already has is looked up instead)."""
-        for village_id, (name, tag_id) in sorted(self.villages.items()):
-            if tag_id is not None:
-                continue
-            try:
-                tag_id = self._create_or_find(name)
-            except WeChatError as exc:
-                self._failed(f"creating the tag {name!r}", exc)
-                continue
-            with _sql(self.db) as sql:
-                set_village_tag(sql, village_id=village_id, tag_id=tag_id)
-            self.tag_ids[village_id] = tag_id
+        for village_id, (_, tag_id) in sorted(self.villages.items()):
+            if tag_id is None:
+                self._make_tag(village_id)
+
+    def _make_tag(self, village_id: int) -> bool:
+        """Create (or find by name) a village's tag and write its id down; False when WeChat refused."""
+        name = self.villages[village_id][0]
+        try:
+            tag_id = self._create_or_find(name)
+        except WeChatError as exc:
+            self._failed(f"creating the tag {name!r}", exc)
+            return False
+        with _sql(self.db) as sql:
+            set_village_tag(sql, village_id=village_id, tag_id=tag_id)
+        self.tag_ids[village_id] = tag_id
+        return True
 
     def _create_or_find(self, name: str) -> int:
         try:
@@ -121,9 +126,22 @@ class _Run:
         """Put people on their village's tag (villages whose tag could not be created wait for the next run)."""
         for village_id, group in _by_village(moves, lambda m: m.new).items():
             for chunk in _chunks(group, self.batch):
-                if village_id in self.tag_ids and self._call(TAG, village_id, chunk):
+                if self._tag_chunk(village_id, chunk):
                     self._record(chunk, village_id)
                     self.result.tagged += len(chunk)
+
+    def _tag_chunk(self, village_id: int, chunk: list[_Move]) -> bool:
+        """Tag one batch; a tag deleted on WeChat is made again at once and the batch tried once more."""
+        if village_id not in self.tag_ids:
+            return False
+        if self._call(TAG, village_id, chunk):
+            return True
+        return village_id not in self.tag_ids and self._remake_tag(village_id) and self._call(TAG, village_id, chunk)
+
+    def _remake_tag(self, village_id: int) -> bool:
+        """Create a village's tag again after WeChat said it no longer exists."""
+        self._existing = None  # the names WeChat holds changed under us
+        return self._make_tag(village_id)
 
     def _call(self, path: str, village_id: int, chunk: list[_Move]) -> bool:
         """One batch call; False (logged, counted) when WeChat refused it."""
