@@ -150,6 +150,16 @@ def test_a_replay_a_crash_cut_short_is_resumed_and_nothing_runs_twice(town, tmp_
     assert [row.status for row in stored(town, "sp-a") + stored(town, "sp-b")] == ["handled", "handled"]
 
 
+def test_a_batch_left_claimed_by_a_crash_is_handled_at_the_next_start(town, tmp_path):
+    spool_dir = tmp_path / "spool"
+    villager(town, "sp-start")
+    spooled(spool_dir, "sp-start", FEVER, msg_id=9351)
+    (spool_dir / spool.SPOOL).rename(spool_dir / "inbound.replaying-424242-3.jsonl")
+    assert replay.start_in_thread(own_inbox(town, spool_dir), every_s=0) is None  # at start only: no loop
+    assert len(doctor_alerts(town)) == 1 and len(late_replies(town, "sp-start")) == 1
+    assert not spool.pending(spool_dir)
+
+
 def test_only_one_process_replays_at_a_time(town, tmp_path):
     spool_dir = tmp_path / "spool"
     spooled(spool_dir, "sp-lock", "你好", msg_id=9401)
