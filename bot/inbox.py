@@ -165,7 +165,8 @@ class Inbox:
                 with connection.begin():
                     sql = Sql(connection)
                     outcomes = [
-                        self._handle_one(sql, inbound, row, now) for inbound, row in zip(inbounds, rows, strict=True)
+                        self.store_and_answer(sql, inbound, row, now=now, handled_at=now)
+                        for inbound, row in zip(inbounds, rows, strict=True)
                     ]
             finally:
                 if not on_loop:
@@ -182,9 +183,6 @@ class Inbox:
                 if inbound_id is not None and reply:
                     self._send_late(inbound_id, inbound.openid, reply)
         return [reply for _, reply in outcomes]
-
-    def _handle_one(self, sql: Sql, inbound: Inbound, row: dict, now: dt.datetime) -> tuple[int | None, str | None]:
-        return self.store_and_answer(sql, inbound, row, now=now, handled_at=now)
 
     def store_and_answer(
         self, sql: Sql, inbound: Inbound, row: dict, *, now: dt.datetime, handled_at: dt.datetime, late: bool = False
