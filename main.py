@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from starlette.routing import Route
 
 from admin.commands import register as register_operator_commands
-from bot import nlu, spool
+from bot import nlu, replay
 from bot.delivery import make_worker, start_in_thread
 from bot.dialogue import Engine
 from bot.inbox import Inbox
@@ -88,7 +88,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def _start(app: FastAPI, settings: Settings) -> tuple:
     """Open the database, load what messages need, start the background threads (returned, to be stopped)."""
     db = prepare_database(settings)
-    spool.replay(settings.spool_dir, db)
     with transaction(db) as session:
         villages = VillageIndex([VillageRef(v.id, v.name) for v in list_villages(session)])
         risk = RiskContext(load_policy(settings.policy_file))
@@ -99,6 +98,8 @@ def _start(app: FastAPI, settings: Settings) -> tuple:
     app.state.dialogue = Engine(registry(), understand=nlu.understand)
     app.state.risk = risk
     app.state.inbox = Inbox(db, settings, app.state.dialogue, villages, risk=risk)
+    # Messages spooled while the database was unreachable: handled now, before new ones, and whenever it returns.
+    replayer = replay.start_in_thread(app.state.inbox, settings.spool_replay_every_s)
     delivery = start_in_thread(make_worker(settings, db)) if settings.outbox_worker else None
     watcher = risk.watch(db)
     scheduler = start_scheduler(settings, db, schedule) if settings.scheduler else None
@@ -106,7 +107,7 @@ def _start(app: FastAPI, settings: Settings) -> tuple:
     # The NLU's dictionaries are millions of long-lived objects: keep the cyclic GC from rescanning them.
     gc.collect()
     gc.freeze()
-    return delivery, fetcher, watcher, scheduler
+    return delivery, fetcher, watcher, scheduler, replayer
 
 
 @cli.callback(invoke_without_command=True)

@@ -66,6 +66,11 @@ def _sqlite_busy(exc: Exception) -> bool:
     return getattr(getattr(exc, "orig", exc), "sqlite_errorcode", None) in SQLITE_BUSY_CODES
 
 
+def queue_late_reply(sql: Sql, *, inbound_id: int, openid: str, reply: str, now: dt.datetime) -> None:
+    """The reply to a message whose sender no longer waits, as a customer-service message (once per message)."""
+    enqueue(sql, key=f"late-reply:{inbound_id}", recipient_openid=openid, kind="late_reply", text=reply, now=now)
+
+
 class LockBusy(Exception):
     """Another process holds SQLite's write lock: handle this message in a thread, not on the loop."""
 
@@ -160,7 +165,8 @@ class Inbox:
                 with connection.begin():
                     sql = Sql(connection)
                     outcomes = [
-                        self._handle_one(sql, inbound, row, now) for inbound, row in zip(inbounds, rows, strict=True)
+                        self.store_and_answer(sql, inbound, row, now=now, handled_at=now)
+                        for inbound, row in zip(inbounds, rows, strict=True)
                     ]
             finally:
                 if not on_loop:
@@ -178,13 +184,21 @@ class Inbox:
                     self._send_late(inbound_id, inbound.openid, reply)
         return [reply for _, reply in outcomes]
 
-    def _handle_one(self, sql: Sql, inbound: Inbound, row: dict, now: dt.datetime) -> tuple[int | None, str | None]:
-        """Store one message and answer it; a retry gets the stored reply and runs nothing."""
+    def store_and_answer(
+        self, sql: Sql, inbound: Inbound, row: dict, *, now: dt.datetime, handled_at: dt.datetime, late: bool = False
+    ) -> tuple[int | None, str | None]:
+        """Store one message and answer it; a retry gets the stored reply and runs nothing.
+
+        `now` is the message's time for the town (when it was received); with `late`, the sender is no longer
+        waiting on the webhook and the reply goes out as a customer-service message, queued in this transaction.
+        """
         claim = claim_inbound(sql, **row)
         if claim.is_retry:
             return None, claim.stored_reply or SUCCESS
         reply, status, error = self._respond(sql, inbound, now)
-        finish_inbound(sql, inbound_id=claim.inbound_id, status=status, reply=reply, now=now, error=error)
+        finish_inbound(sql, inbound_id=claim.inbound_id, status=status, reply=reply, now=handled_at, error=error)
+        if late and reply:
+            queue_late_reply(sql, inbound_id=claim.inbound_id, openid=inbound.openid, reply=reply, now=handled_at)
         return claim.inbound_id, reply
 
     def _loop_conn(self) -> Connection:
@@ -220,19 +234,12 @@ class Inbox:
             self.close()  # a broken connection is not reused
         log.exception("database unreachable: spooling the message from %s", inbound.openid)
         spool.append(self.settings.spool_dir, row)  # OSError here: nothing stored, so no answer (503)
-        return texts.APOLOGY
+        return texts.SPOOLED
 
     def _send_late(self, inbound_id: int, openid: str, reply: str) -> None:
         """WeChat gave up waiting after 5 s: the reply goes out as a customer-service message."""
         with self.db.begin() as connection:
-            enqueue(
-                Sql(connection),
-                key=f"late-reply:{inbound_id}",
-                recipient_openid=openid,
-                kind="late_reply",
-                text=reply,
-                now=self.clock(),
-            )
+            queue_late_reply(Sql(connection), inbound_id=inbound_id, openid=openid, reply=reply, now=self.clock())
 
     @staticmethod
     def _row(inbound: Inbound, now: dt.datetime) -> dict:

@@ -85,3 +85,13 @@ def upsert_insert(session: Session):
 def never_wait_for_lock(connection: Connection) -> None:
     """SQLite: fail at once with SQLITE_BUSY instead of waiting when another connection holds the write lock."""
     connection.connection.driver_connection.execute("PRAGMA busy_timeout=0")
+
+
+def answers(engine: Engine) -> bool:
+    """Whether the database answers a trivial query now (a refused or dropped connection: False)."""
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except Exception:  # noqa: BLE001 (any failure to answer is the answer)
+        return False
+    return True

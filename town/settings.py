@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite:///{DATA_DIR / 'xiangan.db'}"
     redis_url: str = ""
     spool_dir: Path = DATA_DIR / "spool"
+    # How often a running server looks for spooled messages to replay once the database answers (0 = only at start).
+    spool_replay_every_s: float = 3.0
     town_file: Path = DATA_DIR / "town.toml"
     policy_file: Path = DATA_DIR / "policy.toml"
     timezone: str = "Asia/Shanghai"
