@@ -44,6 +44,7 @@ TOUCH = (
     "INSERT INTO person (openid, subscribed, last_inbound_at, cs_used, created_at)"
     " VALUES (:openid, :yes, :now, 0, :now)"
     " ON CONFLICT (openid) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, cs_used = 0"
+    " WHERE person.last_inbound_at IS NULL OR person.last_inbound_at <= excluded.last_inbound_at"
     " RETURNING id, name, phone, village_id, subscribed"
 )
 # A click, follow or scan opens WeChat's short window; the count restarts unless a 48-hour window is open.
@@ -83,7 +84,8 @@ def touch_person(sql: Sql, *, openid: str, now: dt.datetime, window: str | None 
     if window == "short":
         row = sql.one(TOUCH_SHORT, long_since=sql.time(now - LONG_WINDOW), **params)
     else:
-        row = sql.one(TOUCH if window == "long" else TOUCH_QUIETLY, **params)
+        # A message replayed from the spool may be older than the last one: it leaves the window where it is.
+        row = sql.one(TOUCH if window == "long" else TOUCH_QUIETLY, **params) or sql.one(TOUCH_QUIETLY, **params)
     person_id, name, phone, village_id, subscribed = row
     return Caller(person_id, openid, name, phone, village_id, bool(subscribed))
 

@@ -201,3 +201,16 @@ def test_the_database_drill_handles_every_spooled_fever(database_url):
     counts = drill_database.run(quick=True)
     assert counts["expected"] == 10
     assert {key: counts[key] for key in drill_database.MUST_MATCH} == dict.fromkeys(drill_database.MUST_MATCH, 10)
+
+
+def test_a_replayed_older_message_leaves_the_customer_service_window_where_the_newer_one_put_it(server):
+    from models.person import touch_person
+    from models.sql import Sql
+
+    newer, older = dt.datetime(2026, 12, 3, 10, tzinfo=dt.UTC), dt.datetime(2026, 12, 3, 9, 59, tzinfo=dt.UTC)
+    with server.state.db.begin() as connection:
+        sql = Sql(connection)
+        touch_person(sql, openid="wx-window", now=newer)
+        caller = touch_person(sql, openid="wx-window", now=older)
+        last = sql.read_time(sql.one("SELECT last_inbound_at FROM person WHERE openid = 'wx-window'")[0])
+    assert caller.openid == "wx-window" and last == newer
