@@ -8,6 +8,7 @@ import re
 from sqlmodel import Session
 
 from bot.dialogue import Command, Context
+from bot.dialogue.tasks import NUMBER, task_number
 from handlers.cadre_review.texts import TEXT
 from models.cadre import held_roles
 from models.declaration import (
@@ -45,16 +46,16 @@ DISPOSITION_WORDS = {
 }
 _WORDS = "|".join(sorted(DISPOSITION_WORDS, key=len, reverse=True))
 # A number alone after 改为 is a villager correcting a phone number, never a cadre's command.
-OVERRIDE_PATTERN = re.compile(rf"^改为\s*(?:编号)?\s*(\d{{1,9}})\s*({_WORDS})(.*)$", re.S)
-REVIEW_PATTERN = re.compile(r"^(同意|维持)\s*(?:编号)?\s*(\d{1,9})$")
+OVERRIDE_PATTERN = re.compile(rf"^改为\s*(?:编号)?\s*{NUMBER}\s*({_WORDS})(.*)$", re.S)
+REVIEW_PATTERN = re.compile(rf"^(同意|维持)\s*(?:编号)?\s*{NUMBER}\s*号?$")
 # The engine reads commands NFKC-normalised: give the reason back its Chinese punctuation.
 _FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"})
 _REASON_LEAD = re.compile(r"^[\s,，:：;；。.、]*(原因|理由|因为)?[\s,，:：;；。.、]*")
 
 
 def _review(ctx: Context, match: re.Match) -> str:
-    verb, number = match.group(1), int(match.group(2))
-    declaration, refusal = _declaration(ctx, number)
+    verb, number = match.group(1), task_number(match.group(2))
+    declaration, refusal = _declaration(ctx, number, match.group(2))
     if refusal:
         return refusal
     current = _current(ctx.session, declaration.id)
@@ -77,8 +78,8 @@ def _accept(ctx: Context, declaration: Declaration, current: Row, pending: Row) 
 
 
 def _override(ctx: Context, match: re.Match) -> str:
-    number, disposition = int(match.group(1)), DISPOSITION_WORDS[match.group(2)]
-    declaration, refusal = _declaration(ctx, number)
+    number, disposition = task_number(match.group(1)), DISPOSITION_WORDS[match.group(2)]
+    declaration, refusal = _declaration(ctx, number, match.group(1))
     if refusal:
         return refusal
     note = _REASON_LEAD.sub("", match.group(3)).strip().translate(_FULL_WIDTH)[:500]
@@ -138,12 +139,12 @@ def _override_outcome(ctx: Context, declaration: Declaration, current: Row, disp
     )
 
 
-def _declaration(ctx: Context, number: int) -> tuple[Declaration | None, str | None]:
+def _declaration(ctx: Context, number: int | None, typed: str) -> tuple[Declaration | None, str | None]:
     """The declaration behind the number (locked for this decision), or the reply refusing it."""
-    declaration = locked_declaration(ctx.session, declaration_id=number)
+    declaration = locked_declaration(ctx.session, declaration_id=number) if number is not None else None
     if declaration is None or _current(ctx.session, number) is None:
         roles = held_roles(ctx.sql, person_id=ctx.person.id)
-        return None, TEXT.not_found.format(number=number) if roles else TEXT.cadres_only
+        return None, TEXT.not_found.format(number=typed if number is None else number) if roles else TEXT.cadres_only
     if command.may(ctx.sql, command.DECIDE, person_id=ctx.person.id, village_id=declaration.village_id):
         return declaration, None
     if not held_roles(ctx.sql, person_id=ctx.person.id):
