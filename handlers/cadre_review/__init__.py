@@ -8,7 +8,7 @@ import re
 from sqlmodel import Session
 
 from bot.dialogue import Command, Context
-from bot.dialogue.tasks import NUMBER, task_number
+from bot.dialogue.tasks import NUMBER, Task, task_number
 from handlers.cadre_review.texts import TEXT
 from models.cadre import held_roles
 from models.declaration import (
@@ -20,6 +20,7 @@ from models.declaration import (
     current_classification,
     decide,
     locked_declaration,
+    pending_proposals,
     save_classification,
     set_status,
 )
@@ -30,6 +31,7 @@ from models.quarantine import CENTRAL
 from models.town import village_name
 from town import command
 from town.care import apply_quarantine
+from town.clock import day_clock, today
 from town.policy import Classification as Outcome
 from town.policy import load_policy
 from town.reclassify import OVERRIDE, after_current, deciders, describe, span, tell_household
@@ -179,6 +181,24 @@ def _tell_others(ctx: Context, declaration: Declaration, row: Row, what: str, fa
         if holder.person_id != ctx.person.id:
             key = f"decided:{declaration.id}:{row.id}:{holder.person_id}"
             enqueue(ctx.sql, key=key, recipient_openid=holder.openid, kind="notice", text=text, now=ctx.now)
+
+
+def todo_lines(ctx: Context) -> list[Task]:
+    """Easings waiting for this cadre's 同意/维持: those of the villages whose deciders they are (a 待办 source)."""
+    villages = command.villages_answered(ctx.session, ctx.sql, ctx.person.id)
+    if villages == []:
+        return []
+    rows = pending_proposals(ctx.sql, today=today(ctx.now), village_ids=villages)
+    deciding: dict[int, bool] = {}
+    tasks = []
+    for number, name, village_id, village, old, new, at in rows:
+        if village_id not in deciding:
+            holders = deciders(ctx.sql, village_id=village_id, urgent=False)
+            deciding[village_id] = any(h.person_id == ctx.person.id for h in holders)
+        if deciding[village_id]:
+            at = day_clock(ctx.sql.read_time(at))
+            tasks.append(Task(TEXT.todo.format(number=number, name=name, village=village, old=old, new=new, at=at)))
+    return tasks
 
 
 DECIDERS = command.HELP_FOR[command.DECIDE]

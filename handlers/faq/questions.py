@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.dialogue import Context
-from bot.dialogue.tasks import NUMBER, task_number
+from bot.dialogue.tasks import NUMBER, Task, task_number
 from handlers.faq.texts import TEXT
 from models.cadre import Holder, held_roles
 from models.outbox import enqueue
@@ -108,9 +108,9 @@ def _name(ctx: Context, person_id: int | None) -> str:
     return name_of(ctx.sql, person_id=person_id) or TEXT.someone
 
 
-def todo_lines(ctx: Context) -> list[str]:
+def todo_lines(ctx: Context) -> list[Task]:
     """The open questions alerted to this cadre, for 「待办」."""
     return [
-        TEXT.todo.format(number=n, asker=asker(name, phone), village=village or TEXT.no_village, text=text)
+        Task(TEXT.todo.format(number=n, asker=asker(name, phone), village=village or TEXT.no_village, text=text))
         for n, text, name, phone, village in open_questions_for(ctx.sql, person_id=ctx.person.id)
     ]

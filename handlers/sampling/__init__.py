@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from bot.dialogue import Command, Context
-from bot.dialogue.tasks import NUMBER, task_number
+from bot.dialogue.tasks import NUMBER, Task, task_number
 from handlers.sampling.texts import TEXT
 from models.cadre import held_roles
 from models.care import (
@@ -133,8 +133,9 @@ def _facts(ctx: Context, home, sampling: SamplingRound) -> dict:
     }  # fmt: skip
 
 
-def todo_lines(ctx: Context) -> list[str]:
-    """This person's rounds (a 待办 source): the doctor's today and tomorrow, and missed ones for the cadres too."""
+def todo_lines(ctx: Context) -> list[Task]:
+    """This person's rounds (a 待办 source): the doctor's today and tomorrow, and missed ones (urgent) for the cadres
+    too."""
     mine: dict[int, set[str]] = {}
     for quarantine_id, role in active_care_of(ctx.sql, person_id=ctx.person.id):
         mine.setdefault(quarantine_id, set()).add(role)
@@ -150,7 +151,7 @@ def todo_lines(ctx: Context) -> list[str]:
     return lines
 
 
-def _todo_line(ctx: Context, sampling: SamplingRound, quarantine: Quarantine, roles: set[str], current) -> str | None:
+def _todo_line(ctx: Context, sampling: SamplingRound, quarantine: Quarantine, roles: set[str], current) -> Task | None:
     late = sampling.status == MISSED or sampling.day < current
     # A round still to come is the doctor's; the cadres of the four see it once it is missed.
     if not (roles & set(command.VILLAGE_TEAM) if late else "village_doctor" in roles):
@@ -162,10 +163,11 @@ def _todo_line(ctx: Context, sampling: SamplingRound, quarantine: Quarantine, ro
     else:
         state = TEXT.todo_today if sampling.day == current else TEXT.todo_tomorrow
         hint = TEXT.todo_hint.format(id=sampling.id)
-    return TEXT.todo_line.format(
+    text = TEXT.todo_line.format(
         id=sampling.id, date=day(sampling.day), ordinal=ordinal(ctx.session, sampling), state=state, hint=hint,
         **home.facts(),
     )  # fmt: skip
+    return Task(text, urgent=late)
 
 
 COMMANDS = (
