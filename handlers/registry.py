@@ -42,6 +42,7 @@ COMMANDS = (
     *supplies.COMMANDS,
     todo.COMMAND,
     *sampling.COMMANDS,
+    *fever.COMMANDS,
     faq.COMMAND,
     stats.COMMAND,
     *subscription.COMMANDS,

@@ -310,3 +310,17 @@ def check_in_by_id(session: Session, *, check_in_id: int) -> CheckIn | None:
 def save_check_in(session: Session, *, check_in: CheckIn) -> None:
     """Mark a changed check-in to be written with the transaction."""
     session.add(check_in)
+
+
+ROLES_NOW = "SELECT quarantine_id, role FROM care_assignment WHERE released_at IS NULL AND quarantine_id IN {ids}"
+
+
+def roles_now(sql: Sql, *, quarantine_ids: list[int]) -> dict[int, set[str]]:
+    """The roles someone holds now in each of these quarantines' four (absent: nobody)."""
+    if not quarantine_ids:
+        return {}
+    placeholders, params = sql.in_list("ids", quarantine_ids)
+    found: dict[int, set[str]] = {}
+    for quarantine_id, role in sql.all(ROLES_NOW.format(ids=placeholders), **params):
+        found.setdefault(quarantine_id, set()).add(role)
+    return found

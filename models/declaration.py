@@ -265,3 +265,24 @@ def locked_declaration(session: Session, *, declaration_id: int) -> Declaration 
 def declarations_arriving(session: Session, *, first: dt.date, last: dt.date) -> list[Declaration]:
     """Declarations whose arrival day is between first and last (both included)."""
     return list(session.execute(select(Declaration).where(Declaration.arrived_on.between(first, last))).scalars())
+
+
+PENDING_PROPOSALS = (
+    "SELECT d.id, d.name, d.village_id, v.name, cur.disposition, c.disposition, c.created_at"
+    " FROM classification c JOIN declaration d ON d.id = c.declaration_id JOIN village v ON v.id = d.village_id"
+    " JOIN classification cur ON cur.declaration_id = d.id AND cur.status = 'current'"
+    " WHERE c.status = 'proposed' AND d.active_until >= :today{villages} ORDER BY c.id"
+)
+
+
+def pending_proposals(sql: Sql, *, today: dt.date, village_ids: list[int] | None = None) -> list[tuple]:
+    """(declaration id, name, village id, village name, disposition in force, the one proposed, proposed at) of
+    easings waiting for 同意/维持, oldest first: in these villages (None: the whole town)."""
+    day = today.isoformat() if sql.sqlite else today  # SQLite keeps dates as ISO text
+    if village_ids is None:
+        return [tuple(row) for row in sql.all(PENDING_PROPOSALS.format(villages=""), today=day)]
+    if not village_ids:
+        return []
+    placeholders, params = sql.in_list("villages", village_ids)
+    query = PENDING_PROPOSALS.format(villages=f" AND d.village_id IN {placeholders}")
+    return [tuple(row) for row in sql.all(query, today=day, **params)]

@@ -7,6 +7,8 @@ import datetime as dt
 from sqlalchemy import select
 from sqlmodel import Field, Session, SQLModel
 
+from models.sql import Sql
+
 
 class FeverReport(SQLModel, table=True):
     """A fever or symptom, reported by anyone or found in a check-in; the village doctor is told at once."""
@@ -25,11 +27,20 @@ class FeverReport(SQLModel, table=True):
     follow_ups: int = 0  # later messages about the same person that were added to this report
     created_at: dt.datetime = Field(index=True)
     updated_at: dt.datetime | None = None
+    # Followed up: 「已联系 N」 or 「发热 N 已处理 情况」 from the doctor (or whoever answers for the village).
+    closed_at: dt.datetime | None = None
+    closed_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    outcome: str | None = Field(default=None, max_length=500)
 
 
 def fever_report_by_id(session: Session, *, report_id: int) -> FeverReport | None:
     """One report, by id."""
     return session.get(FeverReport, report_id)
+
+
+def reload_fever_report(session: Session, *, report: FeverReport) -> None:
+    """Read the report again (someone may have closed it since it was loaded)."""
+    session.refresh(report)
 
 
 def save_fever_report(session: Session, *, report: FeverReport) -> FeverReport:
@@ -82,3 +93,31 @@ def add_fever_report(
     session.add(report)
     session.flush()
     return report
+
+
+OPEN_REPORTS = (
+    "SELECT f.id, f.village_id, f.name, f.temperature, f.symptoms, f.created_at, p.name, p.phone, v.name"
+    " FROM fever_report f JOIN person p ON p.id = f.person_id LEFT JOIN village v ON v.id = f.village_id"
+    " WHERE f.closed_at IS NULL AND f.created_at >= :since{villages} ORDER BY f.id"
+)
+CLOSE = (
+    "UPDATE fever_report SET closed_at = :now, closed_by_person_id = :person, outcome = :outcome"
+    " WHERE id = :id AND closed_at IS NULL"
+)
+
+
+def open_fever_reports(sql: Sql, *, since: dt.datetime, village_ids: list[int] | None = None) -> list[tuple]:
+    """(id, village id, patient name, temperature, symptoms, created at, sender's name, sender's phone, village name)
+    of reports not yet followed up since then, oldest first: in these villages (None: the whole town)."""
+    if village_ids is None:
+        return [tuple(row) for row in sql.all(OPEN_REPORTS.format(villages=""), since=sql.time(since))]
+    if not village_ids:
+        return []
+    placeholders, params = sql.in_list("villages", village_ids)
+    query = OPEN_REPORTS.format(villages=f" AND f.village_id IN {placeholders}")
+    return [tuple(row) for row in sql.all(query, since=sql.time(since), **params)]
+
+
+def close_fever_report(sql: Sql, *, report_id: int, person_id: int, outcome: str | None, now: dt.datetime) -> bool:
+    """Followed up, once; False when it was closed already."""
+    return sql.run(CLOSE, id=report_id, person=person_id, outcome=outcome, now=sql.time(now)) == 1

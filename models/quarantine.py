@@ -146,3 +146,18 @@ def active_in_village(session: Session, *, village_id: int) -> list[Quarantine]:
         .order_by(Quarantine.id)
     )
     return list(rows.scalars())
+
+
+def active_households(session: Session, *, village_ids: list[int] | None = None) -> list[tuple[Quarantine, str, str]]:
+    """(record, declared name, village name) of the records in force in these villages (None: the town), oldest
+    first."""
+    query = (
+        select(Quarantine, Declaration.name, Village.name)
+        .join(Declaration, Declaration.id == Quarantine.declaration_id)
+        .join(Village, Village.id == Quarantine.village_id)
+        .where(Quarantine.status == ACTIVE)
+        .order_by(Quarantine.id)
+    )
+    if village_ids is not None:
+        query = query.where(Quarantine.village_id.in_(village_ids))
+    return [tuple(row) for row in session.execute(query)]

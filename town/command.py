@@ -19,6 +19,7 @@ from models.cadre import (
 )
 from models.person import village_of
 from models.sql import Sql
+from models.town import work_areas_of
 
 TOP = "town_command"
 LEAD = "work_area_lead"
@@ -52,11 +53,13 @@ DECIDE = "decide"  # 同意 / 维持 / 改为 on a declaration
 ANSWER = "answer"  # 答复 a villager's question
 HANDLE_SUPPLY = "handle_supply"  # 接单 / 送达 / 无法办理, beyond the request's own people
 RECORD_SAMPLING = "record_sampling"  # 采样 N 完成, beyond the household's own four
+FOLLOW_FEVER = "follow_fever"  # 已联系 N / 发热 N 已处理, beyond those the report was alerted to
 MAY = {
     DECIDE: (VILLAGE_TEAM, True),
     ANSWER: (VILLAGE_TEAM, True),
     HANDLE_SUPPLY: (VILLAGE_CADRES, True),
     RECORD_SAMPLING: (VILLAGE_TEAM, False),
+    FOLLOW_FEVER: (VILLAGE_TEAM, True),
 }
 # Who 帮助 shows each command to.
 HELP_FOR = {
@@ -64,6 +67,7 @@ HELP_FOR = {
     ANSWER: (*VILLAGE_TEAM, *LEADS),
     HANDLE_SUPPLY: (*CARERS, *LEADS),
     RECORD_SAMPLING: (*CARERS,),
+    FOLLOW_FEVER: (*VILLAGE_TEAM, *LEADS),
 }
 
 
@@ -146,3 +150,15 @@ def jurisdiction(sql: Sql, person_id: int) -> tuple[str, list[int]] | None:
     if leads:
         return "work_areas", leads
     return "villages", list(dict.fromkeys(village for _, village in roles))
+
+
+def villages_answered(session, sql: Sql, person_id: int) -> list[int] | None:
+    """Where a cadre's 待办 looks: None for the whole town, every village of a lead's work areas, else the villages
+    they hold a role in ([] for someone holding none)."""
+    found = jurisdiction(sql, person_id)
+    if found is None:
+        return []
+    scope, villages = found
+    if scope == "town":
+        return None
+    return work_areas_of(session, villages)[1] if scope == "work_areas" else villages

@@ -8,6 +8,7 @@ import re
 from sqlmodel import Session
 
 from bot.dialogue import Command, Context
+from bot.dialogue.tasks import NUMBER, Task, task_number
 from handlers.cadre_review.texts import TEXT
 from models.cadre import held_roles
 from models.declaration import (
@@ -19,6 +20,7 @@ from models.declaration import (
     current_classification,
     decide,
     locked_declaration,
+    pending_proposals,
     save_classification,
     set_status,
 )
@@ -29,6 +31,7 @@ from models.quarantine import CENTRAL
 from models.town import village_name
 from town import command
 from town.care import apply_quarantine
+from town.clock import day_clock, today
 from town.policy import Classification as Outcome
 from town.policy import load_policy
 from town.reclassify import OVERRIDE, after_current, deciders, describe, span, tell_household
@@ -45,16 +48,16 @@ DISPOSITION_WORDS = {
 }
 _WORDS = "|".join(sorted(DISPOSITION_WORDS, key=len, reverse=True))
 # A number alone after 改为 is a villager correcting a phone number, never a cadre's command.
-OVERRIDE_PATTERN = re.compile(rf"^改为\s*(?:编号)?\s*(\d{{1,9}})\s*({_WORDS})(.*)$", re.S)
-REVIEW_PATTERN = re.compile(r"^(同意|维持)\s*(?:编号)?\s*(\d{1,9})$")
+OVERRIDE_PATTERN = re.compile(rf"^改为\s*(?:编号)?\s*{NUMBER}\s*({_WORDS})(.*)$", re.S)
+REVIEW_PATTERN = re.compile(rf"^(同意|维持)\s*(?:编号)?\s*{NUMBER}\s*号?$")
 # The engine reads commands NFKC-normalised: give the reason back its Chinese punctuation.
 _FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"})
 _REASON_LEAD = re.compile(r"^[\s,，:：;；。.、]*(原因|理由|因为)?[\s,，:：;；。.、]*")
 
 
 def _review(ctx: Context, match: re.Match) -> str:
-    verb, number = match.group(1), int(match.group(2))
-    declaration, refusal = _declaration(ctx, number)
+    verb, number = match.group(1), task_number(match.group(2))
+    declaration, refusal = _declaration(ctx, number, match.group(2))
     if refusal:
         return refusal
     current = _current(ctx.session, declaration.id)
@@ -77,8 +80,8 @@ def _accept(ctx: Context, declaration: Declaration, current: Row, pending: Row) 
 
 
 def _override(ctx: Context, match: re.Match) -> str:
-    number, disposition = int(match.group(1)), DISPOSITION_WORDS[match.group(2)]
-    declaration, refusal = _declaration(ctx, number)
+    number, disposition = task_number(match.group(1)), DISPOSITION_WORDS[match.group(2)]
+    declaration, refusal = _declaration(ctx, number, match.group(1))
     if refusal:
         return refusal
     note = _REASON_LEAD.sub("", match.group(3)).strip().translate(_FULL_WIDTH)[:500]
@@ -138,12 +141,12 @@ def _override_outcome(ctx: Context, declaration: Declaration, current: Row, disp
     )
 
 
-def _declaration(ctx: Context, number: int) -> tuple[Declaration | None, str | None]:
+def _declaration(ctx: Context, number: int | None, typed: str) -> tuple[Declaration | None, str | None]:
     """The declaration behind the number (locked for this decision), or the reply refusing it."""
-    declaration = locked_declaration(ctx.session, declaration_id=number)
+    declaration = locked_declaration(ctx.session, declaration_id=number) if number is not None else None
     if declaration is None or _current(ctx.session, number) is None:
         roles = held_roles(ctx.sql, person_id=ctx.person.id)
-        return None, TEXT.not_found.format(number=number) if roles else TEXT.cadres_only
+        return None, TEXT.not_found.format(number=typed if number is None else number) if roles else TEXT.cadres_only
     if command.may(ctx.sql, command.DECIDE, person_id=ctx.person.id, village_id=declaration.village_id):
         return declaration, None
     if not held_roles(ctx.sql, person_id=ctx.person.id):
@@ -178,6 +181,24 @@ def _tell_others(ctx: Context, declaration: Declaration, row: Row, what: str, fa
         if holder.person_id != ctx.person.id:
             key = f"decided:{declaration.id}:{row.id}:{holder.person_id}"
             enqueue(ctx.sql, key=key, recipient_openid=holder.openid, kind="notice", text=text, now=ctx.now)
+
+
+def todo_lines(ctx: Context) -> list[Task]:
+    """Easings waiting for this cadre's 同意/维持: those of the villages whose deciders they are (a 待办 source)."""
+    villages = command.villages_answered(ctx.session, ctx.sql, ctx.person.id)
+    if villages == []:
+        return []
+    rows = pending_proposals(ctx.sql, today=today(ctx.now), village_ids=villages)
+    deciding: dict[int, bool] = {}
+    tasks = []
+    for number, name, village_id, village, old, new, at in rows:
+        if village_id not in deciding:
+            holders = deciders(ctx.sql, village_id=village_id, urgent=False)
+            deciding[village_id] = any(h.person_id == ctx.person.id for h in holders)
+        if deciding[village_id]:
+            at = day_clock(ctx.sql.read_time(at))
+            tasks.append(Task(TEXT.todo.format(number=number, name=name, village=village, old=old, new=new, at=at)))
+    return tasks
 
 
 DECIDERS = command.HELP_FOR[command.DECIDE]

@@ -20,5 +20,9 @@ class TEXT:
     what_accepted = "同意放宽为{disposition}{period}"
     what_kept = "继续{disposition}{period}"
     what_overridden = "改为{disposition}{period}，原因：{note}"
+    todo = (
+        "报备编号{number}：{name}（{village}）按新名单可以从{old}放宽为{new}（{at}提出），等您确认\n"
+        "  → 同意回「同意 {number}」；继续{old}回「维持 {number}」"
+    )
     someone = "其他干部"
     you = "您"

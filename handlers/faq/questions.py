@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.dialogue import Context
+from bot.dialogue.tasks import NUMBER, Task, task_number
 from handlers.faq.texts import TEXT
 from models.cadre import Holder, held_roles
 from models.outbox import enqueue
@@ -12,7 +13,7 @@ from models.person import name_of
 from models.question import add_question, answer_question, open_questions_for, question_with_asker
 from town import command
 
-PATTERN = re.compile(r"^答复\s*(?:编号|第)?\s*(\d{1,9})\s*号?[\s,，:：]*(.*)$", re.S)
+PATTERN = re.compile(rf"^答复\s*(?:编号|第)?\s*{NUMBER}\s*号?[\s,，:：]*(.*)$", re.S)
 # The engine reads commands NFKC-normalised: give the answer back its Chinese punctuation.
 _FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"})
 
@@ -62,9 +63,9 @@ def _call(cadres: list[Holder]) -> str:
 
 def answer(ctx: Context, match: re.Match) -> str:
     """「答复 N 内容」: the answer goes to the villager, the question is closed, the other cadres are told."""
-    number, reply = int(match.group(1)), match.group(2).strip().translate(_FULL_WIDTH)[:2000]
-    row = question_with_asker(ctx.sql, question_id=number)
-    refusal = _refusal(ctx, number, row)
+    number, reply = task_number(match.group(1)), match.group(2).strip().translate(_FULL_WIDTH)[:2000]
+    row = question_with_asker(ctx.sql, question_id=number) if number is not None else None
+    refusal = _refusal(ctx, match.group(1) if number is None else number, row)
     if refusal:
         return refusal
     _, text, status, answered, village_id, answered_by, openid, name, _, _ = row
@@ -85,7 +86,7 @@ def answer(ctx: Context, match: re.Match) -> str:
     return TEXT.answered.format(asker=name or TEXT.nameless, number=number)
 
 
-def _refusal(ctx: Context, number: int, row: tuple | None) -> str | None:
+def _refusal(ctx: Context, number: int | str, row: tuple | None) -> str | None:
     """Why this person may not answer this question, or None when they may."""
     roles = held_roles(ctx.sql, person_id=ctx.person.id)
     if not roles:
@@ -107,9 +108,9 @@ def _name(ctx: Context, person_id: int | None) -> str:
     return name_of(ctx.sql, person_id=person_id) or TEXT.someone
 
 
-def todo_lines(ctx: Context) -> list[str]:
+def todo_lines(ctx: Context) -> list[Task]:
     """The open questions alerted to this cadre, for 「待办」."""
     return [
-        TEXT.todo.format(number=n, asker=asker(name, phone), village=village or TEXT.no_village, text=text)
+        Task(TEXT.todo.format(number=n, asker=asker(name, phone), village=village or TEXT.no_village, text=text))
         for n, text, name, phone, village in open_questions_for(ctx.sql, person_id=ctx.person.id)
     ]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from bot.dialogue import Flow
+from bot.dialogue import Command, Flow
+from handlers.fever import followup
 from handlers.fever.alert import advice, clinic, doctors, facts, send, told
 from handlers.fever.more import FLOW, ask_more
 from handlers.fever.report import add_to, alert_key, earlier_report, report
 from handlers.fever.texts import TEXT
+from town import command
 
 __all__ = [
-    "FLOW", "MENU", "add_to", "advice", "alert_key", "ask_more", "clinic", "doctors", "earlier_report", "facts",
-    "report", "send", "told",
+    "COMMANDS", "FLOW", "MENU", "add_to", "advice", "alert_key", "ask_more", "clinic", "doctors", "earlier_report",
+    "facts", "report", "send", "todo_lines", "told",
 ]  # fmt: skip
 
 # The menu's 发烧报告 and the words typed for it: say what to send (the message itself is the report).
@@ -22,3 +24,15 @@ MENU = Flow(
     entry_words=("发烧报告", "发热报告", "发烧上报", "发热上报"),
     entry_keys=("FEVER",),
 )
+
+COMMANDS = (
+    Command(
+        name="fever_contacted",
+        pattern=followup.CONTACTED_PATTERN,
+        run=followup.contacted,
+        help=TEXT.help_close,
+        help_roles=command.HELP_FOR[command.FOLLOW_FEVER],
+    ),
+    Command(name="fever_handled", pattern=followup.HANDLED_PATTERN, run=followup.handled),
+)
+todo_lines = followup.todo_lines

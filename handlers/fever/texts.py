@@ -53,6 +53,23 @@ class TEXT:
     fever = "发烧"
     separator = "、"
     comma = "，"
+    # The doctor's 待办 and the commands that close a report.
+    todo = (
+        "发热{number}：{patient}，{village}，{facts}（{at}报告），电话{phone}\n"
+        "  → 打过电话回「已联系 {number}」；处理完回「发热 {number} 已处理 情况」"
+    )
+    no_phone_known = "没留"
+    no_village = "村子没说"
+    outcome_contacted = "已电话联系"
+    outcome_handled = "已处理"
+    closed = "好的，记下了：发热{number} {patient}，{outcome}。辛苦了！"
+    closed_notice = "【发热已处理】发热{number} {patient}：{who}已处理，{outcome}。您不用再跟进了。"
+    closed_already = "发热{number}已经由{who}在{at}处理过了：{outcome}。"
+    not_found = "没有找到发热{number}，请核对一下待办里的编号。"
+    not_yours = "发热{number}是{village}的，不归您跟进。"
+    cadres_only = "抱歉，这是给村医和干部用的。家里有人不舒服，直接告诉我是谁、多少度、哪里不舒服。"
+    help_close = "回「已联系 编号」或「发热 编号 已处理 情况」：发热报告跟进完了"
+    you = "您"
 
 
 # How each step of 发烧报告 is named in the list of what can be corrected, and when the person names it.

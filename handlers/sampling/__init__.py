@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from bot.dialogue import Command, Context
+from bot.dialogue.tasks import NUMBER, Task, task_number
 from handlers.sampling.texts import TEXT
 from models.cadre import held_roles
 from models.care import (
@@ -30,9 +31,9 @@ from town.care.rounds import escalate, made_up, ordinal
 from town.clock import day, local, today
 
 WHAT_DONE, WHAT_NOT_DONE = TEXT.what_done, TEXT.what_not_done
-DONE_PATTERN = re.compile(r"^采样\s*(?:编号)?\s*(\d{1,9})\s*号?\s*(?:已经?)?(?:完成|做完|采完)了?\s*[。.!！]*$")
+DONE_PATTERN = re.compile(rf"^采样\s*(?:编号)?\s*{NUMBER}\s*号?\s*(?:已经?)?(?:完成|做完|采完)了?\s*[。.!！]*$")
 NOT_DONE_PATTERN = re.compile(
-    r"^采样\s*(?:编号)?\s*(\d{1,9})\s*号?\s*(?:未完成|没完成|没有完成|没采成?|没做|未采)(.*)$", re.S
+    rf"^采样\s*(?:编号)?\s*{NUMBER}\s*号?\s*(?:未完成|没完成|没有完成|没采成?|没做|未采)(.*)$", re.S
 )
 # The engine reads commands NFKC-normalised: give the reason back its Chinese punctuation.
 _FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"})
@@ -40,7 +41,7 @@ _REASON_LEAD = re.compile(r"^[\s,，:：;；。.、]*(原因|理由|因为)?[\s,
 
 
 def _done(ctx: Context, match: re.Match) -> str:
-    found, refusal = _round(ctx, int(match.group(1)), WHAT_DONE)
+    found, refusal = _round(ctx, task_number(match.group(1)), WHAT_DONE, match.group(1))
     if refusal:
         return refusal
     sampling, quarantine = found
@@ -55,8 +56,8 @@ def _done(ctx: Context, match: re.Match) -> str:
 
 
 def _not_done(ctx: Context, match: re.Match) -> str:
-    number = int(match.group(1))
-    found, refusal = _round(ctx, number, WHAT_NOT_DONE)
+    number = task_number(match.group(1))
+    found, refusal = _round(ctx, number, WHAT_NOT_DONE, match.group(1))
     if refusal:
         return refusal
     reason = _REASON_LEAD.sub("", match.group(2)).strip().translate(_FULL_WIDTH)[:500]
@@ -70,13 +71,13 @@ def _not_done(ctx: Context, match: re.Match) -> str:
     return TEXT.not_done.format(reason=reason, **_facts(ctx, home, sampling))
 
 
-def _round(ctx: Context, number: int, what: str) -> tuple[tuple | None, str | None]:
+def _round(ctx: Context, number: int | None, what: str, typed: str) -> tuple[tuple | None, str | None]:
     """The round and its quarantine, or the reply refusing the command."""
-    sampling = sampling_round(ctx.session, sampling_id=number)
+    sampling = sampling_round(ctx.session, sampling_id=number) if number is not None else None
     roles = held_roles(ctx.sql, person_id=ctx.person.id)
     quarantine = quarantine_by_id(ctx.session, quarantine_id=sampling.quarantine_id) if sampling else None
     if sampling is None:
-        return None, TEXT.not_found.format(id=number) if roles else TEXT.carers_only
+        return None, TEXT.not_found.format(id=typed if number is None else number) if roles else TEXT.carers_only
     # One of the household's four (released ones too: they are told where the round went), or a village cadre.
     allowed = cares_for(ctx.sql, quarantine_id=quarantine.id, person_id=ctx.person.id) or command.may(
         ctx.sql, command.RECORD_SAMPLING, person_id=ctx.person.id, village_id=quarantine.village_id
@@ -132,8 +133,9 @@ def _facts(ctx: Context, home, sampling: SamplingRound) -> dict:
     }  # fmt: skip
 
 
-def todo_lines(ctx: Context) -> list[str]:
-    """This person's rounds (a 待办 source): the doctor's today and tomorrow, and missed ones for the cadres too."""
+def todo_lines(ctx: Context) -> list[Task]:
+    """This person's rounds (a 待办 source): the doctor's today and tomorrow, and missed ones (urgent) for the cadres
+    too."""
     mine: dict[int, set[str]] = {}
     for quarantine_id, role in active_care_of(ctx.sql, person_id=ctx.person.id):
         mine.setdefault(quarantine_id, set()).add(role)
@@ -149,7 +151,7 @@ def todo_lines(ctx: Context) -> list[str]:
     return lines
 
 
-def _todo_line(ctx: Context, sampling: SamplingRound, quarantine: Quarantine, roles: set[str], current) -> str | None:
+def _todo_line(ctx: Context, sampling: SamplingRound, quarantine: Quarantine, roles: set[str], current) -> Task | None:
     late = sampling.status == MISSED or sampling.day < current
     # A round still to come is the doctor's; the cadres of the four see it once it is missed.
     if not (roles & set(command.VILLAGE_TEAM) if late else "village_doctor" in roles):
@@ -161,10 +163,11 @@ def _todo_line(ctx: Context, sampling: SamplingRound, quarantine: Quarantine, ro
     else:
         state = TEXT.todo_today if sampling.day == current else TEXT.todo_tomorrow
         hint = TEXT.todo_hint.format(id=sampling.id)
-    return TEXT.todo_line.format(
+    text = TEXT.todo_line.format(
         id=sampling.id, date=day(sampling.day), ordinal=ordinal(ctx.session, sampling), state=state, hint=hint,
         **home.facts(),
     )  # fmt: skip
+    return Task(text, urgent=late)
 
 
 COMMANDS = (

@@ -7,6 +7,8 @@ import re
 
 from bot.dialogue import Context
 from bot.dialogue import texts as common  # the package's own texts module would shadow the name
+from bot.dialogue.tasks import NUMBER as TASK
+from bot.dialogue.tasks import task_number
 from handlers.supplies.texts import TEXT
 from models.cadre import held_roles
 from models.care import cares_for
@@ -29,13 +31,13 @@ from town import command
 from town.supplies import describe_holder, escalate, household_name, recipients, tell_household
 from town.supplies import items_text as show_items
 
-NUMBER = r"\s*(?:第|编号)?\s*(\d{1,9})?\s*号?"
+NUMBER = rf"\s*(?:第|编号)?\s*{TASK}?\s*号?"
 END = r"[\s。.!！~]*$"
 ACCEPT_PATTERN = re.compile(rf"^接单{NUMBER}{END}")
 DELIVER_PATTERN = re.compile(rf"^(?:已经?)?送达{NUMBER}{END}")
 # Bare 「无法办理」 asks for the number; 「办不了」 counts only with one (a villager may say it of anything).
 REFUSE_PATTERN = re.compile(
-    r"^(?:无法办理\s*(?:第|编号)?\s*(\d{1,9})?|(?:办不了|不能办理)\s*(?:第|编号)?\s*(\d{1,9}))\s*号?(.*)$", re.S
+    rf"^(?:无法办理\s*(?:第|编号)?\s*{TASK}?|(?:办不了|不能办理)\s*(?:第|编号)?\s*{TASK})\s*号?(.*)$", re.S
 )
 _THANKS = r"(?:[\s,，。.!！~]*(?:谢谢|多谢|感谢)(?:你|您)?(?:们|了|啦)?)?"
 RECEIVED_PATTERN = re.compile(rf"^(?:东西)?(?:已经?)?收到(?:东西)?(?:了|啦)?{NUMBER}(?:了|啦)?{_THANKS}{END}")
@@ -87,9 +89,9 @@ def _closed(request: SupplyRequest) -> str | None:
 
 
 def _number(ctx: Context, match: re.Match, verb: str) -> tuple[int | None, str | None]:
-    found = next((group for group in match.groups()[:2] if group and group.isdigit()), None)
+    found = next((number for group in match.groups()[:2] if (number := task_number(group))), None)
     if found:
-        return int(found), None
+        return found, None
     cadre = bool(held_roles(ctx.sql, person_id=ctx.person.id))
     return None, TEXT.need_number.format(verb=verb) if cadre else TEXT.cadres_only
 
@@ -191,7 +193,7 @@ def _reopened(ctx: Context, request: SupplyRequest, people: list, *, who: str, r
 
 def received(ctx: Context, match: re.Match) -> str:
     """The household got what was delivered (the latest, or the one numbered)."""
-    number = int(match.group(1)) if match.group(1) else None
+    number = task_number(match.group(1))
     mine = requests_of(ctx.session, person_id=ctx.person.id, statuses=(ACCEPTED, DELIVERED, RECEIVED), lock=True)
     delivered = [r for r in mine if r.status == DELIVERED]
     if number is None and not delivered:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.dialogue import Context
+from bot.dialogue.tasks import Task
 from handlers.supplies.texts import TEXT
 from models.person import name_of
 from models.supplies import (
@@ -53,8 +54,8 @@ def _state(ctx: Context, request: SupplyRequest) -> str:
     return TEXT.state_cancelled if status == CANCELLED else status
 
 
-def todo_lines(ctx: Context) -> list[str]:
-    """The open requests that reached this cadre and the ones they accepted, urgent first (a 待办 source)."""
+def todo_lines(ctx: Context) -> list[Task]:
+    """The open requests that reached this cadre and the ones they accepted (a 待办 source; urgent ones urgent)."""
     ids = candidate_ids(ctx.sql, person_id=ctx.person.id)
     if not ids:
         return []
@@ -67,14 +68,13 @@ def todo_lines(ctx: Context) -> list[str]:
             hint = TEXT.todo_open.format(number=request.id) + (TEXT.todo_escalated if request.escalation_level else "")
         else:
             continue
-        lines.append(
-            TEXT.todo_line.format(
-                number=request.id,
-                urgent=TEXT.urgent if request.urgent else "",
-                household=household(ctx.sql, request),
-                items=items_text(json.loads(request.items or "[]")),
-                at=local_time(request.created_at),
-                hint=hint,
-            )
+        text = TEXT.todo_line.format(
+            number=request.id,
+            urgent=TEXT.urgent if request.urgent else "",
+            household=household(ctx.sql, request),
+            items=items_text(json.loads(request.items or "[]")),
+            at=local_time(request.created_at),
+            hint=hint,
         )
+        lines.append(Task(text, urgent=bool(request.urgent)))
     return lines

@@ -1,10 +1,12 @@
-"""待办: everything waiting for one cadre, gathered from every kind of task.
+"""待办: everything waiting for one cadre, gathered from every kind of task, urgent first.
 
-Extension point: SOURCES holds functions `(ctx) -> list[str]`. Each returns this cadre's open tasks of one kind,
-one string per task, ready to show: it names the task by its own number (the N the commands take, never a list
-position) and ends with the command that closes it, e.g. 「第12号物资：张桂兰…\n  → 回「接单 12」」. A task may span
-two lines. Return [] when the cadre has nothing of that kind (or holds no role for it). Sampling rounds and policy
-questions add their source with a one-line edit of SOURCES; the order of SOURCES is the order shown.
+Extension point: SOURCES holds functions `(ctx) -> list[Task]` (bot.dialogue.tasks). Each returns this cadre's open
+tasks of one kind, one Task per task: its `text` is ready to show, names the task by its own number (the N the
+commands take, as digits or a Chinese numeral; never a list position) and ends with the command that closes it,
+e.g. 「第12号物资：张桂兰…\n  → 回「接单 12」」 (a task may span two lines); `urgent` marks what cannot wait (an
+urgent supply request, a fever, an overdue sampling round). Return [] when the cadre has nothing of that kind (or
+holds no role for it). 待办 shows the urgent tasks first, then the rest; within each, the order of SOURCES and then
+each source's own order. A new kind of task is a one-line edit of SOURCES.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import re
 from collections.abc import Callable
 
 from bot.dialogue import Command, Context
-from handlers import faq, sampling, supplies
+from bot.dialogue.tasks import Task
+from handlers import cadre_review, faq, fever, sampling, supplies
+from handlers.todo import orphans
 from handlers.todo.texts import TEXT
 from models.cadre import held_roles
 from models.care import cares_now
@@ -21,20 +25,35 @@ from models.care import cares_now
 SHOWN = 20
 
 
-Source = Callable[[Context], list[str]]
-SOURCES: tuple[Source, ...] = (supplies.todo_lines, sampling.todo_lines, faq.todo_lines)
+Source = Callable[[Context], list[Task]]
+SOURCES: tuple[Source, ...] = (
+    fever.todo_lines,
+    supplies.todo_lines,
+    sampling.todo_lines,
+    # calls.todo_lines: the call tasks (handlers/calls), wired in here by the lead.
+    cadre_review.todo_lines,
+    faq.todo_lines,
+    orphans.todo_lines,
+)
 PATTERN = re.compile(r"^(?:我的)?(?:待办|代办)(?:事项|的事)?[\s。.!！?？]*$")
 
 
+def gather(ctx: Context) -> list[Task]:
+    """Every source's tasks, urgent first; otherwise in the order of SOURCES (a stable sort)."""
+    tasks = [task for source in SOURCES for task in source(ctx)]
+    return sorted(tasks, key=lambda task: not task.urgent)
+
+
 def todo(ctx: Context, _match: re.Match | None = None) -> str:
-    """The cadre's tasks from every source, in order; a polite refusal for someone with no role."""
+    """The cadre's tasks from every source; a polite refusal for someone with no role."""
     if not held_roles(ctx.sql, person_id=ctx.person.id) and not cares_now(ctx.sql, person_id=ctx.person.id):
         return TEXT.cadres_only
-    lines = [line for source in SOURCES for line in source(ctx)]
-    if not lines:
+    tasks = gather(ctx)
+    if not tasks:
         return TEXT.nothing
-    shown = "\n".join(lines[:SHOWN]) + (TEXT.more.format(n=len(lines) - SHOWN) if len(lines) > SHOWN else "")
-    return TEXT.header.format(count=len(lines), lines=shown)
+    shown = "\n".join(task.text for task in tasks[:SHOWN])
+    more = TEXT.more.format(n=len(tasks) - SHOWN) if len(tasks) > SHOWN else ""
+    return TEXT.header.format(count=len(tasks), lines=shown + more)
 
 
 COMMAND = Command(name="todo", pattern=PATTERN, run=todo, help=TEXT.help)
