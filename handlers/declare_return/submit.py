@@ -13,10 +13,10 @@ from models.cadre import Holder
 from models.care import DONE, rounds_of
 from models.declaration import Declaration as DeclarationRow
 from models.declaration import open_declaration, replace_household, save_classification, save_declaration
-from models.outbox import enqueue
 from models.person import update_profile
 from models.quarantine import CENTRAL, HOME
 from town import command
+from town.bundle import Bundle
 from town.care import apply_quarantine
 from town.clock import day
 from town.policy import Declaration, classify, load_policy
@@ -61,20 +61,24 @@ def finish(ctx: Context) -> str:
     result = _classify(ctx)
     declaration, updated = _store(ctx, result)
     classification = save_classification(ctx.session, declaration_id=declaration.id, result=result, now=ctx.now)
+    cadres = _recipients(ctx, declaration.village_id, result)
+    # One message per cadre: the declaration, then their place in its 四包一 when they have one.
+    bundle = Bundle()
+    _alert(ctx, declaration, classification.id, cadres, result, updated, bundle)
     quarantine = apply_quarantine(
         ctx.session,
         declaration=declaration,
         classification=classification,
         now=ctx.now,
         home_start_on=result.home_start,
+        bundle=bundle,
     )
+    bundle.send(ctx.sql, now=ctx.now)
     if not ctx.slots.get("relation"):
         slots = ctx.slots
         update_profile(
             ctx.sql, person=ctx.person, name=slots["name"], phone=slots["phone"], village_id=slots["village"]
         )
-    cadres = _recipients(ctx, declaration.village_id, result)
-    _alert(ctx, declaration, classification.id, cadres, result, updated)
     template = TEXT.updated if updated else TEXT.done
     reply = template.format(whose=whose(ctx), reason=result.reason, next=_next_step(ctx, result, quarantine))
     return reply + _companions_too(ctx) + _contact(cadres)
@@ -143,7 +147,9 @@ def _recipients(ctx: Context, village_id: int, result) -> list[Holder]:
     return cadres
 
 
-def _alert(ctx: Context, declaration, classification_id: int, cadres: list[Holder], result, updated: bool) -> None:
+def _alert(
+    ctx: Context, declaration, classification_id: int, cadres: list[Holder], result, updated: bool, bundle: Bundle
+) -> None:
     days = result.days + result.home_days
     period = TEXT.period.format(days=days, start=day(result.start), end=day(result.end)) if result.end else ""
     shown = facts(ctx)
@@ -166,7 +172,7 @@ def _alert(ctx: Context, declaration, classification_id: int, cadres: list[Holde
     )
     for cadre in {c.person_id: c for c in cadres}.values():
         key = f"declaration:{declaration.id}:classification:{classification_id}:alert:{cadre.person_id}"
-        enqueue(ctx.sql, key=key, recipient_openid=cadre.openid, kind="alert", text=text, now=ctx.now)
+        bundle.add(person_id=cadre.person_id, openid=cadre.openid, key=key, text=text)
 
 
 def _sender(ctx: Context, relation: str) -> str:

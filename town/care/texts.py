@@ -18,6 +18,9 @@ class TEXT:
     changed = (
         "【四包一调整】这一户的管控调整了，您继续负责（您是{role}）：\n{home}\n{measure}\n上门采样：{samples}\n{team}"
     )
+    # The same, after the event's own alert about the household (one message): the household is not repeated.
+    assigned_short = "【四包一】请您负责这一户（您是{role}）。\n上门采样：{samples}\n您要做的：{duty}\n{team}"
+    changed_short = "【四包一调整】您继续负责这一户（您是{role}）。\n上门采样：{samples}\n{team}"
     home = "{name}（{phone}），{village}，报备编号{number}"
     members = "\n同住：{names}"
     member = "{name}（{relation}）"
