@@ -10,12 +10,14 @@ import datetime as dt
 import logging
 
 from models.cadre import Holder, holders
-from models.care import add_care_assignments, care_load
+from models.care import MISSED, add_care_assignments, care_load, open_rounds_of
 from models.quarantine import CENTRAL, HOME, MONITOR, active_in_village
 from models.sql import Sql
 from town.bundle import Bundle
 from town.care.household import Carer, Home, carers, home_of
+from town.care.rounds import ordinal
 from town.care.texts import DUTIES, TEXT
+from town.clock import day
 from town.command import HOME_FOUR, LEAD, MONITORING_ONE, TOP, above
 from town.texts import ROLE_NAMES
 
@@ -128,9 +130,26 @@ def take_open_places(session, sql: Sql, *, holder: Holder, now: dt.datetime) -> 
     return taken
 
 
-def took_over(homes: list[Home]) -> str:
-    """What a newly bound cadre is told of the households that were waiting for them ("" for none)."""
+def took_over(session, homes: list[Home], *, today: dt.date) -> str:
+    """What a newly bound cadre is told of the households that were waiting for them, with the sampling rounds
+    due today or overdue ("" for none): one message."""
     if not homes:
         return ""
-    lines = TEXT.separator_line.join(f"{home.line()}\n{home.measure()}" for home in homes)
+    due: dict[int, list] = {}
+    quarantine_ids = [home.quarantine.id for home in homes]
+    for sampling, _ in open_rounds_of(session, quarantine_ids=quarantine_ids, through=today):
+        due.setdefault(sampling.quarantine_id, []).append(sampling)
+    lines = TEXT.separator_line.join(
+        f"{home.line()}\n{home.measure()}" + _due_lines(session, due.get(home.quarantine.id, []), today)
+        for home in homes
+    )
     return TEXT.took_over.format(count=len(homes), homes=lines)
+
+
+def _due_lines(session, rounds: list, today: dt.date) -> str:
+    lines = []
+    for sampling in rounds:
+        state = TEXT.took_today if sampling.day == today and sampling.status != MISSED else TEXT.took_late
+        facts = {"id": sampling.id, "date": day(sampling.day), "ordinal": ordinal(session, sampling)}
+        lines.append(TEXT.took_round.format(**facts) + state.format(**facts))
+    return "".join(lines)
