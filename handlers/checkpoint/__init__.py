@@ -25,6 +25,7 @@ from handlers.checkpoint.reading import (
 from handlers.checkpoint.texts import CODES, LABELS, TEXT
 from models.cadre import held_roles, holds_role
 from models.checkpoint import CheckpointReport, add_report, save_matches
+from models.quarantine import MONITOR
 from town import command
 from town.checkpoints import Watched, match_report, under_measure
 from town.clock import day
@@ -170,7 +171,8 @@ def _record(ctx: Context, match: re.Match) -> str:
     watched = under_measure(ctx.session, report, declaration)
     reply = TEXT.sighting_done.format(who=who)
     if watched is not None:
-        reply += TEXT.sighting_watched.format(kind=watched.quarantine.kind, end=day(watched.quarantine.end_on))
+        template = TEXT.sighting_monitored if watched.quarantine.kind == MONITOR else TEXT.sighting_watched
+        reply += template.format(kind=watched.quarantine.kind, end=day(watched.quarantine.end_on))
     elif declaration is not None:
         village = village_name(ctx, declaration.village_id)
         reply += TEXT.sighting_declared.format(village=village, arrived=day(declaration.arrived_on))

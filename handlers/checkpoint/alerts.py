@@ -12,7 +12,7 @@ from models.cadre import Holder, held_roles
 from models.care import care_holders
 from models.checkpoint import CheckpointReport
 from models.outbox import enqueue
-from models.quarantine import CENTRAL
+from models.quarantine import CENTRAL, MONITOR
 from town import command
 from town.checkpoints import Watched
 from town.clock import day, day_clock
@@ -74,7 +74,8 @@ def measure_line(watched: Watched) -> str:
     line = TEXT.measure_line.format(
         name=d.name, phone=d.phone, village=watched.village, kind=q.kind, start=day(q.start_on), end=day(q.end_on)
     )
-    return line + (TEXT.measure_advice_central if q.kind == CENTRAL else TEXT.measure_advice)
+    advice = {CENTRAL: TEXT.measure_advice_central, MONITOR: TEXT.measure_advice_monitor}
+    return line + advice.get(q.kind, TEXT.measure_advice)
 
 
 def sighting_text(ctx: Context, report: CheckpointReport, watched: Watched, who: str) -> str:
