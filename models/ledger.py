@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from sqlalchemy import and_, select
 from sqlmodel import Session
 
-from models.cadre import CadreAssignment
+from models.care import CareAssignment
 from models.checkpoint import CheckpointReport
 from models.declaration import CURRENT, Classification, Declaration, HouseholdMember
 from models.person import Person
@@ -73,13 +73,16 @@ def checkpoint_anomalies(session: Session, *, village_id: int | None) -> list[tu
     return [tuple(row) for row in session.execute(query)]
 
 
-def cadres_of_villages(
-    session: Session, *, roles: tuple[str, ...], village_ids: Iterable[int]
+def carers_of_households(
+    session: Session, *, quarantine_ids: Iterable[int]
 ) -> list[tuple[int, str, str | None, str | None]]:
-    """(village id, role, name, phone) of the cadres holding these roles in these villages, as assigned."""
+    """(quarantine id, role, name, phone) of the people holding a place in these quarantines now, as assigned."""
+    ids = set(quarantine_ids)
+    if not ids:
+        return []
     return session.execute(
-        select(CadreAssignment.village_id, CadreAssignment.role, Person.name, Person.phone)
-        .join(Person, Person.id == CadreAssignment.person_id)
-        .where(CadreAssignment.role.in_(roles), CadreAssignment.village_id.in_(set(village_ids)))
-        .order_by(CadreAssignment.id)
+        select(CareAssignment.quarantine_id, CareAssignment.role, Person.name, Person.phone)
+        .join(Person, Person.id == CareAssignment.person_id)
+        .where(CareAssignment.quarantine_id.in_(ids), CareAssignment.released_at.is_(None))
+        .order_by(CareAssignment.id)
     ).all()

@@ -72,12 +72,13 @@ def test_a_home_isolation_declared_in_the_chat_gets_its_four_people(listed):
     )  # fmt: skip
     # Day 1 (8月5日) passed before the declaration: its sampling is owed today.
     assert rounds(listed.state.db, declaration_id) == [(dt.date(2021, 8, d), "due") for d in (6, 8, 11, 18)]
-    sent = outbox(listed.state.db, prefix="care:")
-    assert set(sent) == FOUR
+    sent = outbox(listed.state.db)
+    assert set(sent) == FOUR and all(len(sent[who]) == 1 for who in FOUR)  # one message each: no second ping
     doctor = sent["cf-doctor"][0]
-    assert doctor.startswith("【四包一】请您负责这一户（您是村医）")
-    assert f"张桂兰（13812345678），鸣皋村，报备编号{declaration_id}" in doctor
-    assert "同住：李秀英（老伴）、王小明（孙子）" in doctor
+    # The declaration's alert and the doctor's place in its 四包一, in one message.
+    assert doctor.startswith(f"返乡报备（第{declaration_id}号）：张桂兰（13812345678），鸣皋村")
+    assert "\n\n【四包一】请您负责这一户（您是村医）" in doctor
+    assert "同行：李秀英（老伴）、王小明（孙子）" in doctor
     assert "居家隔离14天（8月5日至8月18日）" in doctor
     assert "上门采样：8月6日、8月8日、8月11日、8月18日" in doctor
     assert "您要做的：按时上门采样" in doctor

@@ -37,7 +37,8 @@ def checked_in(town: Town, date: int) -> callable:
 def test_a_fortnight_of_home_isolation_runs_from_the_chat_and_nothing_late_goes_unnoticed(town):
     declare(town)
     first = town.new()
-    assert all(any(t.startswith("【四包一】") for t in first[who]) for who in FOUR)
+    # Each of the four: one message, the declaration and their place in its 四包一.
+    assert all(len(first[who]) == 1 and "【四包一】请您负责这一户" in first[who][0] for who in FOUR)
     assert "cf-command" not in first  # a home isolation is the village's to run
 
     # Day 2: the morning reminder, and a check-in that stops the later ones.

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from admin.ledger import load_ledger
 from admin.ledger_xlsx import write_ledger
 from models.cadre import create_invite, redeem_invite
+from models.care import CareAssignment
 from models.checkpoint import CheckpointReport
 from models.db import transaction
 from models.declaration import SUPERSEDED, Classification, Declaration, HouseholdMember
@@ -44,7 +45,9 @@ QUARANTINE_HEADERS = [
 CHECKPOINT_HEADERS = [
     "序号", "时间", "卡点/村", "车牌", "姓名", "电话", "从何地来", "健康码", "人数", "处置", "是否已报备", "原文",
 ]  # fmt: skip
-MINGGAO_PEOPLE = "包村干部：王镇 13800000001；村干部：刘支书 13800000003；村医：赵医生 13800000002"
+# Place by place: who holds it, and the place nobody holds (no police or grid worker is bound in 鸣皋村).
+MINGGAO_PEOPLE = "包村干部：王镇 13800000001；村干部：刘支书 13800000003；村医：赵医生 13800000002；民警或网格员：暂缺"
+SUN_PEOPLE = "包村干部：暂缺；村干部：孙书记 13900000009；村医：暂缺；民警或网格员：暂缺"
 ID_NUMBER = "410329199001011234"
 
 
@@ -56,6 +59,7 @@ class Town:
         with transaction(self.db) as session:
             self.villages = {v.name: v.id for v in session.execute(select(Village)).scalars()}
         self.count = 0
+        self.cadres: dict[str, tuple[str, int]] = {}  # name -> (role, person id)
 
     def person(self, session, name: str | None = None, phone: str | None = None) -> int:
         self.count += 1
@@ -67,7 +71,8 @@ class Town:
     def bind(self, village: str, role: str, name: str, phone: str) -> None:
         with transaction(self.db) as session:
             invite = create_invite(session, role=role, village_id=self.villages[village], now=NOW)
-            redeem_invite(session, code=invite.code, person_id=self.person(session, name, phone), now=NOW)
+            self.cadres[name] = (role, self.person(session, name, phone))
+            redeem_invite(session, code=invite.code, person_id=self.cadres[name][1], now=NOW)
 
     def declare(self, village: str, name: str, arrived: dt.date, *, members=(), **fields) -> int:
         values = {"phone": "13700000000", "health_code": "green", "active_until": arrived + dt.timedelta(days=14)}
@@ -105,23 +110,29 @@ class Town:
             session.flush()
             return row.id
 
-    def quarantine(self, declaration_id: int, classification_id: int, kind: str, start, end, samples=(), **fields):
+    def quarantine(
+        self, declaration_id: int, classification_id: int, kind: str, start, end, samples=(), carers=(), **fields
+    ):
+        """A quarantine record, with the named cadres holding their places in it (四包一)."""
         with transaction(self.db) as session:
             declaration = session.get(Declaration, declaration_id)
-            session.add(
-                Quarantine(
-                    declaration_id=declaration_id,
-                    classification_id=classification_id,
-                    person_id=declaration.person_id,
-                    village_id=declaration.village_id,
-                    kind=kind,
-                    start_on=start,
-                    end_on=end,
-                    sampling_dates=json.dumps([d.isoformat() for d in samples]),
-                    created_at=NOW,
-                    **fields,
-                )
+            record = Quarantine(
+                declaration_id=declaration_id,
+                classification_id=classification_id,
+                person_id=declaration.person_id,
+                village_id=declaration.village_id,
+                kind=kind,
+                start_on=start,
+                end_on=end,
+                sampling_dates=json.dumps([d.isoformat() for d in samples]),
+                created_at=NOW,
+                **fields,
             )
+            session.add(record)
+            session.flush()
+            for name in carers:
+                role, person_id = self.cadres[name]
+                session.add(CareAssignment(quarantine_id=record.id, role=role, person_id=person_id, assigned_at=NOW))
 
     def report(self, village: str | None, seen_at: dt.datetime, text: str, **fields) -> None:
         with transaction(self.db) as session:
@@ -157,7 +168,7 @@ def town(server) -> Town:
         zhang, "居家隔离", "长江路街道为中风险地区", D(2021, 8, 5), 14, source="override", note="已核实住址"
     )
     samples = [D(2021, 8, 5), D(2021, 8, 8), D(2021, 8, 11), D(2021, 8, 19)]
-    town.quarantine(zhang, new, "居家隔离", D(2021, 8, 5), D(2021, 8, 19), samples)
+    town.quarantine(zhang, new, "居家隔离", D(2021, 8, 5), D(2021, 8, 19), samples, carers=("刘支书", "王镇", "赵医生"))
 
     wang = town.declare(
         "鸣皋村", "王五", D(2021, 8, 1), id_number="41032919851231002X", phone="13700000002",
@@ -170,7 +181,9 @@ def town(server) -> Town:
         "孙村", "孙六", D(2021, 7, 30), phone="13700000003", abroad=True, transport="plane", health_code="red"
     )
     central = town.classify(sun, "集中隔离", "境外返回", D(2021, 7, 30), 21)
-    town.quarantine(sun, central, "集中隔离", D(2021, 7, 30), D(2021, 8, 20), home_start_on=D(2021, 8, 13))
+    town.quarantine(
+        sun, central, "集中隔离", D(2021, 7, 30), D(2021, 8, 20), home_start_on=D(2021, 8, 13), carers=("孙书记",)
+    )
 
     town.report(
         "鸣皋村", dt.datetime(2021, 8, 6, 1, 30, tzinfo=dt.UTC), "豫A88888 三人 郑州来 黄码 已劝返",
@@ -244,8 +257,9 @@ def test_returnees_one_row_each_with_family_by_village_then_arrival(town, databa
     assert column(rows, "从何地返回")[0] == "北京市海淀区"
     assert column(rows, "交通方式")[0] == "自驾（豫C12345）"
     assert column(rows, "结束日期")[0] is None
+    assert not column(rows, "包保责任人")[0]  # no measure, nobody's household: the village's cadres are not listed
     sun = dict(zip(rows[0], rows[5], strict=True))
-    assert (sun["从何地返回"], sun["健康码"], sun["包保责任人"]) == ("境外", "红码", "村干部：孙书记 13900000009")
+    assert (sun["从何地返回"], sun["健康码"], sun["包保责任人"]) == ("境外", "红码", SUN_PEOPLE)
     assert not any("旧的依据" in str(value) for row in rows for value in row)  # superseded
     assert not any("卡点老李" in str(value) for row in rows for value in row)
 
@@ -268,7 +282,7 @@ def test_active_quarantines_only_with_sampling_dates(town, database_url, tmp_pat
         ],
         [
             2, "孙六", "13700000003", "孙村", "集中隔离（2021-08-13起居家隔离）", dt.datetime(2021, 7, 30),
-            dt.datetime(2021, 8, 20), None, "村干部：孙书记 13900000009",
+            dt.datetime(2021, 8, 20), None, SUN_PEOPLE,
         ],
     ]  # fmt: skip
 

@@ -32,12 +32,13 @@ from bot.villages import VillageRef
 from models.declaration import Classification, Declaration, HouseholdMember
 from models.ledger import (
     active_quarantines,
-    cadres_of_villages,
+    carers_of_households,
     checkpoint_anomalies,
     household_members,
     returnee_declarations,
 )
-from town.command import CARERS
+from models.quarantine import Quarantine
+from town.care.four import place_name, places
 from town.texts import ROLE_NAMES
 
 
@@ -69,10 +70,7 @@ def load_ledger(
     quarantines = active_quarantines(session, village_id=village_id)
     members = _by_household(household_members(session, village_id=village_id))
     checkpoints = checkpoint_anomalies(session, village_id=village_id)
-    households = [(d.id, d.village_id) for d, _, _ in declarations] + [
-        (q.declaration_id, q.village_id) for q, *_ in quarantines
-    ]
-    responsible = responsible_people(session, households)
+    responsible = responsible_people(session, [q for q, *_ in quarantines])
     sheets = (
         Sheet(RETURNEES, RETURNEE_COLUMNS, returnee_rows(declarations, members, responsible)),
         Sheet(QUARANTINES, QUARANTINE_COLUMNS, quarantine_rows(quarantines, members, responsible)),
@@ -89,17 +87,25 @@ def _by_household(found: list[HouseholdMember]) -> dict[int, list[HouseholdMembe
     return members
 
 
-def responsible_people(session: Session, households: Iterable[tuple[int, int]]) -> dict[int, str]:
-    """包保责任人 per household (declaration id → text): for now the village's cadres of CARERS."""
-    by_household = dict(households)
-    if not by_household:
-        return {}
-    rows = cadres_of_villages(session, roles=CARERS, village_ids=by_household.values())
-    people: dict[int, list[tuple]] = defaultdict(list)
-    for village_id, role, name, phone in sorted(rows, key=lambda r: CARERS.index(r[1])):
-        people[village_id].append((role, name, phone))
-    texts = {village_id: CELL.people_separator.join(_person(*p) for p in found) for village_id, found in people.items()}
-    return {household: texts.get(village_id, "") for household, village_id in by_household.items()}
+def responsible_people(session: Session, quarantines: Iterable[Quarantine]) -> dict[int, str]:
+    """包保责任人 per household (declaration id → text): who holds a place in its measure now, and the places
+    nobody holds yet (a village cadre is not named for a household they were never given)."""
+    records = list(quarantines)
+    held: dict[int, list[tuple]] = defaultdict(list)
+    for quarantine_id, role, name, phone in carers_of_households(session, quarantine_ids=[q.id for q in records]):
+        held[quarantine_id].append((role, name, phone))
+    return {record.declaration_id: _places_cell(record, held[record.id]) for record in records}
+
+
+def _places_cell(record: Quarantine, people: list[tuple]) -> str:
+    """Place by place (包村干部, 村干部, 村医, 民警或网格员): who holds it, or 暂缺."""
+    cells, shown = [], set()
+    for place in places(record):
+        holding = [p for p in people if p[0] in place]
+        cells += [_person(*p) for p in holding] or [CELL.vacant.format(role=place_name(place))]
+        shown.update(place)
+    cells += [_person(*p) for p in people if p[0] not in shown]  # kept from a measure with other places
+    return CELL.people_separator.join(cells)
 
 
 def _person(role: str, name: str | None, phone: str | None) -> str:

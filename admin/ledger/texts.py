@@ -32,6 +32,7 @@ class CELL:
 
     responsible = "{role}：{name}"
     nameless = "未登记姓名"
+    vacant = "{role}：暂缺"
     phone = " {phone}"
     people_separator = "；"
     cadre_note = "{reason}；干部说明：{note}"

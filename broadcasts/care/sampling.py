@@ -110,14 +110,17 @@ def _owed(session, sql: Sql, doctor) -> str:
 
 
 def _tell_household(session, sql: Sql, home, sampling: SamplingRound, doctor_list: list, now) -> int:
-    named = next((d for d in doctor_list if d.role == "village_doctor" and d.name), None)
+    doctors = [d for d in doctor_list if d.role == "village_doctor"]
+    named = next((d for d in doctors if d.name), None)
     doctor = TEXT.doctor_named.format(name=named.name) if named else TEXT.doctor
+    # With no doctor in the village, those above it have the list: the household is promised no doctor.
+    template = TEXT.notice if doctors else TEXT.notice_unassigned
     members = TEXT.notice_members.format(names=TEXT.separator.join(home.members)) if home.members else ""
     number = ordinal(session, sampling)
 
     def text_for(greeting: str, _whose: str, sender: bool) -> str:
         whom = home.declaration.name if sender else TEXT.whom
-        return TEXT.notice.format(
+        return template.format(
             greeting=greeting, date=day(sampling.day), doctor=doctor, whom=whom, ordinal=number, members=members
         )
 

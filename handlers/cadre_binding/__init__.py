@@ -18,7 +18,7 @@ def _bind(ctx: Context, match: re.Match) -> str | Then:
     invite = redeem_invite(ctx.session, code=code, person_id=ctx.person.id, now=ctx.now)
     if invite is not None:
         bound = TEXT.bound.format(village=village_name(ctx, invite.village_id), role=ROLE_NAMES[invite.role])
-        bound += took_over(_take_open_places(ctx, invite))
+        bound += took_over(ctx.session, _take_open_places(ctx, invite), today=ctx.today)
         # Households and other cadres are told whom to expect: a cadre without a name or phone gives them now.
         nameless = not (ctx.person.name and ctx.person.phone)
         return Then(f"{bound}\n{TEXT.introduce}", my_info.FLOW.name) if nameless else bound

@@ -25,11 +25,11 @@ from models.declaration import (
     set_status,
 )
 from models.declaration import Classification as Row
-from models.outbox import enqueue
 from models.person import name_of
 from models.quarantine import CENTRAL
 from models.town import village_name
 from town import command
+from town.bundle import Bundle
 from town.care import apply_quarantine
 from town.clock import day_clock, today
 from town.policy import Classification as Outcome
@@ -107,10 +107,12 @@ def _override(ctx: Context, match: re.Match) -> str:
 
 def _applied(ctx: Context, declaration: Declaration, row: Row, reply: str, what: str, **extra) -> str:
     """A change in force: the quarantine record follows, the household and the other cadres are told."""
-    apply_quarantine(ctx.session, declaration=declaration, classification=row, now=ctx.now)
-    tell_household(ctx.sql, declaration, row, template=NOTICES.villager_changed, prefix="review", now=ctx.now)
     facts = describe(ctx.sql, declaration, row)
-    _tell_others(ctx, declaration, row, what.format(disposition=row.disposition, **facts, **extra), facts)
+    bundle = Bundle()  # one message per cadre: the decision, then what it changes in their 四包一
+    _tell_others(ctx, declaration, row, what.format(disposition=row.disposition, **facts, **extra), facts, bundle)
+    apply_quarantine(ctx.session, declaration=declaration, classification=row, now=ctx.now, bundle=bundle)
+    bundle.send(ctx.sql, now=ctx.now)
+    tell_household(ctx.sql, declaration, row, template=NOTICES.villager_changed, prefix="review", now=ctx.now)
     return reply.format(disposition=row.disposition, **facts)
 
 
@@ -173,14 +175,20 @@ def _who(ctx: Context, person_id: int) -> str:
     return name_of(ctx.sql, person_id=person_id) or TEXT.someone
 
 
-def _tell_others(ctx: Context, declaration: Declaration, row: Row, what: str, facts: dict) -> None:
+def _tell_others(
+    ctx: Context, declaration: Declaration, row: Row, what: str, facts: dict, bundle: Bundle | None = None
+) -> None:
     """The other cadres got the same alert: tell them it is settled, so nobody acts twice."""
     text = TEXT.others.format(who=ctx.person.name or TEXT.someone, what=what, **facts)
     urgent = row.disposition == CENTRAL
+    own = bundle is None
+    bundle = Bundle() if own else bundle
     for holder in deciders(ctx.sql, village_id=declaration.village_id, urgent=urgent):
         if holder.person_id != ctx.person.id:
             key = f"decided:{declaration.id}:{row.id}:{holder.person_id}"
-            enqueue(ctx.sql, key=key, recipient_openid=holder.openid, kind="notice", text=text, now=ctx.now)
+            bundle.add(person_id=holder.person_id, openid=holder.openid, key=key, text=text, kind="notice")
+    if own:
+        bundle.send(ctx.sql, now=ctx.now)
 
 
 def todo_lines(ctx: Context) -> list[Task]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 import re
 
 from bot.dialogue import Command, Context, Flow, Parsed, Step, accept, reask, words
 from bot.dialogue import texts as common  # the package's own texts module would shadow the name
 from bot.dialogue.fields import village_name
 from bot.nlu.numbers import to_number
+from handlers.checkpoint.alerts import alert, command_of, measure_line, report_text, sighting_text, told
 from handlers.checkpoint.reading import (
     COLOUR,
     NO_CAR,
@@ -23,15 +23,12 @@ from handlers.checkpoint.reading import (
     unknown,
 )
 from handlers.checkpoint.texts import CODES, LABELS, TEXT
-from models.cadre import Holder, held_roles, holds_role
+from models.cadre import held_roles, holds_role
 from models.checkpoint import CheckpointReport, add_report, save_matches
-from models.outbox import enqueue
+from models.quarantine import MONITOR
 from town import command
-from town.checkpoints import match_report
-from town.clock import day, day_clock
-from town.texts import ROLE_NAMES
-
-log = logging.getLogger(__name__)
+from town.checkpoints import Watched, match_report, under_measure
+from town.clock import day
 
 FACTS = ("name", "phone", "plate", "origin", "health_code", "people", "action")
 
@@ -123,57 +120,20 @@ def _store(ctx: Context, facts: dict, text: str, *, anomaly: bool) -> tuple[Chec
     return report, declaration
 
 
-def _command(ctx: Context, village_id: int | None) -> list[Holder]:
-    """The town command, and the work-area lead of the reporter's village."""
-    leads = command.holders_at(ctx.sql, command.LEAD, village_id)
-    return list({h.person_id: h for h in [*command.town_command(ctx.sql), *leads]}.values())
-
-
-def _reporter(ctx: Context, village_id: int | None) -> str:
-    held = [role for role, _ in held_roles(ctx.sql, person_id=ctx.person.id) if role in command.CHECKPOINT_STAFF]
-    who = village_name(ctx, village_id) + (ROLE_NAMES[held[0]] if held else "") + (ctx.person.name or "")
-    return who + (TEXT.reporter_phone.format(phone=ctx.person.phone) if ctx.person.phone else "")
-
-
-def _alert_text(ctx: Context, report: CheckpointReport, declaration) -> str:
-    known = [
-        TEXT.people.format(n=report.people) if report.people else "",
-        TEXT.from_place.format(origin=report.origin) if report.origin else "",
-        CODES.get(report.health_code, ""),
-        TEXT.plate.format(plate=report.plate) if report.plate else "",
-    ]
-    who = " ".join(v for v in (report.name, report.phone) if v)
-    if declaration is not None:
-        village = village_name(ctx, declaration.village_id)
-        found = TEXT.declared.format(name=declaration.name, village=village, arrived=day(declaration.arrived_on))
-    else:
-        found = TEXT.undeclared if who or report.plate else ""
-    return TEXT.alert.format(
-        reporter=_reporter(ctx, report.village_id),
-        what=report.text,
-        known=TEXT.separator.join(part for part in known if part) or TEXT.unknown,
-        action=report.action or TEXT.unknown,
-        person=(TEXT.alert_person.format(who=who) if who else "") + found,
-        time=day_clock(ctx.now),
-    )
-
-
-def _alert(ctx: Context, report: CheckpointReport, declaration) -> str:
-    """Queue the alert for the command (never the reporter); the reply saying who heard of it."""
-    everyone = _command(ctx, report.village_id)
-    others = [h for h in everyone if h.person_id != ctx.person.id]
-    text = _alert_text(ctx, report, declaration)
-    for holder in others:
-        key = f"checkpoint:{report.id}:alert:{holder.person_id}"
-        enqueue(ctx.sql, key=key, recipient_openid=holder.openid, kind="alert", text=text, now=ctx.now)
-    if not everyone:
-        log.warning("checkpoint report %s alerts no one: nobody is bound as the town command", report.id)
+def _anomaly_reply(ctx: Context, report: CheckpointReport, declaration, watched: Watched | None) -> str:
+    text = report_text(ctx, report, declaration) + ("\n" + measure_line(watched) if watched else "")
+    others = alert(ctx, report, text, watched)
+    if watched is not None:
+        measure = TEXT.watched_reply.format(name=watched.declaration.name, kind=watched.quarantine.kind)
+        return measure + (TEXT.told.format(people=told(others)) if others else TEXT.nobody_told)
+    everyone = command_of(ctx, report.village_id)
     return TEXT.done if others else TEXT.recorded if everyone else TEXT.nobody
 
 
 def _finish(ctx: Context) -> str:
     report, declaration = _store(ctx, ctx.slots, ctx.slots["what"], anomaly=True)
-    return _alert(ctx, report, declaration)
+    watched = under_measure(ctx.session, report, declaration)
+    return _anomaly_reply(ctx, report, declaration, watched)
 
 
 ENTRY_WORDS = ("卡点报告", "卡口报告", "卡点上报", "卡口上报", "异常上报")
@@ -208,16 +168,26 @@ def _record(ctx: Context, match: re.Match) -> str:
     where = TEXT.from_place.format(origin=facts["origin"]) if facts.get("origin") else ""
     who = TEXT.separator.join(p for p in (who, where, CODES.get(facts.get("health_code"), "")) if p)
     report, declaration = _store(ctx, facts, TEXT.sighting_text.format(who=who), anomaly=anomaly)
+    watched = under_measure(ctx.session, report, declaration)
     reply = TEXT.sighting_done.format(who=who)
-    if declaration is not None:
+    if watched is not None:
+        template = TEXT.sighting_monitored if watched.quarantine.kind == MONITOR else TEXT.sighting_watched
+        reply += template.format(kind=watched.quarantine.kind, end=day(watched.quarantine.end_on))
+    elif declaration is not None:
         village = village_name(ctx, declaration.village_id)
         reply += TEXT.sighting_declared.format(village=village, arrived=day(declaration.arrived_on))
     else:
         reply += TEXT.sighting_undeclared
     if anomaly:
-        _alert(ctx, report, declaration)
-        reply += TEXT.sighting_alerted.format(code=CODES[facts["health_code"]])
-    return reply
+        text = report_text(ctx, report, declaration) + ("\n" + measure_line(watched) if watched else "")
+    elif watched is not None:
+        text = sighting_text(ctx, report, watched, who)
+    else:
+        return reply
+    others = alert(ctx, report, text, watched)
+    if anomaly and watched is None:
+        return reply + TEXT.sighting_alerted.format(code=CODES[facts["health_code"]])
+    return reply + (TEXT.told.format(people=told(others)) if others else TEXT.nobody_told)
 
 
 _SIGHTING = re.compile(rf"^(?:卡点)?登记\s*(.*?(?:{PLATE.pattern}|{PHONE.pattern}).*)$", re.IGNORECASE)

@@ -44,6 +44,18 @@ class TEXT:
         "请在「登记」后面写车牌、姓名、电话、从哪里来，用空格隔开，比如：登记 豫C12345 张三 13800001234 郑州"
     )
     separator = "，"
+    # Someone under a measure seen at a checkpoint: the four, the town command, and what the reporter hears.
+    watched_alert = "【卡点发现管控人员】{reporter}登记：{who}\n{measure}\n时间：{time}"
+    measure_line = "【在管控中】{name}（{phone}），{village}，正在{kind}（{start}至{end}）。"
+    measure_advice = "请马上联系本人核实为什么外出，让他回家按规定管控。"
+    measure_advice_monitor = "请联系本人，提醒他按规定做好健康监测，少出门、不去人多的地方。"
+    measure_advice_central = "他应该在集中隔离点，请马上核实，联系隔离点把人接回。"
+    sighting_watched = "\n这个人正在{kind}（到{end}），不应该在外面。"
+    sighting_monitored = "\n这个人正在{kind}（到{end}），请提醒他少出门、不去人多的地方。"
+    watched_reply = "报告已经记下了，谢谢您！{name}正在{kind}。"
+    told = "\n已经发消息告诉：{people}，他们会和您联系。"
+    nobody_told = "\n这户的负责人和镇指挥部都还没有人绑定，消息发不出去，请马上打电话报告镇里。"
+    told_separator = "、"
 
 
 CODES = {"green": "绿码", "yellow": "黄码", "red": "红码"}

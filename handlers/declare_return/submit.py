@@ -13,13 +13,15 @@ from models.cadre import Holder
 from models.care import DONE, rounds_of
 from models.declaration import Declaration as DeclarationRow
 from models.declaration import open_declaration, replace_household, save_classification, save_declaration
-from models.outbox import enqueue
 from models.person import update_profile
 from models.quarantine import CENTRAL, HOME
 from town import command
+from town.bundle import Bundle
 from town.care import apply_quarantine
+from town.care.household import carers
 from town.clock import day
 from town.policy import Declaration, classify, load_policy
+from town.texts import ROLE_NAMES
 
 log = logging.getLogger(__name__)
 COMMAND_DISPOSITIONS = (CENTRAL,)  # the town command hears of these at once, as of any urgent rule
@@ -61,22 +63,27 @@ def finish(ctx: Context) -> str:
     result = _classify(ctx)
     declaration, updated = _store(ctx, result)
     classification = save_classification(ctx.session, declaration_id=declaration.id, result=result, now=ctx.now)
+    cadres = _recipients(ctx, declaration.village_id, result)
+    # One message per cadre: the declaration, then their place in its 四包一 when they have one.
+    bundle = Bundle()
+    _alert(ctx, declaration, classification.id, cadres, result, updated, bundle)
     quarantine = apply_quarantine(
         ctx.session,
         declaration=declaration,
         classification=classification,
         now=ctx.now,
         home_start_on=result.home_start,
+        bundle=bundle,
     )
+    bundle.send(ctx.sql, now=ctx.now)
     if not ctx.slots.get("relation"):
         slots = ctx.slots
         update_profile(
             ctx.sql, person=ctx.person, name=slots["name"], phone=slots["phone"], village_id=slots["village"]
         )
-    cadres = _recipients(ctx, declaration.village_id, result)
-    _alert(ctx, declaration, classification.id, cadres, result, updated)
     template = TEXT.updated if updated else TEXT.done
-    reply = template.format(whose=whose(ctx), reason=result.reason, next=_next_step(ctx, result, quarantine))
+    next_step = _next_step(ctx, result, quarantine, told=bool(cadres))
+    reply = template.format(whose=whose(ctx), reason=result.reason, next=next_step)
     return reply + _companions_too(ctx) + _contact(cadres)
 
 
@@ -143,7 +150,9 @@ def _recipients(ctx: Context, village_id: int, result) -> list[Holder]:
     return cadres
 
 
-def _alert(ctx: Context, declaration, classification_id: int, cadres: list[Holder], result, updated: bool) -> None:
+def _alert(
+    ctx: Context, declaration, classification_id: int, cadres: list[Holder], result, updated: bool, bundle: Bundle
+) -> None:
     days = result.days + result.home_days
     period = TEXT.period.format(days=days, start=day(result.start), end=day(result.end)) if result.end else ""
     shown = facts(ctx)
@@ -166,7 +175,7 @@ def _alert(ctx: Context, declaration, classification_id: int, cadres: list[Holde
     )
     for cadre in {c.person_id: c for c in cadres}.values():
         key = f"declaration:{declaration.id}:classification:{classification_id}:alert:{cadre.person_id}"
-        enqueue(ctx.sql, key=key, recipient_openid=cadre.openid, kind="alert", text=text, now=ctx.now)
+        bundle.add(person_id=cadre.person_id, openid=cadre.openid, key=key, text=text)
 
 
 def _sender(ctx: Context, relation: str) -> str:
@@ -176,16 +185,20 @@ def _sender(ctx: Context, relation: str) -> str:
     return TEXT.alert_sender.format(sender=sender, relation=relation)
 
 
-def _next_step(ctx: Context, result, quarantine) -> str:
+def _next_step(ctx: Context, result, quarantine, *, told: bool) -> str:
+    """What happens next; a visit is promised by role only when someone holds that place for the household."""
     if result.alert:
-        return TEXT.next_urgent
+        return TEXT.next_urgent if told else TEXT.next_urgent_nobody
     dates = _visits(ctx, result, quarantine)
     samples = TEXT.separator.join(day(d) for d in dates)
     first = "" if not dates else TEXT.today.format(day=day(dates[0])) if dates[0] == ctx.today else day(dates[0])
+    doctor = quarantine is not None and any(c.role in command.DOCTOR for c in carers(ctx.sql, quarantine.id))
     if result.disposition == HOME:
-        return TEXT.next_isolate.format(days=result.days, first=first, count=len(dates), samples=samples)
+        template = TEXT.next_isolate if doctor else TEXT.next_isolate_unassigned
+        return template.format(days=result.days, first=first, count=len(dates), samples=samples)
     if dates:
-        return TEXT.next_monitor.format(first=first, count=len(dates), samples=samples)
+        template = TEXT.next_monitor if doctor else TEXT.next_monitor_unassigned
+        return template.format(first=first, count=len(dates), samples=samples)
     return TEXT.next_free
 
 
@@ -203,5 +216,11 @@ def _companions_too(ctx: Context) -> str:
 
 
 def _contact(cadres: list[Holder]) -> str:
+    """A phone to call: the village cadre's, else whoever above the village was told (the town command's)."""
     cadre = next((c for c in cadres if c.role == "village_cadre" and c.name and c.phone), None)
-    return TEXT.cadre_contact.format(name=cadre.name, phone=cadre.phone) if cadre else ""
+    if cadre is not None:
+        return TEXT.cadre_contact.format(name=cadre.name, phone=cadre.phone)
+    above = next((c for c in cadres if c.role in command.LEADS and c.phone), None)
+    if above is not None:
+        return TEXT.above_contact.format(role=ROLE_NAMES[above.role], name=above.name or "", phone=above.phone)
+    return "" if cadres else TEXT.no_contact

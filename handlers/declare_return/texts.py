@@ -46,10 +46,22 @@ class TEXT:
     next_urgent = "村里的干部会马上给您打电话，安排车送到集中隔离点。请先在家等着，不要出门，也先别和家里人近距离接触。"
     next_isolate = "请这{days}天在家不要出门。村医{first}会上门做核酸，一共{count}次（{samples}）。需要买东西跟村里说。"
     next_monitor = "请每天量体温。村医会和您联系，{first}做第一次核酸，一共{count}次（{samples}）。"
+    # Nobody holds the doctor's place for the household yet: no visit is promised by role.
+    next_isolate_unassigned = (
+        "请这{days}天在家不要出门。一共要做{count}次核酸（{samples}），村里正在安排人上门来做，请在家等着。"
+        "需要买东西跟村里说。"
+    )
+    next_monitor_unassigned = "请每天量体温。一共要做{count}次核酸（{samples}），村里正在安排人和您联系。"
+    next_urgent_nobody = (
+        "请先在家等着，不要出门，也先别和家里人近距离接触。村里还没有干部在这里登记，"
+        "请马上给村委会或镇里打电话，说您要去集中隔离点。"
+    )
     today = "今天（{day}）"
     next_free = "有发烧、咳嗽等不舒服，请马上告诉村医。"
     companions_too = "一起回来的{names}，也按这个办。"
     cadre_contact = "\n有事可以找村干部{name}：{phone}。"
+    above_contact = "\n有事可以打{role}{name}的电话：{phone}。"
+    no_contact = "\n村里还没有干部在这里登记，有事请给村委会打电话。"
     alert = (
         "{urgent}{update}返乡报备（第{number}号）：{name}（{phone}），{village}\n"
         "从{origin}回来，{left}离开，{arrived}到家，{transport}，{code}{companions}{sender}\n"

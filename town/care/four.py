@@ -10,12 +10,14 @@ import datetime as dt
 import logging
 
 from models.cadre import Holder, holders
-from models.care import add_care_assignments, care_load
-from models.outbox import enqueue
+from models.care import MISSED, add_care_assignments, care_load, open_rounds_of
 from models.quarantine import CENTRAL, HOME, MONITOR, active_in_village
 from models.sql import Sql
+from town.bundle import Bundle
 from town.care.household import Carer, Home, carers, home_of
+from town.care.rounds import ordinal
 from town.care.texts import DUTIES, TEXT
+from town.clock import day
 from town.command import HOME_FOUR, LEAD, MONITORING_ONE, TOP, above
 from town.texts import ROLE_NAMES
 
@@ -64,24 +66,27 @@ def _choose(sql: Sql, village_id: int, roles, *, taken: set[int], kept: set[int]
     return min(fresh, key=lambda c: load.get(c.person_id, 0))  # min keeps the first bound on a tie
 
 
-def tell_four(
-    sql: Sql, home: Home, filled: list[tuple], *, samples: str, previous: list[Carer], same: bool, now
-) -> int:
-    """Each person their assignment (or, when they stay on, what changed), with the others of the four."""
-    sent = 0
+def tell_four(home: Home, filled: list[tuple], bundle: Bundle, *, samples: str, previous: list[Carer], same: bool):
+    """Each person their assignment (or, when they stay on, what changed), with the others of the four.
+
+    Someone the event already tells (the declaration's alert) reads their place without the household again.
+    """
     team = _team(filled)
     stayed = {(c.person_id, c.role) for c in previous}
     for _roles, holder in filled:
         if holder is None or (same and (holder.person_id, holder.role) in stayed):
             continue  # nobody to tell, or nothing changed for them
-        template = TEXT.changed if (holder.person_id, holder.role) in stayed else TEXT.assigned
+        kept = (holder.person_id, holder.role) in stayed
+        if bundle.has(holder.person_id):
+            template = TEXT.changed_short if kept else TEXT.assigned_short
+        else:
+            template = TEXT.changed if kept else TEXT.assigned
         text = template.format(
             role=ROLE_NAMES[holder.role], home=home.line(), measure=home.measure(), samples=samples,
             duty=DUTIES.get(holder.role, ""), team=team,
         )  # fmt: skip
         key = f"care:{home.quarantine.id}:{holder.role}:{holder.person_id}"
-        sent += enqueue(sql, key=key, recipient_openid=holder.openid, kind="alert", text=text, now=now)
-    return sent
+        bundle.add(person_id=holder.person_id, openid=holder.openid, key=key, text=text)
 
 
 def _team(filled: list[tuple]) -> str:
@@ -95,11 +100,11 @@ def _team(filled: list[tuple]) -> str:
     return TEXT.team.format(people=TEXT.team_separator.join(people))
 
 
-def flag_missing(sql: Sql, home: Home, filled: list[tuple], *, now: dt.datetime) -> int:
+def flag_missing(sql: Sql, home: Home, filled: list[tuple], bundle: Bundle) -> None:
     """Places nobody holds: the work area's lead (else the town command) is told which."""
     missing = [roles for roles, holder in filled if holder is None]
     if not missing:
-        return 0
+        return
     over = above(sql, home.quarantine.village_id)
     leads = [h for h in over if h.role == LEAD] or [h for h in over if h.role == TOP]
     if not leads:
@@ -108,11 +113,9 @@ def flag_missing(sql: Sql, home: Home, filled: list[tuple], *, now: dt.datetime)
         home=home.line(), measure=home.measure(), village=home.village,
         missing=TEXT.separator.join(place_name(roles) for roles in missing),
     )  # fmt: skip
-    sent = 0
     for lead in {h.person_id: h for h in leads}.values():
         key = f"care:{home.quarantine.id}:incomplete:{lead.person_id}"
-        sent += enqueue(sql, key=key, recipient_openid=lead.openid, kind="alert", text=text, now=now)
-    return sent
+        bundle.add(person_id=lead.person_id, openid=lead.openid, key=key, text=text)
 
 
 def take_open_places(session, sql: Sql, *, holder: Holder, now: dt.datetime) -> list[Home]:
@@ -127,9 +130,26 @@ def take_open_places(session, sql: Sql, *, holder: Holder, now: dt.datetime) -> 
     return taken
 
 
-def took_over(homes: list[Home]) -> str:
-    """What a newly bound cadre is told of the households that were waiting for them ("" for none)."""
+def took_over(session, homes: list[Home], *, today: dt.date) -> str:
+    """What a newly bound cadre is told of the households that were waiting for them, with the sampling rounds
+    due today or overdue ("" for none): one message."""
     if not homes:
         return ""
-    lines = TEXT.separator_line.join(f"{home.line()}\n{home.measure()}" for home in homes)
+    due: dict[int, list] = {}
+    quarantine_ids = [home.quarantine.id for home in homes]
+    for sampling, _ in open_rounds_of(session, quarantine_ids=quarantine_ids, through=today):
+        due.setdefault(sampling.quarantine_id, []).append(sampling)
+    lines = TEXT.separator_line.join(
+        f"{home.line()}\n{home.measure()}" + _due_lines(session, due.get(home.quarantine.id, []), today)
+        for home in homes
+    )
     return TEXT.took_over.format(count=len(homes), homes=lines)
+
+
+def _due_lines(session, rounds: list, today: dt.date) -> str:
+    lines = []
+    for sampling in rounds:
+        state = TEXT.took_today if sampling.day == today and sampling.status != MISSED else TEXT.took_late
+        facts = {"id": sampling.id, "date": day(sampling.day), "ordinal": ordinal(session, sampling)}
+        lines.append(TEXT.took_round.format(**facts) + state.format(**facts))
+    return "".join(lines)

@@ -18,6 +18,9 @@ class TEXT:
     changed = (
         "【四包一调整】这一户的管控调整了，您继续负责（您是{role}）：\n{home}\n{measure}\n上门采样：{samples}\n{team}"
     )
+    # The same, after the event's own alert about the household (one message): the household is not repeated.
+    assigned_short = "【四包一】请您负责这一户（您是{role}）。\n上门采样：{samples}\n您要做的：{duty}\n{team}"
+    changed_short = "【四包一调整】您继续负责这一户（您是{role}）。\n上门采样：{samples}\n{team}"
     home = "{name}（{phone}），{village}，报备编号{number}"
     members = "\n同住：{names}"
     member = "{name}（{relation}）"
@@ -29,6 +32,9 @@ class TEXT:
     someone = "未登记姓名"
     # To a cadre who binds, in the same reply: households that had nobody in their role are theirs now.
     took_over = "\n\n【四包一】这{count}户还没有人负责您这个角色，现在交给您了：\n{homes}\n发「待办」可以看要做的事。"
+    took_round = "\n采样编号{id}：{date}第{ordinal}次核酸"
+    took_today = "，今天要采，采完回「采样 {id} 完成」"
+    took_late = "，已经过了还没采，请尽快补采，采完回「采样 {id} 完成」"
     separator_line = "\n\n"
     # To the work-area lead (or the town command) when a role has nobody.
     incomplete = (
@@ -60,6 +66,9 @@ class TEXT:
     owed_line = "采样编号{id} {name} {date}第{ordinal}次"
     # Sampling: the household the day before.
     notice = "{greeting}明天（{date}）{doctor}会上门给{whom}做核酸（第{ordinal}次）{members}。请在家等着，不要出门。"
+    notice_unassigned = (
+        "{greeting}明天（{date}）该给{whom}做第{ordinal}次核酸了{members}。村里正在安排人上门，请在家等着，不要出门。"
+    )
     notice_members = "，一起回来的{names}也一起做"
     greeting = "{name}，您好！"
     greeting_sender = "您好！"

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from models.checkpoint import CheckpointReport, reports_seen, save_matches, sighted_declarations
 from models.declaration import Declaration, declarations_arriving
+from models.quarantine import Quarantine, households_on
 from models.town import list_villages
 from town.checkpoints.texts import TEXT, TRANSPORT_NAMES
 from town.clock import day as day_text
@@ -69,6 +70,27 @@ def match_report(session: Session, report: CheckpointReport) -> Declaration | No
     found = Matcher(declarations_around(session, seen, seen)).find(report)
     report.declaration_id = found.id if found else None
     return found
+
+
+@dataclass(frozen=True)
+class Watched:
+    """The measure in force over someone seen at a checkpoint."""
+
+    quarantine: Quarantine
+    declaration: Declaration
+    village: str
+
+
+def under_measure(session: Session, report: CheckpointReport, declaration: Declaration | None) -> Watched | None:
+    """The measure the person seen is under that day: the matched declaration's, else any in force that matches."""
+    seen = local(report.seen_at).date()
+    in_force = {d.id: Watched(q, d, village) for q, d, _openid, village in households_on(session, day=seen)}
+    if declaration is not None and declaration.id in in_force:
+        return in_force[declaration.id]
+    if not identifiable(report) or not in_force:
+        return None
+    found = Matcher([w.declaration for w in in_force.values()]).find(report)
+    return in_force[found.id] if found is not None else None
 
 
 @dataclass

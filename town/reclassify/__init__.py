@@ -29,6 +29,7 @@ from models.quarantine import CENTRAL, HOME, MONITOR
 from models.sql import Sql
 from models.town import village_name
 from town import clock
+from town.bundle import Bundle
 from town.care import apply_quarantine
 from town.clock import day, local
 from town.command import VILLAGE_TEAM, responsible, town_command
@@ -129,15 +130,19 @@ def _drop_stale_proposal(session: Session, current: Classification) -> None:
 def _upgrade(session, sql, declaration, current, result, list_info, now) -> None:
     """Apply a stricter outcome, then tell the cadres and the household."""
     row = save_classification(session, declaration_id=declaration.id, result=result, now=now, source=RELISTED)
-    apply_quarantine(session, declaration=declaration, classification=row, now=now, home_start_on=result.home_start)
     urgent = row.alert or row.disposition == CENTRAL
     text = TEXT.upgrade.format(
         urgent=TEXT.urgent if urgent else "", old=current.disposition, new=row.disposition, samples=samples(row),
         list_date=_list_date(list_info), reason=row.reason, **describe(sql, declaration, row),
     )  # fmt: skip
+    bundle = Bundle()  # one message per cadre: the upgrade, then what it changes in their 四包一
     for holder in deciders(sql, village_id=declaration.village_id, urgent=urgent):
         key = f"relisted:{declaration.id}:{row.id}:{holder.person_id}"
-        enqueue(sql, key=key, recipient_openid=holder.openid, kind="alert", text=text, now=now)
+        bundle.add(person_id=holder.person_id, openid=holder.openid, key=key, text=text)
+    apply_quarantine(
+        session, declaration=declaration, classification=row, now=now, home_start_on=result.home_start, bundle=bundle
+    )
+    bundle.send(sql, now=now)
     tell_household(sql, declaration, row, template=TEXT.villager_relisted, prefix=RELISTED, now=now)
 
 
