@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -158,6 +159,10 @@ def test_the_sandbox_sends_a_template_to_a_cadre_whose_window_is_closed(server):
     assert server.settings.template_id("alert") == "xiangan-sandbox-notice"
     [notice] = rows(server, "cc-sand-villager")
     assert notice.channel == "custom"  # a villager's replies still go by customer service first
+    shown = {m["to"]: m for m in httpx.get(f"{server.url}/simulator/api/outbox").json()}
+    title, content, _time = shown["cc-sand-doc"]["seen"].split("\n")  # what the doctor's phone shows
+    assert (title, content) == ("防控提醒", EVENING[1][:19] + "…")
+    assert shown["cc-sand-villager"]["seen"] is None
 
 
 def test_a_cadre_links_a_wecom_userid_in_the_chat_and_a_bad_one_is_refused(servers, server):
@@ -206,3 +211,22 @@ def test_without_templates_a_cadre_outside_the_window_is_reached_by_nothing(serv
         Sql(connection).run("UPDATE person SET wecom_userid = 'lisi' WHERE openid = 'cc-doctor'")
         reach = {r.recipient.openid: r.channel for r in cadre_reach(Sql(connection), with_wecom, utcnow())}
     assert reach["cc-doctor"] == "wecom"
+
+
+def test_the_fake_wecom_answers_like_wecom(fake):
+    base = fake.wecom_url + "/cgi-bin"
+    assert httpx.get(f"{base}/gettoken", params={"corpid": "wwfakecorp", "corpsecret": "x"}).json()["errcode"] == 40001
+    token = httpx.get(f"{base}/gettoken", params={"corpid": "wwfakecorp", "corpsecret": "ws"}).json()["access_token"]
+    fake.add_wecom_member("zhangsan")
+
+    def send(touser: str, access_token: str = token) -> dict:
+        body = {"touser": touser, "agentid": 1000002, "msgtype": "text", "text": {"content": "测试"}}
+        return httpx.post(f"{base}/message/send", params={"access_token": access_token}, json=body).json()
+
+    assert send("zhangsan|ghost") == {"errcode": 0, "errmsg": "ok", "invaliduser": "ghost", "msgid": "wecom-1"}
+    assert send("ghost")["errcode"] == 81013
+    assert send("zhangsan", "stale")["errcode"] == 40014
+    fake.fail("/wecom", 60111, times=1)
+    assert send("zhangsan")["errcode"] == 60111
+    assert [m.text for m in fake.wecom.messages_to("zhangsan")] == ["测试"]
+    assert fake.summary()["deliveries"] == {"wecom": 1}

@@ -38,6 +38,12 @@ def template_data(message: Outgoing, timezone: str) -> dict:
     }
 
 
+def template_card(title: str, text: str, created_at: dt.datetime) -> str:
+    """What a template message shows its reader: the three keyword values, one per line."""
+    data = template_data(Outgoing("", title, text, created_at), "")
+    return "\n".join(value["value"] for value in data.values())
+
+
 def _short(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= KEYWORD_LIMIT else flat[: KEYWORD_LIMIT - 1] + "…"
