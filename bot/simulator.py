@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
@@ -11,6 +12,8 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
 from bot import sandbox
+from bot.delivery.texts import DEFAULT_TITLE, KIND_TITLES
+from bot.delivery.transport import SUBSCRIBE, TEMPLATE, template_card
 from models.cadre import roles_of
 from models.db import transaction
 from models.outbox import recent_outbox
@@ -83,6 +86,14 @@ def people(request: Request) -> list[dict]:
         ]
 
 
+def _seen(message) -> str | None:
+    """A template's reader sees its keywords cut at 20 characters: show that, as a configured account would."""
+    if message.channel not in (TEMPLATE, SUBSCRIBE):
+        return None
+    title = json.loads(message.payload or "{}").get("title") or KIND_TITLES.get(message.kind, DEFAULT_TITLE)
+    return template_card(title, message.text, message.created_at)
+
+
 @router.get("/api/outbox")
 def outbox(request: Request) -> list[dict]:
     """Everything the system would have sent to anyone, newest first."""
@@ -95,6 +106,7 @@ def outbox(request: Request) -> list[dict]:
                 "text": m.text,
                 "status": m.status,
                 "channel": m.channel,
+                "seen": _seen(m),
                 "created_at": m.created_at.isoformat(),
             }
             for m in recent_outbox(session)

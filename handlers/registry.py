@@ -37,6 +37,7 @@ FLOWS = (
 )
 COMMANDS = (
     cadre_binding.COMMAND,
+    cadre_binding.WECOM_COMMAND,
     *cadre_review.COMMANDS,
     *checkpoint.COMMANDS,
     *supplies.COMMANDS,

@@ -84,6 +84,8 @@ class Recipient:
     short_window_at: dt.datetime | None = None
     blocked: set[str] = field(default_factory=set)
     mass_this_month: int = 0
+    cadre: bool = False  # holds a role: reached by channels that do not depend on the 48-hour window
+    wecom_userid: str | None = None
     new_blocks: list[tuple[str, int]] = field(default_factory=list)
 
     def mass_allowed(self) -> bool:
@@ -105,8 +107,9 @@ class Recipient:
 
 
 PEOPLE = (
-    "SELECT openid, name, phone, subscribed, last_inbound_at, cs_used, short_window_at FROM person"
-    " WHERE openid IN {ids}"
+    "SELECT p.openid, p.name, p.phone, p.subscribed, p.last_inbound_at, p.cs_used, p.short_window_at,"
+    " p.wecom_userid, EXISTS (SELECT 1 FROM cadre_assignment a WHERE a.person_id = p.id) FROM person p"
+    " WHERE p.openid IN {ids}"
 )
 BLOCKS = "SELECT openid, channel FROM channel_block WHERE openid IN {ids}"
 MASS_COUNTS = (
@@ -129,7 +132,8 @@ def load_recipients(sql: Sql, openids: list[str], *, month_start: dt.datetime) -
     """Delivery state of the people a batch is for (unknown openids get a bare state)."""
     ids, params = sql.in_list("ids", sorted(set(openids)))
     found = {openid: Recipient(openid) for openid in openids}
-    for openid, name, phone, subscribed, last_at, cs_used, short_at in sql.all(PEOPLE.format(ids=ids), **params):
+    for row in sql.all(PEOPLE.format(ids=ids), **params):
+        openid, name, phone, subscribed, last_at, cs_used, short_at, wecom_userid, cadre = row
         found[openid] = Recipient(
             openid,
             name,
@@ -138,6 +142,8 @@ def load_recipients(sql: Sql, openids: list[str], *, month_start: dt.datetime) -
             sql.read_time(last_at),
             cs_used,
             short_window_at=sql.read_time(short_at),
+            cadre=bool(cadre),
+            wecom_userid=wecom_userid,
         )
     for openid, channel in sql.all(BLOCKS.format(ids=ids), **params):
         found[openid].blocked.add(channel)

@@ -35,6 +35,8 @@ class Person(SQLModel, table=True):
     short_window_at: dt.datetime | None = None
     # Customer-service messages sent in the current window (5 in the 48 hours after a message, 3 after a click).
     cs_used: int = 0
+    # A cadre's WeCom (企业微信) userid, given in the chat: alerts reach them there, outside WeChat's window.
+    wecom_userid: str | None = Field(default=None, max_length=64)
     latitude: float | None = None
     longitude: float | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
@@ -203,3 +205,12 @@ def risk_list_followers(sql: Sql) -> list[tuple[int, str, dt.datetime | None, in
         yes=sql.flag(True), no=sql.flag(False),
     )  # fmt: skip
     return [(pid, openid, sql.read_time(last), cs_used) for pid, openid, last, cs_used in rows]
+
+
+def link_wecom(sql: Sql, *, person_id: int, userid: str) -> None:
+    """Remember the person's WeCom userid; a new userid is tried again even if the old one could not be reached."""
+    sql.run("UPDATE person SET wecom_userid = :userid WHERE id = :id", userid=userid, id=person_id)
+    sql.run(
+        "DELETE FROM channel_block WHERE channel = 'wecom' AND openid = (SELECT openid FROM person WHERE id = :id)",
+        id=person_id,
+    )

@@ -54,7 +54,26 @@ def test_the_same_alert_queued_twice_is_sent_once(server, worker):
     assert {row.status for row in rows(server, "dv-2")} == {"sent"}
 
 
-def test_the_window_quota_of_five_is_respected(server, worker):
+def test_the_window_quota_of_five_is_respected_and_the_sandbox_template_takes_over(server, worker):
+    server.client("dv-3").say("帮助")
+    for i in range(7):
+        queue(server, f"dv-q{i}", "dv-3", f"第{i}条", kind="notice")
+    worker.run_once()
+    sent = [(row.status, row.channel) for row in rows(server, "dv-3")]
+    assert sent == [("sent", "custom")] * 5 + [("sent", "template")] * 2
+
+
+@pytest.fixture
+def no_template_worker(servers):
+    """A sandbox that plays a subscription account: no template channel."""
+    server = servers(wechat_account_type="subscription")
+    running = make_worker(server.settings, server.state.db)
+    yield server, running
+    running.close()
+
+
+def test_without_templates_the_window_quota_of_five_is_all_there_is(no_template_worker):
+    server, worker = no_template_worker
     server.client("dv-3").say("帮助")
     for i in range(7):
         queue(server, f"dv-q{i}", "dv-3", f"第{i}条", kind="notice")
@@ -63,7 +82,8 @@ def test_the_window_quota_of_five_is_respected(server, worker):
     assert statuses == ["sent"] * 5 + ["undeliverable"] * 2
 
 
-def test_an_unreachable_cadre_alert_becomes_a_phone_call_for_the_next_cadre_up(server, worker, database_url):
+def test_an_unreachable_cadre_alert_becomes_a_phone_call_for_the_next_cadre_up(no_template_worker, database_url):
+    server, worker = no_template_worker
     doctor_code = invite(database_url, "--village", "张村", "--role", "village_doctor").stdout.split()[-1]
     cadre_code = invite(database_url, "--village", "张村", "--role", "village_cadre").stdout.split()[-1]
     doctor, cadre = server.client("dv-doctor"), server.client("dv-cadre")
@@ -142,11 +162,11 @@ def test_a_follow_or_menu_click_opens_only_wechats_one_minute_window_of_three(se
         for i in range(4):
             queue(server, f"dv-follow-{i}", "dv-follow", f"第{i}条", kind="notice")
         soon.run_once()
-        assert [m.channel for m in rows(server, "dv-follow")] == ["custom", "custom", "custom", None]
+        assert [m.channel for m in rows(server, "dv-follow")] == ["custom", "custom", "custom", "template"]
         server.client("dv-click").event("CLICK", "MY_INFO")
         queue(server, "dv-click-1", "dv-click", "两分钟后才发", kind="notice")
         later.run_once()
-        assert rows(server, "dv-click")[0].status == "undeliverable"
+        assert rows(server, "dv-click")[0].channel == "template"  # the one-minute window has closed
         server.client("dv-click").say("你好")  # a message opens the full 48 hours, quota 5
         queue(server, "dv-click-2", "dv-click", "写过消息以后", kind="notice")
         later.run_once()

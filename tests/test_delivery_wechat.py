@@ -180,8 +180,10 @@ def test_a_cadre_no_channel_reaches_becomes_a_phone_call_for_the_next_cadre_up(s
         blocks = {(b.openid, b.channel, b.errcode) for b in session.execute(select(ChannelBlock)).scalars()}
     assert task.caller_openid == "wx-head" and ("wx-doc", "template", 43101) in blocks
     worker.run_once()
-    [call] = fake.messages_to("wx-head")
-    assert "请电话联系" in call.text and "发烧39度" in call.text
+    [call] = fake.messages_to("wx-head")  # a cadre: the template first (it shows the first 20 characters)
+    assert call.channel == "template" and "请电话联系" in call.text
+    [row] = outbox(server, "wx-head")
+    assert row.status == "sent" and "发烧39度" in row.text
 
 
 def test_a_used_up_daily_quota_pauses_that_api_until_tomorrow(server, fake, worker):

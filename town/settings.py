@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_DIR / "data"
 SANDBOX_TOKEN = "xiangan-sandbox"
+# The sandbox behaves as a service account with a notice template for every kind of message.
+SANDBOX_TEMPLATE_IDS = "*=xiangan-sandbox-notice"
 # The national risk lists and notices give their hours in Beijing time, wherever the town is.
 OFFICIAL_TIMEZONE = "Asia/Shanghai"
 
@@ -43,6 +45,11 @@ class Settings(BaseSettings):
     # Template ids per message kind, "kind=id,kind=id" ("*" for any kind); empty = no such channel.
     wechat_template_ids: str = ""
     wechat_subscribe_template_ids: str = ""
+    # WeCom (企业微信): an optional application that reaches cadres who linked their userid (empty = off).
+    wecom_corp_id: str = ""
+    wecom_agent_id: str = ""
+    wecom_secret: str = ""
+    wecom_api_base_url: str = "https://qyapi.weixin.qq.com"
     outbox_concurrency: int = 8
     outbox_worker: bool = True
     outbox_lease_s: float = 120.0
@@ -107,8 +114,17 @@ class Settings(BaseSettings):
 
     def template_id(self, kind: str, *, subscribe: bool = False) -> str | None:
         """The template (or subscribe-notification template) configured for a message kind."""
-        pairs = _template_pairs(self.wechat_subscribe_template_ids if subscribe else self.wechat_template_ids)
+        if subscribe:
+            raw = self.wechat_subscribe_template_ids
+        else:
+            raw = self.wechat_template_ids or (SANDBOX_TEMPLATE_IDS if self.sandbox else "")
+        pairs = _template_pairs(raw)
         return pairs.get(kind) or pairs.get("*")
+
+    @property
+    def wecom(self) -> bool:
+        """A WeCom application is configured: cadres who linked a userid are reached there first."""
+        return bool(self.wecom_corp_id and self.wecom_agent_id and self.wecom_secret)
 
     @property
     def sandbox(self) -> bool:

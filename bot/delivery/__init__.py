@@ -17,10 +17,12 @@ def make_worker(settings: Settings, db: Engine, clock: Callable[[], dt.datetime]
     if settings.sandbox:
         return Worker(db, SandboxTransport(), settings, clock)
     from bot.delivery.tags import sync_tags
-    from bot.wechat import make_api
+    from bot.wechat import make_api, make_wecom
 
     api = make_api(settings, db)
-    return Worker(db, WeChatTransport(api, settings.timezone), settings, clock, sync_tags=lambda: sync_tags(db, api))
+    wecom = make_wecom(settings, db) if settings.wecom else None
+    transport = WeChatTransport(api, settings.timezone, wecom)
+    return Worker(db, transport, settings, clock, sync_tags=lambda: sync_tags(db, api))
 
 
 def start_in_thread(worker: Worker) -> tuple[threading.Thread, threading.Event]:

@@ -8,10 +8,11 @@ import logging
 from dataclasses import dataclass
 
 from bot.wechat.client import WeChatApi
+from bot.wechat.wecom import WeComApi
 from town import clock
 
 log = logging.getLogger(__name__)
-CUSTOM, TEMPLATE, SUBSCRIBE = "custom", "template", "subscribe"
+CUSTOM, TEMPLATE, SUBSCRIBE, WECOM = "custom", "template", "subscribe", "wecom"
 KEYWORD_LIMIT = 20  # WeChat cuts template keyword values at 20 characters (since 2023)
 
 
@@ -24,6 +25,7 @@ class Outgoing:
     text: str
     created_at: dt.datetime
     template_id: str | None = None
+    wecom_userid: str | None = None
 
 
 def template_data(message: Outgoing, timezone: str) -> dict:
@@ -36,6 +38,12 @@ def template_data(message: Outgoing, timezone: str) -> dict:
     }
 
 
+def template_card(title: str, text: str, created_at: dt.datetime) -> str:
+    """What a template message shows its reader: the three keyword values, one per line."""
+    data = template_data(Outgoing("", title, text, created_at), "")
+    return "\n".join(value["value"] for value in data.values())
+
+
 def _short(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= KEYWORD_LIMIT else flat[: KEYWORD_LIMIT - 1] + "…"
@@ -44,12 +52,15 @@ def _short(text: str) -> str:
 class WeChatTransport:
     """Sends through the WeChat API client (the only place the worker calls WeChat)."""
 
-    def __init__(self, api: WeChatApi, timezone: str):
+    def __init__(self, api: WeChatApi, timezone: str, wecom: WeComApi | None = None):
         self.api = api
         self.timezone = timezone
+        self.wecom = wecom
 
     def send(self, channel: str, message: Outgoing) -> str | None:
-        """Send; WeChat's msgid when it gives one. Raises WeChatError with WeChat's errcode."""
+        """Send; WeChat's msgid when it gives one. Raises WeChatError with WeChat's (or WeCom's) errcode."""
+        if channel == WECOM and self.wecom is not None and message.wecom_userid:
+            return self.wecom.send_text(message.wecom_userid, message.text)
         if channel == CUSTOM:
             self.api.call("custom/send", lambda c: c.message.send_text(message.openid, message.text))
             return None
@@ -95,7 +106,7 @@ class SandboxTransport:
 
     def send(self, channel: str, message: Outgoing) -> str | None:
         log.info("sandbox %s to %s: %s", channel, message.openid, message.text[:60])
-        return str(next(self._ids)) if channel == TEMPLATE else None
+        return str(next(self._ids)) if channel in (TEMPLATE, WECOM) else None
 
     def mass_send(self, openids: list[str], text: str, *, clientmsgid: str) -> str:
         log.info("sandbox mass send to %d people: %s", len(openids), text[:60])

@@ -17,8 +17,15 @@ from bot.delivery import texts
 from bot.delivery.channels import channels_for
 from bot.delivery.escalation import escalate_undeliverable
 from bot.delivery.mass import BROADCAST, send_broadcasts
-from bot.delivery.transport import CUSTOM, Outgoing
-from bot.wechat.errors import DAILY_QUOTA, NEXT_CHANNEL, USER_REFUSED, WeChatError, WeChatUnavailable
+from bot.delivery.transport import CUSTOM, WECOM, Outgoing
+from bot.wechat.errors import (
+    DAILY_QUOTA,
+    NEXT_CHANNEL,
+    USER_REFUSED,
+    WECOM_UNREACHABLE,
+    WeChatError,
+    WeChatUnavailable,
+)
 from models.db import utcnow
 from models.delivery import WINDOW_QUOTA, Recipient, load_recipients, pause_api, paused_apis, save_recipients
 from models.outbox import FAILED, QUEUED, SENT, UNDELIVERABLE, Claimed, Outcome, claim_due, record_outcomes
@@ -110,6 +117,7 @@ class Worker:
                 row.text,
                 row.created_at,
                 template_id,
+                person.wecom_userid,
             )
             try:
                 msgid = self.transport.send(channel, message)
@@ -136,13 +144,14 @@ class Worker:
         if errcode in NEXT_CHANNEL and channel == CUSTOM:
             person.cs_used = WINDOW_QUOTA  # window closed or used up until the person writes again
             return True
-        if errcode in USER_REFUSED:
+        if errcode in USER_REFUSED or (channel == WECOM and errcode in WECOM_UNREACHABLE):
             person.block(channel, errcode)
             return True
         if errcode in DAILY_QUOTA:
             pauses[channel] = errcode
             return True
-        return False
+        # Any other WeCom refusal (the app's settings, its IP allow-list): the cadre may still be reached on WeChat.
+        return channel == WECOM
 
     def _later(self, outcome: Outcome, row: Claimed, exc: WeChatError, now: dt.datetime) -> Outcome:
         """WeChat did not answer usefully: try this row again later, or give up after MAX_PASSES."""

@@ -31,10 +31,14 @@ async function refresh() {
   ]);
   $("outbox").replaceChildren(...outbox.map((m) => {
     const tr = document.createElement("tr");
-    for (const value of [m.id, m.to, m.kind, m.text, [m.status, m.channel].filter(Boolean).join(" · ")]) {
+    const shown = m.seen || m.text; // a template shows only its keywords, cut at 20 characters
+    for (const value of [m.id, m.to, m.kind, shown, [m.status, m.channel].filter(Boolean).join(" · ")]) {
       const td = document.createElement("td");
       td.textContent = value;
-      if (value === m.text) td.className = "text";
+      if (value === shown) {
+        td.className = "text";
+        if (m.seen) td.title = m.text;
+      }
       tr.appendChild(td);
     }
     return tr;

@@ -7,22 +7,26 @@ from sqlalchemy import Engine
 from bot.wechat.client import WeChatApi
 from bot.wechat.http import wechat_http
 from bot.wechat.token import TokenManager
+from bot.wechat.wecom import WeComApi, WeComTokens
 from models.api_token import DbTokenStore
 from town.settings import Settings
 
 
-def make_api(settings: Settings, db: Engine) -> WeChatApi:
-    """The API client with the token shared through Redis (REDIS_URL) or the database."""
+def _token_store(settings: Settings, db: Engine):
+    """Where tokens are shared: Redis (REDIS_URL) or the database."""
     if settings.redis_url:
         from bot.wechat.redis_store import RedisTokenStore
 
-        store = RedisTokenStore(settings.redis_url)
-    else:
-        store = DbTokenStore(db)
+        return RedisTokenStore(settings.redis_url)
+    return DbTokenStore(db)
+
+
+def make_api(settings: Settings, db: Engine) -> WeChatApi:
+    """The API client with the token shared through Redis (REDIS_URL) or the database."""
     timeout = (settings.wechat_connect_timeout_s, settings.wechat_read_timeout_s)
     http = wechat_http(*timeout)
     tokens = TokenManager(
-        store,
+        _token_store(settings, db),
         app_id=settings.wechat_app_id,
         secret=settings.wechat_app_secret,
         base_url=settings.wechat_api_base_url,
@@ -30,3 +34,19 @@ def make_api(settings: Settings, db: Engine) -> WeChatApi:
         timeout=timeout,
     )
     return WeChatApi(settings, tokens, http=http)
+
+
+def make_wecom(settings: Settings, db: Engine) -> WeComApi:
+    """The WeCom application's client (settings.wecom must be true), its token shared like WeChat's."""
+    timeout = (settings.wechat_connect_timeout_s, settings.wechat_read_timeout_s)
+    http = wechat_http(*timeout)
+    tokens = WeComTokens(
+        _token_store(settings, db),
+        corp_id=settings.wecom_corp_id,
+        agent_id=settings.wecom_agent_id,
+        secret=settings.wecom_secret,
+        base_url=settings.wecom_api_base_url,
+        http=http,
+        timeout=timeout,
+    )
+    return WeComApi(settings, tokens, http=http)

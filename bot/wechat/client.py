@@ -22,11 +22,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class _Client(WeChatClient):
-    """wechatpy's client with the token from the shared store instead of its own fetch, over httpx."""
+class SharedTokenRequests:
+    """Mixed into a wechatpy client: the token from the shared store instead of its own fetch, over httpx."""
 
-    def __init__(self, app_id: str, secret: str, tokens: TokenManager, base_url: str, http: httpx.Client):
-        super().__init__(app_id, secret, timeout=http.timeout, auto_retry=False)
+    def _use(self, tokens: TokenManager, base_url: str, http: httpx.Client) -> None:
         self.API_BASE_URL = f"{base_url.rstrip('/')}/cgi-bin/"
         self.tokens = tokens
         self.token_in_use: str | None = None
@@ -55,31 +54,28 @@ class _Client(WeChatClient):
         return self.token_in_use
 
     def fetch_access_token(self):
-        raise RuntimeError("tokens come from the shared TokenManager (stable_token), never from /cgi-bin/token")
+        raise RuntimeError("tokens come from the shared TokenManager, never from the client's own fetch")
 
 
-class WeChatApi:
-    """The one way the service talks to WeChat (only the delivery worker and admin commands use it)."""
+class _Client(SharedTokenRequests, WeChatClient):
+    """wechatpy's Official Account client on the shared token and httpx."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        tokens: TokenManager,
-        *,
-        http: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ):
+    def __init__(self, app_id: str, secret: str, tokens: TokenManager, base_url: str, http: httpx.Client):
+        super().__init__(app_id, secret, timeout=http.timeout, auto_retry=False)
+        self._use(tokens, base_url, http)
+
+
+class ApiCalls:
+    """Runs calls on a wechatpy client: errcodes read, bounded retries, one token refresh (WeChat and WeCom)."""
+
+    client: SharedTokenRequests
+
+    def __init__(self, settings: Settings, sleep: Callable[[float], None] = time.sleep):
         self.settings = settings
         self.sleep = sleep
-        timeout = (settings.wechat_connect_timeout_s, settings.wechat_read_timeout_s)
-        if http is None:
-            http = wechat_http(*timeout)
-        self.client = _Client(
-            settings.wechat_app_id, settings.wechat_app_secret, tokens, settings.wechat_api_base_url, http
-        )
 
     def call(self, what: str, fn: Callable[[WeChatClient], T]) -> T:
-        """Run one API call: one forced token refresh on 40001/42001, backoff on -1/5xx/timeouts."""
+        """Run one API call: one forced token refresh on 40001/40014/42001, backoff on -1/5xx/timeouts."""
         refreshed = False
         for attempt in range(1, self.settings.wechat_max_attempts + 1):
             try:
@@ -106,6 +102,26 @@ class WeChatApi:
         """Capped exponential backoff with full jitter."""
         cap = self.settings.wechat_backoff_cap_s
         return random.uniform(0, min(cap, 0.2 * 2 ** (attempt - 1)))
+
+
+class WeChatApi(ApiCalls):
+    """The one way the service talks to WeChat (only the delivery worker and admin commands use it)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        tokens: TokenManager,
+        *,
+        http: httpx.Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        super().__init__(settings, sleep)
+        timeout = (settings.wechat_connect_timeout_s, settings.wechat_read_timeout_s)
+        if http is None:
+            http = wechat_http(*timeout)
+        self.client = _Client(
+            settings.wechat_app_id, settings.wechat_app_secret, tokens, settings.wechat_api_base_url, http
+        )
 
 
 def _retryable(exc: WeChatClientException, errcode: int | None) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
+from bot.delivery.channels import NONE, CadreReach, cadre_reach
 from broadcasts.brief.texts import TEXT
 from models.brief import Brief, add_brief, scopes_written, stored_text
 from models.cadre import holders
@@ -53,6 +54,7 @@ class Extra:
     undeliverable: Counter = field(default_factory=Counter)  # by the recipient's village (None: unknown)
     reconciliation: Reconciliation | None = None
     names: dict[int, str] = field(default_factory=dict)
+    cadres: list[CadreReach] = field(default_factory=list)  # every bound cadre and the channel reaching them now
 
 
 @dataclass
@@ -80,6 +82,7 @@ def write_briefs(session: Session, now: dt.datetime, settings: Settings) -> int:
         return 0
     view, extra = View(session, now, settings), gather(session, today)
     sql = Sql(session.connection())
+    extra.cadres = cadre_reach(sql, settings, now)
     queued = 0
     for village in villages:
         if _scope(village.id) not in done:
@@ -162,6 +165,11 @@ def compose(
         "unseen": len(unseen),
         "undeliverable": sum(n for v, n in extra.undeliverable.items() if v in mine or village_id is None),
     }
+    unreachable = [
+        c.recipient for c in extra.cadres if c.channel == NONE and (village_id is None or c.village_ids & mine)
+    ]
+    numbers["unreachable_cadres"] = len(unreachable)
+    cadres_line = [_unreachable_line(unreachable)] if unreachable else []
     vaccines = stats.vaccines(view, villages)
     at = local(view.now).strftime("%H:%M")
     title = TEXT.title.format(where=where, date=day_text(today), time=at)
@@ -180,13 +188,19 @@ def compose(
         vaccines[0],
         TEXT.undeliverable.format(n=numbers["undeliverable"]),
     ]
-    short = "\n".join([title, *summary, TEXT.full_at])
+    short = "\n".join([title, *summary, *cadres_line, TEXT.full_at])
     details = _details(ending, undeclared, unseen, extra.names)
     text = "\n".join([title, *summary[:3], *details["ending"], *summary[3:8], *details["checkpoints"]] + [
-        *vaccines, summary[-1], stats.open_questions(view, villages),
+        *vaccines, summary[-1], *cadres_line, stats.open_questions(view, villages),
     ])  # fmt: skip
     data = {"scope": where, "village_id": village_id, **numbers, "lines": {**lines, "vaccines": vaccines}}
     return Composed(text, short, data)
+
+
+def _unreachable_line(cadres) -> str:
+    """「联系不上的干部：2人（张三、李四），请打电话」."""
+    names = TEXT.separator.join(c.name or c.phone or TEXT.no_name for c in cadres)
+    return TEXT.unreachable.format(n=len(cadres), names=names)
 
 
 def _details(ending: list[str], undeclared, unseen, names: dict[int, str]) -> dict[str, list[str]]:
@@ -218,6 +232,7 @@ def brief_text(
         return stored
     at = now if day == today else clock.at(day, settings.brief_at)
     extra = gather(session, day)
+    extra.cadres = cadre_reach(Sql(session.connection()), settings, now)
     villages = [village.id] if village else [v.id for v in villages_by_work_area(session)]
     where = village.name if village else town_name(settings)
     view = View(session, at.astimezone(dt.UTC), settings)

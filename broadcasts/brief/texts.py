@@ -9,6 +9,8 @@ class TEXT:
     undeclared_line = "  没报备：{who}（{village}卡点{time}）"
     unseen_line = "  卡点没登记：{who}（{village}）"
     undeliverable = "发不出去的消息：今天{n}条"
+    unreachable = "联系不上的干部：{n}人（{names}），请打电话"
+    no_name = "没留名字"
     more = "  ……还有{n}人"
     full_at = "全文在后台的调度简报里。"
     town = "全镇"

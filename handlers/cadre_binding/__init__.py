@@ -8,7 +8,8 @@ from bot.dialogue import Command, Context, Then
 from bot.dialogue.fields import village_name
 from handlers import my_info
 from handlers.cadre_binding.texts import TEXT
-from models.cadre import Holder, invite_by_code, redeem_invite
+from models.cadre import ROLES, Holder, holds_role, invite_by_code, redeem_invite
+from models.person import link_wecom
 from town.care.four import take_open_places, took_over
 from town.texts import ROLE_NAMES
 
@@ -19,6 +20,8 @@ def _bind(ctx: Context, match: re.Match) -> str | Then:
     if invite is not None:
         bound = TEXT.bound.format(village=village_name(ctx, invite.village_id), role=ROLE_NAMES[invite.role])
         bound += took_over(ctx.session, _take_open_places(ctx, invite), today=ctx.today)
+        if ctx.settings.wecom:
+            bound += f"\n{TEXT.wecom_how}"
         # Households and other cadres are told whom to expect: a cadre without a name or phone gives them now.
         nameless = not (ctx.person.name and ctx.person.phone)
         return Then(f"{bound}\n{TEXT.introduce}", my_info.FLOW.name) if nameless else bound
@@ -35,4 +38,26 @@ def _take_open_places(ctx: Context, invite) -> list:
     return take_open_places(ctx.session, ctx.sql, holder=holder, now=ctx.now)
 
 
+# WeCom userids: 1-64 of letters, digits and _.@-, starting with a letter or digit (WeCom ignores case).
+WECOM_USERID = re.compile(r"[a-z0-9][a-z0-9_.@-]{0,63}")
+
+
+def _link_wecom(ctx: Context, match: re.Match) -> str:
+    """「企业微信 zhangsan」: a cadre's WeCom userid, tried before WeChat for every alert to them."""
+    if not ctx.settings.wecom:
+        return TEXT.wecom_off
+    if not holds_role(ctx.sql, person_id=ctx.person.id, roles=ROLES):
+        return TEXT.wecom_cadres_only
+    userid = match.group(1).strip()
+    if not userid:
+        return TEXT.wecom_how
+    if not WECOM_USERID.fullmatch(userid):
+        return TEXT.wecom_bad.format(userid=userid[:70])
+    link_wecom(ctx.sql, person_id=ctx.person.id, userid=userid)
+    return TEXT.wecom_linked.format(userid=userid)
+
+
 COMMAND = Command(name="bind_cadre", pattern=re.compile(r"^绑定\s*([a-z0-9]{4,16})$"), run=_bind)
+WECOM_COMMAND = Command(
+    name="link_wecom", pattern=re.compile(r"^企业微信(?:账号|号)?\s*[:：]?\s*(.*)$"), run=_link_wecom
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.delivery.channels import unreachable_cadres
 from bot.dialogue import Command, Context
 from handlers.stats.texts import TEXT
 from models.town import village_ids, work_areas_of
@@ -47,8 +48,18 @@ def stats(ctx: Context, _match: re.Match | None = None) -> str:
         figures.events(ctx, villages, today),
         *figures.vaccines(ctx, villages),
         figures.open_questions(ctx, villages),
+        *_unreachable(ctx, villages),
     ]
     return "\n".join(lines)
+
+
+def _unreachable(ctx: Context, villages: list[int]) -> list[str]:
+    """The cadres of these villages no channel reaches now, by name (nothing when all are reachable)."""
+    cadres = unreachable_cadres(ctx.sql, ctx.settings, ctx.now, village_ids=villages)
+    if not cadres:
+        return []
+    names = TEXT.separator.join(c.name or c.phone or TEXT.no_name for c in cadres)
+    return [TEXT.unreachable.format(n=len(cadres), names=names)]
 
 
 COMMAND = Command(name="stats", pattern=PATTERN, run=stats, help=TEXT.help)

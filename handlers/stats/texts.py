@@ -7,3 +7,5 @@ class TEXT:
     header = "{where}{date}统计（截至{time}）"
     separator = "、"
     town = "全镇"
+    unreachable = "联系不上的干部：{n}人（{names}），请打电话"
+    no_name = "没留名字"

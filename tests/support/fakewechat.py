@@ -26,6 +26,8 @@ tests/fakewechat_state.ERRMSG). Rules it enforces, and where it chose:
 - Users are created on first sight (subscribed); unsubscribe() makes one unfollowed.
 Faults match a path prefix by whole segments ("/cgi-bin/message" matches every message API, but
 "/cgi-bin/message/mass/send" does not match ".../sendall"); order: down, slow, http_error, fail.
+WeCom (企业微信) is served under /wecom (fake.wecom_url; rules in tests/support/fakewecom_state.py), with the same
+faults: fail("/wecom/cgi-bin/message/send", 60111), slow("/wecom", 3), ...
 Standalone: `python -m tests.fakewechat --port P` serves until killed; POST /_fake/<helper> with a JSON object of
 keyword arguments calls a helper (user_wrote, fail, reset, ...) from another process; GET /_fake/summary counts.
 """
@@ -47,13 +49,14 @@ from fastapi.responses import Response
 
 from tests.support.barriers import serving, until
 from tests.support.fakewechat_state import ERRMSG, Delivery, WeChatError, WeChatState, err
+from tests.support.fakewecom_state import WECOM_PREFIX, WeComState, dispatch
 
 __all__ = ["Call", "Delivery", "FakeWeChat", "free_port"]
 JSON = "application/json; encoding=utf-8"
 TOKEN_PATHS = ("/cgi-bin/stable_token", "/cgi-bin/token")
 REMOTE_HELPERS = {
     "add_user", "user_wrote", "unsubscribe", "refuse_templates", "accept_subscribe", "add_template", "advance",
-    "invalidate_tokens", "fail", "http_error", "slow", "down", "up", "clear_faults", "reset",
+    "invalidate_tokens", "fail", "http_error", "slow", "down", "up", "clear_faults", "reset", "add_wecom_member",
 }  # fmt: skip
 
 
@@ -96,15 +99,18 @@ class FakeWeChat(WeChatState):
     """WeChat's API on a loopback port, with fault injection and a record of every call."""
 
     def __init__(self, *, port: int | None = None, host: str = "127.0.0.1", **options: Any):
+        self.wecom = WeComState(self.now)
         super().__init__(**options)
         self.host, self.port = host, port or free_port()
         self.url = f"http://{host}:{self.port}"
+        self.wecom_url = f"{self.url}{WECOM_PREFIX}"
         self.app = self._make_app()
         self.server: uvicorn.Server | None = None
         self.thread: threading.Thread | None = None
 
     def _clear(self) -> None:
         super()._clear()
+        self.wecom.clear()
         self.calls: list[Call] = []
         self.faults: list[Fault] = []
         self.is_down = False
@@ -140,6 +146,10 @@ class FakeWeChat(WeChatState):
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+    def add_wecom_member(self, *userids: str) -> None:
+        """Members of the fake corp that its application may message."""
+        self.wecom.add_member(*userids)
 
     # -- faults ------------------------------------------------------------------------------------------------
     def _add_fault(self, prefix: str, kind: str, value: Any, times: int | None) -> None:
@@ -201,6 +211,8 @@ class FakeWeChat(WeChatState):
             channels: dict[str, int] = {}
             for delivery in self.deliveries:
                 channels[delivery.channel] = channels.get(delivery.channel, 0) + 1
+            if self.wecom.messages:
+                channels["wecom"] = len(self.wecom.messages)
             return {"calls": len(self.calls), "by_path": by_path, "token_fetches": self.token_fetches,
                     "deliveries": channels}  # fmt: skip
 
@@ -232,7 +244,8 @@ class FakeWeChat(WeChatState):
             if path in TOKEN_PATHS:
                 with self.lock:
                     self.token_fetches += 1
-            return await self._answer(request, call, routes.get(path))
+            route = self.wecom if path.startswith(WECOM_PREFIX + "/") else routes.get(path)
+            return await self._answer(request, call, route)
 
         return app
 
@@ -258,6 +271,8 @@ class FakeWeChat(WeChatState):
         return _json(call, {"errcode": 0, "errmsg": "ok", **result})
 
     def _dispatch(self, call: Call, route: Any) -> dict:
+        if route is self.wecom:
+            return dispatch(self.wecom, call.path.removeprefix(WECOM_PREFIX), call.query, call.json)
         if call.path == "/cgi-bin/stable_token":
             return self.stable_token_call(_object(call.json))
         if call.path == "/cgi-bin/token":
