@@ -240,3 +240,15 @@ def queued_at(session: Session, *, key: str) -> dt.datetime | None:
     return session.execute(
         select(OutboxMessage.created_at).where(OutboxMessage.idempotency_key == key)
     ).scalar_one_or_none()
+
+
+RECENT_TEMPLATES = (
+    "SELECT text, created_at FROM outbox_message WHERE recipient_openid = :openid AND channel = 'template'"
+    " AND status IN ('sent', 'delivered') AND created_at >= :since ORDER BY id DESC LIMIT :limit"
+)
+
+
+def recent_templates(sql: Sql, *, openid: str, since: dt.datetime, limit: int) -> list[tuple[str, dt.datetime]]:
+    """The newest messages a person received as templates since a moment: (text, queued at), newest first."""
+    rows = sql.all(RECENT_TEMPLATES, openid=openid, since=sql.time(since), limit=limit)
+    return [(text, sql.read_time(at)) for text, at in rows]

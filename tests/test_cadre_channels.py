@@ -161,8 +161,10 @@ def test_the_sandbox_sends_a_template_to_a_cadre_whose_window_is_closed(server):
     assert notice.channel == "custom"  # a villager's replies still go by customer service first
     shown = {m["to"]: m for m in httpx.get(f"{server.url}/simulator/api/outbox").json()}
     title, content, _time = shown["cc-sand-doc"]["seen"].split("\n")  # what the doctor's phone shows
-    assert (title, content) == ("防控提醒", EVENING[1][:19] + "…")
+    assert (title, content) == ("防控提醒·回「全文」看全部", EVENING[1][:19] + "…")
     assert shown["cc-sand-villager"]["seen"] is None
+    assert EVENING[1] in server.client("cc-sand-doc").say("全文")  # the whole alert, as a passive reply
+    assert "没有只显示了一半的消息" in server.client("cc-sand-villager").say("全文")
 
 
 def test_a_cadre_links_a_wecom_userid_in_the_chat_and_a_bad_one_is_refused(servers, server):

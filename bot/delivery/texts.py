@@ -8,6 +8,8 @@ KIND_TITLES = {
     "broadcast": "广播通知",
 }
 DEFAULT_TITLE = "通知"
+# A template shows 20 characters of the content: the title says how to read the rest (handlers/full_text).
+READ_ALL = "·回「全文」看全部"
 NO_CHANNEL = "联系不上：48小时内没有互动，也没有可用的模板消息或订阅通知"
 
 

@@ -7,6 +7,7 @@ import itertools
 import logging
 from dataclasses import dataclass
 
+from bot.delivery.texts import READ_ALL
 from bot.wechat.client import WeChatApi
 from bot.wechat.wecom import WeComApi
 from town import clock
@@ -31,9 +32,12 @@ class Outgoing:
 def template_data(message: Outgoing, timezone: str) -> dict:
     """The three keywords of the town's notice template: 事项, 内容, 时间."""
     local = message.created_at.astimezone(clock.zone())
+    content = _short(message.text)
+    cut = content != _flat(message.text)
+    title = message.title[: KEYWORD_LIMIT - len(READ_ALL)] + READ_ALL if cut else message.title[:KEYWORD_LIMIT]
     return {
-        "keyword1": {"value": message.title[:KEYWORD_LIMIT]},
-        "keyword2": {"value": _short(message.text)},
+        "keyword1": {"value": title},
+        "keyword2": {"value": content},
         "keyword3": {"value": local.strftime("%m月%d日 %H:%M")},
     }
 
@@ -44,8 +48,12 @@ def template_card(title: str, text: str, created_at: dt.datetime) -> str:
     return "\n".join(value["value"] for value in data.values())
 
 
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _short(text: str) -> str:
-    flat = " ".join(text.split())
+    flat = _flat(text)
     return flat if len(flat) <= KEYWORD_LIMIT else flat[: KEYWORD_LIMIT - 1] + "…"
 
 
