@@ -22,6 +22,7 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (
         Index("ix_outbox_due", "status", "due_at"),
         Index("ix_outbox_mass", "recipient_openid", "channel", "sent_at"),
+        Index("ix_outbox_origin", "origin_openid", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -41,17 +42,27 @@ class OutboxMessage(SQLModel, table=True):
     claimed_until: dt.datetime | None = None
     sent_at: dt.datetime | None = None
     delivered_at: dt.datetime | None = None
+    # The villager whose message caused this alert: they hear again when it does not reach anyone.
+    origin_openid: str | None = Field(default=None, max_length=64)
 
 
 ENQUEUE = (
     "INSERT INTO outbox_message (idempotency_key, recipient_openid, kind, text, payload, status, attempts,"
-    " created_at, due_at) VALUES (:key, :openid, :kind, :text, :payload, 'queued', 0, :now, :now)"
-    " ON CONFLICT (idempotency_key) DO NOTHING"
+    " created_at, due_at, origin_openid) VALUES (:key, :openid, :kind, :text, :payload, 'queued', 0, :now, :now,"
+    " :origin) ON CONFLICT (idempotency_key) DO NOTHING"
 )
 
 
 def enqueue(
-    sql: Sql, *, key: str, recipient_openid: str, kind: str, text: str, now: dt.datetime, payload: dict | None = None
+    sql: Sql,
+    *,
+    key: str,
+    recipient_openid: str,
+    kind: str,
+    text: str,
+    now: dt.datetime,
+    payload: dict | None = None,
+    origin_openid: str | None = None,
 ) -> bool:
     """Queue a message once per idempotency key; False when that key was queued before."""
     return (
@@ -63,9 +74,69 @@ def enqueue(
             text=text,
             now=sql.time(now),
             payload=json.dumps(payload or {}, ensure_ascii=False),
+            origin=origin_openid,
         )
         == 1
     )
+
+
+FROM_ORIGIN = (
+    "SELECT COUNT(*) FROM outbox_message WHERE origin_openid = :origin AND created_at >= :since"
+    " AND recipient_openid = :openid AND kind = 'alert'"
+)
+BY_KEY = "SELECT id, status, payload FROM outbox_message WHERE idempotency_key = :key"
+REWORD = "UPDATE outbox_message SET text = :text, payload = :payload WHERE idempotency_key = :key AND status = 'queued'"
+
+
+def alerts_from(sql: Sql, *, origin_openid: str, recipient_openid: str, since: dt.datetime) -> int:
+    """How many alerts one person's messages caused to one recipient since then."""
+    return sql.one(FROM_ORIGIN, origin=origin_openid, openid=recipient_openid, since=sql.time(since))[0]
+
+
+def message_by_key(sql: Sql, *, key: str) -> tuple[int, str, dict] | None:
+    """(id, status, payload) of the message queued under this key."""
+    row = sql.one(BY_KEY, key=key)
+    return (row[0], row[1], json.loads(row[2] or "{}")) if row else None
+
+
+def reword_queued(sql: Sql, *, key: str, text: str, payload: dict) -> bool:
+    """New words for a message not yet claimed; False when it already left."""
+    return sql.run(REWORD, key=key, text=text, payload=json.dumps(payload, ensure_ascii=False)) == 1
+
+
+@dataclass(frozen=True)
+class Unheard:
+    """An alert a villager caused that has not reached its recipient (or never will)."""
+
+    id: int
+    key: str
+    recipient_openid: str
+    origin_openid: str
+    status: str
+
+
+UNHEARD = (
+    "SELECT id, idempotency_key, recipient_openid, origin_openid, status FROM outbox_message"
+    " WHERE origin_openid IS NOT NULL AND kind = 'alert' AND created_at >= :since AND ("
+    " status IN ('failed', 'undeliverable') OR (status IN ('queued', 'sending') AND created_at <= :late))"
+    " ORDER BY id"
+)
+
+
+def unheard_alerts(sql: Sql, *, since: dt.datetime, late: dt.datetime) -> list[Unheard]:
+    """Alerts with an origin, created since then, that ended undelivered or were still not sent by `late`."""
+    return [Unheard(*row) for row in sql.all(UNHEARD, since=sql.time(since), late=sql.time(late))]
+
+
+UNDELIVERED = (
+    "SELECT id, recipient_openid, kind, text, status, last_error, created_at FROM outbox_message"
+    " WHERE kind IN ('alert', 'call') AND status IN ('failed', 'undeliverable') AND created_at >= :since ORDER BY id"
+)
+
+
+def undelivered_alerts(sql: Sql, *, since: dt.datetime) -> list[tuple]:
+    """Alert-class messages that ended failed or undeliverable: (id, openid, kind, text, status, error, created)."""
+    return [(*row[:6], sql.read_time(row[6])) for row in sql.all(UNDELIVERED, since=sql.time(since))]
 
 
 def recent_outbox(session: Session, *, limit: int = 50) -> list[OutboxMessage]:

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from bot.delivery import texts
 from bot.delivery.channels import channels_for
-from bot.delivery.escalation import escalate_undeliverable
+from bot.delivery.escalation import escalate_undelivered
 from bot.delivery.mass import BROADCAST, send_broadcasts
 from bot.delivery.transport import CUSTOM, Outgoing
 from bot.wechat.errors import DAILY_QUOTA, NEXT_CHANNEL, USER_REFUSED, WeChatError, WeChatUnavailable
@@ -170,8 +170,8 @@ class Worker:
             for api, errcode in pauses.items():
                 pause_api(sql, api=api, until=self._next_local_midnight(now), errcode=errcode)
             for outcome in outcomes:
-                if outcome.status == UNDELIVERABLE:
-                    escalate_undeliverable(
+                if outcome.status in (UNDELIVERABLE, FAILED):
+                    escalate_undelivered(
                         sql, rows[outcome.id], recipients[rows[outcome.id].recipient_openid], now=now
                     )
 
