@@ -171,9 +171,7 @@ class Worker:
                 pause_api(sql, api=api, until=self._next_local_midnight(now), errcode=errcode)
             for outcome in outcomes:
                 if outcome.status in (UNDELIVERABLE, FAILED):
-                    escalate_undelivered(
-                        sql, rows[outcome.id], recipients[rows[outcome.id].recipient_openid], now=now
-                    )
+                    escalate_undelivered(sql, rows[outcome.id], recipients[rows[outcome.id].recipient_openid], now=now)
 
     def _month_start(self, now: dt.datetime) -> dt.datetime:
         """The first of this month, China time (when WeChat's monthly mass quota starts again)."""
