@@ -24,9 +24,11 @@ class Call:
     callee_phone: str | None
     text: str
     created_at: dt.datetime
+    done_at: dt.datetime | None = None
+    moved_at: dt.datetime | None = None
 
 
-_COLUMNS = "id, outbox_id, caller_openid, callee_openid, callee_name, callee_phone, text, created_at"
+_COLUMNS = "id, outbox_id, caller_openid, callee_openid, callee_name, callee_phone, text, created_at, done_at, moved_at"
 _OPEN = "done_at IS NULL AND moved_at IS NULL"
 ADD = (
     "INSERT INTO call_task (outbox_id, caller_openid, callee_openid, callee_name, callee_phone, text, created_at)"
@@ -42,7 +44,7 @@ TO_TOP = f"UPDATE call_task SET caller_openid = NULL WHERE id = :id AND {_OPEN}"
 
 
 def _call(sql: Sql, row: tuple) -> Call:
-    return Call(*row[:7], sql.read_time(row[7]))
+    return Call(*row[:7], *(sql.read_time(value) for value in row[7:]))
 
 
 def add_call_task(
@@ -74,11 +76,6 @@ def call_task(sql: Sql, *, task_id: int) -> Call | None:
     """One task by its number, open or not."""
     row = sql.one(BY_ID, id=task_id)
     return _call(sql, row) if row else None
-
-
-def is_open(sql: Sql, *, task_id: int) -> bool:
-    """Neither done nor moved up."""
-    return sql.one(f"SELECT 1 FROM call_task WHERE id = :id AND {_OPEN}", id=task_id) is not None
 
 
 def open_calls_for(sql: Sql, *, caller_openid: str, top: bool = False) -> list[Call]:

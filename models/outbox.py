@@ -129,14 +129,19 @@ def unheard_alerts(sql: Sql, *, since: dt.datetime, late: dt.datetime) -> list[U
 
 
 UNDELIVERED = (
-    "SELECT id, recipient_openid, kind, text, status, last_error, created_at FROM outbox_message"
-    " WHERE kind IN ('alert', 'call') AND status IN ('failed', 'undeliverable') AND created_at >= :since ORDER BY id"
+    "SELECT o.id, o.recipient_openid, o.kind, o.text, o.status, o.last_error, o.created_at,"
+    " (SELECT t.id FROM call_task t WHERE t.outbox_id = o.id) FROM outbox_message o"
+    " WHERE o.kind IN ('alert', 'call') AND o.status IN ('failed', 'undeliverable') AND o.created_at >= :since"
+    " ORDER BY o.id"
 )
 
 
 def undelivered_alerts(sql: Sql, *, since: dt.datetime) -> list[tuple]:
-    """Alert-class messages that ended failed or undeliverable: (id, openid, kind, text, status, error, created)."""
-    return [(*row[:6], sql.read_time(row[6])) for row in sql.all(UNDELIVERED, since=sql.time(since))]
+    """Alert-class messages that ended failed or undeliverable since then.
+
+    Each as (id, openid, kind, text, status, error, created_at, call task id or None).
+    """
+    return [(*row[:6], sql.read_time(row[6]), row[7]) for row in sql.all(UNDELIVERED, since=sql.time(since))]
 
 
 def recent_outbox(session: Session, *, limit: int = 50) -> list[OutboxMessage]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.delivery.texts import CALL
-from models.calls import Call, add_call_task, call_task, is_open, leave_for_the_top, move_call_up
+from models.calls import Call, add_call_task, call_task, leave_for_the_top, move_call_up
 from models.delivery import Recipient
 from models.outbox import Claimed, enqueue
 from models.sql import Sql
@@ -48,7 +48,7 @@ def _call_for_alert(sql: Sql, row: Claimed, person: Recipient, now: dt.datetime)
 def _climb(sql: Sql, row: Claimed, now: dt.datetime) -> None:
     """The caller did not get the call message: the next one up gets the same call, or the town command keeps it."""
     task = call_task(sql, task_id=int(row.payload.get("task") or 0))
-    if task is None or not is_open(sql, task_id=task.id):
+    if task is None or task.done_at is not None or task.moved_at is not None:
         return  # done meanwhile, or an old call message from before tasks were numbered
     caller = next_up(sql, row.recipient_openid)
     if caller is None or caller == task.callee_openid:

@@ -14,18 +14,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from models.cadre import positions_of
 from models.outbox import alerts_from, enqueue, message_by_key, reword_queued
 from models.person import contact_of
 from models.sql import Sql
 from town.alerts.texts import TEXT
 from town.clock import local
+from town.texts import ROLE_NAMES
 
 ALERT = "alert"
 ALERTS_PER_HOUR = 10
 HOUR = dt.timedelta(hours=1)
 _folds: ContextVar[list[str] | None] = ContextVar("alert_folds", default=None)
 
-__all__ = ["ALERT", "ALERTS_PER_HOUR", "TEXT", "noting_folds", "send_alert"]
+__all__ = ["ALERT", "ALERTS_PER_HOUR", "TEXT", "noting_folds", "send_alert", "who_is"]
 
 
 def send_alert(
@@ -91,3 +93,13 @@ def noting_folds() -> Iterator[list[str]]:
         yield noted
     finally:
         _folds.reset(token)
+
+
+def who_is(sql: Sql, openid: str | None) -> tuple[str, str | None]:
+    """How a person is named to others, role first (「村医王大夫」), and their phone if they gave one."""
+    if openid is None:
+        return ROLE_NAMES["town_command"], None
+    name, phone = contact_of(sql, openid=openid)
+    positions = positions_of(sql, openid=openid)
+    role = ROLE_NAMES.get(positions[0][0], "") if positions else ""
+    return f"{role}{name or ''}" or TEXT.someone, phone
