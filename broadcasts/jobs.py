@@ -14,7 +14,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from broadcasts import brief, checkpoint_lists, risk_push
+from broadcasts import alert_follow_up, brief, checkpoint_lists, risk_push
 from broadcasts.announcements import announcements_due
 from broadcasts.care import CARE_JOBS
 from broadcasts.scheduler import daily, every
@@ -28,7 +28,7 @@ Job = Callable[[Session, dt.datetime, Settings], int]
 
 def jobs() -> tuple[tuple[str, Job], ...]:
     """Every job that runs every JOBS_EVERY_S, by name."""
-    return (*CARE_JOBS, ("announcements", announcements_due))
+    return (*CARE_JOBS, ("announcements", announcements_due), ("alert_follow_up", alert_follow_up.job))
 
 
 def schedule(settings: Settings) -> tuple:

@@ -36,6 +36,7 @@ ADD = (
     " RETURNING id"
 )
 BY_ID = f"SELECT {_COLUMNS} FROM call_task WHERE id = :id"
+BY_OUTBOX = f"SELECT {_COLUMNS} FROM call_task WHERE outbox_id = :outbox_id"
 OPEN_FOR = f"SELECT {_COLUMNS} FROM call_task WHERE {_OPEN} AND (caller_openid = :caller OR {{top}}) ORDER BY id"
 ALL_OPEN = f"SELECT {_COLUMNS} FROM call_task WHERE {_OPEN} ORDER BY id"
 DONE = f"UPDATE call_task SET done_at = :now WHERE id = :id AND {_OPEN}"
@@ -75,6 +76,12 @@ def add_call_task(
 def call_task(sql: Sql, *, task_id: int) -> Call | None:
     """One task by its number, open or not."""
     row = sql.one(BY_ID, id=task_id)
+    return _call(sql, row) if row else None
+
+
+def call_for_message(sql: Sql, *, outbox_id: int) -> Call | None:
+    """The task an undelivered message became, if any."""
+    row = sql.one(BY_OUTBOX, outbox_id=outbox_id)
     return _call(sql, row) if row else None
 
 

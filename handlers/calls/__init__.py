@@ -37,8 +37,8 @@ def called(ctx: Context, match: re.Match) -> str:
     task = call_task(ctx.sql, task_id=int(number))
     if task is None:
         return TEXT.not_found.format(number=int(number))
-    if task.caller_openid not in (None, ctx.person.openid) and not _is_top(ctx):
-        name, _ = contact_of(ctx.sql, openid=task.caller_openid)
+    if task.caller_openid != ctx.person.openid and not _is_top(ctx):
+        name = contact_of(ctx.sql, openid=task.caller_openid)[0] if task.caller_openid else TEXT.command
         return TEXT.not_yours.format(number=task.id, who=name or TEXT.someone)
     if mark_call_done(ctx.sql, task_id=task.id, now=ctx.now):
         return TEXT.done.format(number=task.id)
