@@ -109,3 +109,21 @@ def move_call_up(sql: Sql, *, task_id: int, now: dt.datetime) -> bool:
 def leave_for_the_top(sql: Sql, *, task_id: int) -> bool:
     """Nobody above the caller can be told: the task waits for the town command."""
     return sql.run(TO_TOP, id=task_id) == 1
+
+
+CALL_MESSAGE = "SELECT id FROM outbox_message WHERE idempotency_key = :key"
+
+
+def open_task_for(sql: Sql, *, outbox_id: int) -> Call | None:
+    """The open task an undelivered message ended as, followed up the chain of calls that climbed."""
+    for _ in range(20):  # a chain is as long as the chain of command
+        task = call_for_message(sql, outbox_id=outbox_id)
+        if task is None or task.done_at is not None:
+            return None
+        if task.moved_at is None:
+            return task
+        row = sql.one(CALL_MESSAGE, key=f"call:{outbox_id}")
+        if row is None:
+            return None
+        outbox_id = row[0]
+    return None

@@ -316,3 +316,17 @@ def queued_at(session: Session, *, key: str) -> dt.datetime | None:
     return session.execute(
         select(OutboxMessage.created_at).where(OutboxMessage.idempotency_key == key)
     ).scalar_one_or_none()
+
+
+DUE_COUNT = f"SELECT COUNT(*) FROM outbox_message WHERE {_DUE}"
+LIKE_KEY = "SELECT id, recipient_openid, status, kind FROM outbox_message WHERE idempotency_key LIKE :key ORDER BY id"
+
+
+def due_count(sql: Sql, *, now: dt.datetime) -> int:
+    """How many messages the worker would claim now."""
+    return sql.one(DUE_COUNT, now=sql.time(now))[0]
+
+
+def messages_like(sql: Sql, *, key: str) -> list[tuple[int, str, str, str]]:
+    """(id, recipient openid, status, kind) of the messages whose key matches a LIKE pattern."""
+    return sql.all(LIKE_KEY, key=key)
