@@ -83,6 +83,7 @@ def wechat(quick: bool) -> dict:
         }
         server = LiveServer(Settings(**base)).start()
         fake = FakeWeChat(templates=("tpl-notice",)).start()
+        logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)  # stalled requests end disconnected, loudly
         clock = _Clock()
         account = wechat_account(
             lambda **o: Settings(**{**base, **o}), fake, wechat_template_ids="*=tpl-notice",
@@ -166,7 +167,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer reports, for CI")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
-    logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)  # the fake's stalled requests end disconnected
     failed = False
     for name, run in DRILLS:
         result = run(args.quick)
