@@ -186,6 +186,16 @@ def claim_due(sql: Sql, *, now: dt.datetime, lease_s: float, limit: int) -> list
     )
 
 
+BY_IDS = "SELECT id, recipient_openid, kind, text, payload, created_at, attempts FROM outbox_message WHERE id IN {ids}"
+
+
+def messages_by_ids(sql: Sql, *, ids: list[int]) -> list[Claimed]:
+    """These messages as the worker holds them (for what happens after a late delivery report)."""
+    placeholders, params = sql.in_list("ids", ids)
+    rows = sql.all(BY_IDS.format(ids=placeholders), **params)
+    return [Claimed(r[0], r[1], r[2], r[3], json.loads(r[4] or "{}"), sql.read_time(r[5]), r[6]) for r in rows]
+
+
 @dataclass
 class Outcome:
     """What became of one claimed row, and every attempt on the way."""

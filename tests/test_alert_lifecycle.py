@@ -237,3 +237,21 @@ def test_send_alert_folds_per_sender_and_cadre_and_stops_rewording_once_the_dige
         Sql(connection).run("UPDATE outbox_message SET status = 'sent' WHERE idempotency_key LIKE 'digest:%'")
         assert not send_alert(Sql(connection), key="spam:99", recipient_openid="lc-head", text="x", now=now,
                               origin_openid="lc-spam")  # fmt: skip
+
+
+def test_an_alert_whose_template_report_says_failed_becomes_a_call_too(cadres, fake, make_settings, clock):
+    worker = make_worker(
+        wechat_account(make_settings, fake, wechat_template_ids="*=tpl-notice"), cadres.state.db, clock
+    )
+    try:
+        fake.fail(CUSTOM, 45015, times=1)  # out of the window: the template carries it
+        queue(cadres, "lc-fever-tpl", "lc-doc", ORIGINAL)
+        worker.run_once()
+    finally:
+        worker.close()
+    [alert] = rows(cadres, "lc-doc")
+    assert (alert.status, alert.channel) == ("sent", "template") and tasks(cadres) == []
+    cadres.client("lc-doc").event("TEMPLATESENDJOBFINISH", MsgID=alert.wechat_msgid, Status="failed:system failed")
+    assert rows(cadres, "lc-doc")[0].status == "failed"
+    [task] = tasks(cadres)
+    assert (task.outbox_id, task.caller_openid, task.text) == (alert.id, "lc-head", ORIGINAL)
