@@ -28,7 +28,7 @@ Job = Callable[[Session, dt.datetime, Settings], int]
 
 def jobs() -> tuple[tuple[str, Job], ...]:
     """Every job that runs every JOBS_EVERY_S, by name."""
-    return (*CARE_JOBS, ("announcements", announcements_due), ("alert_follow_up", alert_follow_up.job))
+    return (*CARE_JOBS, ("announcements", announcements_due))
 
 
 def schedule(settings: Settings) -> tuple:
@@ -39,6 +39,7 @@ def schedule(settings: Settings) -> tuple:
     timed = (
         ("risk_push", every(60), risk_push.job),
         ("brief", every(60), brief.job),
+        ("alert_follow_up", every(60), alert_follow_up.job),  # a sender whose alert is late hears whom to phone
         ("checkpoint_lists", daily(settings.brief_at), checkpoint_lists.job),  # the day's unmatched sightings, by name
     )
     return (*care, *timed)
