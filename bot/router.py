@@ -5,6 +5,8 @@ from __future__ import annotations
 from bot.delivery import reports
 from bot.dialogue import AccountEvent, Context, Engine, texts
 from bot.protocol import Inbound
+from town.alerts import TEXT as ALERTS
+from town.alerts import noting_folds
 
 ACCOUNT_EVENTS = ("subscribe", "unsubscribe", "scan")
 
@@ -14,7 +16,9 @@ def respond(ctx: Context, engine: Engine, inbound: Inbound) -> str | None:
     if inbound.msg_type == "event":
         return _respond_to_event(ctx, engine, inbound)
     if inbound.text:
-        return engine.converse(ctx, inbound.text)
+        with noting_folds() as folded:
+            reply = engine.converse(ctx, inbound.text)
+        return _with_fold_note(reply, folded)
     if inbound.msg_type == "location":
         message = inbound.message
         location = AccountEvent("location", latitude=_float(message.location_x), longitude=_float(message.location_y))
@@ -51,6 +55,14 @@ def _respond_to_event(ctx: Context, engine: Engine, inbound: Inbound) -> str | N
         return None
     # VIEW and events this service does not know: stored, acknowledged, nothing said.
     return None
+
+
+def _with_fold_note(reply: str | None, folded: list[str]) -> str | None:
+    """Past the per-person limit the sender is told, kindly, that their messages were gathered into one."""
+    if not folded:
+        return reply
+    note = ALERTS.folded.format(who=ALERTS.folded_who)
+    return f"{reply}\n\n{note}" if reply else note
 
 
 def _field(message, name: str):

@@ -58,9 +58,11 @@ class CallTask(SQLModel, table=True):
     callee_openid: str = Field(max_length=64)
     callee_name: str | None = Field(default=None, max_length=50)
     callee_phone: str | None = Field(default=None, max_length=20)
-    text: str
+    text: str  # the original alert, quoted once however far the task climbs
     created_at: dt.datetime
     done_at: dt.datetime | None = None
+    # The call message to the caller could not be delivered either: the task moved to the next one up.
+    moved_at: dt.datetime | None = None
 
 
 WINDOW = dt.timedelta(hours=48)
@@ -173,36 +175,6 @@ def save_recipients(sql: Sql, recipients: list[Recipient], *, now: dt.datetime) 
 def pause_api(sql: Sql, *, api: str, until: dt.datetime, errcode: int) -> None:
     """Stop calling an API until its quota resets."""
     sql.run(PAUSE, api=api, until=sql.time(until), errcode=errcode)
-
-
-CALL_TASK = (
-    "INSERT INTO call_task (outbox_id, caller_openid, callee_openid, callee_name, callee_phone, text, created_at)"
-    " VALUES (:outbox_id, :caller, :callee, :name, :phone, :text, :now) ON CONFLICT (outbox_id) DO NOTHING"
-)
-
-
-def add_call_task(
-    sql: Sql,
-    *,
-    outbox_id: int,
-    caller_openid: str | None,
-    callee_openid: str,
-    callee_name: str | None,
-    callee_phone: str | None,
-    text: str,
-    now: dt.datetime,
-) -> None:
-    """A phone call someone must make for an undeliverable alert (once per alert)."""
-    sql.run(
-        CALL_TASK,
-        outbox_id=outbox_id,
-        caller=caller_openid,
-        callee=callee_openid,
-        name=callee_name,
-        phone=callee_phone,
-        text=text,
-        now=sql.time(now),
-    )
 
 
 def block_channel(sql: Sql, *, openids: list[str], channel: str, errcode: int, now: dt.datetime) -> None:

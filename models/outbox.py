@@ -22,6 +22,7 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (
         Index("ix_outbox_due", "status", "due_at"),
         Index("ix_outbox_mass", "recipient_openid", "channel", "sent_at"),
+        Index("ix_outbox_origin", "origin_openid", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -41,17 +42,27 @@ class OutboxMessage(SQLModel, table=True):
     claimed_until: dt.datetime | None = None
     sent_at: dt.datetime | None = None
     delivered_at: dt.datetime | None = None
+    # The villager whose message caused this alert: they hear again when it does not reach anyone.
+    origin_openid: str | None = Field(default=None, max_length=64)
 
 
 ENQUEUE = (
     "INSERT INTO outbox_message (idempotency_key, recipient_openid, kind, text, payload, status, attempts,"
-    " created_at, due_at) VALUES (:key, :openid, :kind, :text, :payload, 'queued', 0, :now, :now)"
-    " ON CONFLICT (idempotency_key) DO NOTHING"
+    " created_at, due_at, origin_openid) VALUES (:key, :openid, :kind, :text, :payload, 'queued', 0, :now, :now,"
+    " :origin) ON CONFLICT (idempotency_key) DO NOTHING"
 )
 
 
 def enqueue(
-    sql: Sql, *, key: str, recipient_openid: str, kind: str, text: str, now: dt.datetime, payload: dict | None = None
+    sql: Sql,
+    *,
+    key: str,
+    recipient_openid: str,
+    kind: str,
+    text: str,
+    now: dt.datetime,
+    payload: dict | None = None,
+    origin_openid: str | None = None,
 ) -> bool:
     """Queue a message once per idempotency key; False when that key was queued before."""
     return (
@@ -63,9 +74,74 @@ def enqueue(
             text=text,
             now=sql.time(now),
             payload=json.dumps(payload or {}, ensure_ascii=False),
+            origin=origin_openid,
         )
         == 1
     )
+
+
+FROM_ORIGIN = (
+    "SELECT COUNT(*) FROM outbox_message WHERE origin_openid = :origin AND created_at >= :since"
+    " AND recipient_openid = :openid AND kind = 'alert'"
+)
+BY_KEY = "SELECT id, status, payload FROM outbox_message WHERE idempotency_key = :key"
+REWORD = "UPDATE outbox_message SET text = :text, payload = :payload WHERE idempotency_key = :key AND status = 'queued'"
+
+
+def alerts_from(sql: Sql, *, origin_openid: str, recipient_openid: str, since: dt.datetime) -> int:
+    """How many alerts one person's messages caused to one recipient since then."""
+    return sql.one(FROM_ORIGIN, origin=origin_openid, openid=recipient_openid, since=sql.time(since))[0]
+
+
+def message_by_key(sql: Sql, *, key: str) -> tuple[int, str, dict] | None:
+    """(id, status, payload) of the message queued under this key."""
+    row = sql.one(BY_KEY, key=key)
+    return (row[0], row[1], json.loads(row[2] or "{}")) if row else None
+
+
+def reword_queued(sql: Sql, *, key: str, text: str, payload: dict) -> bool:
+    """New words for a message not yet claimed; False when it already left."""
+    return sql.run(REWORD, key=key, text=text, payload=json.dumps(payload, ensure_ascii=False)) == 1
+
+
+@dataclass(frozen=True)
+class Unheard:
+    """An alert a villager caused that has not reached its recipient (or never will)."""
+
+    id: int
+    key: str
+    recipient_openid: str
+    origin_openid: str
+    status: str
+
+
+UNHEARD = (
+    "SELECT id, idempotency_key, recipient_openid, origin_openid, status FROM outbox_message"
+    " WHERE origin_openid IS NOT NULL AND kind = 'alert' AND created_at >= :since AND ("
+    " status IN ('failed', 'undeliverable') OR (status IN ('queued', 'sending') AND created_at <= :late))"
+    " ORDER BY id"
+)
+
+
+def unheard_alerts(sql: Sql, *, since: dt.datetime, late: dt.datetime) -> list[Unheard]:
+    """Alerts with an origin, created since then, that ended undelivered or were still not sent by `late`."""
+    return [Unheard(*row) for row in sql.all(UNHEARD, since=sql.time(since), late=sql.time(late))]
+
+
+UNDELIVERED = (
+    "SELECT o.id, o.recipient_openid, o.kind, o.text, o.status, o.last_error, o.created_at,"
+    " (SELECT t.id FROM call_task t WHERE t.outbox_id = o.id) FROM outbox_message o"
+    " WHERE o.kind IN ('alert', 'call') AND o.status IN ('failed', 'undeliverable') AND o.created_at >= :since"
+    " ORDER BY o.id"
+)
+
+
+def undelivered_alerts(sql: Sql, *, since: dt.datetime) -> list[tuple]:
+    """Alert-class messages that ended failed or undeliverable since then.
+
+    Each as (id, openid, kind, text, status, error, created_at, call task id or None).
+    """
+    return [(*row[:6], sql.read_time(row[6]), row[7]) for row in sql.all(UNDELIVERED, since=sql.time(since))]
 
 
 def recent_outbox(session: Session, *, limit: int = 50) -> list[OutboxMessage]:
@@ -108,6 +184,16 @@ def claim_due(sql: Sql, *, now: dt.datetime, lease_s: float, limit: int) -> list
         (Claimed(r[0], r[1], r[2], r[3], json.loads(r[4] or "{}"), sql.read_time(r[5]), r[6]) for r in rows),
         key=lambda c: c.id,
     )
+
+
+BY_IDS = "SELECT id, recipient_openid, kind, text, payload, created_at, attempts FROM outbox_message WHERE id IN {ids}"
+
+
+def messages_by_ids(sql: Sql, *, ids: list[int]) -> list[Claimed]:
+    """These messages as the worker holds them (for what happens after a late delivery report)."""
+    placeholders, params = sql.in_list("ids", ids)
+    rows = sql.all(BY_IDS.format(ids=placeholders), **params)
+    return [Claimed(r[0], r[1], r[2], r[3], json.loads(r[4] or "{}"), sql.read_time(r[5]), r[6]) for r in rows]
 
 
 @dataclass
@@ -252,3 +338,17 @@ def recent_templates(sql: Sql, *, openid: str, since: dt.datetime, limit: int) -
     """The newest messages a person received as templates since a moment: (text, queued at), newest first."""
     rows = sql.all(RECENT_TEMPLATES, openid=openid, since=sql.time(since), limit=limit)
     return [(text, sql.read_time(at)) for text, at in rows]
+
+
+DUE_COUNT = f"SELECT COUNT(*) FROM outbox_message WHERE {_DUE}"
+LIKE_KEY = "SELECT id, recipient_openid, status, kind FROM outbox_message WHERE idempotency_key LIKE :key ORDER BY id"
+
+
+def due_count(sql: Sql, *, now: dt.datetime) -> int:
+    """How many messages the worker would claim now."""
+    return sql.one(DUE_COUNT, now=sql.time(now))[0]
+
+
+def messages_like(sql: Sql, *, key: str) -> list[tuple[int, str, str, str]]:
+    """(id, recipient openid, status, kind) of the messages whose key matches a LIKE pattern."""
+    return sql.all(LIKE_KEY, key=key)

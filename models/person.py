@@ -128,6 +128,12 @@ def openids_of(sql: Sql, *, person_ids: list[int]) -> list[tuple[int, str]]:
     ]
 
 
+def contact_of(sql: Sql, *, openid: str) -> tuple[str | None, str | None]:
+    """The name and phone the person with this openid gave ((None, None) when unknown)."""
+    row = sql.one("SELECT name, phone FROM person WHERE openid = :openid", openid=openid)
+    return (row[0], row[1]) if row else (None, None)
+
+
 def village_of(sql: Sql, *, openid: str) -> int | None:
     """The village a person said they live in, if any."""
     row = sql.one("SELECT village_id FROM person WHERE openid = :openid", openid=openid)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from models.outbox import enqueue
 from models.sql import Sql
+from town.alerts import ALERT, send_alert
 
 PART_BREAK = "\n\n"
 
@@ -26,16 +27,17 @@ class _Letter:
 class Bundle:
     """The messages of one event, gathered by person until `send`."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, origin_openid: str | None = None) -> None:
         self._letters: dict[int, _Letter] = {}
+        self.origin_openid = origin_openid  # the villager whose message caused the event, if one did
 
-    def add(self, *, person_id: int, openid: str, key: str, text: str, kind: str = "alert") -> None:
+    def add(self, *, person_id: int, openid: str, key: str, text: str, kind: str = ALERT) -> None:
         """A part for this person; an alert part makes the whole message an alert."""
         letter = self._letters.setdefault(person_id, _Letter(key, openid, kind))
         if text not in letter.parts:
             letter.parts.append(text)
-        if kind == "alert":
-            letter.kind = "alert"
+        if kind == ALERT:
+            letter.kind = ALERT
 
     def has(self, person_id: int) -> bool:
         """Whether this person already has a part of the event."""
@@ -50,6 +52,14 @@ class Bundle:
         sent = 0
         for letter in self._letters.values():
             text = PART_BREAK.join(letter.parts)
-            sent += enqueue(sql, key=letter.key, recipient_openid=letter.openid, kind=letter.kind, text=text, now=now)
+            if letter.kind == ALERT:
+                sent += send_alert(
+                    sql, key=letter.key, recipient_openid=letter.openid, text=text, now=now,
+                    origin_openid=self.origin_openid,
+                )  # fmt: skip
+            else:
+                sent += enqueue(
+                    sql, key=letter.key, recipient_openid=letter.openid, kind=letter.kind, text=text, now=now
+                )
         self._letters.clear()
         return sent

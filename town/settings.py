@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     risk_list_fetch_min: float = 30.0
     # Household care (issue 6): the periodic jobs, and when what is late climbs to the next level.
     jobs_every_s: float = 60.0
+    # Issue 13: a villager whose alert has not reached its cadre this many minutes later hears whom to phone.
+    alert_follow_up_min: float = 5.0
     supply_accept_hours: float = 2.0
     supply_deliver_hours: float = 24.0
     checkin_remind_at: str = "08:00"

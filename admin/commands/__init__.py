@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from admin.commands import setup, town
+from admin.commands import setup, town, undelivered
 
 
 def register(cli: typer.Typer) -> None:
@@ -21,3 +21,4 @@ def register(cli: typer.Typer) -> None:
     cli.command()(town.announce)
     cli.command("faq-add")(town.faq_add)
     cli.command("brief")(town.brief_command)
+    cli.command("undelivered")(undelivered.undelivered)

@@ -14,3 +14,25 @@ class TEXT:
     exported = "已导出{town}{scope}台账：{counts} → {out}"
     whole_town = "全镇"
     faq_added = "已加进常见问答（{file}），马上生效。可以再打开文件，多写几种问法：\n{entry}"
+
+
+class UNDELIVERED:
+    """`python main.py undelivered`: what the town clerk reads, to phone whoever did not get an alert."""
+
+    header = "还没送到人的提醒（{when}）"
+    calls = "一、要打的电话（{n}个）："
+    call = "第{number}号：请{caller}（{caller_phone}）打给{callee}（{callee_phone}），告诉他（她）：\n    {text}"
+    call_top = (
+        "第{number}号：没有上一级能接手，请镇指挥部安排人打给{callee}（{callee_phone}），告诉他（她）：\n    {text}"
+    )
+    alerts = "二、没送到的提醒（近{days}天，{n}条）："
+    alert = "{at} 给{who}（{phone}）的提醒{state}：{text}"
+    alert_task = "，见电话第{number}号"
+    alert_no_task = "，还没有人接手，请安排打电话"
+    states = {"failed": "发送失败", "undeliverable": "联系不上"}
+    no_phone = "没有登记电话"
+    none = "  没有。"
+    all_clear = "所有提醒都已送到或有人在打电话。"
+    indent = "  "
+    text_limit = 60
+    ellipsis = "…"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.delivery.escalation import ALERT_KINDS, escalate_undelivered
 from bot.delivery.texts import REFUSED
-from models.delivery import block_channel
-from models.outbox import DELIVERED, FAILED, UNDELIVERABLE, record_report, sent_under_msgid
+from models.delivery import block_channel, load_recipients
+from models.outbox import DELIVERED, FAILED, UNDELIVERABLE, messages_by_ids, record_report, sent_under_msgid
 from models.sql import Sql
 
 TEMPLATE_REFUSED = 43101  # the errcode WeChat gives when a person refuses template messages
@@ -28,7 +29,19 @@ def template_finished(sql: Sql, *, msgid: int | None, status: str | None, now: d
         outcome, error = FAILED, status
     delivered_at = now if outcome == DELIVERED else None
     record_report(sql, msgid=str(msgid), channel="template", status=outcome, error=error, delivered_at=delivered_at)
+    if outcome != DELIVERED and rows:
+        _escalate(sql, [row_id for row_id, _ in rows], now)
     return len(rows)
+
+
+def _escalate(sql: Sql, ids: list[int], now: dt.datetime) -> None:
+    """An alert WeChat accepted but could not deliver ends with a person like any other undelivered alert."""
+    alerts = [row for row in messages_by_ids(sql, ids=ids) if row.kind in ALERT_KINDS]
+    if not alerts:
+        return
+    people = load_recipients(sql, [row.recipient_openid for row in alerts], month_start=now)
+    for row in alerts:
+        escalate_undelivered(sql, row, people[row.recipient_openid], now=now)
 
 
 def mass_finished(sql: Sql, *, msgid: int | None, status: str | None, counts: dict, now: dt.datetime) -> int:

@@ -16,7 +16,11 @@ NO_CHANNEL = "联系不上：48小时内没有互动，也没有可用的模板�
 class CALL:
     """The phone-call task a cadre gets when an alert cannot reach someone."""
 
-    call = "【请电话联系】{who}收不到公众号消息，请打电话告诉他（她）：\n{text}"
+    call = (
+        "【请电话联系·第{number}号】{who}收不到公众号消息，请打电话告诉他（她）：\n{text}\n打完回「已打电话 {number}」"
+    )
     who = "{name}（{phone}）"
     no_phone = "没有登记电话"
+
+
 REFUSED = "用户拒收"  # a template's delivery report said the person blocks them

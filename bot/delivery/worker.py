@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from bot.delivery import texts
 from bot.delivery.channels import channels_for
-from bot.delivery.escalation import escalate_undeliverable
+from bot.delivery.escalation import escalate_undelivered
 from bot.delivery.mass import BROADCAST, send_broadcasts
 from bot.delivery.transport import CUSTOM, WECOM, Outgoing
 from bot.wechat.errors import (
@@ -179,10 +179,8 @@ class Worker:
             for api, errcode in pauses.items():
                 pause_api(sql, api=api, until=self._next_local_midnight(now), errcode=errcode)
             for outcome in outcomes:
-                if outcome.status == UNDELIVERABLE:
-                    escalate_undeliverable(
-                        sql, rows[outcome.id], recipients[rows[outcome.id].recipient_openid], now=now
-                    )
+                if outcome.status in (UNDELIVERABLE, FAILED):
+                    escalate_undelivered(sql, rows[outcome.id], recipients[rows[outcome.id].recipient_openid], now=now)
 
     def _month_start(self, now: dt.datetime) -> dt.datetime:
         """The first of this month, China time (when WeChat's monthly mass quota starts again)."""

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from models.outbox import enqueue, queued_at
 from models.sql import Sql
+from town.alerts import send_alert
 from town.checkins import Household, households, how_to_report, missing, responsible
 from town.checkins.texts import TEXT
 from town.clock import at, today
@@ -103,7 +104,7 @@ def alert_missed(session: Session, now: dt.datetime, settings: Settings) -> int:
             )
             for holder in {h.person_id: h for h in responsible(sql, home)}.values():
                 key = f"checkin:{day.isoformat()}:alert:{home.quarantine_id}:{holder.person_id}"
-                sent += enqueue(sql, key=key, recipient_openid=holder.openid, kind="alert", text=text, now=now)
+                sent += send_alert(sql, key=key, recipient_openid=holder.openid, text=text, now=now)
     return sent
 
 

@@ -22,9 +22,10 @@ from models.care import (
     missed_rounds,
     rounds_due_on,
 )
-from models.outbox import enqueue, queued_keys
+from models.outbox import queued_keys
 from models.quarantine import Quarantine
 from models.sql import Sql
+from town.alerts import send_alert
 from town.care.household import Carer, home_ids, home_of, tell_home
 from town.care.rounds import MISSED_AT, escalate, ordinal
 from town.care.texts import TEXT
@@ -94,7 +95,7 @@ def _tell_doctor(session, sql: Sql, doctor, items: list, tomorrow: dt.date, key:
         )  # fmt: skip
     text = TEXT.eve.format(date=day(tomorrow), count=len(items), lines="\n".join(lines), example=items[0][0].id)
     text += _owed(session, sql, doctor)
-    return enqueue(sql, key=key, recipient_openid=doctor.openid, kind="alert", text=text, now=now)
+    return send_alert(sql, key=key, recipient_openid=doctor.openid, text=text, now=now)
 
 
 def _owed(session, sql: Sql, doctor) -> str:

@@ -11,9 +11,9 @@ from handlers.checkpoint.texts import CODES, TEXT
 from models.cadre import Holder, held_roles
 from models.care import care_holders
 from models.checkpoint import CheckpointReport
-from models.outbox import enqueue
 from models.quarantine import CENTRAL, MONITOR
 from town import command
+from town.alerts import send_alert
 from town.checkpoints import Watched
 from town.clock import day, day_clock
 from town.command import VILLAGE_CADRES
@@ -91,7 +91,9 @@ def alert(ctx: Context, report: CheckpointReport, text: str, watched: Watched | 
     others = [h for h in everyone if h.person_id != ctx.person.id]
     for holder in others:
         key = f"checkpoint:{report.id}:alert:{holder.person_id}"
-        enqueue(ctx.sql, key=key, recipient_openid=holder.openid, kind="alert", text=text, now=ctx.now)
+        send_alert(
+            ctx.sql, key=key, recipient_openid=holder.openid, text=text, now=ctx.now, origin_openid=ctx.person.openid
+        )
     if not everyone:
         log.warning("checkpoint report %s alerts no one: nobody is bound as the town command", report.id)
     return others

@@ -65,7 +65,7 @@ def finish(ctx: Context) -> str:
     classification = save_classification(ctx.session, declaration_id=declaration.id, result=result, now=ctx.now)
     cadres = _recipients(ctx, declaration.village_id, result)
     # One message per cadre: the declaration, then their place in its 四包一 when they have one.
-    bundle = Bundle()
+    bundle = Bundle(origin_openid=ctx.person.openid)
     _alert(ctx, declaration, classification.id, cadres, result, updated, bundle)
     quarantine = apply_quarantine(
         ctx.session,

@@ -14,9 +14,9 @@ from bot.nlu.numbers import CN_DIGITS, number_range
 from handlers.events.texts import LABELS, TEXT
 from models.cadre import Holder
 from models.event import EventReport, add_event_report
-from models.outbox import enqueue
 from models.person import update_profile
 from town import command
+from town.alerts import send_alert
 from town.clock import day
 from town.policy import load_policy
 from town.policy.rules import EventRule
@@ -212,7 +212,9 @@ def _alert(ctx: Context, report: EventReport, rule: EventRule | None, cadres: li
     )
     for cadre in {c.person_id: c for c in cadres}.values():
         key = f"event:{report.id}:alert:{cadre.person_id}"
-        enqueue(ctx.sql, key=key, recipient_openid=cadre.openid, kind="alert", text=text, now=ctx.now)
+        send_alert(
+            ctx.sql, key=key, recipient_openid=cadre.openid, text=text, now=ctx.now, origin_openid=ctx.person.openid
+        )
 
 
 FLOW_WORDS = ("红白事报备", "红白事", "红事报备", "白事报备", "喜事报备", "丧事报备", "酒席报备")

@@ -12,6 +12,7 @@ from models.outbox import enqueue
 from models.person import name_of
 from models.question import add_question, answer_question, open_questions_for, question_with_asker
 from town import command
+from town.alerts import send_alert
 
 PATTERN = re.compile(rf"^答复\s*(?:编号|第)?\s*{NUMBER}\s*号?[\s,，:：]*(.*)$", re.S)
 # The engine reads commands NFKC-normalised: give the answer back its Chinese punctuation.
@@ -43,7 +44,9 @@ def queue(ctx: Context, text: str) -> str:
     )
     for cadre in cadres:
         key = f"policy_question:{question.id}:alert:{cadre.person_id}"
-        enqueue(ctx.sql, key=key, recipient_openid=cadre.openid, kind="alert", text=alert, now=ctx.now)
+        send_alert(
+            ctx.sql, key=key, recipient_openid=cadre.openid, text=alert, now=ctx.now, origin_openid=ctx.person.openid
+        )
     if not cadres:
         return TEXT.nobody.format(number=question.id)
     return TEXT.queued.format(number=question.id, who=_who_answers(cadres)) + _call(cadres)

@@ -9,9 +9,9 @@ from bot.dialogue import Context
 from bot.nlu.health import shown_symptoms
 from handlers.fever.texts import TEXT
 from models.cadre import Holder
-from models.outbox import enqueue
 from models.town import TownFileError, read_town_file
 from town import command
+from town.alerts import send_alert
 
 
 @lru_cache(maxsize=4)
@@ -59,12 +59,12 @@ def send(ctx: Context, key: str, holders: list[Holder], text: str) -> list[list]
     """An alert to each holder once (key: the occurrence); who was alerted, as [person_id, openid] pairs."""
     unique = {h.person_id: h for h in holders}.values()
     for holder in unique:
-        enqueue(
+        send_alert(
             ctx.sql,
             key=f"{key}:{holder.person_id}",
             recipient_openid=holder.openid,
-            kind="alert",
             text=text,
             now=ctx.now,
+            origin_openid=ctx.person.openid,
         )
     return [[h.person_id, h.openid] for h in unique]

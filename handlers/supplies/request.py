@@ -9,10 +9,10 @@ import re
 from bot.dialogue import Context, Parsed, accept, reask, words
 from bot.dialogue.fields import village_name
 from handlers.supplies.texts import TEXT
-from models.outbox import enqueue
 from models.person import update_profile
 from models.quarantine import active_quarantine_contact
 from models.supplies import SupplyRequest, save_request
+from town.alerts import send_alert
 from town.supplies import card, describe_holder, first_recipients, items_text
 from town.supplies.texts import TEXT as CARDS
 
@@ -205,7 +205,9 @@ def finish(ctx: Context) -> str:
     text = TEXT.alert.format(card=card(ctx.sql, request), hints=CARDS.hints.format(number=request.id))
     for holder in people:
         key = f"supply:{request.id}:new:{holder.person_id}"
-        enqueue(ctx.sql, key=key, recipient_openid=holder.openid, kind="alert", text=text, now=ctx.now)
+        send_alert(
+            ctx.sql, key=key, recipient_openid=holder.openid, text=text, now=ctx.now, origin_openid=ctx.person.openid
+        )
     if not people:
         log.warning("supply request %s reaches no one: no cadre is bound for its village or above", request.id)
         return TEXT.done_nobody.format(number=request.id)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from bot.dialogue import Command, Context
 from bot.dialogue.tasks import Task
-from handlers import cadre_review, faq, fever, sampling, supplies
+from handlers import cadre_review, calls, faq, fever, sampling, supplies
 from handlers.todo import orphans
 from handlers.todo.texts import TEXT
 from models.cadre import held_roles
@@ -30,7 +30,7 @@ SOURCES: tuple[Source, ...] = (
     fever.todo_lines,
     supplies.todo_lines,
     sampling.todo_lines,
-    # calls.todo_lines: the call tasks (handlers/calls), wired in here by the lead.
+    calls.todo_lines,
     cadre_review.todo_lines,
     faq.todo_lines,
     orphans.todo_lines,

@@ -11,6 +11,7 @@ from models.care import DONE, SamplingRound, rounds_done_before, rounds_of, save
 from models.outbox import enqueue
 from models.quarantine import Quarantine
 from models.sql import Sql
+from town.alerts import send_alert
 from town.care.household import Home, carers, sampling_dates
 from town.care.texts import TEXT
 from town.clock import day, reached, today
@@ -88,7 +89,7 @@ def escalate(session, sql: Sql, home: Home, sampling: SamplingRound, *, now, who
     sent = 0
     for cadre in _each(escalation_cadres(sql, home.quarantine)):
         key = f"sampling:{sampling.id}:{occasion}:{cadre.person_id}"
-        sent += enqueue(sql, key=key, recipient_openid=cadre.openid, kind="alert", text=text, now=now)
+        sent += send_alert(sql, key=key, recipient_openid=cadre.openid, text=text, now=now)
     return sent
 
 

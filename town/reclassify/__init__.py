@@ -29,6 +29,7 @@ from models.quarantine import CENTRAL, HOME, MONITOR
 from models.sql import Sql
 from models.town import village_name
 from town import clock
+from town.alerts import send_alert
 from town.bundle import Bundle
 from town.care import apply_quarantine
 from town.clock import day, local
@@ -162,7 +163,7 @@ def _propose(session, sql, declaration, current, result, list_info, now) -> bool
     )  # fmt: skip
     for holder in deciders(sql, village_id=declaration.village_id, urgent=False):
         key = f"proposal:{declaration.id}:{row.id}:{holder.person_id}"
-        enqueue(sql, key=key, recipient_openid=holder.openid, kind="alert", text=text, now=now)
+        send_alert(sql, key=key, recipient_openid=holder.openid, text=text, now=now)
     return True
 
 

@@ -20,6 +20,7 @@ from models.outbox import enqueue
 from models.person import name_of, openid_of
 from models.sql import Sql
 from models.supplies import OPEN, SupplyRequest, household_facts, save_request
+from town.alerts import send_alert
 from town.clock import day_clock
 from town.command import VILLAGE_CADRE, holders_at, ladder, responsible
 from town.settings import Settings
@@ -77,7 +78,7 @@ def escalate(session: Session, sql: Sql, request: SupplyRequest, *, why: str, no
     )
     for holder in new:
         key = f"supply:{request.id}:level:{level}:{holder.person_id}"
-        enqueue(sql, key=key, recipient_openid=holder.openid, kind="alert", text=text, now=now)
+        send_alert(sql, key=key, recipient_openid=holder.openid, text=text, now=now)
     return new
 
 

@@ -1,0 +1,68 @@
+"""已打电话 N: a cadre closes a phone-call task (an alert nobody could receive, passed on by phone).
+
+Call tasks come from delivery (bot/delivery/escalation): each names who should call (the next one up; none for
+the town command) and whom, and quotes the original alert once. `todo_lines` is the 待办 source.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.dialogue import Command, Context
+from bot.dialogue.tasks import NUMBER, Task, task_number
+from handlers.calls.texts import TEXT
+from models.cadre import held_roles
+from models.calls import Call, call_task, mark_call_done, open_calls_for
+from models.person import contact_of
+from town import command
+
+# The number is required: 「已经打电话了」 alone is what a villager says of calling their doctor.
+PATTERN = re.compile(
+    rf"^(?:我?已经?)?(?:打过|打完|打了|打)电话了?\s*(?:第|编号)?\s*{NUMBER}\s*号?[\s。.!！~]*$"
+)
+
+
+def _is_top(ctx: Context) -> bool:
+    return any(role == command.TOP for role, _ in held_roles(ctx.sql, person_id=ctx.person.id))
+
+
+def called(ctx: Context, match: re.Match) -> str:
+    """Mark the task done when it is this cadre's (or, for the town command, any open one)."""
+    roles = held_roles(ctx.sql, person_id=ctx.person.id)
+    if not roles:
+        return TEXT.cadres_only
+    number = task_number(match.group(1))
+    if number is None or number < 1:
+        return TEXT.need_number
+    task = call_task(ctx.sql, task_id=number)
+    if task is None:
+        return TEXT.not_found.format(number=number)
+    if task.caller_openid != ctx.person.openid and not _is_top(ctx):
+        name = contact_of(ctx.sql, openid=task.caller_openid)[0] if task.caller_openid else TEXT.command
+        return TEXT.not_yours.format(number=task.id, who=name or TEXT.someone)
+    if mark_call_done(ctx.sql, task_id=task.id, now=ctx.now):
+        return TEXT.done.format(number=task.id)
+    return (TEXT.moved if task.done_at is None else TEXT.already).format(number=task.id)
+
+
+def todo_lines(ctx: Context) -> list[Task]:
+    """This cadre's open phone calls (the town command also sees those nobody else holds), oldest first; urgent."""
+    top = _is_top(ctx)
+    calls = open_calls_for(ctx.sql, caller_openid=ctx.person.openid, top=top)
+    return [Task(_line(task, top), urgent=True) for task in calls]
+
+
+def _line(task: Call, top: bool) -> str:
+    flat = " ".join(task.text.split())
+    if len(flat) > TEXT.text_limit:
+        flat = flat[: TEXT.text_limit - 1] + TEXT.ellipsis
+    return TEXT.todo_line.format(
+        number=task.id,
+        top=TEXT.todo_top if top and task.caller_openid is None else "",
+        name=task.callee_name or TEXT.someone,
+        phone=task.callee_phone or TEXT.no_phone,
+        text=flat,
+    )
+
+
+COMMAND = Command(name="call_done", pattern=PATTERN, run=called, help=TEXT.help)
