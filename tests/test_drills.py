@@ -10,7 +10,11 @@ from tests.support.live import PROJECT
 
 def test_the_quick_wechat_drill_ends_every_fever_alert_with_a_person():
     done = subprocess.run(
-        [sys.executable, "bench/drills.py", "--quick", "--only", "wechat"], cwd=PROJECT, capture_output=True, text=True, timeout=180
+        [sys.executable, "bench/drills.py", "--quick", "--only", "wechat"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
     counts = dict(
