@@ -64,8 +64,10 @@ def stored(server, openid: str) -> list[tuple[Declaration, Classification]]:
 
 
 def alerts(server) -> dict[str, str]:
+    """What each cadre was told of declarations: an alert, or a notice when no measure is needed."""
     with transaction(server.state.db) as session:
-        rows = session.execute(select(OutboxMessage).where(OutboxMessage.kind == "alert")).scalars().all()
+        query = select(OutboxMessage).where(OutboxMessage.kind.in_(("alert", "notice")))
+        rows = session.execute(query).scalars().all()
         return {row.recipient_openid: row.text for row in rows}
 
 
@@ -204,8 +206,8 @@ def test_a_known_villager_is_asked_only_what_is_missing(cadres, today):
     assert set(alerts(cadres)) == set()  # 渡口村 has no cadre bound
 
 
-def test_an_unlisted_district_needs_no_isolation_and_no_street(listed, today):
-    client = listed.client("dr-beijing")
+def test_an_unlisted_district_needs_no_isolation_and_no_street(cadres, today):
+    client = cadres.client("dr-beijing")
     run(
         client,
         [
@@ -225,10 +227,14 @@ def test_an_unlisted_district_needs_no_isolation_and_no_street(listed, today):
     )
     reply = client.say("对")
     assert "无需隔离" in reply and "北京市海淀区不在8月5日中高风险地区名单上" in reply
-    [(declaration, classification)] = stored(listed, "dr-beijing")
+    [(declaration, classification)] = stored(cadres, "dr-beijing")
     assert declaration.arrived_on == dt.date(2021, 8, 6) and declaration.transport == "other"
     assert classification.rule_id == "not_listed" and classification.end_on is None
-    assert quarantines(listed) == []
+    assert quarantines(cadres) == []
+    # News, not a task: 孙村's cadre hears of it as a notice, which never becomes a phone call.
+    with transaction(cadres.state.db) as session:
+        told = session.execute(select(OutboxMessage).where(OutboxMessage.recipient_openid == "dr-other")).scalars()
+        assert [(m.kind, "无需隔离" in m.text) for m in told] == [("notice", True)]
 
 
 def test_a_yellow_code_means_central_isolation_and_an_urgent_alert_to_the_town_too(cadres, today):

@@ -16,11 +16,13 @@ from models.declaration import open_declaration, replace_household, save_classif
 from models.person import update_profile
 from models.quarantine import CENTRAL, HOME
 from town import command
+from town.alerts import ALERT, NOTICE
 from town.bundle import Bundle
 from town.care import apply_quarantine
 from town.care.household import carers
 from town.clock import day
 from town.policy import Declaration, classify, load_policy
+from town.policy.rules import NO_QUARANTINE
 from town.texts import ROLE_NAMES
 
 log = logging.getLogger(__name__)
@@ -173,9 +175,11 @@ def _alert(
         },
         sender=_sender(ctx, relation) if relation else "",
     )
+    # A returnee who needs no measure is news, not a task: it never becomes a phone call if it bounces.
+    kind = NOTICE if result.disposition == NO_QUARANTINE and not result.alert else ALERT
     for cadre in {c.person_id: c for c in cadres}.values():
         key = f"declaration:{declaration.id}:classification:{classification_id}:alert:{cadre.person_id}"
-        bundle.add(person_id=cadre.person_id, openid=cadre.openid, key=key, text=text)
+        bundle.add(person_id=cadre.person_id, openid=cadre.openid, key=key, text=text, kind=kind)
 
 
 def _sender(ctx: Context, relation: str) -> str:

@@ -23,11 +23,12 @@ from town.clock import local
 from town.texts import ROLE_NAMES
 
 ALERT = "alert"
+NOTICE = "notice"  # news that needs no action: never folded, never a phone call
 ALERTS_PER_HOUR = 10
 HOUR = dt.timedelta(hours=1)
 _folds: ContextVar[list[str] | None] = ContextVar("alert_folds", default=None)
 
-__all__ = ["ALERT", "ALERTS_PER_HOUR", "TEXT", "noting_folds", "send_alert", "who_is"]
+__all__ = ["ALERT", "ALERTS_PER_HOUR", "NOTICE", "TEXT", "noting_folds", "send_alert", "who_is"]
 
 
 def send_alert(
