@@ -9,7 +9,7 @@ from bot.dialogue.fields import village_name
 from handlers import my_info
 from handlers.cadre_binding.texts import TEXT
 from models.cadre import ROLES, Holder, holds_role, invite_by_code, redeem_invite
-from models.person import link_wecom
+from models.person import link_wecom, update_profile
 from town.care.four import take_open_places, took_over
 from town.texts import ROLE_NAMES
 
@@ -22,6 +22,8 @@ def _bind(ctx: Context, match: re.Match) -> str | Then:
         bound += took_over(ctx.session, _take_open_places(ctx, invite), today=ctx.today)
         if ctx.settings.wecom:
             bound += f"\n{TEXT.wecom_how}"
+        if ctx.person.village_id is None:  # the village the code was made for: not asked again below
+            update_profile(ctx.sql, person=ctx.person, village_id=invite.village_id)
         # Households and other cadres are told whom to expect: a cadre without a name or phone gives them now.
         nameless = not (ctx.person.name and ctx.person.phone)
         return Then(f"{bound}\n{TEXT.introduce}", my_info.FLOW.name) if nameless else bound

@@ -11,7 +11,10 @@ class TEXT:
     village_cadre = "村干部{name}"
     cadres = "村里的干部"
     command = "镇防控指挥部"
-    nobody = "您的问题记下了（第{number}号），村里的干部会尽快答复您。"
+    nobody = (
+        "您的问题记下了（第{number}号）。村里的干部还没有在这里登记，暂时没人收到。"
+        "着急的话，请直接给村委会打电话；干部登记后会看到您的问题。"
+    )
     alert = (
         "村民提问（第{number}号）：{asker}，{village}\n「{text}」\n"
         "常见问答里没有现成的答复。请回「答复 {number} 您的答复」，会直接发给村民。"

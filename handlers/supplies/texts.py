@@ -18,7 +18,10 @@ class TEXT:
     contact = "{name}，{phone}，{village}"
     done = "好的，记下了，您的申请编号是{number}号。\n已经交给{who}，谁来送会马上告诉您。"
     done_urgent = "您说比较急，干部会尽快安排。"
-    done_nobody = "好的，记下了，您的申请编号是{number}号。村里会尽快安排，有消息会告诉您。"
+    done_nobody = (
+        "好的，记下了，您的申请编号是{number}号。村里的干部还没有在这里登记，暂时没人收到消息。"
+        "急用的话，请直接给村委会打电话；干部登记后会马上看到您的申请。"
+    )
     alert = "【新的物资申请】{card}\n{hints}"
 
     # 我的申请
