@@ -41,7 +41,7 @@ def cadres(listed):
         assert "绑定成功" in listed.client(openid).say(f"绑定 {invite_code(listed, village, role)}")
     run(
         listed.client("dr-cadre"),
-        [("我的信息", "名字"), ("刘支书", "手机号"), ("13700001111", "哪个村"), ("鸣皋", "请核对"), ("对", "已经保存")],
+        [("我的信息", "名字"), ("刘支书", "手机号"), ("13700001111", "请核对"), ("对", "已经保存")],
     )
     return listed
 
@@ -119,6 +119,7 @@ def test_medium_risk_street_means_home_isolation_and_alerts_the_village(cadres, 
     assert "村医今天（8月6日）会上门做核酸，一共4次（8月6日、8月8日、8月11日、8月18日）" in reply
     assert "一起回来的李秀英、王小明，也按这个办" in reply
     assert "刘支书：13700001111" in reply and "马上" not in reply
+    assert "核酸：8月6日、8月8日、8月11日、8月18日" in alerts(cadres)["dr-doctor"]  # the days the household was told
     [(declaration, classification)] = stored(cadres, "dr-full")
     assert (declaration.origin_city, declaration.origin_district, declaration.origin_township) == (
         "郑州市",

@@ -31,11 +31,15 @@ class Bundle:
         self._letters: dict[int, _Letter] = {}
         self.origin_openid = origin_openid  # the villager whose message caused the event, if one did
 
-    def add(self, *, person_id: int, openid: str, key: str, text: str, kind: str = ALERT) -> None:
-        """A part for this person; an alert part makes the whole message an alert."""
+    def add(
+        self, *, person_id: int, openid: str, key: str, text: str, kind: str = ALERT, first: bool = False
+    ) -> None:
+        """A part for this person (`first`: it leads the message and names it); an alert part makes it an alert."""
         letter = self._letters.setdefault(person_id, _Letter(key, openid, kind))
         if text not in letter.parts:
-            letter.parts.append(text)
+            letter.parts.insert(0, text) if first else letter.parts.append(text)
+        if first:
+            letter.key = key
         if kind == ALERT:
             letter.kind = ALERT
 

@@ -68,7 +68,6 @@ def finish(ctx: Context) -> str:
     cadres = _recipients(ctx, declaration.village_id, result)
     # One message per cadre: the declaration, then their place in its 四包一 when they have one.
     bundle = Bundle(origin_openid=ctx.person.openid)
-    _alert(ctx, declaration, classification.id, cadres, result, updated, bundle)
     quarantine = apply_quarantine(
         ctx.session,
         declaration=declaration,
@@ -77,6 +76,8 @@ def finish(ctx: Context) -> str:
         home_start_on=result.home_start,
         bundle=bundle,
     )
+    # After the rounds are scheduled: cadres read the same sampling days the household is told.
+    _alert(ctx, declaration, classification.id, cadres, result, updated, bundle, _visits(ctx, result, quarantine))
     bundle.send(ctx.sql, now=ctx.now)
     if not ctx.slots.get("relation"):
         slots = ctx.slots
@@ -153,7 +154,14 @@ def _recipients(ctx: Context, village_id: int, result) -> list[Holder]:
 
 
 def _alert(
-    ctx: Context, declaration, classification_id: int, cadres: list[Holder], result, updated: bool, bundle: Bundle
+    ctx: Context,
+    declaration,
+    classification_id: int,
+    cadres: list[Holder],
+    result,
+    updated: bool,
+    bundle: Bundle,
+    samples: list[dt.date],
 ) -> None:
     days = result.days + result.home_days
     period = TEXT.period.format(days=days, start=day(result.start), end=day(result.end)) if result.end else ""
@@ -166,7 +174,7 @@ def _alert(
         number=declaration.id,
         disposition=result.disposition,
         period=period,
-        samples=TEXT.separator.join(day(d) for d in result.nucleic_acid_dates) or TEXT.no_samples,
+        samples=TEXT.separator.join(day(d) for d in samples) or TEXT.no_samples,
         reason=result.reason,
         **{
             **shown,
@@ -179,7 +187,7 @@ def _alert(
     kind = NOTICE if result.disposition == NO_QUARANTINE and not result.alert else ALERT
     for cadre in {c.person_id: c for c in cadres}.values():
         key = f"declaration:{declaration.id}:classification:{classification_id}:alert:{cadre.person_id}"
-        bundle.add(person_id=cadre.person_id, openid=cadre.openid, key=key, text=text, kind=kind)
+        bundle.add(person_id=cadre.person_id, openid=cadre.openid, key=key, text=text, kind=kind, first=True)
 
 
 def _sender(ctx: Context, relation: str) -> str:
