@@ -10,6 +10,7 @@ from handlers import my_info
 from handlers.cadre_binding.texts import TEXT
 from models.cadre import ROLES, Holder, holds_role, invite_by_code, redeem_invite
 from models.person import link_wecom, update_profile
+from town import command
 from town.care.four import take_open_places, took_over
 from town.texts import ROLE_NAMES
 
@@ -18,11 +19,14 @@ def _bind(ctx: Context, match: re.Match) -> str | Then:
     code = match.group(1)
     invite = redeem_invite(ctx.session, code=code, person_id=ctx.person.id, now=ctx.now)
     if invite is not None:
-        bound = TEXT.bound.format(village=village_name(ctx, invite.village_id), role=ROLE_NAMES[invite.role])
+        town_wide = invite.role == command.TOP  # the town command answers for the whole town, not its village
+        bound = (TEXT.bound_town if town_wide else TEXT.bound).format(
+            village=village_name(ctx, invite.village_id), role=ROLE_NAMES[invite.role]
+        )
         bound += took_over(ctx.session, _take_open_places(ctx, invite), today=ctx.today)
         if ctx.settings.wecom:
             bound += f"\n{TEXT.wecom_how}"
-        if ctx.person.village_id is None:  # the village the code was made for: not asked again below
+        if ctx.person.village_id is None and not town_wide:  # the code's village: not asked again below
             update_profile(ctx.sql, person=ctx.person, village_id=invite.village_id)
         # Households and other cadres are told whom to expect: a cadre without a name or phone gives them now.
         nameless = not (ctx.person.name and ctx.person.phone)
