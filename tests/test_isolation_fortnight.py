@@ -113,3 +113,12 @@ def test_a_fortnight_of_home_isolation_runs_from_the_chat_and_nothing_late_goes_
     before = town.seen
     day(town, 19, {})
     assert town.seen == before
+
+
+def test_a_reminder_that_first_goes_out_in_the_afternoon_does_not_say_good_morning(town):
+    declare(town)
+    town.new()
+    town.jobs(local(6, 14, 0))  # the service was down all morning: the day's first reminder leaves at 14:00
+    got = town.new()
+    assert any(t.startswith("您好！今天是居家隔离第") for t in got[HOME])
+    assert not any(t.startswith("早上好") for t in got[HOME])

@@ -17,9 +17,11 @@ from models.sql import Sql
 from town.alerts import send_alert
 from town.checkins import Household, households, how_to_report, missing, responsible
 from town.checkins.texts import TEXT
-from town.clock import at, today
+from town.clock import at, local, today
 from town.clock import day as day_text
 from town.settings import Settings
+
+MORNING_ENDS = 11  # after this hour a reminder does not say 早上好
 
 
 def _accounts(session: Session, day: dt.date) -> list[list[Household]]:
@@ -53,7 +55,8 @@ def remind_morning(session: Session, now: dt.datetime, settings: Settings) -> in
             continue
         when = homes[0].when(day) if len(homes) == 1 else "\n" + "".join(h.when(day, TEXT.when_line) for h in homes)
         listed = TEXT.names.format(names=TEXT.separator.join(names)) if len(names) > 1 or homes[0].members else ""
-        text = TEXT.remind.format(when=when, names=listed, how=how_to_report(homes, names))
+        hello = TEXT.hello_morning if local(now).hour < MORNING_ENDS else TEXT.hello
+        text = TEXT.remind.format(hello=hello, when=when, names=listed, how=how_to_report(homes, names))
         key = _morning_key(day, homes[0].account_id)
         sent += enqueue(sql, key=key, recipient_openid=homes[0].openid, kind="notice", text=text, now=now)
     return sent

@@ -2,7 +2,9 @@
 
 
 class TEXT:
-    remind = "早上好！{when}请量一下体温发过来{names}。\n{how}"
+    remind = "{hello}{when}请量一下体温发过来{names}。\n{how}"
+    hello_morning = "早上好！"
+    hello = "您好！"  # a household that declared after the morning reminder hears it later in the day
     second = "今天还没收到{names}的体温。请量一下发过来。\n{how}"
     when = "今天是{measure}第{n}天（{start}至{end}），"
     when_line = "{returnee}家：{measure}第{n}天（{start}至{end}）\n"
