@@ -37,6 +37,7 @@ for _path in (PROJECT, PROJECT / "bench"):
 
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
+from webhook import service_env  # noqa: E402
 from wrkload import HOST, Server, free_port  # noqa: E402
 
 TOKEN = "xiangan-drill"
@@ -151,29 +152,6 @@ def set_up(database_url: str, count: int) -> None:
         db.dispose()
 
 
-def service_env(database_url: str, spool_dir: Path, port: int) -> dict:
-    """Sandbox settings on the proxied database; explicit values so a local .env cannot interfere."""
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database_url,
-        SPOOL_DIR=str(spool_dir),
-        WECHAT_TOKEN=TOKEN,
-        WECHAT_APP_ID="",
-        WECHAT_APP_SECRET="",
-        WECHAT_ENCODING_AES_KEY="",
-        REDIS_URL="",
-        HOST=HOST,
-        PORT=str(port),
-        WORKERS="1",
-        SCHEDULER="false",
-        LOG_LEVEL="warning",
-        ADMIN_USERNAME="",
-        ADMIN_PASSWORD="",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
 def report_fever(server: Server, openid: str, msg_id: int) -> bool:
     """One signed fever report; True when it was acknowledged with the spooled reply."""
     from bot import sandbox
@@ -239,7 +217,10 @@ def run(quick: bool, base_url: str | None = None) -> dict:
         set_up(direct_url, count)
         port, spool_dir = free_port(), Path(tmp) / "spool"
         argv = [sys.executable, "main.py", "serve", "--port", str(port)]
-        env = service_env(proxied_url, spool_dir, port)
+        env = service_env(
+            spool_dir.parent, port, DATABASE_URL=proxied_url, SPOOL_DIR=str(spool_dir), WECHAT_TOKEN=TOKEN,
+            SCHEDULER="false",
+        )  # fmt: skip
         with Server("service", argv, env, Path(tmp) / "service.log", port) as server:
             print(f"[drill] service up on :{port}; cutting the database for {outage_s:.0f} s", flush=True)
             counts = _outage(server, proxy, count, outage_s)

@@ -175,8 +175,8 @@ end
 # ---------------------------------------------------------------- processes
 
 
-def service_env(workdir: Path, port: int) -> dict:
-    """Sandbox settings, a fresh SQLite file and spool; explicit values so a local .env cannot interfere."""
+def service_env(workdir: Path, port: int, **overrides: str) -> dict:
+    """Sandbox settings, a fresh SQLite file and spool (or `overrides`); explicit so a local .env cannot interfere."""
     env = dict(os.environ)
     env.update(
         DATABASE_URL=f"sqlite:///{workdir / 'bench.db'}",
@@ -194,6 +194,7 @@ def service_env(workdir: Path, port: int) -> dict:
         ADMIN_PASSWORD="",
         PYTHONUNBUFFERED="1",
     )
+    env.update(overrides)
     return env
 
 
