@@ -80,68 +80,13 @@ def enqueue(
     )
 
 
-FROM_ORIGIN = (
-    "SELECT COUNT(*) FROM outbox_message WHERE origin_openid = :origin AND created_at >= :since"
-    " AND recipient_openid = :openid AND kind = 'alert'"
-)
 BY_KEY = "SELECT id, status, payload FROM outbox_message WHERE idempotency_key = :key"
-REWORD = "UPDATE outbox_message SET text = :text, payload = :payload WHERE idempotency_key = :key AND status = 'queued'"
-
-
-def alerts_from(sql: Sql, *, origin_openid: str, recipient_openid: str, since: dt.datetime) -> int:
-    """How many alerts one person's messages caused to one recipient since then."""
-    return sql.one(FROM_ORIGIN, origin=origin_openid, openid=recipient_openid, since=sql.time(since))[0]
 
 
 def message_by_key(sql: Sql, *, key: str) -> tuple[int, str, dict] | None:
     """(id, status, payload) of the message queued under this key."""
     row = sql.one(BY_KEY, key=key)
     return (row[0], row[1], json.loads(row[2] or "{}")) if row else None
-
-
-def reword_queued(sql: Sql, *, key: str, text: str, payload: dict) -> bool:
-    """New words for a message not yet claimed; False when it already left."""
-    return sql.run(REWORD, key=key, text=text, payload=json.dumps(payload, ensure_ascii=False)) == 1
-
-
-@dataclass(frozen=True)
-class Unheard:
-    """An alert a villager caused that has not reached its recipient (or never will)."""
-
-    id: int
-    key: str
-    recipient_openid: str
-    origin_openid: str
-    status: str
-
-
-UNHEARD = (
-    "SELECT id, idempotency_key, recipient_openid, origin_openid, status FROM outbox_message"
-    " WHERE origin_openid IS NOT NULL AND kind = 'alert' AND created_at >= :since AND ("
-    " status IN ('failed', 'undeliverable') OR (status IN ('queued', 'sending') AND created_at <= :late))"
-    " ORDER BY id"
-)
-
-
-def unheard_alerts(sql: Sql, *, since: dt.datetime, late: dt.datetime) -> list[Unheard]:
-    """Alerts with an origin, created since then, that ended undelivered or were still not sent by `late`."""
-    return [Unheard(*row) for row in sql.all(UNHEARD, since=sql.time(since), late=sql.time(late))]
-
-
-UNDELIVERED = (
-    "SELECT o.id, o.recipient_openid, o.kind, o.text, o.status, o.last_error, o.created_at,"
-    " (SELECT t.id FROM call_task t WHERE t.outbox_id = o.id) FROM outbox_message o"
-    " WHERE o.kind IN ('alert', 'call') AND o.status IN ('failed', 'undeliverable') AND o.created_at >= :since"
-    " ORDER BY o.id"
-)
-
-
-def undelivered_alerts(sql: Sql, *, since: dt.datetime) -> list[tuple]:
-    """Alert-class messages that ended failed or undeliverable since then.
-
-    Each as (id, openid, kind, text, status, error, created_at, call task id or None).
-    """
-    return [(*row[:6], sql.read_time(row[6]), row[7]) for row in sql.all(UNDELIVERED, since=sql.time(since))]
 
 
 def recent_outbox(session: Session, *, limit: int = 50) -> list[OutboxMessage]:
@@ -267,46 +212,6 @@ def record_report(
 ) -> None:
     """What WeChat's delivery report says of every message sent under one msgid."""
     sql.run(SET_FATE, status=status, error=error, msgid=msgid, channel=channel, delivered_at=sql.time(delivered_at))
-
-
-MASS_TODAY = (
-    "SELECT 1 FROM outbox_message WHERE (channel = 'mass' AND sent_at >= :midnight) OR (kind = 'broadcast'"
-    " AND status IN ('queued', 'sending') AND created_at >= :midnight) LIMIT 1"
-)
-TAG_CARRIERS = (
-    "SELECT c.payload, c.status, c.channel, c.sent_at, c.wechat_msgid FROM outbox_message c"
-    " WHERE c.kind = 'broadcast' AND c.status NOT IN ('queued', 'sending', 'covered') AND c.created_at >= :since"
-    " AND EXISTS (SELECT 1 FROM outbox_message o WHERE o.status = 'covered' AND o.payload ="
-    " REPLACE(c.payload, '}', ', \"covered\": true}'))"
-)
-SENT_WITH_CARRIER = (
-    "UPDATE outbox_message SET status = :status, channel = 'mass', sent_at = :sent_at,"
-    " wechat_msgid = :msgid WHERE status = 'covered' AND payload = :covered"
-)
-REQUEUE_COVERED = (
-    "UPDATE outbox_message SET status = 'queued', kind = 'notice', payload = :payload, due_at = :now"
-    " WHERE status = 'covered' AND payload = :covered"
-)
-
-
-def mass_send_since(sql: Sql, *, since: dt.datetime) -> bool:
-    """A mass send went out, or a broadcast was queued and not yet sent, since that moment."""
-    return sql.one(MASS_TODAY, midnight=sql.time(since)) is not None
-
-
-def finished_tag_carriers(sql: Sql, *, since: dt.datetime) -> list[tuple]:
-    """Village-tag carrier rows past sending that still cover others: (payload, status, channel, sent_at, msgid)."""
-    return sql.all(TAG_CARRIERS, since=sql.time(since))
-
-
-def send_covered_with_carrier(sql: Sql, *, covered: str, status: str, sent_at, msgid: str | None) -> int:
-    """Rows a tag carrier covered take its outcome (sent with it); rows settled."""
-    return sql.run(SENT_WITH_CARRIER, status=status, sent_at=sent_at, msgid=msgid, covered=covered)
-
-
-def requeue_covered(sql: Sql, *, covered: str, payload: str, now: dt.datetime) -> int:
-    """Rows a failed tag carrier covered go out person by person; rows settled."""
-    return sql.run(REQUEUE_COVERED, payload=payload, now=sql.time(now), covered=covered)
 
 
 QUEUED_KEYS = "SELECT idempotency_key FROM outbox_message WHERE idempotency_key IN {keys}"

@@ -8,9 +8,9 @@ import typer
 
 from admin.commands.texts import UNDELIVERED as TEXT
 from bot.startup import prepare_database
+from models.alerts import undelivered_alerts
 from models.calls import open_calls
 from models.db import transaction, utcnow
-from models.outbox import undelivered_alerts
 from models.sql import Sql
 from town.alerts import who_is
 from town.clock import day_clock

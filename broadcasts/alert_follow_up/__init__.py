@@ -12,8 +12,9 @@ import hashlib
 from sqlmodel import Session
 
 from broadcasts.alert_follow_up.texts import TEXT
+from models.alerts import Unheard, unheard_alerts
 from models.calls import call_for_message
-from models.outbox import Unheard, enqueue, queued_keys, unheard_alerts
+from models.outbox import enqueue, queued_keys
 from models.sql import Sql
 from town.alerts import who_is
 from town.command import next_up

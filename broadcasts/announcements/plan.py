@@ -24,7 +24,7 @@ from models.audience import (
     enqueue_tag,
     unreachable_people,
 )
-from models.outbox import finished_tag_carriers, mass_send_since, requeue_covered, send_covered_with_carrier
+from models.mass import finished_tag_carriers, mass_send_since, requeue_covered, send_covered_with_carrier
 from models.sql import Sql
 from models.town import village_tag_id
 from town import clock

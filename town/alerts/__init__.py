@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from models.alerts import alerts_from, reword_queued
 from models.cadre import positions_of
-from models.outbox import alerts_from, enqueue, message_by_key, reword_queued
+from models.outbox import enqueue, message_by_key
 from models.person import contact_of
 from models.sql import Sql
 from town.alerts.texts import TEXT
