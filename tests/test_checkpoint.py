@@ -29,7 +29,11 @@ def bind(server, openid: str, village: str, role: str, name: str, phone: str) ->
         code = create_invite(session, role=role, village_id=village_id(session, village), now=utcnow()).code
     client = server.client(openid)
     assert "绑定成功" in client.say(f"绑定 {code}")
-    run(client, [("我的信息", "名字"), (name, "手机号"), (phone, "哪个村"), (village, "核对"), ("对", "保存")])
+    run(client, [("我的信息", "名字"), (name, "手机号")])
+    reply = client.say(phone)
+    if "哪个村" in reply:  # the town command's code names no village of theirs; a village's code does
+        reply = client.say(village)
+    assert "核对" in reply and "保存" in client.say("对")
 
 
 @pytest.fixture
