@@ -17,6 +17,7 @@ from models.delivery import ApiPause, CallTask, ChannelBlock, DeliveryAttempt
 from models.event import EventReport
 from models.fever import FeverReport
 from models.inbound import InboundMessage
+from models.limits import InviteAttempt
 from models.outbox import OutboxMessage
 from models.person import Person
 from models.quarantine import Quarantine
@@ -54,6 +55,7 @@ __all__ = [
     "DeliveryAttempt",
     "HouseholdMember",
     "InboundMessage",
+    "InviteAttempt",
     "OutboxMessage",
     "Person",
     "Quarantine",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.sql import Sql
@@ -17,7 +17,10 @@ class InboundMessage(SQLModel, table=True):
     """One message or event as WeChat delivered it."""
 
     __tablename__ = "inbound_message"
-    __table_args__ = (UniqueConstraint("openid", "dedupe_key", name="uq_inbound_openid_dedupe"),)
+    __table_args__ = (
+        UniqueConstraint("openid", "dedupe_key", name="uq_inbound_openid_dedupe"),
+        Index("ix_inbound_openid_received", "openid", "received_at"),  # one person's last minute (models/limits)
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     openid: str = Field(max_length=64)

@@ -6,6 +6,7 @@ It sits at the bottom of the domain (`town`) because every layer above reads it;
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -97,6 +98,11 @@ class Settings(BaseSettings):
     webhook_max_body_bytes: int = 64 * 1024
     webhook_reply_deadline_s: float = 4.5
     conversation_ttl_min: int = 30
+    # Issue 14: one person's flood, guessed invite codes, and the sandbox off loopback.
+    messages_per_minute: int = 20  # past it a message is stored but not handled (0 = no limit)
+    invite_wrong_per_hour: int = 5  # wrong 绑定 codes from one person before their 绑定 pauses for the hour
+    invite_wrong_town_per_hour: int = 100  # wrong codes town-wide before every 绑定 pauses and the town is told
+    simulator_password: str = ""
 
     @field_validator("timezone")
     @classmethod
@@ -142,6 +148,32 @@ class Settings(BaseSettings):
             )
         if not self.sandbox and not self.wechat_app_secret:
             raise SettingsError("WECHAT_APP_ID is set but WECHAT_APP_SECRET is empty.")
+
+
+def check_serving_host(settings: Settings, host: str) -> None:
+    """Refuse to open the sandbox (anyone may act as anyone in it) beyond this machine without a password."""
+    if not settings.sandbox or is_loopback(host):
+        return
+    if not settings.simulator_password:
+        raise SettingsError(
+            f"sandbox mode (WECHAT_APP_ID empty) on HOST={host}: anyone who reaches it could read and act as "
+            "everyone. Serve on 127.0.0.1, or set SIMULATOR_PASSWORD (and WECHAT_TOKEN) to open it to others."
+        )
+    if settings.wechat_token == SANDBOX_TOKEN:
+        raise SettingsError(
+            f"sandbox mode on HOST={host} with the public default WECHAT_TOKEN: anyone could sign messages to "
+            "/wechat as anyone. Set WECHAT_TOKEN to a secret of your own."
+        )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a HOST value listens on this machine only."""
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name other than localhost may resolve anywhere
 
 
 @lru_cache(maxsize=16)
