@@ -34,7 +34,7 @@ from handlers.registry import registry
 from models.db import transaction
 from models.town import list_villages
 from town.policy import load_policy
-from town.settings import Settings, get_settings
+from town.settings import Settings, SettingsError, check_serving_host, get_settings
 
 gc.enable()
 log = logging.getLogger("xiangan")
@@ -66,7 +66,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.inbox.close()
         app.state.db.dispose()
 
-    app = FastAPI(title="Xiang'an 乡安", lifespan=lifespan, docs_url=None, redoc_url=None)
+    # The API schema only helps someone probing a production server: served in sandbox mode alone.
+    openapi_url = "/openapi.json" if settings.sandbox else None
+    app = FastAPI(title="Xiang'an 乡安", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=openapi_url)
     app.state.settings = settings
     app.state.aes_key = aes_key_bytes(settings.wechat_encoding_aes_key) if settings.wechat_encoding_aes_key else b""
     # Registered on the app itself: an included router adds a second route match to every message.
@@ -127,9 +129,14 @@ def serve(
     import uvicorn
 
     settings = startable_settings()
+    host, port = host or settings.host, port or settings.port
+    try:
+        check_serving_host(settings, host)
+    except SettingsError as exc:
+        typer.echo(f"乡安 cannot start: {exc}", err=True)
+        raise typer.Exit(2) from exc
     configure_logging(settings)
     prepare_database(settings)  # once, before the workers start
-    host, port = host or settings.host, port or settings.port
     mode = f"sandbox: open http://{host}:{port}/simulator" if settings.sandbox else "WeChat account"
     typer.echo(f"乡安 serving on http://{host}:{port} ({mode})")
     uvicorn.run(

@@ -97,7 +97,7 @@ def read(paths: list[Path]) -> list[dict]:
                 rows.append(_row(line))
             except (ValueError, KeyError, TypeError):
                 # A crash in the middle of a write leaves a partial last line: nothing of it was acknowledged.
-                log.error("unreadable spool line %s:%d skipped: %r", path.name, number, line[:200])
+                log.error("unreadable spool line %s:%d skipped (%d characters)", path.name, number, len(line))
     return sorted(rows, key=lambda row: row["received_at"])
 
 

@@ -17,7 +17,7 @@ from models.delivery import ApiPause, CallTask, ChannelBlock, DeliveryAttempt
 from models.event import EventReport
 from models.fever import FeverReport
 from models.inbound import InboundMessage
-from models.limits import InviteAttempt
+from models.limits import InviteAttempt, LimitNotice
 from models.outbox import OutboxMessage
 from models.person import Person
 from models.quarantine import Quarantine
@@ -56,6 +56,7 @@ __all__ = [
     "HouseholdMember",
     "InboundMessage",
     "InviteAttempt",
+    "LimitNotice",
     "OutboxMessage",
     "Person",
     "Quarantine",

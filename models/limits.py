@@ -1,4 +1,4 @@
-"""What the limits count: one person's recent messages (over inbound_message) and wrong invite codes."""
+"""What the limits count: one person's recent messages (over inbound_message), wrong invite codes, who was told."""
 
 from __future__ import annotations
 
@@ -27,15 +27,28 @@ class InviteAttempt(SQLModel, table=True):
     attempted_at: dt.datetime
 
 
+class LimitNotice(SQLModel, table=True):
+    """When a person was last told they hit a limit (so a flood hears it once a minute, not per message)."""
+
+    __tablename__ = "limit_notice"
+
+    openid: str = Field(primary_key=True, max_length=64)
+    kind: str = Field(primary_key=True, max_length=32)
+    told_at: dt.datetime
+
+
 # Only what a person does on purpose counts: WeChat's own reports and location events do not.
 # The inner LIMIT keeps the count at most `cap` index entries, however long the flood.
 RECENT_MESSAGES = (
     "SELECT COUNT(*) FROM (SELECT 1 FROM inbound_message WHERE openid = :openid AND received_at >= :since"
     " AND (msg_type <> 'event' OR event = 'click') LIMIT :cap) AS recent"
 )
-RECORD_ATTEMPT = (
-    "INSERT INTO invite_attempt (openid, outcome, attempted_at) VALUES (:openid, :outcome, :now)"
+# One statement decides and records, so two messages of one flood cannot both be the one that tells.
+TELL = (
+    "INSERT INTO limit_notice (openid, kind, told_at) VALUES (:openid, :kind, :now)"
+    " ON CONFLICT (openid, kind) DO UPDATE SET told_at = excluded.told_at WHERE limit_notice.told_at < :since"
 )
+RECORD_ATTEMPT = "INSERT INTO invite_attempt (openid, outcome, attempted_at) VALUES (:openid, :outcome, :now)"
 WRONG_BY = (
     "SELECT COUNT(*), MIN(attempted_at) FROM invite_attempt"
     " WHERE openid = :openid AND outcome = 'wrong' AND attempted_at >= :since"
@@ -48,6 +61,11 @@ WRONG_IN_TOWN = (
 def recent_messages(sql: Sql, *, openid: str, since: dt.datetime, cap: int) -> int:
     """How many messages this person sent since then, counted up to `cap`."""
     return sql.one(RECENT_MESSAGES, openid=openid, since=sql.time(since), cap=cap)[0]
+
+
+def tell_once(sql: Sql, *, openid: str, kind: str, now: dt.datetime, since: dt.datetime) -> bool:
+    """True, and noted, unless this person was told of this limit since then."""
+    return sql.run(TELL, openid=openid, kind=kind, now=sql.time(now), since=sql.time(since)) == 1
 
 
 def record_invite_attempt(sql: Sql, *, openid: str, outcome: str, now: dt.datetime) -> None:

@@ -1,4 +1,4 @@
-"""limits: one person's recent messages are counted by an index; wrong invite codes are kept
+"""limits: one person's recent messages are counted by an index; wrong invite codes and limit notices are kept
 
 Revision ID: 0015
 Revises: 0013
@@ -29,9 +29,17 @@ def upgrade() -> None:
     )
     op.create_index('ix_invite_attempt_openid', 'invite_attempt', ['openid', 'attempted_at'], unique=False)
     op.create_index('ix_invite_attempt_outcome', 'invite_attempt', ['outcome', 'attempted_at'], unique=False)
+    op.create_table(
+        'limit_notice',
+        sa.Column('openid', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column('told_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('openid', 'kind'),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('limit_notice')
     op.drop_index('ix_invite_attempt_outcome', table_name='invite_attempt')
     op.drop_index('ix_invite_attempt_openid', table_name='invite_attempt')
     op.drop_table('invite_attempt')

@@ -32,6 +32,7 @@ CLEANED_TABLES = (  # children before parents (foreign keys)
     "declaration",
     "inbound_message",
     "invite_attempt",
+    "limit_notice",
     "delivery_attempt",
     "call_task",
     "outbox_message",
