@@ -280,8 +280,7 @@ class Inbox:
             log.warning("the database stayed locked past the reply deadline: spooling %d messages", len(batch))
         else:
             log.exception("database unreachable: spooling %d messages", len(batch))
-        for row in rows:
-            spool.append(self.settings.spool_dir, row)
+        spool.append_many(self.settings.spool_dir, rows)
         return [texts.SPOOLED_BUSY if busy else texts.SPOOLED] * len(batch)
 
     @staticmethod
