@@ -7,6 +7,7 @@ database, where it would take down the other messages sharing its transaction.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -84,9 +85,13 @@ def check(envelope: dict, msg_type: str) -> None:
 
 def convert_all(message: BaseMessage) -> None:
     """Read every typed field wechatpy converts lazily (ints, floats, times), so none fails in a handler."""
-    for name, field in type(message)._fields.items():
-        if isinstance(field, TYPED):
-            getattr(message, name)
+    for name in _typed_fields(type(message)):
+        getattr(message, name)
+
+
+@functools.cache
+def _typed_fields(message_class: type) -> tuple[str, ...]:
+    return tuple(name for name, field in message_class._fields.items() if isinstance(field, TYPED))
 
 
 def _whole(value: str, name: str, highest: int) -> int:
