@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import spool
 from bot.dialogue import Context, Engine, texts
 from bot.protocol import Inbound
+from bot.replayguard import REPLAYED, admit
 from bot.router import respond
 from bot.villages import VillageIndex
 from models.db import is_sqlite, never_wait_for_lock, utcnow
@@ -192,6 +193,8 @@ class Inbox:
         `now` is the message's time for the town (when it was received); with `late`, the sender is no longer
         waiting on the webhook and the reply goes out as a customer-service message, queued in this transaction.
         """
+        if not admit(sql, inbound.request, now=now, window_s=self.settings.webhook_max_skew_s):
+            return None, REPLAYED  # this message alone is refused (403); its batch goes on
         claim = claim_inbound(sql, **row)
         if claim.is_retry:
             return None, claim.stored_reply or SUCCESS

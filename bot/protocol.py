@@ -32,6 +32,20 @@ class WebhookError(Exception):
 
 
 @dataclass(frozen=True)
+class RequestStamp:
+    """The signed query a message came with, and a hash of the message it carried (for replay protection)."""
+
+    signature: str
+    timestamp: int
+    body_hash: str
+
+
+def stamp(signature: str, timestamp: str, plain_xml: bytes) -> RequestStamp:
+    """The stamp of a request whose signature and timestamp were checked, over the message it acts on."""
+    return RequestStamp(signature.lower(), int(timestamp), hashlib.blake2b(plain_xml, digest_size=16).hexdigest())
+
+
+@dataclass(frozen=True)
 class Inbound:
     """One parsed message or event, in the fields the service uses."""
 
@@ -44,6 +58,7 @@ class Inbound:
     dedupe_key: str
     create_time: int
     raw: str
+    request: RequestStamp | None = None  # None: not from the webhook (a spooled message replayed)
 
     @property
     def window(self) -> str | None:
@@ -141,7 +156,7 @@ def aes_key_bytes(encoding_aes_key: str) -> bytes:
     return binascii.a2b_base64(encoding_aes_key + "=")
 
 
-def to_inbound(plain_xml: bytes) -> Inbound:
+def to_inbound(plain_xml: bytes, *, request: RequestStamp | None = None) -> Inbound:
     """Parse a plaintext message (once) into wechatpy's typed message and the service's fields."""
     envelope = parse_xml(plain_xml)
     if not envelope.get("FromUserName") or not envelope.get("MsgType"):
@@ -166,6 +181,7 @@ def to_inbound(plain_xml: bytes) -> Inbound:
         dedupe_key=_dedupe_key(envelope, msg_type, event, event_key, create_time),
         create_time=create_time,
         raw=plain_xml.decode("utf-8"),
+        request=request,
     )
 
 

@@ -26,6 +26,7 @@ from models.scheduler import SchedulerLease
 from models.supplies import SupplyRequest
 from models.town import Village, WorkArea
 from models.vaccination import Vaccination
+from models.webhook_request import WebhookRequest
 
 __all__ = [
     "Announcement",
@@ -61,5 +62,6 @@ __all__ = [
     "RiskList",
     "RiskListSource",
     "Village",
+    "WebhookRequest",
     "WorkArea",
 ]

@@ -31,6 +31,7 @@ CLEANED_TABLES = (  # children before parents (foreign keys)
     "classification",
     "declaration",
     "inbound_message",
+    "webhook_request",
     "delivery_attempt",
     "call_task",
     "outbox_message",
