@@ -8,6 +8,7 @@ import logging
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import astuple
 from typing import TYPE_CHECKING
 
 import anyio
@@ -257,4 +258,5 @@ class Inbox:
             "raw": inbound.raw,
             "wechat_time": wechat_time,
             "received_at": now,
+            "request": astuple(inbound.request) if inbound.request else None,  # for the replay guard, if spooled
         }

@@ -10,9 +10,11 @@ import pytest
 import time_machine
 from sqlalchemy import text
 
-from bot import replayguard, sandbox
-from models.db import transaction
+from bot import replayguard, sandbox, spool
+from bot.dialogue import texts
+from models.db import make_engine, transaction
 from tests.support.accounts import VECTOR_ACCOUNT
+from tests.support.barriers import until
 from tests.support.people import villager
 
 PHONE = "13812345678"
@@ -141,3 +143,22 @@ def test_a_query_is_remembered_for_as_long_as_it_is_accepted(server, monkeypatch
     with time_machine.travel(int(signed.timestamp) + query_age_s, tick=False):
         forged = sandbox.text_xml("o-replay-window-intruder", "帮助").encode()
         assert client.http.post(signed.path, content=forged).status_code == 403
+
+
+def test_a_forged_message_spooled_while_the_database_was_down_is_not_handled_when_it_returns(
+    server, monkeypatch, tmp_path
+):
+    inbox = server.state.inbox
+    monkeypatch.setattr(inbox, "settings", inbox.settings.model_copy(update={"spool_dir": tmp_path / "spool"}))
+    client = server.client("o-spool-genuine")
+    captured = sandbox.sign_request(server.settings, sandbox.text_xml(client.openid, "你好"))
+    with monkeypatch.context() as outage:
+        # The inbox's database stops answering (a closed port), with no connection left open to it.
+        outage.setattr(inbox, "db", make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none"))
+        outage.setattr(inbox, "_loop_connection", None)
+        outage.setattr(inbox, "on_loop", False)
+        assert client.reply_of(client.http.post(captured.path, content=captured.body)) == texts.SPOOLED
+        forged = sandbox.text_xml("o-spool-intruder", "我的信息").encode()
+        assert client.http.post(captured.path, content=forged).status_code == 200  # spooled: nobody can tell yet
+    until(lambda: not spool.pending(tmp_path / "spool"), timeout=20, step=0.1)
+    assert stored_senders(server) == [client.openid]
