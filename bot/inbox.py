@@ -8,6 +8,7 @@ import logging
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import astuple
 from typing import TYPE_CHECKING
 
 import anyio
@@ -20,6 +21,7 @@ from bot.arrivals import Arrival, Outcome, settle, settle_error, settle_replies
 from bot.dialogue import Context, Engine, texts
 from bot.late import Answer, queue_late_reply
 from bot.protocol import Inbound
+from bot.replayguard import REPLAYED, admit
 from bot.router import respond
 from bot.villages import VillageIndex
 from models.db import is_sqlite, never_wait_for_lock, utcnow, wait_for_lock
@@ -203,6 +205,8 @@ class Inbox:
         `now` is the message's time for the town (when it was received); with `late`, the sender is no longer
         waiting on the webhook and the reply goes out as a customer-service message, queued in this transaction.
         """
+        if not admit(sql, inbound.request, now=now, window_s=self.settings.webhook_max_skew_s):
+            return Answer(None, REPLAYED)  # this message alone is refused (403); its batch goes on
         claim = claim_inbound(sql, **row)
         if claim.is_retry:
             return Answer(None, claim.stored_reply or SUCCESS, claim)
@@ -296,6 +300,7 @@ class Inbox:
             "raw": inbound.raw,
             "wechat_time": wechat_time,
             "received_at": now,
+            "request": astuple(inbound.request) if inbound.request else None,  # for the replay guard, if spooled
         }
 
 

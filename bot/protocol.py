@@ -35,6 +35,20 @@ class WebhookError(Exception):
 
 
 @dataclass(frozen=True)
+class RequestStamp:
+    """The signed query a message came with, and a hash of the message it carried (for replay protection)."""
+
+    signature: str
+    timestamp: int
+    body_hash: str
+
+
+def stamp(signature: str, timestamp: str, plain_xml: bytes) -> RequestStamp:
+    """The stamp of a request whose signature and timestamp were checked, over the message it acts on."""
+    return RequestStamp(signature.lower(), int(timestamp), hashlib.blake2b(plain_xml, digest_size=16).hexdigest())
+
+
+@dataclass(frozen=True)
 class Inbound:
     """One parsed message or event, in the fields the service uses."""
 
@@ -47,6 +61,7 @@ class Inbound:
     dedupe_key: str
     create_time: int
     raw: str
+    request: RequestStamp | None = None  # None: not from the webhook (a spooled message replayed)
 
     @property
     def window(self) -> str | None:
@@ -157,7 +172,7 @@ def aes_key_bytes(encoding_aes_key: str) -> bytes:
     return binascii.a2b_base64(encoding_aes_key + "=")
 
 
-def to_inbound(plain_xml: bytes) -> Inbound:
+def to_inbound(plain_xml: bytes, *, request: RequestStamp | None = None) -> Inbound:
     """Parse a plaintext message (once) into wechatpy's typed message and the service's fields.
 
     Every conversion happens here, so a message that cannot be read is refused (400) on its own, before it joins
@@ -166,14 +181,14 @@ def to_inbound(plain_xml: bytes) -> Inbound:
     xml, raw = _utf8(plain_xml)
     envelope = _parse_utf8(xml)
     try:
-        return _inbound(envelope, raw)
+        return _inbound(envelope, raw, request)
     except WebhookError:
         raise
     except (KeyError, ValueError, TypeError, AttributeError, OverflowError, OSError) as exc:
         raise WebhookError(400, f"unparseable message: {type(exc).__name__}: {exc}") from exc
 
 
-def _inbound(envelope: dict, raw: str) -> Inbound:
+def _inbound(envelope: dict, raw: str, request: RequestStamp | None) -> Inbound:
     openid = fields.text(envelope, "FromUserName", required=True)
     msg_type = fields.text(envelope, "MsgType", required=True).lower()
     event = (fields.text(envelope, "Event") or "").lower() or None
@@ -192,6 +207,7 @@ def _inbound(envelope: dict, raw: str) -> Inbound:
         dedupe_key=_dedupe_key(envelope, msg_type, event, event_key, create_time),
         create_time=create_time,
         raw=raw,
+        request=request,
     )
 
 

@@ -27,6 +27,7 @@ from models.scheduler import SchedulerLease
 from models.supplies import SupplyRequest
 from models.town import Village, WorkArea
 from models.vaccination import Vaccination
+from models.webhook_request import WebhookRequest
 
 __all__ = [
     "Announcement",
@@ -64,5 +65,6 @@ __all__ = [
     "RiskList",
     "RiskListSource",
     "Village",
+    "WebhookRequest",
     "WorkArea",
 ]

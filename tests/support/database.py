@@ -33,6 +33,7 @@ CLEANED_TABLES = (  # children before parents (foreign keys)
     "inbound_message",
     "invite_attempt",
     "limit_notice",
+    "webhook_request",
     "delivery_attempt",
     "call_task",
     "outbox_message",
