@@ -90,7 +90,9 @@ def _element(children):
 
 
 TREE = st.recursive(
-    st.tuples(TAG, st.just({}), VALUE, st.booleans()), lambda inner: _element(st.lists(inner, max_size=4)), max_leaves=24
+    st.tuples(TAG, st.just({}), VALUE, st.booleans()),
+    lambda inner: _element(st.lists(inner, max_size=4)),
+    max_leaves=24,
 )
 ROOT = st.tuples(
     st.sampled_from(["xml", "xml", "xml", "root"]),
