@@ -276,6 +276,8 @@ def nlu_bound() -> float:
 @example("两袋米" * 1000, dt.date(2022, 5, 1))
 @example("两38" * 1000, dt.date(2022, 5, 1))
 @example("一" * 3000, dt.date(2022, 5, 1))
+@example("0" * 65_000, dt.date(2022, 5, 1))  # a whole 64 KiB body of digits: one jieba token of 65,000 characters
+@example("米" * 21_000, dt.date(2022, 5, 1))
 def test_any_text_is_understood_in_time(nlu_bound, text, today):
     found = []
     assert_in_time(lambda: found.append(nlu.understand(text, today)), nlu_bound)
