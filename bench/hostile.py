@@ -15,7 +15,6 @@ any 500, any timeout, a valid message not answered 200, or RSS growth >= 10 MiB.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import re
 import sys
@@ -39,6 +38,7 @@ from wrkload import Server, free_port  # noqa: E402
 DEADLINE_S = 5.0  # WeChat's: a later answer is a failed delivery
 RSS_LIMIT_KIB = 10 * 1024
 WARM_UP = 300
+VERBOSE = False  # --verbose: print each connection error
 
 
 class Tally:
@@ -75,7 +75,7 @@ def send(client: httpx.Client, request: Request) -> str:
     except httpx.TimeoutException:
         return "timeout"
     except httpx.TransportError as exc:
-        if os.environ.get("HOSTILE_DEBUG"):
+        if VERBOSE:
             print(f"conn_error {type(exc).__name__} {exc} {request.path[:60]}", flush=True)
         return "conn_error"
     return str(response.status_code)
@@ -187,7 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=8, help="concurrent senders")
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--keep", metavar="DIR", help="keep the servers' logs and databases in DIR (must not exist)")
+    parser.add_argument("--verbose", action="store_true", help="print each connection error as it happens")
     args = parser.parse_args(argv)
+    global VERBOSE
+    VERBOSE = args.verbose
     total = args.requests or (600 if args.quick else 10_000)
     modes = {"safe": [True], "plaintext": [False], "both": [True, False]}[args.mode]
     failures = []
