@@ -6,17 +6,11 @@ import re
 import subprocess
 import sys
 
-import pytest
-
 from bot.dialogue import texts
 from tests.support.conversation import profile, run
 from tests.support.live import PROJECT
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 14: fails until the protocol and inbox fixes land (encodings, CreateTime, poison batch-mates)",
-)
 def test_the_quick_hostile_drill_gets_no_500_no_timeout_and_keeps_its_memory():
     done = subprocess.run(
         [sys.executable, "bench/hostile.py", "--quick"], cwd=PROJECT, capture_output=True, text=True, timeout=170
