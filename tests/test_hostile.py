@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
+
+import pytest
 
 from bot.dialogue import texts
 from tests.support.conversation import profile, run
@@ -38,3 +41,17 @@ def test_picking_what_to_fix_with_a_huge_number_is_not_an_error(server):
     assert "哪一项不对" in client.say("不对")
     reply = client.say("9" * 5000)
     assert reply and "出了点问题" not in reply
+
+
+@pytest.mark.parametrize("run", ["1" * 20000, "一" * 20000])
+def test_a_guest_or_household_count_pattern_stays_linear_on_a_long_run(run):
+    from handlers.events import _COUNT
+    from handlers.vaccination.reading import _HOUSEHOLD
+
+    def took(text: str) -> float:
+        started = time.perf_counter()
+        _COUNT.search(text), _HOUSEHOLD.search("俺家" + text)
+        return time.perf_counter() - started
+
+    baseline = took("俺家三口人，酒席二十桌" * (len(run) // 10))  # as long, harmless
+    assert took(run) < 50 * baseline + 0.05
