@@ -25,7 +25,7 @@ from bot.replayguard import REPLAYED, admit
 from bot.router import respond
 from bot.villages import VillageIndex
 from models.db import is_sqlite, never_wait_for_lock, utcnow, wait_for_lock
-from models.inbound import FAILED, HANDLED, claim_inbound, finish_inbound
+from models.inbound import FAILED, HANDLED, LIMITED, claim_inbound, finish_inbound
 from models.person import touch_person
 from models.sql import Sql, release_savepoint, rollback_to_savepoint, savepoint
 from town.settings import Settings
@@ -267,7 +267,7 @@ class Inbox:
             reply = respond(ctx, self.dialogue, inbound)
             ctx.flush()
             release_savepoint(sql, name=HANDLER_SAVEPOINT)
-            return reply, HANDLED, None
+            return reply, LIMITED if ctx.limited else HANDLED, None
         except Exception:
             log.exception("handler failed for a message from %s", inbound.openid)
             rollback_to_savepoint(sql, name=HANDLER_SAVEPOINT)

@@ -18,6 +18,7 @@ def respond(ctx: Context, engine: Engine, inbound: Inbound) -> str | None:
         # Past the per-minute limit the message stays stored, but no handler runs and no cadre is alerted.
         past, reply = too_fast(ctx.sql, openid=inbound.openid, now=ctx.now, per_minute=ctx.settings.messages_per_minute)
         if past:
+            ctx.limited = True
             return reply
     if inbound.msg_type == "event":
         return _respond_to_event(ctx, engine, inbound)

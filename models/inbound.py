@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 from models.sql import Sql
 
 RECEIVED, HANDLED, FAILED = "received", "handled", "failed"
+LIMITED = "limited"  # stored, but past the per-minute limit: no handler ran
 
 
 class InboundMessage(SQLModel, table=True):

@@ -67,6 +67,8 @@ def test_a_flood_from_one_openid_runs_at_most_the_limit_and_is_kept_once(limited
     assert alerts_to(limited, "lm-doc") <= PER_MINUTE
     rows = stored(limited, "lm-flood")
     assert len(rows) == 200 and len({row.dedupe_key for row in rows}) == 200  # nothing acknowledged is lost
+    # Those past the limit are marked, so the town can find what was stored but not acted on.
+    assert sorted(row.status for row in rows).count("limited") == 200 - PER_MINUTE
     # WeChat's retries of three of them: the stored answer again, nothing stored twice, nothing run.
     for xml, first in zip(xmls[:3], replies[:3], strict=True):
         assert client.reply_of(client.post_xml(xml)) == first

@@ -32,6 +32,7 @@ class Context:
     slots: dict = field(default_factory=dict)
     # Reading a correction at the confirmation: parsers accept only values they are certain of.
     correcting: bool = False
+    limited: bool = False  # past the per-minute limit: stored, no handler ran
     # The policy table and the latest risk list (set by the inbox; None where no flow needs them).
     risk: RiskContext | None = None
     # The flow this person was in when the message arrived (set by the engine; None when in none).
