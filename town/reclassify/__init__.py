@@ -32,7 +32,7 @@ from town import clock
 from town.alerts import send_alert
 from town.bundle import Bundle
 from town.care import apply_quarantine
-from town.clock import day, local
+from town.clock import day, day_hour, local
 from town.command import VILLAGE_TEAM, responsible, town_command
 from town.policy import DISPOSITIONS, ListInfo, Policy, classify
 from town.policy import Declaration as Facts
@@ -40,6 +40,7 @@ from town.reclassify.texts import TEXT
 from town.riskareas.entries import ParsedList
 from town.riskareas.index import RiskIndex
 from town.riskareas.store import ImportResult, store_in
+from town.riskareas.texts import WARNING
 
 RELISTED, OVERRIDE = "relisted", "override"
 # 无需隔离 0 ... 集中隔离 3: DISPOSITIONS runs from the strictest down.
@@ -67,10 +68,27 @@ def ingest(db: Engine, parsed: ParsedList, *, policy: Policy, now: dt.datetime) 
         result = store_in(Sql(session.connection()), parsed)
         if not result.created:
             return result, None
+        warn_counts(Sql(session.connection()), parsed, result, now)
         index = RiskIndex(parsed.entries, result.list_id)
         info = ListInfo(result.list_id, result.published_at)
         today = clock.today(now)
         return result, reclassify_active(session, policy=policy, index=index, list_info=info, today=today, now=now)
+
+
+def warn_counts(sql: Sql, parsed: ParsedList, result: ImportResult, now: dt.datetime) -> int:
+    """Header counts that disagree with the areas listed, to the town command once per list version."""
+    if not parsed.warnings:
+        return 0
+    text = WARNING.alert.format(
+        when=day_hour(parsed.published_at) if parsed.published_at else TEXT.latest,
+        n=len(parsed.warnings),
+        lines="\n".join(WARNING.line.format(line=line, message=message) for line, message in parsed.warnings),
+    )
+    sent = 0
+    for holder in town_command(sql):
+        key = f"list-counts:{result.list_id}:{holder.person_id}"
+        sent += send_alert(sql, key=key, recipient_openid=holder.openid, text=text, now=now)
+    return sent
 
 
 def reclassify_active(

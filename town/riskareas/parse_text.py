@@ -1,9 +1,9 @@
 """A published notice as text: the national 2021 form and the provincial and county layouts copied from web pages.
 
-Level headers with or without colon and count (「高风险地区（3个）：」, 「一、高风险地区」, 「1.中风险地区：」), province or
-city headers (「河南：11个」, 「北京市：」), areas with or without the province, several on a line (、 ；), 新增 marks,
-web-page furniture and prose. Every line is placed, skipped as furniture or prose, or reported: one unplaced line
-and nothing is imported. Header counts that disagree with the areas under them are warnings.
+Level headers with or without colon and count (「高风险地区（3个）：」, 「一、高风险地区」, 「1.中风险地区：」),
+province or city headers (「河南：11个」, 「北京市：」), areas with or without the province, several on a line
+(、 ；), 新增 marks, web-page furniture and prose. Every line is placed, skipped as furniture or prose, or
+reported: one unplaced line and nothing is imported. Header counts that disagree with the areas under them are warnings.
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ class _Reader:
                 except PlaceError:
                     pass
         if self.province:
-            if self.city and not self.div.prefix_city(self.province, text):
+            if self.city and not text.startswith(self.city):
                 try:
                     return self.province, places.line(self.div, self.province, self.city + text)
                 except PlaceError:
