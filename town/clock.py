@@ -70,15 +70,20 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def day(date: dt.date | None) -> str:
-    """8月4日 (empty for no date)."""
-    return WHEN.day.format(month=date.month, day=date.day) if date else ""
+    """8月4日, or 2021年8月4日 when the year is not this year (empty for no date)."""
+    if not date:
+        return ""
+    if date.year != today().year:
+        return WHEN.day_year.format(year=date.year, month=date.month, day=date.day)
+    return WHEN.day.format(month=date.month, day=date.day)
 
 
 def day_hour(moment: dt.datetime) -> str:
-    """8月5日10时, or 8月5日10时30分: how a list's publication time is said."""
+    """8月5日10时, or 8月5日10时30分: how a list's publication time is said (with the year when not this year)."""
     shown = local(moment)
     template = WHEN.hour_minute if shown.minute else WHEN.hour
-    return template.format(month=shown.month, day=shown.day, hour=shown.hour, minute=shown.minute)
+    year = WHEN.year.format(year=shown.year) if shown.year != today().year else ""
+    return year + template.format(month=shown.month, day=shown.day, hour=shown.hour, minute=shown.minute)
 
 
 def day_clock(moment: dt.datetime) -> str:

@@ -42,7 +42,9 @@ class Divisions:
 
     def provinces_with_city(self, text: str) -> list[str]:
         """Every province holding a city the text starts with (a line that names no province)."""
-        return [province for province, aliases in self.cities.items() if _prefix(aliases, text)]
+        found = [(province, _prefix(aliases, text)) for province, aliases in self.cities.items()]
+        # 朝阳区 is not 朝阳(市) + 区: a city whose name runs on into 区/县 is not the one meant.
+        return [province for province, hit in found if hit and not hit[1].startswith(("区", "县", "市", "旗"))]
 
     def prefix_known_district(self, province: str, city: str, text: str) -> tuple[str, str] | None:
         """A district of the division list the text starts with (no guessing from the 区/县 ending)."""

@@ -36,7 +36,7 @@ _PROSE = re.compile(
     r"|(?:指挥部|办公室|委员会|人民政府|卫健委|卫生健康委|领导小组)(?:办公室)?$"
 )
 _STATEMENT = re.compile(r"(?:其他|其余|以外|之外).*(?:地区|区域)")
-_SENTENCE = re.compile(r"[。！？!?]\s*\S")
+_SENTENCE = re.compile(r"[。！？!?]\s*\S|^(?:请|注|备注|说明|以上|特此|根据|按照)|,.*[。!?]$")
 _DATE_ONLY = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 
 

@@ -152,12 +152,13 @@ class _Reader:
         """An area that names its own province, or lies in the province in force, or in the one city that fits."""
         if not text:
             raise PlaceError(ERROR.empty_area)
+        named: PlaceError | None = None
         if found := self.div.prefix_province(text):
-            for candidate in (found[1], text):  # 吉林市 starts like 吉林省
+            for candidate in (text, found[1]):  # 吉林市 starts like 吉林省
                 try:
                     return found[0], places.line(self.div, found[0], candidate)
-                except PlaceError:
-                    pass
+                except PlaceError as exc:
+                    named = exc
         if self.province:
             if self.city and not text.startswith(self.city):
                 try:
@@ -165,6 +166,8 @@ class _Reader:
                 except PlaceError:
                     pass
             return self.province, places.line(self.div, self.province, text)
+        if named is not None:
+            raise named
         provinces = self.div.provinces_with_city(text)
         if len(provinces) == 1:
             return provinces[0], places.line(self.div, provinces[0], text)

@@ -93,7 +93,7 @@ def line(div: Divisions, prov: str, text: str) -> Place:
         dist = _no_districts(div, prov, city_name, rest) or div.prefix_district(prov, city_name, rest)
         if dist is not None:
             return below_district(div, (prov, city_name, dist[0]), dist[1])
-        if div.prefix_district_anywhere(prov, text) is None:  # 安阳县 starts like 安阳(市)
+        if text.startswith(city_name) or div.prefix_district_anywhere(prov, text) is None:  # 安阳县 ~ 安阳(市)
             raise PlaceError(ERROR.district_after_city.format(city=city_name))
     anywhere = div.prefix_district_anywhere(prov, text)
     if anywhere is None:
