@@ -62,3 +62,8 @@ class WARNING:
     heading = "名单数量和标题对不上（{n}处）："
     line = "第{line}行：{message}"
     alert = "【名单核对】{when}公布的名单导入了，但有{n}处数量和标题对不上，请核对原文是否漏抄：\n{lines}"
+
+
+class STALE:
+    note = "注意：这是{date}的名单，已经过了{days}天，可能不是最新的。"
+    command = "【名单过期】{note}\n请尽快导入最新的中高风险地区名单（python main.py import-risk-list 文件）。"
