@@ -69,11 +69,11 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
-def day(date: dt.date | None) -> str:
-    """8月4日, or 2021年8月4日 when the year is not this year (empty for no date)."""
+def day(date: dt.date | None, *, this_year: int | None = None) -> str:
+    """8月4日, or 2021年8月4日 when the year is not this year (this_year: a caller's own today; empty for no date)."""
     if not date:
         return ""
-    if date.year != today().year:
+    if date.year != (this_year or today().year):
         return WHEN.day_year.format(year=date.year, month=date.month, day=date.day)
     return WHEN.day.format(month=date.month, day=date.day)
 
