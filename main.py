@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from starlette.routing import Route
 
 from admin.commands import register as register_operator_commands
-from bot import nlu, replay
+from bot import nlu, replay, sourceip
 from bot.delivery import make_worker, start_in_thread
 from bot.dialogue import Engine
 from bot.inbox import Inbox
@@ -34,7 +34,7 @@ from handlers.registry import registry
 from models.db import transaction
 from models.town import list_villages
 from town.policy import load_policy
-from town.settings import Settings, get_settings
+from town.settings import Settings, SettingsError, check_serving_host, get_settings
 
 gc.enable()
 log = logging.getLogger("xiangan")
@@ -66,9 +66,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.inbox.close()
         app.state.db.dispose()
 
-    app = FastAPI(title="Xiang'an 乡安", lifespan=lifespan, docs_url=None, redoc_url=None)
+    # The API schema only helps someone probing a production server: served in sandbox mode alone.
+    openapi_url = "/openapi.json" if settings.sandbox else None
+    app = FastAPI(title="Xiang'an 乡安", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=openapi_url)
     app.state.settings = settings
     app.state.aes_key = aes_key_bytes(settings.wechat_encoding_aes_key) if settings.wechat_encoding_aes_key else b""
+    checked = settings.wechat_check_source_ip
+    app.state.callback_ips = sourceip.CallbackIps(settings.proxy_networks) if checked else None
     # Registered on the app itself: an included router adds a second route match to every message.
     app.add_api_route("/wechat", verify_server, methods=["GET"])
     # A plain Starlette route: FastAPI's dependency solving for a bare Request is a tenth of the per-message cost.
@@ -104,10 +108,12 @@ def _start(app: FastAPI, settings: Settings) -> tuple:
     watcher = risk.watch(db)
     scheduler = start_scheduler(settings, db, schedule) if settings.scheduler else None
     fetcher = start_fetching(settings, db, on_import=risk.expire) if settings.risk_list_url else None
+    ips = app.state.callback_ips
+    callback_ips = sourceip.start_for(settings, db, ips) if ips is not None else None
     # The NLU's dictionaries are millions of long-lived objects: keep the cyclic GC from rescanning them.
     gc.collect()
     gc.freeze()
-    return delivery, fetcher, watcher, scheduler, replayer
+    return delivery, fetcher, watcher, scheduler, replayer, callback_ips
 
 
 @cli.callback(invoke_without_command=True)
@@ -127,9 +133,14 @@ def serve(
     import uvicorn
 
     settings = startable_settings()
+    host, port = host or settings.host, port or settings.port
+    try:
+        check_serving_host(settings, host)
+    except SettingsError as exc:
+        typer.echo(f"乡安 cannot start: {exc}", err=True)
+        raise typer.Exit(2) from exc
     configure_logging(settings)
     prepare_database(settings)  # once, before the workers start
-    host, port = host or settings.host, port or settings.port
     mode = f"sandbox: open http://{host}:{port}/simulator" if settings.sandbox else "WeChat account"
     typer.echo(f"乡安 serving on http://{host}:{port} ({mode})")
     uvicorn.run(
@@ -142,6 +153,7 @@ def serve(
         http="httptools",
         access_log=False,
         log_level=settings.log_level,
+        proxy_headers=False,  # X-Forwarded-For is read by the webhook, and only through TRUSTED_PROXIES
     )
 
 

@@ -58,6 +58,46 @@ def lua_list(items) -> str:
     return "{" + ", ".join(lua_str(item) for item in items) + "}"
 
 
+# SHA-1 in LuaJIT (wrk's Lua), for a webhook signature per request: a signed query may carry one message only.
+LUA_SHA1 = r"""
+local bit = require("bit")
+local band, bor, bxor, bnot, rol, lshift, rshift, tobit, tohex =
+  bit.band, bit.bor, bit.bxor, bit.bnot, bit.rol, bit.lshift, bit.rshift, bit.tobit, bit.tohex
+local byte, char, rep = string.byte, string.char, string.rep
+local w = {}
+function sha1(msg)
+  local h0, h1, h2, h3, h4 = 0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0
+  local bits = #msg * 8
+  msg = msg .. "\128" .. rep("\0", (55 - #msg) % 64) .. char(0, 0, 0, 0,
+    band(rshift(bits, 24), 255), band(rshift(bits, 16), 255), band(rshift(bits, 8), 255), band(bits, 255))
+  for chunk = 1, #msg, 64 do
+    for i = 0, 15 do
+      local a, b, c, d = byte(msg, chunk + i * 4, chunk + i * 4 + 3)
+      w[i] = bor(lshift(a, 24), lshift(b, 16), lshift(c, 8), d)
+    end
+    for i = 16, 79 do w[i] = rol(bxor(w[i - 3], w[i - 8], w[i - 14], w[i - 16]), 1) end
+    local a, b, c, d, e = h0, h1, h2, h3, h4
+    for i = 0, 79 do
+      local f, k
+      if i < 20 then f, k = bor(band(b, c), band(bnot(b), d)), 0x5A827999
+      elseif i < 40 then f, k = bxor(b, c, d), 0x6ED9EBA1
+      elseif i < 60 then f, k = bor(band(b, c), band(b, d), band(c, d)), 0x8F1BBCDC
+      else f, k = bxor(b, c, d), 0xCA62C1D6 end
+      a, b, c, d, e = tobit(rol(a, 5) + f + e + k + w[i]), a, rol(b, 30), c, d
+    end
+    h0, h1, h2, h3, h4 = tobit(h0 + a), tobit(h1 + b), tobit(h2 + c), tobit(h3 + d), tobit(h4 + e)
+  end
+  return tohex(h0) .. tohex(h1) .. tohex(h2) .. tohex(h3) .. tohex(h4)
+end
+
+function wechat_signature(token, timestamp, nonce)
+  local parts = {token, timestamp, nonce}
+  table.sort(parts)
+  return sha1(table.concat(parts))
+end
+"""
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:

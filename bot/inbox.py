@@ -8,21 +8,24 @@ import logging
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import astuple
 from typing import TYPE_CHECKING
 
 import anyio
 from sqlalchemy import Connection
 from sqlalchemy import Engine as DbEngine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
-from bot import spool
+from bot import late, spool
+from bot.arrivals import Arrival, Outcome, settle, settle_error, settle_replies
 from bot.dialogue import Context, Engine, texts
+from bot.late import Answer, queue_late_reply
 from bot.protocol import Inbound
+from bot.replayguard import REPLAYED, admit
 from bot.router import respond
 from bot.villages import VillageIndex
-from models.db import is_sqlite, never_wait_for_lock, utcnow
+from models.db import is_sqlite, never_wait_for_lock, utcnow, wait_for_lock
 from models.inbound import FAILED, HANDLED, claim_inbound, finish_inbound
-from models.outbox import enqueue
 from models.person import touch_person
 from models.sql import Sql, release_savepoint, rollback_to_savepoint, savepoint
 from town.settings import Settings
@@ -38,37 +41,14 @@ HANDLER_SAVEPOINT = "handler"
 # milliseconds on the loop (which serves others meanwhile) rather than 10-80 ms in a thread (bench/webhook.py).
 LOCK_TRIES_ON_LOOP = 4
 LOCK_RETRY_S = 0.002
-
-
-def _settle_replies(batch: list[tuple[Inbound, asyncio.Future]], replies: list[str | None]) -> None:
-    for (_, future), reply in zip(batch, replies, strict=True):
-        if not future.done():  # a request whose client went away is cancelled
-            future.set_result(reply)
-
-
-def _settle_error(batch: list[tuple[Inbound, asyncio.Future]], exc: BaseException) -> None:
-    for _, future in batch:
-        if not future.done():
-            future.set_exception(exc)
-
-
-def _settle(batch: list[tuple[Inbound, asyncio.Future]], done: asyncio.Task) -> None:
-    if done.cancelled():
-        _settle_error(batch, asyncio.CancelledError())
-    elif done.exception() is not None:
-        _settle_error(batch, done.exception())
-    else:
-        _settle_replies(batch, done.result())
+# Of the reply deadline, the share a message may spend waiting for another process's SQLite write lock (counted
+# from its arrival); the rest is for the handler, or for the spool's fsync, and for the way back.
+LOCK_WAIT_SHARE = 0.6
 
 
 def _sqlite_busy(exc: Exception) -> bool:
     """SQLITE_BUSY/LOCKED, raised by the driver directly (our BEGIN) or wrapped by SQLAlchemy."""
     return getattr(getattr(exc, "orig", exc), "sqlite_errorcode", None) in SQLITE_BUSY_CODES
-
-
-def queue_late_reply(sql: Sql, *, inbound_id: int, openid: str, reply: str, now: dt.datetime) -> None:
-    """The reply to a message whose sender no longer waits, as a customer-service message (once per message)."""
-    enqueue(sql, key=f"late-reply:{inbound_id}", recipient_openid=openid, kind="late_reply", text=reply, now=now)
 
 
 class LockBusy(Exception):
@@ -82,7 +62,9 @@ class Inbox:
     than the work (bench/webhook.py). Messages that arrive in the same loop tick share one transaction and one
     commit (group commit); each keeps its own claim and its own handler savepoint, and no reply leaves before
     the commit. If another connection holds the write lock, the batch is tried again on the loop a few times
-    within ~20 ms (joined by what arrives meanwhile), then waits in a thread instead of on the loop.
+    within ~20 ms (joined by what arrives meanwhile), then waits in a thread, but only as long as its reply
+    deadline allows: past that it is spooled (bot/spool.py) and answered. A batch that fails for any other
+    reason is tried again one message at a time, so one bad message fails only itself.
     On PostgreSQL each message runs in a bounded pool of threads.
     """
 
@@ -104,20 +86,24 @@ class Inbox:
         self.on_loop = is_sqlite(db)
         self.limiter = anyio.CapacityLimiter(1 if self.on_loop else 8)
         self._loop_connection: Connection | None = None
-        self._waiting: list[tuple[Inbound, asyncio.Future]] = []
+        self._waiting: list[Arrival] = []
         self._fallbacks: set[asyncio.Task] = set()
         self._lock_tries = 0
 
     async def handle(self, inbound: Inbound) -> str | None:
         """The reply text for a message, or None for "success"."""
+        arrival = Arrival(inbound, time.monotonic())
         if not self.on_loop:
-            return (await self._in_thread([inbound]))[0]
+            [outcome] = await self._in_thread([arrival])
+            if isinstance(outcome, Exception):
+                raise outcome
+            return outcome
         loop = asyncio.get_running_loop()
-        future = loop.create_future()
-        self._waiting.append((inbound, future))
+        arrival.future = loop.create_future()
+        self._waiting.append(arrival)
         if len(self._waiting) == 1:
             loop.call_soon(self._run_waiting)
-        return await future
+        return await arrival.future
 
     def close(self) -> None:
         """Discard the loop's connection: its busy_timeout of 0 must never reach the pool's other users."""
@@ -129,9 +115,10 @@ class Inbox:
     def _run_waiting(self) -> None:
         """Handle everything that arrived this tick in one transaction, then release the replies."""
         batch, self._waiting = self._waiting, []
-        inbounds = [inbound for inbound, _ in batch]
+        if not batch:
+            return
         try:
-            replies = self._handle_batch(inbounds, on_loop=True)
+            replies = self._handle_batch(batch, on_loop=True)
         except LockBusy:
             if self._lock_tries < LOCK_TRIES_ON_LOOP:
                 self._lock_tries += 1
@@ -140,66 +127,126 @@ class Inbox:
                 asyncio.get_running_loop().call_later(LOCK_RETRY_S * self._lock_tries, self._run_waiting)
                 return
             self._lock_tries = 0
-            task = asyncio.ensure_future(self._in_thread(inbounds))
-            self._fallbacks.add(task)
-            task.add_done_callback(self._fallbacks.discard)
-            task.add_done_callback(lambda done: _settle(batch, done))
+            self._to_thread(batch)
+            return
+        except Exception as exc:
+            self._lock_tries = 0
+            if len(batch) == 1:
+                settle_error(batch, exc)
+                return
+            log.exception("a batch of %d messages failed: each is tried again on its own", len(batch))
+            for arrival in batch:
+                self._to_thread([arrival])
             return
         except BaseException as exc:  # noqa: BLE001 (every waiting request must be answered)
             self._lock_tries = 0
-            _settle_error(batch, exc)
+            settle_error(batch, exc)
             return
         self._lock_tries = 0
-        _settle_replies(batch, replies)
+        settle_replies(batch, replies)
 
-    async def _in_thread(self, inbounds: list[Inbound]) -> list[str | None]:
-        return await anyio.to_thread.run_sync(self._handle_batch, inbounds, limiter=self.limiter)
+    def _to_thread(self, batch: list[Arrival]) -> None:
+        task = asyncio.ensure_future(self._in_thread(batch))
+        self._fallbacks.add(task)
+        task.add_done_callback(self._fallbacks.discard)
+        task.add_done_callback(lambda done: settle(batch, done))
 
-    def _handle_batch(self, inbounds: list[Inbound], *, on_loop: bool = False) -> list[str | None]:
-        started = time.monotonic()
+    async def _in_thread(self, batch: list[Arrival]) -> list[Outcome]:
+        return await anyio.to_thread.run_sync(self._handle_apart_on_failure, batch, limiter=self.limiter)
+
+    def _handle_apart_on_failure(self, batch: list[Arrival]) -> list[Outcome]:
+        """The batch in one transaction; if that fails, each message in its own, so only the bad one fails."""
+        try:
+            return self._handle_batch(batch)
+        except Exception as exc:
+            if len(batch) == 1:
+                return [exc]
+            log.exception("a batch of %d messages failed: each is tried again on its own", len(batch))
+        return [self._handle_apart_on_failure([arrival])[0] for arrival in batch]
+
+    def _handle_batch(self, batch: list[Arrival], *, on_loop: bool = False) -> list[str | None]:
         now = self.clock()
-        rows = [self._row(inbound, now) for inbound in inbounds]
+        rows = [self._row(arrival.inbound, now) for arrival in batch]
+        waits_for_lock = self.on_loop and not on_loop
+        lock_wait = self._lock_wait(batch) if waits_for_lock else None
+        if lock_wait is not None and lock_wait <= 0:
+            return self._spool_all(batch, rows, busy=True)
         try:
             connection = self._loop_conn() if on_loop else self.db.connect()
             try:
+                if lock_wait is not None:
+                    wait_for_lock(connection, lock_wait)
                 with connection.begin():
                     sql = Sql(connection)
-                    outcomes = [
-                        self.store_and_answer(sql, inbound, row, now=now, handled_at=now)
-                        for inbound, row in zip(inbounds, rows, strict=True)
+                    answers = [
+                        self.store_and_answer(sql, arrival.inbound, row, now=now, handled_at=now)
+                        for arrival, row in zip(batch, rows, strict=True)
                     ]
+                    self._account_for_time(sql, batch, answers)
             finally:
                 if not on_loop:
-                    connection.close()
+                    _release(connection, restore_lock_wait=lock_wait is not None)
         except (SQLAlchemyError, self.db.dialect.loaded_dbapi.Error) as exc:
             # The per-message statements run on the driver's cursor, so its own errors arrive unwrapped.
             if on_loop and _sqlite_busy(exc):
                 # Its BEGIN IMMEDIATE found the lock taken, so nothing began: the connection stays for the next
                 # batch (reopening it, four PRAGMAs, for every collision cost the webhook a tenth of its time).
                 raise LockBusy from exc
-            return [self._spool(row, inbound, on_loop=on_loop) for inbound, row in zip(inbounds, rows, strict=True)]
-        if time.monotonic() - started > self.settings.webhook_reply_deadline_s:
-            for inbound, (inbound_id, reply) in zip(inbounds, outcomes, strict=True):
-                if inbound_id is not None and reply:
-                    self._send_late(inbound_id, inbound.openid, reply)
-        return [reply for _, reply in outcomes]
+            if len(batch) > 1 and self._message_error(exc):
+                raise  # one message's values broke the transaction: the others are tried again without it
+            return self._spool_all(batch, rows, busy=_sqlite_busy(exc), on_loop=on_loop)
+        return [answer.reply for answer in answers]
 
     def store_and_answer(
         self, sql: Sql, inbound: Inbound, row: dict, *, now: dt.datetime, handled_at: dt.datetime, late: bool = False
-    ) -> tuple[int | None, str | None]:
+    ) -> Answer:
         """Store one message and answer it; a retry gets the stored reply and runs nothing.
 
         `now` is the message's time for the town (when it was received); with `late`, the sender is no longer
         waiting on the webhook and the reply goes out as a customer-service message, queued in this transaction.
         """
+        if not admit(sql, inbound.request, now=now, window_s=self.settings.webhook_max_skew_s):
+            return Answer(None, REPLAYED)  # this message alone is refused (403); its batch goes on
         claim = claim_inbound(sql, **row)
         if claim.is_retry:
-            return None, claim.stored_reply or SUCCESS
+            return Answer(None, claim.stored_reply or SUCCESS, claim)
         reply, status, error = self._respond(sql, inbound, now)
-        finish_inbound(sql, inbound_id=claim.inbound_id, status=status, reply=reply, now=handled_at, error=error)
+        finish_inbound(
+            sql,
+            inbound_id=claim.inbound_id,
+            status=status,
+            reply=reply,
+            now=handled_at,
+            error=error,
+            answered_in_time=not late,  # corrected by _account_for_time if the batch runs late
+        )
         if late and reply:
             queue_late_reply(sql, inbound_id=claim.inbound_id, openid=inbound.openid, reply=reply, now=handled_at)
-        return claim.inbound_id, reply
+        return Answer(claim.inbound_id, reply)
+
+    def _account_for_time(self, sql: Sql, batch: list[Arrival], answers: list[Answer]) -> None:
+        ended, now = time.monotonic(), self.clock()
+        for arrival, answer in zip(batch, answers, strict=True):
+            late.account(
+                sql,
+                answer=answer,
+                openid=arrival.inbound.openid,
+                waited_s=ended - arrival.at,
+                deadline_s=self.settings.webhook_reply_deadline_s,
+                now=now,
+            )
+
+    def _lock_wait(self, batch: list[Arrival]) -> float:
+        """How long this batch may still wait for the write lock and be answered in time."""
+        budget = self.settings.webhook_reply_deadline_s * LOCK_WAIT_SHARE
+        return min(arrival.at for arrival in batch) + budget - time.monotonic()
+
+    def _message_error(self, exc: Exception) -> bool:
+        """An error a message's own values caused (a constraint, a value out of range), not the database's state."""
+        dbapi = self.db.dialect.loaded_dbapi
+        return isinstance(exc, (IntegrityError, DataError)) or isinstance(
+            getattr(exc, "orig", exc), (dbapi.IntegrityError, dbapi.DataError)
+        )
 
     def _loop_conn(self) -> Connection:
         if self._loop_connection is None:
@@ -229,17 +276,16 @@ class Inbox:
             if ctx is not None:
                 ctx.close()
 
-    def _spool(self, row: dict, inbound: Inbound, *, on_loop: bool) -> str:
+    def _spool_all(self, batch: list[Arrival], rows: list[dict], *, busy: bool, on_loop: bool = False) -> list[str]:
+        """Keep each message on disk (fsync) and tell its sender it will be handled; OSError: nothing kept (503)."""
         if on_loop:
             self.close()  # a broken connection is not reused
-        log.exception("database unreachable: spooling the message from %s", inbound.openid)
-        spool.append(self.settings.spool_dir, row)  # OSError here: nothing stored, so no answer (503)
-        return texts.SPOOLED
-
-    def _send_late(self, inbound_id: int, openid: str, reply: str) -> None:
-        """WeChat gave up waiting after 5 s: the reply goes out as a customer-service message."""
-        with self.db.begin() as connection:
-            queue_late_reply(Sql(connection), inbound_id=inbound_id, openid=openid, reply=reply, now=self.clock())
+        if busy:
+            log.warning("the database stayed locked past the reply deadline: spooling %d messages", len(batch))
+        else:
+            log.exception("database unreachable: spooling %d messages", len(batch))
+        spool.append_many(self.settings.spool_dir, rows)
+        return [texts.SPOOLED_BUSY if busy else texts.SPOOLED] * len(batch)
 
     @staticmethod
     def _row(inbound: Inbound, now: dt.datetime) -> dict:
@@ -254,4 +300,16 @@ class Inbox:
             "raw": inbound.raw,
             "wechat_time": wechat_time,
             "received_at": now,
+            "request": astuple(inbound.request) if inbound.request else None,  # for the replay guard, if spooled
         }
+
+
+def _release(connection: Connection, *, restore_lock_wait: bool) -> None:
+    """Back to the pool, with the usual busy timeout; a connection that cannot be reset is dropped instead."""
+    try:
+        if restore_lock_wait:
+            wait_for_lock(connection)
+    except Exception:  # noqa: BLE001 (a broken connection must not go back to the pool as it is)
+        connection.invalidate()
+    finally:
+        connection.close()

@@ -17,6 +17,9 @@ from wechatpy.events import EVENT_TYPES
 from wechatpy.exceptions import InvalidAppIdException
 from wechatpy.messages import MESSAGE_TYPES, BaseMessage, UnknownMessage
 
+from bot import fields
+from bot.encoding import EncodingRefused, utf8_xml
+
 FORBIDDEN_XML = (b"<!doctype", b"<!entity")
 # Events WeChat counts as the person acting: they open a short (1-minute, 3-message) customer-service window.
 SHORT_WINDOW_EVENTS = frozenset({"subscribe", "scan", "click", "view"})
@@ -32,6 +35,20 @@ class WebhookError(Exception):
 
 
 @dataclass(frozen=True)
+class RequestStamp:
+    """The signed query a message came with, and a hash of the message it carried (for replay protection)."""
+
+    signature: str
+    timestamp: int
+    body_hash: str
+
+
+def stamp(signature: str, timestamp: str, plain_xml: bytes) -> RequestStamp:
+    """The stamp of a request whose signature and timestamp were checked, over the message it acts on."""
+    return RequestStamp(signature.lower(), int(timestamp), hashlib.blake2b(plain_xml, digest_size=16).hexdigest())
+
+
+@dataclass(frozen=True)
 class Inbound:
     """One parsed message or event, in the fields the service uses."""
 
@@ -44,6 +61,7 @@ class Inbound:
     dedupe_key: str
     create_time: int
     raw: str
+    request: RequestStamp | None = None  # None: not from the webhook (a spooled message replayed)
 
     @property
     def window(self) -> str | None:
@@ -75,7 +93,20 @@ def check_timestamp(timestamp: str | None, *, max_skew_s: int, now: float | None
 
 
 def parse_xml(body: bytes) -> dict:
-    """Parse a WeChat XML envelope, refusing DOCTYPE/ENTITY and malformed input with 400."""
+    """Parse a WeChat XML envelope in any accepted encoding, refusing DOCTYPE/ENTITY and malformed input with 400."""
+    return _parse_utf8(_utf8(body)[0])
+
+
+def _utf8(body: bytes) -> tuple[bytes, str]:
+    """The body as UTF-8 bytes without a declaration, and as text; 400 when its encoding cannot be read."""
+    try:
+        return utf8_xml(body)
+    except EncodingRefused as exc:
+        raise WebhookError(400, str(exc)) from exc
+
+
+def _parse_utf8(body: bytes) -> dict:
+    # The forbidden markers are looked for in UTF-8: a UTF-16 DOCTYPE cannot slip past them.
     if not body.strip():
         raise WebhookError(400, "empty body")
     if any(marker in body.lower() for marker in FORBIDDEN_XML):
@@ -105,12 +136,12 @@ def _flat_envelope(body: bytes) -> dict | None:
         return None
     if root.tag != "xml" or root.attrib or not len(root):
         return None
-    fields: dict = {}
+    values: dict = {}
     for child in root:
-        if len(child) or child.attrib or child.tag in fields or not isinstance(child.tag, str):
+        if len(child) or child.attrib or child.tag in values or not isinstance(child.tag, str):
             return None
-        fields[child.tag] = (child.text or "").strip() or None
-    return fields
+        values[child.tag] = (child.text or "").strip() or None
+    return values
 
 
 def decrypt(encrypted: str, *, aes_key: bytes, app_id: str) -> bytes:
@@ -141,31 +172,42 @@ def aes_key_bytes(encoding_aes_key: str) -> bytes:
     return binascii.a2b_base64(encoding_aes_key + "=")
 
 
-def to_inbound(plain_xml: bytes) -> Inbound:
-    """Parse a plaintext message (once) into wechatpy's typed message and the service's fields."""
-    envelope = parse_xml(plain_xml)
-    if not envelope.get("FromUserName") or not envelope.get("MsgType"):
-        raise WebhookError(400, "message lacks FromUserName or MsgType")
-    msg_type = str(envelope["MsgType"]).lower()
-    event = str(envelope.get("Event") or "").lower() or None
-    event_key = envelope.get("EventKey")
-    event_key = str(event_key) if event_key not in (None, "") else None
-    create_time = _int(envelope.get("CreateTime"))
+def to_inbound(plain_xml: bytes, *, request: RequestStamp | None = None) -> Inbound:
+    """Parse a plaintext message (once) into wechatpy's typed message and the service's fields.
+
+    Every conversion happens here, so a message that cannot be read is refused (400) on its own, before it joins
+    other messages' transaction.
+    """
+    xml, raw = _utf8(plain_xml)
+    envelope = _parse_utf8(xml)
     try:
-        message = _typed_message(dict(envelope), msg_type, event)
-        text = _text_of(envelope, msg_type)
-    except (KeyError, ValueError, TypeError, AttributeError) as exc:
-        raise WebhookError(400, f"unparseable message: {exc}") from exc
+        return _inbound(envelope, raw, request)
+    except WebhookError:
+        raise
+    except (KeyError, ValueError, TypeError, AttributeError, OverflowError, OSError) as exc:
+        raise WebhookError(400, f"unparseable message: {type(exc).__name__}: {exc}") from exc
+
+
+def _inbound(envelope: dict, raw: str, request: RequestStamp | None) -> Inbound:
+    openid = fields.text(envelope, "FromUserName", required=True)
+    msg_type = fields.text(envelope, "MsgType", required=True).lower()
+    event = (fields.text(envelope, "Event") or "").lower() or None
+    event_key = fields.text(envelope, "EventKey")
+    create_time = fields.create_time(envelope)
+    fields.check(envelope, msg_type)
+    message = _typed_message(dict(envelope), msg_type, event)
+    fields.convert_all(message)
     return Inbound(
         message=message,
-        openid=str(envelope["FromUserName"]),
+        openid=openid,
         msg_type=msg_type,
         event=event,
         event_key=event_key,
-        text=text,
+        text=_text_of(envelope, msg_type),
         dedupe_key=_dedupe_key(envelope, msg_type, event, event_key, create_time),
         create_time=create_time,
-        raw=plain_xml.decode("utf-8"),
+        raw=raw,
+        request=request,
     )
 
 
@@ -198,10 +240,10 @@ def _cdata(value) -> str:
 
 def _text_of(envelope: dict, msg_type: str) -> str | None:
     if msg_type == "text":
-        return str(envelope.get("Content") or "")
+        return fields.text(envelope, "Content") or ""
     if msg_type == "voice":
         # Speech-to-text, present when the account has voice recognition on.
-        return str(envelope.get("Recognition") or "") or None
+        return fields.text(envelope, "Recognition") or None
     return None
 
 
@@ -210,9 +252,3 @@ def _dedupe_key(envelope: dict, msg_type: str, event: str | None, event_key: str
         return f"msg:{envelope['MsgId']}"
     return f"event:{create_time}:{event or msg_type}:{event_key or ''}"
 
-
-def _int(value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        return 0

@@ -14,7 +14,7 @@ import threading
 
 from bot import spool
 from bot.inbox import Inbox
-from bot.protocol import WebhookError, to_inbound
+from bot.protocol import RequestStamp, WebhookError, to_inbound
 from models.db import answers
 from models.sql import Sql
 
@@ -40,15 +40,16 @@ def replay(inbox: Inbox) -> int | None:
 def _replay_one(inbox: Inbox, row: dict) -> bool:
     """One spooled message through the inbox's path; False when it was stored before (a resumed replay)."""
     try:
-        inbound = to_inbound(row["raw"].encode("utf-8"))
-    except WebhookError:
+        stamp = RequestStamp(*row["request"]) if row.get("request") else None
+        inbound = to_inbound(row["raw"].encode("utf-8"), request=stamp)
+    except (WebhookError, TypeError, ValueError):
         log.error("a spooled message from %s cannot be parsed again: skipped", row.get("openid"))
         return False
     with inbox.db.begin() as connection:
-        inbound_id, _ = inbox.store_and_answer(
+        answer = inbox.store_and_answer(
             Sql(connection), inbound, row, now=row["received_at"], handled_at=inbox.clock(), late=True
         )
-    return inbound_id is not None
+    return answer.inbound_id is not None
 
 
 class Replayer:

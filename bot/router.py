@@ -7,12 +7,18 @@ from bot.dialogue import AccountEvent, Context, Engine, texts
 from bot.protocol import Inbound
 from town.alerts import TEXT as ALERTS
 from town.alerts import noting_folds
+from town.limits import too_fast
 
 ACCOUNT_EVENTS = ("subscribe", "unsubscribe", "scan")
 
 
 def respond(ctx: Context, engine: Engine, inbound: Inbound) -> str | None:
     """The reply text for a message, or None when nothing should be said."""
+    if _by_hand(inbound):
+        # Past the per-minute limit the message stays stored, but no handler runs and no cadre is alerted.
+        past, reply = too_fast(ctx.sql, openid=inbound.openid, now=ctx.now, per_minute=ctx.settings.messages_per_minute)
+        if past:
+            return reply
     if inbound.msg_type == "event":
         return _respond_to_event(ctx, engine, inbound)
     if inbound.text:
@@ -25,6 +31,11 @@ def respond(ctx: Context, engine: Engine, inbound: Inbound) -> str | None:
         engine.on_event(ctx, location)
         return None
     return texts.MEDIA_UNSUPPORTED
+
+
+def _by_hand(inbound: Inbound) -> bool:
+    """A message or menu click the person sent (what MESSAGES_PER_MINUTE counts), not WeChat's own report."""
+    return inbound.msg_type != "event" or inbound.event == "click"
 
 
 def _respond_to_event(ctx: Context, engine: Engine, inbound: Inbound) -> str | None:

@@ -1,12 +1,19 @@
-"""/simulator (sandbox mode only): chat as any villager or cadre through the real /wechat endpoint."""
+"""/simulator (sandbox mode only): chat as any villager or cadre through the real /wechat endpoint.
+
+Whoever reaches it reads everyone and acts as anyone: with SIMULATOR_PASSWORD set, every page and API call asks
+for it (HTTP Basic, any user name), and `serve` refuses a non-loopback HOST without it.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hmac
 import json
 from pathlib import Path
 
 import httpx
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
@@ -20,7 +27,28 @@ from models.outbox import recent_outbox
 from models.person import recent_people
 from town.texts import ROLE_NAMES
 
-router = APIRouter(prefix="/simulator", include_in_schema=False)
+ASK = {"WWW-Authenticate": 'Basic realm="xiangan simulator", charset="UTF-8"'}
+
+
+def _password(request: Request) -> None:
+    """Refuse (401, asking for the password) unless SIMULATOR_PASSWORD is unset or was given."""
+    expected = request.app.state.settings.simulator_password
+    if expected and not hmac.compare_digest(_given(request).encode(), expected.encode()):
+        raise HTTPException(401, "the simulator asks for SIMULATOR_PASSWORD", headers=ASK)
+
+
+def _given(request: Request) -> str:
+    """The password of an HTTP Basic authorization header ("" when there is none)."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return ""
+    try:
+        return base64.b64decode(value.strip(), validate=True).decode().partition(":")[2]
+    except (binascii.Error, UnicodeDecodeError):
+        return ""
+
+
+router = APIRouter(prefix="/simulator", include_in_schema=False, dependencies=[Depends(_password)])
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 SCRIPT = Path(__file__).parent / "static" / "simulator.js"
 EVENTS = ("subscribe", "unsubscribe", "CLICK", "SCAN", "LOCATION", "VIEW")

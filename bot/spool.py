@@ -32,15 +32,13 @@ _claims = itertools.count()
 
 def append(directory: Path, row: dict) -> None:
     """Write one inbound row durably (fsync) before the villager is answered."""
+    append_many(directory, [row])
+
+
+def append_many(directory: Path, rows: list[dict]) -> None:
+    """Write inbound rows durably with one fsync for all (a batch spooled at once) before they are answered."""
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    line = json.dumps(
-        {
-            **row,
-            "received_at": row["received_at"].isoformat(),
-            "wechat_time": row["wechat_time"].isoformat() if row["wechat_time"] else None,
-        },
-        ensure_ascii=False,
-    )
+    data = "".join(_line(row) + "\n" for row in rows).encode("utf-8")
     path = directory / SPOOL
     while True:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE)
@@ -48,11 +46,22 @@ def append(directory: Path, row: dict) -> None:
             fcntl.flock(fd, fcntl.LOCK_EX)
             # A replay renamed the file between our open and our lock: write to the new one instead.
             if _same_file(fd, path):
-                os.write(fd, (line + "\n").encode("utf-8"))
+                os.write(fd, data)
                 os.fsync(fd)
                 return
         finally:
             os.close(fd)  # releases the lock
+
+
+def _line(row: dict) -> str:
+    return json.dumps(
+        {
+            **row,
+            "received_at": row["received_at"].isoformat(),
+            "wechat_time": row["wechat_time"].isoformat() if row["wechat_time"] else None,
+        },
+        ensure_ascii=False,
+    )
 
 
 def pending(directory: Path) -> bool:
@@ -97,7 +106,7 @@ def read(paths: list[Path]) -> list[dict]:
                 rows.append(_row(line))
             except (ValueError, KeyError, TypeError):
                 # A crash in the middle of a write leaves a partial last line: nothing of it was acknowledged.
-                log.error("unreadable spool line %s:%d skipped: %r", path.name, number, line[:200])
+                log.error("unreadable spool line %s:%d skipped (%d characters)", path.name, number, len(line))
     return sorted(rows, key=lambda row: row["received_at"])
 
 

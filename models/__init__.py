@@ -17,6 +17,7 @@ from models.delivery import ApiPause, CallTask, ChannelBlock, DeliveryAttempt
 from models.event import EventReport
 from models.fever import FeverReport
 from models.inbound import InboundMessage
+from models.limits import InviteAttempt, LimitNotice
 from models.outbox import OutboxMessage
 from models.person import Person
 from models.quarantine import Quarantine
@@ -26,6 +27,7 @@ from models.scheduler import SchedulerLease
 from models.supplies import SupplyRequest
 from models.town import Village, WorkArea
 from models.vaccination import Vaccination
+from models.webhook_request import WebhookRequest
 
 __all__ = [
     "Announcement",
@@ -54,6 +56,8 @@ __all__ = [
     "DeliveryAttempt",
     "HouseholdMember",
     "InboundMessage",
+    "InviteAttempt",
+    "LimitNotice",
     "OutboxMessage",
     "Person",
     "Quarantine",
@@ -61,5 +65,6 @@ __all__ = [
     "RiskList",
     "RiskListSource",
     "Village",
+    "WebhookRequest",
     "WorkArea",
 ]

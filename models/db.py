@@ -87,6 +87,12 @@ def never_wait_for_lock(connection: Connection) -> None:
     connection.connection.driver_connection.execute("PRAGMA busy_timeout=0")
 
 
+def wait_for_lock(connection: Connection, seconds: float | None = None) -> None:
+    """SQLite: wait at most this long for another connection's write lock (None: the usual busy timeout)."""
+    milliseconds = SQLITE_BUSY_TIMEOUT_MS if seconds is None else max(0, int(seconds * 1000))
+    connection.connection.driver_connection.execute(f"PRAGMA busy_timeout={milliseconds}")
+
+
 def answers(engine: Engine) -> bool:
     """Whether the database answers a trivial query now (a refused or dropped connection: False)."""
     try:

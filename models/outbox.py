@@ -48,7 +48,7 @@ class OutboxMessage(SQLModel, table=True):
 
 ENQUEUE = (
     "INSERT INTO outbox_message (idempotency_key, recipient_openid, kind, text, payload, status, attempts,"
-    " created_at, due_at, origin_openid) VALUES (:key, :openid, :kind, :text, :payload, 'queued', 0, :now, :now,"
+    " created_at, due_at, origin_openid) VALUES (:key, :openid, :kind, :text, :payload, 'queued', 0, :now, :due,"
     " :origin) ON CONFLICT (idempotency_key) DO NOTHING"
 )
 
@@ -63,8 +63,9 @@ def enqueue(
     now: dt.datetime,
     payload: dict | None = None,
     origin_openid: str | None = None,
+    due_at: dt.datetime | None = None,
 ) -> bool:
-    """Queue a message once per idempotency key; False when that key was queued before."""
+    """Queue a message once per idempotency key (due now, or at `due_at`); False when that key was queued before."""
     return (
         sql.run(
             ENQUEUE,
@@ -73,6 +74,7 @@ def enqueue(
             kind=kind,
             text=text,
             now=sql.time(now),
+            due=sql.time(due_at or now),
             payload=json.dumps(payload or {}, ensure_ascii=False),
             origin=origin_openid,
         )
@@ -81,6 +83,12 @@ def enqueue(
 
 
 BY_KEY = "SELECT id, status, payload FROM outbox_message WHERE idempotency_key = :key"
+WITHDRAW = "DELETE FROM outbox_message WHERE idempotency_key = :key AND status = 'queued'"
+
+
+def withdraw_queued(sql: Sql, *, key: str) -> bool:
+    """Take back a message not yet picked up for sending; False when there was none (or it is on its way)."""
+    return sql.run(WITHDRAW, key=key) == 1
 
 
 def message_by_key(sql: Sql, *, key: str) -> tuple[int, str, dict] | None:

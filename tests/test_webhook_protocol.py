@@ -7,9 +7,11 @@ import datetime as dt
 import pytest
 import time_machine
 import xmltodict
+from sqlalchemy import text
 from wechatpy.replies import TextReply
 
 from bot import protocol, sandbox
+from models.db import transaction
 from tests.support.accounts import VECTOR, VECTOR_ACCOUNT
 
 
@@ -86,21 +88,59 @@ def test_get_verification_with_a_bad_signature_is_403(server):
     assert response.status_code == 403 and response.text != "e"
 
 
-def test_compatible_mode_reads_the_encrypted_part_and_answers_encrypted(servers):
-    server = servers(**VECTOR_ACCOUNT)
-    settings = server.settings
-    xml = sandbox.text_xml("compat-1", "帮助")
+def compatible_body(settings, xml: str, *, plaintext: str | None = None):
+    """A compatible-mode request: the signed, encrypted message, with plaintext fields (`plaintext`, else its own)."""
     signed = sandbox.sign_request(settings, xml, encrypt=True)
-    # Compatible mode: the plaintext fields travel beside <Encrypt>.
-    body = signed.body.decode().replace("<xml>", xml[len("<xml>") : -len("</xml>")].join(["<xml>", ""]), 1)
-    response = server.client().http.post(signed.path, content=body.encode())
+    fields = (plaintext or xml)[len("<xml>") : -len("</xml>")]
+    return signed.path, signed.body.decode().replace("<xml>", "<xml>" + fields, 1).encode()
+
+
+def test_compatible_mode_reads_the_encrypted_part_and_answers_encrypted(servers):
+    server = servers(**VECTOR_ACCOUNT, wechat_message_mode="compatible")
+    path, body = compatible_body(server.settings, sandbox.text_xml("compat-1", "帮助"))
+    response = server.client().http.post(path, content=body)
     assert response.status_code == 200
     assert "<Encrypt>" in response.text
-    assert "我的信息" in sandbox.read_reply(settings, response.text)
+    assert "我的信息" in sandbox.read_reply(server.settings, response.text)
 
 
-def test_plaintext_mode_on_an_account_with_a_key_still_answers_plain(servers):
+def test_compatible_mode_ignores_the_plaintext_fields_beside_the_encrypted_message(servers):
+    server = servers(**VECTOR_ACCOUNT, wechat_message_mode="compatible")
+    real = sandbox.text_xml("compat-real", "帮助")
+    forged = sandbox.text_xml("compat-intruder", "我的信息")
+    path, body = compatible_body(server.settings, real, plaintext=forged)
+    response = server.client().http.post(path, content=body)
+    assert response.status_code == 200
+    inner = protocol.parse_xml(
+        protocol.decrypt(
+            protocol.parse_xml(response.content)["Encrypt"], aes_key=server.state.aes_key, app_id=VECTOR["app_id"]
+        )
+    )
+    assert inner["ToUserName"] == "compat-real"
+    assert "我的信息" in inner["Content"]  # the answer to 帮助, not the start of the 我的信息 questions
+    with transaction(server.state.db) as session:
+        senders = session.execute(text("SELECT openid FROM inbound_message")).scalars().all()
+    assert senders == ["compat-real"]
+
+
+def test_safe_mode_refuses_a_compatible_mode_body(servers):
     server = servers(**VECTOR_ACCOUNT)
+    path, body = compatible_body(server.settings, sandbox.text_xml("compat-2", "帮助"))
+    assert server.client().http.post(path, content=body).status_code == 403
+
+
+@pytest.mark.parametrize("mode", ["safe", "compatible"])
+def test_a_plaintext_message_is_refused_when_the_account_has_a_key(servers, mode):
+    server = servers(**VECTOR_ACCOUNT, wechat_message_mode=mode)
+    client = server.client("plain-on-aes")
+    response = client.post_xml(sandbox.text_xml("plain-on-aes", "帮助"), encrypt=False)
+    assert response.status_code == 403
+    with transaction(server.state.db) as session:
+        assert session.execute(text("SELECT count(*) FROM inbound_message")).scalar_one() == 0
+
+
+def test_plaintext_mode_chosen_on_an_account_with_a_key_still_answers_plain(servers):
+    server = servers(**VECTOR_ACCOUNT, wechat_message_mode="plaintext")
     client = server.client("plain-on-aes")
     response = client.post_xml(sandbox.text_xml("plain-on-aes", "帮助"), encrypt=False)
     assert response.status_code == 200 and "<Encrypt>" not in response.text

@@ -6,12 +6,14 @@ It sits at the bottom of the domain (`town`) because every layer above reads it;
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -36,6 +38,13 @@ class Settings(BaseSettings):
     wechat_app_id: str = ""
     wechat_app_secret: str = ""
     wechat_encoding_aes_key: str = ""
+    # Which POSTs the webhook accepts: safe | compatible | plaintext; empty = safe with an AES key, else plaintext.
+    wechat_message_mode: Literal["", "safe", "compatible", "plaintext"] = ""
+    # Accept POSTs only from WeChat's callback addresses (cgi-bin/getcallbackip, refreshed daily).
+    wechat_check_source_ip: bool = False
+    # Reverse proxies in front of the service (addresses or networks, comma-separated): X-Forwarded-For is read
+    # only through them.
+    trusted_proxies: str = ""
     wechat_api_base_url: str = "https://api.weixin.qq.com"
     wechat_account_type: Literal["service", "subscription"] = "service"
     wechat_connect_timeout_s: float = 3.0
@@ -97,6 +106,11 @@ class Settings(BaseSettings):
     webhook_max_body_bytes: int = 64 * 1024
     webhook_reply_deadline_s: float = 4.5
     conversation_ttl_min: int = 30
+    # Issue 14: one person's flood, guessed invite codes, and the sandbox off loopback.
+    messages_per_minute: int = 20  # past it a message is stored but not handled (0 = no limit)
+    invite_wrong_per_hour: int = 5  # wrong 绑定 codes from one person before their 绑定 pauses for the hour
+    invite_wrong_town_per_hour: int = 100  # wrong codes town-wide before every 绑定 pauses and the town is told
+    simulator_password: str = ""
 
     @field_validator("timezone")
     @classmethod
@@ -113,6 +127,32 @@ class Settings(BaseSettings):
         if value and len(value) != 43:
             raise ValueError("WECHAT_ENCODING_AES_KEY must be the 43 characters shown on the WeChat console")
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: str) -> str:
+        for item in _items(value):
+            try:
+                ip_network(item, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"TRUSTED_PROXIES: {item!r} is not an IP address or network") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _mode_needs_key(self) -> Settings:
+        if self.wechat_message_mode in ("safe", "compatible") and not self.wechat_encoding_aes_key:
+            raise ValueError(f"WECHAT_MESSAGE_MODE={self.wechat_message_mode} needs WECHAT_ENCODING_AES_KEY")
+        return self
+
+    @property
+    def message_mode(self) -> str:
+        """The webhook's mode: as set, else safe when there is an AES key and plaintext when there is none."""
+        return self.wechat_message_mode or ("safe" if self.wechat_encoding_aes_key else "plaintext")
+
+    @property
+    def proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        """TRUSTED_PROXIES as networks."""
+        return tuple(ip_network(item, strict=False) for item in _items(self.trusted_proxies))
 
     def template_id(self, kind: str, *, subscribe: bool = False) -> str | None:
         """The template (or subscribe-notification template) configured for a message kind."""
@@ -142,6 +182,36 @@ class Settings(BaseSettings):
             )
         if not self.sandbox and not self.wechat_app_secret:
             raise SettingsError("WECHAT_APP_ID is set but WECHAT_APP_SECRET is empty.")
+
+
+def check_serving_host(settings: Settings, host: str) -> None:
+    """Refuse to open the sandbox (anyone may act as anyone in it) beyond this machine without a password."""
+    if not settings.sandbox or is_loopback(host):
+        return
+    if not settings.simulator_password:
+        raise SettingsError(
+            f"sandbox mode (WECHAT_APP_ID empty) on HOST={host}: anyone who reaches it could read and act as "
+            "everyone. Serve on 127.0.0.1, or set SIMULATOR_PASSWORD (and WECHAT_TOKEN) to open it to others."
+        )
+    if settings.wechat_token == SANDBOX_TOKEN:
+        raise SettingsError(
+            f"sandbox mode on HOST={host} with the public default WECHAT_TOKEN: anyone could sign messages to "
+            "/wechat as anyone. Set WECHAT_TOKEN to a secret of your own."
+        )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a HOST value listens on this machine only."""
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name other than localhost may resolve anywhere
+
+
+def _items(raw: str) -> list[str]:
+    return [item.strip() for item in raw.split(",") if item.strip()]
 
 
 @lru_cache(maxsize=16)

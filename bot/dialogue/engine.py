@@ -199,7 +199,7 @@ class Engine:
     def _pick_field(self, ctx: Context, flow: Flow, state: State, text: str) -> str:
         choice = words.bare(text)
         fixable = self._fixable(ctx, flow)
-        if choice.isdigit() and 1 <= int(choice) <= len(fixable):
+        if choice.isascii() and choice.isdigit() and len(choice) <= 4 and 1 <= int(choice) <= len(fixable):
             return self._reask(ctx, flow, state, fixable[int(choice) - 1])
         named = self._named_step(flow, choice)
         if named:

@@ -33,7 +33,7 @@ def parse_village(text: str, ctx: Context) -> Parsed:
     """A village of this town, by name, typo, sound, or number from the choices offered."""
     offered = ctx.slots.get(CHOICES) or []
     choice = words.bare(text)
-    if choice.isdigit():
+    if choice.isascii() and choice.isdigit() and len(choice) <= 4:  # not 「²」, nor 60,000 digits int() refuses
         pool = offered or [v.id for v in ctx.villages.villages]
         if 1 <= int(choice) <= len(pool):
             return accept(pool[int(choice) - 1])

@@ -30,6 +30,10 @@ MEDIA_UNSUPPORTED = "收到了。我现在只能看懂文字和语音，请打�
 APOLOGY = "不好意思，系统刚才出了点问题，您发的内容已经记下了。请过几分钟再发一次。"
 # The database was unreachable: the message is kept on disk and handled as soon as it is back.
 SPOOLED = "收到了，您发的内容已经记下。系统正在恢复，好了马上处理并回复您，不用再发。有急事请直接给村医或村干部打电话。"
+# The database was too busy to answer in time: the message is kept on disk and handled in a moment.
+SPOOLED_BUSY = (
+    "收到了，您发的内容已经记下。系统这会儿有点忙，稍后就处理并回复您，不用再发。有急事请直接给村医或村干部打电话。"
+)
 
 # Shared profile fields (name, phone, village), asked by any flow that needs them.
 ASK_NAME = "请问您叫什么名字？"

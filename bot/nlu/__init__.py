@@ -74,6 +74,10 @@ def _slots(intent: str, f: Features, today: dt.date) -> dict:
     return slots
 
 
+# What a message says is read from its first MAX_CHARS characters: a villager's longest messages are a few hundred,
+# and a 20,000-character paste would otherwise hold the event loop for most of a second.
+MAX_CHARS = 2000
+
 _OWN = {
     "declare_return": ("origin", "date", "transport"),
     "request_supplies": ("items",),
@@ -89,7 +93,7 @@ def understand(text: str, today: dt.date | None = None) -> Understanding:
     """Read one message."""
     today = today or clock.today()
     res = resources.get()
-    f = extract(text or "", res, today)
+    f = extract((text or "")[:MAX_CHARS], res, today)
     intent, others = decide(f, res)
     found = _slots(intent, f, today)
     own = {k: v for k, v in found.items() if k in _OWN.get(intent, ())}

@@ -71,7 +71,7 @@ def fever(f: Features) -> bool:
 
 def short_of(f: Features) -> bool:
     """A shortage said around a goods word: 没米了, 缺油, 菜吃完了, 面不够."""
-    for good in f.goods:
+    for good in dict.fromkeys(f.goods):  # once per distinct word: 「米米米…」 names 米 a thousand times
         for m in re.finditer(re.escape(good), f.text):
             before, after = f.text[max(0, m.start() - 3) : m.start()], f.text[m.end() : m.end() + 4]
             if any(w in before for w in ("没", "缺", "断")) or after.startswith(_SHORT_AFTER):

@@ -6,7 +6,9 @@ import re
 from functools import lru_cache
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千万廿"
-NUM = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?)"
+# Numerals start where a run of digits starts and are a few characters long: a pattern that may begin anywhere
+# inside a long run of digits costs quadratic time on 「000…」 (a hostile message of a few thousand characters).
+NUM = rf"(?:(?<![\d.])\d{{1,6}}(?:\.\d{{1,3}})?|(?<![{CN_DIGITS}])[{CN_DIGITS}]{{1,8}}(?:点[{CN_DIGITS}]{{1,3}})?)"
 _ADJACENT = re.compile(r"^([一二三四五六七八九])([一二三四五六七八九])$")
 _TEMP_CONTEXT = ("体温", "发烧", "发热", "烧到", "烧了", "测了", "量了", "温度", "高烧", "低烧", "烧")
 _TEMP_DEGREE = re.compile(rf"({NUM})\s*(?:度|℃|°C|°)\s*([{CN_DIGITS}\d])?(?!\d)")
@@ -63,13 +65,14 @@ def find_temperature(text: str) -> float | None:
             whole = whole + (tenth or 0) / 10 if tenth is not None and tenth < 10 else whole
         if _plausible(whole) is not None:
             return round(whole, 1)
+    said = any(w in text for w in _TEMP_CONTEXT)
     m = _TEMP_CN.search(text)
-    if m and any(w in text for w in _TEMP_CONTEXT):
+    if m and said:
         whole = to_number(m.group(1))
         tenth = to_number(m.group(2)) if m.group(2) else 0
         if whole is not None and _plausible(whole + (tenth or 0) / 10):
             return round(whole + (tenth or 0) / 10, 1)
     for m in _TEMP_BARE.finditer(text):
-        if m.group(2) or any(w in text for w in _TEMP_CONTEXT):
+        if m.group(2) or said:
             return round(float(m.group(0)), 1)
     return None

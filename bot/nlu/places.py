@@ -58,6 +58,9 @@ class Place:
     role: str = "neutral"
 
 
+_LONGEST_NAME = 32  # the longest division name or alias is 16 characters
+
+
 def _lookup(token: str, gaz: Gazetteer) -> list[Chain] | None:
     chains = gaz.names.get(token)
     if chains is None and (token in gaz.abroad or token in _GENERIC_ABROAD):
@@ -69,7 +72,8 @@ def _split(token: str, gaz: Gazetteer) -> list[tuple[int, int, list[Chain]]]:
     """jieba's own compounds (上海浦东, 广西南宁, 郑州东站): the place names inside, longest first."""
     parts, pos = [], 0
     while pos < len(token):
-        for end in range(len(token), pos + 1, -1):
+        # No name is longer than _LONGEST_NAME: slicing every prefix of a 60,000-character token is quadratic.
+        for end in range(min(len(token), pos + _LONGEST_NAME), pos + 1, -1):
             chains = _lookup(token[pos:end], gaz)
             if chains:
                 parts.append((pos, end, chains))

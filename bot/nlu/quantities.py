@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
 from bot.nlu.numbers import CN_DIGITS, as_int_if_whole, number_range
 
-_QTY = rf"(半|[\d.]+|[{CN_DIGITS}]{{1,4}})(来|多|几)?"
+# A number starts where its run of digits starts (see numbers.NUM): linear time on 「000…」.
+_QTY = rf"(半|(?<![\d.])[\d.]{{1,8}}|[{CN_DIGITS}]{{1,4}})(来|多|几)?"
 _NOT_GOODS = frozenset(
     [
         "人",
@@ -84,40 +86,51 @@ def _item(name: str, number: str, half: str | None, unit: str) -> dict | None:
 def find_items(text: str, lex: Lexicon, loose: bool) -> list[dict]:
     """Every goods-with-quantity in the text; `loose` allows goods not in the lexicon."""
     items: list[tuple[int, dict]] = []
-    taken: list[range] = []
+    taken = bytearray(len(text) + 1)  # 1 where a match already stands: a lookup per match, not a scan of them all
+
+    def take(m: re.Match, item: dict) -> None:
+        items.append((m.start(), item))
+        taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+
     for m in lex.forward.finditer(text):
         name = m.group(5)
         if name not in lex.goods and (not loose or name in _NOT_GOODS or name[0] in _NOT_A_NAME_START):
             continue
         if item := _item(name, m.group(1), m.group(4), m.group(3)):
-            items.append((m.start(), item))
-            taken.append(range(m.start(), m.end()))
+            take(m, item)
     for m in lex.backward.finditer(text):
-        if any(m.start() in r for r in taken):
-            continue
-        if item := _item(m.group(1), m.group(2), m.group(5), m.group(4)):
-            items.append((m.start(), item))
-            taken.append(range(m.start(), m.end()))
+        if not taken[m.start()] and (item := _item(m.group(1), m.group(2), m.group(5), m.group(4))):
+            take(m, item)
     for m in lex.implicit.finditer(text):
-        if not any(m.start() in r or m.end() - 1 in r for r in taken):
-            items.append((m.start(), {"name": m.group(2), "qty": 1, "unit": m.group(1)}))
-            taken.append(range(m.start(), m.end()))
+        if not taken[m.start()] and not taken[m.end() - 1]:
+            take(m, {"name": m.group(2), "qty": 1, "unit": m.group(1)})
     items.extend(_dangling(text, lex, taken, {i["name"] for _, i in items}))
     return [item for _, item in sorted(items, key=lambda i: i[0])]
 
 
-def _dangling(text: str, lex: Lexicon, taken: list[range], used: set[str]) -> list[tuple[int, dict]]:
+def _dangling(text: str, lex: Lexicon, taken: bytearray, used: set[str]) -> list[tuple[int, dict]]:
     """「降压药吃完了 要两盒」: a quantity with no goods after it means the goods named just before."""
     out = []
+    named = [(g.start(), g.group(0)) for g in lex.any_goods.finditer(text)]
+    starts = [start for start, _ in named]
     for m in lex.dangling.finditer(text):
-        if any(m.start() in r for r in taken):
+        if taken[m.start()]:
             continue
-        named = [g.group(0) for g in lex.any_goods.finditer(text, 0, m.start())]
-        item = _item(named[-1], m.group(1), m.group(4), m.group(3)) if named and named[-1] not in used else None
+        # The last goods word that ends before the quantity, as a search of text[:m.start()] would find it.
+        last = _last_before(named, starts, m.start())
+        item = _item(last, m.group(1), m.group(4), m.group(3)) if last and last not in used else None
         if item:
             out.append((m.start(), item))
-            used.add(named[-1])
+            used.add(last)
     return out
+
+
+def _last_before(named: list[tuple[int, str]], starts: list[int], end: int) -> str | None:
+    """The last of the non-overlapping goods matches that lies wholly before `end`."""
+    i = bisect.bisect_left(starts, end) - 1
+    while i >= 0 and named[i][0] + len(named[i][1]) > end:
+        i -= 1
+    return named[i][1] if i >= 0 else None
 
 
 def mentions_goods(tokens: list[str], lex: Lexicon) -> list[str]:

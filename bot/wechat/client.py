@@ -123,6 +123,10 @@ class WeChatApi(ApiCalls):
             settings.wechat_app_id, settings.wechat_app_secret, tokens, settings.wechat_api_base_url, http
         )
 
+    def callback_ips(self) -> list[str]:
+        """The addresses WeChat's servers call the webhook from (cgi-bin/getcallbackip)."""
+        return list(self.call("getcallbackip", lambda c: c.misc.get_wechat_ips()))
+
 
 def _retryable(exc: WeChatClientException, errcode: int | None) -> bool:
     if errcode == SYSTEM_BUSY:

@@ -12,11 +12,15 @@ from models.cadre import ROLES, Holder, holds_role, invite_by_code, redeem_invit
 from models.person import link_wecom, update_profile
 from town import command
 from town.care.four import take_open_places, took_over
+from town.limits.invites import invite_refusal, note_wrong_invite
 from town.texts import ROLE_NAMES
 
 
 def _bind(ctx: Context, match: re.Match) -> str | Then:
     code = match.group(1)
+    refusal = invite_refusal(ctx.sql, openid=ctx.person.openid, now=ctx.now, settings=ctx.settings)
+    if refusal:
+        return refusal
     invite = redeem_invite(ctx.session, code=code, person_id=ctx.person.id, now=ctx.now)
     if invite is not None:
         town_wide = invite.role == command.TOP  # the town command answers for the whole town, not its village
@@ -34,6 +38,7 @@ def _bind(ctx: Context, match: re.Match) -> str | Then:
     earlier = invite_by_code(ctx.session, code=code)
     if earlier is not None and earlier.used_by_person_id == ctx.person.id:
         return TEXT.already.format(village=village_name(ctx, earlier.village_id), role=ROLE_NAMES[earlier.role])
+    note_wrong_invite(ctx.sql, openid=ctx.person.openid, now=ctx.now, settings=ctx.settings)
     return TEXT.invalid
 
 

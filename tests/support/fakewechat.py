@@ -23,6 +23,7 @@ tests/fakewechat_state.ERRMSG). Rules it enforces, and where it chose:
 - menu: 1..3 buttons (40016), <= 5 sub_buttons (40023); name width (Chinese char 2, ASCII 1) <= 8 on top
   (4 Chinese chars), <= 14 below (7 Chinese chars), else 40018; key-typed buttons need a key <= 128 bytes (40019);
   view/miniprogram need an http(s) url <= 1024 bytes (40020 / 40055); unknown type 40017.
+- getcallbackip: the list given as callback_ips= (default fakewechat_state.CALLBACK_IPS), or set_callback_ips().
 - Users are created on first sight (subscribed); unsubscribe() makes one unfollowed.
 Faults match a path prefix by whole segments ("/cgi-bin/message" matches every message API, but
 "/cgi-bin/message/mass/send" does not match ".../sendall"); order: down, slow, http_error, fail.
@@ -57,6 +58,7 @@ TOKEN_PATHS = ("/cgi-bin/stable_token", "/cgi-bin/token")
 REMOTE_HELPERS = {
     "add_user", "user_wrote", "unsubscribe", "refuse_templates", "accept_subscribe", "add_template", "advance",
     "invalidate_tokens", "fail", "http_error", "slow", "down", "up", "clear_faults", "reset", "add_wecom_member",
+    "set_callback_ips",
 }  # fmt: skip
 
 
@@ -232,6 +234,7 @@ class FakeWeChat(WeChatState):
             "/cgi-bin/menu/create": self.menu_create,
             "/cgi-bin/menu/get": lambda body: self.menu_get(),
             "/cgi-bin/menu/delete": lambda body: self.menu_delete(),
+            "/cgi-bin/getcallbackip": lambda body: self.callback_ip_list(),
         }
 
         @app.api_route("/{path:path}", methods=["GET", "POST"])

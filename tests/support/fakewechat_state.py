@@ -66,6 +66,8 @@ ERRMSG = {
     48001: "api unauthorized",
 }
 MASS_OK = "send job submission success"
+# Addresses of the kind cgi-bin/getcallbackip returns (entries may also be networks "a.b.c.d/n").
+CALLBACK_IPS = ("101.226.62.77", "101.226.62.78", "101.226.103.59", "183.3.234.0/24")
 
 
 class WeChatError(Exception):
@@ -187,12 +189,14 @@ class WeChatState:
         token_ttl_s: float = 7200,
         templates: tuple[str, ...] | list[str] = ("tpl-notice",),
         frozen_at: float | None = None,
+        callback_ips: tuple[str, ...] | list[str] = CALLBACK_IPS,
     ):
         if account_type not in ("service", "subscription"):
             raise ValueError("account_type must be 'service' or 'subscription'")
         self.appid, self.secret, self.account_type = appid, secret, account_type
         self.token_ttl_s = token_ttl_s
         self._initial_templates = tuple(templates)
+        self._initial_callback_ips = tuple(callback_ips)
         self._frozen_at = frozen_at
         self.lock = threading.Lock()
         self._clear()
@@ -200,6 +204,7 @@ class WeChatState:
     def _clear(self) -> None:
         self._offset = 0.0
         self.templates: set[str] = set(self._initial_templates)
+        self.callback_ips: list[str] = list(self._initial_callback_ips)
         self.tokens: dict[str, Token] = {}
         self.stable_token: str | None = None
         self.users: dict[str, User] = {}
@@ -505,6 +510,16 @@ class WeChatState:
         with self.lock:
             self.menu = buttons
         return {}
+
+    def set_callback_ips(self, *ips: str) -> None:
+        """What getcallbackip answers from now on."""
+        with self.lock:
+            self.callback_ips = list(ips)
+
+    def callback_ip_list(self) -> dict:
+        """getcallbackip: the addresses WeChat calls webhooks from."""
+        with self.lock:
+            return {"ip_list": list(self.callback_ips)}
 
     def menu_get(self) -> dict:
         """menu/get: the stored menu, or 46003."""

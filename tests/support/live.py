@@ -53,6 +53,7 @@ class LiveServer:
             access_log=False,
             log_level="warning",
             lifespan="on",
+            proxy_headers=False,  # as `main.py serve`: the peer is the socket's
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

@@ -1,0 +1,43 @@
+"""A captured signed query speaks for nobody: each query is good for one message while its timestamp is accepted.
+
+WeChat's `signature` covers token, timestamp and nonce, not the body, so in plaintext mode a query seen once
+could carry any body for the whole replay window. The first use of a query is remembered (in the database, in
+the message's own transaction, so every web worker sees it); a second use with the same message is WeChat's
+retry and gets the stored reply as before; a second use with another message is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+
+from bot.protocol import RequestStamp, WebhookError
+from models.sql import Sql
+from models.webhook_request import forget_requests, remember_request
+
+log = logging.getLogger(__name__)
+# Returned (not raised) by the inbox for the one refused message, so its neighbours in a batch go on.
+REPLAYED = WebhookError(403, "a signed query used again with another message")
+PRUNE_EVERY_S = 60.0
+_pruned_at = -PRUNE_EVERY_S  # monotonic, per process
+
+
+def admit(sql: Sql, request: RequestStamp | None, *, now: dt.datetime, window_s: int) -> bool:
+    """Whether a message may go on: its query is new, or came before with this same message."""
+    if request is None:
+        return True
+    _prune(sql, now=now, window_s=window_s)
+    if remember_request(sql, signature=request.signature, body_hash=request.body_hash, stamped_at=request.timestamp):
+        return True
+    log.warning("refused a replayed webhook query (timestamp %s) carrying another message", request.timestamp)
+    return False
+
+
+def _prune(sql: Sql, *, now: dt.datetime, window_s: int) -> None:
+    """Now and then, forget the queries whose timestamp the webhook refuses anyway."""
+    global _pruned_at
+    if time.monotonic() - _pruned_at < PRUNE_EVERY_S:
+        return
+    _pruned_at = time.monotonic()
+    forget_requests(sql, stamped_before=int(now.timestamp()) - window_s - 1)
