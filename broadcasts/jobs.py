@@ -17,8 +17,8 @@ from sqlmodel import Session
 from broadcasts import alert_follow_up, brief, checkpoint_lists, risk_push, risk_stale
 from broadcasts.announcements import announcements_due
 from broadcasts.care import CARE_JOBS
-from broadcasts.scheduler import daily, every
-from models.db import transaction, utcnow
+from broadcasts.scheduler import daily, every, run_job
+from models.db import utcnow
 from town.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -52,8 +52,7 @@ def run_due(db: Engine, settings: Settings, now: dt.datetime | None = None) -> d
     done: dict[str, int] = {}
     for name, job in jobs():
         try:
-            with transaction(db) as session:
-                done[name] = job(session, now, settings)
+            done[name] = run_job(db, job, now, settings)
         except Exception:  # one failing job must not stop the others; the next run tries again
             log.exception("job %s failed", name)
     return done

@@ -7,11 +7,17 @@ the brief, the risk push. Stored times stay aware UTC; only what is counted in d
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from town.settings import OFFICIAL_TIMEZONE, get_settings
 from town.texts import WHEN
+
+# The moment being handled (a message's or a job's `now`): its year is "this year" for the dates said meanwhile.
+_handling: ContextVar[dt.datetime | None] = ContextVar("town_clock_handling", default=None)
 
 
 def zone() -> ZoneInfo:
@@ -69,11 +75,26 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
-def day(date: dt.date | None, *, this_year: int | None = None) -> str:
-    """8月4日, or 2021年8月4日 when the year is not this year (this_year: a caller's own today; empty for no date)."""
+@contextmanager
+def handling(moment: dt.datetime) -> Iterator[None]:
+    """Within it, "this year" is the year of that moment (a message's or a job's `now`), not the wall clock's."""
+    token = _handling.set(moment)
+    try:
+        yield
+    finally:
+        _handling.reset(token)
+
+
+def this_year() -> int:
+    """The town's year at the moment being handled (see `handling`), else now."""
+    return today(_handling.get()).year
+
+
+def day(date: dt.date | None, *, year: int | None = None) -> str:
+    """8月4日, or 2021年8月4日 when not this year (`year`: the caller's own this year; empty for no date)."""
     if not date:
         return ""
-    if date.year != (this_year or today().year):
+    if date.year != (year or this_year()):
         return WHEN.day_year.format(year=date.year, month=date.month, day=date.day)
     return WHEN.day.format(month=date.month, day=date.day)
 
@@ -82,7 +103,7 @@ def day_hour(moment: dt.datetime) -> str:
     """8月5日10时, or 8月5日10时30分: how a list's publication time is said (with the year when not this year)."""
     shown = local(moment)
     template = WHEN.hour_minute if shown.minute else WHEN.hour
-    year = WHEN.year.format(year=shown.year) if shown.year != today().year else ""
+    year = WHEN.year.format(year=shown.year) if shown.year != this_year() else ""
     return year + template.format(month=shown.month, day=shown.day, hour=shown.hour, minute=shown.minute)
 
 

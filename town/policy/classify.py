@@ -171,14 +171,14 @@ def _place(origin: dict) -> str:
 def _list_date(published: dt.datetime | None, year: int) -> str:
     if published is None:
         return REASON.latest
-    return clock_day(local(published).date(), this_year=year)
+    return clock_day(local(published).date(), year=year)
 
 
 def _render(
     rule: Rule, facts: _Facts, declaration: Declaration, start, end, home_start, samples, published, year
 ) -> str:
     """The rule's reason, its dates said against the classification's own today (with the year when not it)."""
-    day = partial(clock_day, this_year=year)
+    day = partial(clock_day, year=year)
     matched = facts.matched if "level" in rule.when else facts.related if "related_district" in rule.when else None
     home_end = end if home_start else None
     values = {

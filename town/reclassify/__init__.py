@@ -65,7 +65,7 @@ class Summary:
 
 def ingest(db: Engine, parsed: ParsedList, *, policy: Policy, now: dt.datetime) -> tuple[ImportResult, Summary | None]:
     """Store a list version and, only when it is new, re-classify against it in the same transaction."""
-    with transaction(db) as session:
+    with transaction(db) as session, clock.handling(now):  # the alerts' dates are said against `now`
         result = store_in(Sql(session.connection()), parsed)
         if not result.created:
             return result, None
