@@ -103,12 +103,8 @@ def test_the_town_command_hears_once_a_day_while_the_list_is_old(town):
     assert run_job(town.state.db, risk_stale.job, at(8, 13, 14, 59), settings) == 0  # before RISK_PUSH_AT
     assert run_job(town.state.db, risk_stale.job, at(8, 13, 15), settings) == 1
     assert run_job(town.state.db, risk_stale.job, at(8, 13, 21), settings) == 0  # once that day
-    assert stale_alerts(town) == [
-        (
-            "rc-command",
-            f"【名单过期】{NOTE.format(days=8)}\n请尽快导入最新的中高风险地区名单（python main.py import-risk-list 文件）。",
-        )
-    ]
+    ask = "请尽快导入最新的中高风险地区名单（python main.py import-risk-list 文件）。"
+    assert stale_alerts(town) == [("rc-command", f"【名单过期】{NOTE.format(days=8)}\n{ask}")]
     assert run_job(town.state.db, risk_stale.job, at(8, 14, 15, 30), settings) == 1  # and again the next day
     assert NOTE.format(days=9) in stale_alerts(town)[-1][1]
     import_text(town.state.db, aug6_text(), "aug6.txt", at(8, 14, 16))  # old too, but a newer list
