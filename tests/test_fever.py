@@ -126,6 +126,21 @@ def test_writing_again_about_the_same_child_is_news_of_the_same_fever(town):
     assert kinds == ["alert", "again", "alert", "alert"]  # the doctor heard of three fevers, one of them twice
 
 
+def test_saying_the_same_fever_again_while_asked_for_the_phone_alerts_once_and_drops_nothing(town):
+    client = town.client("fv-twice")  # no profile yet: the report asks for the village, then the phone
+    with at(local(6, 21)):
+        first = client.say("俺老伴发烧了")
+    with at(local(6, 21, 1)):
+        again = client.say("俺老伴发烧了")  # an elderly sender, unsure the first one went
+    assert "哪个村" in first and "哪个村" in again and "先放一放" not in again
+    assert again.startswith("已经报给镇上负责防疫的同志") or again.startswith("已经告诉")
+    with at(local(6, 21, 2)):
+        assert "手机号" in client.say("鸣皋")
+    [report] = fevers(town)
+    assert report.follow_ups == 0
+    assert [key.split(":")[2] for key, *_ in sent(town, prefix="fever:")] == ["alert"]  # nothing new: no 2nd alert
+
+
 def test_a_village_without_a_doctor_goes_up_the_chain(town):
     villager(town, "fv-sun", "孙大娘", "13812343333", "孙村")
     with at(local(6, 22)):

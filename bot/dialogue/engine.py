@@ -234,6 +234,8 @@ class Engine:
         if answer is None:
             return None
         outcome = answer.run(ctx, text, understood)
+        if isinstance(outcome, Then) and outcome.flow == state.flow:  # the same report again: nothing is dropped
+            return self._follow(ctx, outcome)
         if isinstance(outcome, Then | End):  # the answer asks its own question (a fever's temperature)
             dropped = texts.ASIDE_DROPPED.format(word=self.flows[state.flow].word)
             return f"{dropped}\n{self._follow(ctx, outcome)}"

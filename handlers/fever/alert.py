@@ -55,6 +55,11 @@ def advice(ctx: Context, *, isolated: bool = False) -> str:
     return (TEXT.advice_isolated if isolated else TEXT.advice).format(clinic=clinic(ctx))
 
 
+def pairs(holders: list[Holder]) -> list[list]:
+    """Each holder once, as the [person_id, openid] pairs a report remembers it alerted."""
+    return [[h.person_id, h.openid] for h in {h.person_id: h for h in holders}.values()]
+
+
 def send(ctx: Context, key: str, holders: list[Holder], text: str) -> list[list]:
     """An alert to each holder once (key: the occurrence); who was alerted, as [person_id, openid] pairs."""
     unique = {h.person_id: h for h in holders}.values()

@@ -14,7 +14,7 @@ import datetime as dt
 from bot.dialogue import Context, Outcome
 from bot.dialogue.fields import village_name
 from bot.nlu.health import SELF, Reading, read, shown_symptoms
-from handlers.fever.alert import advice, clinic, doctors, facts, send, told
+from handlers.fever.alert import advice, clinic, doctors, facts, pairs, send, told
 from handlers.fever.more import ask_more
 from handlers.fever.texts import TEXT
 from models.fever import FeverReport, add_fever_report, latest_fever_report, save_fever_report
@@ -50,10 +50,13 @@ def report(ctx: Context, text: str, understood) -> Outcome:
     symptoms = shown_symptoms(symptoms or (understood.secondary.get("symptoms", []) if understood else []), degrees)
     name, patient = _patient(ctx, feverish[0] if feverish else None)
     earlier = earlier_report(ctx, name, source="report")
+    news = earlier is None or _adds(earlier, degrees, symptoms)  # an elderly sender often says it twice
     if earlier is None:
         row = _new(ctx, text, name=name, degrees=degrees, symptoms=symptoms, village_id=_village(ctx, understood))
-    else:
+    elif news:
         row = add_to(ctx, earlier, degrees=degrees, symptoms=symptoms)
+    else:
+        row = earlier
     holders = doctors(ctx, row.village_id)
     values = {
         "patient": patient,
@@ -64,8 +67,10 @@ def report(ctx: Context, text: str, understood) -> Outcome:
     }
     if earlier is None:
         alerted = send(ctx, alert_key(row), holders, TEXT.alert.format(**values))
-    else:
+    elif news:
         alerted = send(ctx, alert_key(row), holders, TEXT.again.format(**values, first=day_clock(row.created_at)))
+    else:
+        alerted = pairs(holders)
     reply = f"{told(holders)}\n{advice(ctx)}"
     need = [slot for slot, known in (("village", row.village_id), ("phone", ctx.person.phone)) if not known]
     need += ["temperature"] if row.temperature is None else []
@@ -101,6 +106,11 @@ def add_to(ctx: Context, row: FeverReport, *, degrees, symptoms) -> FeverReport:
     row.symptoms = TEXT.separator.join(shown_symptoms(_symptoms(row) + symptoms, row.temperature))[:200] or None
     row.follow_ups, row.updated_at = row.follow_ups + 1, ctx.now
     return save_fever_report(ctx.session, report=row)
+
+
+def _adds(row: FeverReport, degrees: float | None, symptoms: list[str]) -> bool:
+    """Whether a repeated report says something the earlier one did not: a new temperature or symptom."""
+    return (degrees is not None and degrees != row.temperature) or bool(set(symptoms) - set(_symptoms(row)))
 
 
 def alert_key(row: FeverReport) -> str:

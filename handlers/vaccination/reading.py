@@ -17,7 +17,7 @@ _PERSON = re.compile(rf"^(还有|和|跟)?(俺家|我家|俺|我|他|她)?的?({
 _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 _SPLIT = re.compile(r"[、，,；;\s/]+|(?<=[\u4e00-\u9fff])[和跟](?=[\u4e00-\u9fff])")
 _TAIL = re.compile(r"(也|都)?(打了|打完了|打过了|打了疫苗|打完|打过|打)?(的|了|啦)?$")
-_NUM = rf"(\d+|[{CN_DIGITS}俩仨]+)"
+_NUM = rf"((?<!\d)\d{{1,6}}|(?<![{CN_DIGITS}俩仨])[{CN_DIGITS}俩仨]{{1,8}})"  # bounded: linear on long runs
 _HOUSEHOLD = re.compile(rf"(俺家|我家|全家|家里|一家)[^\d{CN_DIGITS}]{{0,3}}{_NUM}\s*(口|个人|个|人)")
 _COUNT = re.compile(rf"^{_NUM}\s*(口|个人|个|人)")
 _SELF_LEAD = re.compile(r"^(我|俺|本人)(已经|都|也)?(打|接种)")
