@@ -2,6 +2,8 @@
 
 Everything that says "today" asks this module, whatever zone `now` comes in: the dialogue, the NLU, the care jobs,
 the brief, the risk push. Stored times stay aware UTC; only what is counted in days or shown is local.
+A date shown carries its year only when that is not the year of the moment being handled (`handling`), so a job or
+message handled with a `now` of its own says its dates as people on that day would read them.
 """
 
 from __future__ import annotations
