@@ -28,6 +28,7 @@ from models.db import is_sqlite, never_wait_for_lock, utcnow, wait_for_lock
 from models.inbound import FAILED, HANDLED, LIMITED, claim_inbound, finish_inbound
 from models.person import touch_person
 from models.sql import Sql, release_savepoint, rollback_to_savepoint, savepoint
+from town import clock
 from town.settings import Settings
 
 if TYPE_CHECKING:
@@ -264,7 +265,8 @@ class Inbox:
             ctx = Context(
                 sql=sql, person=person, now=now, settings=self.settings, villages=self.villages, risk=self.risk
             )
-            reply = respond(ctx, self.dialogue, inbound)
+            with clock.handling(now):  # dates are said against the message's own today
+                reply = respond(ctx, self.dialogue, inbound)
             ctx.flush()
             release_savepoint(sql, name=HANDLER_SAVEPOINT)
             return reply, LIMITED if ctx.limited else HANDLED, None

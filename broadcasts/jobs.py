@@ -14,11 +14,11 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from broadcasts import alert_follow_up, brief, checkpoint_lists, risk_push
+from broadcasts import alert_follow_up, brief, checkpoint_lists, risk_push, risk_stale
 from broadcasts.announcements import announcements_due
 from broadcasts.care import CARE_JOBS
-from broadcasts.scheduler import daily, every
-from models.db import transaction, utcnow
+from broadcasts.scheduler import daily, every, run_job
+from models.db import utcnow
 from town.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ def schedule(settings: Settings) -> tuple:
     # push time and a brief missed by downtime, and sends nothing twice.
     timed = (
         ("risk_push", every(60), risk_push.job),
+        ("risk_stale", every(60), risk_stale.job),  # the town command hears once a day while the list is old
         ("brief", every(60), brief.job),
         ("alert_follow_up", every(60), alert_follow_up.job),  # a sender whose alert is late hears whom to phone
         ("checkpoint_lists", daily(settings.brief_at), checkpoint_lists.job),  # the day's unmatched sightings, by name
@@ -51,8 +52,7 @@ def run_due(db: Engine, settings: Settings, now: dt.datetime | None = None) -> d
     done: dict[str, int] = {}
     for name, job in jobs():
         try:
-            with transaction(db) as session:
-                done[name] = job(session, now, settings)
+            done[name] = run_job(db, job, now, settings)
         except Exception:  # one failing job must not stop the others; the next run tries again
             log.exception("job %s failed", name)
     return done

@@ -131,5 +131,5 @@ def test_the_cli_prints_the_stored_brief(day, database_url):
 def test_the_cli_composes_a_day_not_yet_stored(day, database_url):
     result = run_cli("brief", "--date", TODAY.isoformat(), "--village", "孙村", DATABASE_URL=database_url)
     assert result.returncode == 0, result.stderr
-    assert "孙村8月6日" in result.stdout and "明天解除管控：1户" in result.stdout
+    assert "孙村2021年8月6日" in result.stdout and "明天解除管控：1户" in result.stdout
     assert briefs(day) == {}  # printing stores nothing

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from broadcasts.care.release import close_ended, end_notices
 from broadcasts.jobs import run_due
+from broadcasts.scheduler import run_job
 from models.care import CareAssignment, SamplingRound
 from models.db import transaction
 from models.declaration import Declaration
@@ -149,8 +150,7 @@ def test_the_household_hears_of_the_end_the_day_before_and_on_the_last_day_then_
     quarantine_id = quarantine_of(db, declaration_id).id
 
     def jobs(moment):
-        with transaction(db) as session:
-            return end_notices(session, moment, settings) + close_ended(session, moment, settings)
+        return run_job(db, end_notices, moment, settings) + run_job(db, close_ended, moment, settings)
 
     assert jobs(local(16, 10)) == 0 and jobs(local(17, 8, 59)) == 0
     assert jobs(local(17, 9)) == 1 and jobs(local(17, 21)) == 0
@@ -179,8 +179,7 @@ def test_a_family_member_who_declared_hears_of_the_end_too(town):
     db = town.state.db
     declaration_id = isolate(db, "cf-kid", "王小明", by="cf-parent")
     quarantine_id = quarantine_of(db, declaration_id).id
-    with transaction(db) as session:
-        end_notices(session, local(17, 9), town.settings)
+    run_job(db, end_notices, local(17, 9), town.settings)
     assert outbox(db, prefix=f"care:{quarantine_id}:end")["cf-parent"] == [
         "您好！王小明的居家隔离到明天（8月18日）就满了。明天还要在家，别出门；后天（8月19日）起解除。"
     ]

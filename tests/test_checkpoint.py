@@ -239,14 +239,14 @@ def test_the_daily_lists_both_ways(staff, declared, today, database_url):
     printed = run_cli("checkpoint-reconcile", "--date", "2021-08-06", DATABASE_URL=database_url)
     assert printed.returncode == 0, printed.stderr
     assert "在卡点登记了、但没有返乡报备的（1人）：\n1. 豫C99999 孙八 13800009999，鸣皋村卡点10:0" in printed.stdout
-    assert "报备8月6日到家、但卡点没有登记的（3人）：" in printed.stdout
+    assert "报备2021年8月6日到家、但卡点没有登记的（3人）：" in printed.stdout  # run now: a past year
     assert "豫A88888 李四 13800002222，鸣皋村，从郑州市二七区回来，自己开车" in printed.stdout
     assert "赵六 13800004444，鸣皋村，从郑州市二七区回来，坐大巴" in printed.stdout
     assert "钱七" not in printed.stdout and outbox(staff, "notice") == {}
     sent = run_cli("checkpoint-reconcile", "--date", "2021-08-06", "--send", DATABASE_URL=database_url)
     assert "已排队发给镇指挥部：1条" in sent.stdout
     notice = outbox(staff, "notice")
-    assert set(notice) == {"cp-command"} and notice["cp-command"].startswith("【卡点核对】8月6日\n")
+    assert set(notice) == {"cp-command"} and notice["cp-command"].startswith("【卡点核对】2021年8月6日\n")
     with transaction(staff.state.db) as session:
         assert send_daily(session, dt.datetime.now(dt.UTC)) == 0  # the same day, the same person: once
 
@@ -254,6 +254,6 @@ def test_the_daily_lists_both_ways(staff, declared, today, database_url):
 def test_a_day_with_everything_matched(staff, declared, database_url):
     printed = run_cli("checkpoint-reconcile", "--date", "2021-08-03", DATABASE_URL=database_url)
     assert printed.returncode == 0, printed.stderr
-    assert "8月3日：卡点登记的人都已报备" in printed.stdout
+    assert "2021年8月3日：卡点登记的人都已报备" in printed.stdout
     bad = run_cli("checkpoint-reconcile", "--date", "8月2日", DATABASE_URL=database_url)
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr

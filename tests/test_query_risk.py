@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 
 from tests.support.conversation import run
-from tests.support.live import import_list, invite_code
+from tests.support.live import SHANGHAI, import_list, invite_code
 
 AUG5 = "tests/fixtures/riskareas/2021-08-05-10.txt"
+AUG6 = dt.datetime(2021, 8, 6, 10, 0, tzinfo=SHANGHAI)
 
 
 @pytest.fixture
 def listed(server):
-    """The server, with the 8月5日 list imported and picked up."""
-    import_list(server, AUG5)
-    return server
+    """The server on 8月6日, with the 8月5日 list imported and picked up (a fresh list: no note of its age)."""
+    with time_machine.travel(AUG6, tick=True):
+        import_list(server, AUG5)
+        yield server
 
 
 def test_a_high_risk_community_in_another_province(listed):
@@ -46,8 +51,9 @@ def test_many_areas_are_counted_after_the_first_few(server, tmp_path):
     rows += ["medium,河南省,郑州市,金水区,文化路街道", "medium,河南省,郑州市,金水区,南阳路街道"]
     csv = tmp_path / "2021-08-07-09.csv"
     csv.write_text("level,province,city,district,area\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    import_list(server, csv)
-    reply = server.client("qr-8").say("郑州金水区是不是中风险")
+    with time_machine.travel(AUG6, tick=True):
+        import_list(server, csv)
+        reply = server.client("qr-8").say("郑州金水区是不是中风险")
     assert reply.startswith("按8月7日9时公布的名单，郑州市金水区有5处中高风险地区")
     assert "中风险：丰产路街道、经八路街道、花园路街道等5处" in reply and "文化路街道" not in reply
 

@@ -102,7 +102,10 @@ def test_an_upgrade_applies_at_once_and_tells_the_cadres_the_command_and_the_hou
     assert alert.startswith("【请马上联系】【名单更新】张桂兰（13812345678），鸣皋村，报备编号" + str(ids["up"]))
     assert "按8月6日名单，管控从居家隔离改为集中隔离14天（8月5日至8月18日）" in alert
     assert "郑州市二七区长江路街道" in alert and "高风险：长江路街道" in alert
-    assert sent["rc-cadre"][0] == alert and sent["rc-command"][0] == alert  # urgent: the town command too
+    assert sent["rc-cadre"][0] == alert  # urgent: the town command too, after the header counts of each list
+    checks = [t for t in sent["rc-command"] if t.startswith("【名单核对】")]
+    assert [t.split("公布")[0] for t in checks] == ["【名单核对】8月5日10时", "【名单核对】8月6日10时"]
+    assert [t for t in sent["rc-command"] if t not in checks][0] == alert
     assert "rc-other" not in sent and "rc-far-lead" not in sent
     [notice] = sent["rc-up"]
     assert notice.startswith("张桂兰，您好！中高风险地区名单更新了，您的管控要调整：\n因为您8月5日离开郑州市二七区")

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select, update
 
 from broadcasts import risk_push
+from broadcasts.scheduler import run_job
 from models.db import transaction
 from models.declaration import Declaration
 from models.outbox import OutboxMessage
@@ -21,8 +22,7 @@ AT = dt.datetime(2021, 8, 6, 15, 0, tzinfo=SHANGHAI)
 
 
 def run(server, now: dt.datetime) -> int:
-    with transaction(server.state.db) as session:
-        return risk_push.job(session, now, server.settings)
+    return run_job(server.state.db, risk_push.job, now, server.settings)
 
 
 def rows(server) -> dict[str, OutboxMessage]:

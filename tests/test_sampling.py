@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from broadcasts.care.sampling import escalate_missed, remind_eve
 from broadcasts.jobs import run_due
+from broadcasts.scheduler import run_job
 from models.care import SamplingRound
 from models.db import transaction
 from models.quarantine import Quarantine
@@ -40,8 +41,7 @@ def say(server, openid: str, text: str, moment: dt.datetime) -> str:
 
 
 def job(server, function, moment) -> int:
-    with transaction(server.state.db) as session:
-        return function(session, moment, server.settings)
+    return run_job(server.state.db, function, moment, server.settings)
 
 
 def test_the_doctor_is_reminded_the_evening_before_and_the_household_is_told(town):

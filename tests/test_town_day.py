@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from broadcasts.announcements import announce
 from broadcasts.jobs import schedule
+from broadcasts.scheduler import run_job
 from broadcasts.scheduler.triggers import Daily
 from models.db import transaction
 from models.outbox import OutboxMessage
@@ -28,8 +29,7 @@ def tick(town: Town, at: dt.datetime) -> dict[str, list[str]]:
     for _id, trigger, job in schedule(settings):
         if isinstance(trigger, Daily) and local_time not in trigger.times:
             continue
-        with transaction(town.db) as session:
-            job(session, at, settings)
+        run_job(town.db, job, at, settings)
     return town.new()
 
 

@@ -31,9 +31,7 @@ class Bundle:
         self._letters: dict[int, _Letter] = {}
         self.origin_openid = origin_openid  # the villager whose message caused the event, if one did
 
-    def add(
-        self, *, person_id: int, openid: str, key: str, text: str, kind: str = ALERT, first: bool = False
-    ) -> None:
+    def add(self, *, person_id: int, openid: str, key: str, text: str, kind: str = ALERT, first: bool = False) -> None:
         """A part for this person (`first`: it leads the message and names it); an alert part makes it an alert."""
         letter = self._letters.setdefault(person_id, _Letter(key, openid, kind))
         if text not in letter.parts:

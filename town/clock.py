@@ -2,16 +2,24 @@
 
 Everything that says "today" asks this module, whatever zone `now` comes in: the dialogue, the NLU, the care jobs,
 the brief, the risk push. Stored times stay aware UTC; only what is counted in days or shown is local.
+A date shown carries its year only when that is not the year of the moment being handled (`handling`), so a job or
+message handled with a `now` of its own says its dates as people on that day would read them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from town.settings import OFFICIAL_TIMEZONE, get_settings
 from town.texts import WHEN
+
+# The moment being handled (a message's or a job's `now`): its year is "this year" for the dates said meanwhile.
+_handling: ContextVar[dt.datetime | None] = ContextVar("town_clock_handling", default=None)
 
 
 def zone() -> ZoneInfo:
@@ -69,16 +77,36 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
-def day(date: dt.date | None) -> str:
-    """8月4日 (empty for no date)."""
-    return WHEN.day.format(month=date.month, day=date.day) if date else ""
+@contextmanager
+def handling(moment: dt.datetime) -> Iterator[None]:
+    """Within it, "this year" is the year of that moment (a message's or a job's `now`), not the wall clock's."""
+    token = _handling.set(moment)
+    try:
+        yield
+    finally:
+        _handling.reset(token)
+
+
+def this_year() -> int:
+    """The town's year at the moment being handled (see `handling`), else now."""
+    return today(_handling.get()).year
+
+
+def day(date: dt.date | None, *, year: int | None = None) -> str:
+    """8月4日, or 2021年8月4日 when not this year (`year`: the caller's own this year; empty for no date)."""
+    if not date:
+        return ""
+    if date.year != (year or this_year()):
+        return WHEN.day_year.format(year=date.year, month=date.month, day=date.day)
+    return WHEN.day.format(month=date.month, day=date.day)
 
 
 def day_hour(moment: dt.datetime) -> str:
-    """8月5日10时, or 8月5日10时30分: how a list's publication time is said."""
+    """8月5日10时, or 8月5日10时30分: how a list's publication time is said (with the year when not this year)."""
     shown = local(moment)
     template = WHEN.hour_minute if shown.minute else WHEN.hour
-    return template.format(month=shown.month, day=shown.day, hour=shown.hour, minute=shown.minute)
+    year = WHEN.year.format(year=shown.year) if shown.year != this_year() else ""
+    return year + template.format(month=shown.month, day=shown.day, hour=shown.hour, minute=shown.minute)
 
 
 def day_clock(moment: dt.datetime) -> str:

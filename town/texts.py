@@ -3,6 +3,8 @@
 
 class WHEN:
     day = "{month}月{day}日"
+    day_year = "{year}年{month}月{day}日"
+    year = "{year}年"
     hour = "{month}月{day}日{hour}时"
     hour_minute = "{month}月{day}日{hour}时{minute}分"
     clock = "{month}月{day}日{clock}"

@@ -81,14 +81,19 @@ def import_risk_list(
     """Import an official risk-area list as a new version; print the changes, then re-classify active declarations."""
     from town.reclassify import ingest
     from town.riskareas import RiskListError, diff, format_import, parse_file
+    from town.riskareas.texts import WARNING
 
     settings = get_settings()
     db = prepare_database(settings)
     try:
-        result, summary = ingest(db, parse_file(file), policy=load_policy(settings.policy_file), now=utcnow())
+        parsed = parse_file(file)
+        result, summary = ingest(db, parsed, policy=load_policy(settings.policy_file), now=utcnow())
     except RiskListError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
+    if parsed.warnings:
+        lines = [WARNING.line.format(line=line, message=message) for line, message in parsed.warnings]
+        typer.echo("\n".join([WARNING.heading.format(n=len(lines)), *lines]))
     changes = diff(db, result.previous_id, result.list_id) if result.created and result.previous_id else None
     typer.echo("\n".join(format_import(result, changes) + ([summary.line()] if summary else [])))
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from bot.delivery.channels import NONE, CadreReach, cadre_reach
+from broadcasts import risk_stale
 from broadcasts.brief.texts import TEXT
 from models.brief import Brief, add_brief, scopes_written, stored_text
 from models.cadre import holders
@@ -55,6 +56,7 @@ class Extra:
     reconciliation: Reconciliation | None = None
     names: dict[int, str] = field(default_factory=dict)
     cadres: list[CadreReach] = field(default_factory=list)  # every bound cadre and the channel reaching them now
+    stale: str = ""  # the risk list's age when it is older than the policy allows
 
 
 @dataclass
@@ -82,6 +84,7 @@ def write_briefs(session: Session, now: dt.datetime, settings: Settings) -> int:
         return 0
     view, extra = View(session, now, settings), gather(session, today)
     sql = Sql(session.connection())
+    extra.stale = risk_stale.note(sql, now, settings)[1]
     extra.cadres = cadre_reach(sql, settings, now)
     queued = 0
     for village in villages:
@@ -188,9 +191,10 @@ def compose(
         vaccines[0],
         TEXT.undeliverable.format(n=numbers["undeliverable"]),
     ]
-    short = "\n".join([title, *summary, *cadres_line, TEXT.full_at])
+    head = [title, extra.stale] if extra.stale else [title]  # an old list first: every figure below leans on it
+    short = "\n".join([*head, *summary, *cadres_line, TEXT.full_at])
     details = _details(ending, undeclared, unseen, extra.names)
-    text = "\n".join([title, *summary[:3], *details["ending"], *summary[3:8], *details["checkpoints"]] + [
+    text = "\n".join([*head, *summary[:3], *details["ending"], *summary[3:8], *details["checkpoints"]] + [
         *vaccines, summary[-1], *cadres_line, stats.open_questions(view, villages),
     ])  # fmt: skip
     data = {"scope": where, "village_id": village_id, **numbers, "lines": {**lines, "vaccines": vaccines}}
@@ -233,6 +237,7 @@ def brief_text(
     at = now if day == today else clock.at(day, settings.brief_at)
     extra = gather(session, day)
     extra.cadres = cadre_reach(Sql(session.connection()), settings, now)
+    extra.stale = risk_stale.note(Sql(session.connection()), now, settings)[1]
     villages = [village.id] if village else [v.id for v in villages_by_work_area(session)]
     where = village.name if village else town_name(settings)
     view = View(session, at.astimezone(dt.UTC), settings)

@@ -15,12 +15,23 @@ that function to the scheduler, which imports no job):
     ("announcements", every(30), announcements.job),            # interval in seconds
 
 The id is stable (the job store's primary key); the job is `job(session, now, settings) -> int` (how many things
-it did), run in one transaction with `now` the aware UTC time of the run. The store keeps only a reference to
+it did), run by `run_job` in one transaction with `now` the aware UTC time of the run (dates it words carry the
+year when it is not that run's year). The store keeps only a reference to
 `run_registered(id)`, so a job may be any callable. Changing an entry's timing replaces the stored job at the next
 start; an entry removed from the tuple is removed from the store.
 """
 
-from broadcasts.scheduler.runner import MISFIRE_GRACE_S, Scheduler, run_registered, start_scheduler
+from broadcasts.scheduler.runner import MISFIRE_GRACE_S, Scheduler, run_job, run_registered, start_scheduler
 from broadcasts.scheduler.triggers import Daily, Every, daily, every
 
-__all__ = ["MISFIRE_GRACE_S", "Daily", "Every", "Scheduler", "daily", "every", "run_registered", "start_scheduler"]
+__all__ = [
+    "MISFIRE_GRACE_S",
+    "Daily",
+    "Every",
+    "Scheduler",
+    "daily",
+    "every",
+    "run_job",
+    "run_registered",
+    "start_scheduler",
+]

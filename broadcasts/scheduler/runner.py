@@ -55,10 +55,15 @@ def run_registered(job_id: str) -> int:
     if job is None:
         log.warning("scheduled job %s is no longer registered; skipped", job_id)
         return 0
-    with transaction(runtime.db) as session:
-        done = job(session, utcnow(), runtime.settings)
+    done = run_job(runtime.db, job, utcnow(), runtime.settings)
     log.log(logging.INFO if done else logging.DEBUG, "scheduled job %s ran: %d done", job_id, done or 0)
     return done
+
+
+def run_job(db: Engine, job: Job, now: dt.datetime, settings: Settings) -> int:
+    """One job in its own transaction, the dates it says worded against its own `now` (not the wall clock)."""
+    with transaction(db) as session, clock.handling(now):
+        return job(session, now, settings)
 
 
 class Scheduler:

@@ -17,9 +17,7 @@ from models.person import contact_of
 from town import command
 
 # The number is required: 「已经打电话了」 alone is what a villager says of calling their doctor.
-PATTERN = re.compile(
-    rf"^(?:我?已经?)?(?:打过|打完|打了|打)电话了?\s*(?:第|编号)?\s*{NUMBER}\s*号?[\s。.!！~]*$"
-)
+PATTERN = re.compile(rf"^(?:我?已经?)?(?:打过|打完|打了|打)电话了?\s*(?:第|编号)?\s*{NUMBER}\s*号?[\s。.!！~]*$")
 
 
 def _is_top(ctx: Context) -> bool:

@@ -14,7 +14,6 @@ _LIVES_AT = re.compile(r"^(我家|俺家|我|俺|家|他|她|孩子)?(住在|住
 _SUFFIX = re.compile(r"(街道办事处|街道|办事处|镇|乡)$")
 
 
-
 def said(text: str, ctx: Context) -> dict:
     """Every slot the NLU finds in the text, whatever intent it decided."""
     found = ctx.understand(text)

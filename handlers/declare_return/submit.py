@@ -22,7 +22,8 @@ from town.care import apply_quarantine
 from town.care.household import carers
 from town.clock import day
 from town.policy import Declaration, classify, load_policy
-from town.policy.rules import NO_QUARANTINE
+from town.policy.rules import MAX_AGE_DAYS, NO_QUARANTINE
+from town.riskareas.age import stale_note
 from town.texts import ROLE_NAMES
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,14 @@ def finish(ctx: Context) -> str:
     template = TEXT.updated if updated else TEXT.done
     next_step = _next_step(ctx, result, quarantine, told=bool(cadres))
     reply = template.format(whose=whose(ctx), reason=result.reason, next=next_step)
-    return reply + _companions_too(ctx) + _contact(cadres)
+    return reply + _companions_too(ctx) + _contact(cadres) + _stale(ctx, result)
+
+
+def _stale(ctx: Context, result) -> str:
+    """The list's age, on a new line, when the list classified against is older than the policy allows."""
+    max_age = ctx.risk.policy.risk_list_max_age_days if ctx.risk is not None else MAX_AGE_DAYS
+    note = stale_note(result.list_published_at, ctx.now, max_age)
+    return f"\n{note}" if note else ""
 
 
 def _classify(ctx: Context):
@@ -182,7 +190,7 @@ def _alert(
             "companions": TEXT.alert_companions.format(names=shown["companions"]) if members else "",
         },
         sender=_sender(ctx, relation) if relation else "",
-    )
+    ) + _stale(ctx, result)
     # A returnee who needs no measure is news, not a task: it never becomes a phone call if it bounces.
     kind = NOTICE if result.disposition == NO_QUARANTINE and not result.alert else ALERT
     for cadre in {c.person_id: c for c in cadres}.values():

@@ -10,6 +10,7 @@ from models.cadre import holders
 from models.riskarea import high_areas, list_counts, listed_counts
 from town.clock import day_hour
 from town.command import VILLAGE_CADRE
+from town.riskareas.age import stale_note
 from town.riskareas.entries import RANK, Entry
 from town.riskareas.texts import LEVEL_NAMES
 
@@ -133,14 +134,20 @@ def answer(ctx: Context, text: str, understood) -> str:
     if index is None or info is None:
         return _no_list(ctx)
     when = _when(info.published_at)
+    note = stale_note(info.published_at, ctx.now, ctx.risk.policy.risk_list_max_age_days)
     if place.get("district") and place.get("city"):
         reply = _district(index, place, when, text)
     elif place.get("province"):
         reply = _summary(ctx, info.id, place, when)
     else:
-        return _latest(ctx, info.id, when)
+        return _stale(_latest(ctx, info.id, when), note)
     came_back = any(word in words.bare(text) for word in _BACK)
-    return reply if TEXT.nudge in reply or not came_back else f"{reply}\n{TEXT.nudge_back}"
+    return _stale(reply if TEXT.nudge in reply or not came_back else f"{reply}\n{TEXT.nudge_back}", note)
+
+
+def _stale(reply: str, note: str) -> str:
+    """The answer, and what its list's age means when it is old."""
+    return f"{reply}\n{note}" if note else reply
 
 
 ANSWER = Answer(name="query_risk", intents=("query_risk",), run=answer, aside=True)

@@ -16,6 +16,7 @@ from models.person import Person
 from models.quarantine import Quarantine
 from models.town import Village
 from tests.support.live import SHANGHAI
+from town import clock
 from town.care import apply_quarantine
 
 START, END = dt.date(2021, 8, 5), dt.date(2021, 8, 18)
@@ -98,7 +99,8 @@ def reclassify(session, declaration, kind, *, start=START, end=END, samples=SAMP
     )  # fmt: skip
     session.add(row)
     session.flush()
-    return apply_quarantine(session, declaration=declaration, classification=row, now=now, home_start_on=home_start)
+    with clock.handling(now):  # as the message or the import that classified would
+        return apply_quarantine(session, declaration=declaration, classification=row, now=now, home_start_on=home_start)
 
 
 def change(db, declaration_id: int, kind: str, *, now, **dates):

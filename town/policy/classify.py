@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
-from town.clock import day, local
+from town.clock import day as clock_day
+from town.clock import local
 from town.policy.rules import Policy, Rule
 from town.policy.texts import CODE_NAMES, REASON
 from town.riskareas.entries import RANK, Entry
@@ -88,7 +90,7 @@ def classify(
     samples = tuple(start + dt.timedelta(days=n - 1) for n in rule.nucleic_acid_days)
     matched = facts.matched or facts.related
     published = list_info.published_at if list_info else None
-    reason = _render(rule, facts, declaration, start, end, home_start, samples, published)
+    reason = _render(rule, facts, declaration, start, end, home_start, samples, published, today.year)
     return Classification(
         disposition=rule.disposition,
         days=rule.days,
@@ -166,13 +168,17 @@ def _place(origin: dict) -> str:
     return "".join(parts) or REASON.somewhere
 
 
-def _list_date(published: dt.datetime | None) -> str:
+def _list_date(published: dt.datetime | None, year: int) -> str:
     if published is None:
         return REASON.latest
-    return day(local(published).date())
+    return clock_day(local(published).date(), year=year)
 
 
-def _render(rule: Rule, facts: _Facts, declaration: Declaration, start, end, home_start, samples, published) -> str:
+def _render(
+    rule: Rule, facts: _Facts, declaration: Declaration, start, end, home_start, samples, published, year
+) -> str:
+    """The rule's reason, its dates said against the classification's own today (with the year when not it)."""
+    day = partial(clock_day, year=year)
     matched = facts.matched if "level" in rule.when else facts.related if "related_district" in rule.when else None
     home_end = end if home_start else None
     values = {
@@ -184,7 +190,7 @@ def _render(rule: Rule, facts: _Facts, declaration: Declaration, start, end, hom
         "home_end": day(home_end),
         "level": LEVEL_NAMES.get(matched.level, "") if matched else "",
         "area": matched.area if matched else "",
-        "list_date": _list_date(published),
+        "list_date": _list_date(published, year),
         "disposition": rule.disposition,
         "days": rule.days,
         "home_days": rule.home_days,

@@ -14,7 +14,8 @@ NO_QUARANTINE = "无需隔离"
 DISPOSITIONS = (*MEASURES, NO_QUARANTINE)  # strictest first
 COLOURS = ("green", "yellow", "red")
 RISK_LEVELS = ("high", "medium", "low")
-POLICY_KEYS = {"version", "title", "id_number", "rule", "events"}
+POLICY_KEYS = {"version", "title", "id_number", "rule", "events", "risk_list_max_age_days"}
+MAX_AGE_DAYS = 7  # a risk list older than this is marked stale wherever it is used
 # Whether the declaration asks for the resident ID number: required, optional (「跳过」 allowed) or off.
 ID_NUMBER = ("required", "optional", "off")
 RULE_KEYS = {"id", "when", "disposition", "days", "home_days", "nucleic_acid_days", "alert", "reason"}
@@ -75,6 +76,7 @@ class Policy:
     id_number: str = "optional"
     # Per kind of gathering (wedding, funeral, other); empty when the file has no [events] table.
     events: dict[str, EventRule] = field(default_factory=dict)
+    risk_list_max_age_days: int = MAX_AGE_DAYS
 
     @property
     def window_days(self) -> int:
@@ -115,7 +117,13 @@ def parse_policy(data: dict) -> Policy:
     if id_number not in ID_NUMBER:
         raise PolicyError(ERROR.id_number.format(choices="/".join(ID_NUMBER)))
     events = _events(data.get("events", {}))
-    return Policy(version=version, title=str(data.get("title", "")), rules=rules, id_number=id_number, events=events)
+    max_age = data.get("risk_list_max_age_days", MAX_AGE_DAYS)
+    if isinstance(max_age, bool) or not isinstance(max_age, int) or max_age < 1:
+        raise PolicyError(ERROR.positive.format(key="risk_list_max_age_days"))
+    return Policy(
+        version=version, title=str(data.get("title", "")), rules=rules, id_number=id_number, events=events,
+        risk_list_max_age_days=max_age,
+    )  # fmt: skip
 
 
 def _events(raw: object) -> dict[str, EventRule]:

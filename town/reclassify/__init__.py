@@ -32,14 +32,16 @@ from town import clock
 from town.alerts import send_alert
 from town.bundle import Bundle
 from town.care import apply_quarantine
-from town.clock import day, local
+from town.clock import day, day_hour, local
 from town.command import VILLAGE_TEAM, responsible, town_command
 from town.policy import DISPOSITIONS, ListInfo, Policy, classify
 from town.policy import Declaration as Facts
 from town.reclassify.texts import TEXT
+from town.riskareas.age import stale_note
 from town.riskareas.entries import ParsedList
 from town.riskareas.index import RiskIndex
 from town.riskareas.store import ImportResult, store_in
+from town.riskareas.texts import WARNING
 
 RELISTED, OVERRIDE = "relisted", "override"
 # 无需隔离 0 ... 集中隔离 3: DISPOSITIONS runs from the strictest down.
@@ -63,14 +65,31 @@ class Summary:
 
 def ingest(db: Engine, parsed: ParsedList, *, policy: Policy, now: dt.datetime) -> tuple[ImportResult, Summary | None]:
     """Store a list version and, only when it is new, re-classify against it in the same transaction."""
-    with transaction(db) as session:
+    with transaction(db) as session, clock.handling(now):  # the alerts' dates are said against `now`
         result = store_in(Sql(session.connection()), parsed)
         if not result.created:
             return result, None
+        warn_counts(Sql(session.connection()), parsed, result, now)
         index = RiskIndex(parsed.entries, result.list_id)
         info = ListInfo(result.list_id, result.published_at)
         today = clock.today(now)
         return result, reclassify_active(session, policy=policy, index=index, list_info=info, today=today, now=now)
+
+
+def warn_counts(sql: Sql, parsed: ParsedList, result: ImportResult, now: dt.datetime) -> int:
+    """Header counts that disagree with the areas listed, to the town command once per list version."""
+    if not parsed.warnings:
+        return 0
+    text = WARNING.alert.format(
+        when=day_hour(parsed.published_at) if parsed.published_at else TEXT.latest,
+        n=len(parsed.warnings),
+        lines="\n".join(WARNING.line.format(line=line, message=message) for line, message in parsed.warnings),
+    )
+    sent = 0
+    for holder in town_command(sql):
+        key = f"list-counts:{result.list_id}:{holder.person_id}"
+        sent += send_alert(sql, key=key, recipient_openid=holder.openid, text=text, now=now)
+    return sent
 
 
 def reclassify_active(
@@ -86,9 +105,11 @@ def reclassify_active(
         if current.rule_id == OVERRIDE and _baseline(session, current) == result.disposition:
             step = 0  # a cadre's decision stands until the list changes this person's outcome
         if step > 0:
-            _upgrade(session, sql, declaration, current, result, list_info, now)
+            _upgrade(session, sql, declaration, current, result, list_info, now, policy.risk_list_max_age_days)
             summary.upgraded.append(declaration.id)
-        elif step < 0 and _propose(session, sql, declaration, current, result, list_info, now):
+        elif step < 0 and _propose(
+            session, sql, declaration, current, result, list_info, now, policy.risk_list_max_age_days
+        ):
             summary.proposed.append(declaration.id)
         else:
             if step == 0:
@@ -128,14 +149,14 @@ def _drop_stale_proposal(session: Session, current: Classification) -> None:
         set_status(session, row=pending, status=SUPERSEDED)
 
 
-def _upgrade(session, sql, declaration, current, result, list_info, now) -> None:
+def _upgrade(session, sql, declaration, current, result, list_info, now, max_age: int) -> None:
     """Apply a stricter outcome, then tell the cadres and the household."""
     row = save_classification(session, declaration_id=declaration.id, result=result, now=now, source=RELISTED)
     urgent = row.alert or row.disposition == CENTRAL
     text = TEXT.upgrade.format(
         urgent=TEXT.urgent if urgent else "", old=current.disposition, new=row.disposition, samples=samples(row),
         list_date=_list_date(list_info), reason=row.reason, **describe(sql, declaration, row),
-    )  # fmt: skip
+    ) + _stale(list_info, now, max_age)  # fmt: skip
     bundle = Bundle()  # one message per cadre: the upgrade, then what it changes in their 四包一
     for holder in deciders(sql, village_id=declaration.village_id, urgent=urgent):
         key = f"relisted:{declaration.id}:{row.id}:{holder.person_id}"
@@ -147,7 +168,7 @@ def _upgrade(session, sql, declaration, current, result, list_info, now) -> None
     tell_household(sql, declaration, row, template=TEXT.villager_relisted, prefix=RELISTED, now=now)
 
 
-def _propose(session, sql, declaration, current, result, list_info, now) -> bool:
+def _propose(session, sql, declaration, current, result, list_info, now, max_age: int) -> bool:
     """Store a laxer outcome as a proposal and ask the cadres; False when it was already asked or declined."""
     earlier = after_current(session, current)
     if earlier is not None and earlier.status in (PROPOSED, DECLINED) and earlier.disposition == result.disposition:
@@ -160,7 +181,7 @@ def _propose(session, sql, declaration, current, result, list_info, now) -> bool
     text = TEXT.proposal.format(
         old=current.disposition, new=row.disposition, list_date=_list_date(list_info), reason=row.reason,
         **describe(sql, declaration, row),
-    )  # fmt: skip
+    ) + _stale(list_info, now, max_age)  # fmt: skip
     for holder in deciders(sql, village_id=declaration.village_id, urgent=False):
         key = f"proposal:{declaration.id}:{row.id}:{holder.person_id}"
         send_alert(sql, key=key, recipient_openid=holder.openid, text=text, now=now)
@@ -242,6 +263,12 @@ def next_step(row: Classification) -> str:
     if row.disposition == MONITOR:
         return TEXT.next_monitor.format(samples=samples(row))
     return TEXT.next_free
+
+
+def _stale(list_info: ListInfo | None, now: dt.datetime, max_age: int) -> str:
+    """The list's age on a new line when it is old (an old notice imported late)."""
+    note = stale_note(list_info.published_at if list_info else None, now, max_age)
+    return f"\n{note}" if note else ""
 
 
 def _list_date(list_info: ListInfo | None) -> str:

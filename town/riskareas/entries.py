@@ -49,6 +49,7 @@ class ParsedList:
     source: str
     published_at: dt.datetime | None
     entries: list[Entry] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)  # (line, what the operator should check)
 
     def counts(self) -> dict[str, int]:
         """Entries per level (every level present, zero when absent)."""
@@ -75,6 +76,15 @@ class RiskListError(ValueError):
         super().__init__(ERROR.list.format(source=source, n=len(self.errors), lines=lines))
 
 
-def shanghai_time(year: int, month: int, day: int, hour: int) -> dt.datetime:
-    """A published Beijing time as aware UTC."""
-    return dt.datetime(year, month, day, hour, tzinfo=official_zone()).astimezone(dt.UTC)
+def shanghai_time(year: int, month: int, day: int, hour: int) -> dt.datetime | None:
+    """A published Beijing time as aware UTC; 24时 is 0时 of the next day; None when no such time exists."""
+    try:
+        start = dt.datetime(year, month, day, tzinfo=official_zone())
+    except (ValueError, OverflowError):
+        return None
+    if not 0 <= hour <= 24:
+        return None
+    try:
+        return (start + dt.timedelta(hours=hour)).astimezone(dt.UTC)
+    except OverflowError:
+        return None

@@ -36,6 +36,20 @@ class Divisions:
         """The official district name within a city (管城区 -> 管城回族区)."""
         return self.districts.get((province, city), {}).get(name)
 
+    def prefix_province(self, text: str) -> tuple[str, str] | None:
+        """The province the text starts with (河南省郑州市… -> 河南省, 郑州市…)."""
+        return _prefix(self.provinces, text)
+
+    def provinces_with_city(self, text: str) -> list[str]:
+        """Every province holding a city the text starts with (a line that names no province)."""
+        found = [(province, _prefix(aliases, text)) for province, aliases in self.cities.items()]
+        # 朝阳区 is not 朝阳(市) + 区: a city whose name runs on into 区/县 is not the one meant.
+        return [province for province, hit in found if hit and not hit[1].startswith(("区", "县", "市", "旗"))]
+
+    def prefix_known_district(self, province: str, city: str, text: str) -> tuple[str, str] | None:
+        """A district of the division list the text starts with (no guessing from the 区/县 ending)."""
+        return _prefix(self.districts.get((province, city), {}), text)
+
     def prefix_city(self, province: str, text: str) -> tuple[str, str] | None:
         """The city the text starts with: (official name, the rest)."""
         return _prefix(self.cities.get(province, {}), text)

@@ -91,9 +91,10 @@ def line(div: Divisions, prov: str, text: str) -> Place:
     if found:
         city_name, rest = found
         dist = _no_districts(div, prov, city_name, rest) or div.prefix_district(prov, city_name, rest)
-        if dist is None:
+        if dist is not None:
+            return below_district(div, (prov, city_name, dist[0]), dist[1])
+        if text.startswith(city_name) or div.prefix_district_anywhere(prov, text) is None:  # 安阳县 ~ 安阳(市)
             raise PlaceError(ERROR.district_after_city.format(city=city_name))
-        return below_district(div, (prov, city_name, dist[0]), dist[1])
     anywhere = div.prefix_district_anywhere(prov, text)
     if anywhere is None:
         raise PlaceError(ERROR.line_unplaced.format(province=prov))

@@ -43,6 +43,11 @@ class ERROR:
     json_time = "end_update_time 不是「2022-11-14 10时」这样的时间"
     json_communities = "没有 communitys：{name}"
     text_time = "没有找到发布时间（如「2021年8月4日14时」）"
+    bad_time = "没有这个时间：{year}年{month}月{day}日{hour}时"
+    header = "不认识的标题「{name}」（应是省份或城市，如「河南：3个」「郑州市：」）"
+    empty_area = "这一处是空的"
+    no_province = "找不到这一行属于哪个省的哪个市（请在上面加省份标题，如「河南省：」）"
+    many_provinces = "这一行的市名在{n}个省都有，请在上面加省份标题（如「河南省：」）"
     text_level = "不在任何「高/中风险地区」标题下：{line}"
     text_province = "不在任何省份标题（如「河南：3个」）下：{line}"
     province = "不认识的省份「{name}」"
@@ -50,3 +55,15 @@ class ERROR:
     district_missing = "缺少区/县"
     district_after_city = "{city}后面找不到区/县"
     line_unplaced = "在{province}找不到这一行的市或区县"
+
+
+class WARNING:
+    count = "「{header}」写的是{expected}个，下面实际列了{got}个，请核对原文"
+    heading = "名单数量和标题对不上（{n}处）："
+    line = "第{line}行：{message}"
+    alert = "【名单核对】{when}公布的名单导入了，但有{n}处数量和标题对不上，请核对原文是否漏抄：\n{lines}"
+
+
+class STALE:
+    note = "注意：这是{date}的名单，已经过了{days}天，可能不是最新的。"
+    command = "【名单过期】{note}\n请尽快导入最新的中高风险地区名单（python main.py import-risk-list 文件）。"
