@@ -251,4 +251,3 @@ def _dedupe_key(envelope: dict, msg_type: str, event: str | None, event_key: str
     if msg_type != "event" and envelope.get("MsgId"):
         return f"msg:{envelope['MsgId']}"
     return f"event:{create_time}:{event or msg_type}:{event_key or ''}"
-
