@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from models.care import CareAssignment
+from models.care import DONE, CareAssignment, SamplingRound
 from models.checkpoint import CheckpointReport
 from models.declaration import CURRENT, Classification, Declaration, HouseholdMember
 from models.person import Person
-from models.quarantine import ACTIVE, Quarantine
+from models.quarantine import ACTIVE, CANCELLED, Quarantine
+from models.riskarea import RiskList
 from models.town import Village
 
 
@@ -25,16 +27,41 @@ def _village_order():
 
 
 def returnee_declarations(session: Session, *, village_id: int | None) -> list[tuple]:
-    """Every declaration with its current classification (or None) and its village's name, by village and arrival."""
+    """Every declaration with its current classification (or None), its village's name, the list it was classified
+    against (or None) and who declared for the returnee (or None), by village and arrival."""
     current = and_(Classification.declaration_id == Declaration.id, Classification.status == CURRENT)
+    proxy = aliased(Person)
     query = (
-        select(Declaration, Classification, Village.name)
+        select(Declaration, Classification, Village.name, RiskList, proxy)
         .join(Village, Village.id == Declaration.village_id)
         .outerjoin(Classification, current)
+        .outerjoin(RiskList, RiskList.id == Classification.list_id)
+        .outerjoin(proxy, proxy.id == Declaration.declared_by_person_id)
         .order_by(*_village_order(), Declaration.arrived_on, Declaration.id)
     )
     if village_id is not None:
         query = query.where(Declaration.village_id == village_id)
+    return [tuple(row) for row in session.execute(query)]
+
+
+def sampling_progress(session: Session, *, village_id: int | None) -> list[tuple[int, str, int]]:
+    """(declaration id, planned sampling dates as stored, rounds done) of each household's measure under its
+    current classification (active or ended, never a cancelled one)."""
+    done = (
+        select(SamplingRound.quarantine_id, func.count().label("done"))
+        .where(SamplingRound.status == DONE)
+        .group_by(SamplingRound.quarantine_id)
+        .subquery()
+    )
+    query = (
+        select(Quarantine.declaration_id, Quarantine.sampling_dates, func.coalesce(done.c.done, 0))
+        .join(Classification, Classification.id == Quarantine.classification_id)
+        .outerjoin(done, done.c.quarantine_id == Quarantine.id)
+        .where(Classification.status == CURRENT, Quarantine.status != CANCELLED)
+        .order_by(Quarantine.id)
+    )
+    if village_id is not None:
+        query = query.where(Quarantine.village_id == village_id)
     return [tuple(row) for row in session.execute(query)]
 
 

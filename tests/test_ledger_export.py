@@ -15,21 +15,23 @@ from sqlalchemy import select
 from admin.ledger import load_ledger
 from admin.ledger_xlsx import write_ledger
 from models.cadre import create_invite, redeem_invite
-from models.care import CareAssignment
+from models.care import DONE, MISSED, CareAssignment, SamplingRound
 from models.checkpoint import CheckpointReport
 from models.db import transaction
 from models.declaration import SUPERSEDED, Classification, Declaration, HouseholdMember
 from models.person import Person
-from models.quarantine import CANCELLED, Quarantine
+from models.quarantine import CANCELLED, ENDED, Quarantine
+from models.riskarea import RiskList
 from models.town import Village
 from tests.support.live import SHANGHAI, run_cli
+from town.policy.rules import load_policy
 
 NOW = dt.datetime(2021, 8, 6, 2, 0, tzinfo=dt.UTC)
 D = dt.date
 SHEETS = ["返乡人员", "隔离管控", "卡点异常"]
 RETURNEE_HEADERS = [
-    "序号", "姓名", "身份证号", "联系电话", "所在村", "从何地返回", "返回日期", "交通方式", "健康码",
-    "管控措施", "开始日期", "结束日期", "包保责任人", "依据",
+    "序号", "姓名", "身份证号", "联系电话", "代报人", "所在村", "从何地返回", "离开日期", "返回日期", "交通方式",
+    "健康码", "管控措施", "开始日期", "结束日期", "已采样", "包保责任人", "依据",
 ]  # fmt: skip
 QUARANTINE_HEADERS = [
     "序号",
@@ -40,6 +42,7 @@ QUARANTINE_HEADERS = [
     "开始日期",
     "结束日期",
     "核酸采样日期",
+    "已采样",
     "包保责任人",
 ]
 CHECKPOINT_HEADERS = [
@@ -49,6 +52,8 @@ CHECKPOINT_HEADERS = [
 MINGGAO_PEOPLE = "包村干部：王镇 13800000001；村干部：刘支书 13800000003；村医：赵医生 13800000002；民警或网格员：暂缺"
 SUN_PEOPLE = "包村干部：暂缺；村干部：孙书记 13900000009；村医：暂缺；民警或网格员：暂缺"
 ID_NUMBER = "410329199001011234"
+POLICY = Path(__file__).resolve().parents[1] / "data" / "policy.toml"
+LIST_PUBLISHED = dt.datetime(2021, 8, 5, 2, 0, tzinfo=dt.UTC)  # 8月5日10时, Beijing time
 
 
 class Town:
@@ -96,7 +101,6 @@ class Town:
         with transaction(self.db) as session:
             row = Classification(
                 declaration_id=declaration_id,
-                rule_id="test",
                 policy_version="test",
                 disposition=disposition,
                 days=days,
@@ -104,16 +108,17 @@ class Town:
                 end_on=end,
                 reason=reason,
                 created_at=NOW,
-                **fields,
+                **{"rule_id": "test", **fields},
             )
             session.add(row)
             session.flush()
             return row.id
 
     def quarantine(
-        self, declaration_id: int, classification_id: int, kind: str, start, end, samples=(), carers=(), **fields
-    ):
-        """A quarantine record, with the named cadres holding their places in it (四包一)."""
+        self, declaration_id: int, classification_id: int, kind: str, start, end, samples=(), carers=(), rounds=(),
+        **fields,
+    ):  # fmt: skip
+        """A quarantine record, with the named cadres holding their places in it (四包一) and its sampling rounds."""
         with transaction(self.db) as session:
             declaration = session.get(Declaration, declaration_id)
             record = Quarantine(
@@ -133,6 +138,20 @@ class Town:
             for name in carers:
                 role, person_id = self.cadres[name]
                 session.add(CareAssignment(quarantine_id=record.id, role=role, person_id=person_id, assigned_at=NOW))
+            for day, status in rounds:
+                session.add(SamplingRound(quarantine_id=record.id, day=day, status=status))
+
+    def risk_list(self, published_at: dt.datetime | None) -> int:
+        with transaction(self.db) as session:
+            row = RiskList(source="test", published_at=published_at, checksum=f"c{self.count}", imported_at=NOW)
+            self.count += 1
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def proxy(self, name: str, phone: str) -> int:
+        with transaction(self.db) as session:
+            return self.person(session, name, phone)
 
     def report(self, village: str | None, seen_at: dt.datetime, text: str, **fields) -> None:
         with transaction(self.db) as session:
@@ -157,30 +176,44 @@ def town(server) -> Town:
     town.bind("鸣皋村", "checkpoint", "卡点老李", "13800000004")  # not a responsible person
     town.bind("孙村", "village_cadre", "孙书记", "13900000009")
 
+    listed = town.risk_list(LIST_PUBLISHED)
+    mother = town.proxy("张母", "13600000006")
     zhang = town.declare(
         "鸣皋村", "张三", D(2021, 8, 5), members=[("李四", "妻子"), ("张小明", None)], id_number=ID_NUMBER,
         phone="13700000001", origin_province="河南省", origin_city="郑州市", origin_district="二七区",
         origin_township="长江路街道", transport="train", transport_detail="G1234", health_code="yellow",
+        left_on=D(2021, 8, 4), declared_by_person_id=mother, relation="孩子",
     )  # fmt: skip
     old = town.classify(zhang, "集中隔离", "旧的依据：二七区全域", D(2021, 8, 5), 14, status=SUPERSEDED)
     town.quarantine(zhang, old, "集中隔离", D(2021, 8, 5), D(2021, 8, 19), status=CANCELLED)
     new = town.classify(
-        zhang, "居家隔离", "长江路街道为中风险地区", D(2021, 8, 5), 14, source="override", note="已核实住址"
-    )
+        zhang, "居家隔离", "因为您…", D(2021, 8, 5), 14, source="override", rule_id="override", note="已核实住址",
+        list_id=listed,
+    )  # fmt: skip
     samples = [D(2021, 8, 5), D(2021, 8, 8), D(2021, 8, 11), D(2021, 8, 19)]
-    town.quarantine(zhang, new, "居家隔离", D(2021, 8, 5), D(2021, 8, 19), samples, carers=("刘支书", "王镇", "赵医生"))
+    rounds = [(D(2021, 8, 5), DONE), (D(2021, 8, 8), DONE), (D(2021, 8, 11), MISSED)]
+    town.quarantine(
+        zhang,
+        new,
+        "居家隔离",
+        D(2021, 8, 5),
+        D(2021, 8, 19),
+        samples,
+        carers=("刘支书", "王镇", "赵医生"),
+        rounds=rounds,
+    )
 
     wang = town.declare(
         "鸣皋村", "王五", D(2021, 8, 1), id_number="41032919851231002X", phone="13700000002",
         origin_province="北京市", origin_city="北京市", origin_district="海淀区", transport="self_drive",
         transport_detail="豫C12345",
     )  # fmt: skip
-    town.classify(wang, "无需隔离", "海淀区不在风险地区名单", D(2021, 8, 1))
+    town.classify(wang, "无需隔离", "海淀区不在风险地区名单", D(2021, 8, 1), rule_id="not_listed", list_id=listed)
 
     sun = town.declare(
         "孙村", "孙六", D(2021, 7, 30), phone="13700000003", abroad=True, transport="plane", health_code="red"
     )
-    central = town.classify(sun, "集中隔离", "境外返回", D(2021, 7, 30), 21)
+    central = town.classify(sun, "集中隔离", "境外返回", D(2021, 7, 30), 21, rule_id="abroad")
     town.quarantine(
         sun, central, "集中隔离", D(2021, 7, 30), D(2021, 8, 20), home_start_on=D(2021, 8, 13), carers=("孙书记",)
     )
@@ -238,37 +271,47 @@ def test_returnees_one_row_each_with_family_by_village_then_arrival(town, databa
         "姓名": "张三",
         "身份证号": ID_NUMBER,
         "联系电话": "13700000001",
+        "代报人": "张母 13600000006（为其孩子报备）",
         "所在村": "鸣皋村",
         "从何地返回": "河南省郑州市二七区长江路街道",
+        "离开日期": dt.datetime(2021, 8, 4),
         "返回日期": dt.datetime(2021, 8, 5),
         "交通方式": "高铁/火车（G1234）",
         "健康码": "黄码",
         "管控措施": "居家隔离（干部调整）",
         "开始日期": dt.datetime(2021, 8, 5),
         "结束日期": dt.datetime(2021, 8, 19),
+        "已采样": "2/4",
         "包保责任人": MINGGAO_PEOPLE,
-        "依据": "长江路街道为中风险地区；干部说明：已核实住址",
+        "依据": "2021年8月4日离开郑州市二七区；干部说明：已核实住址",  # exported now: 2021 is not this year
     }
     wife = dict(zip(rows[0], rows[3], strict=True))
     assert wife["身份证号"] is None and wife["健康码"] is None
-    assert [wife[k] for k in ("联系电话", "从何地返回", "管控措施", "结束日期", "包保责任人")] == [
-        "13700000001", "河南省郑州市二七区长江路街道", "居家隔离（干部调整）", dt.datetime(2021, 8, 19), MINGGAO_PEOPLE,
+    assert wife["代报人"] is None  # her row names 张三; who declared is on his
+    assert [wife[k] for k in ("联系电话", "从何地返回", "管控措施", "结束日期", "已采样", "包保责任人")] == [
+        "13700000001", "河南省郑州市二七区长江路街道", "居家隔离（干部调整）", dt.datetime(2021, 8, 19), "2/4",
+        MINGGAO_PEOPLE,
     ]  # fmt: skip
     assert column(rows, "从何地返回")[0] == "北京市海淀区"
     assert column(rows, "交通方式")[0] == "自驾（豫C12345）"
     assert column(rows, "结束日期")[0] is None
+    assert column(rows, "离开日期")[0] is None and column(rows, "代报人")[0] is None  # declared it himself
+    assert column(rows, "依据")[0] == "2021年8月1日离开北京市海淀区（不在中高风险地区，2021年8月5日名单）"
+    assert column(rows, "已采样")[0] is None  # nothing to sample
     assert not column(rows, "包保责任人")[0]  # no measure, nobody's household: the village's cadres are not listed
     sun = dict(zip(rows[0], rows[5], strict=True))
     assert (sun["从何地返回"], sun["健康码"], sun["包保责任人"]) == ("境外", "红码", SUN_PEOPLE)
+    assert (sun["依据"], sun["已采样"]) == ("从境外入境返回", None)
+    assert not any("您" in str(value) for row in rows for value in row)  # the ledger speaks of them, not to them
     assert not any("旧的依据" in str(value) for row in rows for value in row)  # superseded
     assert not any("卡点老李" in str(value) for row in rows for value in row)
 
 
 def test_dates_are_excel_dates_and_numbers_stay_text(town, database_url, tmp_path):
     sheet = export(database_url, tmp_path)["返乡人员"]
-    arrived = sheet["G3"]
+    arrived = sheet["I3"]
     assert arrived.is_date and arrived.number_format == "yyyy-mm-dd"
-    for cell in (sheet["C3"], sheet["D3"], sheet["C2"]):
+    for cell in (sheet["C3"], sheet["D3"], sheet["C2"], sheet["E3"], sheet["O3"]):
         assert cell.data_type == "s" and cell.number_format == "@"
     assert sheet["C3"].value == ID_NUMBER and sheet["C2"].value == "41032919851231002X"
 
@@ -278,11 +321,11 @@ def test_active_quarantines_only_with_sampling_dates(town, database_url, tmp_pat
     assert rows[1:] == [
         [
             1, "张三（同行：李四、张小明）", "13700000001", "鸣皋村", "居家隔离", dt.datetime(2021, 8, 5),
-            dt.datetime(2021, 8, 19), "2021-08-05、2021-08-08、2021-08-11、2021-08-19", MINGGAO_PEOPLE,
+            dt.datetime(2021, 8, 19), "2021-08-05、2021-08-08、2021-08-11、2021-08-19", "2/4", MINGGAO_PEOPLE,
         ],
         [
             2, "孙六", "13700000003", "孙村", "集中隔离（2021-08-13起居家隔离）", dt.datetime(2021, 7, 30),
-            dt.datetime(2021, 8, 20), None, SUN_PEOPLE,
+            dt.datetime(2021, 8, 20), None, None, SUN_PEOPLE,
         ],
     ]  # fmt: skip
 
@@ -361,3 +404,62 @@ def test_empty_town_exports_headers_only(server, database_url, tmp_path):
     book = export(database_url, tmp_path)
     assert [book[title].max_row for title in SHEETS] == [1, 1, 1]
     assert table(book, "返乡人员") == [RETURNEE_HEADERS]
+
+
+def _basis(town: Town, now: dt.datetime) -> dict[str, str]:
+    with transaction(town.db) as session:
+        ledger = load_ledger(session, town="鸣皋镇", now=now, tz=SHANGHAI, policy=load_policy(POLICY))
+    return {row[1]: row[-1] for row in ledger.sheets[0].rows}
+
+
+def test_basis_in_the_third_person_from_the_facts_with_the_year_only_when_not_this_year(town):
+    listed = town.risk_list(LIST_PUBLISHED)
+    area = {"matched_area": "河南省郑州市二七区长江路街道（长江路街道）", "list_id": listed}
+    cases = {
+        "赵一": ("medium_risk_14d", {"matched_level": "medium", **area}, {}),
+        "赵二": ("related_district_14d", {"matched_level": "high", **area}, {}),
+        "赵三": ("left_over_14d", {}, {"left_on": D(2021, 7, 1)}),
+        "赵四": ("health_code_yellow_red", {}, {"health_code": "yellow"}),
+        "赵五": ("a_rule_since_removed", {"matched_level": "high", **area}, {}),
+        "赵六": ("not_listed", {}, {"origin_district": None, "origin_city": None, "origin_province": None}),
+    }
+    origin = {"origin_province": "河南省", "origin_city": "郑州市", "origin_district": "二七区"}
+    for name, (rule, facts, declared) in cases.items():
+        found = town.declare("孙村", name, D(2021, 8, 6), **{"left_on": D(2021, 8, 4), **origin, **declared})
+        town.classify(found, "居家隔离", "因为您…", D(2021, 8, 6), 14, rule_id=rule, **facts)
+    in_year = _basis(town, NOW)
+    assert {name: in_year[name] for name in cases} == {
+        "赵一": "8月4日离开郑州市二七区（中风险：长江路街道，8月5日名单）",
+        "赵二": "8月4日离开郑州市二七区（关联区域，区内有高风险地区长江路街道，8月5日名单）",
+        "赵三": "7月1日离开郑州市二七区，已超过14天",
+        "赵四": "健康码为黄码，8月4日离开郑州市二七区",
+        "赵五": "8月4日离开郑州市二七区（高风险：长江路街道，8月5日名单）",  # read from the stored facts
+        "赵六": "8月4日离开外地（不在中高风险地区，当时的名单）",
+    }
+    next_year = _basis(town, dt.datetime(2022, 3, 1, 2, 0, tzinfo=dt.UTC))
+    assert next_year["赵一"] == "2021年8月4日离开郑州市二七区（中风险：长江路街道，2021年8月5日名单）"
+    assert in_year["张三"] == "8月4日离开郑州市二七区；干部说明：已核实住址"
+    assert not any("您" in text for text in in_year.values())
+
+
+def test_basis_names_a_list_without_a_publication_time_by_its_import_day(server):
+    town = Town(server)
+    unlisted = town.risk_list(None)
+    found = town.declare("孙村", "钱七", D(2021, 8, 6), origin_province="北京市", origin_city="北京市",
+                         origin_district="海淀区")  # fmt: skip
+    town.classify(found, "无需隔离", "因为您…", D(2021, 8, 6), rule_id="not_listed", list_id=unlisted)
+    assert _basis(town, NOW)["钱七"] == "8月6日离开北京市海淀区（不在中高风险地区，8月6日导入的名单）"
+
+
+def test_sampling_counts_rounds_done_of_the_measure_in_force_even_once_ended(server):
+    town = Town(server)
+    found = town.declare("孙村", "周八", D(2021, 7, 1))
+    old = town.classify(found, "集中隔离", "旧", D(2021, 7, 1), 14, status=SUPERSEDED)
+    town.quarantine(found, old, "集中隔离", D(2021, 7, 1), D(2021, 7, 14), [D(2021, 7, 1)], status=CANCELLED,
+                    rounds=[(D(2021, 7, 1), DONE)])  # fmt: skip
+    new = town.classify(found, "居家健康监测", "新", D(2021, 7, 1), 7)
+    town.quarantine(found, new, "居家健康监测", D(2021, 7, 1), D(2021, 7, 7), [D(2021, 7, 1), D(2021, 7, 7)],
+                    status=ENDED, rounds=[(D(2021, 7, 1), DONE), (D(2021, 7, 7), DONE)])  # fmt: skip
+    with transaction(town.db) as session:
+        rows = load_ledger(session, town="鸣皋镇", now=NOW, tz=SHANGHAI).sheets[0].rows
+    assert [row[RETURNEE_HEADERS.index("已采样")] for row in rows] == ["2/2"]

@@ -50,6 +50,7 @@ def export_ledger(
     from admin.ledger import load_ledger
     from admin.ledger_xlsx import save_ledger
     from bot.villages import UnknownVillage, resolve_village
+    from town.policy.rules import load_policy
 
     settings = get_settings()
     if not out.parent.is_dir():
@@ -63,7 +64,8 @@ def export_ledger(
         except UnknownVillage as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from exc
-        ledger = load_ledger(session, town=town.name, now=utcnow(), tz=clock.zone(), village=found)
+        policy = load_policy(settings.policy_file)
+        ledger = load_ledger(session, town=town.name, now=utcnow(), tz=clock.zone(), village=found, policy=policy)
     save_ledger(ledger, out)
     counts = TEXT.count_separator.join(TEXT.sheet_count.format(title=s.title, n=len(s.rows)) for s in ledger.sheets)
     scope = ledger.village or TEXT.whole_town

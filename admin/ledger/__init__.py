@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from admin.ledger.basis import Basis
 from admin.ledger.texts import (
     ABROAD,
     CELL,
@@ -36,9 +37,12 @@ from models.ledger import (
     checkpoint_anomalies,
     household_members,
     returnee_declarations,
+    sampling_progress,
 )
+from models.person import Person
 from models.quarantine import Quarantine
 from town.care.four import place_name, places
+from town.policy.rules import Policy
 from town.texts import ROLE_NAMES
 
 
@@ -62,21 +66,39 @@ class Ledger:
 
 
 def load_ledger(
-    session: Session, *, town: str, now: dt.datetime, tz: ZoneInfo, village: VillageRef | None = None
+    session: Session,
+    *,
+    town: str,
+    now: dt.datetime,
+    tz: ZoneInfo,
+    village: VillageRef | None = None,
+    policy: Policy | None = None,
 ) -> Ledger:
-    """The three ledgers of the town, or of one village."""
+    """The three ledgers of the town, or of one village (`policy`: whose rules the 依据 names)."""
     village_id = village.id if village else None
     declarations = returnee_declarations(session, village_id=village_id)
     quarantines = active_quarantines(session, village_id=village_id)
     members = _by_household(household_members(session, village_id=village_id))
     checkpoints = checkpoint_anomalies(session, village_id=village_id)
     responsible = responsible_people(session, [q for q, *_ in quarantines])
+    sampled = {d: _sampled(dates, done) for d, dates, done in sampling_progress(session, village_id=village_id)}
+    household = Household(members, responsible, sampled, Basis.of(policy, now=now, tz=tz))
     sheets = (
-        Sheet(RETURNEES, RETURNEE_COLUMNS, returnee_rows(declarations, members, responsible)),
-        Sheet(QUARANTINES, QUARANTINE_COLUMNS, quarantine_rows(quarantines, members, responsible)),
+        Sheet(RETURNEES, RETURNEE_COLUMNS, returnee_rows(declarations, household)),
+        Sheet(QUARANTINES, QUARANTINE_COLUMNS, quarantine_rows(quarantines, household)),
         Sheet(CHECKPOINTS, CHECKPOINT_COLUMNS, checkpoint_rows(checkpoints, tz)),
     )
     return Ledger(town, village.name if village else None, now.astimezone(tz), sheets)
+
+
+@dataclass(frozen=True)
+class Household:
+    """What the sheets read per declaration: companions, 包保责任人, 已采样, and how the 依据 is said."""
+
+    members: dict[int, list[HouseholdMember]]
+    responsible: dict[int, str]
+    sampled: dict[int, str]
+    basis: Basis
 
 
 def _by_household(found: list[HouseholdMember]) -> dict[int, list[HouseholdMember]]:
@@ -114,34 +136,65 @@ def _person(role: str, name: str | None, phone: str | None) -> str:
     )
 
 
-def returnee_rows(declarations: list[tuple], members: dict, responsible: dict[int, str]) -> list[tuple]:
+def returnee_rows(declarations: list[tuple], household: Household) -> list[tuple]:
     """One row per returnee and one per person who came back with them, numbered."""
     rows = []
-    for declaration, classification, village in declarations:
-        shared = _trip(declaration, classification, village, responsible.get(declaration.id, ""))
+    for declaration, classification, village, risk_list, proxy in declarations:
+        shared = _trip(declaration, classification, village, risk_list, household)
         code = CODES.get(declaration.health_code, declaration.health_code)
-        rows.append((declaration.name, declaration.id_number, declaration.phone, *shared(code)))
-        for member in members.get(declaration.id, ()):
-            rows.append((_companion(member, declaration), None, declaration.phone, *shared(None)))
+        rows.append(
+            (declaration.name, declaration.id_number, declaration.phone, _proxy(proxy, declaration), *shared(code))
+        )
+        for member in household.members.get(declaration.id, ()):
+            rows.append((_companion(member, declaration), None, declaration.phone, None, *shared(None)))
     return [(number, *row) for number, row in enumerate(rows, 1)]
 
 
-def _trip(declaration: Declaration, classification: Classification | None, village: str, responsible: str):
+def _trip(declaration: Declaration, classification: Classification | None, village: str, risk_list, household):
     """The cells a returnee shares with the people who came with them; only the health code is their own."""
-    measure, start, end, reason = _measure(classification)
-    origin, arrived, transport = _origin(declaration), declaration.arrived_on, _transport(declaration)
-    return lambda code: (village, origin, arrived, transport, code, measure, start, end, responsible, reason)
+    measure, start, end = _measure(classification)
+    reason = household.basis.text(declaration, classification, risk_list) if classification else None
+    origin, left, arrived = _origin(declaration), declaration.left_on, declaration.arrived_on
+    transport, sampled = _transport(declaration), household.sampled.get(declaration.id)
+    responsible = household.responsible.get(declaration.id, "")
+    return lambda code: (
+        village,
+        origin,
+        left,
+        arrived,
+        transport,
+        code,
+        measure,
+        start,
+        end,
+        sampled,
+        responsible,
+        reason,
+    )
 
 
 def _measure(classification: Classification | None) -> tuple:
     if classification is None:
-        return UNDECIDED, None, None, None
+        return UNDECIDED, None, None
     overridden = classification.source == "override"
     measure = classification.disposition + (OVERRIDDEN if overridden else "")
-    reason = classification.reason
-    if overridden and classification.note:
-        reason = CELL.cadre_note.format(reason=reason, note=classification.note)
-    return measure, classification.start_on, classification.end_on, reason
+    return measure, classification.start_on, classification.end_on
+
+
+def _proxy(proxy: Person | None, declaration: Declaration) -> str | None:
+    """Who declared for the returnee, with their phone; empty when the returnee declared themselves."""
+    if proxy is None:
+        return None
+    name, phone = proxy.name or CELL.nameless, CELL.phone.format(phone=proxy.phone) if proxy.phone else ""
+    if declaration.relation:
+        return CELL.proxy_relation.format(name=name, phone=phone, relation=declaration.relation)
+    return CELL.proxy.format(name=name, phone=phone)
+
+
+def _sampled(stored: str, done: int) -> str | None:
+    """「2/4」: rounds done of those planned (none when no sampling was planned)."""
+    total = len(_dates(stored) or ())
+    return CELL.sampled.format(done=done, total=total) if total or done else None
 
 
 def _origin(declaration: Declaration) -> str:
@@ -165,11 +218,11 @@ def _companion(member: HouseholdMember, declaration: Declaration) -> str:
     return CELL.companion.format(name=member.name, declarer=declaration.name, relation=relation)
 
 
-def quarantine_rows(quarantines: list[tuple], members: dict, responsible: dict[int, str]) -> list[tuple]:
+def quarantine_rows(quarantines: list[tuple], household: Household) -> list[tuple]:
     """One row per household under an active measure, numbered."""
     rows = []
     for number, (record, name, phone, village) in enumerate(quarantines, 1):
-        companions = CELL.separator.join(m.name for m in members.get(record.declaration_id, ()))
+        companions = CELL.separator.join(m.name for m in household.members.get(record.declaration_id, ()))
         home = CELL.home_from.format(day=record.home_start_on.isoformat()) if record.home_start_on else ""
         measure = record.kind + home
         rows.append((
@@ -181,16 +234,24 @@ def quarantine_rows(quarantines: list[tuple], members: dict, responsible: dict[i
             record.start_on,
             record.end_on,
             _sampling_dates(record.sampling_dates),
-            responsible.get(record.declaration_id, ""),
+            household.sampled.get(record.declaration_id),
+            household.responsible.get(record.declaration_id, ""),
         ))  # fmt: skip
     return rows
 
 
 def _sampling_dates(stored: str) -> str:
+    dates = _dates(stored)
+    return CELL.separator.join(dates) if dates is not None else stored  # shown as stored rather than lost
+
+
+def _dates(stored: str) -> list[str] | None:
+    """The planned sampling dates (ISO) as stored, or None when the column holds something else."""
     try:
-        return CELL.separator.join(json.loads(stored or "[]"))
+        dates = json.loads(stored or "[]")
     except (TypeError, ValueError):
-        return stored  # shown as stored rather than lost
+        return None
+    return dates if isinstance(dates, list) else None
 
 
 def checkpoint_rows(reports: list[tuple], tz: ZoneInfo) -> list[tuple]:

@@ -2,8 +2,8 @@
 
 RETURNEES, QUARANTINES, CHECKPOINTS = "返乡人员", "隔离管控", "卡点异常"
 RETURNEE_COLUMNS = (
-    "序号", "姓名", "身份证号", "联系电话", "所在村", "从何地返回", "返回日期", "交通方式", "健康码",
-    "管控措施", "开始日期", "结束日期", "包保责任人", "依据",
+    "序号", "姓名", "身份证号", "联系电话", "代报人", "所在村", "从何地返回", "离开日期", "返回日期", "交通方式",
+    "健康码", "管控措施", "开始日期", "结束日期", "已采样", "包保责任人", "依据",
 )  # fmt: skip
 QUARANTINE_COLUMNS = (
     "序号",
@@ -14,13 +14,14 @@ QUARANTINE_COLUMNS = (
     "开始日期",
     "结束日期",
     "核酸采样日期",
+    "已采样",
     "包保责任人",
 )
 CHECKPOINT_COLUMNS = (
     "序号", "时间", "卡点/村", "车牌", "姓名", "电话", "从何地来", "健康码", "人数", "处置", "是否已报备", "原文",
 )  # fmt: skip
 # Digits that must stay text: an 18-digit ID as a number loses its last digits; a phone loses nothing but looks wrong.
-TEXT_COLUMNS = frozenset({"身份证号", "联系电话", "电话", "车牌"})
+TEXT_COLUMNS = frozenset({"身份证号", "联系电话", "电话", "车牌", "代报人", "已采样"})
 
 CODES = {"green": "绿码", "yellow": "黄码", "red": "红码"}
 TRANSPORTS = {"self_drive": "自驾", "train": "高铁/火车", "bus": "大巴", "plane": "飞机", "other": "其他"}
@@ -35,13 +36,34 @@ class CELL:
     vacant = "{role}：暂缺"
     phone = " {phone}"
     people_separator = "；"
-    cadre_note = "{reason}；干部说明：{note}"
     transport_detail = "{label}（{detail}）"
     relation = "，{relation}"
     companion = "{name}（与{declarer}同行{relation}）"
     home_from = "（{day}起居家隔离）"
     with_companions = "{name}（同行：{companions}）"
     separator = "、"
+    proxy = "{name}{phone}"
+    proxy_relation = "{name}{phone}（为其{relation}报备）"
+    sampled = "{done}/{total}"
+
+
+class BASIS:
+    """The 依据 in the third person: the facts that decided, as the policy's rule names them."""
+
+    left_place = "{left}离开{place}"
+    abroad_trip = "从境外入境返回"
+    code = "健康码为{code}，{trip}"
+    abroad = "{trip}"
+    listed = "{trip}（{level}：{area}，{list}）"
+    related = "{trip}（关联区域，区内有{level}地区{area}，{list}）"
+    left_over = "{trip}，已超过{within}天"
+    not_listed = "{trip}（不在中高风险地区，{list}）"
+    trip = "{trip}（{list}）"
+    published = "{date}名单"
+    imported = "{date}导入的名单"
+    no_list = "当时的名单"
+    somewhere = "外地"
+    cadre_note = "{basis}；干部说明：{note}"
 
 
 class WORKBOOK:

@@ -1,0 +1,110 @@
+"""The 依据 cell: why a returnee got their measure, in the third person, from the stored classification facts.
+
+The stored reason is the sentence the villager was told (「因为您…」); the ledger says the same facts neutrally
+(「8月5日离开郑州市二七区（中风险：长江路街道，2021年8月5日名单）」), its dates said against the export's year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from admin.ledger.texts import BASIS, CODES
+from models.declaration import Classification, Declaration
+from models.riskarea import RiskList
+from town.clock import day
+from town.policy.rules import Policy, Rule
+from town.riskareas.texts import LEVEL_NAMES
+
+OVERRIDE = "override"  # the rule id and source of a cadre's decision (town.reclassify.OVERRIDE)
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What the 依据 is said against: the policy's rules by id, the export's year and the town's zone."""
+
+    rules: dict[str, Rule]
+    year: int
+    tz: ZoneInfo
+
+    @classmethod
+    def of(cls, policy: Policy | None, *, now: dt.datetime, tz: ZoneInfo) -> Basis:
+        rules = {rule.id: rule for rule in policy.rules} if policy else {}
+        return cls(rules, now.astimezone(tz).year, tz)
+
+    def text(self, declaration: Declaration, classification: Classification, risk_list: RiskList | None) -> str:
+        """The 依据, with the cadre's note when a cadre decided."""
+        if classification.source == OVERRIDE or classification.rule_id == OVERRIDE:
+            basis = self._trip(declaration)
+        else:
+            basis = self._by_rule(declaration, classification, risk_list)
+        if classification.source == OVERRIDE and classification.note:
+            return BASIS.cadre_note.format(basis=basis, note=classification.note)
+        return basis
+
+    def _by_rule(self, declaration: Declaration, classification: Classification, risk_list: RiskList | None) -> str:
+        rule = self.rules.get(classification.rule_id)
+        level, area = _matched(classification)
+        values = {
+            "trip": self._trip(declaration),
+            "place": _place(declaration),
+            "code": CODES.get(declaration.health_code, declaration.health_code),
+            "level": LEVEL_NAMES.get(level or "", ""),
+            "area": area,
+            "list": self._list(risk_list),
+            "within": rule.when.get("left_more_than_days", "") if rule else "",
+        }
+        return getattr(BASIS, _kind(rule, declaration, level)).format_map(values)
+
+    def _trip(self, declaration: Declaration) -> str:
+        """「8月5日离开郑州市二七区」, or 「从境外入境返回」."""
+        if declaration.abroad:
+            return BASIS.abroad_trip
+        left = declaration.left_on or declaration.arrived_on
+        return BASIS.left_place.format(left=day(left, year=self.year), place=_place(declaration))
+
+    def _list(self, risk_list: RiskList | None) -> str:
+        """The list classified against, by its publication date (or its import date when it gave none)."""
+        if risk_list is None:
+            return BASIS.no_list
+        if risk_list.published_at is not None:
+            return BASIS.published.format(date=day(self._date(risk_list.published_at), year=self.year))
+        return BASIS.imported.format(date=day(self._date(risk_list.imported_at), year=self.year))
+
+    def _date(self, moment: dt.datetime) -> dt.date:
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)  # SQLite gives naive UTC back
+        return aware.astimezone(self.tz).date()
+
+
+def _kind(rule: Rule | None, declaration: Declaration, level: str | None) -> str:
+    """Which fact decided: the rule's condition says; for a rule no longer in the policy, the stored facts."""
+    if rule is None:
+        return "abroad" if declaration.abroad else "listed" if level else "trip"
+    when = rule.when
+    if "health_code" in when:
+        return "code"
+    if when.get("abroad"):
+        return "abroad"
+    if "level" in when:
+        return "listed"
+    if when.get("related_district"):
+        return "related"
+    if "left_more_than_days" in when:
+        return "left_over"
+    return "not_listed" if not when else "trip"
+
+
+def _matched(classification: Classification) -> tuple[str | None, str]:
+    """The matched level and area: stored as 「place（area）」, the area is what the ledger names."""
+    stored = classification.matched_area or ""
+    if stored.endswith("）") and "（" in stored:
+        return classification.matched_level, stored[stored.index("（") + 1 : -1]
+    return classification.matched_level, stored
+
+
+def _place(declaration: Declaration) -> str:
+    """The origin as it is said: 郑州市二七区, 北京市海淀区."""
+    province, city = declaration.origin_province or "", declaration.origin_city or ""
+    city = "" if city == province else city
+    return (city or province) + (declaration.origin_district or "") or BASIS.somewhere
