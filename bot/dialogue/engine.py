@@ -107,6 +107,7 @@ class Engine:
         return state, None
 
     def _answer(self, ctx: Context, state: State | None, text: str) -> str:
+        text = words.canonical(text)
         if words.is_command(text, words.CANCEL):
             if state is None:
                 return texts.NOTHING_TO_CANCEL

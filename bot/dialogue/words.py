@@ -6,6 +6,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from bot.nlu.dialect import phrase
+
 CANCEL = ("取消", "退出", "不填了", "算了", "不办了", "结束")
 HELP = ("帮助", "菜单", "help", "?", "？", "怎么用", "功能")
 RESTART = ("重新填写", "重新填", "重填", "重来", "从头来")
@@ -98,3 +100,8 @@ def without_request_fillers(text: str) -> str:
     for word in REQUEST_FILLERS:
         text = text.replace(word, "")
     return text
+
+
+def canonical(text: str) -> str:
+    """The menu word a dialect phrasing stands for (「以后别给俺发了」 -> 「退订」), else the text itself."""
+    return phrase(text) or text

@@ -29,6 +29,7 @@ _ASKS_FOR = (
 _HYPOTHETICAL = ("如果", "要是", "万一", "假如", "的话")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _SEND = ("送", "买", "捎", "拿", "带")
+_NOTHING = re.compile(r"没有?(啥|什么)")
 _FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
 
 
@@ -45,10 +46,9 @@ def is_question(f: Features, res: Resources) -> bool:
     """A question: 吗/咋/要不要…, A-not-A (多不多, 去没去), or a 不/没 tail (明天下雨不, 能去不)."""
     if _A_NOT_A.search(f.bare):
         return True
-    for word in res.words["question"]:
-        pos = f.text.find(word)
-        if pos >= 0 and not (word in ("啥", "什么") and f.text[max(0, pos - 2) : pos].endswith(("没", "没有"))):
-            return True
+    text = _NOTHING.sub("", f.text)  # 「没啥症状」 (read as 没什么) says nothing is wrong, it asks nothing
+    if has(text, res.words["question"]):
+        return True
     return any(f.bare.endswith(t) for t in res.words["question_tail"]) and len(f.bare) > 2
 
 
@@ -171,7 +171,7 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
         return "report_event", rest("report_event")
     if "risk" in f.cues and "policy_action" not in f.cues:
         return "query_risk", evidence
-    if "help" in f.cues:
+    if "help" in f.cues and "policy" not in f.cues:  # 「黄码了咋弄」 asks what to do, not how the account works
         return "help", evidence
     if "policy" in f.cues or evidence or f.places:
         return "ask_policy", evidence
