@@ -141,6 +141,8 @@ class Engine:
         intent = understood.intent if understood else "unknown"
         if intent == "help":
             return self.help_text(ctx)
+        if intent == "unknown" and understood and understood.secondary.get("offtopic"):
+            return texts.OFF_TOPIC
         answer = next((a for a in self.answers if intent in a.intents), None)
         if answer is not None:
             return self._follow(ctx, answer.run(ctx, text, understood))

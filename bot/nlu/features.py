@@ -36,6 +36,7 @@ CUES = (
     "policy_action",
     "checkpoint",
     "checkpoint_finding",
+    "offtopic",
 )
 
 

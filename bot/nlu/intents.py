@@ -120,6 +120,19 @@ def found(f: Features, res: Resources) -> list[str]:
     return out
 
 
+_EPIDEMIC = {"policy", "risk", "checkpoint", "vaccine", "need_nothing"}
+
+
+def off_topic(f: Features, res: Resources, evidence: list[str]) -> bool:
+    """Not about the epidemic (a lost dog, the price of fertiliser, a band for a wedding): no cadre is asked.
+
+    A report still counts when it is one: 「儿子结婚 请了乐队」 reports a wedding, 「谁家有乐队」 asks for a band.
+    """
+    if "offtopic" not in f.cues or f.cues & _EPIDEMIC or fever(f) or "declare_return" in evidence:
+        return False
+    return is_question(f, res) or not evidence
+
+
 def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
     """The intent and the other intents found."""
     menu = menu_intent(f, res)
@@ -128,6 +141,8 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
     if "cancel" in f.cues and (len(f.bare) <= 8 or any(f.bare.startswith(w) for w in res.words["cancel"])):
         return "cancel", []
     evidence = found(f, res)
+    if off_topic(f, res, evidence):
+        return "unknown", []
     if checkpoint(f) and not is_question(f, res):
         return "report_checkpoint", evidence
     if is_question(f, res):

@@ -77,3 +77,39 @@ def test_health_code_colours_are_not_places():
 
 def test_son_abroad_is_a_return_from_abroad():
     assert understand("俺儿从国外回来了", today=TODAY).slots["origin"] == {"abroad": True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "俺家狗丢了 谁看见了",
+        "谁看见俺家的狗了",
+        "化肥多少钱一袋",
+        "今年尿素啥价",
+        "谁家有乐队 结婚要请",
+        "婚庆哪家便宜",
+        "今天天气咋样",
+        "你是机器人吗",
+        "俺村啥时候分红",
+    ],
+)
+def test_out_of_domain_is_unknown_and_marked(text):
+    u = understand(text, today=TODAY)
+    assert u.intent == "unknown" and u.secondary["offtopic"] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("儿子下周六结婚 请了乐队 要报备", "report_event"),
+        ("核酸检测多少钱", "ask_policy"),
+        ("化肥店开门了吗 能出村不", "ask_policy"),
+        ("俺家羊丢了 急得发烧了", "report_fever"),
+        ("快递进村吗 要隔离不", "ask_policy"),
+        ("低保什么时候发", "ask_policy"),
+        ("要两袋米", "request_supplies"),
+    ],
+)
+def test_epidemic_words_keep_a_message_in_domain(text, intent):
+    u = understand(text, today=TODAY)
+    assert u.intent == intent and "offtopic" not in u.secondary
