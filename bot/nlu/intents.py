@@ -140,6 +140,8 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
         return menu, []
     if "cancel" in f.cues and (len(f.bare) <= 8 or any(f.bare.startswith(w) for w in res.words["cancel"])):
         return "cancel", []
+    if f.bare.startswith(res.words["cancel_lead"]):
+        return "cancel", []
     evidence = found(f, res)
     if off_topic(f, res, evidence):
         return "unknown", []

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from bot.dialogue import words
 from bot.nlu import understand
 from bot.nlu.dialect import phrase, standard
 
@@ -113,3 +114,16 @@ def test_out_of_domain_is_unknown_and_marked(text):
 def test_epidemic_words_keep_a_message_in_domain(text, intent):
     u = understand(text, today=TODAY)
     assert u.intent == intent and "offtopic" not in u.secondary
+
+
+@pytest.mark.parametrize(
+    "text", ["算了 不要了 俺儿子明天回来带", "算了，不要了", "不要了 米还够吃", "不买了 俺闺女捎回来", "算了吧"]
+)
+def test_a_change_of_mind_is_cancel(text):
+    assert understand(text, today=TODAY).intent == "cancel"
+    assert words.drops_form(text)
+
+
+@pytest.mark.parametrize("text", ["米不要了 要两袋面", "2号不要了", "取消申请 3", "不用了", "要两袋米 算了要三袋"])
+def test_goods_or_commands_do_not_drop_a_form(text):
+    assert not words.drops_form(text)
