@@ -107,7 +107,8 @@ class Engine:
         return state, None
 
     def _answer(self, ctx: Context, state: State | None, text: str) -> str:
-        if words.is_command(text, words.CANCEL):
+        text = words.canonical(text)
+        if words.is_command(text, words.CANCEL) or (state is not None and words.drops_form(text)):
             if state is None:
                 return texts.NOTHING_TO_CANCEL
             clear_state(ctx.sql, openid=ctx.person.openid)
@@ -140,6 +141,10 @@ class Engine:
         intent = understood.intent if understood else "unknown"
         if intent == "help":
             return self.help_text(ctx)
+        if intent == "cancel":  # 「算了 不要了…」 with nothing being filled in
+            return texts.NOTHING_TO_CANCEL
+        if intent == "unknown" and understood and understood.secondary.get("offtopic"):
+            return texts.OFF_TOPIC
         answer = next((a for a in self.answers if intent in a.intents), None)
         if answer is not None:
             return self._follow(ctx, answer.run(ctx, text, understood))

@@ -22,6 +22,11 @@ WHICH_FIELD = "请问哪一项不对？回复数字就行：\n{choices}"
 WHICH_FIELD_AGAIN = "没看明白是哪一项，请回复数字：\n{choices}"
 
 UNKNOWN = "不好意思，没太看明白。"
+# A message not about the epidemic (a lost dog, the price of fertiliser): one short, kind answer, no cadre asked.
+OFF_TOPIC = (
+    "这个事我帮不上忙，您可以问问村里的乡亲。\n"
+    "我能帮您：返乡报备、买菜买药、发烧上报、健康打卡、查风险地区、问防疫的事。发「帮助」看怎么用。"
+)
 GREETING = "您好！"
 YOU_ARE_WELCOME = "不客气！有事随时找我。"
 CADRES_ONLY = "「{title}」是给村里干部和卡点值守人员用的。您要是干部，请先找镇里要绑定码，发「绑定 绑定码」。"

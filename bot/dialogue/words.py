@@ -6,7 +6,24 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from bot.nlu.dialect import phrase, standard
+
 CANCEL = ("取消", "退出", "不填了", "算了", "不办了", "结束")
+# Inside a form, a message that starts with one of these drops it, whatever follows: 「算了 不要了 俺儿子明天回来带」.
+# (Not 取消: 「取消申请 3」 is a command; not 不用了: it answers 「还有别的吗」.)
+CANCEL_LEADS = (
+    "算了",
+    "不要了",
+    "不需要了",
+    "不买了",
+    "不填了",
+    "不弄了",
+    "不办了",
+    "不报了",
+    "不整了",
+    "不想填了",
+    "不想弄了",
+)
 HELP = ("帮助", "菜单", "help", "?", "？", "怎么用", "功能")
 RESTART = ("重新填写", "重新填", "重填", "重来", "从头来")
 YES = (
@@ -98,3 +115,13 @@ def without_request_fillers(text: str) -> str:
     for word in REQUEST_FILLERS:
         text = text.replace(word, "")
     return text
+
+
+def canonical(text: str) -> str:
+    """The menu word a dialect phrasing stands for (「以后别给俺发了」 -> 「退订」), else the text itself."""
+    return phrase(text) or text
+
+
+def drops_form(text: str) -> bool:
+    """A change of mind inside a form: the message starts with 算了/不要了/不买了… (what follows is only why)."""
+    return bare(standard(text)).startswith(CANCEL_LEADS)

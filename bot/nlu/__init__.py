@@ -5,7 +5,8 @@ temperatures, and intent rules over what was found. `warm_up()` loads it all onc
 
 `.secondary` holds what the message also says beyond its intent: `fever` (True when a temperature >= 37.3
 or a symptom is reported, whatever the intent), `temperature`, `symptoms` (list), `intents` (the other
-intents found, strongest first), `village` (a village of the town named), and any slot of another intent
+intents found, strongest first), `village` (a village of the town named), `offtopic` (True for a message
+not about the epidemic: a lost dog, the price of fertiliser), and any slot of another intent
 (`items`, `origin`, `date`, `doses`, ...).
 """
 
@@ -106,6 +107,8 @@ def understand(text: str, today: dt.date | None = None) -> Understanding:
         secondary["symptoms"] = f.symptoms
     if f.village:
         secondary["village"] = f.village
+    if intent == "unknown" and "offtopic" in f.cues:
+        secondary["offtopic"] = True  # the dialogue answers with what the account does, in one short message
     return Understanding(intent, own, secondary, _roles(f.places))
 
 

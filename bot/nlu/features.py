@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from bot.nlu import places as pl
 from bot.nlu.dates import find_date
+from bot.nlu.dialect import standard
 from bot.nlu.numbers import find_temperature
 from bot.nlu.quantities import find_items, mentions_goods
 from bot.nlu.resources import Resources
@@ -35,6 +36,7 @@ CUES = (
     "policy_action",
     "checkpoint",
     "checkpoint_finding",
+    "offtopic",
 )
 
 
@@ -132,7 +134,7 @@ def find_transport(text: str, res: Resources) -> str | None:
 
 def extract(raw: str, res: Resources, today: dt.date) -> Features:
     """Read every feature out of one message."""
-    text = normalise(raw)
+    text = standard(normalise(raw))
     bare = _PUNCT.sub("", text)
     masked = res.lookalikes.sub(lambda m: " " * len(m.group(0)), text)
     tokens = res.cut(masked)

@@ -29,6 +29,7 @@ _ASKS_FOR = (
 _HYPOTHETICAL = ("如果", "要是", "万一", "假如", "的话")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _SEND = ("送", "买", "捎", "拿", "带")
+_NOTHING = re.compile(r"没有?(啥|什么)")
 _FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
 
 
@@ -45,10 +46,9 @@ def is_question(f: Features, res: Resources) -> bool:
     """A question: 吗/咋/要不要…, A-not-A (多不多, 去没去), or a 不/没 tail (明天下雨不, 能去不)."""
     if _A_NOT_A.search(f.bare):
         return True
-    for word in res.words["question"]:
-        pos = f.text.find(word)
-        if pos >= 0 and not (word in ("啥", "什么") and f.text[max(0, pos - 2) : pos].endswith(("没", "没有"))):
-            return True
+    text = _NOTHING.sub("", f.text)  # 「没啥症状」 (read as 没什么) says nothing is wrong, it asks nothing
+    if has(text, res.words["question"]):
+        return True
     return any(f.bare.endswith(t) for t in res.words["question_tail"]) and len(f.bare) > 2
 
 
@@ -120,6 +120,19 @@ def found(f: Features, res: Resources) -> list[str]:
     return out
 
 
+_EPIDEMIC = {"policy", "risk", "checkpoint", "vaccine", "need_nothing"}
+
+
+def off_topic(f: Features, res: Resources, evidence: list[str]) -> bool:
+    """Not about the epidemic (a lost dog, the price of fertiliser, a band for a wedding): no cadre is asked.
+
+    A report still counts when it is one: 「儿子结婚 请了乐队」 reports a wedding, 「谁家有乐队」 asks for a band.
+    """
+    if "offtopic" not in f.cues or f.cues & _EPIDEMIC or fever(f) or "declare_return" in evidence:
+        return False
+    return is_question(f, res) or not evidence
+
+
 def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
     """The intent and the other intents found."""
     menu = menu_intent(f, res)
@@ -127,7 +140,11 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
         return menu, []
     if "cancel" in f.cues and (len(f.bare) <= 8 or any(f.bare.startswith(w) for w in res.words["cancel"])):
         return "cancel", []
+    if f.bare.startswith(res.words["cancel_lead"]):
+        return "cancel", []
     evidence = found(f, res)
+    if off_topic(f, res, evidence):
+        return "unknown", []
     if checkpoint(f) and not is_question(f, res):
         return "report_checkpoint", evidence
     if is_question(f, res):
@@ -171,7 +188,7 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
         return "report_event", rest("report_event")
     if "risk" in f.cues and "policy_action" not in f.cues:
         return "query_risk", evidence
-    if "help" in f.cues:
+    if "help" in f.cues and "policy" not in f.cues:  # 「黄码了咋弄」 asks what to do, not how the account works
         return "help", evidence
     if "policy" in f.cues or evidence or f.places:
         return "ask_policy", evidence

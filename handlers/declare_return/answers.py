@@ -8,6 +8,7 @@ import re
 from bot.dialogue import Context, words
 from bot.dialogue.fields import id_number_shape, id_number_valid, parse_phone
 from bot.dialogue.flow import Parsed, accept, reask
+from bot.nlu.dialect import standard
 from handlers.declare_return.places import PARTIAL, complete, listed_street, place, said, who, whose
 from handlers.declare_return.texts import TEXT
 from town.clock import day
@@ -43,7 +44,7 @@ _PLATE = re.compile(r"([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂�
 
 def relation_in(text: str) -> str | None:
     """The family member a sender is declaring for, from 「俺孩儿昨天…回来」, or None."""
-    found = _SENDER_FAMILY.match(words.bare(text))
+    found = _SENDER_FAMILY.match(words.bare(standard(text)))
     return RELATIONS[found.group(2)] if found else None
 
 
@@ -201,6 +202,7 @@ def ask_companions(ctx: Context) -> str:
 
 def parse_companions(text: str, ctx: Context) -> Parsed:
     """Names of family members who came back too (「老婆李秀英和儿子王小明」), or 「没有」."""
+    text = standard(text)  # 「就俺自个儿」, 「俺媳妇儿刘桂花」
     answer = words.bare(text)
     if not ctx.correcting and any(answer.startswith(word) for word in _NOBODY):
         return accept([])
