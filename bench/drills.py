@@ -30,6 +30,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 CUSTOM = "/cgi-bin/message/custom/send"
+TEMPLATE = "/cgi-bin/message/template/send"
 VILLAGE = "鸣皋村"
 DOCTOR = ("drill-doc", "王大夫", "village_doctor", VILLAGE, "13900000001")
 HEAD = ("drill-head", "刘支书", "village_cadre", VILLAGE, "13700001111")
@@ -42,10 +43,13 @@ def _faults(fake, phase: str) -> None:
     fake.clear_faults()
     if phase == "503":
         fake.down()
-    elif phase == "stall":
-        fake.slow(CUSTOM, READ_TIMEOUT_S + 0.3, times=None)
-    else:
-        fake.fail(CUSTOM, {"-1": -1, "40001": 40001, "45015": 45015, "43004": 43004}[phase])
+        return
+    # Both of a cadre's channels fail: the doctor is reached by template first, customer service after it.
+    for path in (TEMPLATE, CUSTOM):
+        if phase == "stall":
+            fake.slow(path, READ_TIMEOUT_S + 0.3, times=None)
+        else:
+            fake.fail(path, {"-1": -1, "40001": 40001, "45015": 45015, "43004": 43004}[phase])
 
 
 PHASES = ("503", "-1", "stall", "40001", "45015", "43004")
