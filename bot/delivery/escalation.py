@@ -31,18 +31,7 @@ def escalate_undelivered(sql: Sql, row: Claimed, person: Recipient, *, now: dt.d
 
 def _call_for_alert(sql: Sql, row: Claimed, person: Recipient, now: dt.datetime) -> None:
     caller = next_up(sql, row.recipient_openid)
-    task_id = add_call_task(
-        sql,
-        outbox_id=row.id,
-        caller_openid=caller,
-        callee_openid=row.recipient_openid,
-        callee_name=person.name,
-        callee_phone=person.phone,
-        text=row.text,
-        now=now,
-    )
-    if task_id is not None and caller is not None:
-        _ask(sql, row.id, caller, call_task(sql, task_id=task_id), now)
+    _hand_to(sql, row.id, caller, (row.recipient_openid, person.name, person.phone), row.text, now)
 
 
 def _climb(sql: Sql, row: Claimed, now: dt.datetime) -> None:
@@ -54,19 +43,21 @@ def _climb(sql: Sql, row: Claimed, now: dt.datetime) -> None:
     if caller is None or caller == task.callee_openid:
         leave_for_the_top(sql, task_id=task.id)
         return
-    moved = add_call_task(
-        sql,
-        outbox_id=row.id,
-        caller_openid=caller,
-        callee_openid=task.callee_openid,
-        callee_name=task.callee_name,
-        callee_phone=task.callee_phone,
-        text=task.text,
-        now=now,
-    )
-    if moved is not None:
+    callee = (task.callee_openid, task.callee_name, task.callee_phone)
+    if _hand_to(sql, row.id, caller, callee, task.text, now) is not None:
         move_call_up(sql, task_id=task.id, now=now)
-        _ask(sql, row.id, caller, call_task(sql, task_id=moved), now)
+
+
+def _hand_to(sql: Sql, outbox_id: int, caller: str | None, callee: tuple, text: str, now: dt.datetime) -> int | None:
+    """A call task for `caller` (None: the town command's) about `callee` (openid, name, phone), and its message."""
+    openid, name, phone = callee
+    task_id = add_call_task(
+        sql, outbox_id=outbox_id, caller_openid=caller, callee_openid=openid, callee_name=name,
+        callee_phone=phone, text=text, now=now,
+    )  # fmt: skip
+    if task_id is not None and caller is not None:
+        _ask(sql, outbox_id, caller, call_task(sql, task_id=task_id), now)
+    return task_id
 
 
 def _ask(sql: Sql, outbox_id: int, caller: str, task: Call, now: dt.datetime) -> None:
