@@ -23,8 +23,7 @@ def _token_store(settings: Settings, db: Engine):
 
 def make_api(settings: Settings, db: Engine) -> WeChatApi:
     """The API client with the token shared through Redis (REDIS_URL) or the database."""
-    timeout = (settings.wechat_connect_timeout_s, settings.wechat_read_timeout_s)
-    http = wechat_http(*timeout)
+    timeout, http = _transport(settings)
     tokens = TokenManager(
         _token_store(settings, db),
         app_id=settings.wechat_app_id,
@@ -38,8 +37,7 @@ def make_api(settings: Settings, db: Engine) -> WeChatApi:
 
 def make_wecom(settings: Settings, db: Engine) -> WeComApi:
     """The WeCom application's client (settings.wecom must be true), its token shared like WeChat's."""
-    timeout = (settings.wechat_connect_timeout_s, settings.wechat_read_timeout_s)
-    http = wechat_http(*timeout)
+    timeout, http = _transport(settings)
     tokens = WeComTokens(
         _token_store(settings, db),
         corp_id=settings.wecom_corp_id,
@@ -50,3 +48,9 @@ def make_wecom(settings: Settings, db: Engine) -> WeComApi:
         timeout=timeout,
     )
     return WeComApi(settings, tokens, http=http)
+
+
+def _transport(settings: Settings) -> tuple[tuple[float, float], object]:
+    """The timeouts (connect, read) and the HTTP client every WeChat or WeCom call of a process uses."""
+    timeout = (settings.wechat_connect_timeout_s, settings.wechat_read_timeout_s)
+    return timeout, wechat_http(*timeout)
