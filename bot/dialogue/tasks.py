@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.nlu.numbers import to_number
+from bot.nlu.numbers import CN_DIGITS, to_number
 
 # Digits, or the numerals of a count up to the hundred-thousands (两 and 〇/零 included). One capturing group.
-NUMBER = r"(\d{1,9}|[〇零一二两三四五六七八九十百千万]{1,9})"
+NUMBER = rf"(\d{{1,9}}|[{CN_DIGITS}]{{1,9}})"
 
 
 def task_number(found: str | None) -> int | None:
