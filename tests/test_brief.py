@@ -60,7 +60,9 @@ def briefs(server) -> dict[str, Brief]:
 
 def pushed(server) -> dict[str, list[str]]:
     with transaction(server.state.db) as session:
-        rows = session.execute(select(OutboxMessage).where(OutboxMessage.idempotency_key.like("brief:%")))
+        rows = session.execute(
+            select(OutboxMessage).where(OutboxMessage.idempotency_key.like("brief:%")).order_by(OutboxMessage.id)
+        )
         out: dict[str, list[str]] = {}
         for row in rows.scalars():
             out.setdefault(row.recipient_openid, []).append(row.text)

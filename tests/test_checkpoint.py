@@ -59,7 +59,11 @@ def reports(server) -> list[CheckpointReport]:
 
 def outbox(server, kind: str) -> dict[str, str]:
     with transaction(server.state.db) as session:
-        rows = session.execute(select(OutboxMessage).where(OutboxMessage.kind == kind)).scalars().all()
+        rows = (
+            session.execute(select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id))
+            .scalars()
+            .all()
+        )
         return {row.recipient_openid: row.text for row in rows}
 
 

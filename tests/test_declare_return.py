@@ -66,7 +66,7 @@ def stored(server, openid: str) -> list[tuple[Declaration, Classification]]:
 def alerts(server) -> dict[str, str]:
     """What each cadre was told of declarations: an alert, or a notice when no measure is needed."""
     with transaction(server.state.db) as session:
-        query = select(OutboxMessage).where(OutboxMessage.kind.in_(("alert", "notice")))
+        query = select(OutboxMessage).where(OutboxMessage.kind.in_(("alert", "notice"))).order_by(OutboxMessage.id)
         rows = session.execute(query).scalars().all()
         return {row.recipient_openid: row.text for row in rows}
 

@@ -32,7 +32,7 @@ def late_copies(server, prefix: str) -> list[OutboxMessage]:
         query = select(OutboxMessage).where(
             OutboxMessage.kind == "late_reply", OutboxMessage.recipient_openid.like(f"{prefix}%")
         )
-        return list(session.execute(query).scalars())
+        return list(session.execute(query.order_by(OutboxMessage.id)).scalars())
 
 
 def test_a_long_write_lock_spools_messages_within_the_deadline_and_they_are_handled_after(servers, database_url):

@@ -27,7 +27,9 @@ def run(server, now: dt.datetime) -> int:
 
 def rows(server) -> dict[str, OutboxMessage]:
     with transaction(server.state.db) as session:
-        found = session.execute(select(OutboxMessage).where(OutboxMessage.idempotency_key.like("risk-list:%")))
+        found = session.execute(
+            select(OutboxMessage).where(OutboxMessage.idempotency_key.like("risk-list:%")).order_by(OutboxMessage.id)
+        )
         return {row.recipient_openid: row for row in found.scalars()}
 
 
@@ -91,7 +93,9 @@ def test_a_new_version_pushes_the_diff_once(town):
     import_text(town.state.db, aug6_text(), "aug6.txt", now=AT - dt.timedelta(hours=5))
     assert run(town, AT) == 5
     with transaction(town.state.db) as session:
-        found = session.execute(select(OutboxMessage).where(OutboxMessage.idempotency_key.like("risk-list:%")))
+        found = session.execute(
+            select(OutboxMessage).where(OutboxMessage.idempotency_key.like("risk-list:%")).order_by(OutboxMessage.id)
+        )
         new = [row for row in found.scalars() if row.id not in before.values()]
     assert {row.recipient_openid for row in new} == set(before)
     text = next(row.text for row in new if row.recipient_openid == "rp-quiet")
