@@ -13,7 +13,7 @@ from models.db import transaction
 from models.vaccination import Vaccination
 from tests.support.conversation import run
 from tests.support.live import SHANGHAI, run_cli
-from tests.support.people import person, village_id, villager
+from tests.support.people import bind, person, village_id, villager
 from town.vaccination import coverage, report
 
 TODAY = dt.datetime(2021, 8, 6, 10, 0, tzinfo=SHANGHAI)
@@ -231,3 +231,19 @@ def test_coverage_per_village_and_age_group(server, database_url):
     assert unknown.returncode == 2 and "没有找到村「火星」" in unknown.stderr
     with transaction(db) as session:
         assert report(coverage(session, village_ids=[]), "张村") == "张村还没有人登记疫苗。"
+
+
+def test_an_age_group_the_code_does_not_know_is_counted_as_unknown_not_a_crash(server, database_url, caplog):
+    db = server.state.db
+    add(db, "鸣皋村", "甲", "60+", 2)
+    add(db, "鸣皋村", "乙", "old", 0)
+    add(db, "孙村", "丙", None, 1)
+    with transaction(db) as session:
+        found = [(c.village, c.group, c.registered, c.first_dose) for c in coverage(session)]
+    assert found == [("鸣皋村", None, 2, 1), ("孙村", None, 1, 1)]
+    assert "unknown age group" in caplog.text and "60+" in caplog.text
+    printed = run_cli("vaccination-coverage", DATABASE_URL=database_url)
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout.splitlines()[-1].split() == ["合计", "未知", "3", "2", "1", "67%"]
+    bind(db, ("vx-command", "王书记", "town_command", "鸣皋村", "13900000001"))
+    assert "疫苗" in server.client("vx-command").say("统计")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -10,6 +12,7 @@ from models.vaccination import coverage_counts
 from town.vaccination.texts import AGE_GROUPS, HEADER, TEXT, UNKNOWN_GROUP
 
 GROUP_ORDER = (*AGE_GROUPS, None)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -34,13 +37,22 @@ class Coverage:
 
 def coverage(session: Session, *, village_ids: list[int] | None = None) -> list[Coverage]:
     """Per village (in the town file's order) and age group; `village_ids` limits it to a jurisdiction."""
-    rows = [
-        Coverage(name, group, int(n), int(one or 0), int(two or 0))
-        for name, group, n, one, two in coverage_counts(session, village_ids=village_ids)
-    ]
+    counts: dict[tuple[str, str | None], list[int]] = {}
+    strange: Counter[str] = Counter()
+    for name, group, n, one, two in coverage_counts(session, village_ids=village_ids):
+        if group is not None and group not in AGE_GROUPS:
+            # A group this code does not know (an older version's, or typed into the database) counts as unknown.
+            strange[str(group)] += int(n)
+            group = None
+        summed = counts.setdefault((name, group), [0, 0, 0])
+        for i, value in enumerate((n, one, two)):
+            summed[i] += int(value or 0)
+    if strange:
+        log.warning("vaccination rows with an unknown age group, counted as unknown: %s", dict(strange))
+    rows = [Coverage(name, group, *figures) for (name, group), figures in counts.items()]
     order = {group: i for i, group in enumerate(GROUP_ORDER)}
     villages = list(dict.fromkeys(row.village for row in rows))
-    return sorted(rows, key=lambda r: (villages.index(r.village), order.get(r.group, len(order))))
+    return sorted(rows, key=lambda r: (villages.index(r.village), order[r.group]))
 
 
 def totals(rows: list[Coverage], village: str = TEXT.total) -> list[Coverage]:
