@@ -1,4 +1,4 @@
-"""The scheduler lease: one row that says which process runs the scheduled jobs, and until when."""
+"""Leases: one row per duty (the scheduler, the tag sync) that says which process does it, and until when."""
 
 from __future__ import annotations
 
@@ -37,6 +37,13 @@ def insert_lease(session: Session, *, name: str, holder: str, expires: dt.dateti
     # RETURNING, not rowcount: psycopg does not report 0 for a conflict that did nothing.
     inserted = insert.on_conflict_do_nothing(index_elements=["name"]).returning(SchedulerLease.name)
     return session.execute(inserted).first() is not None
+
+
+def hold_lease(session: Session, *, name: str, holder: str, now: dt.datetime, expires: dt.datetime) -> bool:
+    """Take or renew the lease `name` until `expires`; False when another live holder has it."""
+    if renew_lease(session, name=name, holder=holder, now=now, expires=expires):
+        return True
+    return insert_lease(session, name=name, holder=holder, expires=expires)
 
 
 def delete_lease(session: Session, *, name: str, holder: str) -> None:

@@ -12,6 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.delivery import make_worker
+from bot.delivery.transport import SandboxTransport
+from bot.delivery.worker import TAG_SYNC_S, Worker
 from models.db import transaction, utcnow
 from models.delivery import ApiPause, CallTask, ChannelBlock
 from models.outbox import OutboxMessage, enqueue
@@ -369,3 +371,20 @@ def test_a_village_broadcast_goes_to_its_tag_in_one_sendall(server, subscription
     assert call.json["filter"] == {"is_to_all": False, "tag_id": tag_id} and "group_id" not in call.json["filter"]
     assert {(m.status, m.channel) for m in outbox(server)} == {("sent", "mass")}
     assert [m.channel for m in fake.messages_to("wx-tag-2")] == ["mass"]
+
+
+def test_with_two_workers_one_syncs_the_village_tags_until_its_lease_runs_out(server, account, clock):
+    synced: list[str] = []
+    first, second = (
+        Worker(server.state.db, SandboxTransport(), account, clock, sync_tags=lambda n=name: synced.append(n))
+        for name in ("first", "second")
+    )
+    try:
+        assert first.sync_tags_if_ours() and not second.sync_tags_if_ours()
+        assert first.sync_tags_if_ours()  # the holder renews its own lease
+        clock.ahead = dt.timedelta(seconds=TAG_SYNC_S * 2)  # the first worker died: its lease runs out
+        assert second.sync_tags_if_ours() and not first.sync_tags_if_ours()
+        assert synced == ["first", "first", "second"]
+    finally:
+        first.close()
+        second.close()

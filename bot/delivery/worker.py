@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import random
+import socket
 import threading
 import time
 from collections import defaultdict
@@ -26,15 +28,17 @@ from bot.wechat.errors import (
     WeChatError,
     WeChatUnavailable,
 )
-from models.db import utcnow
+from models.db import transaction, utcnow
 from models.delivery import WINDOW_QUOTA, Recipient, load_recipients, pause_api, paused_apis, save_recipients
 from models.outbox import FAILED, QUEUED, SENT, UNDELIVERABLE, Claimed, Outcome, claim_due, record_outcomes
+from models.scheduler import hold_lease
 from models.sql import Sql
 from town.clock import zone
 from town.settings import Settings
 
 log = logging.getLogger(__name__)
 TAG_SYNC_S = 300  # villagers' village tags are brought in step this often
+TAG_SYNC_LEASE = "tag_sync"  # with several workers, one of them syncs the tags (two made duplicate tags)
 MAX_PASSES = 8  # WeChat unreachable this many times for one row: failed
 
 
@@ -52,6 +56,7 @@ class Worker:
     ):
         self.db, self.transport, self.settings, self.clock = db, transport, settings, clock
         self.sync_tags = sync_tags
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.pool = ThreadPoolExecutor(settings.outbox_concurrency, thread_name_prefix="outbox")
         self.tz = zone()
 
@@ -90,12 +95,23 @@ class Worker:
                 busy = self.run_once()
                 if self.sync_tags is not None and time.monotonic() >= next_tag_sync:
                     next_tag_sync = time.monotonic() + TAG_SYNC_S
-                    self.sync_tags()
+                    self.sync_tags_if_ours()
             except Exception:
                 log.exception("delivery batch failed; retrying shortly")
                 busy = 0
             if not busy:
                 stop.wait(idle_s)
+
+    def sync_tags_if_ours(self) -> bool:
+        """Sync the village tags when this worker holds the tag-sync lease (one worker at a time); True if it ran."""
+        now = self.clock()
+        # The lease outlives one period a little, so the holder renews it before anyone else can take it.
+        expires = now + dt.timedelta(seconds=TAG_SYNC_S * 1.5)
+        with transaction(self.db) as session:
+            ours = hold_lease(session, name=TAG_SYNC_LEASE, holder=self.holder, now=now, expires=expires)
+        if ours and self.sync_tags is not None:
+            self.sync_tags()
+        return ours
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)

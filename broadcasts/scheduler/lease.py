@@ -10,7 +10,7 @@ import uuid
 from sqlalchemy import Engine
 
 from models.db import transaction
-from models.scheduler import delete_lease, insert_lease, lease_row, renew_lease
+from models.scheduler import delete_lease, hold_lease, lease_row
 
 LEASE_NAME = "scheduler"
 
@@ -24,9 +24,7 @@ def take_lease(db: Engine, holder: str, now: dt.datetime, seconds: float) -> boo
     """Take or renew the lease until now + seconds; False when another live holder has it."""
     expires = now + dt.timedelta(seconds=seconds)
     with transaction(db) as session:
-        if renew_lease(session, name=LEASE_NAME, holder=holder, now=now, expires=expires):
-            return True
-        return insert_lease(session, name=LEASE_NAME, holder=holder, expires=expires)
+        return hold_lease(session, name=LEASE_NAME, holder=holder, now=now, expires=expires)
 
 
 def release_lease(db: Engine, holder: str) -> None:
