@@ -18,6 +18,7 @@ class Declaration(SQLModel, table=True):
     """What a returnee declared in the chat (possibly sent by a family member for them)."""
 
     __tablename__ = "declaration"
+    __table_args__ = (Index("ix_declaration_created", "created_at"),)  # the day's declarations, for 统计 and the brief
 
     id: int | None = Field(default=None, primary_key=True)
     # The account the declaration belongs to: whoever sent it, and who is told of any change.

@@ -114,11 +114,13 @@ def open_question_count(session: Session, *, village_ids: list[int]) -> int:
     ).scalar_one()
 
 
+MESSAGES_BY_VILLAGE = (
+    "SELECT p.village_id, COUNT(*) FROM outbox_message o LEFT JOIN person p ON p.openid = o.recipient_openid"
+    " WHERE o.status = :status AND o.created_at >= :start AND o.created_at < :end GROUP BY p.village_id"
+)
+
+
 def messages_by_village(sql: Sql, *, status: str, start: dt.datetime, end: dt.datetime) -> dict[int | None, int]:
     """Messages in this status written between start and end, by the recipient's village (None: unknown)."""
-    rows = sql.all(
-        "SELECT p.village_id, COUNT(*) FROM outbox_message o LEFT JOIN person p ON p.openid = o.recipient_openid"
-        " WHERE o.status = :status AND o.created_at >= :start AND o.created_at < :end GROUP BY p.village_id",
-        status=status, start=sql.time(start), end=sql.time(end),
-    )  # fmt: skip
+    rows = sql.all(MESSAGES_BY_VILLAGE, status=status, start=sql.time(start), end=sql.time(end))
     return dict(rows)

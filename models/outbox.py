@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import Index, select
+from sqlalchemy import text as sql_text
 from sqlmodel import Field, Session, SQLModel
 
 from models.sql import Sql
@@ -23,6 +24,17 @@ class OutboxMessage(SQLModel, table=True):
         Index("ix_outbox_due", "status", "due_at"),
         Index("ix_outbox_mass", "recipient_openid", "channel", "sent_at"),
         Index("ix_outbox_origin", "origin_openid", "created_at"),
+        # The brief's undelivered-per-day count, and the every-minute look for broadcasts and mass sends today.
+        Index("ix_outbox_status_created", "status", "created_at"),
+        Index("ix_outbox_kind_created", "kind", "created_at"),
+        Index("ix_outbox_channel_sent", "channel", "sent_at"),
+        # Rows a village-tag carrier covers are found by their payload; only those rows are indexed.
+        Index(
+            "ix_outbox_covered",
+            "payload",
+            postgresql_where=sql_text("status = 'covered'"),
+            sqlite_where=sql_text("status = 'covered'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
