@@ -22,6 +22,7 @@ from models.audience import (
     count_by_channel,
     enqueue_direct,
     enqueue_tag,
+    forget,
     unreachable_people,
 )
 from models.mass import finished_tag_carriers, mass_send_since, requeue_covered, send_covered_with_carrier
@@ -99,6 +100,12 @@ class Planner:
         """Count by channel; with `enqueue`, also write every row (idempotent)."""
         tags = self._usable_tags(occ.audience)
         reach = self._classified(occ.audience, tags)
+        try:
+            return self._plan(occ, reach, tags, enqueue=enqueue)
+        finally:
+            forget(self.sql, reach=reach)
+
+    def _plan(self, occ: Occurrence, reach: Reach, tags: dict[int, str], *, enqueue: bool) -> Plan:
         plan = Plan()
         for how, village_id, count in count_by_channel(self.sql, reach=reach):
             plan.total += count
