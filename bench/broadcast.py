@@ -9,9 +9,11 @@ A fresh database (SQLite file in a temporary directory, or a temporary PostgreSQ
 gets the demo town and N villagers spread over its 39 villages: a third wrote within 48 hours (customer-service
 messages), the rest did not (mass send by openid list); 1% opted out. (a) the baseline: one bare
 `INSERT INTO outbox_message ... SELECT` of the same number of rows from `person`, no planning. (b) the real thing:
-`announce(... to="all")` (plan, counts, unreachable names, every row, the run record) in one transaction. Both are
+`announce(... to="all")` (plan, counts, unreachable names, every row, the run record) in one transaction. (c) the
+daily risk-list push of a new list version (tests/fixtures' 8月5日 list) to the same villagers. All three are
 timed in the same run on the same database, each into an empty outbox. Memory is this process's peak RSS growth
-during (b). The last line is `broadcast plan+enqueue ratio R`, R = (b) seconds / (a) seconds.
+during (b). The last lines are `broadcast plan+enqueue ratio R`, R = (b) seconds / (a) seconds, and
+`risk push ratio R`, R = (c) seconds / (a) seconds.
 """
 
 from __future__ import annotations
@@ -31,12 +33,18 @@ sys.path.insert(0, str(PROJECT))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from broadcasts import risk_push  # noqa: E402
 from broadcasts.announcements import announce  # noqa: E402
 from models.db import make_engine, transaction, utcnow  # noqa: E402
 from models.migrate import upgrade_database  # noqa: E402
 from models.sql import Sql  # noqa: E402
 from models.town import read_town_file, sync_town  # noqa: E402
+from town.policy import load_policy  # noqa: E402
+from town.reclassify import ingest  # noqa: E402
+from town.riskareas import parse_content  # noqa: E402
 from town.settings import Settings  # noqa: E402
+
+RISK_LIST = PROJECT / "tests/fixtures/riskareas/2021-08-05-10.txt"
 
 CHUNK = 10_000
 BASELINE = (
@@ -94,6 +102,16 @@ def real(db, settings: Settings) -> tuple[float, int, str]:
     return time.perf_counter() - start, plan.enqueued, plan.describe()
 
 
+def pushed(db, settings: Settings) -> tuple[float, int]:
+    """A new list version imported (not timed), then the push to every follower (timed)."""
+    content = parse_content(RISK_LIST.read_text(encoding="utf-8"), RISK_LIST.name)
+    ingest(db, content, policy=load_policy(PROJECT / "data/policy.toml"), now=utcnow())
+    start = time.perf_counter()
+    with transaction(db) as session:
+        rows = risk_push.push(session, utcnow(), settings)
+    return time.perf_counter() - start, rows
+
+
 def empty_outbox(db) -> None:
     with db.begin() as connection:
         Sql(connection).run("DELETE FROM outbox_message")
@@ -135,7 +153,11 @@ def run(url: str, people: int, tmp: Path) -> None:
     grown = rss_mib() - before
     print(f"(b) plan + enqueue: {real_rows} rows in {real_s:.2f} s, peak RSS growth {grown:.1f} MiB")
     print(plan)
+    empty_outbox(db)
+    push_s, push_rows = pushed(db, settings)
+    print(f"(c) risk-list push: {push_rows} rows in {push_s:.2f} s")
     print(f"broadcast plan+enqueue ratio {real_s / base_s:.2f}")
+    print(f"risk push ratio {push_s / base_s:.2f}")
     db.dispose()
 
 

@@ -203,14 +203,39 @@ def set_opt_outs(sql: Sql, *, person_id: int, columns: tuple[str, ...], opted_ou
     sql.run(f"UPDATE person SET {assignments} WHERE id = :id", flag=sql.flag(opted_out), id=person_id)
 
 
-def risk_list_followers(sql: Sql) -> list[tuple[int, str, dt.datetime | None, int | None]]:
-    """(id, openid, last_inbound_at, cs_used) of every follower who has not opted out of the risk list, by id."""
-    rows = sql.all(
-        "SELECT id, openid, last_inbound_at, cs_used FROM person"
-        " WHERE subscribed = :yes AND risk_list_opted_out = :no ORDER BY id",
-        yes=sql.flag(True), no=sql.flag(False),
-    )  # fmt: skip
-    return [(pid, openid, sql.read_time(last), cs_used) for pid, openid, last, cs_used in rows]
+LIST_FOLLOWERS = (
+    "INSERT INTO outbox_message (idempotency_key, recipient_openid, kind, text, payload, status, attempts,"
+    " created_at, due_at) SELECT :prefix || CAST(p.id AS VARCHAR(20)), p.openid, :kind, :text, :payload, 'queued',"
+    " 0, :now, :now FROM person p WHERE p.subscribed = :yes AND p.risk_list_opted_out = :no"
+    " AND {window}{skip} ORDER BY p.id ON CONFLICT (idempotency_key) DO NOTHING"
+)
+IN_WINDOW = "(p.last_inbound_at > :since AND COALESCE(p.cs_used, 0) < :quota)"
+
+
+def enqueue_to_list_followers(
+    sql: Sql,
+    *,
+    prefix: str,
+    text: str,
+    kinds: tuple[tuple[str, str], tuple[str, str]],
+    skip_ids: list[int],
+    window_since: dt.datetime,
+    quota: int,
+    now: dt.datetime,
+) -> tuple[int, int]:
+    """Every follower who wants the risk list gets a row keyed prefix+id: inside WeChat's window the first
+    (kind, payload) of `kinds`, outside it the second; `skip_ids` get none. Rows added for each."""
+    ids, params = sql.in_list("skip", skip_ids)
+    skip = f" AND p.id NOT IN {ids}" if skip_ids else ""
+    common = {
+        "prefix": prefix, "text": text, "now": sql.time(now), "yes": sql.flag(True), "no": sql.flag(False),
+        "since": sql.time(window_since), "quota": quota, **params,
+    }  # fmt: skip
+    added = []
+    for window, (kind, payload) in zip((IN_WINDOW, f"NOT COALESCE({IN_WINDOW}, FALSE)"), kinds, strict=True):
+        statement = LIST_FOLLOWERS.format(window=window, skip=skip)
+        added.append(sql.run(statement, kind=kind, payload=payload, **common))
+    return added[0], added[1]
 
 
 def link_wecom(sql: Sql, *, person_id: int, userid: str) -> None:

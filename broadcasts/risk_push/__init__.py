@@ -23,7 +23,7 @@ from models.cadre import holders_anywhere
 from models.declaration import origin_provinces
 from models.delivery import WINDOW, WINDOW_QUOTA
 from models.outbox import enqueue
-from models.person import risk_list_followers
+from models.person import enqueue_to_list_followers
 from models.riskarea import list_before, newest_list
 from models.sql import Sql
 from models.town import TownFileError, read_town_file
@@ -67,19 +67,22 @@ def push(session: Session, now: dt.datetime, settings: Settings) -> int:
     old_id = previous or list_before(sql, list_id=list_id)
     changes = diff_entries(read_entries(sql, old_id), new) if old_id else None
     body = compose(new, changes, provinces=travel_provinces(sql, now, settings), published=published)
-    followers, staff = audience(sql, now)
+    staff = checkpoint_staff(sql)
     counts = Counter()
     for person_id, openid in staff:
         text = f"{body}\n{TEXT.staff_end}"
         counts["staff"] += _send(sql, f"risk-list:{list_id}:{person_id}", openid, "notice", text, now, {})
-    staff_ids = {person_id for person_id, _ in staff}
-    payload = {BROADCAST: f"risk-list:{list_id}"}
-    for person_id, openid, window in followers:
-        if person_id in staff_ids:
-            continue
-        kind, extra = ("notice", {}) if window else (BROADCAST, payload)
-        text = f"{body}\n{TEXT.villager_end}"
-        counts[kind] += _send(sql, f"risk-list:{list_id}:{person_id}", openid, kind, text, now, extra)
+    payload = json.dumps({BROADCAST: f"risk-list:{list_id}"}, ensure_ascii=False)
+    counts["notice"], counts[BROADCAST] = enqueue_to_list_followers(
+        sql,
+        prefix=f"risk-list:{list_id}:",
+        text=f"{body}\n{TEXT.villager_end}",
+        kinds=(("notice", "{}"), (BROADCAST, payload)),
+        skip_ids=[person_id for person_id, _ in staff],
+        window_since=now - WINDOW,
+        quota=WINDOW_QUOTA,
+        now=now,
+    )
     plan = json.dumps(dict(counts))
     finish_run(sql, announcement_id=announcement, occurrence=_occurrence(list_id), plan=plan, now=now)
     return sum(counts.values())
@@ -112,17 +115,10 @@ def _claim(sql: Sql, announcement: int, list_id: int, now: dt.datetime) -> bool:
     return start_run(sql, announcement_id=announcement, occurrence=_occurrence(list_id), now=now)
 
 
-def audience(sql: Sql, now: dt.datetime) -> tuple[list[tuple[int, str, bool]], list[tuple[int, str]]]:
-    """Followers who want the list (id, openid, inside the customer-service window now), and all checkpoint staff."""
-    rows = risk_list_followers(sql)
-    followers = [(pid, openid, _in_window(now, last, cs_used)) for pid, openid, last, cs_used in rows]
+def checkpoint_staff(sql: Sql) -> list[tuple[int, str]]:
+    """Every checkpoint officer (person id, openid): they get the list whether or not they follow it."""
     staff = {holder.person_id: holder.openid for holder in holders_anywhere(sql, roles=(CHECKPOINT,))}
-    return followers, sorted(staff.items())
-
-
-def _in_window(now: dt.datetime, last: dt.datetime | None, cs_used: int | None) -> bool:
-    """WeChat's 48-hour window is open with quota left (the short click window is too brief to plan on)."""
-    return last is not None and now - last < WINDOW and (cs_used or 0) < WINDOW_QUOTA
+    return sorted(staff.items())
 
 
 def travel_provinces(sql: Sql, now: dt.datetime, settings: Settings) -> list[str]:
