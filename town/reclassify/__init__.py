@@ -127,7 +127,15 @@ def facts_of(declaration: Declaration) -> Facts:
         "township": declaration.origin_township,
         "abroad": declaration.abroad,
     }
-    return Facts(origin, declaration.arrived_on, declaration.left_on, declaration.health_code)
+    return Facts(
+        origin,
+        declaration.arrived_on,
+        declaration.left_on,
+        declaration.health_code,
+        declaration.entry_date,
+        declaration.port_city,
+        declaration.port_quarantine_days,
+    )
 
 
 def _baseline(session: Session, current: Classification) -> str | None:
