@@ -11,10 +11,14 @@ import time_machine
 from admin.ledger import load_ledger
 from handlers.declare_return.abroad import port_days
 from models.db import transaction
+from tests import test_declare_return as declare_return
 from tests.support.conversation import run
 from tests.support.live import PROJECT, SHANGHAI
-from tests.test_declare_return import alerts, cadres, listed, quarantines, stored  # noqa: F401 (fixtures)
 from town.policy import load_policy
+
+# The declaration tests' server with the 8月5日 list and 鸣皋村's cadre and doctor bound.
+listed, cadres = declare_return.listed, declare_return.cadres
+alerts, quarantines, stored = declare_return.alerts, declare_return.quarantines, declare_return.stored
 
 POLICY = PROJECT / "data" / "policy.toml"
 

@@ -110,10 +110,8 @@ def _classify(ctx: Context):
         policy, (index, list_info) = ctx.risk.policy, ctx.risk.current(ctx.session, latest=True)
     else:
         policy, index, list_info = load_policy(ctx.settings.policy_file), None, None
-    entry = entry_facts(slots)
-    declared = Declaration(
-        origin, arrived, left, slots["health_code"], entry["entry_date"], entry["port_city"], entry["port_quarantine_days"]
-    )
+    entry = list(entry_facts(slots).values())  # entry date, port city, days done there
+    declared = Declaration(origin, arrived, left, slots["health_code"], *entry)
     return classify(policy, index, list_info, declared, ctx.today)
 
 

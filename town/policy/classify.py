@@ -10,8 +10,8 @@ from town.clock import day as clock_day
 from town.clock import local
 from town.policy.measure import describe
 from town.policy.rules import Policy, Rule
-from town.policy.timeline import Timeline, timeline
 from town.policy.texts import CODE_NAMES, REASON
+from town.policy.timeline import Timeline, timeline
 from town.riskareas.entries import RANK, Entry
 from town.riskareas.index import RiskIndex
 from town.riskareas.texts import LEVEL_NAMES
@@ -184,7 +184,8 @@ def _render(
     matched = facts.matched if "level" in rule.when else facts.related if "related_district" in rule.when else None
     port, entered = declaration.port_city or "", day(declaration.entered_on or declaration.arrived_on)
     entry = (REASON.entry if port else REASON.entry_unknown).format(day=entered, port=port)
-    port_done = REASON.port_done.format(port=port or REASON.port_somewhere, days=plan.port_days) if plan.port_days else REASON.port_none
+    done = REASON.port_done.format(port=port or REASON.port_somewhere, days=plan.port_days)
+    port_done = done if plan.port_days else REASON.port_none
     values = {
         "place": _place(declaration.origin or {}),
         "left": day(facts.left),

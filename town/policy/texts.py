@@ -45,7 +45,7 @@ class ERROR:
     alert = "alert 必须是 true 或 false"
     no_reason = "缺少 {key}（说明原因的中文模板）"
     counted_from = "from 必须是 {choices} 之一"
-    reasons_from_entry = "reason_home、reason_done 只用于 from = \"entry\" 的规则"
+    reasons_from_entry = 'reason_home、reason_done 只用于 from = "entry" 的规则'
     condition_unknown = "未知条件 {key}（可用：{choices}）"
     condition_bool = "条件 {key} 必须是 true 或 false"
     condition_positive = "条件 {key} 必须是正整数"

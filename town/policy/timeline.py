@@ -54,14 +54,11 @@ def _from_entry(rule: Rule, arrived: dt.date, entered: dt.date, port_days: int) 
     central_end = arrived + dt.timedelta(days=left - 1) if left else entered + dt.timedelta(days=rule.days - 1)
     home_end = central_end + dt.timedelta(days=rule.home_days)
     shift = central_end - (entered + dt.timedelta(days=rule.days - 1))
-    samples = tuple(
-        d for n in rule.nucleic_acid_days if (d := entered + shift + dt.timedelta(days=n - 1)) >= arrived
-    )
+    samples = tuple(d for n in rule.nucleic_acid_days if (d := entered + shift + dt.timedelta(days=n - 1)) >= arrived)
     if left:
         home_start = central_end + ONE_DAY if rule.home_days else None
-        return Timeline(
-            rule.disposition, left, rule.home_days, arrived, home_end, home_start, samples, rule.alert, rule.reason, done
-        )
+        plan = (rule.disposition, left, rule.home_days, arrived, home_end, home_start, samples)
+        return Timeline(*plan, rule.alert, rule.reason, done)
     start = max(arrived, central_end + ONE_DAY)
     if rule.home_days and home_end >= start:
         days = (home_end - start).days + 1
