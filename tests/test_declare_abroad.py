@@ -154,3 +154,18 @@ def test_an_entry_after_the_arrival_is_asked_again(cadres, aug6):
 )  # fmt: skip
 def test_port_days_read_chinese_numerals_and_none(text, days):
     assert port_days(text) == days
+
+
+def test_the_country_is_not_taken_for_the_port_and_a_domestic_origin_forgets_the_entry(cadres, aug6):
+    client = cadres.client("ab-country")
+    run(client, [("我7月20号从美国入境，昨天到家", "名字")])
+    _basics(client, "李秋菊")
+    run(client, [("鸣皋", "哪个城市入境"), ("上海", "几天"), ("十四天", "怎么回来")])
+    summary = _rest(client)
+    assert "哪天到家：8月5日" in summary and "入境：7月20日从上海入境，在上海集中隔离了14天" in summary
+    run(client, [("不对，是北京海淀区", "哪天离开北京市海淀区"), ("当天", "北京市海淀区")])
+    summary = client.say("帮助")
+    assert "入境" not in summary
+    assert "无需隔离" in client.say("对")
+    [(declaration, _)] = stored(cadres, "ab-country")
+    assert not declaration.abroad and (declaration.entry_date, declaration.port_city) == (None, None)

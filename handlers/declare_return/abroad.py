@@ -76,7 +76,9 @@ def port_city(text: str, ctx: Context) -> str | None:
     before = text.split(ENTRY)[0] if ENTRY in text else text
     candidate = _PORT_TAIL.sub("", _VIA.sub("", words.bare(before)))
     origin = said(candidate, ctx).get("origin") if candidate else None
-    if origin and not origin.get("abroad"):
+    if origin and origin.get("abroad"):
+        return None  # 「从美国入境」 names the country, not the port
+    if origin:
         district = origin.get("district") or ""
         name = district if district.endswith("市") else origin.get("city") or origin.get("province") or ""
         return re.sub(r"市$", "", name) or None
@@ -148,4 +150,6 @@ def prefill(text: str, ctx: Context) -> dict:
             slots["port_quarantine_days"] = days
         elif any(word in clause for word in _ARRIVED) and (arrived := find_date(clause, ctx.today)):
             slots["arrived_on"] = arrived.isoformat()
+    if slots.get("arrived_on", "9999") < slots.get("entered_on", ""):
+        slots.pop("entered_on")  # an entry after the arrival is a misreading: asked
     return slots
