@@ -17,17 +17,21 @@ def describe(
     disposition: str, start: dt.date, end: dt.date | None, home_start: dt.date | None = None, *, year: int | None = None
 ) -> str:
     """The measure and its days; a central part followed by home days says both parts."""
+    return disposition + span(start, end, home_start, year=year)
+
+
+def span(start: dt.date, end: dt.date | None, home_start: dt.date | None = None, *, year: int | None = None) -> str:
+    """「14天（8月5日至8月18日）」, or 「11天（…），再居家隔离7天（…）」 with a home part; empty without an end."""
     if end is None:
-        return disposition
+        return ""
     if home_start is not None and start < home_start <= end:
-        first = _part(disposition, start, home_start - dt.timedelta(days=1), year)
-        return MEASURE.then.format(first=first, then=_part(HOME, home_start, end, year))
-    return _part(disposition, start, end, year)
+        first = _part(start, home_start - dt.timedelta(days=1), year)
+        return MEASURE.then.format(first=first, home=HOME, then=_part(home_start, end, year))
+    return _part(start, end, year)
 
 
-def _part(disposition: str, start: dt.date, end: dt.date, year: int | None) -> str:
+def _part(start: dt.date, end: dt.date, year: int | None) -> str:
     day = partial(clock_day, year=year)
-    days = (end - start).days + 1
-    if days == 1:
-        return MEASURE.one_day.format(disposition=disposition, day=day(start))
-    return MEASURE.part.format(disposition=disposition, days=days, start=day(start), end=day(end))
+    if start == end:
+        return MEASURE.one_day.format(day=day(start))
+    return MEASURE.part.format(days=(end - start).days + 1, start=day(start), end=day(end))

@@ -63,6 +63,6 @@ class ERROR:
 class MEASURE:
     """A measure and its days, as the reply, the alert and the 台账 say it."""
 
-    part = "{disposition}{days}天（{start}至{end}）"
-    one_day = "{disposition}1天（{day}）"
-    then = "{first}，再{then}"
+    part = "{days}天（{start}至{end}）"
+    one_day = "1天（{day}）"
+    then = "{first}，再{home}{then}"
