@@ -35,6 +35,10 @@ class Declaration(SQLModel, table=True):
     origin_district: str | None = Field(default=None, max_length=50)
     origin_township: str | None = Field(default=None, max_length=100)
     abroad: bool = False
+    # From abroad: the day of entry into the country, the port city (上海), and the central days done there.
+    entry_date: dt.date | None = None
+    port_city: str | None = Field(default=None, max_length=50)
+    port_quarantine_days: int | None = None
     left_on: dt.date | None = None
     arrived_on: dt.date
     transport: str | None = Field(default=None, max_length=20)
@@ -83,6 +87,7 @@ class Classification(SQLModel, table=True):
     days: int = 0
     start_on: dt.date
     end_on: dt.date | None = None
+    home_start_on: dt.date | None = None  # the home part after a central one (from abroad: 14+7)
     sampling_dates: str = "[]"  # JSON list of ISO dates
     alert: bool = False
     reason: str
@@ -131,6 +136,7 @@ def save_classification(
         days=result.days + result.home_days,
         start_on=result.start,
         end_on=result.end,
+        home_start_on=result.home_start,
         sampling_dates=json.dumps([d.isoformat() for d in result.nucleic_acid_dates]),
         alert=result.alert,
         reason=result.reason,

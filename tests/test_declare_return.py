@@ -402,10 +402,11 @@ def test_menu_click_abroad_and_future_dates(cadres, today):
     client = cadres.client("dr-click")
     assert "自己回来" in client.event("CLICK", "RETURN")
     run(client, [("自己", "名字"), ("吴大海", "手机号"), ("13812345678", "身份证"), ("跳过", "哪个村")])
-    run(client, [("鸣皋", "从哪里回来"), ("美国", "哪天到家"), ("8月9日", "等到家那天"), ("8月1日", "怎么回来")])
+    run(client, [("鸣皋", "从哪里回来"), ("美国", "哪天到家"), ("8月9日", "等到家那天"), ("8月1日", "哪天入境")])
+    run(client, [("7月31日", "哪个城市入境"), ("上海浦东机场", "在上海集中隔离了几天"), ("没隔离", "怎么回来")])
     run(client, [("坐飞机", "航班"), ("不记得", "健康码"), ("绿码", "一起回来"), ("没有", "境外")])
     reply = client.say("对")
-    assert "集中隔离14天，再居家隔离7天" in reply and "马上" in reply
+    assert "回来后集中隔离14天（8月1日至8月14日），再居家隔离7天（8月15日至8月21日）" in reply and "马上" in reply
     [(declaration, classification)] = stored(cadres, "dr-click")
     assert declaration.abroad and classification.rule_id == "abroad" and classification.days == 21
     [quarantine] = quarantines(cadres)

@@ -213,7 +213,9 @@ def town(server) -> Town:
     sun = town.declare(
         "孙村", "孙六", D(2021, 7, 30), phone="13700000003", abroad=True, transport="plane", health_code="red"
     )
-    central = town.classify(sun, "集中隔离", "境外返回", D(2021, 7, 30), 21, rule_id="abroad")
+    central = town.classify(
+        sun, "集中隔离", "境外返回", D(2021, 7, 30), 21, rule_id="abroad", home_start_on=D(2021, 8, 13)
+    )
     town.quarantine(
         sun, central, "集中隔离", D(2021, 7, 30), D(2021, 8, 20), home_start_on=D(2021, 8, 13), carers=("孙书记",)
     )
@@ -301,7 +303,10 @@ def test_returnees_one_row_each_with_family_by_village_then_arrival(town, databa
     assert not column(rows, "包保责任人")[0]  # no measure, nobody's household: the village's cadres are not listed
     sun = dict(zip(rows[0], rows[5], strict=True))
     assert (sun["从何地返回"], sun["健康码"], sun["包保责任人"]) == ("境外", "红码", SUN_PEOPLE)
-    assert (sun["依据"], sun["已采样"]) == ("从境外入境返回", None)
+    # Entry not asked when it was declared: the measure still reads as the reply and the alert said it.
+    measure = "集中隔离14天（2021年7月30日至2021年8月12日），再居家隔离8天（2021年8月13日至2021年8月20日）"
+    assert (sun["依据"], sun["已采样"]) == (f"从境外入境返回，回来后{measure}", None)
+    assert sun["管控措施"] == "集中隔离（2021-08-13起居家隔离）"
     assert not any("您" in str(value) for row in rows for value in row)  # the ledger speaks of them, not to them
     assert not any("旧的依据" in str(value) for row in rows for value in row)  # superseded
     assert not any("卡点老李" in str(value) for row in rows for value in row)

@@ -117,6 +117,52 @@ def test_abroad_is_centralised_then_home(policy, aug5):
     assert "日本" in c.reason and "集中隔离14天" in c.reason and "居家隔离7天" in c.reason
 
 
+def entered(policy, *, entry: int, home: int, port_days: int | None, today=AUG5):
+    """From abroad: entered `entry` days and arrived home `home` days before today, port_days done at the port."""
+    ago = lambda n: today - dt.timedelta(days=n)  # noqa: E731
+    declared = Declaration({"abroad": True}, ago(home), None, "green", ago(entry), "上海", port_days)
+    return classify(policy, None, None, declared, today)
+
+
+def test_abroad_days_done_at_the_port_count_from_the_entry(policy):
+    c = entered(policy, entry=3, home=0, port_days=3)
+    assert (c.disposition, c.days, c.home_days, c.alert) == ("集中隔离", 11, 7, True)
+    assert (c.start, c.home_start, c.end) == (AUG5, dt.date(2021, 8, 16), dt.date(2021, 8, 22))
+    assert c.nucleic_acid_dates == days(AUG5 - dt.timedelta(days=3), 4, 7, 14, 21)
+    assert "回来后集中隔离11天（8月5日至8月15日），再居家隔离7天（8月16日至8月22日）" in c.reason
+
+
+def test_abroad_days_lost_between_the_port_and_home_do_not_count(policy):
+    # Entered 8 days ago, 3 days at the port, 5 on the road: 11 central days from the arrival, then 7 at home.
+    c = entered(policy, entry=8, home=0, port_days=3)
+    assert (c.days, c.start, c.home_start, c.end) == (11, AUG5, dt.date(2021, 8, 16), dt.date(2021, 8, 22))
+    # Days 4, 7, 14 and 21 of the quarantine: the entry's days moved by the 5 lost on the road.
+    assert c.nucleic_acid_dates == days(AUG5, 1, 4, 11, 18)
+
+
+def test_abroad_with_central_done_at_the_port_is_home_for_the_rest(policy):
+    c = entered(policy, entry=16, home=0, port_days=14)
+    assert (c.disposition, c.days, c.home_days, c.alert) == ("居家隔离", 5, 0, False)
+    assert (c.start, c.home_start, c.end, c.nucleic_acid_dates) == (
+        AUG5,
+        None,
+        dt.date(2021, 8, 9),
+        (AUG5 + dt.timedelta(days=4),),
+    )
+    assert "集中隔离已满" in c.reason and "回来后居家隔离5天（8月5日至8月9日）" in c.reason
+
+
+def test_abroad_after_all_21_days_needs_no_isolation(policy):
+    c = entered(policy, entry=30, home=0, port_days=14)
+    assert (c.disposition, c.end, c.nucleic_acid_dates) == ("无需隔离", None, ())
+    assert "都已满，无需隔离" in c.reason
+
+
+def test_abroad_port_days_beyond_the_days_since_entry_are_not_believed(policy):
+    c = entered(policy, entry=2, home=0, port_days=14)
+    assert (c.disposition, c.days) == ("集中隔离", 12)
+
+
 @pytest.mark.parametrize("code", ["yellow", "red"])
 def test_yellow_or_red_code_anywhere_is_centralised_with_alert(policy, aug5, code):
     c = run(policy, aug5, {"province": "北京市", "city": "北京市", "district": "海淀区"}, code=code)
@@ -208,6 +254,10 @@ def rule(id="abroad", disposition="集中隔离", days=14) -> str:
         ((rule(days=0),), "", "规则 abroad：days 必须是正整数"),
         ((rule(),), "nucleic_acid_days = [1, 20]\n", "规则 abroad：nucleic_acid_days 必须在第1天到第14天之间"),
         ((rule(),), 'alert = "yes"\n', "规则 abroad：alert 必须是 true 或 false"),
+        ((rule(),), 'from = "left"\n', "规则 abroad：from 必须是 arrival/entry 之一"),
+        ((rule(),), 'reason_done = "无需隔离"\n', "规则 abroad：reason_home、reason_done 只用于"),
+        ((rule(),), 'from = "entry"\nhome_days = 7\nreason_done = "x"\n', "规则 abroad：缺少 reason_home"),
+        ((rule(),), 'from = "entry"\n', "规则 abroad：缺少 reason_done"),
     ],
 )
 def test_bad_rules_fail_naming_the_rule(tmp_path, rules, extra, expected):

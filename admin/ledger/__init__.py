@@ -177,8 +177,13 @@ def _measure(classification: Classification | None) -> tuple:
     if classification is None:
         return UNDECIDED, None, None
     overridden = classification.source == "override"
-    measure = classification.disposition + (OVERRIDDEN if overridden else "")
+    measure = classification.disposition + _home_from(classification.home_start_on) + (OVERRIDDEN if overridden else "")
     return measure, classification.start_on, classification.end_on
+
+
+def _home_from(home_start: dt.date | None) -> str:
+    """「（2021-08-17起居家隔离）」 after a central part, as both sheets write it."""
+    return CELL.home_from.format(day=home_start.isoformat()) if home_start else ""
 
 
 def _proxy(proxy: Person | None, declaration: Declaration) -> str | None:
@@ -223,8 +228,7 @@ def quarantine_rows(quarantines: list[tuple], household: Household) -> list[tupl
     rows = []
     for number, (record, name, phone, village) in enumerate(quarantines, 1):
         companions = CELL.separator.join(m.name for m in household.members.get(record.declaration_id, ()))
-        home = CELL.home_from.format(day=record.home_start_on.isoformat()) if record.home_start_on else ""
-        measure = record.kind + home
+        measure = record.kind + _home_from(record.home_start_on)
         rows.append((
             number,
             CELL.with_companions.format(name=name, companions=companions) if companions else name,

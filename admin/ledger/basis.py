@@ -14,6 +14,7 @@ from admin.ledger.texts import BASIS, CODES
 from models.declaration import Classification, Declaration
 from models.riskarea import RiskList
 from town.clock import day
+from town.policy.measure import describe
 from town.policy.rules import Policy, Rule
 from town.riskareas.texts import LEVEL_NAMES
 
@@ -54,11 +55,23 @@ class Basis:
             "area": area,
             "list": self._list(risk_list),
             "within": rule.when.get("left_more_than_days", "") if rule else "",
+            "port_done": _port_done(declaration),
+            "measure": describe(
+                classification.disposition,
+                classification.start_on,
+                classification.end_on,
+                classification.home_start_on,
+                year=self.year,
+            ),
         }
         return getattr(BASIS, _kind(rule, declaration, level)).format_map(values)
 
     def _trip(self, declaration: Declaration) -> str:
-        """「8月5日离开郑州市二七区」, or 「从境外入境返回」."""
+        """「8月5日离开郑州市二七区」, 「2021年7月20日从上海入境」, or 「从境外入境返回」 (entry not asked then)."""
+        if declaration.abroad and declaration.entry_date:
+            entered = day(declaration.entry_date, year=self.year)
+            port = declaration.port_city
+            return (BASIS.entry if port else BASIS.entry_somewhere).format(day=entered, port=port)
         if declaration.abroad:
             return BASIS.abroad_trip
         left = declaration.left_on or declaration.arrived_on
@@ -93,6 +106,16 @@ def _kind(rule: Rule | None, declaration: Declaration, level: str | None) -> str
     if "left_more_than_days" in when:
         return "left_over"
     return "not_listed" if not when else "trip"
+
+
+def _port_done(declaration: Declaration) -> str:
+    """「，在上海已集中隔离14天」, 「，入境后未集中隔离」, or nothing when it was not asked."""
+    days = declaration.port_quarantine_days
+    if days is None:
+        return ""
+    if not days:
+        return BASIS.port_none
+    return BASIS.port_done.format(port=declaration.port_city or BASIS.port_somewhere, days=days)
 
 
 def _matched(classification: Classification) -> tuple[str | None, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.dialogue import Context, Flow, Step
 from bot.dialogue import texts as common  # the package's own texts module would shadow the name
 from bot.dialogue.fields import parse_name, parse_phone, parse_village
-from handlers.declare_return import answers, places
+from handlers.declare_return import abroad, answers, places
 from handlers.declare_return.submit import facts, finish
 from handlers.declare_return.texts import LABELS, TEXT
 
@@ -50,6 +50,15 @@ FLOW = Flow(
             recognisable=False,
         ),
         Step("arrived_on", LABELS["arrived_on"], answers.ask_arrived, answers.parse_arrived),
+        Step("entered_on", LABELS["entered_on"], abroad.ask_entered, abroad.parse_entered, skip=abroad.skip),
+        Step("port_city", LABELS["port_city"], abroad.ask_port, abroad.parse_port, skip=abroad.skip),
+        Step(
+            "port_quarantine_days",
+            LABELS["port_quarantine_days"],
+            abroad.ask_port_days,
+            abroad.parse_port_days,
+            skip=abroad.skip,
+        ),
         Step("left_on", LABELS["left_on"], answers.ask_left, answers.parse_left, skip=answers.skip_left),
         Step("transport", LABELS["transport"], answers.ask_transport, answers.parse_transport),
         Step(

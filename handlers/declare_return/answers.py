@@ -9,6 +9,7 @@ from bot.dialogue import Context, words
 from bot.dialogue.fields import id_number_shape, id_number_valid, parse_phone
 from bot.dialogue.flow import Parsed, accept, reask
 from bot.nlu.dialect import standard
+from handlers.declare_return import abroad
 from handlers.declare_return.places import PARTIAL, complete, listed_street, place, said, who, whose
 from handlers.declare_return.texts import TEXT
 from town.clock import day
@@ -247,7 +248,13 @@ def prefill(ctx: Context, first_text: str | None, restart: bool) -> dict:
             slots["street"] = street
     elif origin:
         slots[PARTIAL] = origin
-    if (arrived := arrival(found.get("date"), ctx)) is not None:
+    entry = abroad.prefill(first_text, ctx)
+    if entry:  # 「上月20号从上海入境 … 昨天到家」: the first date is the entry, the arrival is its own clause's
+        slots.update(entry)
+        slots.pop(PARTIAL, None)
+        slots.pop("street", None)
+        slots["relation"] = relation or ""
+    elif (arrived := arrival(found.get("date"), ctx)) is not None:
         slots["arrived_on"] = arrived.isoformat()
     if found.get("transport"):
         slots["transport"] = found["transport"]

@@ -9,6 +9,7 @@ from bot.dialogue.flow import Parsed, accept, reask
 from handlers.declare_return.texts import TEXT
 
 PARTIAL = "_origin_partial"
+ENTRY_SLOTS = ("entered_on", "port_city", "port_quarantine_days")  # asked of a return from abroad only
 _UNKNOWN_WORDS = ("不知道", "不清楚", "不记得", "忘了", "不晓得", "没有", "不确定")
 _LIVES_AT = re.compile(r"^(我家|俺家|我|俺|家|他|她|孩子)?(住在|住|在|是)")
 _SUFFIX = re.compile(r"(街道办事处|街道|办事处|镇|乡)$")
@@ -62,6 +63,9 @@ def parse_origin(text: str, ctx: Context) -> Parsed:
         old = ctx.slots.get("origin") or {}
         if old.get("district") != origin.get("district") or old.get("city") != origin.get("city"):
             ctx.slots.pop("street", None)  # the street belonged to the old district
+        if not origin.get("abroad"):
+            for slot in ENTRY_SLOTS:  # the entry belonged to a return from abroad
+                ctx.slots.pop(slot, None)
         ctx.slots.pop(PARTIAL, None)
         if street := listed_street(text, ctx, origin):  # 「郑州二七区长江路街道」: the street is not asked again
             ctx.slots["street"] = street

@@ -7,6 +7,7 @@ import logging
 
 from bot.dialogue import Context
 from bot.dialogue.fields import village_name
+from handlers.declare_return.abroad import entry_facts, summary_line
 from handlers.declare_return.places import origin_text, whose
 from handlers.declare_return.texts import CODES, TEXT, TRANSPORTS
 from models.cadre import Holder
@@ -22,6 +23,7 @@ from town.care import apply_quarantine
 from town.care.household import carers
 from town.clock import day
 from town.policy import Declaration, classify, load_policy
+from town.policy.measure import describe
 from town.policy.rules import MAX_AGE_DAYS, NO_QUARANTINE
 from town.riskareas.age import stale_note
 from town.texts import ROLE_NAMES
@@ -44,6 +46,7 @@ def facts(ctx: Context) -> dict:
         "id_number": slots.get("id_number") or TEXT.not_given,
         "village": village_name(ctx, slots["village"]),
         "origin": origin_text(slots),
+        "entry": summary_line(slots),
         "left": TEXT.same_day.format(day=day(left)) if left == arrived else day(left) or TEXT.not_given,
         "arrived": day(arrived),
         "transport": transport + _detail(slots),
@@ -107,7 +110,8 @@ def _classify(ctx: Context):
         policy, (index, list_info) = ctx.risk.policy, ctx.risk.current(ctx.session, latest=True)
     else:
         policy, index, list_info = load_policy(ctx.settings.policy_file), None, None
-    declared = Declaration(origin, arrived, left, slots["health_code"])
+    entry = list(entry_facts(slots).values())  # entry date, port city, days done there
+    declared = Declaration(origin, arrived, left, slots["health_code"], *entry)
     return classify(policy, index, list_info, declared, ctx.today)
 
 
@@ -136,6 +140,7 @@ def _store(ctx: Context, result) -> tuple[DeclarationRow, bool]:
             "origin_district": origin.get("district"),
             "origin_township": origin.get("township"),
             "abroad": bool(origin.get("abroad")),
+            **entry_facts(slots),
             "left_on": dt.date.fromisoformat(slots["left_on"]) if slots.get("left_on") else None,
             "arrived_on": dt.date.fromisoformat(slots["arrived_on"]),
             "transport": slots.get("transport"),
@@ -171,8 +176,6 @@ def _alert(
     bundle: Bundle,
     samples: list[dt.date],
 ) -> None:
-    days = result.days + result.home_days
-    period = TEXT.period.format(days=days, start=day(result.start), end=day(result.end)) if result.end else ""
     shown = facts(ctx)
     members = ctx.slots.get("companions") or []
     relation = ctx.slots.get("relation")
@@ -180,8 +183,7 @@ def _alert(
         urgent=TEXT.urgent if result.alert else "",
         update=TEXT.update if updated else "",
         number=declaration.id,
-        disposition=result.disposition,
-        period=period,
+        measure=describe(result.disposition, result.start, result.end, result.home_start),
         samples=TEXT.separator.join(day(d) for d in samples) or TEXT.no_samples,
         reason=result.reason,
         **{

@@ -23,6 +23,17 @@ class TEXT:
     ask_arrived = "{who}是哪天到家的？比如：今天、昨天、8月5日。"
     arrived_again = "没看明白是哪天。请写日期，比如：8月5日，或者「今天」「昨天」。"
     arrived_future = "还没到家的话，等到家那天再来报备就行。请问{who}是哪天到家的？"
+    ask_entered = "{who}是哪天入境的？比如：7月20日。"
+    entered_again = "没看明白是哪天。请写入境的日期，比如：7月20日；不记得的话，回「不记得」。"
+    entered_after_arrival = "入境的日子应该在到家（{arrived}）那天或者之前，请再说一下是哪天入境的。"
+    ask_port = "{who}是在哪个城市入境的？比如：上海、广州、厦门、绥芬河。"
+    port_again = "请写入境的城市，比如：上海、广州、厦门、绥芬河。"
+    ask_port_days = "{who}入境后在{port}集中隔离了几天？比如：14天。没有隔离的话，回「没隔离」。"
+    port_days_again = "请写集中隔离了几天，比如：14天、7天；没有隔离的话，回「没隔离」。"
+    port_somewhere = "入境的城市"
+    entry_line = "\n入境：{day}从{port}入境，{done}"
+    port_done = "在{port}集中隔离了{days}天"
+    port_none = "没有集中隔离"
     ask_left = "{who}是哪天离开{place}的？当天就到家的，回「当天」。"
     left_again = "没看明白是哪天。请写离开的日期，比如：8月4日；当天就到家的，回「当天」。"
     left_after_arrival = "离开的日子应该在到家（{arrived}）那天或者之前，请再说一下是哪天离开的。"
@@ -38,7 +49,7 @@ class TEXT:
     companions_again = "请只写名字，几个人就用顿号隔开，比如：李秀英、王小明。没有的话，回「没有」。"
     summary = (
         "请核对{whose}返乡报备：\n姓名：{name}\n电话：{phone}\n身份证号：{id_number}\n村：{village}\n"
-        "从哪里回来：{origin}\n哪天离开：{left}\n哪天到家：{arrived}\n怎么回来的：{transport}\n健康码：{code}\n"
+        "从哪里回来：{origin}{entry}\n哪天离开：{left}\n哪天到家：{arrived}\n怎么回来的：{transport}\n健康码：{code}\n"
         "一起回来的人：{companions}"
     )
     done = "报备好了，谢谢您！\n{reason}。\n{next}"
@@ -64,8 +75,8 @@ class TEXT:
     no_contact = "\n村里还没有干部在这里登记，有事请给村委会打电话。"
     alert = (
         "{urgent}{update}返乡报备（第{number}号）：{name}（{phone}），{village}\n"
-        "从{origin}回来，{left}离开，{arrived}到家，{transport}，{code}{companions}{sender}\n"
-        "管控：{disposition}{period}\n核酸：{samples}\n告诉村民的依据：{reason}"
+        "从{origin}回来，{left}离开，{arrived}到家，{transport}，{code}{entry}{companions}{sender}\n"
+        "管控：{measure}\n核酸：{samples}\n告诉村民的依据：{reason}"
     )
     alert_companions = "\n同行：{names}"
     alert_sender = "\n代报：{sender}替家里的{relation}报备"
@@ -82,7 +93,6 @@ class TEXT:
     which_city_and_district = "哪个市、哪个区（县）"
     example_in_city = "郑州市二七区"
     examples = "郑州市二七区、北京市海淀区"
-    period = "{days}天（{start}至{end}）"
     no_samples = "无"
     none = "无"
     not_given = "未填"
@@ -106,6 +116,9 @@ LABELS = {
     "origin": "地方",
     "street": "街道",
     "arrived_on": "到家日期",
+    "entered_on": "入境日期",
+    "port_city": "入境城市",
+    "port_quarantine_days": "隔离天数",
     "left_on": "离开日期",
     "transport": "交通",
     "transport_detail": "车次车牌",

@@ -8,8 +8,10 @@ from functools import partial
 
 from town.clock import day as clock_day
 from town.clock import local
+from town.policy.measure import describe
 from town.policy.rules import Policy, Rule
 from town.policy.texts import CODE_NAMES, REASON
+from town.policy.timeline import Timeline, timeline
 from town.riskareas.entries import RANK, Entry
 from town.riskareas.index import RiskIndex
 from town.riskareas.texts import LEVEL_NAMES
@@ -33,6 +35,10 @@ class Declaration:
     arrived_on: dt.date | None = None
     left_on: dt.date | None = None
     health_code: str | None = None
+    # From abroad: the day of entry into the country, the port city, and the central days done there.
+    entered_on: dt.date | None = None
+    port_city: str | None = None
+    port_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -83,23 +89,19 @@ def classify(
     """The first rule whose condition holds decides; the last rule always holds."""
     facts = _facts(index, declaration, today)
     rule = next(r for r in policy.rules if _holds(r.when, facts))
-    start = declaration.arrived_on or today
-    total = rule.days + rule.home_days
-    end = start + dt.timedelta(days=total - 1) if total else None
-    home_start = start + dt.timedelta(days=rule.days) if rule.home_days else None
-    samples = tuple(start + dt.timedelta(days=n - 1) for n in rule.nucleic_acid_days)
+    plan = timeline(rule, declaration.arrived_on or today, declaration.entered_on, declaration.port_days)
     matched = facts.matched or facts.related
     published = list_info.published_at if list_info else None
-    reason = _render(rule, facts, declaration, start, end, home_start, samples, published, today.year)
+    reason = _render(rule, plan, facts, declaration, published, today.year)
     return Classification(
-        disposition=rule.disposition,
-        days=rule.days,
-        home_days=rule.home_days,
-        start=start,
-        end=end,
-        home_start=home_start,
-        nucleic_acid_dates=samples,
-        alert=rule.alert,
+        disposition=plan.disposition,
+        days=plan.days,
+        home_days=plan.home_days,
+        start=plan.start,
+        end=plan.end,
+        home_start=plan.home_start,
+        nucleic_acid_dates=plan.samples,
+        alert=plan.alert,
         rule_id=rule.id,
         policy_version=policy.version,
         list_id=list_info.id if list_info else (index.list_id if index else None),
@@ -175,29 +177,38 @@ def _list_date(published: dt.datetime | None, year: int) -> str:
 
 
 def _render(
-    rule: Rule, facts: _Facts, declaration: Declaration, start, end, home_start, samples, published, year
+    rule: Rule, plan: Timeline, facts: _Facts, declaration: Declaration, published: dt.datetime | None, year: int
 ) -> str:
-    """The rule's reason, its dates said against the classification's own today (with the year when not it)."""
+    """The outcome's reason, its dates said against the classification's own today (with the year when not it)."""
     day = partial(clock_day, year=year)
     matched = facts.matched if "level" in rule.when else facts.related if "related_district" in rule.when else None
-    home_end = end if home_start else None
+    port, entered = declaration.port_city or "", day(declaration.entered_on or declaration.arrived_on)
+    entry = (REASON.entry if port else REASON.entry_unknown).format(day=entered, port=port)
+    done = REASON.port_done.format(port=port or REASON.port_somewhere, days=plan.port_days)
+    port_done = done if plan.port_days else REASON.port_none
     values = {
         "place": _place(declaration.origin or {}),
         "left": day(facts.left),
-        "arrived": day(start),
-        "start": day(start),
-        "end": day(end),
-        "home_end": day(home_end),
+        "arrived": day(plan.start),
+        "start": day(plan.start),
+        "end": day(plan.end),
+        "home_end": day(plan.end if plan.home_start else None),
         "level": LEVEL_NAMES.get(matched.level, "") if matched else "",
         "area": matched.area if matched else "",
         "list_date": _list_date(published, year),
-        "disposition": rule.disposition,
+        "disposition": plan.disposition,
         "days": rule.days,
         "home_days": rule.home_days,
-        "samples": len(samples),
-        "sample_dates": REASON.separator.join(day(d) for d in samples),
+        "samples": len(plan.samples),
+        "sample_dates": REASON.separator.join(day(d) for d in plan.samples),
         "since": facts.since,
         "code": CODE_NAMES.get(facts.code or "", ""),
         "within": rule.when.get("within_days") or rule.when.get("left_more_than_days") or "",
+        "measure": describe(plan.disposition, plan.start, plan.end, plan.home_start, year=year),
+        "entry": entry,
+        "entered": entered,
+        "port": port,
+        "port_done": port_done,
+        "central_left": plan.days if plan.disposition == rule.disposition else 0,
     }
-    return rule.reason.format_map(values)
+    return plan.reason.format_map(values)

@@ -18,7 +18,13 @@ POLICY_KEYS = {"version", "title", "id_number", "rule", "events", "risk_list_max
 MAX_AGE_DAYS = 7  # a risk list older than this is marked stale wherever it is used
 # Whether the declaration asks for the resident ID number: required, optional (「跳过」 allowed) or off.
 ID_NUMBER = ("required", "optional", "off")
-RULE_KEYS = {"id", "when", "disposition", "days", "home_days", "nucleic_acid_days", "alert", "reason"}
+RULE_KEYS = {
+    "id", "when", "from", "disposition", "days", "home_days", "nucleic_acid_days", "alert", "reason", "reason_home",
+    "reason_done",
+}  # fmt: skip
+# Where a rule's day 1 is: the arrival home, or the entry into the country (days done at the port city count).
+FROM_ARRIVAL, FROM_ENTRY = "arrival", "entry"
+COUNTED_FROM = (FROM_ARRIVAL, FROM_ENTRY)
 # The condition keys the code understands; each maps to a check of its value.
 CONDITIONS = {
     "health_code": "list",
@@ -31,7 +37,8 @@ CONDITIONS = {
 # Everything a reason template may name; classify fills each (empty when it does not apply).
 PLACEHOLDERS = {
     "place", "left", "arrived", "start", "end", "home_end", "level", "area", "list_date", "disposition",
-    "days", "home_days", "samples", "sample_dates", "since", "code", "within",
+    "days", "home_days", "samples", "sample_dates", "since", "code", "within", "measure", "entry", "entered", "port",
+    "port_done", "central_left",
 }  # fmt: skip
 
 
@@ -56,6 +63,10 @@ class Rule:
     nucleic_acid_days: tuple[int, ...] = ()
     alert: bool = False
     reason: str = ""
+    counted_from: str = FROM_ARRIVAL
+    # From the entry: the reason when only the home part is left here, and when nothing is left.
+    reason_home: str = ""
+    reason_done: str = ""
 
 
 @dataclass(frozen=True)
@@ -200,11 +211,28 @@ def _rule(raw: object, number: int) -> Rule:
     alert = raw.get("alert", False)
     if not isinstance(alert, bool):
         raise fail(ERROR.alert)
-    reason = raw.get("reason")
+    reason = _reason(raw, "reason", fail)
+    counted_from = raw.get("from", FROM_ARRIVAL)
+    if counted_from not in COUNTED_FROM:
+        raise fail(ERROR.counted_from.format(choices="/".join(COUNTED_FROM)))
+    entry = counted_from == FROM_ENTRY
+    if not entry and ("reason_home" in raw or "reason_done" in raw):
+        raise fail(ERROR.reasons_from_entry)
+    reason_home = _reason(raw, "reason_home", fail) if entry and home_days else ""
+    reason_done = _reason(raw, "reason_done", fail) if entry else ""
+    return Rule(
+        rule_id, dict(when), disposition, days, home_days, samples, alert, reason, counted_from, reason_home,
+        reason_done,
+    )  # fmt: skip
+
+
+def _reason(raw: dict, key: str, fail) -> str:
+    """A reason template: present, not blank, naming only known placeholders."""
+    reason = raw.get(key)
     if not isinstance(reason, str) or not reason.strip():
-        raise fail(ERROR.no_reason)
+        raise fail(ERROR.no_reason.format(key=key))
     _check_template(reason, fail)
-    return Rule(rule_id, dict(when), disposition, days, home_days, samples, alert, reason.strip())
+    return reason.strip()
 
 
 def _check_condition(key: str, value: object, fail) -> None:

@@ -10,6 +10,11 @@ class REASON:
     somewhere = "您来的地方"
     latest = "最新"
     separator = "、"
+    entry = "{day}从{port}入境"
+    entry_unknown = "{day}入境"  # a declaration from before the port city was asked
+    port_done = "在{port}已集中隔离{days}天"
+    port_somewhere = "入境城市"
+    port_none = "入境后没有集中隔离"
 
 
 class ERROR:
@@ -38,7 +43,9 @@ class ERROR:
     days = "days 必须是正整数"
     no_quarantine_days = "无需隔离不能有 days/home_days"
     alert = "alert 必须是 true 或 false"
-    no_reason = "缺少 reason（说明原因的中文模板）"
+    no_reason = "缺少 {key}（说明原因的中文模板）"
+    counted_from = "from 必须是 {choices} 之一"
+    reasons_from_entry = 'reason_home、reason_done 只用于 from = "entry" 的规则'
     condition_unknown = "未知条件 {key}（可用：{choices}）"
     condition_bool = "条件 {key} 必须是 true 或 false"
     condition_positive = "条件 {key} 必须是正整数"
@@ -51,3 +58,11 @@ class ERROR:
     template = "reason 模板格式有误：{exc}"
     placeholders = "reason 模板里有未知的占位符 {names}"
     sep = "、"
+
+
+class MEASURE:
+    """A measure and its days, as the reply, the alert and the 台账 say it."""
+
+    part = "{days}天（{start}至{end}）"
+    one_day = "1天（{day}）"
+    then = "{first}，再{home}{then}"

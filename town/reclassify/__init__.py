@@ -36,6 +36,7 @@ from town.clock import day, day_hour, local
 from town.command import VILLAGE_TEAM, responsible, town_command
 from town.policy import DISPOSITIONS, ListInfo, Policy, classify
 from town.policy import Declaration as Facts
+from town.policy.measure import span as measure_span
 from town.reclassify.texts import TEXT
 from town.riskareas.age import stale_note
 from town.riskareas.entries import ParsedList
@@ -127,7 +128,15 @@ def facts_of(declaration: Declaration) -> Facts:
         "township": declaration.origin_township,
         "abroad": declaration.abroad,
     }
-    return Facts(origin, declaration.arrived_on, declaration.left_on, declaration.health_code)
+    return Facts(
+        origin,
+        declaration.arrived_on,
+        declaration.left_on,
+        declaration.health_code,
+        declaration.entry_date,
+        declaration.port_city,
+        declaration.port_quarantine_days,
+    )
 
 
 def _baseline(session: Session, current: Classification) -> str | None:
@@ -240,7 +249,7 @@ def origin_text(declaration: Declaration) -> str:
 
 def period(row: Classification) -> str:
     """14天（8月5日至8月18日）, or nothing when there is no measure."""
-    return span(row.days, row.start_on, row.end_on)
+    return measure_span(row.start_on, row.end_on, row.home_start_on)  # as the reply and the alert said it
 
 
 def span(days: int, start: dt.date, end: dt.date | None) -> str:
