@@ -1,8 +1,8 @@
 """declarations from abroad keep the entry date, the port city and the central days done there; a classification
 keeps the day its home part starts
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-03
 """
 from collections.abc import Sequence
@@ -12,8 +12,8 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = '0017'
-down_revision: str | None = '0016'
+revision: str = '0018'
+down_revision: str | None = '0017'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
