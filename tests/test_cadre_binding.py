@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import httpx
 import time_machine
 from sqlalchemy import select
 
@@ -101,6 +102,8 @@ def test_the_town_command_is_invited_without_a_village_and_bound_to_the_town(ser
     assert reply == "绑定成功！您现在是镇指挥部的一员。有需要您处理的事，系统会第一时间发消息给您。"
     assert client.say(f"绑定 {code_of(result)}") == "您已经绑定过了：镇指挥部。"
     assert [role for role, _ in held_roles(server, "cadre-town")] == ["town_command"]
+    shown = {p["openid"]: p for p in httpx.get(f"{server.url}/simulator/api/people").json()}
+    assert shown["cadre-town"]["roles"] == ["镇指挥部"] and shown["cadre-town"]["village"] == "孙村"
 
 
 def test_a_work_area_lead_is_invited_for_a_work_area_and_told_its_name(server, database_url):

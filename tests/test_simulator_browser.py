@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 
+import httpx
 import pytest
 
 from models.db import utcnow
@@ -175,3 +176,15 @@ def test_switching_person_clears_the_chat_and_loads_theirs(page, server):
     page.locator(".msg.me", has_text="我的信息").wait_for(timeout=10_000)
     assert page.input_value("#openid") == "sim-first"
     assert page.locator(".msg.bot", has_text="叫什么名字").count() == 1
+
+
+def test_a_persons_chat_comes_back_in_order_with_what_was_pushed_to_them(server):
+    client = server.client("sim-history")
+    client.event("subscribe")
+    client.say("我的信息")
+    queue(server, "sim-history-1", "sim-history", "明天上午在家等候采样。", "delivered", "template", kind="notice")
+    lines = httpx.get(f"{server.url}/simulator/api/chat", params={"openid": "sim-history"}).json()
+    assert [line["from"] for line in lines] == ["event", "bot", "me", "bot", "push"]
+    assert lines[0]["event"] == "subscribe" and lines[2]["text"] == "我的信息" and "名字" in lines[3]["text"]
+    assert lines[4] == {"from": "push", "text": "明天上午在家等候采样。", "state": "已送达 · 模板消息"}
+    assert httpx.get(f"{server.url}/simulator/api/chat", params={"openid": "sim-nobody"}).json() == []
