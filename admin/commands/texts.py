@@ -1,5 +1,7 @@
 """What the operators' commands print in Chinese (their --help stays English)."""
 
+from bot.delivery.texts import STATUS_NAMES
+
 
 class TEXT:
     role_choice = "{key}（{name}）"
@@ -36,7 +38,7 @@ class UNDELIVERED:
     alert = "{at} 给{who}（{phone}）的提醒{state}：{text}"
     alert_task = "，见电话第{number}号"
     alert_no_task = "，还没有人接手，请安排打电话"
-    states = {"failed": "发送失败", "undeliverable": "联系不上"}
+    states = STATUS_NAMES
     no_phone = "没有登记电话"
     none = "  没有。"
     all_clear = "所有提醒都已送到或有人在打电话。"
