@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from models.town import Village, work_areas_of
+from models.sql import Sql
+from models.town import village_name, work_areas_of
 from town.command import LEAD, TOP
 from town.texts import POSITION, ROLE_NAMES
 
@@ -26,5 +27,5 @@ def position_name(session: Session, role: str, village_id: int) -> str:
     if scope == WORK_AREA:
         areas, _ = work_areas_of(session, [village_id])
         return POSITION.work_area.format(area=areas[0] if areas else "")
-    village = session.get(Village, village_id)
-    return POSITION.village.format(village=village.name if village else "", role=ROLE_NAMES[role])
+    village = village_name(Sql(session.connection()), village_id=village_id)
+    return POSITION.village.format(village=village, role=ROLE_NAMES[role])
