@@ -19,13 +19,14 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
 from bot import sandbox
-from bot.delivery.texts import DEFAULT_TITLE, KIND_TITLES
+from bot.delivery.texts import CHANNEL_NAMES, DEFAULT_TITLE, KIND_TITLES, STATE_SEPARATOR, STATUS_NAMES
 from bot.delivery.transport import SUBSCRIBE, TEMPLATE, template_card
 from models.cadre import roles_of
+from models.chat_history import chat_of
 from models.db import transaction
 from models.outbox import recent_outbox
 from models.person import recent_people
-from town.texts import ROLE_NAMES
+from town.posts import position_name
 
 ASK = {"WWW-Authenticate": 'Basic realm="xiangan simulator", charset="UTF-8"'}
 
@@ -104,14 +105,36 @@ def people(request: Request) -> list[dict]:
                 "openid": p.openid,
                 "name": p.name,
                 "village": getattr(villages.by_id(p.village_id), "name", None),
-                "roles": [
-                    f"{ROLE_NAMES[role]}@{getattr(villages.by_id(v), 'name', '')}"
-                    for role, v in roles_of(session, person_id=p.id)
-                ],
+                "roles": [position_name(session, role, v) for role, v in roles_of(session, person_id=p.id)],
                 "subscribed": p.subscribed,
             }
             for p in rows
         ]
+
+
+@router.get("/api/chat")
+def chat(request: Request, openid: str) -> list[dict]:
+    """One person's chat so far, oldest first: what they sent, the replies, and what was pushed to them."""
+    with transaction(request.app.state.db) as session:
+        said, pushed = chat_of(session, openid=openid)
+        lines = [(m.at, 0, line) for m in said for line in _said(m)]
+        lines += [(m.created_at, 1, {"from": "push", "text": m.text, "state": _state(m)}) for m in pushed]
+    return [line for _, _, line in sorted(lines, key=lambda item: item[:2])]
+
+
+def _said(message) -> list[dict]:
+    """A message's bubble (or its event's note) and the reply it got."""
+    if message.event:
+        lines = [{"from": "event", "event": message.event, "event_key": message.event_key or ""}]
+    else:
+        lines = [{"from": "me", "text": message.text or ""}]
+    return lines + ([{"from": "bot", "text": message.reply}] if message.reply else [])
+
+
+def _state(message) -> str:
+    """「已送达 · 模板消息」: the row's status and channel as a person reads them."""
+    names = [STATUS_NAMES.get(message.status, message.status), CHANNEL_NAMES.get(message.channel or "", "")]
+    return STATE_SEPARATOR.join(name for name in names if name)
 
 
 def _seen(message) -> str | None:
@@ -131,9 +154,11 @@ def outbox(request: Request) -> list[dict]:
                 "id": m.id,
                 "to": m.recipient_openid,
                 "kind": m.kind,
+                "kind_name": KIND_TITLES.get(m.kind, m.kind),
                 "text": m.text,
                 "status": m.status,
                 "channel": m.channel,
+                "state": _state(m),
                 "seen": _seen(m),
                 "created_at": m.created_at.isoformat(),
             }

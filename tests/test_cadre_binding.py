@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import httpx
 import time_machine
 from sqlalchemy import select
 
@@ -84,3 +85,45 @@ def test_help_shows_cadres_what_cadres_can_do_and_villagers_only_their_own(serve
     assert "绑定成功" in cadre.say(f"绑定 {code}")
     reply = cadre.say("帮助")
     assert "「同意 编号」" in reply and "「改为 编号 居家隔离 原因」" in reply and "「卡点报告」" in reply
+
+
+def code_of(result) -> str:
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_the_town_command_is_invited_without_a_village_and_bound_to_the_town(server, database_url):
+    result = invite(database_url, "--role", "town_command")
+    assert result.stdout.startswith("镇指挥部：绑定码7天内有效")
+    client = server.client("cadre-town")
+    client.say("我的信息")
+    run(client, [("赵建国", "手机号"), ("13600003333", "哪个村"), ("孙村", "请核对"), ("对", "保存")])
+    reply = client.say(f"绑定 {code_of(result)}")
+    assert reply == "绑定成功！您现在是镇指挥部的一员。有需要您处理的事，系统会第一时间发消息给您。"
+    assert client.say(f"绑定 {code_of(result)}") == "您已经绑定过了：镇指挥部。"
+    assert [role for role, _ in held_roles(server, "cadre-town")] == ["town_command"]
+    shown = {p["openid"]: p for p in httpx.get(f"{server.url}/simulator/api/people").json()}
+    assert shown["cadre-town"]["roles"] == ["镇指挥部"] and shown["cadre-town"]["village"] == "孙村"
+
+
+def test_a_work_area_lead_is_invited_for_a_work_area_and_told_its_name(server, database_url):
+    code = code_of(invite(database_url, "--role", "work_area_lead", "--work-area", "第二"))
+    reply = server.client("cadre-area").say(f"绑定 {code}")
+    assert reply.startswith("绑定成功！您现在是第二工作区的负责人。") and "村的" not in reply
+    assert held_roles(server, "cadre-area") == [("work_area_lead", "东叶寨村")]  # the area's first village
+    # Named by one of its villages, the lead leads that village's work area.
+    by_village = invite(database_url, "--role", "work_area_lead", "--village", "孙村")
+    assert by_village.stdout.startswith("第一工作区的负责人：")
+
+
+def test_a_missing_or_unneeded_place_is_refused_clearly(database_url):
+    town = invite(database_url, "--role", "town_command", "--village", "鸣皋")
+    assert town.returncode == 2 and "管全镇，不用写 --village" in town.stderr
+    no_village = invite(database_url, "--role", "village_cadre")
+    assert no_village.returncode == 2 and "村干部是村里的角色，要写哪个村：--village" in no_village.stderr
+    area_for_village = invite(database_url, "--role", "village_doctor", "--work-area", "第一工作区")
+    assert area_for_village.returncode == 2 and "不用 --work-area" in area_for_village.stderr
+    no_area = invite(database_url, "--role", "work_area_lead")
+    assert no_area.returncode == 2 and "--work-area" in no_area.stderr and "第三工作区" in no_area.stderr
+    unknown_area = invite(database_url, "--role", "work_area_lead", "--work-area", "第九工作区")
+    assert unknown_area.returncode == 2 and "第九工作区" in unknown_area.stderr and "第一工作区" in unknown_area.stderr

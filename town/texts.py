@@ -25,3 +25,10 @@ ROLE_NAMES = {
     "work_area_lead": "工作区负责人",
     "town_command": "镇指挥部",
 }
+
+
+class POSITION:
+    """A cadre's role with its place (the town command's place is the town: its name alone)."""
+
+    work_area = "{area}的负责人"
+    village = "{village}的{role}"

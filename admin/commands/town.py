@@ -7,21 +7,25 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlmodel import Session
 
 from admin.commands.texts import TEXT
 from bot.startup import day_option, prepare_database
 from bot.villages import VillageIndex, VillageRef
 from models.cadre import INVITE_DAYS, ROLES, create_invite
 from models.db import transaction, utcnow
-from models.town import list_villages, read_town_file
+from models.sql import Sql
+from models.town import list_villages, list_work_areas, read_town_file, village_ids, villages_by_work_area
 from town import clock
+from town.posts import TOWN, WORK_AREA, position_name, scope_of
 from town.settings import get_settings
 from town.texts import ROLE_NAMES
 
 
 def invite_cadre(
-    village: str = typer.Option(..., help="The village, e.g. 鸣皋村"),
     role: str = typer.Option(..., help=f"One of: {', '.join(ROLES)}"),
+    village: str = typer.Option(None, help="The village, for a village's roles, e.g. 鸣皋村 (none for town_command)"),
+    work_area: str = typer.Option(None, "--work-area", help="The work area, for work_area_lead, e.g. 第一工作区"),
 ) -> None:
     """Create a one-time code; the cadre sends 「绑定 CODE」 to the account. The code is the last line."""
     settings = get_settings()
@@ -31,15 +35,67 @@ def invite_cadre(
         raise typer.Exit(2)
     db = prepare_database(settings)
     with transaction(db) as session:
-        villages = VillageIndex([VillageRef(v.id, v.name) for v in list_villages(session)])
-        found = villages.by_name(village)
-        if found is None:
-            typer.echo(TEXT.unknown_village.format(village=village, town_file=settings.town_file), err=True)
-            raise typer.Exit(2)
-        invite = create_invite(session, role=role, village_id=found.id, now=utcnow())
-    typer.echo(TEXT.invite.format(village=found.name, role=ROLE_NAMES[role], days=INVITE_DAYS))
+        try:
+            village_id = _place(session, role, village=village, work_area=work_area, town_file=settings.town_file)
+        except PlaceError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from exc
+        invite = create_invite(session, role=role, village_id=village_id, now=utcnow())
+        position = position_name(session, role, village_id)
+    typer.echo(TEXT.invite.format(position=position, days=INVITE_DAYS))
     typer.echo(TEXT.invite_howto.format(code=invite.code))
     typer.echo(invite.code)
+
+
+class PlaceError(ValueError):
+    """The role's place was not given, or given where the role takes none."""
+
+
+def _place(session: Session, role: str, *, village: str | None, work_area: str | None, town_file: Path) -> int:
+    """The village an invite is stored under: the named one; the work area's first; the town's first."""
+    scope, name = scope_of(role), ROLE_NAMES[role]
+    if scope == TOWN:
+        if village or work_area:
+            raise PlaceError(TEXT.town_takes_no_place.format(role=name))
+        return village_ids(session)[0]  # the town command answers for the town, whichever village it is stored under
+    if scope == WORK_AREA:
+        if village and work_area:
+            raise PlaceError(TEXT.one_place.format(role=name))
+        if village:
+            return _village(session, village, town_file).id  # the village's work area
+        if not work_area:
+            raise PlaceError(TEXT.needs_work_area.format(role=name, areas=_areas(session)))
+        return _area_village(session, work_area)
+    if work_area:
+        raise PlaceError(TEXT.village_role_no_area.format(role=name))
+    if not village:
+        raise PlaceError(TEXT.needs_village.format(role=name))
+    return _village(session, village, town_file).id
+
+
+def _village(session: Session, name: str, town_file: Path) -> VillageRef:
+    """The village typed as villagers type it (鸣皋 = 鸣皋村)."""
+    villages = VillageIndex([VillageRef(v.id, v.name) for v in list_villages(session)])
+    found = villages.by_name(name)
+    if found is None:
+        raise PlaceError(TEXT.unknown_village.format(village=name, town_file=town_file))
+    return found
+
+
+def _area_village(session: Session, name: str) -> int:
+    """The first village of the work area named (「第一」 = 第一工作区)."""
+    areas = list_work_areas(Sql(session.connection()))
+    wanted = {name, f"{name}{TEXT.work_area_suffix}"}
+    area_id = next((area_id for area_id, area in areas if area in wanted), None)
+    villages = [v.id for v in villages_by_work_area(session) if v.work_area_id == area_id]
+    if area_id is None or not villages:
+        raise PlaceError(TEXT.unknown_work_area.format(area=name, areas=_areas(session)))
+    return villages[0]
+
+
+def _areas(session: Session) -> str:
+    """The town's work areas, for a message that asks for one."""
+    return TEXT.separator.join(area for _, area in list_work_areas(Sql(session.connection())))
 
 
 def export_ledger(

@@ -24,3 +24,21 @@ class CALL:
 
 
 REFUSED = "用户拒收"  # a template's delivery report said the person blocks them
+
+# An outbox row's state and channel, as a cadre or the town admin reads them (the simulator, a person's page).
+STATUS_NAMES = {
+    "queued": "待发送",
+    "sending": "发送中",
+    "sent": "已发送",
+    "delivered": "已送达",
+    "failed": "发送失败",
+    "undeliverable": "联系不上",
+}
+CHANNEL_NAMES = {
+    "custom": "客服消息",
+    "template": "模板消息",
+    "subscribe": "订阅通知",
+    "wecom": "企业微信",
+    "mass": "群发",
+}
+STATE_SEPARATOR = " · "

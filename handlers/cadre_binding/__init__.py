@@ -5,15 +5,13 @@ from __future__ import annotations
 import re
 
 from bot.dialogue import Command, Context, Then
-from bot.dialogue.fields import village_name
 from handlers import my_info
 from handlers.cadre_binding.texts import TEXT
 from models.cadre import ROLES, Holder, holds_role, invite_by_code, redeem_invite
 from models.person import link_wecom, update_profile
-from town import command
 from town.care.four import take_open_places, took_over
 from town.limits.invites import invite_refusal, note_wrong_invite
-from town.texts import ROLE_NAMES
+from town.posts import TOWN, VILLAGE, position_name, scope_of
 
 
 def _bind(ctx: Context, match: re.Match) -> str | Then:
@@ -23,21 +21,21 @@ def _bind(ctx: Context, match: re.Match) -> str | Then:
         return refusal
     invite = redeem_invite(ctx.session, code=code, person_id=ctx.person.id, now=ctx.now)
     if invite is not None:
-        town_wide = invite.role == command.TOP  # the town command answers for the whole town, not its village
-        bound = (TEXT.bound_town if town_wide else TEXT.bound).format(
-            village=village_name(ctx, invite.village_id), role=ROLE_NAMES[invite.role]
+        scope = scope_of(invite.role)  # the town command and a work-area lead answer for more than their village
+        bound = (TEXT.bound_town if scope == TOWN else TEXT.bound).format(
+            position=position_name(ctx.session, invite.role, invite.village_id)
         )
         bound += took_over(ctx.session, _take_open_places(ctx, invite), today=ctx.today)
         if ctx.settings.wecom:
             bound += f"\n{TEXT.wecom_how}"
-        if ctx.person.village_id is None and not town_wide:  # the code's village: not asked again below
+        if ctx.person.village_id is None and scope == VILLAGE:  # the code's village: not asked again below
             update_profile(ctx.sql, person=ctx.person, village_id=invite.village_id)
         # Households and other cadres are told whom to expect: a cadre without a name or phone gives them now.
         nameless = not (ctx.person.name and ctx.person.phone)
         return Then(f"{bound}\n{TEXT.introduce}", my_info.FLOW.name) if nameless else bound
     earlier = invite_by_code(ctx.session, code=code)
     if earlier is not None and earlier.used_by_person_id == ctx.person.id:
-        return TEXT.already.format(village=village_name(ctx, earlier.village_id), role=ROLE_NAMES[earlier.role])
+        return TEXT.already.format(position=position_name(ctx.session, earlier.role, earlier.village_id))
     note_wrong_invite(ctx.sql, openid=ctx.person.openid, now=ctx.now, settings=ctx.settings)
     return TEXT.invalid
 

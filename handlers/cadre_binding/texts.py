@@ -2,9 +2,9 @@
 
 
 class TEXT:
-    bound = "绑定成功！您现在是{village}的{role}。有需要您处理的事，系统会第一时间发消息给您。"
-    bound_town = "绑定成功！您现在是{role}的一员。有需要您处理的事，系统会第一时间发消息给您。"
-    already = "您已经绑定过了：{village}的{role}。"
+    bound = "绑定成功！您现在是{position}。有需要您处理的事，系统会第一时间发消息给您。"
+    bound_town = "绑定成功！您现在是{position}的一员。有需要您处理的事，系统会第一时间发消息给您。"
+    already = "您已经绑定过了：{position}。"
     invalid = "这个绑定码不对，或者已经用过、过期了。请找镇里重新要一个。"
     introduce = "村民和其他干部收到的消息里会写上您的名字和电话，请先登记一下。"
     # WeCom (企业微信): a second way to reach a cadre, not limited by WeChat's 48 hours.
