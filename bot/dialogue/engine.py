@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.dialogue import texts, words
-from bot.dialogue.flow import AccountEvent, Context, End, Flow, Outcome, Registry, Step, Then
+from bot.dialogue import plan, texts, wayout, words
+from bot.dialogue.flow import AccountEvent, Context, End, Flow, Outcome, Parsed, Registry, Step, Then
+from bot.dialogue.plan import PENDING
 from models.cadre import held_roles, holds_role
 from models.conversation import State, clear_state, load_state, save_state
 
 CONFIRM, FIX = "_confirm", "_fix"
+# Per step, how many replies were no answer; and the steps whose way out (a cadre to phone) was already given.
+TRIES, WAYS_OUT = "_tries", "_ways_out"
 
 
 class Engine:
@@ -66,6 +69,7 @@ class Engine:
         ctx.hear(self.understand)
         state, expired = self._live_state(ctx)
         ctx.flow = state.flow if state else None
+        ctx.pending = list(state.slots.get(PENDING) or []) if state else []
         reply = self._answer(ctx, state, text)
         if expired is None:
             return reply
@@ -112,6 +116,7 @@ class Engine:
             if state is None:
                 return texts.NOTHING_TO_CANCEL
             clear_state(ctx.sql, openid=ctx.person.openid)
+            ctx.pending = []
             return texts.CANCELLED
         if words.is_command(text, words.HELP):
             resume = f"\n\n{texts.HELP_RESUME}{self._question(ctx, state)}" if state else ""
@@ -145,13 +150,35 @@ class Engine:
             return texts.NOTHING_TO_CANCEL
         if intent == "unknown" and understood and understood.secondary.get("offtopic"):
             return texts.OFF_TOPIC
-        answer = next((a for a in self.answers if intent in a.intents), None)
-        if answer is not None:
-            return self._follow(ctx, answer.run(ctx, text, understood))
-        flow = next((f for f in self.flows.values() if intent in f.entry_intents), None)
-        if flow is not None:
-            return self.start(ctx, flow, text)
+        todo = plan.jobs(ctx, text, understood, self.answers, self.flows)
+        if todo:
+            return self._run(ctx, todo, fresh=True)
         return f"{texts.UNKNOWN}{self.help_text(ctx)}" if intent == "unknown" else texts.NOT_READY
+
+    def _run(self, ctx: Context, todo: list[dict], *, fresh: bool) -> str:
+        """Do one thing after another until one asks a question; the rest waits in that question's state."""
+        replies = []
+        while todo:
+            job = todo.pop(0)
+            ctx.pending = todo
+            reply = self._do(ctx, job)
+            if job["kind"] == "flow" and (replies or not fresh):
+                reply = f"{texts.NEXT_UP.format(word=self.flows[job['name']].word)}\n{reply}"
+            replies.append(reply)
+            if load_state(ctx.sql, openid=ctx.person.openid) is not None:
+                break
+        return "\n\n".join(replies)
+
+    def _do(self, ctx: Context, job: dict) -> str:
+        """One answer or flow of a message that asked for several."""
+        text = job["text"]
+        if job["kind"] == "answer":
+            answer = next(a for a in self.answers if a.name == job["name"])
+            return self._follow(ctx, answer.run(ctx, text, ctx.understand(text)))
+        flow = self.flows[job["name"]]
+        note = texts.ANSWERED_AT_END.format(word=flow.word) if job.get("settles") else ""
+        reply = self.start(ctx, flow, text)
+        return f"{note}\n{reply}" if note else reply
 
     def _continue(self, ctx: Context, state: State, text: str) -> str:
         flow = self.flows[state.flow]
@@ -168,10 +195,25 @@ class Engine:
             return aside
         state.slots.update(parsed.memo)
         if not parsed.ok:
-            self._save(ctx, state)
-            return parsed.reask
+            return self._no_answer(ctx, flow, state, step, text, parsed)
         state.slots[step.slot] = parsed.value
         return self._advance(ctx, flow, state)
+
+    def _no_answer(self, ctx: Context, flow: Flow, state: State, step: Step, text: str, parsed: Parsed) -> str:
+        """Asked again; after 「不知道」 or a second miss, a way out instead: never the same words a third time."""
+        cannot = words.dont_know(text)
+        if cannot and step.optional:
+            state.slots[step.slot] = None
+            return self._advance(ctx, flow, state)
+        tries = state.slots.setdefault(TRIES, {})  # per step: the last re-ask, and how often in a row
+        last, times = tries.get(step.slot) or ("", 0)
+        times = 0 if cannot else times + 1 if parsed.reask == last else 1
+        given = state.slots.setdefault(WAYS_OUT, [])
+        again = step.slot in given
+        tries[step.slot] = (parsed.reask, 0 if times > 1 and again else times)
+        given += [] if again or times == 1 else [step.slot]
+        self._save(ctx, state)
+        return parsed.reask if times == 1 else wayout.reply(ctx, step, parsed.reask, again=again)
 
     def _advance(self, ctx: Context, flow: Flow, state: State) -> str:
         ctx.slots = state.slots
@@ -194,7 +236,7 @@ class Engine:
         return None
 
     def _confirm(self, ctx: Context, flow: Flow, state: State, text: str) -> str:
-        if words.is_yes(text):
+        if words.is_confirm_yes(text):
             return self._finish(ctx, flow)
         named = self._named_step(flow, text, needs_change_word=True)
         if named:
@@ -281,7 +323,10 @@ class Engine:
 
     def _finish(self, ctx: Context, flow: Flow) -> str:
         clear_state(ctx.sql, openid=ctx.person.openid)
-        return self._follow(ctx, flow.finish(ctx))
+        reply = self._follow(ctx, flow.finish(ctx))
+        if not ctx.pending or load_state(ctx.sql, openid=ctx.person.openid) is not None:
+            return reply
+        return f"{reply}\n\n{self._run(ctx, ctx.pending, fresh=False)}"
 
     def _follow(self, ctx: Context, outcome: Outcome) -> str:
         """A handler's outcome as the reply: its text, then the flow it hands over to, or the conversation ended."""
@@ -300,4 +345,8 @@ class Engine:
         return f"{outcome.reply}{outcome.sep}{follow}" if outcome.reply else follow
 
     def _save(self, ctx: Context, state: State) -> None:
+        if ctx.pending:
+            state.slots[PENDING] = ctx.pending
+        else:
+            state.slots.pop(PENDING, None)
         save_state(ctx.sql, openid=ctx.person.openid, state=state, now=ctx.now)

@@ -65,4 +65,6 @@ FLOW = Flow(
     summary=_summary,
     finish=finish,
     prefill=answers.prefill,
+    also=answers.declares,
+    settles=("ask_policy", "query_risk"),
 )

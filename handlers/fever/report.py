@@ -80,6 +80,11 @@ def report(ctx: Context, text: str, understood) -> Outcome:
     return reply
 
 
+def said_beside(ctx: Context, text: str, understood) -> bool:
+    """A fever said beside something else (「刚从郑州回来 有点发烧」): reported too, before the rest."""
+    return bool(understood and understood.secondary.get("fever")) and any(r.fever for r in read(text))
+
+
 def earlier_report(ctx: Context, name: str | None, *, source: str) -> FeverReport | None:
     """The sender's report (or check-in's) about the same person within the follow-up window, if any."""
     since = ctx.now - FOLLOW_UP
