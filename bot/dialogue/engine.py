@@ -11,8 +11,6 @@ from models.cadre import held_roles, holds_role
 from models.conversation import State, clear_state, load_state, save_state
 
 CONFIRM, FIX = "_confirm", "_fix"
-# Per step, how many replies were no answer; and the steps whose way out (a cadre to phone) was already given.
-TRIES, WAYS_OUT = "_tries", "_ways_out"
 
 
 class Engine:
@@ -167,7 +165,13 @@ class Engine:
             replies.append(reply)
             if load_state(ctx.sql, openid=ctx.person.openid) is not None:
                 break
+        if todo:  # a question came first: say in one line what waits for its answer
+            waiting = "、".join(self._job_word(job) for job in todo)
+            replies[-1] += "\n" + texts.LATER.format(words=waiting)
         return "\n\n".join(replies)
+
+    def _job_word(self, job: dict) -> str:
+        return self.flows[job["name"]].word if job["kind"] == "flow" else texts.ANSWER_WORD
 
     def _do(self, ctx: Context, job: dict) -> str:
         """One answer or flow of a message that asked for several."""
@@ -200,20 +204,13 @@ class Engine:
         return self._advance(ctx, flow, state)
 
     def _no_answer(self, ctx: Context, flow: Flow, state: State, step: Step, text: str, parsed: Parsed) -> str:
-        """Asked again; after 「不知道」 or a second miss, a way out instead: never the same words a third time."""
-        cannot = words.dont_know(text)
-        if cannot and step.optional:
+        """Asked again, or a way out (an optional item's 「不知道」 is its answer: none)."""
+        if step.optional and words.dont_know(text):
             state.slots[step.slot] = None
             return self._advance(ctx, flow, state)
-        tries = state.slots.setdefault(TRIES, {})  # per step: the last re-ask, and how often in a row
-        last, times = tries.get(step.slot) or ("", 0)
-        times = 0 if cannot else times + 1 if parsed.reask == last else 1
-        given = state.slots.setdefault(WAYS_OUT, [])
-        again = step.slot in given
-        tries[step.slot] = (parsed.reask, 0 if times > 1 and again else times)
-        given += [] if again or times == 1 else [step.slot]
+        reply = wayout.after_miss(ctx, state.slots, step, text, parsed.reask)
         self._save(ctx, state)
-        return parsed.reask if times == 1 else wayout.reply(ctx, step, parsed.reask, again=again)
+        return reply
 
     def _advance(self, ctx: Context, flow: Flow, state: State) -> str:
         ctx.slots = state.slots
@@ -268,6 +265,8 @@ class Engine:
             if parsed is not None:
                 step, value = parsed[0], parsed[1].value
                 state.slots[step.slot] = value
+                if value in (None, []) and not step.optional:  # 「米不要了」 took the last of them: ask again
+                    state.slots.pop(step.slot)
                 return self._advance(ctx, flow, state)
         template = texts.WHICH_FIELD_AGAIN if state.step == FIX else texts.WHICH_FIELD
         state.step = FIX

@@ -77,6 +77,11 @@ DONT_KNOW = (
 _DONT_KNOW_LEAD = re.compile(r"^(我|俺|这个|那个|真|实在|也|都|还)+")
 _DONT_KNOW_TAIL = re.compile(r"(了|啊|呀|呢|哩|嘞|啦|哈|吧)+$")
 
+# Someone spoken of before and not named again: 「她还烧着哩」「俺家那口子」 (not 「其他」「他们」「他人」).
+REFERS_BACK = re.compile(r"(?<!其)[她他](?![们人])|那口子|那位|当家的")
+# Words for one's spouse: the husband or wife even when nobody was spoken of before (read as 「老伴」).
+SPOUSE_WORDS = ("那口子", "那位", "当家的", "孩他爹", "孩他娘", "孩他妈", "孩子他爹", "孩子他妈", "孩子他娘")
+
 _PUNCT = re.compile(r"[\s,，。.!！?？、;；:：~～…\"'“”‘’()（）【】\[\]]+")
 
 
@@ -148,6 +153,15 @@ def without_request_fillers(text: str) -> str:
     for word in REQUEST_FILLERS:
         text = text.replace(word, "")
     return text
+
+
+def refers_back(text: str) -> bool:
+    """「她」「他」「俺家那口子」 without a name: the person the conversation was last about."""
+    return REFERS_BACK.search(bare(text)) is not None
+
+
+def spouse(text: str) -> bool:
+    return any(word in bare(text) for word in SPOUSE_WORDS)
 
 
 def canonical(text: str) -> str:

@@ -155,6 +155,7 @@ def _no_goods(name: str) -> bool:
         or not _GOODS_NAME.fullmatch(name)
         or len(name) > 12
         or changes.NUMBER_AND_UNIT.match(name) is not None
+        or words.is_confirm_yes(name)
     )
 
 
