@@ -31,7 +31,7 @@ def jobs(ctx: Context, text: str, understood, answers: tuple[Answer, ...], flows
         for f in flows.values()
         if f is not flow and not f.roles and f.also is not None and f.also(ctx, text, understood)
     ]
-    settling = next((f for f in also_flows if answer is not None and set(answer.intents) & set(f.settles)), None)
+    settling = next((f for f in also_flows if answer is not None and intent in f.settles), None)
     if settling is not None:  # the declaration answers 「用不用隔离」 at its end
         answer, flow = None, settling
         also_flows.remove(settling)
