@@ -42,12 +42,6 @@ _FLIGHT = re.compile(r"(?<![A-Z0-9])([A-Z0-9]{2}\d{3,4})(?!\d)")
 _PLATE = re.compile(r"([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][A-Z0-9]{5,6})")
 
 
-def declares(ctx: Context, text: str, understood) -> bool:
-    """A return said beside a question (「刚从广州回来 用不用隔离啊」): a place and a day, not a place asked about."""
-    found = {**understood.secondary, **understood.slots} if understood else {}
-    return bool(found.get("origin") and found.get("date"))
-
-
 def relation_in(text: str) -> str | None:
     """The family member a sender is declaring for, from 「俺孩儿昨天…回来」, or None."""
     found = _SENDER_FAMILY.match(words.bare(standard(text)))
