@@ -26,7 +26,7 @@ def after_miss(ctx: Context, slots: dict, step: Step, text: str, reask: str) -> 
     tries[step.slot] = (reask, 0 if times > 1 and again else times)
     if not again and times != 1:
         given.append(step.slot)
-    return reask if times == 1 else reply(ctx, step, None if cannot else reask, again=again)
+    return reask if times == 1 else reply(ctx, step, reask, again=again)
 
 
 def contact(ctx: Context) -> tuple[str, str] | None:
@@ -45,7 +45,7 @@ def contact(ctx: Context) -> tuple[str, str] | None:
 def reply(ctx: Context, step: Step, reask: str | None, *, again: bool) -> str:
     """Kindly: the item is needed, a person to phone instead, 「取消」 or a later answer; then in other words.
 
-    After a second reply that missed, what was wrong with it (`reask`) comes first.
+    The first time, what the question wants (`reask`) comes first.
     """
     found = contact(ctx)
     call = texts.WAY_OUT_CALL.format(who=found[0], phone=found[1]) if found else texts.WAY_OUT_CALL_NOBODY
