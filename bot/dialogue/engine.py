@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.dialogue import texts, words
-from bot.dialogue.flow import AccountEvent, Context, End, Flow, Outcome, Registry, Step, Then
+from bot.dialogue import plan, texts, wayout, words
+from bot.dialogue.flow import AccountEvent, Context, End, Flow, Outcome, Parsed, Registry, Step, Then
+from bot.dialogue.plan import PENDING
 from models.cadre import held_roles, holds_role
 from models.conversation import State, clear_state, load_state, save_state
 
@@ -66,6 +67,7 @@ class Engine:
         ctx.hear(self.understand)
         state, expired = self._live_state(ctx)
         ctx.flow = state.flow if state else None
+        ctx.pending = list(state.slots.get(PENDING) or []) if state else []
         reply = self._answer(ctx, state, text)
         if expired is None:
             return reply
@@ -112,6 +114,7 @@ class Engine:
             if state is None:
                 return texts.NOTHING_TO_CANCEL
             clear_state(ctx.sql, openid=ctx.person.openid)
+            ctx.pending = []
             return texts.CANCELLED
         if words.is_command(text, words.HELP):
             resume = f"\n\n{texts.HELP_RESUME}{self._question(ctx, state)}" if state else ""
@@ -145,13 +148,41 @@ class Engine:
             return texts.NOTHING_TO_CANCEL
         if intent == "unknown" and understood and understood.secondary.get("offtopic"):
             return texts.OFF_TOPIC
-        answer = next((a for a in self.answers if intent in a.intents), None)
-        if answer is not None:
-            return self._follow(ctx, answer.run(ctx, text, understood))
-        flow = next((f for f in self.flows.values() if intent in f.entry_intents), None)
-        if flow is not None:
-            return self.start(ctx, flow, text)
+        todo = plan.jobs(ctx, text, understood, self.answers, self.flows)
+        if todo:
+            return self._run(ctx, todo, fresh=True)
         return f"{texts.UNKNOWN}{self.help_text(ctx)}" if intent == "unknown" else texts.NOT_READY
+
+    def _run(self, ctx: Context, todo: list[dict], *, fresh: bool) -> str:
+        """Do one thing after another until one asks a question; the rest waits in that question's state."""
+        replies = []
+        while todo:
+            job = todo.pop(0)
+            ctx.pending = todo
+            reply = self._do(ctx, job)
+            if job["kind"] == "flow" and (replies or not fresh):
+                reply = f"{texts.NEXT_UP.format(word=self.flows[job['name']].word)}\n{reply}"
+            replies.append(reply)
+            if load_state(ctx.sql, openid=ctx.person.openid) is not None:
+                break
+        if todo:  # a question came first: say in one line what waits for its answer
+            waiting = "、".join(self._job_word(job) for job in todo)
+            replies[-1] += "\n" + texts.LATER.format(words=waiting)
+        return "\n\n".join(replies)
+
+    def _job_word(self, job: dict) -> str:
+        return self.flows[job["name"]].word if job["kind"] == "flow" else texts.ANSWER_WORD
+
+    def _do(self, ctx: Context, job: dict) -> str:
+        """One answer or flow of a message that asked for several."""
+        text = job["text"]
+        if job["kind"] == "answer":
+            answer = next(a for a in self.answers if a.name == job["name"])
+            return self._follow(ctx, answer.run(ctx, text, ctx.understand(text)))
+        flow = self.flows[job["name"]]
+        note = texts.ANSWERED_AT_END.format(word=flow.word) if job.get("settles") else ""
+        reply = self.start(ctx, flow, text)
+        return f"{note}\n{reply}" if note else reply
 
     def _continue(self, ctx: Context, state: State, text: str) -> str:
         flow = self.flows[state.flow]
@@ -168,10 +199,18 @@ class Engine:
             return aside
         state.slots.update(parsed.memo)
         if not parsed.ok:
-            self._save(ctx, state)
-            return parsed.reask
+            return self._no_answer(ctx, flow, state, step, text, parsed)
         state.slots[step.slot] = parsed.value
         return self._advance(ctx, flow, state)
+
+    def _no_answer(self, ctx: Context, flow: Flow, state: State, step: Step, text: str, parsed: Parsed) -> str:
+        """Asked again, or a way out (an optional item's 「不知道」 is its answer: none)."""
+        if step.optional and words.dont_know(text):
+            state.slots[step.slot] = None
+            return self._advance(ctx, flow, state)
+        reply = wayout.after_miss(ctx, state.slots, step, text, parsed.reask)
+        self._save(ctx, state)
+        return reply
 
     def _advance(self, ctx: Context, flow: Flow, state: State) -> str:
         ctx.slots = state.slots
@@ -194,7 +233,7 @@ class Engine:
         return None
 
     def _confirm(self, ctx: Context, flow: Flow, state: State, text: str) -> str:
-        if words.is_yes(text):
+        if words.is_confirm_yes(text):
             return self._finish(ctx, flow)
         named = self._named_step(flow, text, needs_change_word=True)
         if named:
@@ -226,6 +265,8 @@ class Engine:
             if parsed is not None:
                 step, value = parsed[0], parsed[1].value
                 state.slots[step.slot] = value
+                if value in (None, []) and not step.optional:  # 「米不要了」 took the last of them: ask again
+                    state.slots.pop(step.slot)
                 return self._advance(ctx, flow, state)
         template = texts.WHICH_FIELD_AGAIN if state.step == FIX else texts.WHICH_FIELD
         state.step = FIX
@@ -281,7 +322,10 @@ class Engine:
 
     def _finish(self, ctx: Context, flow: Flow) -> str:
         clear_state(ctx.sql, openid=ctx.person.openid)
-        return self._follow(ctx, flow.finish(ctx))
+        reply = self._follow(ctx, flow.finish(ctx))
+        if not ctx.pending or load_state(ctx.sql, openid=ctx.person.openid) is not None:
+            return reply
+        return f"{reply}\n\n{self._run(ctx, ctx.pending, fresh=False)}"
 
     def _follow(self, ctx: Context, outcome: Outcome) -> str:
         """A handler's outcome as the reply: its text, then the flow it hands over to, or the conversation ended."""
@@ -300,4 +344,8 @@ class Engine:
         return f"{outcome.reply}{outcome.sep}{follow}" if outcome.reply else follow
 
     def _save(self, ctx: Context, state: State) -> None:
+        if ctx.pending:
+            state.slots[PENDING] = ctx.pending
+        else:
+            state.slots.pop(PENDING, None)
         save_state(ctx.sql, openid=ctx.person.openid, state=state, now=ctx.now)

@@ -37,6 +37,8 @@ class Context:
     risk: RiskContext | None = None
     # The flow this person was in when the message arrived (set by the engine; None when in none).
     flow: str | None = None
+    # What the person also asked for and is still to be done, one after another (kept in the stored state).
+    pending: list = field(default_factory=list)
     _session: Session | None = None
     _reader: Callable[[str, dt.date], Any] | None = None
     _understood: dict[str, Any] = field(default_factory=dict)
@@ -115,6 +117,8 @@ class Step:
     skip: Callable[[Context], bool] | None = None
     # Free-text answers (a name) cannot be recognised inside a correction like 「不对，是金水区」.
     recognisable: bool = True
+    # An optional item takes 「不知道」「没有」「跳过」 as none; a required one offers a person to phone instead.
+    optional: bool = False
 
     def question(self, ctx: Context) -> str:
         return self.ask(ctx) if callable(self.ask) else self.ask
@@ -135,6 +139,10 @@ class Flow:
     prefill: Callable[[Context, str | None, bool], dict] | None = None
     # Only people holding one of these cadre roles may start it (empty: anyone).
     roles: tuple[str, ...] = ()
+    # Whether a message about something else asks for this too (「发烧了 家里也没药了」): (ctx, text, understanding).
+    also: Callable[[Context, str, Any], bool] | None = None
+    # Questions its finish answers: 「刚从广州回来 用不用隔离啊」 is answered when the declaration is done.
+    settles: tuple[str, ...] = ()
 
     @property
     def word(self) -> str:
@@ -198,6 +206,8 @@ class Answer:
     # Answered in the middle of a flow too, when the message is no answer to its question (「全家正常」 while
     # asking what to buy): the question is asked again after it.
     aside: bool = False
+    # Whether a message about something else says this too (「刚从郑州回来 有点发烧」): answered first.
+    also: Callable[[Context, str, Any], bool] | None = None
 
 
 @dataclass(frozen=True)

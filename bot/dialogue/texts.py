@@ -48,3 +48,16 @@ PHONE_AGAIN = "手机号是11位数字，以1开头，请再发一次。"
 ASK_VILLAGE = "您是哪个村的？直接写村名就行，比如：鸣皋"
 VILLAGE_CHOICES = "您说的是哪个村？回复数字就行：\n{choices}\n都不是的话，请再写一次村名。"
 VILLAGE_UNKNOWN = "没找到这个村。我们镇的村有：\n{choices}\n请回复数字或者村名。"
+
+# A required question the person cannot answer (「不知道」「没手机」): never the same question a third time.
+WAY_OUT = "「{label}」这一项得填上，村里才好办。实在不知道也不要紧：{call}想起来了再回我，不填了就发「取消」。"
+WAY_OUT_AGAIN = "「{label}」还是没对上。不用着急：{call}不填了就发「取消」。"
+WAY_OUT_CALL = "可以直接给{who}打电话（{phone}），请他帮您办。"
+WAY_OUT_CALL_NOBODY = "可以直接找村干部当面说一声。"
+
+# One message, two things to do (「发烧了 家里也没药了」): the next one, once the first is done.
+NEXT_UP = "您还说了「{word}」的事，接着办："
+LATER = "（这个说完，接着办您说的「{words}」。）"
+ANSWER_WORD = "另一件事"
+# 「刚从广州回来 用不用隔离啊」: the question is answered when the declaration is done.
+ANSWERED_AT_END = "您问的事，等「{word}」填完就告诉您。"

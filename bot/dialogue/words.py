@@ -46,14 +46,41 @@ YES = (
     "中",
     "ok",
     "yes",
+    # Henan speech
+    "中中",
+    "得劲",
+    "妥",
+    "妥妥的",
+    "就这",
+    "就这样",
+    "就这吧",
+    "没毛病",
+    "管",
+    "成",
+    "阔以",
 )
+# Only where a confirmation is asked does 「中不中」 (asked back: "is this ok?") mean yes.
+CONFIRM_YES = ("中不中", "行不行", "对不对", "可以不", "中吧", "这样中不中")
 THANKS = ("谢谢", "谢谢你", "谢谢了", "多谢", "感谢", "辛苦了", "好的", "知道了", "收到", "明白了", "晓得了")
 GREETINGS = ("你好", "您好", "在吗", "在不在", "有人吗", "喂", "hi", "hello")
 # Words around a menu word that do not change it: 「俺要登记信息」 is 「登记信息」.
 REQUEST_FILLERS = ("我要", "俺要", "我想", "俺想", "帮我", "给我", "一下", "我", "俺", "想", "要", "请")
 CHANGE_WORDS = ("不对", "错", "改", "换", "不是")
 FILLERS = ("号码", "一下", "那个", "这个", "写", "填", "是", "的", "了", "我", "号", "要", "呢", "啊", "有", "点")
-NO_PREFIXES = ("不对", "不是", "错了", "有错", "不正确", "改一下", "修改", "要改", "改", "no")
+NO_PREFIXES = ("不对", "不是", "错了", "有错", "不正确", "改一下", "修改", "要改", "改", "不中", "不行", "no")
+# An answer that has no answer: to an optional item it means "none/unknown", to a required one it needs a way out.
+DONT_KNOW = (
+    "不知道", "不清楚", "不晓得", "不记得", "记不得", "记不住", "记不清", "忘", "忘记", "忘了", "想不起来", "说不上来",
+    "没手机", "没有手机", "没电话", "没有电话", "没有", "不会", "不会弄", "不会写", "不会打字", "不懂",
+    "跳过", "没带", "不方便", "不好说",
+)  # fmt: skip
+_DONT_KNOW_LEAD = re.compile(r"^(我|俺|这个|那个|真|实在|也|都|还)+")
+_DONT_KNOW_TAIL = re.compile(r"(了|啊|呀|呢|哩|嘞|啦|哈|吧)+$")
+
+# Someone spoken of before and not named again: 「她还烧着哩」「俺家那口子」 (not 「其他」「他们」「他人」).
+REFERS_BACK = re.compile(r"(?<!其)[她他](?![们人])|那口子|那位|当家的")
+# Words for one's spouse: the husband or wife even when nobody was spoken of before (read as 「老伴」).
+SPOUSE_WORDS = ("那口子", "那位", "当家的", "孩他爹", "孩他娘", "孩他妈", "孩子他爹", "孩子他妈", "孩子他娘")
 
 _PUNCT = re.compile(r"[\s,，。.!！?？、;；:：~～…\"'“”‘’()（）【】\[\]]+")
 
@@ -80,6 +107,17 @@ def is_yes(text: str) -> bool:
     """A confirmation: 是/对/确认/没错 and friends, with nothing contradicting it."""
     stripped = bare(text)
     return stripped in YES or (stripped.rstrip("了啊呀吧") in YES and not is_no(text))
+
+
+def is_confirm_yes(text: str) -> bool:
+    """A yes at a confirmation step, where 「中不中」 asked back also means "fine, go ahead"."""
+    return is_yes(text) or bare(text).rstrip("啊呀吧哩") in CONFIRM_YES
+
+
+def dont_know(text: str) -> bool:
+    """「不知道」「记不住」「没手机」: the person cannot answer this question."""
+    said = _DONT_KNOW_TAIL.sub("", _DONT_KNOW_LEAD.sub("", bare(text)))
+    return bool(said) and said in DONT_KNOW
 
 
 def is_no(text: str) -> bool:
@@ -115,6 +153,15 @@ def without_request_fillers(text: str) -> str:
     for word in REQUEST_FILLERS:
         text = text.replace(word, "")
     return text
+
+
+def refers_back(text: str) -> bool:
+    """「她」「他」「俺家那口子」 without a name: the person the conversation was last about."""
+    return REFERS_BACK.search(bare(text)) is not None
+
+
+def spouse(text: str) -> bool:
+    return any(word in bare(text) for word in SPOUSE_WORDS)
 
 
 def canonical(text: str) -> str:

@@ -26,4 +26,6 @@ def answer(ctx: Context, text: str, understood) -> Outcome:
     return TEXT.not_needed
 
 
-ANSWER = Answer(name="checkin", intents=("health_checkin", "report_fever"), run=answer, aside=True)
+ANSWER = Answer(
+    name="checkin", intents=("health_checkin", "report_fever"), run=answer, aside=True, also=fever.said_beside
+)

@@ -24,6 +24,12 @@ def _parse_phone(text: str, ctx: Context):
     return answers.parse_phone_of(text, ctx) if ctx.slots.get("relation") else parse_phone(text, ctx)
 
 
+def _declares(ctx: Context, text: str, understood) -> bool:
+    """A return said beside a question (「刚从广州回来 用不用隔离啊」): a place and a day, not a place asked about."""
+    found = {**understood.secondary, **understood.slots} if understood else {}
+    return bool(found.get("origin") and found.get("date"))
+
+
 def _summary(ctx: Context) -> str:
     return TEXT.summary.format(**facts(ctx))
 
@@ -74,4 +80,6 @@ FLOW = Flow(
     summary=_summary,
     finish=finish,
     prefill=answers.prefill,
+    also=_declares,
+    settles=("ask_policy", "query_risk"),
 )

@@ -6,13 +6,13 @@ from bot.dialogue import Command, Flow
 from handlers.fever import followup
 from handlers.fever.alert import advice, clinic, doctors, facts, send, told
 from handlers.fever.more import FLOW, ask_more
-from handlers.fever.report import add_to, alert_key, earlier_report, report
+from handlers.fever.report import add_to, alert_key, earlier_report, report, said_beside
 from handlers.fever.texts import TEXT
 from town import command
 
 __all__ = [
     "COMMANDS", "FLOW", "MENU", "add_to", "advice", "alert_key", "ask_more", "clinic", "doctors", "earlier_report",
-    "facts", "report", "send", "todo_lines", "told",
+    "facts", "report", "said_beside", "send", "todo_lines", "told",
 ]  # fmt: skip
 
 # The menu's 发烧报告 and the words typed for it: say what to send (the message itself is the report).

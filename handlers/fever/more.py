@@ -101,8 +101,8 @@ FLOW = Flow(
     name=MORE,
     title=TEXT.title,
     steps=(
-        Step("village", LABELS["village"], TEXT.ask_village, parse_village, skip=_skip("village")),
-        Step("phone", LABELS["phone"], TEXT.ask_phone, parse_phone, skip=_skip("phone")),
+        Step("village", LABELS["village"], TEXT.ask_village, parse_village, skip=_skip("village"), optional=True),
+        Step("phone", LABELS["phone"], TEXT.ask_phone, parse_phone, skip=_skip("phone"), optional=True),
         Step("temperature", LABELS["temperature"], _ask_temperature, parse_temperature, skip=_skip("temperature")),
     ),
     finish=finish_more,

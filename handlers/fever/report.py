@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.dialogue import Context, Outcome
+from bot.dialogue import Context, Outcome, words
 from bot.dialogue.fields import village_name
 from bot.nlu.health import SELF, Reading, read, shown_symptoms
 from handlers.fever.alert import advice, clinic, doctors, facts, pairs, send, told
 from handlers.fever.more import ask_more
 from handlers.fever.texts import TEXT
 from models.fever import FeverReport, add_fever_report, latest_fever_report, save_fever_report
+from models.recent import recent_person
 from town.clock import day_clock
 
 # A parent who writes again that evening is telling the doctor more about the same fever, not reporting a second.
@@ -32,13 +33,23 @@ def _village(ctx: Context, understood) -> int | None:
     return found.id if found else None
 
 
-def _patient(ctx: Context, reading: Reading | None) -> tuple[str | None, str]:
+def _patient(ctx: Context, reading: Reading | None, text: str) -> tuple[str | None, str]:
     """Who has it (None: the sender) and how the doctor reads it: 张桂兰（本人报告）, 张桂兰家的孩子."""
     sender = ctx.person.name or TEXT.someone
     who = reading.who if reading is not None else None
+    if who is None or (who == SELF and words.spouse(text)):  # 「俺家那口子」 reads as the sender
+        who = _referred(ctx, text) or who
     if who is None or who == SELF:
         return None, TEXT.patient_self.format(name=sender) if ctx.person.name else sender
     return who, TEXT.patient_other.format(name=sender, who=who)
+
+
+def _referred(ctx: Context, text: str) -> str | None:
+    """「她还烧着哩」 after 「俺老伴发烧了」: the family member the sender spoke of last (stored, not remembered)."""
+    if not words.refers_back(text) and not words.spouse(text):
+        return None
+    recent = recent_person(ctx.sql, person_id=ctx.person.id, since=ctx.now - FOLLOW_UP)
+    return recent or (TEXT.spouse if words.spouse(text) else None)
 
 
 def report(ctx: Context, text: str, understood) -> Outcome:
@@ -48,7 +59,7 @@ def report(ctx: Context, text: str, understood) -> Outcome:
     degrees = max((r.temperature for r in feverish if r.temperature is not None), default=None)
     symptoms = [s for r in feverish for s in r.symptoms]
     symptoms = shown_symptoms(symptoms or (understood.secondary.get("symptoms", []) if understood else []), degrees)
-    name, patient = _patient(ctx, feverish[0] if feverish else None)
+    name, patient = _patient(ctx, feverish[0] if feverish else None, text)
     earlier = earlier_report(ctx, name, source="report")
     news = earlier is None or _adds(earlier, degrees, symptoms)  # an elderly sender often says it twice
     if earlier is None:
@@ -78,6 +89,11 @@ def report(ctx: Context, text: str, understood) -> Outcome:
         slots = {"report": row.id, "need": need, "patient": patient, "alerted": alerted, "who": name}
         return ask_more(reply, slots)
     return reply
+
+
+def said_beside(ctx: Context, text: str, understood) -> bool:
+    """A fever said beside something else (「刚从郑州回来 有点发烧」): reported too, before the rest."""
+    return bool(understood and understood.secondary.get("fever")) and any(r.fever for r in read(text))
 
 
 def earlier_report(ctx: Context, name: str | None, *, source: str) -> FeverReport | None:

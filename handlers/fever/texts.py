@@ -46,6 +46,7 @@ class TEXT:
     patient_self = "{name}（本人报告）"
     patient_other = "{name}家的{who}"
     someone = "一位村民"
+    spouse = "老伴"
     unknown_village = "村子还不知道（正在问）"
     no_phone = "还不知道（正在问）"
     degrees = "体温{value}℃"

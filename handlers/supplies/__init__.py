@@ -26,6 +26,7 @@ FLOW = Flow(
     summary=request.summary,
     finish=request.finish,
     prefill=request.prefill,
+    also=request.also_asked,
 )
 
 # A flow with no questions, so that the menu's 我的申请 button can open it too.

@@ -8,6 +8,7 @@ import re
 
 from bot.dialogue import Context, Parsed, accept, reask, words
 from bot.dialogue.fields import village_name
+from handlers.supplies import changes
 from handlers.supplies.texts import TEXT
 from models.person import update_profile
 from models.quarantine import active_quarantine_contact
@@ -38,6 +39,12 @@ _ITEM_LEAD = re.compile(
 _ITEM_TAIL = re.compile(r"(了|吧|啊|呀|哈|就行|就好|就中)+$")
 _GOODS_NAME = re.compile(r"[^\d]*[\u4e00-\u9fff][^\d]*")
 _NOTE_LEAD = re.compile(r"^(备注|捎话|另外)[:：\s]*")
+# 「没药了」「没有退烧药」「米吃完了」: goods running out (not 「没吃药」: the medicine was not taken).
+_STAPLES = "药|米|面|油|菜|盐|奶粉|尿不湿|鸡蛋|肉|煤气|粮|吃的|喝的|纸"
+_OUT_OF = re.compile(
+    rf"没有(?:(?![吃喝用买拿打])[\u4e00-\u9fff]){{0,3}}?(?:{_STAPLES})|没(?:(?![吃喝用买拿打有])[\u4e00-\u9fff]){{0,2}}?(?:{_STAPLES})了"
+    rf"|(?:{_STAPLES})(?:没了|吃完了|用完了|不够了|断了)"
+)
 _NOT_ITEMS = ("不知道", "没有", "啥", "什么", "随便", "都行", "不清楚")
 
 
@@ -111,16 +118,24 @@ def prefill(ctx: Context, first_text: str | None, restart: bool) -> dict:
 
 
 def parse_items(text: str, ctx: Context) -> Parsed:
-    """Goods with quantities; when asked, goods without them too (「米和油」). A correction changes only those named."""
+    """Goods with quantities; when asked, goods without them too (「米和油」).
+
+    A correction changes only those named (「不对，是三斤猪肉」), drops one (「米不要了」), changes a quantity
+    (「不是两桶 是一桶」), or with 就/只 replaces the list (「不对，就一袋米」).
+    """
     found = ctx.understand(text)
     items = _items(found)
+    said = words.strip_no(text) if words.is_no(text) else text
+    before = ctx.slots.get("items") or []
+    if before and (after := changes.changed(before, said)) is not None:
+        return accept(after)
     memo = {}
     if (urgent := urgency(text)) is not None and "urgent" not in ctx.slots:
         memo["urgent"] = urgent
     if running_out(text):
         memo["_running_out"] = True
     if items and ctx.correcting:
-        return accept(_merged(ctx.slots.get("items") or [], items))
+        return accept(items if changes.only(said) else _merged(before, items))
     if items or ctx.correcting:
         return Parsed(value=items, memo=memo) if items else reask(TEXT.items_again)
     if found.intent in NOT_GOODS:
@@ -128,9 +143,20 @@ def parse_items(text: str, ctx: Context) -> Parsed:
     names = [_ITEM_TAIL.sub("", _ITEM_LEAD.sub("", chunk)) for chunk in _ITEM_SPLIT.split(words.normalize(text))]
     names = [name for name in names if name]
     # Goods with a number the NLU could not read are no goods: 「孩子发烧38度5」 is for someone else to answer.
-    if not names or any(n in _NOT_ITEMS or not _GOODS_NAME.fullmatch(n) or len(n) > 12 for n in names):
+    if not names or any(_no_goods(n) for n in names):
         return reask(TEXT.items_again)
     return Parsed(value=[{"name": name, "qty": None, "unit": None} for name in names], memo=memo)
+
+
+def _no_goods(name: str) -> bool:
+    """「不知道」, 「一袋」 (a count of nothing named), a number, or a sentence: no goods."""
+    return (
+        name in _NOT_ITEMS
+        or not _GOODS_NAME.fullmatch(name)
+        or len(name) > 12
+        or changes.NUMBER_AND_UNIT.match(name) is not None
+        or words.is_confirm_yes(name)
+    )
 
 
 def _merged(items: list[dict], changes: list[dict]) -> list[dict]:
@@ -138,6 +164,14 @@ def _merged(items: list[dict], changes: list[dict]) -> list[dict]:
     named = {item["name"]: item for item in changes}
     kept = [named.pop(item["name"], item) for item in items]
     return kept + [item for item in changes if item["name"] in named]
+
+
+def also_asked(ctx: Context, text: str, understood) -> bool:
+    """Goods asked for or running out beside something else: 「发烧了 家里也没药了」「从上海回来 家里没菜了」."""
+    if understood is None:
+        return False
+    listed = "request_supplies" in (understood.secondary.get("intents") or [])
+    return (listed and bool(_items(understood))) or _OUT_OF.search(words.bare(text)) is not None
 
 
 def skip_urgent(ctx: Context) -> bool:
