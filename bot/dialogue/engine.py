@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.dialogue import plan, texts, wayout, words
+from bot.dialogue import fixes, menu, plan, texts, wayout, words
 from bot.dialogue.flow import AccountEvent, Context, End, Flow, Outcome, Parsed, Registry, Step, Then
 from bot.dialogue.plan import PENDING
-from models.cadre import held_roles, holds_role
+from models.cadre import holds_role
 from models.conversation import State, clear_state, load_state, save_state
 
 CONFIRM, FIX = "_confirm", "_fix"
@@ -26,41 +26,15 @@ class Engine:
 
     def flow_for_key(self, key: str) -> Flow | None:
         """The flow a menu key starts."""
-        return next((f for f in self.flows.values() if key in f.entry_keys), None)
+        return menu.flow_for_key(self.flows.values(), key)
 
     def flow_for_text(self, text: str) -> Flow | None:
-        """The flow whose entry word is the message, give or take 「我要」「俺想」 around it."""
-        said = words.without_request_fillers(words.bare(text))
-        if not said:
-            return None
-        return next(
-            (f for f in self.flows.values() if any(said == words.without_request_fillers(w) for w in f.entry_words)),
-            None,
-        )
+        """The flow whose entry word is the message."""
+        return menu.flow_for_text(self.flows.values(), text)
 
     def help_text(self, ctx: Context | None = None) -> str:
         """What anyone can do; for a person holding a cadre role, what cadres can do as well."""
-        lines = [texts.HELP_HEADER]
-        lines += [
-            texts.HELP_LINE.format(word=f.word, title=f.title)
-            for f in self.flows.values()
-            if f.entry_words and not f.roles
-        ]
-        lines.append(texts.HELP_FOOTER)
-        roles = {role for role, _ in held_roles(ctx.sql, person_id=ctx.person.id)} if ctx is not None else set()
-        if roles:
-            lines.append(texts.CADRE_HELP_HEADER)
-            lines += [
-                texts.HELP_LINE.format(word=f.word, title=f.title)
-                for f in self.flows.values()
-                if f.entry_words and roles & set(f.roles)
-            ]
-            lines += [
-                texts.CADRE_HELP_LINE.format(line=c.help)
-                for c in self.commands
-                if c.help and (not c.help_roles or roles & set(c.help_roles))
-            ]
-        return "\n".join(lines)
+        return menu.help_text(list(self.flows.values()), self.commands, ctx)
 
     def converse(self, ctx: Context, text: str) -> str:
         """Answer one text message."""
@@ -235,17 +209,17 @@ class Engine:
     def _confirm(self, ctx: Context, flow: Flow, state: State, text: str) -> str:
         if words.is_confirm_yes(text):
             return self._finish(ctx, flow)
-        named = self._named_step(flow, text, needs_change_word=True)
+        named = fixes.named_step(flow, text, needs_change_word=True)
         if named:
             return self._reask(ctx, flow, state, named)
         return self._aside(ctx, state, text) or self._correct(ctx, flow, state, text)
 
     def _pick_field(self, ctx: Context, flow: Flow, state: State, text: str) -> str:
         choice = words.bare(text)
-        fixable = self._fixable(ctx, flow)
+        fixable = fixes.fixable(ctx, flow)
         if choice.isascii() and choice.isdigit() and len(choice) <= 4 and 1 <= int(choice) <= len(fixable):
             return self._reask(ctx, flow, state, fixable[int(choice) - 1])
-        named = self._named_step(flow, choice)
+        named = fixes.named_step(flow, choice)
         if named:
             return self._reask(ctx, flow, state, named)
         return self._aside(ctx, state, text) or self._correct(ctx, flow, state, text)
@@ -271,7 +245,7 @@ class Engine:
         template = texts.WHICH_FIELD_AGAIN if state.step == FIX else texts.WHICH_FIELD
         state.step = FIX
         self._save(ctx, state)
-        return template.format(choices=self._field_choices(ctx, flow))
+        return template.format(choices=fixes.field_choices(ctx, flow))
 
     def _aside(self, ctx: Context, state: State, text: str) -> str | None:
         """A message meant for something else (a check-in, a risk question): answered, then the question again."""
@@ -292,23 +266,6 @@ class Engine:
         state.slots.pop(step.slot, None)
         return self._advance(ctx, flow, state)
 
-    def _named_step(self, flow: Flow, text: str, *, needs_change_word: bool = False) -> Step | None:
-        """The step the text only names: 「电话」, or with needs_change_word 「电话不对」/「改一下名字」."""
-        stripped = words.bare(text)
-        if needs_change_word and not any(word in stripped for word in words.CHANGE_WORDS):
-            return None
-        for step in flow.steps:
-            if step.label in stripped and not words.without_fillers(stripped.replace(step.label, "")):
-                return step
-        return None
-
-    def _fixable(self, ctx: Context, flow: Flow) -> list[Step]:
-        """The answered steps, in order: what a person may say is wrong."""
-        return [step for step in flow.steps if step.slot in ctx.slots]
-
-    def _field_choices(self, ctx: Context, flow: Flow) -> str:
-        return "\n".join(f"{i}. {step.label}" for i, step in enumerate(self._fixable(ctx, flow), start=1))
-
     def _summary(self, ctx: Context, flow: Flow) -> str:
         return f"{flow.summary(ctx)}\n{texts.CONFIRM_HINT}"
 
@@ -318,7 +275,7 @@ class Engine:
         if state.step == CONFIRM and flow.summary:
             return self._summary(ctx, flow)
         step = flow.step(state.step)
-        return step.question(ctx) if step else texts.WHICH_FIELD.format(choices=self._field_choices(ctx, flow))
+        return step.question(ctx) if step else texts.WHICH_FIELD.format(choices=fixes.field_choices(ctx, flow))
 
     def _finish(self, ctx: Context, flow: Flow) -> str:
         clear_state(ctx.sql, openid=ctx.person.openid)
