@@ -169,6 +169,8 @@ class Engine:
         if step is None:
             return self._advance(ctx, flow, state)
         parsed = step.parse(text, ctx)
+        if parsed.ok and words.dont_know(text) and words.echoes(parsed.value, text):
+            parsed = Parsed(reask=step.question(ctx))  # 「记不住」 taken as a name or a city: it is no answer
         if not parsed.ok and (aside := self._aside(ctx, state, text)):
             return aside
         state.slots.update(parsed.memo)

@@ -120,6 +120,11 @@ def dont_know(text: str) -> bool:
     return bool(said) and said in DONT_KNOW
 
 
+def echoes(value, text: str) -> bool:
+    """A free-text answer that is the message itself (「记不住」 read as a name): the reader found nothing in it."""
+    return isinstance(value, str) and bool(value) and (value in bare(text) or bare(text) in value)
+
+
 def is_no(text: str) -> bool:
     """A rejection or a correction: starts with 不对/不是/错了/改…"""
     return bare(text).startswith(NO_PREFIXES)
