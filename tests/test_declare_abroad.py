@@ -169,3 +169,9 @@ def test_the_country_is_not_taken_for_the_port_and_a_domestic_origin_forgets_the
     assert "无需隔离" in client.say("对")
     [(declaration, _)] = stored(cadres, "ab-country")
     assert not declaration.abroad and (declaration.entry_date, declaration.port_city) == (None, None)
+
+
+def test_a_proxy_after_a_date_is_still_a_proxy(cadres, aug6):
+    client = cadres.client("ab-proxy-late")
+    reply = client.say("上个月20号俺儿从美国回来 在上海集中隔离了十四天 昨天到的家")
+    assert "儿子叫什么名字" in reply

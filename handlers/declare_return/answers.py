@@ -24,6 +24,8 @@ RELATIONS = {
 }  # fmt: skip
 _FAMILY = "|".join(sorted(RELATIONS, key=len, reverse=True))
 _SENDER_FAMILY = re.compile(rf"^(俺家|我家|我们家|俺们家|俺|我)的?({_FAMILY})")
+# A day said first (「上个月20号俺儿…」「昨天我闺女…」) still leaves the family word leading the sentence.
+_LEAD_TIME = re.compile(r"^[0-9一二三四五六七八九十两上下个本今昨前大这月号日天周星期礼拜早中晚午时点半刚才]*")
 _MEMBER = re.compile(rf"^(还有|和|跟|带着|带)?(俺家|我家|我|俺|他|她)?的?({_FAMILY})?(叫)?([\u4e00-\u9fff·]{{2,5}})$")
 _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 _SPLIT = re.compile(r"[、，,；;\s/]+")
@@ -45,7 +47,8 @@ _PLATE = re.compile(r"([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂�
 
 def relation_in(text: str) -> str | None:
     """The family member a sender is declaring for, from 「俺孩儿昨天…回来」, or None."""
-    found = _SENDER_FAMILY.match(words.bare(standard(text)))
+    said = words.bare(standard(text))
+    found = _SENDER_FAMILY.match(said[_LEAD_TIME.match(said).end() :])
     return RELATIONS[found.group(2)] if found else None
 
 
