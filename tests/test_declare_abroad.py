@@ -171,7 +171,14 @@ def test_the_country_is_not_taken_for_the_port_and_a_domestic_origin_forgets_the
     assert not declaration.abroad and (declaration.entry_date, declaration.port_city) == (None, None)
 
 
-def test_a_proxy_after_a_date_is_still_a_proxy(cadres, aug6):
+def test_a_proxy_after_a_date_is_still_a_proxy_and_the_entry_is_read_without_the_word(cadres, aug6):
     client = cadres.client("ab-proxy-late")
     reply = client.say("上个月20号俺儿从美国回来 在上海集中隔离了十四天 昨天到的家")
     assert "儿子叫什么名字" in reply
+    run(client, [("刘建军", "手机号"), ("13912345678", "身份证"), ("跳过", "哪个村"), ("鸣皋", "怎么回来")])
+    summary = _rest(client)
+    assert "入境：7月20日从上海入境，在上海集中隔离了14天" in summary and "哪天到家：8月5日" in summary
+    assert "离开" not in summary  # a return from abroad has an entry date, not a day it left
+    client.say("对")
+    alert = alerts(cadres)["dr-cadre"]
+    assert "8月5日到家" in alert and "离开" not in alert

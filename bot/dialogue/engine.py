@@ -184,7 +184,13 @@ class Engine:
         if step.optional and words.dont_know(text):
             state.slots[step.slot] = None
             return self._advance(ctx, flow, state)
-        reply = wayout.after_miss(ctx, state.slots, step, text, parsed.reask)
+        if step.optional:  # missed twice, it stays empty: an item that may be empty never needs a person
+            if wayout.missed_twice(state.slots, step, parsed.reask):
+                state.slots[step.slot] = None
+                return f"{texts.LEFT_EMPTY.format(label=step.label)}\n{self._advance(ctx, flow, state)}"
+            reply = parsed.reask
+        else:
+            reply = wayout.after_miss(ctx, state.slots, step, text, parsed.reask)
         self._save(ctx, state)
         return reply
 

@@ -54,6 +54,8 @@ WAY_OUT = "「{label}」这一项得填上，村里才好办。实在不知道�
 WAY_OUT_AGAIN = "「{label}」还是没对上。不用着急：{call}不填了就发「取消」。"
 WAY_OUT_CALL = "可以直接给{who}打电话（{phone}），请他帮您办。"
 WAY_OUT_CALL_NOBODY = "可以直接找村干部当面说一声。"
+# An item that may stay empty, missed twice: it is left empty and the form goes on.
+LEFT_EMPTY = "「{label}」先空着，不要紧，村里以后会再问。"
 
 # One message, two things to do (「发烧了 家里也没药了」): the next one, once the first is done.
 NEXT_UP = "您还说了「{word}」的事，接着办："

@@ -29,6 +29,14 @@ def after_miss(ctx: Context, slots: dict, step: Step, text: str, reask: str) -> 
     return reask if times == 1 else reply(ctx, step, reask, again=again)
 
 
+def missed_twice(slots: dict, step: Step, reask: str) -> bool:
+    """An optional item missed a second time in a row (it is then left empty rather than asked a third time)."""
+    tries = slots.setdefault(TRIES, {})
+    times = (tries.get(step.slot) or ("", 0))[1] + 1
+    tries[step.slot] = (reask, times)
+    return times >= 2
+
+
 def contact(ctx: Context) -> tuple[str, str] | None:
     """Who to phone and their number: the village's cadre (the form's village, else the person's), else above."""
     village = ctx.slots.get("village")

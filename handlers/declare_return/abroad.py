@@ -24,6 +24,7 @@ _NONE = re.compile(r"没(?:有)?(?:集中)?隔|不用隔|没让隔|直接回|一
 _WEEKS = re.compile(rf"({NUM})\s*(?:个)?(?:周|星期|礼拜)")
 _DAYS = re.compile(rf"({NUM})\s*(?:天|日)")
 _BARE = re.compile(rf"^({NUM})$")
+_QUARANTINED_IN = re.compile(r"在([\u4e00-\u9fff]{2,8}?)(?:市)?(?:的)?(?:酒店|宾馆|隔离点)?(?:集中)?隔离")
 _UNKNOWN = ("不记得", "不知道", "忘了", "不清楚", "记不住", "不晓得")
 
 
@@ -135,21 +136,37 @@ def summary_line(slots: dict) -> str:
     return TEXT.entry_line.format(day=entered, port=port, done=done)
 
 
-def prefill(text: str, ctx: Context) -> dict:
-    """What a first message with 入境 says: abroad, the entry date and port, the days done there, the arrival."""
-    if ENTRY not in text:
+def prefill(text: str, ctx: Context, *, from_abroad: bool = False) -> dict:
+    """What a first message about a return from abroad says: the entry date and port, the days done there, the
+    arrival. 入境 marks the entry clause; without it (「上个月20号从美国回来 在上海隔离了十四天 昨天到的家」) the
+    first dated clause is the entry when a later one says the arrival home."""
+    if ENTRY not in text and not from_abroad:
         return {}
     slots: dict = {"origin": {"abroad": True}}
-    for clause in filter(None, _CLAUSES.split(words.normalize(text))):
-        if ENTRY in clause:
+    clauses = list(filter(None, _CLAUSES.split(words.normalize(text))))
+    entry_at = next((i for i, clause in enumerate(clauses) if ENTRY in clause), None)
+    if entry_at is None:
+        dated = [i for i, clause in enumerate(clauses) if find_date(clause, ctx.today) is not None]
+        entry_at = dated[0] if len(dated) > 1 else None
+    for i, clause in enumerate(clauses):
+        if i == entry_at:
             if (entered := find_date(clause, ctx.today)) is not None:
                 slots["entered_on"] = entered.isoformat()
-            if port := port_city(clause, ctx):
+            if ENTRY in clause and (port := port_city(clause, ctx)):
                 slots["port_city"] = port
-        if "隔离" in clause and (days := port_days(clause)) is not None:
-            slots["port_quarantine_days"] = days
+        elif "隔离" in clause:
+            if (days := port_days(clause)) is not None:
+                slots["port_quarantine_days"] = days
+            if "port_city" not in slots and (port := _quarantined_in(clause, ctx)):
+                slots["port_city"] = port
         elif any(word in clause for word in _ARRIVED) and (arrived := find_date(clause, ctx.today)):
             slots["arrived_on"] = arrived.isoformat()
     if slots.get("arrived_on", "9999") < slots.get("entered_on", ""):
         slots.pop("entered_on")  # an entry after the arrival is a misreading: asked
     return slots
+
+
+def _quarantined_in(clause: str, ctx: Context) -> str | None:
+    """The city of 「在上海集中隔离了十四天」."""
+    found = _QUARANTINED_IN.search(words.bare(clause))
+    return port_city(found.group(1), ctx) if found else None

@@ -251,7 +251,7 @@ def prefill(ctx: Context, first_text: str | None, restart: bool) -> dict:
             slots["street"] = street
     elif origin:
         slots[PARTIAL] = origin
-    entry = abroad.prefill(first_text, ctx)
+    entry = abroad.prefill(first_text, ctx, from_abroad=bool((origin or {}).get("abroad")))
     if entry:  # 「上月20号从上海入境 … 昨天到家」: the first date is the entry, the arrival is its own clause's
         slots.update(entry)
         slots.pop(PARTIAL, None)

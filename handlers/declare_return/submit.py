@@ -39,6 +39,7 @@ def facts(ctx: Context) -> dict:
     left = dt.date.fromisoformat(slots["left_on"]) if slots.get("left_on") else None
     transport = TRANSPORTS.get(slots.get("transport") or "other", TRANSPORTS["other"])
     members = slots.get("companions") or []
+    abroad = bool(slots["origin"].get("abroad"))
     return {
         "whose": whose(ctx),
         "name": slots["name"],
@@ -47,12 +48,20 @@ def facts(ctx: Context) -> dict:
         "village": village_name(ctx, slots["village"]),
         "origin": origin_text(slots),
         "entry": summary_line(slots),
-        "left": TEXT.same_day.format(day=day(left)) if left == arrived else day(left) or TEXT.not_given,
+        "left_line": "" if abroad else TEXT.left_line.format(left=_left(left, arrived)),
         "arrived": day(arrived),
         "transport": transport + _detail(slots),
         "code": CODES[slots["health_code"]],
         "companions": TEXT.separator.join(_member_name(m) for m in members) or TEXT.none,
     }
+
+
+def _left(left: dt.date | None, arrived: dt.date) -> str:
+    return TEXT.same_day.format(day=day(left)) if left == arrived else day(left) or TEXT.not_given
+
+
+def _left_day(ctx: Context) -> str:
+    return day(dt.date.fromisoformat(ctx.slots.get("left_on") or ctx.slots["arrived_on"]))
 
 
 def _detail(slots: dict) -> str:
@@ -188,7 +197,7 @@ def _alert(
         reason=result.reason,
         **{
             **shown,
-            "left": day(dt.date.fromisoformat(ctx.slots.get("left_on") or ctx.slots["arrived_on"])),
+            "left_part": "" if ctx.slots["origin"].get("abroad") else TEXT.alert_left.format(left=_left_day(ctx)),
             "companions": TEXT.alert_companions.format(names=shown["companions"]) if members else "",
         },
         sender=_sender(ctx, relation) if relation else "",

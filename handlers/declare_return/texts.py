@@ -49,7 +49,7 @@ class TEXT:
     companions_again = "请只写名字，几个人就用顿号隔开，比如：李秀英、王小明。没有的话，回「没有」。"
     summary = (
         "请核对{whose}返乡报备：\n姓名：{name}\n电话：{phone}\n身份证号：{id_number}\n村：{village}\n"
-        "从哪里回来：{origin}{entry}\n哪天离开：{left}\n哪天到家：{arrived}\n怎么回来的：{transport}\n健康码：{code}\n"
+        "从哪里回来：{origin}{entry}{left_line}\n哪天到家：{arrived}\n怎么回来的：{transport}\n健康码：{code}\n"
         "一起回来的人：{companions}"
     )
     done = "报备好了，谢谢您！\n{reason}。\n{next}"
@@ -75,9 +75,12 @@ class TEXT:
     no_contact = "\n村里还没有干部在这里登记，有事请给村委会打电话。"
     alert = (
         "{urgent}{update}返乡报备（第{number}号）：{name}（{phone}），{village}\n"
-        "从{origin}回来，{left}离开，{arrived}到家，{transport}，{code}{entry}{companions}{sender}\n"
+        "从{origin}回来，{left_part}{arrived}到家，{transport}，{code}{entry}{companions}{sender}\n"
         "管控：{measure}\n核酸：{samples}\n告诉村民的依据：{reason}"
     )
+    # A return from abroad has an entry date instead of a day it left: neither line says 「离开」.
+    left_line = "\n哪天离开：{left}"
+    alert_left = "{left}离开，"
     alert_companions = "\n同行：{names}"
     alert_sender = "\n代报：{sender}替家里的{relation}报备"
     sender_phone = "（{phone}）"
