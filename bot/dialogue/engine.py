@@ -168,6 +168,8 @@ class Engine:
         step = flow.step(state.step)
         if step is None:
             return self._advance(ctx, flow, state)
+        if words.is_no(text) and (fixed := self._fix_earlier(ctx, flow, state, text)) is not None:
+            return fixed
         parsed = step.parse(text, ctx)
         if parsed.ok and words.dont_know(text) and words.echoes(parsed.value, text):
             parsed = Parsed(reask=step.question(ctx))  # 「记不住」 taken as a name or a city: it is no answer
@@ -231,6 +233,22 @@ class Engine:
         if named:
             return self._reask(ctx, flow, state, named)
         return self._aside(ctx, state, text) or self._correct(ctx, flow, state, text)
+
+    def _fix_earlier(self, ctx: Context, flow: Flow, state: State, text: str) -> str | None:
+        """「不对，就一袋米」 while another question is open: an answered item takes the new value."""
+        correction = words.strip_no(text)
+        answered = [s for s in fixes.fixable(ctx, flow) if s.recognisable and s.slot != state.step]
+        if not correction or not answered:
+            return None
+        ctx.correcting = True
+        try:
+            parsed = next(((s, p) for s in answered if (p := s.parse(correction, ctx)).ok), None)
+        finally:
+            ctx.correcting = False
+        if parsed is None:
+            return None
+        state.slots[parsed[0].slot] = parsed[1].value
+        return f"{texts.CHANGED.format(label=parsed[0].label)}\n{self._advance(ctx, flow, state)}"
 
     def _correct(self, ctx: Context, flow: Flow, state: State, text: str) -> str:
         """「不对，是徐阳村」: the new value, recognised by the one step that accepts it."""

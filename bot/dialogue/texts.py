@@ -54,6 +54,8 @@ WAY_OUT = "「{label}」这一项得填上，村里才好办。实在不知道�
 WAY_OUT_AGAIN = "「{label}」还是没对上。不用着急：{call}不填了就发「取消」。"
 WAY_OUT_CALL = "可以直接给{who}打电话（{phone}），请他帮您办。"
 WAY_OUT_CALL_NOBODY = "可以直接找村干部当面说一声。"
+# 「不对，就一袋米」 said while another question was open: the earlier answer is changed, the question stays.
+CHANGED = "好的，「{label}」改过来了。"
 # An item that may stay empty, missed twice: it is left empty and the form goes on.
 LEFT_EMPTY = "「{label}」先空着，不要紧，村里以后会再问。"
 
