@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.dialogue import fixes, menu, plan, texts, wayout, words
+from bot.dialogue.correcting import CONFIRM, FIX, Corrections
 from bot.dialogue.flow import AccountEvent, Context, End, Flow, Outcome, Parsed, Registry, Step, Then
 from bot.dialogue.plan import PENDING
 from models.cadre import holds_role
 from models.conversation import State, clear_state, load_state, save_state
 
-CONFIRM, FIX = "_confirm", "_fix"
 
-
-class Engine:
+class Engine(Corrections):
     """Routes one person's text to the flow they are in, or starts one."""
 
     def __init__(self, registry: Registry, *, understand=None):
@@ -216,63 +215,6 @@ class Engine:
             return step
         return None
 
-    def _confirm(self, ctx: Context, flow: Flow, state: State, text: str) -> str:
-        if words.is_confirm_yes(text):
-            return self._finish(ctx, flow)
-        named = fixes.named_step(flow, text, needs_change_word=True)
-        if named:
-            return self._reask(ctx, flow, state, named)
-        return self._aside(ctx, state, text) or self._correct(ctx, flow, state, text)
-
-    def _pick_field(self, ctx: Context, flow: Flow, state: State, text: str) -> str:
-        choice = words.bare(text)
-        fixable = fixes.fixable(ctx, flow)
-        if choice.isascii() and choice.isdigit() and len(choice) <= 4 and 1 <= int(choice) <= len(fixable):
-            return self._reask(ctx, flow, state, fixable[int(choice) - 1])
-        named = fixes.named_step(flow, choice)
-        if named:
-            return self._reask(ctx, flow, state, named)
-        return self._aside(ctx, state, text) or self._correct(ctx, flow, state, text)
-
-    def _fix_earlier(self, ctx: Context, flow: Flow, state: State, text: str) -> str | None:
-        """「不对，就一袋米」 while another question is open: an answered item takes the new value."""
-        correction = words.strip_no(text)
-        answered = [s for s in fixes.fixable(ctx, flow) if s.recognisable and s.slot != state.step]
-        if not correction or not answered:
-            return None
-        ctx.correcting = True
-        try:
-            parsed = next(((s, p) for s in answered if (p := s.parse(correction, ctx)).ok), None)
-        finally:
-            ctx.correcting = False
-        if parsed is None:
-            return None
-        state.slots[parsed[0].slot] = parsed[1].value
-        return f"{texts.CHANGED.format(label=parsed[0].label)}\n{self._advance(ctx, flow, state)}"
-
-    def _correct(self, ctx: Context, flow: Flow, state: State, text: str) -> str:
-        """「不对，是徐阳村」: the new value, recognised by the one step that accepts it."""
-        correction = words.strip_no(text) if words.is_no(text) else words.normalize(text)
-        # A short number is a choice from a list, never a value: ask which item instead.
-        if correction and not (correction.isdigit() and len(correction) < 5):
-            ctx.correcting = True
-            try:
-                parsed = next(
-                    ((s, p) for s in flow.steps if s.recognisable and (p := s.parse(correction, ctx)).ok), None
-                )
-            finally:
-                ctx.correcting = False
-            if parsed is not None:
-                step, value = parsed[0], parsed[1].value
-                state.slots[step.slot] = value
-                if value in (None, []) and not step.optional:  # 「米不要了」 took the last of them: ask again
-                    state.slots.pop(step.slot)
-                return self._advance(ctx, flow, state)
-        template = texts.WHICH_FIELD_AGAIN if state.step == FIX else texts.WHICH_FIELD
-        state.step = FIX
-        self._save(ctx, state)
-        return template.format(choices=fixes.field_choices(ctx, flow))
-
     def _aside(self, ctx: Context, state: State, text: str) -> str | None:
         """A message meant for something else (a check-in, a risk question): answered, then the question again."""
         understood = ctx.understand(text)
@@ -287,10 +229,6 @@ class Engine:
             return f"{dropped}\n{self._follow(ctx, outcome)}"
         self._save(ctx, state)  # the form is still being filled in: its half hour starts again
         return f"{outcome}\n\n{texts.HELP_RESUME}{self._question(ctx, state)}"
-
-    def _reask(self, ctx: Context, flow: Flow, state: State, step: Step) -> str:
-        state.slots.pop(step.slot, None)
-        return self._advance(ctx, flow, state)
 
     def _summary(self, ctx: Context, flow: Flow) -> str:
         return f"{flow.summary(ctx)}\n{texts.CONFIRM_HINT}"
