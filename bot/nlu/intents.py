@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from bot.nlu.features import Features, has
+from bot.nlu.features import Features, _any_of as _words_pattern, has
 from bot.nlu.places import ABROAD, origin
 from bot.nlu.resources import Resources
 
 FEVER_AT = 37.3
+_CANCEL_WITHIN = 4  # a cancel word this near the start is what the message does
 _SHORT_AFTER = ("没了", "没有了", "吃完", "用完", "喝完", "不够", "断了", "快没", "光了", "没啦")
 _ASKS_FOR = (
     "帮忙买",
@@ -29,8 +30,28 @@ _ASKS_FOR = (
 _HYPOTHETICAL = ("如果", "要是", "万一", "假如", "的话")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _SEND = ("送", "买", "捎", "拿", "带")
-_NOTHING = re.compile(r"没有?(啥|什么)")
+_NOTHING = re.compile(r"没有?(啥|什么)|着呢|着哩")
+# 「身体不好打不了」「医生不让打」: not vaccinated, said without the word 疫苗 (not 没打卡, 没打电话).
+_REFUSED = re.compile(r"(?:还?没|不能|不让|不敢)打(?!卡|电话|工|架|扫|开|算|听|车|折|针眼)|打不[了成]")
+# Someone's own return, not a question about returns in general: a person, a date, 刚, or a past 回来了.
+_OWN_SUBJECT = re.compile(r"^(?:那个|喂|你好|您好)?(?:我(?!想|问|要问)|咱家|孩子|儿子|闺女|女儿|媳妇|老伴|老公|老婆|爱人)")
+_PAST_RETURN = re.compile(r"(?:回来|到家|回村|回家|到村|回的村|到的家)(?:了|哩|嘞|咧|啦)|刚(?:从|回|到|下)")
 _FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
+
+
+def cancelled(f: Features, res: Resources) -> bool:
+    """A step back said early in the message (「中了中了 不要了」「米不用送了 邻居给了」), not a new request after it."""
+    if f.bare.startswith(res.words["cancel_lead"]):
+        return True
+    if "cancel" not in f.cues:
+        return False
+    at = _any_of_cancel(res).search(f.bare)
+    # 「不要油了 换成一袋面」「要三斤肉 算了 两斤就中」: a request with quantities is the new request.
+    return at is not None and (len(f.bare) <= 8 or at.start() <= _CANCEL_WITHIN) and not f.items
+
+
+def _any_of_cancel(res: Resources) -> re.Pattern:
+    return _words_pattern(res.words["cancel"])
 
 
 def menu_intent(f: Features, res: Resources) -> str | None:
@@ -62,6 +83,13 @@ def returned(f: Features, res: Resources) -> bool:
                 return True
             pos = f.text.find(word, pos + 1)
     return any(p.role in ("from", "back", "from_back") or p.chain == ABROAD for p in f.places)
+
+
+def own_return(f: Features) -> bool:
+    """The sender's or a relative's return, stated: 「俺从厦门回来了要报备不」, not 「外地回来的要隔离几天」."""
+    if has(f.text, _HYPOTHETICAL):
+        return False
+    return f.dated or bool(_OWN_SUBJECT.search(f.bare) or _PAST_RETURN.search(f.bare))
 
 
 def fever(f: Features) -> bool:
@@ -101,9 +129,9 @@ def checkpoint(f: Features) -> bool:
 def found(f: Features, res: Resources) -> list[str]:
     """Every intent the message gives evidence for, strongest first."""
     out = []
-    non_local = [p for p in f.places if p.role != "local"]
-    # A bare place is a return only without a check-in: 「秀英36.6」「秀英正常」 name a person, not 海口秀英区.
-    bare_place = non_local and origin(f.places) and f.temperature is None and "checkin" not in f.cues
+    # A place alone (「上海」「王秀英」) states nothing; 「从上海」「上海回来」 mark a return.
+    marked = [p for p in f.places if p.role in ("from", "from_back", "back")]
+    bare_place = marked and origin(f.places) and f.temperature is None and "checkin" not in f.cues
     bare_place = bare_place and not f.goods and not f.items
     if returned(f, res) or bare_place:
         out.append("declare_return")
@@ -113,7 +141,7 @@ def found(f: Features, res: Resources) -> list[str]:
         out.append("report_event")
     if supplies(f, res):
         out.append("request_supplies")
-    if f.doses is not None or "vaccine" in f.cues:
+    if f.doses is not None or "vaccine" in f.cues or _REFUSED.search(f.text):
         out.append("report_vaccination")
     if checkin(f):
         out.append("health_checkin")
@@ -138,9 +166,7 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
     menu = menu_intent(f, res)
     if menu:
         return menu, []
-    if "cancel" in f.cues and (len(f.bare) <= 8 or any(f.bare.startswith(w) for w in res.words["cancel"])):
-        return "cancel", []
-    if f.bare.startswith(res.words["cancel_lead"]):
+    if cancelled(f, res):
         return "cancel", []
     evidence = found(f, res)
     if off_topic(f, res, evidence):
@@ -179,6 +205,8 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
     def rest(primary: str) -> list[str]:
         return [e for e in evidence if e != primary]
 
+    if "declare_return" in evidence and own_return(f):
+        return "declare_return", rest("declare_return")
     if "report_fever" in evidence and not has(f.text, _HYPOTHETICAL):
         return "report_fever", rest("report_fever")
     asks = f.items or has(f.text, _ASKS_FOR) or short_of(f) or (f.goods and has(f.text, _SEND))
