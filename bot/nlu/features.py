@@ -19,6 +19,8 @@ _PUNCT = re.compile(r"[，,。.！!？?、；;：:~～…\s\"'“”‘’（）
 _DOSES = re.compile(r"(?:打了|打完|打过|接种了|接种|打|已打|都打了)?\s*([一二两三俩1-3])\s*(?:针|剂|次)")
 _NTH_DOSE = re.compile(r"第\s*([一二三1-3])\s*(?:针|剂)")
 _NEG_SPAN = 3
+# 「身体不好打不了」「医生不让打」: not vaccinated, said without the word 疫苗 (not 没打卡, 没打电话).
+_REFUSED = re.compile(r"(?:不能|不让|不敢)打(?!卡|电话|工|架|扫|开|算|听|车|折|牌|麻将)|打不[了成]")
 _TIME_WORDS = re.compile(
     r"(今儿个|今儿|今天|昨天|昨儿个|昨个|昨晚|前天|刚刚|刚才|刚|已经|早上|晚上|夜里|半夜|上午|下午|也|又|在)+$"
 )
@@ -37,6 +39,7 @@ CUES = (
     "checkpoint",
     "checkpoint_finding",
     "offtopic",
+    "advert",
 )
 
 
@@ -97,7 +100,7 @@ def find_symptoms(text: str, res: Resources) -> list[str]:
 
 def find_doses(text: str, res: Resources) -> int | None:
     """Vaccine doses: 第二针 -> 2, 打完两针 -> 2, 还没打 -> 0."""
-    if has(text, res.words["vaccine_none"]) and not _NTH_DOSE.search(text):
+    if (has(text, res.words["vaccine_none"]) or _REFUSED.search(text)) and not _NTH_DOSE.search(text):
         return 0
     m = _NTH_DOSE.search(text) or _DOSES.search(text)
     if m:
@@ -145,7 +148,8 @@ def extract(raw: str, res: Resources, today: dt.date) -> Features:
     f.symptoms = find_symptoms(text, res)
     f.goods = mentions_goods(tokens, res.goods)
     f.items = find_items(text, res.goods, loose=has(text, res.words["need"]))
-    f.doses = find_doses(text, res) if has(text, res.words["vaccine"]) or "针" in text else None
+    vaccine = has(text, res.words["vaccine"]) or "针" in text or _REFUSED.search(text)
+    f.doses = find_doses(text, res) if vaccine else None
     f.event = find_event(text, res)
     f.transport = find_transport(text, res)
     f.dated = find_date(text, today) is not None

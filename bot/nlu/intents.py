@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.nlu.dialect import phrase
 from bot.nlu.features import Features, _any_of as _words_pattern, has
 from bot.nlu.places import ABROAD, origin
 from bot.nlu.resources import Resources
@@ -31,8 +32,6 @@ _HYPOTHETICAL = ("如果", "要是", "万一", "假如", "的话")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _SEND = ("送", "买", "捎", "拿", "带")
 _NOTHING = re.compile(r"没有?(啥|什么)|着呢|着哩")
-# 「身体不好打不了」「医生不让打」: not vaccinated, said without the word 疫苗 (not 没打卡, 没打电话).
-_REFUSED = re.compile(r"(?:还?没|不能|不让|不敢)打(?!卡|电话|工|架|扫|开|算|听|车|折|针眼)|打不[了成]")
 # Someone's own return, not a question about returns in general: a person, a date, 刚, or a past 回来了.
 _OWN_SUBJECT = re.compile(r"^(?:那个|喂|你好|您好)?(?:我(?!想|问|要问)|咱家|孩子|儿子|闺女|女儿|媳妇|老伴|老公|老婆|爱人)")
 _PAST_RETURN = re.compile(r"(?:回来|到家|回村|回家|到村|回的村|到的家)(?:了|哩|嘞|咧|啦)|刚(?:从|回|到|下)")
@@ -141,7 +140,7 @@ def found(f: Features, res: Resources) -> list[str]:
         out.append("report_event")
     if supplies(f, res):
         out.append("request_supplies")
-    if f.doses is not None or "vaccine" in f.cues or _REFUSED.search(f.text):
+    if f.doses is not None or "vaccine" in f.cues:
         out.append("report_vaccination")
     if checkin(f):
         out.append("health_checkin")
@@ -156,7 +155,11 @@ def off_topic(f: Features, res: Resources, evidence: list[str]) -> bool:
 
     A report still counts when it is one: 「儿子结婚 请了乐队」 reports a wedding, 「谁家有乐队」 asks for a band.
     """
-    if "offtopic" not in f.cues or f.cues & _EPIDEMIC or fever(f) or "declare_return" in evidence:
+    if fever(f) or "declare_return" in evidence:
+        return False
+    if "advert" in f.cues:
+        return True
+    if "offtopic" not in f.cues or f.cues & _EPIDEMIC:
         return False
     return is_question(f, res) or not evidence
 
@@ -166,6 +169,8 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
     menu = menu_intent(f, res)
     if menu:
         return menu, []
+    if phrase(f.text):  # 「以后别给俺发了」「啥时候送来」: a command outside the contract's intents
+        return "unknown", []
     if cancelled(f, res):
         return "cancel", []
     evidence = found(f, res)
