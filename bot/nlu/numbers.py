@@ -13,6 +13,9 @@ _ADJACENT = re.compile(r"^([一二三四五六七八九])([一二三四五六七
 _TEMP_CONTEXT = ("体温", "发烧", "发热", "烧到", "烧了", "测了", "量了", "温度", "高烧", "低烧", "烧")
 _TEMP_DEGREE = re.compile(rf"({NUM})\s*(?:度|℃|°C|°)\s*([{CN_DIGITS}\d])?(?!\d)")
 _TEMP_BARE = re.compile(r"(?<![\d.])(3[4-9]|4[0-2])(?:\.(\d))?(?![\d.]|号|日|月|天|岁|斤|块|元|袋|个|针)")
+_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
+_TEMP_DIGITS = re.compile(r"(?<![十\d零〇一二三四五六七八九])([三四])([零〇一二三四五六七八九])(?:点([零〇一二三四五六七八九])|度([零〇一二三四五六七八九])?)")
+_TEMP_ALONE = re.compile(r"(?:3[4-9]|4[0-2])(?:\.\d)?度?")
 _TEMP_CN = re.compile(r"(三十[四五六七八九]|四十[一二]?)(?:点([一二三四五六七八九零]))?")
 
 
@@ -55,24 +58,36 @@ def _plausible(value: float | None) -> float | None:
 
 
 def find_temperature(text: str) -> float | None:
-    """A body temperature in °C: 38度5, 38.5度, 三十八度五, 体温36.6, 烧到39."""
+    """A body temperature in °C: 38度5, 38.5度, 三十八度五, 三八点五, 体温36.6, 烧到39; the latest of several."""
+    if _TEMP_ALONE.fullmatch(text.strip()):
+        return round(float(text.strip().rstrip("度")), 1)
+    found: list[tuple[int, int, float]] = []  # (start, end, degrees), the first pattern to claim a span keeps it
+
+    def claim(start: int, end: int, value: float | None) -> None:
+        if _plausible(value) is not None and not any(s < end and start < e for s, e, _ in found):
+            found.append((start, end, round(value, 1)))
+
+    for m in _TEMP_DIGITS.finditer(text):  # 三八点五, 三九度: read digit by digit
+        tenth = m.group(3) or m.group(4)
+        value = 10 * _DIGIT[m.group(1)] + _DIGIT[m.group(2)] + (_DIGIT[tenth] / 10 if tenth else 0)
+        claim(m.start(), m.end(), value)
     for m in _TEMP_DEGREE.finditer(text):
-        whole = to_number(m.group(1))
-        if whole is None:
-            continue
-        if m.group(2) and "." not in m.group(1):
-            tenth = to_number(m.group(2))
-            whole = whole + (tenth or 0) / 10 if tenth is not None and tenth < 10 else whole
-        if _plausible(whole) is not None:
-            return round(whole, 1)
-    said = any(w in text for w in _TEMP_CONTEXT)
-    m = _TEMP_CN.search(text)
-    if m and said:
+        claim(m.start(), m.end(), _degrees(m))
+    said = bool(found) or any(w in text for w in _TEMP_CONTEXT)
+    for m in _TEMP_CN.finditer(text) if said else ():
         whole = to_number(m.group(1))
         tenth = to_number(m.group(2)) if m.group(2) else 0
-        if whole is not None and _plausible(whole + (tenth or 0) / 10):
-            return round(whole + (tenth or 0) / 10, 1)
+        claim(m.start(), m.end(), None if whole is None else whole + (tenth or 0) / 10)
     for m in _TEMP_BARE.finditer(text):
         if m.group(2) or said:
-            return round(float(m.group(0)), 1)
-    return None
+            claim(m.start(), m.end(), float(m.group(0)))
+    return max(found)[2] if found else None
+
+
+def _degrees(m: re.Match) -> float | None:
+    """「38度5」 -> 38.5, 「38.5度」 -> 38.5."""
+    whole = to_number(m.group(1))
+    if whole is not None and m.group(2) and "." not in m.group(1):
+        tenth = to_number(m.group(2))
+        whole = whole + tenth / 10 if tenth is not None and tenth < 10 else whole
+    return whole
