@@ -39,8 +39,12 @@ _NOT_GOODS = frozenset(
         "车",
     ]
 )
-_NOT_A_NAME_START = CN_DIGITS + "要是就都也还给买送拿带有没不的了吧啊呢和跟"
+_NOT_A_NAME_START = CN_DIGITS + "要是就都也还给买送拿带有没不的了吧啊呢和跟那这哪左"
 _STOP = "和跟与及还再要也就都吧啊呀了呢的，,。.!！?？、；; "
+_SIZE = "(?:大|小|整)?"  # 一大袋米, 两小瓶香油
+_AFTER_DANGLING = "过来|来|给|送|中不中|行不行"
+# 「要两桶油 不对 一桶」「要三斤肉 算了 两斤就中」: what follows a correction word replaces the quantity before it.
+_CORRECTION = re.compile("不对|不是|说错了|错了|算了|改成|换成|改为|改一下")
 
 
 @dataclass(frozen=True)
@@ -55,17 +59,20 @@ class Lexicon:
     implicit: re.Pattern
     dangling: re.Pattern
     any_goods: re.Pattern
+    paired: re.Pattern
 
 
 def compile_lexicon(goods: list[str], units: list[str]) -> Lexicon:
     """Regexes for number-unit-goods, goods-number-unit and verb-unit-goods."""
     g = "|".join(sorted(set(goods), key=len, reverse=True))
     u = "|".join(sorted(set(units), key=len, reverse=True))
-    forward = re.compile(rf"{_QTY}\s*({u})(半)?(?:的|装)?({g}|[\u4e00-\u9fff]{{1,4}}?(?=[{_STOP}]|$))")
-    backward = re.compile(rf"({g})\s*(?:要|买|来)?\s*{_QTY}\s*({u})(半)?")
+    forward = re.compile(rf"{_QTY}\s*{_SIZE}({u})(半)?(?:的|装)?({g}|[\u4e00-\u9fff]{{1,4}}?(?=[{_STOP}]|$))")
+    backward = re.compile(rf"({g})\s*(?:要|买|来)?\s*{_QTY}\s*{_SIZE}({u})(半)?")
     implicit = re.compile(rf"(?:要|买|来|拿|送|捎|带)\s*({u})\s*({g})")
-    dangling = re.compile(rf"{_QTY}\s*({u})(半)?(?=[{_STOP}]|$)")
-    return Lexicon(tuple(goods), frozenset(goods), tuple(units), forward, backward, implicit, dangling, re.compile(g))
+    dangling = re.compile(rf"{_QTY}\s*{_SIZE}({u})(半)?(?=[{_STOP}]|$|{_AFTER_DANGLING})")
+    paired = re.compile(rf"(俩|仨)\s*({g})")  # 要俩西瓜: a number word that needs no measure word
+    lists = (tuple(goods), frozenset(goods), tuple(units))
+    return Lexicon(*lists, forward, backward, implicit, dangling, re.compile(g), paired)
 
 
 def _item(name: str, number: str, half: str | None, unit: str) -> dict | None:
@@ -104,8 +111,40 @@ def find_items(text: str, lex: Lexicon, loose: bool) -> list[dict]:
     for m in lex.implicit.finditer(text):
         if not taken[m.start()] and not taken[m.end() - 1]:
             take(m, {"name": m.group(2), "qty": 1, "unit": m.group(1)})
+    for m in lex.paired.finditer(text):
+        if not taken[m.start()]:
+            take(m, {"name": m.group(2), "qty": 2 if m.group(1) == "俩" else 3, "unit": "个"})
+    correction = _last(_CORRECTION.finditer(text))
+    if correction is not None:
+        return _corrected(text, lex, sorted(items, key=lambda i: i[0]), correction.end(), taken)
     items.extend(_dangling(text, lex, taken, {i["name"] for _, i in items}))
     return [item for _, item in sorted(items, key=lambda i: i[0])]
+
+
+def _last(matches) -> re.Match | None:
+    last = None
+    for last in matches:  # noqa: B007 - the loop keeps the last match
+        pass
+    return last
+
+
+def _corrected(text: str, lex: Lexicon, items: list, after: int, taken: bytearray) -> list[dict]:
+    """Items before a correction word, with the quantities said after it put in their place."""
+    before = [dict(i) for start, i in items if start < after]
+    for start, item in items:
+        if start >= after:
+            same = [b for b in before if b["name"] in item["name"] or item["name"] in b["name"]]
+            if same:
+                same[-1].update(item)
+            else:
+                before.append(item)
+    for m in lex.dangling.finditer(text, after):
+        if taken[m.start()] or not before:
+            continue
+        fits = [b for b in before if b["unit"] == m.group(3)] or before
+        if item := _item(fits[-1]["name"], m.group(1), m.group(4), m.group(3)):
+            fits[-1].update(item)
+    return before
 
 
 def _dangling(text: str, lex: Lexicon, taken: bytearray, used: set[str]) -> list[tuple[int, dict]]:
