@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.nlu import numbers, resources
-from bot.nlu.dates import find_date
+from bot.nlu.dates import arrival_date, event_date, find_date
 from bot.nlu.features import Features, extract
 from bot.nlu.intents import decide, fever
 from bot.nlu.places import ABROAD, any_place, origin
@@ -65,7 +65,8 @@ def _slots(intent: str, f: Features, today: dt.date) -> dict:
         put("origin", o)
     if (p := _place_slot(any_place(f.places))) is not None:
         put("place", p)
-    date = find_date(f.text, today, future=intent == "report_event")
+    reader = {"report_event": event_date, "declare_return": arrival_date}.get(intent, find_date)
+    date = reader(f.text, today)
     if date is not None:
         put("date", date.isoformat())
     for name in ("transport", "items", "temperature", "event", "doses"):
