@@ -35,6 +35,8 @@ _NOTHING = re.compile(r"没有?(啥|什么)|着呢|着哩")
 # Someone's own return, not a question about returns in general: a person, a date, 刚, or a past 回来了.
 _OWN_SUBJECT = re.compile(r"^(?:那个|喂|你好|您好)?(?:我(?!想|问|要问)|咱家|孩子|儿子|闺女|女儿|媳妇|老伴|老公|老婆|爱人)")
 _PAST_RETURN = re.compile(r"(?:回来|到家|回村|回家|到村|回的村|到的家)(?:了|哩|嘞|咧|啦)|刚(?:从|回|到|下)")
+# Asking after one's own request (the dialogue's 我的申请): 「俺要的米啥时候到」「我的东西咋还没送来」.
+_MY_REQUEST = re.compile(r"(?:我要的|我申请的|我订的|我的东西|我家的东西).{0,6}(?:什么时候|怎么还没|还没|到哪)")
 _FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
 
 
@@ -169,7 +171,7 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
     menu = menu_intent(f, res)
     if menu:
         return menu, []
-    if phrase(f.text):  # 「以后别给俺发了」「啥时候送来」: a command outside the contract's intents
+    if phrase(f.text) or _MY_REQUEST.search(f.bare):  # 「以后别给俺发了」「啥时候送来」: outside the contract
         return "unknown", []
     if cancelled(f, res):
         return "cancel", []
