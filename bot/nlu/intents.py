@@ -212,8 +212,10 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
     def rest(primary: str) -> list[str]:
         return [e for e in evidence if e != primary]
 
-    if "declare_return" in evidence and own_return(f):
-        return "declare_return", rest("declare_return")
+    risky = "risk" in f.cues and "policy_action" not in f.cues
+    if "declare_return" in evidence and own_return(f) and not risky:
+        # 「俺从厦门回来了要报备不」: the declaration, and the question kept for the dialogue to answer too.
+        return "declare_return", [*rest("declare_return"), "ask_policy"]
     if "report_fever" in evidence and not has(f.text, _HYPOTHETICAL):
         return "report_fever", rest("report_fever")
     asks = f.items or has(f.text, _ASKS_FOR) or short_of(f) or (f.goods and has(f.text, _SEND))
@@ -221,7 +223,7 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
         return "request_supplies", rest("request_supplies")
     if f.event and ("policy" not in f.cues or f.dated):
         return "report_event", rest("report_event")
-    if "risk" in f.cues and "policy_action" not in f.cues:
+    if risky:  # 「俺孩儿从北京海淀回来，海淀是风险地区吗」 is answered, then the declaration is asked for
         return "query_risk", evidence
     if "help" in f.cues and "policy" not in f.cues:  # 「黄码了咋弄」 asks what to do, not how the account works
         return "help", evidence
