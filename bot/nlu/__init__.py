@@ -70,7 +70,7 @@ def _slots(intent: str, f: Features, today: dt.date) -> dict:
     if date is not None:
         put("date", date.isoformat())
     for name in ("transport", "items", "temperature", "event", "doses"):
-        value = getattr(f, name)
+        value = getattr(f, name) if name != "temperature" or f.exact_temperature else None
         if value not in (None, []):
             put(name, value)
     return slots

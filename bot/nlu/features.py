@@ -52,7 +52,8 @@ class Features:
     tokens: list[str]
     places: list[pl.Place] = field(default_factory=list)
     village: str | None = None
-    temperature: float | None = None
+    temperature: float | None = None  # 「三十八度多」 counts here (a fever), not as the slot
+    exact_temperature: bool = True
     symptoms: list[str] = field(default_factory=list)
     items: list[dict] = field(default_factory=list)
     goods: list[str] = field(default_factory=list)
@@ -144,7 +145,8 @@ def extract(raw: str, res: Resources, today: dt.date) -> Features:
     f = Features(text, bare, tokens)
     f.places = pl.find_places(masked, tokens, res.gazetteer, res.common)
     f.village = next((res.gazetteer.villages[t] for t in tokens if t in res.gazetteer.villages), None)
-    f.temperature = find_temperature(text)
+    f.temperature = find_temperature(text, rough=True)
+    f.exact_temperature = f.temperature is None or find_temperature(text) is not None
     f.symptoms = find_symptoms(text, res)
     f.goods = mentions_goods(tokens, res.goods)
     f.items = find_items(text, res.goods, loose=has(text, res.words["need"]))

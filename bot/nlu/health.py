@@ -92,7 +92,7 @@ def pieces(text: str) -> list[str]:
 
 def temperature(piece: str) -> float | None:
     """A temperature in a piece of a health report (a bare 37 counts: the report is about temperatures)."""
-    return find_temperature(piece) or find_temperature("体温" + piece)
+    return find_temperature(piece, rough=True) or find_temperature("体温" + piece, rough=True)
 
 
 def who(piece: str, names: dict[str, str]) -> str | None:

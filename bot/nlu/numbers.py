@@ -57,14 +57,23 @@ def _plausible(value: float | None) -> float | None:
     return value if value is not None and 34.0 <= value <= 43.0 else None
 
 
-def find_temperature(text: str) -> float | None:
-    """A body temperature in °C: 38度5, 38.5度, 三十八度五, 三八点五, 体温36.6, 烧到39; the latest of several."""
+def find_temperature(text: str, rough: bool = False) -> float | None:
+    """A body temperature in °C: 38度5, 38.5度, 三十八度五, 三八点五, 体温36.6, 烧到39; the latest of several.
+
+    「三十八度多」 says no exact number: None, or 38.0 when `rough` (enough to tell a fever).
+    """
     if _TEMP_ALONE.fullmatch(text.strip()):
         return round(float(text.strip().rstrip("度")), 1)
     found: list[tuple[int, int, float]] = []  # (start, end, degrees), the first pattern to claim a span keeps it
 
+    vague: list[tuple[int, int]] = []  # 「三十八度多」 says no number: nothing read inside it
+
     def claim(start: int, end: int, value: float | None) -> None:
-        if _plausible(value) is not None and not any(s < end and start < e for s, e, _ in found):
+        if any(s < end and start < e for s, e in vague) or any(s < end and start < e for s, e, _ in found):
+            return
+        if not rough and (text.startswith("多", end) or text.startswith("度多", end)):
+            vague.append((start, end + 2))
+        elif _plausible(value) is not None:
             found.append((start, end, round(value, 1)))
 
     for m in _TEMP_DIGITS.finditer(text):  # 三八点五, 三九度: read digit by digit
