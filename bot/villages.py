@@ -15,8 +15,8 @@ from models.town import list_villages
 _NOISE = re.compile(r"(我是|我在|我住|住在|我家在|家住|俺是|俺家|俺在|在|的人|的|村民|人)")
 _SUFFIX = "村"
 CLOSE_ENOUGH = 0.6  # offered as a choice
-SURE_ENOUGH = 0.75
-MAX_CHOICES = 5  # an elderly reader picks from a few names, never from the town's whole list  # taken as the answer when nothing else comes close
+SURE_ENOUGH = 0.75  # taken as the answer when nothing else comes close
+MAX_CHOICES = 5  # an elderly reader picks from a few names, never from the town's whole list
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,12 @@ def has(text: str, words: tuple[str, ...]) -> bool:
     return bool(words) and _any_of(words).search(text) is not None
 
 
+def first_at(text: str, words: tuple[str, ...]) -> int | None:
+    """Where the first of the words occurs in the text, or None."""
+    m = _any_of(words).search(text) if words else None
+    return m.start() if m else None
+
+
 @lru_cache(maxsize=512)
 def _any_of(words: tuple[str, ...]) -> re.Pattern:
     """One pattern for a word list (a dozen `in` tests per message cost a third of the NLU)."""

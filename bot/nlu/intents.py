@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.nlu.dialect import phrase
-from bot.nlu.features import Features, _any_of as _words_pattern, has
+from bot.nlu.features import Features, first_at, has
 from bot.nlu.places import ABROAD, origin
 from bot.nlu.resources import Resources
 
@@ -33,7 +33,9 @@ _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _SEND = ("送", "买", "捎", "拿", "带")
 _NOTHING = re.compile(r"没有?(啥|什么)|着呢|着哩")
 # Someone's own return, not a question about returns in general: a person, a date, 刚, or a past 回来了.
-_OWN_SUBJECT = re.compile(r"^(?:那个|喂|你好|您好)?(?:我(?!想|问|要问)|咱家|孩子|儿子|闺女|女儿|媳妇|老伴|老公|老婆|爱人)")
+_OWN_SUBJECT = re.compile(
+    r"^(?:那个|喂|你好|您好)?(?:我(?!想|问|要问)|咱家|孩子|儿子|闺女|女儿|媳妇|老伴|老公|老婆|爱人)"
+)
 _PAST_RETURN = re.compile(r"(?:回来|到家|回村|回家|到村|回的村|到的家)(?:了|哩|嘞|咧|啦)|刚(?:从|回|到|下)")
 # Asking after one's own request (the dialogue's 我的申请): 「俺要的米啥时候到」「我的东西咋还没送来」.
 _MY_REQUEST = re.compile(r"(?:我要的|我申请的|我订的|我的东西|我家的东西).{0,6}(?:什么时候|怎么还没|还没|到哪)")
@@ -41,18 +43,14 @@ _FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
 
 
 def cancelled(f: Features, res: Resources) -> bool:
-    """A step back said early in the message (「中了中了 不要了」「米不用送了 邻居给了」), not a new request after it."""
+    """A step back said early (「中了中了 不要了」「米不用送了 邻居给了」), not a new request after it."""
     if f.bare.startswith(res.words["cancel_lead"]):
         return True
     if "cancel" not in f.cues:
         return False
-    at = _any_of_cancel(res).search(f.bare)
+    at = first_at(f.bare, res.words["cancel"])
     # 「不要油了 换成一袋面」「要三斤肉 算了 两斤就中」: a request with quantities is the new request.
-    return at is not None and (len(f.bare) <= 8 or at.start() <= _CANCEL_WITHIN) and not f.items
-
-
-def _any_of_cancel(res: Resources) -> re.Pattern:
-    return _words_pattern(res.words["cancel"])
+    return at is not None and (len(f.bare) <= 8 or at <= _CANCEL_WITHIN) and not f.items
 
 
 def menu_intent(f: Features, res: Resources) -> str | None:

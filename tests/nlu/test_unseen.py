@@ -95,7 +95,15 @@ def test_items_with_corrections_and_bare_number_words(text, items):
 
 @pytest.mark.parametrize(
     "text",
-    ["中了中了 不要了", "甭管了", "不用买了 闺女捎回来", "二号不要了", "别送了 俺自己去买", "米不用送了 邻居给了", "别买了"],
+    [
+        "中了中了 不要了",
+        "甭管了",
+        "不用买了 闺女捎回来",
+        "二号不要了",
+        "别送了 俺自己去买",
+        "米不用送了 邻居给了",
+        "别买了",
+    ],
 )
 def test_cancels_in_dialect_and_with_a_reason(text):
     assert _read(text).intent == "cancel"
