@@ -20,7 +20,10 @@ _DOSES = re.compile(r"(?:打了|打完|打过|接种了|接种|打|已打|都打
 _NTH_DOSE = re.compile(r"第\s*([一二三1-3])\s*(?:针|剂)")
 _NEG_SPAN = 3
 # 「身体不好打不了」「医生不让打」: not vaccinated, said without the word 疫苗 (not 没打卡, 没打电话).
-_REFUSED = re.compile(r"(?:不能|不让|不敢)打(?!卡|电话|工|架|扫|开|算|听|车|折|牌|麻将)|打不[了成]")
+_REFUSED = re.compile(r"(?:不能|不让|不敢|^还?没)打(?!卡|电话|工|架|扫|开|算|听|车|折|牌|麻将)|打不[了成]")
+_NONE_AT_ALL = ("一针没", "一针都没", "一针也没", "都没打", "还没打过")
+# 「加强针还没打 前两针都打了」: the doses done count, whatever is still to come.
+_DONE_COUNT = re.compile(r"([一二两三俩1-3])\s*(?:针|剂)\s*(?:都|也|已经)?\s*(?:打了|打过|打完|接种了)")
 _TIME_WORDS = re.compile(
     r"(今儿个|今儿|今天|昨天|昨儿个|昨个|昨晚|前天|刚刚|刚才|刚|已经|早上|晚上|夜里|半夜|上午|下午|也|又|在)+$"
 )
@@ -40,6 +43,7 @@ CUES = (
     "checkpoint_finding",
     "offtopic",
     "advert",
+    "lockdown",
 )
 
 
@@ -107,9 +111,12 @@ def find_symptoms(text: str, res: Resources) -> list[str]:
 
 def find_doses(text: str, res: Resources) -> int | None:
     """Vaccine doses: 第二针 -> 2, 打完两针 -> 2, 还没打 -> 0."""
-    if (has(text, res.words["vaccine_none"]) or _REFUSED.search(text)) and not _NTH_DOSE.search(text):
+    if has(text, _NONE_AT_ALL):
         return 0
-    m = _NTH_DOSE.search(text) or _DOSES.search(text)
+    refused = has(text, res.words["vaccine_none"]) or _REFUSED.search(text)
+    if refused and not _NTH_DOSE.search(text) and not _DONE_COUNT.search(text):
+        return 0
+    m = _NTH_DOSE.search(text) or _DONE_COUNT.search(text) or _DOSES.search(text)
     if m:
         return {"一": 1, "二": 2, "两": 2, "俩": 2, "三": 3}.get(m.group(1)) or int(m.group(1))
     if has(text, ("打完了", "全程", "都打了", "打过了", "已经打了", "打完疫苗", "接种完")):

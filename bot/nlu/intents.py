@@ -31,14 +31,18 @@ _ASKS_FOR = (
 _HYPOTHETICAL = ("如果", "要是", "万一", "假如", "的话")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _SEND = ("送", "买", "捎", "拿", "带")
-_NOTHING = re.compile(r"没有?(啥|什么)|着呢|着哩")
+_NOTHING = re.compile(r"没有?(啥|什么)|着呢|着哩|身体不中|身子不中")
 # Someone's own return, not a question about returns in general: a person, a date, 刚, or a past 回来了.
 _OWN_SUBJECT = re.compile(
     r"^(?:那个|喂|你好|您好)?(?:我(?!想|问|要问)|咱家|孩子|儿子|闺女|女儿|媳妇|老伴|老公|老婆|爱人)"
 )
 _PAST_RETURN = re.compile(r"(?:回来|到家|回村|回家|到村|回的村|到的家)(?:了|哩|嘞|咧|啦)|刚(?:从|回|到|下)")
 # Asking after one's own request (the dialogue's 我的申请): 「俺要的米啥时候到」「我的东西咋还没送来」.
-_MY_REQUEST = re.compile(r"(?:我要的|我申请的|我订的|我的东西|我家的东西).{0,6}(?:什么时候|怎么还没|还没|到哪)")
+_MY_REQUEST = re.compile(
+    r"(?:我要的|我申请的|我订的|我的东西|我家的东西|我的申请).{0,6}(?:什么时候|怎么还没|还没|到哪)"
+)
+# 「甭给俺买了」「不用管了」: don't (do it for me) any more.
+_DONT = re.compile(r"(?:甭|别|不用|不必)(?:再)?(?:给我|帮我|替我)?(?:买|送|捎|带|弄|管|报|填|登记|申请)了")
 _FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
 
 
@@ -46,9 +50,11 @@ def cancelled(f: Features, res: Resources) -> bool:
     """A step back said early (「中了中了 不要了」「米不用送了 邻居给了」), not a new request after it."""
     if f.bare.startswith(res.words["cancel_lead"]):
         return True
-    if "cancel" not in f.cues:
+    if "cancel" not in f.cues and not _DONT.search(f.bare):
         return False
     at = first_at(f.bare, res.words["cancel"])
+    form = _DONT.search(f.bare)
+    at = form.start() if form and (at is None or form.start() < at) else at
     # 「不要油了 换成一袋面」「要三斤肉 算了 两斤就中」: a request with quantities is the new request.
     return at is not None and (len(f.bare) <= 8 or at <= _CANCEL_WITHIN) and not f.items
 
@@ -69,7 +75,8 @@ def is_question(f: Features, res: Resources) -> bool:
     text = _NOTHING.sub("", f.text)  # 「没啥症状」 (read as 没什么) says nothing is wrong, it asks nothing
     if has(text, res.words["question"]):
         return True
-    return any(f.bare.endswith(t) for t in res.words["question_tail"]) and len(f.bare) > 2
+    bare = _NOTHING.sub("", f.bare)  # 「没打 身体不中」 ends in 不中 and asks nothing
+    return any(bare.endswith(t) for t in res.words["question_tail"]) and len(bare) > 2
 
 
 def returned(f: Features, res: Resources) -> bool:
@@ -221,6 +228,8 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
         return "request_supplies", rest("request_supplies")
     if f.event and ("policy" not in f.cues or f.dated):
         return "report_event", rest("report_event")
+    if "lockdown" in f.cues and any(p.role != "local" for p in f.places):  # 「上海现在还封着不」
+        return "query_risk", evidence
     if risky:  # 「俺孩儿从北京海淀回来，海淀是风险地区吗」 is answered, then the declaration is asked for
         return "query_risk", evidence
     if "help" in f.cues and "policy" not in f.cues:  # 「黄码了咋弄」 asks what to do, not how the account works

@@ -8,7 +8,7 @@ from functools import lru_cache
 CN_DIGITS = "零〇一二两三四五六七八九十百千万廿"
 # Numerals start where a run of digits starts and are a few characters long: a pattern that may begin anywhere
 # inside a long run of digits costs quadratic time on 「000…」 (a hostile message of a few thousand characters).
-NUM = rf"(?:(?<![\d.])\d{{1,6}}(?:\.\d{{1,3}})?|(?<![{CN_DIGITS}])[{CN_DIGITS}]{{1,8}}(?:点[{CN_DIGITS}]{{1,3}})?)"
+NUM = rf"(?:(?<![\d.])\d{{1,6}}(?:\.\d{{1,3}})?|(?<![{CN_DIGITS}])[{CN_DIGITS}]{{1,8}}(?:[点.][{CN_DIGITS}]{{1,3}})?)"
 _ADJACENT = re.compile(r"^([一二三四五六七八九])([一二三四五六七八九])$")
 _TEMP_CONTEXT = ("体温", "发烧", "发热", "烧到", "烧了", "测了", "量了", "温度", "高烧", "低烧", "烧")
 _TEMP_DEGREE = re.compile(rf"({NUM})\s*(?:度|℃|°C|°)\s*([{CN_DIGITS}\d])?(?!\d)")
@@ -96,8 +96,9 @@ def find_temperature(text: str, rough: bool = False) -> float | None:
 
 def _degrees(m: re.Match) -> float | None:
     """「38度5」 -> 38.5, 「38.5度」 -> 38.5."""
-    whole = to_number(m.group(1))
-    if whole is not None and m.group(2) and "." not in m.group(1):
+    said = m.group(1)
+    whole = to_number(said.replace(".", "点") if not said[0].isdigit() else said)  # 「三十八.五度」
+    if whole is not None and m.group(2) and "." not in said:
         tenth = to_number(m.group(2))
         whole = whole + tenth / 10 if tenth is not None and tenth < 10 else whole
     return whole

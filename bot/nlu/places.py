@@ -172,7 +172,9 @@ def origin(places: list[Place]) -> Chain | None:
     best = min(candidates, key=lambda p: (ROLE_RANK[p.role], p.start))
     chain = best.chain
     for p in sorted(candidates, key=lambda p: (ROLE_RANK[p.role], p.start)):
-        if p is not best and chain != ABROAD and compatible(chain, p.chain) and p.role != "neutral":
+        # 「从洛阳送回来 洛阳西工区」: a neutral place counts when it only says more of the same place.
+        refines = p.role != "neutral" or level(p.chain) > level(chain)
+        if p is not best and chain != ABROAD and p.chain != ABROAD and compatible(chain, p.chain) and refines:
             chain = merge(chain, p.chain)
     return chain
 

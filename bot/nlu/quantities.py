@@ -106,7 +106,9 @@ def find_items(text: str, lex: Lexicon, loose: bool) -> list[dict]:
         if item := _item(name, m.group(1), m.group(4), m.group(3)):
             take(m, item)
     for m in lex.backward.finditer(text):
-        if not taken[m.start()] and (item := _item(m.group(1), m.group(2), m.group(5), m.group(4))):
+        if taken[m.start()] or taken[m.end() - 1]:  # 「要个南瓜 两根黄瓜」: 两根 is the 黄瓜's
+            continue
+        if item := _item(m.group(1), m.group(2), m.group(5), m.group(4)):
             take(m, item)
     for m in lex.implicit.finditer(text):
         if not taken[m.start()] and not taken[m.end() - 1]:

@@ -178,3 +178,29 @@ def test_abroad_with_a_port_city_stays_abroad():
 )
 def test_short_dialect_messages(text, intent):
     assert _read(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "slot", "value"),
+    [
+        ("加强针还没打 前两针都打了", "report_vaccination", "doses", 2),
+        ("没打 身体不中", "report_vaccination", "doses", 0),
+        ("三十八.五度", "report_fever", "temperature", 38.5),
+        ("俺女婿开车从洛阳送俺闺女回来 洛阳西工区", "declare_return", "origin", "西工区"),
+        ("上海现在还封着不", "query_risk", "place", "上海市"),
+    ],
+)
+def test_second_round_families(text, intent, slot, value):
+    u = _read(text)
+    got = u.slots[slot]
+    assert u.intent == intent and (value in got.values() if isinstance(got, dict) else got == value)
+
+
+@pytest.mark.parametrize("text", ["甭给俺买了", "不用管了 俺自己弄", "别再送了"])
+def test_dont_do_it_for_me_is_cancel(text):
+    assert _read(text).intent == "cancel"
+
+
+def test_a_number_belongs_to_the_goods_after_it():
+    items = _read("要个南瓜 两根黄瓜").slots["items"]
+    assert [(i["name"], i["qty"]) for i in items] == [("南瓜", 1), ("黄瓜", 2)]
