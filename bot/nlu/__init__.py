@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.nlu import numbers, resources
+from bot.nlu import numbers, resources, sounds
 from bot.nlu.dates import arrival_date, event_date, find_date
 from bot.nlu.features import Features, extract
 from bot.nlu.intents import decide, fever
@@ -139,5 +139,5 @@ def warm_up(town_file: Path | None = None) -> None:
 
     The town (its county is local, its villages are recognised) is `town_file`, else the service's TOWN_FILE.
     """
-    resources.get(town_file)
+    sounds.warm_up(resources.get(town_file).gazetteer)
     numbers.to_number("三十八")  # imports the numeral reader now rather than on a villager's first message

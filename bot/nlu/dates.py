@@ -30,7 +30,7 @@ _DAY_ONLY = re.compile(rf"(?<![\d月.])({_NUM})\s*(?:号|日)(?!元|楼|线|院|
 _NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})\s*[./-]\s*(\d{1,2})(?![\d.]|\s*(?:斤|度|元|块|袋|公斤|克|米|cm))")
 _JUST = re.compile(r"刚(?:从|回|到|来|下|落地|进)")
 _DATE_CHARS = frozenset(CN_DIGITS + "0123456789号日月天周星期礼拜个儿前后昨今明大上下这本./-")
-_HOME = re.compile(r"到家|到的家|回的家|回村|回的村|到村|到的村|进村|回到家")
+_HOME = re.compile(r"到家|到的家|回的家|回村|回的村|到村|到的村|进村|回到家|回来[了的哩啦]")
 
 
 def _safe(year: int, month: int, day: int) -> dt.date | None:
@@ -118,7 +118,7 @@ def _every_date(text: str, today: dt.date, future: bool) -> list[dt.date]:
 
 def arrival_date(text: str, today: dt.date) -> dt.date | None:
     """The day someone got home: the date said just before 到家/回村 (not the entry date at a port), else the first."""
-    for m in _HOME.finditer(text):
+    for m in reversed(list(_HOME.finditer(text))):  # the last arrival said: home, after a port city's quarantine
         found = _every_date(text[max(0, m.start() - 8) : m.start()], today, False)
         if found:
             return found[-1]

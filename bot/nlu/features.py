@@ -14,13 +14,17 @@ from bot.nlu.dialect import standard
 from bot.nlu.numbers import find_temperature
 from bot.nlu.quantities import find_items, mentions_goods
 from bot.nlu.resources import Resources
+from bot.nlu.sounds import sounded_origin
 
 _PUNCT = re.compile(r"[，,。.！!？?、；;：:~～…\s\"'“”‘’（）()【】\[\]]+")
 _DOSES = re.compile(r"(?:打了|打完|打过|接种了|接种|打|已打|都打了)?\s*([一二两三俩1-3])\s*(?:针|剂|次)")
 _NTH_DOSE = re.compile(r"第\s*([一二三1-3])\s*(?:针|剂)")
 _NEG_SPAN = 3
 # 「身体不好打不了」「医生不让打」: not vaccinated, said without the word 疫苗 (not 没打卡, 没打电话).
-_REFUSED = re.compile(r"(?:不能|不让|不敢|^还?没)打(?!卡|电话|工|架|扫|开|算|听|车|折|牌|麻将)|打不[了成]")
+_REFUSED = re.compile(
+    r"(?:不能|不让|不敢|没敢|^还?没)打(?!卡|电话|工|架|扫|开|算|听|车|折|牌|麻将)|打不[了成]|还没打(?=$|[哩呢呀啊\s])"
+)
+_TO_COME = ("还没", "没", "还未", "未", "要", "该", "快", "还得")
 _NONE_AT_ALL = ("一针没", "一针都没", "一针也没", "都没打", "还没打过")
 # 「加强针还没打 前两针都打了」: the doses done count, whatever is still to come.
 _DONE_COUNT = re.compile(r"([一二两三俩1-3])\s*(?:针|剂)\s*(?:都|也|已经)?\s*(?:打了|打过|打完|接种了)")
@@ -116,7 +120,9 @@ def find_doses(text: str, res: Resources) -> int | None:
     refused = has(text, res.words["vaccine_none"]) or _REFUSED.search(text)
     if refused and not _NTH_DOSE.search(text) and not _DONE_COUNT.search(text):
         return 0
-    m = _NTH_DOSE.search(text) or _DONE_COUNT.search(text) or _DOSES.search(text)
+    nth = _NTH_DOSE.search(text)
+    nth = None if nth and text.startswith(_TO_COME, nth.end()) else nth  # 「第二针还没到时间」 is not done
+    m = nth or _DONE_COUNT.search(text) or _DOSES.search(text)
     if m:
         return {"一": 1, "二": 2, "两": 2, "俩": 2, "三": 3}.get(m.group(1)) or int(m.group(1))
     if has(text, ("打完了", "全程", "都打了", "打过了", "已经打了", "打完疫苗", "接种完")):
@@ -157,6 +163,8 @@ def extract(raw: str, res: Resources, today: dt.date) -> Features:
     tokens = res.cut(masked)
     f = Features(text, bare, tokens)
     f.places = pl.find_places(masked, tokens, res.gazetteer, res.common)
+    if all(p.role == "local" for p in f.places) and (sounded := sounded_origin(masked, res.gazetteer)):
+        f.places.append(pl.Place(sounded[0], sounded[1], sounded[2], "from_back"))  # 「从尚海回来」
     f.village = next((res.gazetteer.villages[t] for t in tokens if t in res.gazetteer.villages), None)
     f.temperature = find_temperature(text, rough=True)
     f.exact_temperature = f.temperature is None or find_temperature(text) is not None

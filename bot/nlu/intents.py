@@ -34,7 +34,7 @@ _SEND = ("送", "买", "捎", "拿", "带")
 _NOTHING = re.compile(r"没有?(啥|什么)|着呢|着哩|身体不中|身子不中")
 # Someone's own return, not a question about returns in general: a person, a date, 刚, or a past 回来了.
 _OWN_SUBJECT = re.compile(
-    r"^(?:那个|喂|你好|您好)?(?:我(?!想|问|要问)|咱家|孩子|儿子|闺女|女儿|媳妇|老伴|老公|老婆|爱人)"
+    r"^(?:那个|喂|你好|您好)?(?:我(?!想|问|要问)|咱家|家里|孩子|儿子|闺女|女儿|媳妇|老伴|老公|老婆|爱人)"
 )
 _PAST_RETURN = re.compile(r"(?:回来|到家|回村|回家|到村|回的村|到的家)(?:了|哩|嘞|咧|啦)|刚(?:从|回|到|下)")
 # Asking after one's own request (the dialogue's 我的申请): 「俺要的米啥时候到」「我的东西咋还没送来」.
@@ -200,15 +200,22 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
 
 def _first(f: Features, res: Resources, evidence: list[str]) -> tuple[str, list[str]]:
     """The strongest finding; a wedding or funeral named before a return is what the message is about."""
+    if evidence[0] == "declare_return" and "report_fever" in evidence and f.symptoms:
+        # 「俺孩子发烧了三十八度 前天从郑州回来的」: the first act said is the message's
+        fever_at = min(f.text.find(s) for s in f.symptoms if s in f.text)
+        if fever_at < _return_at(f, res):
+            return "report_fever", [e for e in evidence if e != "report_fever"]
     if evidence[0] == "declare_return" and "report_event" in evidence and f.event:
         event_at = min((f.text.find(w) for w in res.words[f.event] if w in f.text), default=len(f.text))
-        return_at = min(
-            [p.start for p in f.places] + [f.text.find(w) for w in res.words["return_verb"] if w in f.text],
-            default=len(f.text),
-        )
-        if event_at < return_at:
+        if event_at < _return_at(f, res):
             return "report_event", [e for e in evidence if e != "report_event"]
     return evidence[0], evidence[1:]
+
+
+def _return_at(f: Features, res: Resources) -> int:
+    """Where the return is first said: a place or a return verb."""
+    said = [p.start for p in f.places] + [f.text.find(w) for w in res.words["return_verb"] if w in f.text]
+    return min(said, default=len(f.text))
 
 
 def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, list[str]]:
@@ -226,13 +233,16 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
     asks = f.items or has(f.text, _ASKS_FOR) or short_of(f) or (f.goods and has(f.text, _SEND))
     if "request_supplies" in evidence and asks:
         return "request_supplies", rest("request_supplies")
-    if f.event and ("policy" not in f.cues or f.dated):
+    if f.event and ("policy" not in f.cues or f.dated or _OWN_SUBJECT.search(f.bare)):
         return "report_event", rest("report_event")
     if "lockdown" in f.cues and any(p.role != "local" for p in f.places):  # 「上海现在还封着不」
         return "query_risk", evidence
     if risky:  # 「俺孩儿从北京海淀回来，海淀是风险地区吗」 is answered, then the declaration is asked for
         return "query_risk", evidence
-    if "help" in f.cues and "policy" not in f.cues:  # 「黄码了咋弄」 asks what to do, not how the account works
+    if "help" in f.cues and not f.cues & {
+        "policy",
+        "risk",
+    }:  # 「黄码了咋弄」 asks what to do, not how the account works
         return "help", evidence
     if "policy" in f.cues or evidence or f.places:
         return "ask_policy", evidence

@@ -204,3 +204,34 @@ def test_dont_do_it_for_me_is_cancel(text):
 def test_a_number_belongs_to_the_goods_after_it():
     items = _read("要个南瓜 两根黄瓜").slots["items"]
     assert [(i["name"], i["qty"]) for i in items] == [("南瓜", 1), ("黄瓜", 2)]
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [("昨天从尚海回来", "上海市"), ("从北晶回来的", "北京市"), ("从nanjing回来的", "南京市"), ("从新相回来", "新乡市")],
+)
+def test_a_place_typed_by_its_sound(text, city):
+    u = _read(text)
+    assert u.intent == "declare_return" and u.slots["origin"]["city"] == city
+
+
+@pytest.mark.parametrize("text", ["从地里回来了", "从学校回来", "从他家回来"])
+def test_no_place_is_made_up_from_sound(text):
+    assert "origin" not in _read(text).slots
+
+
+def test_the_first_act_said_wins():
+    u = _read("俺孩子发烧了三十八度 前天从郑州回来的")
+    assert u.intent == "report_fever" and u.slots["temperature"] == 38.0
+    assert "declare_return" in u.secondary["intents"]
+
+
+@pytest.mark.parametrize(("text", "event"), [("家里老人去世了要报备吗", "funeral"), ("俺儿子结婚要报备吗", "wedding")])
+def test_an_own_event_with_a_question_is_the_report(text, event):
+    u = _read(text)
+    assert u.intent == "report_event" and u.slots["event"] == event
+
+
+def test_abroad_arrival_is_the_last_return_said():
+    u = _read("我从美国回来 7月25号入境的 在上海隔离 今天回来了")
+    assert u.slots["date"] == TODAY.isoformat()
