@@ -22,12 +22,14 @@ _NTH_DOSE = re.compile(r"第\s*([一二三1-3])\s*(?:针|剂)")
 _NEG_SPAN = 3
 # 「身体不好打不了」「医生不让打」: not vaccinated, said without the word 疫苗 (not 没打卡, 没打电话).
 _REFUSED = re.compile(
-    r"(?:不能|不让|不敢|没敢|^还?没)打(?!卡|电话|工|架|扫|开|算|听|车|折|牌|麻将)|打不[了成]|还没打(?=$|[哩呢呀啊\s])"
+    r"(?:不能|不让|不敢|没敢|^还?没)打(?!卡|电话|工|架|扫|开|算|听|车|折|牌|麻将)|打不[了成]|(?:还没|不)打了?(?=$|[哩呢呀啊\s])"
 )
 _TO_COME = ("还没", "没", "还未", "未", "要", "该", "快", "还得")
 _NONE_AT_ALL = ("一针没", "一针都没", "一针也没", "都没打", "还没打过")
 # 「加强针还没打 前两针都打了」: the doses done count, whatever is still to come.
-_DONE_COUNT = re.compile(r"([一二两三俩1-3])\s*(?:针|剂)\s*(?:都|也|已经)?\s*(?:打了|打过|打完|接种了)")
+_DONE_COUNT = re.compile(
+    r"([一二两三俩1-3])\s*(?:针|剂)\s*(?:都|也|已经)?\s*(?:打了|打过|打完|接种了)|(?:打了|打过|打完)([一二两三俩1-3])(?:针|剂)"
+)
 _TIME_WORDS = re.compile(
     r"(今儿个|今儿|今天|昨天|昨儿个|昨个|昨晚|前天|刚刚|刚才|刚|已经|早上|晚上|夜里|半夜|上午|下午|也|又|在)+$"
 )
@@ -124,7 +126,8 @@ def find_doses(text: str, res: Resources) -> int | None:
     nth = None if nth and text.startswith(_TO_COME, nth.end()) else nth  # 「第二针还没到时间」 is not done
     m = nth or _DONE_COUNT.search(text) or _DOSES.search(text)
     if m:
-        return {"一": 1, "二": 2, "两": 2, "俩": 2, "三": 3}.get(m.group(1)) or int(m.group(1))
+        said = next(g for g in m.groups() if g)
+        return {"一": 1, "二": 2, "两": 2, "俩": 2, "三": 3}.get(said) or int(said)
     if has(text, ("打完了", "全程", "都打了", "打过了", "已经打了", "打完疫苗", "接种完")):
         return 2
     return None

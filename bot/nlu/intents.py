@@ -42,7 +42,8 @@ _MY_REQUEST = re.compile(
     r"(?:我要的|我申请的|我订的|我的东西|我家的东西|我的申请).{0,6}(?:什么时候|怎么还没|还没|到哪)"
 )
 # 「甭给俺买了」「不用管了」: don't (do it for me) any more.
-_DONT = re.compile(r"(?:甭|别|不用|不必)(?:再)?(?:给我|帮我|替我)?(?:买|送|捎|带|弄|管|报|填|登记|申请)了")
+_DONT = re.compile(r"(?:甭|别|不用|不必|不要)(?:再)?(?:给我|帮我|替我)?(?:买|送|捎|带|弄|管|报|填|登记|申请)了")
+_STILL_WANTED = ("还要", "要", "换成", "改成", "买")
 _FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
 
 
@@ -56,7 +57,10 @@ def cancelled(f: Features, res: Resources) -> bool:
     form = _DONT.search(f.bare)
     at = form.start() if form and (at is None or form.start() < at) else at
     # 「不要油了 换成一袋面」「要三斤肉 算了 两斤就中」: a request with quantities is the new request.
-    return at is not None and (len(f.bare) <= 8 or at <= _CANCEL_WITHIN) and not f.items
+    if at is None or f.items or not (len(f.bare) <= 8 or at <= _CANCEL_WITHIN):
+        return False
+    rest = f.bare[at + 2 :]  # 「米不要了 面还要」: the goods still wanted are a request
+    return not (has(rest, _STILL_WANTED) and any(g in rest for g in f.goods))
 
 
 def menu_intent(f: Features, res: Resources) -> str | None:

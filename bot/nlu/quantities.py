@@ -44,7 +44,7 @@ _STOP = "和跟与及还再要也就都吧啊呀了呢的，,。.!！?？、；;
 _SIZE = "(?:大|小|整)?"  # 一大袋米, 两小瓶香油
 _AFTER_DANGLING = "过来|来|给|送|中不中|行不行|不$"
 # 「要两桶油 不对 一桶」「要三斤肉 算了 两斤就中」: what follows a correction word replaces the quantity before it.
-_CORRECTION = re.compile("不对|不是|说错了|错了|算了|改成|换成|改为|改一下")
+_CORRECTION = re.compile(r"不对|不是|说错了|错了|算了|改成|换成|改为|改一下|不(?=[,，\s]+要)")
 
 
 @dataclass(frozen=True)

@@ -235,3 +235,28 @@ def test_an_own_event_with_a_question_is_the_report(text, event):
 def test_abroad_arrival_is_the_last_return_said():
     u = _read("我从美国回来 7月25号入境的 在上海隔离 今天回来了")
     assert u.slots["date"] == TODAY.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("俺那个米不要了 面还要", "request_supplies"),
+        ("不要送了 俺闺女已经买了", "cancel"),
+        ("俺该点哪", "help"),
+        ("俺八十了 不打了", "report_vaccination"),
+    ],
+)
+def test_fifth_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+def test_doses_done_then_to_come():
+    assert _read("俺打了两针 加强针还没打").slots["doses"] == 2
+
+
+def test_a_bare_不_corrects_a_quantity():
+    assert _read("要一桶油 不 要两桶").slots["items"][0]["qty"] == 2
+
+
+def test_夜黑_is_last_night():
+    assert _read("打南阳回来了 夜黑").slots["date"] == "2021-08-05"
