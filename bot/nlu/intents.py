@@ -31,7 +31,7 @@ _ASKS_FOR = (
 _HYPOTHETICAL = ("如果", "要是", "万一", "假如", "的话")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _SEND = ("送", "买", "捎", "拿", "带")
-_NOTHING = re.compile(r"没有?(啥|什么)|着呢|着哩|身体不中|身子不中")
+_NOTHING = re.compile(r"没有?(啥|什么)|着呢|着哩|身[体子]不(?:中|行|好)")
 # Someone's own return, not a question about returns in general: a person, a date, 刚, or a past 回来了.
 _OWN_SUBJECT = re.compile(
     r"^(?:那个|喂|你好|您好)?(?:我(?!想|问|要问)|咱家|家里|孩子|儿子|闺女|女儿|媳妇|老伴|老公|老婆|爱人)"
@@ -39,7 +39,7 @@ _OWN_SUBJECT = re.compile(
 _PAST_RETURN = re.compile(r"(?:回来|到家|回村|回家|到村|回的村|到的家)(?:了|哩|嘞|咧|啦)|刚(?:从|回|到|下)")
 # Asking after one's own request (the dialogue's 我的申请): 「俺要的米啥时候到」「我的东西咋还没送来」.
 _MY_REQUEST = re.compile(
-    r"(?:我要的|我申请的|我订的|我的东西|我家的东西|我的申请).{0,6}(?:什么时候|怎么还没|还没|到哪)"
+    r"(?:我要的|我申请的|我订的|我的东西|我家的东西|我的申请).{0,6}(?:什么时候|怎么还没|还没|到哪|到了没|到没|送了没|送来没|怎么样了)"
 )
 # 「甭给俺买了」「不用管了」: don't (do it for me) any more.
 _DONT = re.compile(r"(?:甭|别|不用|不必|不要)(?:再)?(?:给我|帮我|替我)?(?:买|送|捎|带|弄|管|报|填|登记|申请)了")

@@ -42,6 +42,9 @@ _NOT_GOODS = frozenset(
 _NOT_A_NAME_START = CN_DIGITS + "要是就都也还给买送拿带有没不的了吧啊呢和跟那这哪左"
 _STOP = "和跟与及还再要也就都吧啊呀了呢的，,。.!！?？、；; "
 _SIZE = "(?:大|小|整)?"  # 一大袋米, 两小瓶香油
+_SIZE_WORDS = re.compile(
+    rf"{_QTY}\s*(?:斤|公斤|升|千克)\s*(?:的|装)(?=\s*[{CN_DIGITS}\d]{{1,3}}\s*(?:袋|桶|箱|瓶|包|壶))"
+)
 _AFTER_DANGLING = "过来|来|给|送|中不中|行不行|不$"
 # 「要两桶油 不对 一桶」「要三斤肉 算了 两斤就中」: what follows a correction word replaces the quantity before it.
 _CORRECTION = re.compile(r"不对|不是|说错了|错了|算了|改成|换成|改为|改一下|不(?=[,，\s]+要)")
@@ -68,7 +71,7 @@ def compile_lexicon(goods: list[str], units: list[str]) -> Lexicon:
     u = "|".join(sorted(set(units), key=len, reverse=True))
     forward = re.compile(rf"{_QTY}\s*{_SIZE}({u})(半)?(?:的|装)?({g}|[\u4e00-\u9fff]{{1,4}}?(?=[{_STOP}]|$))")
     backward = re.compile(rf"({g})\s*(?:要|买|来)?\s*{_QTY}\s*{_SIZE}({u})(半)?")
-    implicit = re.compile(rf"(?:要|买|来|拿|送|捎|带)\s*({u})\s*({g})")
+    implicit = re.compile(rf"(?:要|买|来|拿|送|捎|带)\s*({u})\s*{_SIZE}\s*({g})")
     dangling = re.compile(rf"{_QTY}\s*{_SIZE}({u})(半)?(?=[{_STOP}]|$|{_AFTER_DANGLING})")
     paired = re.compile(rf"(俩|仨)\s*({g})")  # 要俩西瓜: a number word that needs no measure word
     lists = (tuple(goods), frozenset(goods), tuple(units))
@@ -92,6 +95,7 @@ def _item(name: str, number: str, half: str | None, unit: str) -> dict | None:
 
 def find_items(text: str, lex: Lexicon, loose: bool) -> list[dict]:
     """Every goods-with-quantity in the text; `loose` allows goods not in the lexicon."""
+    text = _SIZE_WORDS.sub(lambda m: " " * len(m.group(0)), text)  # 「米要五斤的 一袋」: 五斤 is the bag's size
     items: list[tuple[int, dict]] = []
     taken = bytearray(len(text) + 1)  # 1 where a match already stands: a lookup per match, not a scan of them all
 

@@ -260,3 +260,24 @@ def test_a_bare_不_corrects_a_quantity():
 
 def test_夜黑_is_last_night():
     assert _read("打南阳回来了 夜黑").slots["date"] == "2021-08-05"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("不用麻烦了 俺不要了", "cancel"),
+        ("俺申请的菜到了没", "unknown"),
+        ("今年的玉米咋样", "unknown"),
+        ("湖南张家界现在啥情况", "query_risk"),
+        ("俺没打疫苗 身体不行", "report_vaccination"),
+        ("俺还没有打哩", "report_vaccination"),
+    ],
+)
+def test_sixth_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+@pytest.mark.parametrize(("text", "qty", "unit"), [("米要五斤的 一袋", 1, "袋"), ("要个大西瓜", 1, "个")])
+def test_size_words_are_not_quantities(text, qty, unit):
+    (item,) = _read(text).slots["items"]
+    assert (item["qty"], item["unit"]) == (qty, unit)
