@@ -174,7 +174,7 @@ def extract(raw: str, res: Resources, today: dt.date) -> Features:
     f.symptoms = find_symptoms(text, res)
     f.goods = mentions_goods(tokens, res.goods)
     f.items = find_items(text, res.goods, loose=has(text, res.words["need"]))
-    vaccine = has(text, res.words["vaccine"]) or "针" in text or _REFUSED.search(text)
+    vaccine = has(text, res.words["vaccine"]) or "针" in text or "剂" in text or _REFUSED.search(text)
     f.doses = find_doses(text, res) if vaccine else None
     f.event = find_event(text, res)
     f.transport = find_transport(text, res)

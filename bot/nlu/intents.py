@@ -43,6 +43,10 @@ _MY_REQUEST = re.compile(
 )
 # 「甭给俺买了」「不用管了」: don't (do it for me) any more.
 _DONT = re.compile(r"(?:甭|别|不用|不必|不要)(?:再)?(?:给我|帮我|替我)?(?:买|送|捎|带|弄|管|报|填|登记|申请)了")
+# A need said with its goods right after it: 「要两袋米」「需要一桶油」「缺盐」.
+_ASKED = re.compile(
+    r"(?:要|需要|急需|帮忙买|帮我买|缺)\s*[\d一二两三四五六七八九十半俩仨几]*\s*[\u4e00-\u9fff]{0,3}?(?:米|面|油|盐|菜|肉|蛋|药|水|奶)"
+)
 _STILL_WANTED = ("还要", "要", "换成", "改成", "买")
 _FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
 
@@ -141,6 +145,7 @@ def found(f: Features, res: Resources) -> list[str]:
     out = []
     # A place alone (「上海」「王秀英」) states nothing; 「从上海」「上海回来」 mark a return.
     marked = [p for p in f.places if p.role in ("from", "from_back", "back")]
+    marked = marked or (has(f.text, ("报备", "返乡登记")) and [p for p in f.places if p.role != "local"])
     bare_place = marked and origin(f.places) and f.temperature is None and "checkin" not in f.cues
     bare_place = bare_place and not f.goods and not f.items
     if returned(f, res) or bare_place:
@@ -203,17 +208,33 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
 
 
 def _first(f: Features, res: Resources, evidence: list[str]) -> tuple[str, list[str]]:
-    """The strongest finding; a wedding or funeral named before a return is what the message is about."""
-    if evidence[0] == "declare_return" and "report_fever" in evidence and f.symptoms:
-        # 「俺孩子发烧了三十八度 前天从郑州回来的」: the first act said is the message's
-        fever_at = min(f.text.find(s) for s in f.symptoms if s in f.text)
-        if fever_at < _return_at(f, res):
-            return "report_fever", [e for e in evidence if e != "report_fever"]
-    if evidence[0] == "declare_return" and "report_event" in evidence and f.event:
-        event_at = min((f.text.find(w) for w in res.words[f.event] if w in f.text), default=len(f.text))
-        if event_at < _return_at(f, res):
-            return "report_event", [e for e in evidence if e != "report_event"]
+    """The strongest finding, unless another act is said before a return (the first act said is the message's).
+
+    「俺孩子发烧了三十八度 前天从郑州回来的」 reports the fever, 「要两袋米 俺儿子从上海回来了」 asks for rice.
+    """
+    if evidence[0] == "declare_return":
+        return_at = _return_at(f, res)
+        said = {e: _said_at(e, f, res) for e in evidence[1:]}
+        earlier = [e for e in evidence[1:] if said[e] < return_at]
+        if earlier:
+            first = min(earlier, key=lambda e: said[e])
+            return first, [e for e in evidence if e != first]
     return evidence[0], evidence[1:]
+
+
+def _said_at(intent: str, f: Features, res: Resources) -> int:
+    """Where an act other than a return is first said (len(text) when it cannot be placed)."""
+    text, end = f.text, len(f.text)
+    if intent == "report_fever" and f.symptoms:
+        return min(text.find(s) for s in f.symptoms if s in text)
+    if intent == "report_event" and f.event:
+        return min((text.find(w) for w in res.words[f.event] if w in text), default=end)
+    if intent == "request_supplies":
+        asked = _ASKED.search(text)
+        return asked.start() if asked else end
+    if intent == "report_vaccination":
+        return min((text.find(w) for w in ("疫苗", "针", "剂", "接种") if w in text), default=end)
+    return end
 
 
 def _return_at(f: Features, res: Resources) -> int:

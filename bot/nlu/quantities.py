@@ -144,6 +144,11 @@ def _corrected(text: str, lex: Lexicon, items: list, after: int, taken: bytearra
                 same[-1].update(item)
             else:
                 before.append(item)
+    said_after = text[after:]
+    # 「要两桶油 算了 不要油了 要一袋面」: goods declined after the correction are dropped.
+    before = [
+        b for b in before if not re.search(f"不要{re.escape(b['name'])}|{re.escape(b['name'])}也?不要", said_after)
+    ]
     for m in lex.dangling.finditer(text, after):
         if taken[m.start()] or not before:
             continue

@@ -281,3 +281,23 @@ def test_sixth_round_families(text, intent):
 def test_size_words_are_not_quantities(text, qty, unit):
     (item,) = _read(text).slots["items"]
     assert (item["qty"], item["unit"]) == (qty, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("要两袋米 俺儿子从上海回来了", "request_supplies"),
+        ("俺打了三针了 从广州回来", "report_vaccination"),
+        ("从郑州回来了 顺便要两袋面", "declare_return"),
+        ("报备 孩子 郑州 昨天 高铁", "declare_return"),
+        ("俺娘又烧起来了", "report_fever"),
+        ("俺打了三剂", "report_vaccination"),
+    ],
+)
+def test_seventh_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+def test_goods_declined_after_a_correction_are_dropped():
+    items = _read("要两桶油 算了 不要油了 要一袋面").slots["items"]
+    assert [(i["name"], i["qty"]) for i in items] == [("面", 1)]
