@@ -301,3 +301,21 @@ def test_seventh_round_families(text, intent):
 def test_goods_declined_after_a_correction_are_dropped():
     items = _read("要两桶油 算了 不要油了 要一袋面").slots["items"]
     assert [(i["name"], i["qty"]) for i in items] == [("面", 1)]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("从德国回来的 上海入境 隔离十四天 在家还要隔离不", "declare_return"),
+        ("刚才那个不算", "cancel"),
+        ("甭整了", "cancel"),
+        ("37度不算发烧吧", "health_checkin"),
+    ],
+)
+def test_eighth_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+def test_heads_and_liang_as_measures():
+    items = _read("要一捆葱 两头蒜 二两花椒").slots["items"]
+    assert [(i["name"], i["qty"], i["unit"]) for i in items] == [("葱", 1, "捆"), ("蒜", 2, "头"), ("花椒", 2, "两")]
