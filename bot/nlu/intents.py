@@ -31,7 +31,7 @@ _ASKS_FOR = (
 _HYPOTHETICAL = ("如果", "要是", "万一", "假如", "的话")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _SEND = ("送", "买", "捎", "拿", "带")
-_NOTHING = re.compile(r"没有?(啥|什么)|着呢|着哩|身[体子]不(?:中|行|好)")
+_NOTHING = re.compile(r"没有?(啥|什么)|什么[都也]没|着呢|着哩|身[体子]不(?:中|行|好)")
 # Someone's own return, not a question about returns in general: a person, a date, 刚, or a past 回来了.
 _OWN_SUBJECT = re.compile(
     r"^(?:那个|喂|你好|您好)?(?:我(?!想|问|要问)|咱家|家里|孩子|儿子|闺女|女儿|媳妇|老伴|老公|老婆|爱人)"
@@ -47,6 +47,7 @@ _DONT = re.compile(r"(?:甭|别|不用|不必|不要)(?:再)?(?:给我|帮我|�
 _ASKED = re.compile(
     r"(?:要|需要|急需|帮忙买|帮我买|缺)\s*[\d一二两三四五六七八九十半俩仨几]*\s*[\u4e00-\u9fff]{0,3}?(?:米|面|油|盐|菜|肉|蛋|药|水|奶)"
 )
+_ANIMAL = re.compile("猫|狗|牛|羊|猪|鸡|鸭|鹅|驴")
 _STILL_WANTED = ("还要", "要", "换成", "改成", "买")
 _FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
 
@@ -93,7 +94,9 @@ def returned(f: Features, res: Resources) -> bool:
         pos = f.text.find(word)
         while pos >= 0:
             carried = has(f.text[max(0, pos - 5) : pos], res.words["carry_before_return"])
-            if not carried or not (f.goods or f.items):
+            # 「还没回来」 is no return, nor is 「俺家猫好几天没回来了」 a person's
+            denied = "没" in f.text[max(0, pos - 2) : pos] or _ANIMAL.search(f.text[max(0, pos - 8) : pos])
+            if not denied and (not carried or not (f.goods or f.items)):
                 return True
             pos = f.text.find(word, pos + 1)
     return any(p.role in ("from", "back", "from_back") or p.chain == ABROAD for p in f.places)

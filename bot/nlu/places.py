@@ -12,7 +12,19 @@ from town.divisions import Chain, Gazetteer, common_prefix, compatible, level, m
 
 ABROAD: Chain = ("abroad", "", "", "")
 _GENERIC_ABROAD = ("国外", "境外", "海外", "外国", "出国")
-_GENERIC_ABROAD += ("非洲", "欧洲", "美洲", "南美", "北美", "中东", "东南亚", "大洋洲")  # 「从非洲回来」: any continent
+_GENERIC_ABROAD += (
+    "非洲",
+    "欧洲",
+    "美洲",
+    "南美",
+    "北美",
+    "中东",
+    "东南亚",
+    "大洋洲",
+    "澳洲",
+    "印尼",
+    "孟加拉",
+)  # 「从非洲回来」: any continent
 _FILLER = set("省市县区的 ")
 _SUFFIX = set("区县市镇乡州省旗")
 _FROM = re.compile(r"(从|自|打|由|离开|刚从)$")

@@ -319,3 +319,21 @@ def test_eighth_round_families(text, intent):
 def test_heads_and_liang_as_measures():
     items = _read("要一捆葱 两头蒜 二两花椒").slots["items"]
     assert [(i["name"], i["qty"], i["unit"]) for i in items] == [("葱", 1, "捆"), ("蒜", 2, "头"), ("花椒", 2, "两")]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("俺家猫好几天没回来了", "unknown"),
+        ("孩子还没回来", "unknown"),
+        ("俺身上一阵冷一阵热", "report_fever"),
+        ("家里断顿了 啥都没有", "request_supplies"),
+        ("哪里能修手机", "unknown"),
+    ],
+)
+def test_ninth_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+def test_more_countries_are_abroad():
+    assert _read("从印尼回来 在广州隔离了三周 这礼拜一到家的").slots["origin"] == {"abroad": True}
