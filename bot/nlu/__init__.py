@@ -5,7 +5,8 @@ temperatures, and intent rules over what was found. `warm_up()` loads it all onc
 
 `.secondary` holds what the message also says beyond its intent: `fever` (True when a temperature >= 37.3
 or a symptom is reported, whatever the intent), `temperature`, `symptoms` (list), `intents` (the other
-intents found, strongest first), `village` (a village of the town named), `offtopic` (True for a message
+intents found, strongest first; `ask_policy` among them when a declaration also asks a question: 「俺从厦门回来了
+要报备不」 declares the return and asks), `village` (a village of the town named), `offtopic` (True for a message
 not about the epidemic: a lost dog, the price of fertiliser), and any slot of another intent
 (`items`, `origin`, `date`, `doses`, ...).
 """
