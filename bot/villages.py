@@ -16,6 +16,7 @@ _NOISE = re.compile(r"(我是|我在|我住|住在|我家在|家住|俺是|俺�
 _SUFFIX = "村"
 CLOSE_ENOUGH = 0.6  # offered as a choice
 SURE_ENOUGH = 0.75  # taken as the answer when nothing else comes close
+MAX_CHOICES = 5  # an elderly reader picks from a few names, never from the town's whole list
 
 
 @dataclass(frozen=True)
@@ -61,16 +62,35 @@ class VillageIndex:
         if len(sounds_alike) == 1:
             return Match(sounds_alike[0], certain=True)
         candidates = self._closest(stem, spoken, sounds_alike)
-        return Match(candidates[0]) if len(candidates) == 1 else Match(None, candidates)
+        if len(candidates) == 1:
+            return Match(candidates[0])
+        # A village that only shares a character is offered, never taken, however alone it is.
+        return Match(None, candidates or self._sharing(stem, spoken))
 
     def _closest(self, stem: str, spoken: tuple[str, ...], first: list[VillageRef]) -> tuple[VillageRef, ...]:
         scores = {v.id: self._score(stem, spoken, v) for v in self.villages}
-        ranked = sorted((v for v in self.villages if scores[v.id] >= CLOSE_ENOUGH), key=lambda v: -scores[v.id])[:5]
+        close = (v for v in self.villages if scores[v.id] >= CLOSE_ENOUGH)
+        ranked = sorted(close, key=lambda v: -scores[v.id])[:MAX_CHOICES]
         if ranked and scores[ranked[0].id] >= SURE_ENOUGH:
             runner_up = scores[ranked[1].id] if len(ranked) > 1 else 0.0
             if scores[ranked[0].id] - runner_up >= 0.2:
                 return (ranked[0],)
         return tuple(dict.fromkeys([*first, *ranked]))
+
+    def _sharing(self, stem: str, spoken: tuple[str, ...]) -> tuple[VillageRef, ...]:
+        """Nothing is close: the few villages sharing a character or a syllable (「坡头村」 -> the 坡 villages).
+
+        Never the whole town: a name sharing nothing gets no candidates, and one that shares with too many
+        (a common character) gets the best few.
+        """
+        mine, sounds = set(stem), set(spoken)
+        shared = {}
+        for v in self.villages:
+            count = len(mine & set(_stem(v.name))) + len(sounds & set(self._sounds[v.id]))
+            if count:
+                shared[v.id] = count
+        ranked = sorted((v for v in self.villages if v.id in shared), key=lambda v: -shared[v.id])
+        return tuple(ranked[:MAX_CHOICES])
 
     def _score(self, stem: str, spoken: tuple[str, ...], village: VillageRef) -> float:
         """Similarity by characters or by syllables, whichever is higher (0 when neither is close)."""
@@ -99,7 +119,7 @@ class UnknownVillage(LookupError):
 
     def __init__(self, name: str, close: list[str], known: list[str]):
         self.name, self.close = name, close
-        hint = f"您要找的是不是：{'、'.join(close)}？" if close else f"本镇的村有：{'、'.join(known)}"
+        hint = f"您要找的是不是：{'、'.join(close)}？" if close else f"本镇{len(known)}个村里没有相近的村名，请核对。"
         super().__init__(f"没有找到村「{name}」。{hint}")
 
 

@@ -5,7 +5,8 @@ temperatures, and intent rules over what was found. `warm_up()` loads it all onc
 
 `.secondary` holds what the message also says beyond its intent: `fever` (True when a temperature >= 37.3
 or a symptom is reported, whatever the intent), `temperature`, `symptoms` (list), `intents` (the other
-intents found, strongest first), `village` (a village of the town named), `offtopic` (True for a message
+intents found, strongest first; `ask_policy` among them when a declaration also asks a question: 「俺从厦门回来了
+要报备不」 declares the return and asks), `village` (a village of the town named), `offtopic` (True for a message
 not about the epidemic: a lost dog, the price of fertiliser), and any slot of another intent
 (`items`, `origin`, `date`, `doses`, ...).
 """
@@ -16,8 +17,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.nlu import numbers, resources
-from bot.nlu.dates import find_date
+from bot.nlu import numbers, resources, sounds
+from bot.nlu.dates import arrival_date, event_date, find_date
 from bot.nlu.features import Features, extract
 from bot.nlu.intents import decide, fever
 from bot.nlu.places import ABROAD, any_place, origin
@@ -65,11 +66,12 @@ def _slots(intent: str, f: Features, today: dt.date) -> dict:
         put("origin", o)
     if (p := _place_slot(any_place(f.places))) is not None:
         put("place", p)
-    date = find_date(f.text, today, future=intent == "report_event")
+    reader = {"report_event": event_date, "declare_return": arrival_date}.get(intent, find_date)
+    date = reader(f.text, today)
     if date is not None:
         put("date", date.isoformat())
     for name in ("transport", "items", "temperature", "event", "doses"):
-        value = getattr(f, name)
+        value = getattr(f, name) if name != "temperature" or f.exact_temperature else None
         if value not in (None, []):
             put(name, value)
     return slots
@@ -138,5 +140,5 @@ def warm_up(town_file: Path | None = None) -> None:
 
     The town (its county is local, its villages are recognised) is `town_file`, else the service's TOWN_FILE.
     """
-    resources.get(town_file)
+    sounds.warm_up(resources.get(town_file).gazetteer)
     numbers.to_number("三十八")  # imports the numeral reader now rather than on a villager's first message

@@ -16,7 +16,7 @@ _RELATIVE = (  # longest first: 大前天 before 前天
     (("大后天", "大后儿"), 3),
     (("前天", "前儿个", "前儿", "前个", "前日"), -2),
     (("后天", "后儿个", "后儿", "后日"), 2),
-    (("昨天", "昨儿个", "昨儿", "昨个", "昨日", "昨晚", "昨夜", "夜儿个", "夜个", "夜里个"), -1),
+    (("昨天", "昨儿个", "昨儿", "昨个", "昨日", "昨晚", "昨夜", "夜儿个", "夜个", "夜里个", "夜黑", "昨黑"), -1),
     (("明天", "明儿个", "明儿", "明个", "明日", "明早", "明晚"), 1),
     (("今天", "今儿个", "今儿", "今个", "今日", "今早", "今晚", "今天早上", "刚刚", "刚才", "这会儿"), 0),
 )
@@ -29,6 +29,8 @@ _YEAR = re.compile(r"(20\d\d)\s*年\s*$")
 _DAY_ONLY = re.compile(rf"(?<![\d月.])({_NUM})\s*(?:号|日)(?!元|楼|线|院|门|车|床|房|座|口|窗|桌|机)")
 _NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})\s*[./-]\s*(\d{1,2})(?![\d.]|\s*(?:斤|度|元|块|袋|公斤|克|米|cm))")
 _JUST = re.compile(r"刚(?:从|回|到|来|下|落地|进)")
+_DATE_CHARS = frozenset(CN_DIGITS + "0123456789号日月天周星期礼拜个儿前后昨今明大上下这本./-")
+_HOME = re.compile(r"到家|到的家|回的家|回村|回的村|到村|到的村|进村|回到家|回来[了的哩啦]")
 
 
 def _safe(year: int, month: int, day: int) -> dt.date | None:
@@ -86,10 +88,43 @@ def _weekday(today: dt.date, prefix: str | None, name: str, future: bool) -> dt.
 
 def find_date(text: str, today: dt.date, future: bool = False) -> dt.date | None:
     """The first date the text names, resolved to the past (arrivals) or the future (events)."""
-    candidates = [c for c in (_explicit(text, today, future), _relative(text, today)) if c]
-    if candidates:
-        return min(candidates, key=lambda c: c[0])[1]
+    found = _first_date(text, today, future)
+    if found:
+        return found[1]
     return today if _JUST.search(text) else None
+
+
+def _first_date(text: str, today: dt.date, future: bool) -> tuple[int, dt.date] | None:
+    candidates = [c for c in (_explicit(text, today, future), _relative(text, today)) if c]
+    return min(candidates, key=lambda c: c[0]) if candidates else None
+
+
+def event_date(text: str, today: dt.date) -> dt.date | None:
+    """The day of a wedding or funeral: the latest day named (「昨天走了 后儿个埋」 is the burial, not the death)."""
+    dates = _every_date(text, today, True)
+    return max(dates) if dates else find_date(text, today, True)
+
+
+def _every_date(text: str, today: dt.date, future: bool) -> list[dt.date]:
+    """The dates named, in order (at most a few: a message names two or three)."""
+    dates, pos = [], 0
+    while len(dates) < 5 and (found := _first_date(text[pos:], today, future)) is not None:
+        dates.append(found[1])
+        pos += found[0] + 1
+        while pos < len(text) and text[pos] in _DATE_CHARS:  # past the rest of it: 十五号 is not also 五号
+            pos += 1
+    return dates
+
+
+def arrival_date(text: str, today: dt.date) -> dt.date | None:
+    """The day someone got home: the date said just before 到家/回村 (not the entry date at a port), else the first."""
+    for m in reversed(list(_HOME.finditer(text))):  # the last arrival said: home, after a port city's quarantine
+        found = _every_date(text[max(0, m.start() - 8) : m.start()], today, False)
+        if found:
+            return found[-1]
+        if _JUST.search(text, max(0, m.start() - 2), m.end()):
+            return today
+    return find_date(text, today, False)
 
 
 def _relative(text: str, today: dt.date) -> tuple[int, dt.date] | None:

@@ -14,11 +14,22 @@ from bot.nlu.dialect import standard
 from bot.nlu.numbers import find_temperature
 from bot.nlu.quantities import find_items, mentions_goods
 from bot.nlu.resources import Resources
+from bot.nlu.sounds import sounded_origin
 
 _PUNCT = re.compile(r"[，,。.！!？?、；;：:~～…\s\"'“”‘’（）()【】\[\]]+")
 _DOSES = re.compile(r"(?:打了|打完|打过|接种了|接种|打|已打|都打了)?\s*([一二两三俩1-3])\s*(?:针|剂|次)")
 _NTH_DOSE = re.compile(r"第\s*([一二三1-3])\s*(?:针|剂)")
 _NEG_SPAN = 3
+# 「身体不好打不了」「医生不让打」: not vaccinated, said without the word 疫苗 (not 没打卡, 没打电话).
+_REFUSED = re.compile(
+    r"(?:不能|不让|不敢|没敢|^还?没)打(?!卡|电话|工|架|扫|开|算|听|车|折|牌|麻将)|打不[了成]|(?:还没有?|不)打了?(?=$|[哩呢呀啊\s])"
+)
+_TO_COME = ("还没", "没", "还未", "未", "要", "该", "快", "还得")
+_NONE_AT_ALL = ("一针没", "一针都没", "一针也没", "都没打", "还没打过")
+# 「加强针还没打 前两针都打了」: the doses done count, whatever is still to come.
+_DONE_COUNT = re.compile(
+    r"([一二两三俩1-3])\s*(?:针|剂)\s*(?:都|也|已经)?\s*(?:打了|打过|打完|接种了)|(?:打了|打过|打完)([一二两三俩1-3])(?:针|剂)"
+)
 _TIME_WORDS = re.compile(
     r"(今儿个|今儿|今天|昨天|昨儿个|昨个|昨晚|前天|刚刚|刚才|刚|已经|早上|晚上|夜里|半夜|上午|下午|也|又|在)+$"
 )
@@ -37,6 +48,8 @@ CUES = (
     "checkpoint",
     "checkpoint_finding",
     "offtopic",
+    "advert",
+    "lockdown",
 )
 
 
@@ -49,7 +62,8 @@ class Features:
     tokens: list[str]
     places: list[pl.Place] = field(default_factory=list)
     village: str | None = None
-    temperature: float | None = None
+    temperature: float | None = None  # 「三十八度多」 counts here (a fever), not as the slot
+    exact_temperature: bool = True
     symptoms: list[str] = field(default_factory=list)
     items: list[dict] = field(default_factory=list)
     goods: list[str] = field(default_factory=list)
@@ -69,6 +83,12 @@ def normalise(text: str) -> str:
 def has(text: str, words: tuple[str, ...]) -> bool:
     """Any of the words occurs in the text."""
     return bool(words) and _any_of(words).search(text) is not None
+
+
+def first_at(text: str, words: tuple[str, ...]) -> int | None:
+    """Where the first of the words occurs in the text, or None."""
+    m = _any_of(words).search(text) if words else None
+    return m.start() if m else None
 
 
 @lru_cache(maxsize=512)
@@ -97,11 +117,17 @@ def find_symptoms(text: str, res: Resources) -> list[str]:
 
 def find_doses(text: str, res: Resources) -> int | None:
     """Vaccine doses: 第二针 -> 2, 打完两针 -> 2, 还没打 -> 0."""
-    if has(text, res.words["vaccine_none"]) and not _NTH_DOSE.search(text):
+    if has(text, _NONE_AT_ALL):
         return 0
-    m = _NTH_DOSE.search(text) or _DOSES.search(text)
+    refused = has(text, res.words["vaccine_none"]) or _REFUSED.search(text)
+    if refused and not _NTH_DOSE.search(text) and not _DONE_COUNT.search(text):
+        return 0
+    nth = _NTH_DOSE.search(text)
+    nth = None if nth and text.startswith(_TO_COME, nth.end()) else nth  # 「第二针还没到时间」 is not done
+    m = nth or _DONE_COUNT.search(text) or _DOSES.search(text)
     if m:
-        return {"一": 1, "二": 2, "两": 2, "俩": 2, "三": 3}.get(m.group(1)) or int(m.group(1))
+        said = next(g for g in m.groups() if g)
+        return {"一": 1, "二": 2, "两": 2, "俩": 2, "三": 3}.get(said) or int(said)
     if has(text, ("打完了", "全程", "都打了", "打过了", "已经打了", "打完疫苗", "接种完")):
         return 2
     return None
@@ -140,12 +166,16 @@ def extract(raw: str, res: Resources, today: dt.date) -> Features:
     tokens = res.cut(masked)
     f = Features(text, bare, tokens)
     f.places = pl.find_places(masked, tokens, res.gazetteer, res.common)
+    if all(p.role == "local" for p in f.places) and (sounded := sounded_origin(masked, res.gazetteer)):
+        f.places.append(pl.Place(sounded[0], sounded[1], sounded[2], "from_back"))  # 「从尚海回来」
     f.village = next((res.gazetteer.villages[t] for t in tokens if t in res.gazetteer.villages), None)
-    f.temperature = find_temperature(text)
+    f.temperature = find_temperature(text, rough=True)
+    f.exact_temperature = f.temperature is None or find_temperature(text) is not None
     f.symptoms = find_symptoms(text, res)
     f.goods = mentions_goods(tokens, res.goods)
     f.items = find_items(text, res.goods, loose=has(text, res.words["need"]))
-    f.doses = find_doses(text, res) if has(text, res.words["vaccine"]) or "针" in text else None
+    vaccine = has(text, res.words["vaccine"]) or "针" in text or "剂" in text or _REFUSED.search(text)
+    f.doses = find_doses(text, res) if vaccine else None
     f.event = find_event(text, res)
     f.transport = find_transport(text, res)
     f.dated = find_date(text, today) is not None

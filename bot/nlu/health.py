@@ -50,7 +50,10 @@ _WELL = (
     "平安", "好着", "都中", "身体好", "无症状", "没症状", "健康", "没啥事", "没有事",
 )  # fmt: skip
 # Words that only say the fever itself: listed apart from the other symptoms when the temperature is known.
-FEVER_WORDS = frozenset(("发烧", "发热", "发骚", "发少", "高烧", "低烧", "有点烧", "烧得", "烧到", "烧了"))
+FEVER_WORDS = frozenset(
+    ("发烧", "发热", "发骚", "发少", "高烧", "低烧", "有点烧", "烧得", "烧到", "烧了")
+    + ("烧着", "烧起来", "又烧", "还在烧", "一直烧", "还烧", "发烫")
+)
 SHOWN_SYMPTOMS = {"味觉": "味觉不对", "嗅觉": "嗅觉不对", "闻不到": "闻不到味", "尝不出": "尝不出味", "没味": "没味觉"}
 
 
@@ -92,7 +95,7 @@ def pieces(text: str) -> list[str]:
 
 def temperature(piece: str) -> float | None:
     """A temperature in a piece of a health report (a bare 37 counts: the report is about temperatures)."""
-    return find_temperature(piece) or find_temperature("体温" + piece)
+    return find_temperature(piece, rough=True) or find_temperature("体温" + piece, rough=True)
 
 
 def who(piece: str, names: dict[str, str]) -> str | None:

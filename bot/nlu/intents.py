@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
-from bot.nlu.features import Features, has
+from bot.nlu.dialect import phrase
+from bot.nlu.features import Features, first_at, has
 from bot.nlu.places import ABROAD, origin
 from bot.nlu.resources import Resources
 
 FEVER_AT = 37.3
+_CANCEL_WITHIN = 4  # a cancel word this near the start is what the message does
 _SHORT_AFTER = ("没了", "没有了", "吃完", "用完", "喝完", "不够", "断了", "快没", "光了", "没啦")
 _ASKS_FOR = (
     "帮忙买",
@@ -29,8 +31,41 @@ _ASKS_FOR = (
 _HYPOTHETICAL = ("如果", "要是", "万一", "假如", "的话")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _SEND = ("送", "买", "捎", "拿", "带")
-_NOTHING = re.compile(r"没有?(啥|什么)")
+_NOTHING = re.compile(r"没有?(啥|什么)|什么[都也]没|着呢|着哩|身[体子]不(?:中|行|好)")
+# Someone's own return, not a question about returns in general: a person, a date, 刚, or a past 回来了.
+_OWN_SUBJECT = re.compile(
+    r"^(?:那个|喂|你好|您好)?(?:我(?!想|问|要问)|咱家|家里|孩子|儿子|闺女|女儿|媳妇|老伴|老公|老婆|爱人)"
+)
+_PAST_RETURN = re.compile(r"(?:回来|到家|回村|回家|到村|回的村|到的家)(?:了|哩|嘞|咧|啦)|刚(?:从|回|到|下)|入境")
+# Asking after one's own request (the dialogue's 我的申请): 「俺要的米啥时候到」「我的东西咋还没送来」.
+_MY_REQUEST = re.compile(
+    r"(?:我要的|我申请的|我订的|我的东西|我家的东西|我的申请).{0,6}(?:什么时候|怎么还没|还没|到哪|到了没|到没|送了没|送来没|怎么样了)"
+)
+# 「甭给俺买了」「不用管了」: don't (do it for me) any more.
+_DONT = re.compile(r"(?:甭|别|不用|不必|不要)(?:再)?(?:给我|帮我|替我)?(?:买|送|捎|带|弄|整|搞|管|报|填|登记|申请)了")
+# A need said with its goods right after it: 「要两袋米」「需要一桶油」「缺盐」.
+_ASKED = re.compile(
+    r"(?:要|需要|急需|帮忙买|帮我买|缺)\s*[\d一二两三四五六七八九十半俩仨几]*\s*[\u4e00-\u9fff]{0,3}?(?:米|面|油|盐|菜|肉|蛋|药|水|奶)"
+)
+_ANIMAL = re.compile("猫|狗|牛|羊|猪|鸡|鸭|鹅|驴")
+_STILL_WANTED = ("还要", "要", "换成", "改成", "买")
 _FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
+
+
+def cancelled(f: Features, res: Resources) -> bool:
+    """A step back said early (「中了中了 不要了」「米不用送了 邻居给了」), not a new request after it."""
+    if f.bare.startswith(res.words["cancel_lead"]):
+        return True
+    if "cancel" not in f.cues and not _DONT.search(f.bare):
+        return False
+    at = first_at(f.bare, res.words["cancel"])
+    form = _DONT.search(f.bare)
+    at = form.start() if form and (at is None or form.start() < at) else at
+    # 「不要油了 换成一袋面」「要三斤肉 算了 两斤就中」: a request with quantities is the new request.
+    if at is None or f.items or not (len(f.bare) <= 8 or at <= _CANCEL_WITHIN):
+        return False
+    rest = f.bare[at + 2 :]  # 「米不要了 面还要」: the goods still wanted are a request
+    return not (has(rest, _STILL_WANTED) and any(g in rest for g in f.goods))
 
 
 def menu_intent(f: Features, res: Resources) -> str | None:
@@ -49,7 +84,8 @@ def is_question(f: Features, res: Resources) -> bool:
     text = _NOTHING.sub("", f.text)  # 「没啥症状」 (read as 没什么) says nothing is wrong, it asks nothing
     if has(text, res.words["question"]):
         return True
-    return any(f.bare.endswith(t) for t in res.words["question_tail"]) and len(f.bare) > 2
+    bare = _NOTHING.sub("", f.bare)  # 「没打 身体不中」 ends in 不中 and asks nothing
+    return any(bare.endswith(t) for t in res.words["question_tail"]) and len(bare) > 2
 
 
 def returned(f: Features, res: Resources) -> bool:
@@ -58,10 +94,19 @@ def returned(f: Features, res: Resources) -> bool:
         pos = f.text.find(word)
         while pos >= 0:
             carried = has(f.text[max(0, pos - 5) : pos], res.words["carry_before_return"])
-            if not carried or not (f.goods or f.items):
+            # 「还没回来」 is no return, nor is 「俺家猫好几天没回来了」 a person's
+            denied = "没" in f.text[max(0, pos - 2) : pos] or _ANIMAL.search(f.text[max(0, pos - 8) : pos])
+            if not denied and (not carried or not (f.goods or f.items)):
                 return True
             pos = f.text.find(word, pos + 1)
     return any(p.role in ("from", "back", "from_back") or p.chain == ABROAD for p in f.places)
+
+
+def own_return(f: Features) -> bool:
+    """The sender's or a relative's return, stated: 「俺从厦门回来了要报备不」, not 「外地回来的要隔离几天」."""
+    if has(f.text, _HYPOTHETICAL):
+        return False
+    return f.dated or bool(_OWN_SUBJECT.search(f.bare) or _PAST_RETURN.search(f.bare))
 
 
 def fever(f: Features) -> bool:
@@ -101,9 +146,10 @@ def checkpoint(f: Features) -> bool:
 def found(f: Features, res: Resources) -> list[str]:
     """Every intent the message gives evidence for, strongest first."""
     out = []
-    non_local = [p for p in f.places if p.role != "local"]
-    # A bare place is a return only without a check-in: 「秀英36.6」「秀英正常」 name a person, not 海口秀英区.
-    bare_place = non_local and origin(f.places) and f.temperature is None and "checkin" not in f.cues
+    # A place alone (「上海」「王秀英」) states nothing; 「从上海」「上海回来」 mark a return.
+    marked = [p for p in f.places if p.role in ("from", "from_back", "back")]
+    marked = marked or (has(f.text, ("报备", "返乡登记")) and [p for p in f.places if p.role != "local"])
+    bare_place = marked and origin(f.places) and f.temperature is None and "checkin" not in f.cues
     bare_place = bare_place and not f.goods and not f.items
     if returned(f, res) or bare_place:
         out.append("declare_return")
@@ -128,7 +174,11 @@ def off_topic(f: Features, res: Resources, evidence: list[str]) -> bool:
 
     A report still counts when it is one: 「儿子结婚 请了乐队」 reports a wedding, 「谁家有乐队」 asks for a band.
     """
-    if "offtopic" not in f.cues or f.cues & _EPIDEMIC or fever(f) or "declare_return" in evidence:
+    if fever(f) or "declare_return" in evidence:
+        return False
+    if "advert" in f.cues:
+        return True
+    if "offtopic" not in f.cues or f.cues & _EPIDEMIC:
         return False
     return is_question(f, res) or not evidence
 
@@ -138,9 +188,9 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
     menu = menu_intent(f, res)
     if menu:
         return menu, []
-    if "cancel" in f.cues and (len(f.bare) <= 8 or any(f.bare.startswith(w) for w in res.words["cancel"])):
-        return "cancel", []
-    if f.bare.startswith(res.words["cancel_lead"]):
+    if phrase(f.text) or _MY_REQUEST.search(f.bare):  # 「以后别给俺发了」「啥时候送来」: outside the contract
+        return "unknown", []
+    if cancelled(f, res):
         return "cancel", []
     evidence = found(f, res)
     if off_topic(f, res, evidence):
@@ -161,16 +211,39 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
 
 
 def _first(f: Features, res: Resources, evidence: list[str]) -> tuple[str, list[str]]:
-    """The strongest finding; a wedding or funeral named before a return is what the message is about."""
-    if evidence[0] == "declare_return" and "report_event" in evidence and f.event:
-        event_at = min((f.text.find(w) for w in res.words[f.event] if w in f.text), default=len(f.text))
-        return_at = min(
-            [p.start for p in f.places] + [f.text.find(w) for w in res.words["return_verb"] if w in f.text],
-            default=len(f.text),
-        )
-        if event_at < return_at:
-            return "report_event", [e for e in evidence if e != "report_event"]
+    """The strongest finding, unless another act is said before a return (the first act said is the message's).
+
+    「俺孩子发烧了三十八度 前天从郑州回来的」 reports the fever, 「要两袋米 俺儿子从上海回来了」 asks for rice.
+    """
+    if evidence[0] == "declare_return":
+        return_at = _return_at(f, res)
+        said = {e: _said_at(e, f, res) for e in evidence[1:]}
+        earlier = [e for e in evidence[1:] if said[e] < return_at]
+        if earlier:
+            first = min(earlier, key=lambda e: said[e])
+            return first, [e for e in evidence if e != first]
     return evidence[0], evidence[1:]
+
+
+def _said_at(intent: str, f: Features, res: Resources) -> int:
+    """Where an act other than a return is first said (len(text) when it cannot be placed)."""
+    text, end = f.text, len(f.text)
+    if intent == "report_fever" and f.symptoms:
+        return min(text.find(s) for s in f.symptoms if s in text)
+    if intent == "report_event" and f.event:
+        return min((text.find(w) for w in res.words[f.event] if w in text), default=end)
+    if intent == "request_supplies":
+        asked = _ASKED.search(text)
+        return asked.start() if asked else end
+    if intent == "report_vaccination":
+        return min((text.find(w) for w in ("疫苗", "针", "剂", "接种") if w in text), default=end)
+    return end
+
+
+def _return_at(f: Features, res: Resources) -> int:
+    """Where the return is first said: a place or a return verb."""
+    said = [p.start for p in f.places] + [f.text.find(w) for w in res.words["return_verb"] if w in f.text]
+    return min(said, default=len(f.text))
 
 
 def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, list[str]]:
@@ -179,16 +252,25 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
     def rest(primary: str) -> list[str]:
         return [e for e in evidence if e != primary]
 
+    risky = "risk" in f.cues and "policy_action" not in f.cues
+    if "declare_return" in evidence and own_return(f) and not risky:
+        # 「俺从厦门回来了要报备不」: the declaration, and the question kept for the dialogue to answer too.
+        return "declare_return", [*rest("declare_return"), "ask_policy"]
     if "report_fever" in evidence and not has(f.text, _HYPOTHETICAL):
         return "report_fever", rest("report_fever")
     asks = f.items or has(f.text, _ASKS_FOR) or short_of(f) or (f.goods and has(f.text, _SEND))
     if "request_supplies" in evidence and asks:
         return "request_supplies", rest("request_supplies")
-    if f.event and ("policy" not in f.cues or f.dated):
+    if f.event and ("policy" not in f.cues or f.dated or _OWN_SUBJECT.search(f.bare)):
         return "report_event", rest("report_event")
-    if "risk" in f.cues and "policy_action" not in f.cues:
+    if "lockdown" in f.cues and any(p.role != "local" for p in f.places):  # 「上海现在还封着不」
         return "query_risk", evidence
-    if "help" in f.cues and "policy" not in f.cues:  # 「黄码了咋弄」 asks what to do, not how the account works
+    if risky:  # 「俺孩儿从北京海淀回来，海淀是风险地区吗」 is answered, then the declaration is asked for
+        return "query_risk", evidence
+    if "help" in f.cues and not f.cues & {
+        "policy",
+        "risk",
+    }:  # 「黄码了咋弄」 asks what to do, not how the account works
         return "help", evidence
     if "policy" in f.cues or evidence or f.places:
         return "ask_policy", evidence

@@ -8,11 +8,15 @@ from functools import lru_cache
 CN_DIGITS = "零〇一二两三四五六七八九十百千万廿"
 # Numerals start where a run of digits starts and are a few characters long: a pattern that may begin anywhere
 # inside a long run of digits costs quadratic time on 「000…」 (a hostile message of a few thousand characters).
-NUM = rf"(?:(?<![\d.])\d{{1,6}}(?:\.\d{{1,3}})?|(?<![{CN_DIGITS}])[{CN_DIGITS}]{{1,8}}(?:点[{CN_DIGITS}]{{1,3}})?)"
+NUM = rf"(?:(?<![\d.])\d{{1,6}}(?:\.\d{{1,3}})?|(?<![{CN_DIGITS}])[{CN_DIGITS}]{{1,8}}(?:[点.][{CN_DIGITS}]{{1,3}})?)"
 _ADJACENT = re.compile(r"^([一二三四五六七八九])([一二三四五六七八九])$")
 _TEMP_CONTEXT = ("体温", "发烧", "发热", "烧到", "烧了", "测了", "量了", "温度", "高烧", "低烧", "烧")
 _TEMP_DEGREE = re.compile(rf"({NUM})\s*(?:度|℃|°C|°)\s*([{CN_DIGITS}\d])?(?!\d)")
 _TEMP_BARE = re.compile(r"(?<![\d.])(3[4-9]|4[0-2])(?:\.(\d))?(?![\d.]|号|日|月|天|岁|斤|块|元|袋|个|针)")
+_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
+_D = "[零〇一二三四五六七八九]"
+_TEMP_DIGITS = re.compile(rf"(?<![十\d零〇一二三四五六七八九])([三四])({_D})(?:点({_D})|度({_D})?)")
+_TEMP_ALONE = re.compile(r"(?:3[4-9]|4[0-2])(?:\.\d)?度?")
 _TEMP_CN = re.compile(r"(三十[四五六七八九]|四十[一二]?)(?:点([一二三四五六七八九零]))?")
 
 
@@ -54,25 +58,47 @@ def _plausible(value: float | None) -> float | None:
     return value if value is not None and 34.0 <= value <= 43.0 else None
 
 
-def find_temperature(text: str) -> float | None:
-    """A body temperature in °C: 38度5, 38.5度, 三十八度五, 体温36.6, 烧到39."""
+def find_temperature(text: str, rough: bool = False) -> float | None:
+    """A body temperature in °C: 38度5, 38.5度, 三十八度五, 三八点五, 体温36.6, 烧到39; the latest of several.
+
+    「三十八度多」 says no exact number: None, or 38.0 when `rough` (enough to tell a fever).
+    """
+    if _TEMP_ALONE.fullmatch(text.strip()):
+        return round(float(text.strip().rstrip("度")), 1)
+    found: list[tuple[int, int, float]] = []  # (start, end, degrees), the first pattern to claim a span keeps it
+
+    vague: list[tuple[int, int]] = []  # 「三十八度多」 says no number: nothing read inside it
+
+    def claim(start: int, end: int, value: float | None) -> None:
+        if any(s < end and start < e for s, e in vague) or any(s < end and start < e for s, e, _ in found):
+            return
+        if not rough and (text.startswith("多", end) or text.startswith("度多", end)):
+            vague.append((start, end + 2))
+        elif _plausible(value) is not None:
+            found.append((start, end, round(value, 1)))
+
+    for m in _TEMP_DIGITS.finditer(text):  # 三八点五, 三九度: read digit by digit
+        tenth = m.group(3) or m.group(4)
+        value = 10 * _DIGIT[m.group(1)] + _DIGIT[m.group(2)] + (_DIGIT[tenth] / 10 if tenth else 0)
+        claim(m.start(), m.end(), value)
     for m in _TEMP_DEGREE.finditer(text):
-        whole = to_number(m.group(1))
-        if whole is None:
-            continue
-        if m.group(2) and "." not in m.group(1):
-            tenth = to_number(m.group(2))
-            whole = whole + (tenth or 0) / 10 if tenth is not None and tenth < 10 else whole
-        if _plausible(whole) is not None:
-            return round(whole, 1)
-    said = any(w in text for w in _TEMP_CONTEXT)
-    m = _TEMP_CN.search(text)
-    if m and said:
+        claim(m.start(), m.end(), _degrees(m))
+    said = bool(found) or any(w in text for w in _TEMP_CONTEXT)
+    for m in _TEMP_CN.finditer(text) if said else ():
         whole = to_number(m.group(1))
         tenth = to_number(m.group(2)) if m.group(2) else 0
-        if whole is not None and _plausible(whole + (tenth or 0) / 10):
-            return round(whole + (tenth or 0) / 10, 1)
+        claim(m.start(), m.end(), None if whole is None else whole + (tenth or 0) / 10)
     for m in _TEMP_BARE.finditer(text):
         if m.group(2) or said:
-            return round(float(m.group(0)), 1)
-    return None
+            claim(m.start(), m.end(), float(m.group(0)))
+    return max(found)[2] if found else None
+
+
+def _degrees(m: re.Match) -> float | None:
+    """「38度5」 -> 38.5, 「38.5度」 -> 38.5."""
+    said = m.group(1)
+    whole = to_number(said.replace(".", "点") if not said[0].isdigit() else said)  # 「三十八.五度」
+    if whole is not None and m.group(2) and "." not in said:
+        tenth = to_number(m.group(2))
+        whole = whole + tenth / 10 if tenth is not None and tenth < 10 else whole
+    return whole

@@ -12,10 +12,23 @@ from town.divisions import Chain, Gazetteer, common_prefix, compatible, level, m
 
 ABROAD: Chain = ("abroad", "", "", "")
 _GENERIC_ABROAD = ("国外", "境外", "海外", "外国", "出国")
+_GENERIC_ABROAD += (
+    "非洲",
+    "欧洲",
+    "美洲",
+    "南美",
+    "北美",
+    "中东",
+    "东南亚",
+    "大洋洲",
+    "澳洲",
+    "印尼",
+    "孟加拉",
+)  # 「从非洲回来」: any continent
 _FILLER = set("省市县区的 ")
 _SUFFIX = set("区县市镇乡州省旗")
 _FROM = re.compile(r"(从|自|打|由|离开|刚从)$")
-_AT = re.compile(r"(在|住在|住|家在|呆在|待在)$")
+_AT = re.compile(r"(在|住在|住|家在|呆在|待在|搁)$")
 _TO = re.compile(r"(回到|回|到|去|往|至|进|来|返回|返)$")
 _BACK_AFTER = re.compile(r"^(回来|回家|回乡|回村|回老家|返乡|返回|过来|来的|来了|回|坐|开车|出发|离开|走的)")
 _PLACE_TAILS = {
@@ -41,6 +54,7 @@ _PLACE_TAILS = {
     "县城",
 }
 _INSTITUTIONS = ("大学", "学院", "医院", "站", "机场", "厂", "公司", "工地", "市场", "学校", "中学")
+_VILLAGE_WORDS = ("村", "庄", "寨", "屯", "组")
 ROLE_RANK = {"from_back": -1, "from": 0, "back": 1, "at": 2, "neutral": 3, "to": 4, "local": 5}
 
 
@@ -147,7 +161,9 @@ def _role(text: str, start: int, end: int, chain: Chain, gaz: Gazetteer) -> str:
 
 def find_places(text: str, tokens: list[str], gaz: Gazetteer, common: frozenset[str]) -> list[Place]:
     """Every place in the text with its role, ambiguous names resolved by the others where possible."""
-    mentions = _mentions(_hits(tokens, gaz, common), text)
+    # 「坡头村」「马庄」: a place name with a village word after it is a village elsewhere, never a division.
+    hits = [h for h in _hits(tokens, gaz, common) if text[h[1] : h[1] + 1] not in _VILLAGE_WORDS]
+    mentions = _mentions(hits, text)
     first = [_resolve(parts, []) for _, _, parts in mentions]
     certain = [c[0] for c in first if len(c) == 1]
     places = []
@@ -168,7 +184,9 @@ def origin(places: list[Place]) -> Chain | None:
     best = min(candidates, key=lambda p: (ROLE_RANK[p.role], p.start))
     chain = best.chain
     for p in sorted(candidates, key=lambda p: (ROLE_RANK[p.role], p.start)):
-        if p is not best and chain != ABROAD and compatible(chain, p.chain) and p.role != "neutral":
+        # 「从洛阳送回来 洛阳西工区」: a neutral place counts when it only says more of the same place.
+        refines = p.role != "neutral" or level(p.chain) > level(chain)
+        if p is not best and chain != ABROAD and p.chain != ABROAD and compatible(chain, p.chain) and refines:
             chain = merge(chain, p.chain)
     return chain
 

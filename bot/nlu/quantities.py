@@ -39,8 +39,15 @@ _NOT_GOODS = frozenset(
         "车",
     ]
 )
-_NOT_A_NAME_START = CN_DIGITS + "要是就都也还给买送拿带有没不的了吧啊呢和跟"
+_NOT_A_NAME_START = CN_DIGITS + "要是就都也还给买送拿带有没不的了吧啊呢和跟那这哪左"
 _STOP = "和跟与及还再要也就都吧啊呀了呢的，,。.!！?？、；; "
+_SIZE = "(?:大|小|整)?"  # 一大袋米, 两小瓶香油
+_SIZE_WORDS = re.compile(
+    rf"{_QTY}\s*(?:斤|公斤|升|千克)\s*(?:的|装)(?=\s*[{CN_DIGITS}\d]{{1,3}}\s*(?:袋|桶|箱|瓶|包|壶))"
+)
+_AFTER_DANGLING = "过来|来|给|送|中不中|行不行|不$"
+# 「要两桶油 不对 一桶」「要三斤肉 算了 两斤就中」: what follows a correction word replaces the quantity before it.
+_CORRECTION = re.compile(r"不对|不是|说错了|错了|算了|改成|换成|改为|改一下|不(?=[,，\s]+要)")
 
 
 @dataclass(frozen=True)
@@ -55,17 +62,20 @@ class Lexicon:
     implicit: re.Pattern
     dangling: re.Pattern
     any_goods: re.Pattern
+    paired: re.Pattern
 
 
 def compile_lexicon(goods: list[str], units: list[str]) -> Lexicon:
     """Regexes for number-unit-goods, goods-number-unit and verb-unit-goods."""
     g = "|".join(sorted(set(goods), key=len, reverse=True))
     u = "|".join(sorted(set(units), key=len, reverse=True))
-    forward = re.compile(rf"{_QTY}\s*({u})(半)?(?:的|装)?({g}|[\u4e00-\u9fff]{{1,4}}?(?=[{_STOP}]|$))")
-    backward = re.compile(rf"({g})\s*(?:要|买|来)?\s*{_QTY}\s*({u})(半)?")
-    implicit = re.compile(rf"(?:要|买|来|拿|送|捎|带)\s*({u})\s*({g})")
-    dangling = re.compile(rf"{_QTY}\s*({u})(半)?(?=[{_STOP}]|$)")
-    return Lexicon(tuple(goods), frozenset(goods), tuple(units), forward, backward, implicit, dangling, re.compile(g))
+    forward = re.compile(rf"{_QTY}\s*{_SIZE}({u})(半)?(?:的|装)?({g}|[\u4e00-\u9fff]{{1,4}}?(?=[{_STOP}]|$))")
+    backward = re.compile(rf"({g})\s*(?:要|买|来)?\s*{_QTY}\s*{_SIZE}({u})(半)?")
+    implicit = re.compile(rf"(?:要|买|来|拿|送|捎|带)\s*({u})\s*{_SIZE}\s*({g})")
+    dangling = re.compile(rf"{_QTY}\s*{_SIZE}({u})(半)?(?=[{_STOP}]|$|{_AFTER_DANGLING})")
+    paired = re.compile(rf"(俩|仨)\s*({g})")  # 要俩西瓜: a number word that needs no measure word
+    lists = (tuple(goods), frozenset(goods), tuple(units))
+    return Lexicon(*lists, forward, backward, implicit, dangling, re.compile(g), paired)
 
 
 def _item(name: str, number: str, half: str | None, unit: str) -> dict | None:
@@ -85,6 +95,7 @@ def _item(name: str, number: str, half: str | None, unit: str) -> dict | None:
 
 def find_items(text: str, lex: Lexicon, loose: bool) -> list[dict]:
     """Every goods-with-quantity in the text; `loose` allows goods not in the lexicon."""
+    text = _SIZE_WORDS.sub(lambda m: " " * len(m.group(0)), text)  # 「米要五斤的 一袋」: 五斤 is the bag's size
     items: list[tuple[int, dict]] = []
     taken = bytearray(len(text) + 1)  # 1 where a match already stands: a lookup per match, not a scan of them all
 
@@ -99,13 +110,52 @@ def find_items(text: str, lex: Lexicon, loose: bool) -> list[dict]:
         if item := _item(name, m.group(1), m.group(4), m.group(3)):
             take(m, item)
     for m in lex.backward.finditer(text):
-        if not taken[m.start()] and (item := _item(m.group(1), m.group(2), m.group(5), m.group(4))):
+        if taken[m.start()] or taken[m.end() - 1]:  # 「要个南瓜 两根黄瓜」: 两根 is the 黄瓜's
+            continue
+        if item := _item(m.group(1), m.group(2), m.group(5), m.group(4)):
             take(m, item)
     for m in lex.implicit.finditer(text):
         if not taken[m.start()] and not taken[m.end() - 1]:
             take(m, {"name": m.group(2), "qty": 1, "unit": m.group(1)})
+    for m in lex.paired.finditer(text):
+        if not taken[m.start()]:
+            take(m, {"name": m.group(2), "qty": 2 if m.group(1) == "俩" else 3, "unit": "个"})
+    correction = _last(_CORRECTION.finditer(text))
+    if correction is not None:
+        return _corrected(text, lex, sorted(items, key=lambda i: i[0]), correction.end(), taken)
     items.extend(_dangling(text, lex, taken, {i["name"] for _, i in items}))
     return [item for _, item in sorted(items, key=lambda i: i[0])]
+
+
+def _last(matches) -> re.Match | None:
+    last = None
+    for last in matches:  # noqa: B007 - the loop keeps the last match
+        pass
+    return last
+
+
+def _corrected(text: str, lex: Lexicon, items: list, after: int, taken: bytearray) -> list[dict]:
+    """Items before a correction word, with the quantities said after it put in their place."""
+    before = [dict(i) for start, i in items if start < after]
+    for start, item in items:
+        if start >= after:
+            same = [b for b in before if b["name"] in item["name"] or item["name"] in b["name"]]
+            if same:
+                same[-1].update(item)
+            else:
+                before.append(item)
+    said_after = text[after:]
+    # 「要两桶油 算了 不要油了 要一袋面」: goods declined after the correction are dropped.
+    before = [
+        b for b in before if not re.search(f"不要{re.escape(b['name'])}|{re.escape(b['name'])}也?不要", said_after)
+    ]
+    for m in lex.dangling.finditer(text, after):
+        if taken[m.start()] or not before:
+            continue
+        fits = [b for b in before if b["unit"] == m.group(3)] or before
+        if item := _item(fits[-1]["name"], m.group(1), m.group(4), m.group(3)):
+            fits[-1].update(item)
+    return before
 
 
 def _dangling(text: str, lex: Lexicon, taken: bytearray, used: set[str]) -> list[tuple[int, dict]]:
@@ -136,4 +186,5 @@ def _last_before(named: list[tuple[int, str]], starts: list[int], end: int) -> s
 def mentions_goods(tokens: list[str], lex: Lexicon) -> list[str]:
     """Goods named as whole words (外面 is not 面, 天气 is not 气)."""
     goods = lex.goods_set
-    return [t for t in tokens if t in goods]
+    # jieba's 「点菜」「没油」 in 「捎点菜」「家里没油了」 hold the goods word after the first character.
+    return [t if t in goods else t[1:] for t in tokens if t in goods or (t[:1] in "点些没缺" and t[1:] in goods)]

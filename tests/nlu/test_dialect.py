@@ -92,6 +92,7 @@ def test_son_abroad_is_a_return_from_abroad():
         "今天天气咋样",
         "你是机器人吗",
         "俺村啥时候分红",
+        "低保什么时候发",  # welfare is outside the epidemic (tests/nlu/BLIND.md, rule 5)
     ],
 )
 def test_out_of_domain_is_unknown_and_marked(text):
@@ -107,7 +108,6 @@ def test_out_of_domain_is_unknown_and_marked(text):
         ("化肥店开门了吗 能出村不", "ask_policy"),
         ("俺家羊丢了 急得发烧了", "report_fever"),
         ("快递进村吗 要隔离不", "ask_policy"),
-        ("低保什么时候发", "ask_policy"),
         ("要两袋米", "request_supplies"),
     ],
 )

@@ -11,7 +11,7 @@ HERE = Path(__file__).parent
 TODAY = dt.date(2021, 8, 6)
 
 
-@pytest.mark.parametrize("name", ["dev.jsonl", "messages.jsonl"])
+@pytest.mark.parametrize("name", ["dev.jsonl", "messages.jsonl", "hard.jsonl"])
 def test_targets(name):
     report = evaluate(HERE / name, TODAY)
     assert report.total >= (44 if name == "dev.jsonl" else 300)
