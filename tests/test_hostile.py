@@ -30,14 +30,14 @@ def test_the_quick_hostile_drill_gets_no_500_no_timeout_and_keeps_its_memory():
 def test_a_village_answer_of_thousands_of_digits_is_asked_again(server):
     client = server.client("hostile-digits")
     run(client, [("我的信息", "名字"), ("周小梅", "手机号"), ("13812345678", "哪个村")])
-    assert texts.VILLAGE_UNKNOWN.split("：")[0] in client.say("9" * 5000)  # int() refuses 4,300 digits and more
-    run(client, [("1", "请核对"), ("对", "已经保存")])
+    assert texts.VILLAGE_UNKNOWN.split("「")[0] in client.say("9" * 5000)  # int() refuses 4,300 digits and more
+    run(client, [("鸣皋", "请核对"), ("对", "已经保存")])
     assert profile(server, "hostile-digits")[1] == "13812345678"
 
 
 def test_picking_what_to_fix_with_a_huge_number_is_not_an_error(server):
     client = server.client("hostile-pick")
-    run(client, [("我的信息", "名字"), ("周小梅", "手机号"), ("13812345678", "哪个村"), ("1", "请核对")])
+    run(client, [("我的信息", "名字"), ("周小梅", "手机号"), ("13812345678", "哪个村"), ("鸣皋", "请核对")])
     assert "哪一项不对" in client.say("不对")
     reply = client.say("9" * 5000)
     assert reply and "出了点问题" not in reply

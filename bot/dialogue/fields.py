@@ -34,17 +34,18 @@ def parse_village(text: str, ctx: Context) -> Parsed:
     offered = ctx.slots.get(CHOICES) or []
     choice = words.bare(text)
     if choice.isascii() and choice.isdigit() and len(choice) <= 4:  # not 「²」, nor 60,000 digits int() refuses
-        pool = offered or [v.id for v in ctx.villages.villages]
-        if 1 <= int(choice) <= len(pool):
-            return accept(pool[int(choice) - 1])
+        if 1 <= int(choice) <= len(offered):  # a number picks from the villages offered, and only from them
+            return accept(offered[int(choice) - 1])
     match = ctx.villages.find(words.normalize(text))
     if match.village is not None and (match.certain or not ctx.correcting):
         return accept(match.village.id)
     if match.candidates:
         ids = [v.id for v in match.candidates]
         return reask(texts.VILLAGE_CHOICES.format(choices=_numbered(ctx, ids)), **{CHOICES: ids})
-    every = [v.id for v in ctx.villages.villages]
-    return reask(texts.VILLAGE_UNKNOWN.format(choices=_numbered(ctx, every)), **{CHOICES: []})
+    # A place that is not one of ours (坡头村) gets no list of every village: the name again, or a person (way out).
+    examples = "、".join(v.name for v in ctx.villages.villages[:2])
+    said = choice[:12] or text[:12]
+    return reask(texts.VILLAGE_UNKNOWN.format(said=said, examples=examples), **{CHOICES: []})
 
 
 def village_name(ctx: Context, village_id: int | None) -> str:

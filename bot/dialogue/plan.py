@@ -35,7 +35,9 @@ def jobs(ctx: Context, text: str, understood, answers: tuple[Answer, ...], flows
     if settling is not None:  # the declaration answers 「用不用隔离」 at its end
         answer, flow = None, settling
         also_flows.remove(settling)
+    # 「刚从广州回来 用不用隔离啊」 read as the return, with the question among the other intents.
+    asked = flow is not None and any(i in flow.settles for i in understood.secondary.get("intents", ()))
     done = [job("answer", a.name, text) for a in ([answer] if answer else []) + also_answers]
     if flow is not None:
-        done.append(job("flow", flow.name, text, settles=flow is settling))
+        done.append(job("flow", flow.name, text, settles=flow is settling or asked))
     return done + [job("flow", f.name, text) for f in also_flows]

@@ -47,7 +47,7 @@ ASK_PHONE = "请留一个能打通的手机号，方便村里联系您。"
 PHONE_AGAIN = "手机号是11位数字，以1开头，请再发一次。"
 ASK_VILLAGE = "您是哪个村的？直接写村名就行，比如：鸣皋"
 VILLAGE_CHOICES = "您说的是哪个村？回复数字就行：\n{choices}\n都不是的话，请再写一次村名。"
-VILLAGE_UNKNOWN = "没找到这个村。我们镇的村有：\n{choices}\n请回复数字或者村名。"
+VILLAGE_UNKNOWN = "咱们镇上没找到「{said}」这个村。请再写一次村名，比如：{examples}。"
 
 # A required question the person cannot answer (「不知道」「没手机」): never the same question a third time.
 WAY_OUT = "「{label}」这一项得填上，村里才好办。实在不知道也不要紧：{call}想起来了再回我，不填了就发「取消」。"
