@@ -94,6 +94,20 @@ def enqueue(
     )
 
 
+def enqueue_many(sql: Sql, messages: list[dict], *, now: dt.datetime) -> int:
+    """Queue many messages in one executemany, each once per key; how many were new. A message is a dict of
+    key, openid, kind and text (payload, origin and due optional)."""
+    rows = [
+        {
+            "payload": json.dumps(m.get("payload") or {}, ensure_ascii=False), "origin": m.get("origin"),
+            "key": m["key"], "openid": m["openid"], "kind": m["kind"], "text": m["text"],
+            "now": sql.time(now), "due": sql.time(m.get("due") or now),
+        }
+        for m in messages
+    ]  # fmt: skip
+    return sql.many(ENQUEUE, rows)
+
+
 BY_KEY = "SELECT id, status, payload FROM outbox_message WHERE idempotency_key = :key"
 WITHDRAW = "DELETE FROM outbox_message WHERE idempotency_key = :key AND status = 'queued'"
 
