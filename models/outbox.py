@@ -267,6 +267,19 @@ def queued_at(session: Session, *, key: str) -> dt.datetime | None:
     ).scalar_one_or_none()
 
 
+QUEUED_SINCE = (
+    "SELECT idempotency_key, created_at FROM outbox_message"
+    " WHERE kind = :kind AND created_at >= :since AND idempotency_key LIKE :key"
+)
+
+
+def queued_since(sql: Sql, *, kind: str, since: dt.datetime, key: str) -> dict[str, dt.datetime]:
+    """When each message of this kind queued since a moment, whose key matches a LIKE pattern, was queued: one
+    read for a whole job (the kind and time use an index; a LIKE alone would scan the outbox)."""
+    rows = sql.all(QUEUED_SINCE, kind=kind, since=sql.time(since), key=key)
+    return {found: sql.read_time(at) for found, at in rows}
+
+
 RECENT_TEMPLATES = (
     "SELECT text, created_at FROM outbox_message WHERE recipient_openid = :openid AND channel = 'template'"
     " AND status IN ('sent', 'delivered') AND created_at >= :since ORDER BY id DESC LIMIT :limit"

@@ -8,6 +8,7 @@ import time_machine
 from sqlalchemy import delete, select
 
 from broadcasts import brief
+from broadcasts.care import CARE_JOBS
 from models.brief import Brief
 from models.db import transaction
 from models.event import EventReport
@@ -17,6 +18,9 @@ from models.question import PolicyQuestion
 from models.supplies import SupplyRequest
 from models.town import Village
 from models.vaccination import Vaccination
+from tests.support.care import bind as care_bind
+from tests.support.care import isolate, local
+from tests.support.database import empty_tables
 from tests.support.people import bind, person
 from tests.support.statements import counting
 from tests.support.stats import HOUR, NOW, declare
@@ -75,3 +79,35 @@ def test_the_brief_reads_each_figure_once_for_all_villages(server):
     every = _brief_statements(server)
     assert len(villages) >= 18
     assert every <= two + ROOM, (two, every)
+
+
+# Each care job at the first moment it has work, for households isolated on 8月6日 (tests/support/care.py).
+CARE_RUNS = (
+    ("checkin_remind", local(7, 8)),
+    ("checkin_second", local(7, 12)),
+    ("checkin_alert", local(7, 18)),
+    ("sampling_eve", local(7, 19)),
+    ("sampling_missed", local(8, 18)),
+    ("care_end_notices", local(17, 9)),
+    ("care_close", local(19, 9)),
+)
+
+
+def _care_statements(server, households: int) -> dict[str, int]:
+    """Statements of each care job's first run of an occurrence, with this many households; then the rows go."""
+    db, jobs = server.state.db, dict(CARE_JOBS)
+    care_bind(db)
+    for n in range(households):
+        isolate(db, f"gs-home-{n}", f"张{n}", members=("李桂兰",) if n % 2 else ())
+    counts = {}
+    for name, moment in CARE_RUNS:
+        with time_machine.travel(moment, tick=False), counting(db) as seen, transaction(db) as session:
+            assert jobs[name](session, moment, server.settings) > 0, name
+        counts[name] = seen.count
+    empty_tables(server.settings.database_url)
+    return counts
+
+
+def test_the_care_jobs_first_run_does_not_grow_with_households(server):
+    few, many = _care_statements(server, 5), _care_statements(server, 50)
+    assert {name: many[name] - few[name] for name in few} == dict.fromkeys(few, 0), (few, many)
