@@ -112,6 +112,17 @@ def cared_for_by(sql: Sql, *, person_id: int) -> list[int]:
     return [row[0] for row in sql.all(CARED_FOR, person=person_id)]
 
 
+def cared_for_by_each(sql: Sql, *, person_ids: list[int]) -> dict[int, list[int]]:
+    """`cared_for_by` of many people at once (one read)."""
+    found: dict[int, list[int]] = {pid: [] for pid in person_ids}
+    if person_ids:
+        placeholders, params = sql.in_list("ids", person_ids)
+        query = "SELECT person_id, quarantine_id FROM care_assignment WHERE released_at IS NULL AND person_id IN "
+        for person_id, quarantine_id in sql.all(query + placeholders, **params):
+            found[person_id].append(quarantine_id)
+    return found
+
+
 def doctors_caring(sql: Sql, *, quarantine_ids: list[int]) -> list[tuple]:
     """(quarantine id, person id, openid, role, name, phone) of each quarantine's assigned village doctor."""
     placeholders, params = sql.in_list("ids", quarantine_ids)
@@ -169,12 +180,9 @@ def roles_now(sql: Sql, *, quarantine_ids: list[int]) -> dict[int, set[str]]:
     return found
 
 
-__all__ = [
-    "DONE", "DUE", "MISSED", "CareAssignment", "CheckIn", "SamplingRound", "active_care_of", "add_care_assignments",
-    "add_check_ins", "care_holders", "care_load", "cared_for_by", "carers_in_force", "carers_of", "cares_for",
-    "cares_now",
-    "check_in_by_id", "doctors_caring", "ever_cared", "late_rounds", "mark_round_done", "mark_round_missed",
-    "mark_round_not_done", "missed_rounds", "open_rounds_of", "release_care", "reload_round", "reported_members",
-    "roles_now", "rounds_done_before", "rounds_due_on", "rounds_of", "sampling_round", "save_check_in", "save_rounds",
-    "successor_round",
+__all__ = [  # re-exported from models/care_rounds.py and models/care_checkins.py
+    "DONE", "DUE", "MISSED", "CheckIn", "SamplingRound", "add_check_ins", "check_in_by_id", "late_rounds",
+    "mark_round_done", "mark_round_missed", "mark_round_not_done", "missed_rounds", "open_rounds_of",
+    "reload_round", "reported_members", "rounds_done_before", "rounds_due_on", "rounds_of", "sampling_round",
+    "save_check_in", "save_rounds", "successor_round",
 ]  # fmt: skip

@@ -86,6 +86,34 @@ def rounds_of(session: Session, *, quarantine_id: int) -> list[SamplingRound]:
     )
 
 
+def round_days(session: Session, *, quarantine_ids: list[int]) -> dict[int, list[dt.date]]:
+    """The days of each of these quarantines' rounds, in order (one read for many)."""
+    found: dict[int, list[dt.date]] = {}
+    if quarantine_ids:
+        rows = session.execute(
+            select(SamplingRound.quarantine_id, SamplingRound.day)
+            .where(SamplingRound.quarantine_id.in_(quarantine_ids))
+            .order_by(SamplingRound.quarantine_id, SamplingRound.day)
+        )
+        for quarantine_id, day in rows:
+            found.setdefault(quarantine_id, []).append(day)
+    return found
+
+
+MARK_ALL_MISSED = (
+    "UPDATE sampling_round SET status = 'missed', escalated_at = :now"
+    " WHERE id IN {ids} AND status = 'due' AND escalated_at IS NULL RETURNING id"
+)
+
+
+def mark_rounds_missed(sql: Sql, *, sampling_ids: list[int], now: dt.datetime) -> set[int]:
+    """`mark_round_missed` for many rounds in one statement; the ids this run marked."""
+    if not sampling_ids:
+        return set()
+    placeholders, params = sql.in_list("ids", sampling_ids)
+    return {row[0] for row in sql.all(MARK_ALL_MISSED.format(ids=placeholders), now=sql.time(now), **params)}
+
+
 def rounds_done_before(session: Session, *, quarantine: Quarantine) -> list[SamplingRound]:
     """Rounds done under earlier records of the same declaration, within this measure's days."""
     rows = session.execute(
