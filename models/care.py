@@ -101,6 +101,15 @@ def release_care(sql: Sql, *, quarantine_id: int, now: dt.datetime) -> int:
     return sql.run(RELEASE, quarantine=quarantine_id, now=sql.time(now))
 
 
+def release_care_of(sql: Sql, *, quarantine_ids: list[int], now: dt.datetime) -> int:
+    """`release_care` of many quarantines in one statement; how many assignments ended."""
+    if not quarantine_ids:
+        return 0
+    placeholders, params = sql.in_list("ids", quarantine_ids)
+    query = "UPDATE care_assignment SET released_at = :now WHERE released_at IS NULL AND quarantine_id IN "
+    return sql.run(query + placeholders, now=sql.time(now), **params)
+
+
 def ever_cared(sql: Sql, *, quarantine_ids: list[int]) -> list[tuple[int, int, str]]:
     """(quarantine id, person id, openid) of everyone who ever cared for these quarantines."""
     placeholders, params = sql.in_list("ids", quarantine_ids)
