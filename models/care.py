@@ -63,7 +63,6 @@ EVER_CARED = (
     "SELECT DISTINCT ca.quarantine_id, p.id, p.openid FROM care_assignment ca JOIN person p ON p.id = ca.person_id"
     " WHERE ca.quarantine_id IN {ids} ORDER BY ca.quarantine_id, p.id"
 )
-CARED_FOR = "SELECT quarantine_id FROM care_assignment WHERE person_id = :person AND released_at IS NULL"
 DOCTORS_OF = (
     "SELECT ca.quarantine_id, p.id, p.openid, ca.role, p.name, p.phone FROM care_assignment ca"
     " JOIN person p ON p.id = ca.person_id WHERE ca.role = 'village_doctor' AND ca.released_at IS NULL"
@@ -116,13 +115,8 @@ def ever_cared(sql: Sql, *, quarantine_ids: list[int]) -> list[tuple[int, int, s
     return [tuple(row) for row in sql.all(EVER_CARED.format(ids=placeholders), **params)]
 
 
-def cared_for_by(sql: Sql, *, person_id: int) -> list[int]:
-    """The quarantines this person cares for now."""
-    return [row[0] for row in sql.all(CARED_FOR, person=person_id)]
-
-
 def cared_for_by_each(sql: Sql, *, person_ids: list[int]) -> dict[int, list[int]]:
-    """`cared_for_by` of many people at once (one read)."""
+    """The quarantines each of these people cares for now (one read)."""
     found: dict[int, list[int]] = {pid: [] for pid in person_ids}
     if person_ids:
         placeholders, params = sql.in_list("ids", person_ids)

@@ -104,6 +104,8 @@ def _care_statements(server, households: int) -> dict[str, int]:
         with time_machine.travel(moment, tick=False), counting(db) as seen, transaction(db) as session:
             assert jobs[name](session, moment, server.settings) > 0, name
         counts[name] = seen.count
+        with time_machine.travel(moment, tick=False), transaction(db) as session:
+            assert jobs[name](session, moment, server.settings) == 0, name  # idempotent: nothing new the second time
     empty_tables(server.settings.database_url)
     return counts
 

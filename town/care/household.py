@@ -107,13 +107,9 @@ def home_ids(declaration: Declaration) -> list[int]:
     return [pid for pid in dict.fromkeys((declaration.person_id, declaration.declared_by_person_id)) if pid]
 
 
-def tell_home(sql: Sql, home: Home, *, key: str, text_for, now: dt.datetime) -> int:
-    """A notice to the returnee (and whoever declared for them); text_for(greeting, whose, sender) writes it."""
-    return tell_homes(sql, [(home, key, text_for)], now=now)
-
-
 def tell_homes(sql: Sql, notices: list[tuple[Home, str, object]], *, now: dt.datetime) -> int:
-    """`tell_home` for many (home, key, text_for) at once: one read of the accounts, one executemany."""
+    """A notice to each returnee (and whoever declared for them): (home, key, text_for) each, text_for(greeting,
+    whose, sender) writing it; one read of the accounts, one executemany."""
     accounts = {pid for home, _, _ in notices for pid in home_ids(home.declaration)}
     openids = dict(openids_of(sql, person_ids=sorted(accounts))) if accounts else {}
     return enqueue_many(sql, [m for notice in notices for m in _notices(notice, openids)], now=now)
