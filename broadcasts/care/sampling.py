@@ -107,7 +107,8 @@ def _owed(session, sql: Sql, person_ids: list[int]) -> dict[int, list[tuple]]:
     """Per doctor, the missed rounds still not made up among the households they care for (one read for all)."""
     cared = cared_for_by_each(sql, person_ids=person_ids)
     rows = missed_rounds(session, quarantine_ids=sorted({q for ids in cared.values() for q in ids}))
-    return {pid: [row for row in rows if row[1].id in set(ids)] for pid, ids in cared.items()}
+    mine = {pid: set(ids) for pid, ids in cared.items()}
+    return {pid: [row for row in rows if row[1].id in ids] for pid, ids in mine.items()}
 
 
 def _household_notice(home, sampling: SamplingRound, number: int, doctor_list: list) -> tuple:
