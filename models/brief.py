@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import UniqueConstraint, select
+from sqlalchemy import UniqueConstraint, insert, select
 from sqlmodel import Field, Session, SQLModel
 
 
@@ -29,11 +29,10 @@ def scopes_written(session: Session, *, day: dt.date) -> set[str]:
     return set(session.execute(select(Brief.scope).where(Brief.day == day)).scalars())
 
 
-def add_brief(session: Session, *, brief: Brief) -> Brief:
-    """Store a new brief."""
-    session.add(brief)
-    session.flush()
-    return brief
+def add_briefs(session: Session, *, briefs: list[dict]) -> None:
+    """Store new briefs (a dict of Brief's fields each) in one executemany."""
+    if briefs:
+        session.execute(insert(Brief), briefs)
 
 
 def stored_text(session: Session, *, day: dt.date, scope: str) -> str | None:

@@ -94,6 +94,20 @@ def enqueue(
     )
 
 
+def enqueue_many(sql: Sql, messages: list[dict], *, now: dt.datetime) -> int:
+    """Queue many messages in one executemany, each once per key; how many were new. A message is a dict of
+    key, openid, kind and text (payload, origin and due optional)."""
+    rows = [
+        {
+            "payload": json.dumps(m.get("payload") or {}, ensure_ascii=False), "origin": m.get("origin"),
+            "key": m["key"], "openid": m["openid"], "kind": m["kind"], "text": m["text"],
+            "now": sql.time(now), "due": sql.time(m.get("due") or now),
+        }
+        for m in messages
+    ]  # fmt: skip
+    return sql.many(ENQUEUE, rows)
+
+
 BY_KEY = "SELECT id, status, payload FROM outbox_message WHERE idempotency_key = :key"
 WITHDRAW = "DELETE FROM outbox_message WHERE idempotency_key = :key AND status = 'queued'"
 
@@ -251,6 +265,19 @@ def queued_at(session: Session, *, key: str) -> dt.datetime | None:
     return session.execute(
         select(OutboxMessage.created_at).where(OutboxMessage.idempotency_key == key)
     ).scalar_one_or_none()
+
+
+QUEUED_SINCE = (
+    "SELECT idempotency_key, created_at FROM outbox_message"
+    " WHERE kind = :kind AND created_at >= :since AND idempotency_key LIKE :key"
+)
+
+
+def queued_since(sql: Sql, *, kind: str, since: dt.datetime, key: str) -> dict[str, dt.datetime]:
+    """When each message of this kind queued since a moment, whose key matches a LIKE pattern, was queued: one
+    read for a whole job (the kind and time use an index; a LIKE alone would scan the outbox)."""
+    rows = sql.all(QUEUED_SINCE, kind=kind, since=sql.time(since), key=key)
+    return {found: sql.read_time(at) for found, at in rows}
 
 
 RECENT_TEMPLATES = (

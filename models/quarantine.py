@@ -103,13 +103,26 @@ def close_quarantine(sql: Sql, *, quarantine_id: int, now: dt.datetime) -> bool:
     return sql.run(CLOSE, id=quarantine_id, now=sql.time(now)) == 1
 
 
-def ended_between(session: Session, *, first: dt.date, before: dt.date) -> list[Quarantine]:
-    """Records ended whose last day is from `first` up to (not including) `before`."""
-    return list(
-        session.execute(
-            select(Quarantine).where(Quarantine.status == ENDED, Quarantine.end_on >= first, Quarantine.end_on < before)
-        ).scalars()
-    )
+CLOSE_OVERDUE = (
+    "UPDATE quarantine SET status = 'ended', closed_at = :now WHERE status = 'active' AND end_on < :before RETURNING id"
+)
+
+
+def close_overdue(sql: Sql, *, before: dt.date, now: dt.datetime) -> list[int]:
+    """`close_quarantine` of every record in force whose last day is before this one, in one statement; their ids."""
+    day = before.isoformat() if sql.sqlite else before  # SQLite keeps dates as ISO text
+    return sorted(row[0] for row in sql.all(CLOSE_OVERDUE, before=day, now=sql.time(now)))
+
+
+def ended_between(session: Session, *, first: dt.date, before: dt.date) -> list[tuple[Quarantine, Declaration]]:
+    """(record, declaration) of the records ended whose last day is from `first` up to (not including) `before`."""
+    rows = session.execute(
+        select(Quarantine, Declaration)
+        .join(Declaration, Declaration.id == Quarantine.declaration_id)
+        .where(Quarantine.status == ENDED, Quarantine.end_on >= first, Quarantine.end_on < before)
+        .order_by(Quarantine.id)
+    ).all()
+    return [tuple(row) for row in rows]
 
 
 def households_on(session: Session, *, day: dt.date, account_id: int | None = None) -> list[tuple]:

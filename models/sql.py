@@ -40,10 +40,12 @@ class Sql:
         self._cursor.execute(sql if self.sqlite else _pyformat(sql), params)
         return self._cursor.fetchone()
 
-    def many(self, sql: str, rows: list[dict]) -> None:
-        """Execute once per row (executemany)."""
-        if rows:
-            self._cursor.executemany(sql if self.sqlite else _pyformat(sql), rows)
+    def many(self, sql: str, rows: list[dict]) -> int:
+        """Execute once per row (executemany); the number of rows affected in all."""
+        if not rows:
+            return 0
+        self._cursor.executemany(sql if self.sqlite else _pyformat(sql), rows)
+        return self._cursor.rowcount
 
     def all(self, sql: str, **params) -> list[tuple]:
         """Execute and fetch every row."""

@@ -3,8 +3,9 @@
 From BRIEF_AT (town time) each day, every village and the town get one `Brief` row (unique per day and scope):
 the full text for the dashboard and `python main.py brief`, and a short form pushed to cadres (a village's to its
 村干部 and 包村干部, the town's to the work-area leads and the town command). A brief already written that day is
-neither rewritten nor sent again. The lines 统计 shows (town/stats) are reused; what it lacks (quarantines
-ending tomorrow, checkpoints, undeliverable messages) is read with one grouped query each for all villages.
+neither rewritten nor sent again. The lines 统计 shows (town/stats) are reused, and like what 统计 lacks (quarantines
+ending tomorrow, checkpoints, undeliverable messages) read with one grouped query each for all villages: the
+statements of a run do not grow with the villages or the households (tests/test_grouped_statements.py).
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from sqlmodel import Session
 from bot.delivery.channels import NONE, CadreReach, cadre_reach
 from broadcasts import risk_stale
 from broadcasts.brief.texts import TEXT
-from models.brief import Brief, add_brief, scopes_written, stored_text
-from models.cadre import holders
+from models.brief import add_briefs, scopes_written, stored_text
+from models.cadre import holders_anywhere
 from models.checkpoint import anomalies_by_village
 from models.figures import messages_by_village
-from models.outbox import UNDELIVERABLE, enqueue
+from models.outbox import UNDELIVERABLE, enqueue_many
 from models.quarantine import ending_on
 from models.sql import Sql
 from models.town import TownFileError, read_town_file, villages_by_work_area
@@ -48,7 +49,9 @@ class View:
 
 @dataclass
 class Extra:
-    """The day's numbers 统计 does not have, for every village at once."""
+    """The day's numbers for every village at once: 统计's figures, and those it does not have."""
+
+    figures: stats.Figures | None = None
 
     ending: dict[int, list[str]] = field(default_factory=dict)  # village -> names whose measure ends tomorrow
     anomalies: Counter = field(default_factory=Counter)
@@ -82,22 +85,23 @@ def write_briefs(session: Session, now: dt.datetime, settings: Settings) -> int:
     villages = villages_by_work_area(session)
     if done >= {TOWN, *(_scope(v.id) for v in villages)}:
         return 0
-    view, extra = View(session, now, settings), gather(session, today)
+    view = View(session, now, settings)
+    extra = gather(view, today)
     sql = Sql(session.connection())
     extra.stale = risk_stale.note(sql, now, settings)[1]
     extra.cadres = cadre_reach(sql, settings, now)
-    queued = 0
-    for village in villages:
-        if _scope(village.id) not in done:
-            brief = compose(view, extra, today, [village.id], village.name, village_id=village.id)
-            recipients = [
-                (h.person_id, h.openid) for h in holders(sql, village_id=village.id, roles=command.VILLAGE_CADRES)
-            ]
-            queued += _store_and_send(session, sql, now, today, _scope(village.id), village.id, brief, recipients)
+    cadres: dict[int, list[tuple[int, str]]] = {}
+    for h in holders_anywhere(sql, roles=command.VILLAGE_CADRES):
+        cadres.setdefault(h.village_id, []).append((h.person_id, h.openid))
+    written: list[tuple[str, int | None, Composed, list[tuple[int, str]]]] = [
+        (_scope(v.id), v.id, compose(view, extra, today, [v.id], v.name, village_id=v.id), cadres.get(v.id, []))
+        for v in villages
+        if _scope(v.id) not in done
+    ]
     if TOWN not in done:
-        brief = compose(view, extra, today, [v.id for v in villages], town_name(settings))
-        queued += _store_and_send(session, sql, now, today, TOWN, None, brief, _town_cadres(sql))
-    return queued
+        town = compose(view, extra, today, [v.id for v in villages], town_name(settings))
+        written.append((TOWN, None, town, _town_cadres(sql)))
+    return _store_and_send(session, sql, now, today, written)
 
 
 def _scope(village_id: int) -> str:
@@ -117,23 +121,28 @@ def _town_cadres(sql: Sql) -> list[tuple[int, str]]:
     return [(h.person_id, h.openid) for h in command.leaders(sql)]
 
 
-def _store_and_send(session, sql: Sql, now, today, scope, village_id, brief: Composed, recipients) -> int:
-    """Store the brief and queue its short form to each recipient once; how many were queued."""
-    stored = Brief(
-        day=today, scope=scope, village_id=village_id, text=brief.text, short=brief.short[:2000],
-        data=json.dumps(brief.data, ensure_ascii=False), created_at=now,
-    )  # fmt: skip
-    add_brief(session, brief=stored)
-    queued = 0
-    for person_id, openid in dict(recipients).items():
-        key = f"brief:{today.isoformat()}:{scope}:{person_id}"
-        queued += enqueue(sql, key=key, recipient_openid=openid, kind="notice", text=brief.short, now=now)
-    return queued
+def _store_and_send(session, sql: Sql, now, today, written) -> int:
+    """Store the briefs and queue each one's short form to each of its recipients once; how many were queued."""
+    rows = [
+        {"day": today, "scope": scope, "village_id": village_id, "text": brief.text, "short": brief.short[:2000],
+         "data": json.dumps(brief.data, ensure_ascii=False), "created_at": now}
+        for scope, village_id, brief, _ in written
+    ]  # fmt: skip
+    add_briefs(session, briefs=rows)
+    messages = [
+        {"key": f"brief:{today}:{scope}:{person_id}", "openid": openid, "kind": "notice", "text": brief.short}
+        for scope, _, brief, recipients in written
+        for person_id, openid in dict(recipients).items()
+    ]
+    return enqueue_many(sql, messages, now=now)
 
 
-def gather(session: Session, today: dt.date) -> Extra:
-    """Quarantines ending tomorrow, checkpoint anomalies and the day's reconciliation, undeliverable messages."""
+def gather(view: View, today: dt.date, village_ids: list[int] | None = None) -> Extra:
+    """The day's figures (town/stats) of every village (or these), quarantines ending tomorrow, checkpoint anomalies
+    and the day's reconciliation, undeliverable messages: one grouped query each."""
+    session = view.session
     extra = Extra(names={v.id: v.name for v in villages_by_work_area(session)})
+    extra.figures = stats.read(view, today, village_ids)
     for quarantine, declaration in ending_on(session, days=(today + dt.timedelta(days=1),)):
         extra.ending.setdefault(quarantine.village_id, []).append(declaration.name)
     start, end = day_bounds(today)
@@ -149,14 +158,8 @@ def compose(
 ) -> Composed:
     """The brief of one village (village_id) or of the villages given as a whole."""
     mine = set(villages)
-    lines = {
-        "declarations": stats.declarations(view, villages, today),
-        "quarantines": stats.quarantines(view, villages, today),
-        "supplies": stats.supplies(view, villages),
-        "checkins": stats.checkins(view, villages, today),
-        "fevers": stats.fevers(view, villages, today),
-        "events": stats.events(view, villages, today),
-    }
+    lines = extra.figures.lines(villages, extra.names)
+    vaccines, questions = lines.pop("vaccines"), lines.pop("questions")
     ending = [name for v in villages for name in extra.ending.get(v, [])]
     rec = extra.reconciliation or Reconciliation(today)
     undeclared = [r for r in rec.undeclared if r.village_id in mine or (village_id is None and r.village_id is None)]
@@ -173,7 +176,6 @@ def compose(
     ]
     numbers["unreachable_cadres"] = len(unreachable)
     cadres_line = [_unreachable_line(unreachable)] if unreachable else []
-    vaccines = stats.vaccines(view, villages)
     at = local(view.now).strftime("%H:%M")
     title = TEXT.title.format(where=where, date=day_text(today), time=at)
     checkpoint_line = TEXT.checkpoints.format(
@@ -195,7 +197,7 @@ def compose(
     short = "\n".join([*head, *summary, *cadres_line, TEXT.full_at])
     details = _details(ending, undeclared, unseen, extra.names)
     text = "\n".join([*head, *summary[:3], *details["ending"], *summary[3:8], *details["checkpoints"]] + [
-        *vaccines, summary[-1], *cadres_line, stats.open_questions(view, villages),
+        *vaccines, summary[-1], *cadres_line, questions,
     ])  # fmt: skip
     data = {"scope": where, "village_id": village_id, **numbers, "lines": {**lines, "vaccines": vaccines}}
     return Composed(text, short, data)
@@ -235,10 +237,10 @@ def brief_text(
     if stored is not None:
         return stored
     at = now if day == today else clock.at(day, settings.brief_at)
-    extra = gather(session, day)
+    view = View(session, at.astimezone(dt.UTC), settings)
+    villages = [village.id] if village else [v.id for v in villages_by_work_area(session)]
+    extra = gather(view, day, villages)
     extra.cadres = cadre_reach(Sql(session.connection()), settings, now)
     extra.stale = risk_stale.note(Sql(session.connection()), now, settings)[1]
-    villages = [village.id] if village else [v.id for v in villages_by_work_area(session)]
     where = village.name if village else town_name(settings)
-    view = View(session, at.astimezone(dt.UTC), settings)
     return compose(view, extra, day, villages, where, village_id=village.id if village else None).text

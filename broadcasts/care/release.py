@@ -10,14 +10,15 @@ import datetime as dt
 
 from sqlmodel import Session
 
-from models.care import ever_cared, release_care
-from models.outbox import enqueue, queued_keys
-from models.quarantine import CENTRAL, HOME, Quarantine, close_quarantine, ended_between, ending_on, overdue_ids
+from models.care import ever_cared, release_care_of
+from models.outbox import enqueue_many, queued_since
+from models.quarantine import CENTRAL, HOME, close_overdue, ended_between, ending_on
 from models.sql import Sql
+from town.alerts import NOTICE
 from town.care.four import places
-from town.care.household import home_ids, home_of, tell_home
+from town.care.household import home_ids, homes_of, tell_homes
 from town.care.texts import TEXT
-from town.clock import day, reached, today
+from town.clock import at, day, reached, today
 from town.settings import Settings
 
 # Households and cadres hear of a quarantine's end (and of its closing) from this hour, never at night.
@@ -34,14 +35,15 @@ def end_notices(session: Session, now: dt.datetime, settings: Settings) -> int:
     # Central isolation alone has no care here: the site tells them.
     todo = [(q, "end-last" if q.end_on == current else "end-eve", d) for q, d in ending if places(q)]
     keys = {q.id: {f"care:{q.id}:{occasion}:{pid}" for pid in home_ids(d)} for q, occasion, d in todo}
-    sent = queued_keys(sql, keys=[key for wanted in keys.values() for key in wanted])
-    return sum(
-        _tell_end(session, sql, q, occasion=occasion, now=now) for q, occasion, _ in todo if not keys[q.id] <= sent
-    )
+    sent = set(queued_since(sql, kind=NOTICE, since=at(current, "00:00"), key="care:%:end-%"))
+    todo = [(q, occasion, d) for q, occasion, d in todo if not keys[q.id] <= sent]
+    homes = homes_of(session, [(q, d) for q, _, d in todo])
+    return tell_homes(sql, [_end_notice(homes[q.id], occasion) for q, occasion, _ in todo], now=now)
 
 
-def _tell_end(session, sql: Sql, quarantine: Quarantine, *, occasion: str, now) -> int:
-    home = home_of(session, sql, quarantine)
+def _end_notice(home, occasion: str) -> tuple:
+    """(home, key, text_for) of the notice that the measure ends tomorrow, or today."""
+    quarantine = home.quarantine
     after = day(quarantine.end_on + dt.timedelta(days=1))
     kind = HOME if quarantine.kind == CENTRAL else quarantine.kind
     still = TEXT.end_still_home if kind == HOME else TEXT.end_still_watch
@@ -52,38 +54,34 @@ def _tell_end(session, sql: Sql, quarantine: Quarantine, *, occasion: str, now) 
             greeting=greeting, whose=whose, kind=kind, end=day(quarantine.end_on), after=after, still=still
         )
 
-    return tell_home(sql, home, key=f"care:{quarantine.id}:{occasion}", text_for=text_for, now=now)
+    return home, f"care:{quarantine.id}:{occasion}", text_for
 
 
 def close_ended(session: Session, now: dt.datetime, settings: Settings) -> int:
-    """After the last day: the record ends and its care is released; from NOTICE_AT the four are told."""
+    """After the last day: the records end and their care is released; from NOTICE_AT the four are told."""
     sql = Sql(session.connection())
     current = today(now)
-    closed = 0
-    for quarantine_id in overdue_ids(session, before=current):
-        if close_quarantine(sql, quarantine_id=quarantine_id, now=now):
-            release_care(sql, quarantine_id=quarantine_id, now=now)
-            closed += 1
-    if reached(now, NOTICE_AT):
-        closed += _tell_closed(session, sql, current, now)
-    return closed
+    closed = close_overdue(sql, before=current, now=now)
+    release_care_of(sql, quarantine_ids=closed, now=now)
+    told = _tell_closed(session, sql, current, now) if reached(now, NOTICE_AT) else 0
+    return len(closed) + told
 
 
 def _tell_closed(session, sql: Sql, current: dt.date, now) -> int:
     """The four of each record that ended yesterday (or the day before, after downtime) hear it is over."""
     ended = ended_between(session, first=current - dt.timedelta(days=2), before=current)
-    by_id = {q.id: q for q in ended}
+    by_id = {q.id: (q, d) for q, d in ended}
     if not by_id:
         return 0
     people: dict[int, list[tuple[str, str]]] = {}
     for quarantine_id, person_id, openid in ever_cared(sql, quarantine_ids=list(by_id)):
         people.setdefault(quarantine_id, []).append((f"care:{quarantine_id}:closed:{person_id}", openid))
-    sent = queued_keys(sql, keys=[key for told in people.values() for key, _ in told])
-    count = 0
-    for quarantine_id, told in people.items():
-        if {key for key, _ in told} <= sent:
-            continue
-        text = TEXT.closed.format(**home_of(session, sql, by_id[quarantine_id]).facts())
-        for key, openid in told:
-            count += enqueue(sql, key=key, recipient_openid=openid, kind="notice", text=text, now=now)
-    return count
+    sent = set(queued_since(sql, kind=NOTICE, since=at(current - dt.timedelta(days=2), "00:00"), key="care:%:closed:%"))
+    people = {q: told for q, told in people.items() if not {key for key, _ in told} <= sent}
+    homes = homes_of(session, [by_id[q] for q in people])
+    messages = [
+        {"key": key, "openid": openid, "kind": NOTICE, "text": TEXT.closed.format(**homes[q].facts())}
+        for q, told in people.items()
+        for key, openid in told
+    ]
+    return enqueue_many(sql, messages, now=now)

@@ -7,12 +7,12 @@ import json
 from dataclasses import dataclass
 
 from models.care import carers_of
-from models.declaration import Declaration, declaration_by_id, household_of
-from models.outbox import enqueue
+from models.declaration import Declaration, declaration_by_id, household_of, members_of
+from models.outbox import enqueue_many
 from models.person import openids_of
 from models.quarantine import CENTRAL, Quarantine
 from models.sql import Sql
-from models.town import village_name
+from models.town import list_villages, village_name
 from town.care.texts import TEXT
 from town.clock import day
 
@@ -67,11 +67,26 @@ def home_of(session, sql: Sql, quarantine: Quarantine) -> Home:
     """Everything the messages about this quarantine need."""
     declaration = declaration_by_id(session, declaration_id=quarantine.declaration_id)
     village = village_name(sql, village_id=quarantine.village_id)
-    members = tuple(
-        TEXT.member.format(name=m.name, relation=m.relation) if m.relation else m.name
-        for m in household_of(session, declaration_id=declaration.id)
-    )
+    members = tuple(_member(m) for m in household_of(session, declaration_id=declaration.id))
     return Home(quarantine, declaration, village, members)
+
+
+def homes_of(session, records: list[tuple[Quarantine, Declaration]]) -> dict[int, Home]:
+    """`home_of` for many records at once, by quarantine id: one read of the villages and one of the members."""
+    if not records:
+        return {}
+    names = {v.id: v.name for v in list_villages(session)}
+    members: dict[int, list[str]] = {}
+    for m in members_of(session, declaration_ids=list({d.id for _, d in records})):
+        members.setdefault(m.declaration_id, []).append(_member(m))
+    return {
+        q.id: Home(q, d, names.get(q.village_id, "") if q.village_id else "", tuple(members.get(d.id, ())))
+        for q, d in records
+    }
+
+
+def _member(m) -> str:
+    return TEXT.member.format(name=m.name, relation=m.relation) if m.relation else m.name
 
 
 def carers(sql: Sql, quarantine_id: int) -> list[Carer]:
@@ -92,19 +107,21 @@ def home_ids(declaration: Declaration) -> list[int]:
     return [pid for pid in dict.fromkeys((declaration.person_id, declaration.declared_by_person_id)) if pid]
 
 
-def household(sql: Sql, declaration: Declaration) -> list[tuple[int, str]]:
-    """(person id, openid) of the returnee's account and of whoever declared for them, each once."""
-    return openids_of(sql, person_ids=home_ids(declaration))
+def tell_homes(sql: Sql, notices: list[tuple[Home, str, object]], *, now: dt.datetime) -> int:
+    """A notice to each returnee (and whoever declared for them): (home, key, text_for) each, text_for(greeting,
+    whose, sender) writing it; one read of the accounts, one executemany."""
+    accounts = {pid for home, _, _ in notices for pid in home_ids(home.declaration)}
+    openids = dict(openids_of(sql, person_ids=sorted(accounts))) if accounts else {}
+    return enqueue_many(sql, [m for notice in notices for m in _notices(notice, openids)], now=now)
 
 
-def tell_home(sql: Sql, home: Home, *, key: str, text_for, now: dt.datetime) -> int:
-    """A notice to the returnee (and whoever declared for them); text_for(greeting, whose, sender) writes it."""
-    sent = 0
-    declaration = home.declaration
-    for person_id, openid in household(sql, declaration):
+def _notices(notice: tuple[Home, str, object], openids: dict[int, str]) -> list[dict]:
+    home, key, text_for = notice
+    declaration, found = home.declaration, []
+    for person_id in sorted(pid for pid in home_ids(declaration) if pid in openids):
         sender = person_id == declaration.declared_by_person_id
         greeting = TEXT.greeting_sender if sender else TEXT.greeting.format(name=declaration.name)
         whose = TEXT.whose_sender.format(name=declaration.name) if sender else TEXT.whose
         text = text_for(greeting, whose, sender)
-        sent += enqueue(sql, key=f"{key}:{person_id}", recipient_openid=openid, kind="notice", text=text, now=now)
-    return sent
+        found.append({"key": f"{key}:{person_id}", "openid": openids[person_id], "kind": "notice", "text": text})
+    return found

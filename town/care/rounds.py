@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models.care import DONE, SamplingRound, rounds_done_before, rounds_of, save_rounds
-from models.outbox import enqueue
+from models.care import carers_in_force
+from models.care_rounds import DONE, SamplingRound, round_days, rounds_done_before, rounds_of, save_rounds
+from models.outbox import enqueue, enqueue_many
 from models.quarantine import Quarantine
 from models.sql import Sql
-from town.alerts import send_alert
+from town.alerts import ALERT, send_alert
 from town.care.household import Home, carers, sampling_dates
 from town.care.texts import TEXT
 from town.clock import day, reached, today
@@ -50,6 +51,12 @@ def ordinal(session, sampling: SamplingRound) -> int:
     return days.index(sampling.day) + 1
 
 
+def ordinals(session, rounds: list[SamplingRound]) -> dict[int, int]:
+    """`ordinal` of many rounds at once (one read), by round id."""
+    days = round_days(session, quarantine_ids=sorted({r.quarantine_id for r in rounds}))
+    return {r.id: days[r.quarantine_id].index(r.day) + 1 for r in rounds}
+
+
 def still_to_do(rounds: list[SamplingRound]) -> str:
     """8月8日、8月11日: the days a doctor still has to come."""
     return TEXT.separator.join(day(r.day) for r in rounds if r.status != DONE) or TEXT.no_samples
@@ -68,7 +75,10 @@ def escalation_cadres(sql: Sql, quarantine: Quarantine) -> list:
 
 
 def _doctor_line(sql: Sql, quarantine: Quarantine) -> str:
-    found = [c for c in carers(sql, quarantine.id) if c.role in DOCTOR]
+    return _doctors_named([c for c in carers(sql, quarantine.id) if c.role in DOCTOR])
+
+
+def _doctors_named(found: list) -> str:
     if not found:
         return TEXT.nobody
     return TEXT.separator.join(
@@ -91,6 +101,32 @@ def escalate(session, sql: Sql, home: Home, sampling: SamplingRound, *, now, who
         key = f"sampling:{sampling.id}:{occasion}:{cadre.person_id}"
         sent += send_alert(sql, key=key, recipient_openid=cadre.openid, text=text, now=now)
     return sent
+
+
+def escalate_many(session, sql: Sql, missed: list[tuple[Home, SamplingRound]], *, now) -> int:
+    """`escalate` (missed) of many rounds at once: one read of the carers and of the rounds, one executemany."""
+    if not missed:
+        return 0
+    assigned, villages = carers_in_force(sql), {}
+    numbers = ordinals(session, [sampling for _, sampling in missed])
+    messages = []
+    for home, sampling in missed:
+        carers_now = assigned.get(home.quarantine.id, [])
+        cadres = [c for c in carers_now if c.role in VILLAGE_CADRES]
+        if not cadres:
+            village = home.quarantine.village_id
+            if village not in villages:
+                villages[village] = responsible(sql, village_id=village, roles=VILLAGE_CADRES)
+            cadres = villages[village]
+        facts = {
+            **home.facts(), "id": sampling.id, "date": day(sampling.day), "ordinal": numbers[sampling.id],
+            "doctor": _doctors_named([c for c in carers_now if c.role in DOCTOR]),
+        }  # fmt: skip
+        text = TEXT.missed.format(**facts)
+        for cadre in _each(cadres):
+            key = f"sampling:{sampling.id}:missed:{cadre.person_id}"
+            messages.append({"key": key, "openid": cadre.openid, "kind": ALERT, "text": text})
+    return enqueue_many(sql, messages, now=now)
 
 
 def made_up(session, sql: Sql, home: Home, sampling: SamplingRound, *, who: str, by: int, now) -> int:

@@ -87,32 +87,40 @@ def households(session: Session, *, day: dt.date, account_id: int | None = None)
     return found
 
 
-def reported(session: Session, homes: list[Household], day: dt.date) -> dict[int, set[str]]:
-    """Per quarantine, the people someone has reported on today (everyone after 「全家正常」)."""
+def reported(session: Session, homes: list[Household], day: dt.date, *, whole_day: bool = False) -> dict[int, set[str]]:
+    """Per quarantine, the people someone has reported on today (everyone after 「全家正常」); `whole_day` reads
+    the day's every check-in at once (a job over all households) instead of those of these households."""
     done: dict[int, set[str]] = {h.quarantine_id: set() for h in homes}
     if not homes:
         return done
-    rows = reported_members(session, quarantine_ids=list(done), day=day)
+    rows = reported_members(session, quarantine_ids=None if whole_day else list(done), day=day)
     people = {h.quarantine_id: h for h in homes}
     for quarantine_id, member in rows:
-        home = people[quarantine_id]
+        home = people.get(quarantine_id)
+        if home is None:
+            continue
         done[quarantine_id] |= set(home.people) if member == ALL else {member or home.returnee}
     return done
 
 
-def missing(session: Session, homes: list[Household], day: dt.date) -> dict[int, list[str]]:
+def missing(session: Session, homes: list[Household], day: dt.date, *, whole_day: bool = False) -> dict[int, list[str]]:
     """Per quarantine, who has not been reported on today, in the household's order."""
-    done = reported(session, homes, day)
+    done = reported(session, homes, day, whole_day=whole_day)
     return {h.quarantine_id: [p for p in h.people if p not in done[h.quarantine_id]] for h in homes}
 
 
-def responsible(sql: Sql, home: Household) -> list[Holder]:
-    """The household's assigned people (四包一); before anyone is assigned, the village cadre and doctor."""
-    assigned = [
-        Holder(pid, openid, role, name, phone, home.village_id)
-        for pid, openid, role, name, phone in carers_of(sql, quarantine_id=home.quarantine_id)
-    ]
-    return assigned or command.responsible(sql, village_id=home.village_id, roles=command.FIRST_CONTACTS)
+def responsible(sql: Sql, home: Household, assigned: dict[int, list[Holder]] | None = None) -> list[Holder]:
+    """The household's assigned people (四包一); before anyone is assigned, the village cadre and doctor.
+    `assigned`: every household's, read once by a job (models.care.carers_in_force)."""
+    if assigned is None:
+        assigned = {
+            home.quarantine_id: [
+                Holder(pid, openid, role, name, phone, home.village_id)
+                for pid, openid, role, name, phone in carers_of(sql, quarantine_id=home.quarantine_id)
+            ]
+        }
+    found = assigned.get(home.quarantine_id)
+    return found or command.responsible(sql, village_id=home.village_id, roles=command.FIRST_CONTACTS)
 
 
 def how_to_report(homes: list[Household], names: list[str]) -> str:

@@ -1,14 +1,21 @@
-"""The day's figures for a set of villages, one line each: what 统计 and the evening brief both show."""
+"""The day's figures for a set of villages, one line each: what 统计 and the evening brief both show.
+
+The brief reads every village at once (`read`, one grouped query per figure) and sums each village's share;
+统计 reads one figure at a time with the same queries, filtered to the cadre's villages.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
 from typing import Protocol
 
 from sqlmodel import Session
 
+from models.event import EventReport
 from models.figures import (
+    Counts,
     declared_dispositions,
     fever_count,
     measures_by_kind,
@@ -24,7 +31,7 @@ from town.policy import DISPOSITIONS
 from town.settings import Settings
 from town.stats.texts import TEXT
 from town.texts import EVENT_NAMES
-from town.vaccination import coverage, totals
+from town.vaccination import Coverage, coverage, totals
 
 
 class Reader(Protocol):
@@ -49,43 +56,81 @@ def _parts(counts: Counter) -> str:
     return TEXT.parts.format(parts=shown)
 
 
-def declarations(day: Reader, villages: list[int], today: dt.date) -> str:
-    """Today's declarations, by the disposition in force."""
+@dataclass
+class Figures:
+    """The day's figures of every village (or of a jurisdiction), one grouped query each; the lines sum villages."""
+
+    dispositions: Counts
+    measures: Counts
+    supplies: dict[int, tuple[int, int]]
+    missing: Counter
+    fevers: Counter
+    events: list[tuple[EventReport, str]]
+    vaccines: list[Coverage]
+    questions: Counter
+
+    def lines(self, villages: list[int], names: dict[int, str]) -> dict[str, str | list[str]]:
+        """The lines of these villages (`names`: every village's name, for the coverage rows)."""
+        mine, named = set(villages), {names.get(v) for v in villages}
+        return {
+            "declarations": declarations_line(_sum(self.dispositions, mine)),
+            "quarantines": quarantines_line(_sum(self.measures, mine)),
+            "supplies": supplies_line(self.supplies, mine),
+            "checkins": TEXT.checkins.format(n=sum(self.missing[v] for v in mine)),
+            "fevers": TEXT.fevers.format(n=sum(self.fevers[v] for v in mine)),
+            "events": events_line([(e, name) for e, name in self.events if e.village_id in mine]),
+            "vaccines": vaccines_line([r for r in self.vaccines if r.village in named]),
+            "questions": TEXT.questions.format(n=sum(self.questions[v] for v in mine)),
+        }
+
+
+def read(day: Reader, today: dt.date, village_ids: list[int] | None = None) -> Figures:
+    """Every figure of the day, per village: of all villages, or of `village_ids`."""
     start, end = day_bounds(today)
-    counts = Counter(declared_dispositions(day.session, village_ids=villages, start=start, end=end))
+    session, now, settings = day.session, day.now, day.settings
+    accept_by = now - dt.timedelta(hours=settings.supply_accept_hours)
+    deliver_by = now - dt.timedelta(hours=settings.supply_deliver_hours)
+    return Figures(
+        dispositions=declared_dispositions(session, village_ids=village_ids, start=start, end=end),
+        measures=measures_by_kind(session, village_ids=village_ids, day=today),
+        supplies=open_supply_requests(session, village_ids=village_ids, accept_by=accept_by, deliver_by=deliver_by),
+        missing=missing_checkins(session, village_ids=village_ids, day=today, kinds=CHECKED_IN_KINDS),
+        fevers=fever_count(session, village_ids=village_ids, start=start, end=end),
+        events=upcoming_events(session, village_ids=village_ids, today=today, since=_event_since(now)),
+        vaccines=coverage(session, village_ids=village_ids),
+        questions=open_question_count(session, village_ids=village_ids),
+    )
+
+
+def _sum(counts: Counts, villages: set[int]) -> Counter:
+    summed: Counter = Counter()
+    for village_id in villages & counts.keys():
+        summed.update(counts[village_id])
+    return summed
+
+
+def _event_since(now: dt.datetime) -> dt.datetime:
+    return now - dt.timedelta(days=EVENT_WINDOW_DAYS)
+
+
+def declarations_line(counts: Counter) -> str:
+    """Today's declarations, by the disposition in force."""
     return TEXT.declarations.format(n=sum(counts.values()), parts=_parts(counts))
 
 
-def quarantines(day: Reader, villages: list[int], today: dt.date) -> str:
+def quarantines_line(counts: Counter) -> str:
     """The measures in force today, by kind."""
-    counts = Counter(measures_by_kind(day.session, village_ids=villages, day=today))
     return TEXT.quarantines.format(n=sum(counts.values()), parts=_parts(counts))
 
 
-def supplies(day: Reader, villages: list[int]) -> str:
+def supplies_line(found: dict[int, tuple[int, int]], villages: set[int]) -> str:
     """Supply requests not yet delivered, and how many are past the town's deadlines."""
-    accept_by = day.now - dt.timedelta(hours=day.settings.supply_accept_hours)
-    deliver_by = day.now - dt.timedelta(hours=day.settings.supply_deliver_hours)
-    total, late = open_supply_requests(day.session, village_ids=villages, accept_by=accept_by, deliver_by=deliver_by)
-    return TEXT.supplies.format(n=total, late=late)
+    mine = [found[v] for v in villages & found.keys()]
+    return TEXT.supplies.format(n=sum(total for total, _ in mine), late=sum(late for _, late in mine))
 
 
-def checkins(day: Reader, villages: list[int], today: dt.date) -> str:
-    """Households at home that have not checked in today."""
-    missing = missing_checkins(day.session, village_ids=villages, day=today, kinds=CHECKED_IN_KINDS)
-    return TEXT.checkins.format(n=missing)
-
-
-def fevers(day: Reader, villages: list[int], today: dt.date) -> str:
-    """Today's fever reports."""
-    start, end = day_bounds(today)
-    return TEXT.fevers.format(n=fever_count(day.session, village_ids=villages, start=start, end=end))
-
-
-def events(day: Reader, villages: list[int], today: dt.date) -> str:
+def events_line(rows: list[tuple[EventReport, str]]) -> str:
     """Upcoming gatherings, the soonest dated one named."""
-    since = day.now - dt.timedelta(days=EVENT_WINDOW_DAYS)
-    rows = upcoming_events(day.session, village_ids=villages, today=today, since=since)
     dated = [(e, village) for e, village in rows if e.event_on is not None]
     undated = len(rows) - len(dated)
     shown = ""
@@ -98,9 +143,8 @@ def events(day: Reader, villages: list[int], today: dt.date) -> str:
     return TEXT.events.format(n=len(rows), next=shown + (TEXT.undated.format(n=undated) if undated else ""))
 
 
-def vaccines(day: Reader, villages: list[int]) -> list[str]:
+def vaccines_line(rows: list[Coverage]) -> list[str]:
     """Vaccination coverage: the whole, then the age groups that count."""
-    rows = coverage(day.session, village_ids=villages)
     if not rows:
         return [TEXT.no_vaccines]
     summed = totals(rows)
@@ -115,6 +159,51 @@ def vaccines(day: Reader, villages: list[int]) -> list[str]:
     return lines
 
 
+# One figure of a jurisdiction (统计): the same grouped queries, filtered to its villages.
+
+
+def declarations(day: Reader, villages: list[int], today: dt.date) -> str:
+    """Today's declarations, by the disposition in force."""
+    start, end = day_bounds(today)
+    counts = declared_dispositions(day.session, village_ids=villages, start=start, end=end)
+    return declarations_line(_sum(counts, set(villages)))
+
+
+def quarantines(day: Reader, villages: list[int], today: dt.date) -> str:
+    """The measures in force today, by kind."""
+    return quarantines_line(_sum(measures_by_kind(day.session, village_ids=villages, day=today), set(villages)))
+
+
+def supplies(day: Reader, villages: list[int]) -> str:
+    """Supply requests not yet delivered, and how many are past the town's deadlines."""
+    accept_by = day.now - dt.timedelta(hours=day.settings.supply_accept_hours)
+    deliver_by = day.now - dt.timedelta(hours=day.settings.supply_deliver_hours)
+    found = open_supply_requests(day.session, village_ids=villages, accept_by=accept_by, deliver_by=deliver_by)
+    return supplies_line(found, set(villages))
+
+
+def checkins(day: Reader, villages: list[int], today: dt.date) -> str:
+    """Households at home that have not checked in today."""
+    missing = missing_checkins(day.session, village_ids=villages, day=today, kinds=CHECKED_IN_KINDS)
+    return TEXT.checkins.format(n=sum(missing.values()))
+
+
+def fevers(day: Reader, villages: list[int], today: dt.date) -> str:
+    """Today's fever reports."""
+    start, end = day_bounds(today)
+    return TEXT.fevers.format(n=sum(fever_count(day.session, village_ids=villages, start=start, end=end).values()))
+
+
+def events(day: Reader, villages: list[int], today: dt.date) -> str:
+    """Upcoming gatherings, the soonest dated one named."""
+    return events_line(upcoming_events(day.session, village_ids=villages, today=today, since=_event_since(day.now)))
+
+
+def vaccines(day: Reader, villages: list[int]) -> list[str]:
+    """Vaccination coverage: the whole, then the age groups that count."""
+    return vaccines_line(coverage(day.session, village_ids=villages))
+
+
 def open_questions(day: Reader, villages: list[int]) -> str:
     """Villagers' questions waiting for a cadre's answer."""
-    return TEXT.questions.format(n=open_question_count(day.session, village_ids=villages))
+    return TEXT.questions.format(n=sum(open_question_count(day.session, village_ids=villages).values()))
