@@ -33,9 +33,9 @@ def parse_village(text: str, ctx: Context) -> Parsed:
     """A village of this town, by name, typo, sound, or number from the choices offered."""
     offered = ctx.slots.get(CHOICES) or []
     choice = words.bare(text)
-    if choice.isascii() and choice.isdigit() and len(choice) <= 4:  # not 「²」, nor 60,000 digits int() refuses
-        if 1 <= int(choice) <= len(offered):  # a number picks from the villages offered, and only from them
-            return accept(offered[int(choice) - 1])
+    # A number picks from the villages offered, and only from them (not 「²」, nor 60,000 digits int() refuses).
+    if choice.isascii() and choice.isdigit() and len(choice) <= 4 and 1 <= int(choice) <= len(offered):
+        return accept(offered[int(choice) - 1])
     match = ctx.villages.find(words.normalize(text))
     if match.village is not None and (match.certain or not ctx.correcting):
         return accept(match.village.id)
