@@ -15,7 +15,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from broadcasts import alert_follow_up, brief, checkpoint_lists, risk_push, risk_stale
+from broadcasts import alert_follow_up, brief, checkpoint_lists, risk_fetch, risk_push, risk_stale
 from broadcasts.announcements import announcements_due
 from broadcasts.care import CARE_JOBS
 from broadcasts.scheduler import LONG, SHORT, daily, every, run_job
@@ -49,7 +49,15 @@ def schedule(settings: Settings) -> tuple:
         ("alert_follow_up", every(60), alert_follow_up.job, SHORT),  # a sender whose alert is late hears whom to phone
         ("checkpoint_lists", daily(settings.brief_at), checkpoint_lists.job, LONG),  # the day's unmatched sightings
     )
-    return (*care, *timed)
+    return (*care, *timed, *_fetch(settings))
+
+
+def _fetch(settings: Settings) -> tuple:
+    """RISK_LIST_URL's fetch, the first at once when newly registered (the lease holder's scheduler only)."""
+    if not settings.risk_list_url:
+        return ()
+    minutes = max(settings.risk_list_fetch_min, 1.0)
+    return (("risk_fetch", every(minutes * 60, at_start=True), risk_fetch.job, LONG),)
 
 
 def run_due(db: Engine, settings: Settings, now: dt.datetime | None = None) -> dict[str, int]:

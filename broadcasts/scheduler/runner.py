@@ -167,6 +167,7 @@ class Scheduler:
         for job_id, spec, _, job_class in entries:
             if stored_as.get(job_id) == (wanted[job_id], RUN_REF, job_class):
                 continue
+            first = {"next_run_time": dt.datetime.now(self.tz)} if spec.at_start else {}
             self.aps.add_job(
                 RUN_REF,
                 spec.trigger(self.tz),
@@ -175,6 +176,7 @@ class Scheduler:
                 name=wanted[job_id],
                 executor=job_class,
                 replace_existing=True,
+                **first,
             )
 
     def run_forever(self, stop: threading.Event) -> None:
