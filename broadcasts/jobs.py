@@ -15,7 +15,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from broadcasts import alert_follow_up, brief, checkpoint_lists, risk_fetch, risk_push, risk_stale
+from broadcasts import alert_follow_up, brief, checkpoint_lists, retention, risk_fetch, risk_push, risk_stale
 from broadcasts.announcements import announcements_due
 from broadcasts.care import CARE_JOBS
 from broadcasts.scheduler import LONG, SHORT, daily, every, run_job
@@ -48,6 +48,7 @@ def schedule(settings: Settings) -> tuple:
         ("brief", every(60), brief.job, LONG),
         ("alert_follow_up", every(60), alert_follow_up.job, SHORT),  # a sender whose alert is late hears whom to phone
         ("checkpoint_lists", daily(settings.brief_at), checkpoint_lists.job, LONG),  # the day's unmatched sightings
+        ("retention", daily(retention.RUN_AT), retention.job, LONG),  # old sent and handled messages, archived
     )
     return (*care, *timed, *_fetch(settings))
 
