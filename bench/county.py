@@ -195,7 +195,9 @@ class County:
         self.rng.shuffle(chains)
         levels = ["high"] * 2 + ["medium"] * 8 + ["low"] * 10
         self.v1 = {chain: self.rng.choice(levels) for chain in chains[:LIST_SIZE]}
-        self.unlisted = chains[LIST_SIZE : LIST_SIZE + 5000]
+        # Unlisted origins outside any listed district: the policy sends them home free (no 关联区域 monitoring).
+        risky = {chain[:3] for chain, level in self.v1.items() if level in ("high", "medium")}
+        self.unlisted = [chain for chain in chains[LIST_SIZE:] if chain[:3] not in risky][:5000]
         v2 = {
             chain: ("high" if level == "medium" and self.rng.random() < 0.3 else level)
             for chain, level in self.v1.items()

@@ -113,7 +113,8 @@ def test_every_registered_job_has_a_class_and_the_county_sized_ones_are_long(db,
     assert scheduler.tick()
     executors = {job.id: job.executor for job in scheduler.aps.get_jobs()}
     scheduler.close()
-    assert {executors[name] for name in ("risk_push", "brief", "announcements", "checkpoint_lists")} == {LONG}
+    long = ("risk_push", "brief", "announcements", "checkpoint_lists", "retention")
+    assert {executors[name] for name in long} == {LONG}
     short = {"care_supplies", "checkin_remind", "sampling_missed", "alert_follow_up", "risk_stale"}
     assert {executors[name] for name in short} == {SHORT}
 
