@@ -227,7 +227,7 @@ class County:
             with transaction(self.db) as session:
                 for person_id, village_id in person_ids[start : start + 1000]:
                     draw = self.rng.random()
-                    origin = self.rng.choice(listed if draw < 0.1 else self.unlisted)
+                    origin = self.rng.choice(listed if draw < 0.2 else self.unlisted)
                     arrived = self.today - dt.timedelta(days=self.rng.randint(0, 9))
                     declaration = Declaration(
                         person_id=person_id,
