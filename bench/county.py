@@ -12,8 +12,9 @@ start-up; a village cadre and a doctor per village, a lead per work area and the
 through the care lifecycle (about 1 % of people). Then, one after the other at 20:30 town time: the import of a
 new list version (re-classifying every active declaration), the risk push after it, `announce --to all`,
 `export-ledger` (a subprocess: wall time with its ~2 s start-up, and its peak RSS), each care job's first run of
-the day, and the evening brief. With several sizes, the last columns are the growth ratios between them (linear:
-the ratio of the sizes). The database is dropped afterwards unless --keep.
+the day, the evening brief, and the retention job at 31 days (about half the inbound rows). With several sizes,
+the last columns are the growth ratios between them (linear: the ratio of the sizes). The database is dropped
+afterwards unless --keep.
 """
 
 from __future__ import annotations
@@ -302,7 +303,17 @@ class County:
             self.timed(f"care: {name}", lambda job=job, at=at: f"{run_job(self.db, job, at, self.settings)} done")
         self.figures["care jobs (all)"] = sum(v for k, v in self.figures.items() if k.startswith("care: "))
         self.timed("brief job", lambda: f"{run_job(self.db, brief.job, self.evening, self.settings)} queued")
+        self.timed("retention, 31 days", self._retention)
         return self.figures
+
+    def _retention(self) -> str:
+        """The retention job with its shortest setting: about half the inbound rows archived, then deleted."""
+        from broadcasts.retention import archive_old
+
+        folder = self.folder / "archive"
+        done = archive_old(self.db, now=self.evening, days=31, archive_dir=folder, budget_s=float("inf"))
+        size = sum(path.stat().st_size for path in folder.rglob("*.gz")) / 2**20
+        return f"{done:,} rows archived ({size:.1f} MiB) and deleted"
 
     def care_time(self, name: str) -> dt.datetime:
         """A care job's first run of the day: five minutes after its setting's time (the rest at 20:30)."""
