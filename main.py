@@ -28,7 +28,6 @@ from bot.startup import configure_logging, prepare_database, startable_settings
 from bot.villages import VillageIndex, VillageRef
 from bot.webhook import receive, verify_server
 from broadcasts.jobs import schedule
-from broadcasts.risk_fetch import start_in_thread as start_fetching
 from broadcasts.scheduler import Scheduler, start_scheduler
 from handlers.registry import registry
 from models.db import transaction
@@ -107,13 +106,12 @@ def _start(app: FastAPI, settings: Settings) -> tuple:
     delivery = start_in_thread(make_worker(settings, db)) if settings.outbox_worker else None
     watcher = risk.watch(db)
     scheduler = start_scheduler(settings, db, schedule) if settings.scheduler else None
-    fetcher = start_fetching(settings, db, on_import=risk.expire) if settings.risk_list_url else None
     ips = app.state.callback_ips
     callback_ips = sourceip.start_for(settings, db, ips) if ips is not None else None
     # The NLU's dictionaries are millions of long-lived objects: keep the cyclic GC from rescanning them.
     gc.collect()
     gc.freeze()
-    return delivery, fetcher, watcher, scheduler, replayer, callback_ips
+    return delivery, watcher, scheduler, replayer, callback_ips
 
 
 @cli.callback(invoke_without_command=True)

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import pytest
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from broadcasts.risk_fetch import FAILED, IMPORTED, NOT_MODIFIED, UNCHANGED, fetch_risk_list
 from models.db import transaction
 from models.riskarea import RiskList, RiskListSource
 from tests.support.barriers import until
-from tests.support.live import free_port, run_cli
+from tests.support.live import PROJECT, LiveServer, free_port, run_cli
 from tests.support.reclassify import AUG5, CHANGJIANG, NOW, aug6_text, bind_cadres, current, declare, outbox
 
 
@@ -166,14 +170,57 @@ def test_fetch_risk_list_command(server, database_url, lists):
     assert failed.returncode == 1 and "获取失败：HTTP 503" in failed.stderr
 
 
-def test_serve_fetches_at_start_and_the_next_message_uses_the_new_list(servers, lists):
-    server = servers(risk_list_url=lists.url, risk_list_fetch_min=60)
+def test_the_scheduler_in_serve_fetches_at_start_and_messages_then_use_the_new_list(make_settings, lists):
+    server = LiveServer(make_settings(risk_list_url=lists.url, risk_list_fetch_min=60, scheduler=True)).start()
     db = server.state.db
-
-    def fetched():
+    try:
+        until(lambda: versions(db) == 1, timeout=30)  # the first run at once, not an interval later
+        server.state.risk.expire()  # the list watcher's next look (every 15 s) without waiting for it
         with transaction(db) as session:
             index, info = server.state.risk.current(session)
-        return (index, info) if info is not None and versions(db) == 1 else None
+        assert info is not None and index.size > 0 and source(db, lists.url).changed_at is not None
+    finally:
+        server.stop()
+        drop_job_store(db)
 
-    index, info = until(fetched, timeout=20)
-    assert index.size > 0 and source(db, lists.url).changed_at is not None
+
+def drop_job_store(db) -> None:
+    """The scheduler's own table is not among the cleaned ones."""
+    with db.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS apscheduler_jobs"))
+
+
+def start_main(command: str, database_url: str, url: str, **env: str) -> subprocess.Popen:
+    """`python main.py COMMAND` as an operator runs it, with RISK_LIST_URL set."""
+    env = {**os.environ, "DATABASE_URL": database_url, "RISK_LIST_URL": url, "WECHAT_APP_ID": "", **env}
+    env.update(WECHAT_TOKEN="test-token", LOG_LEVEL="warning")
+    return subprocess.Popen([sys.executable, "main.py", command], cwd=PROJECT, env=env, stderr=subprocess.PIPE)
+
+
+def answers_health(url: str, process: subprocess.Popen) -> bool:
+    if process.poll() is not None:
+        raise RuntimeError(process.stderr.read().decode())
+    try:
+        return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def test_web_workers_never_fetch_the_list_only_the_scheduler_does(server, database_url, lists):
+    db, port = server.state.db, free_port()
+    web = start_main("serve", database_url, lists.url, SCHEDULER="false", PORT=str(port))
+    try:
+        until(lambda: answers_health(f"http://127.0.0.1:{port}", web), timeout=60, step=0.1)
+        assert lists.seen == []  # started, and fetched nothing (it used to fetch at once, in a thread)
+        scheduler = start_main("scheduler", database_url, lists.url, SCHEDULER_LEASE_S="2")
+        try:
+            until(lambda: versions(db) == 1 and source(db, lists.url).changed_at, timeout=60)
+        finally:
+            scheduler.terminate()
+            scheduler.wait(timeout=20)
+        assert len(lists.seen) == 1  # the scheduler's one fetch; the web worker is still up and made none
+        assert answers_health(f"http://127.0.0.1:{port}", web)
+    finally:
+        web.terminate()
+        web.wait(timeout=20)
+        drop_job_store(db)

@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from zoneinfo import ZoneInfo
 
@@ -17,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from broadcasts.jobs import jobs, schedule
-from broadcasts.scheduler import Scheduler, daily, every
+from broadcasts.scheduler import LONG, SHORT, Scheduler, daily, every
 from broadcasts.scheduler.lease import lease_holder, take_lease
 from models.db import make_engine, utcnow
 from models.migrate import upgrade_database
@@ -75,6 +76,54 @@ def test_the_care_jobs_are_scheduled_every_jobs_every_s(db, make_settings):
     assert off.tick()
     assert not set(care) & set(stored_jobs(db))
     off.close()
+
+
+def test_a_long_job_does_not_hold_back_a_short_one(db, settings):
+    long_started, release, long_done, short_ran = (threading.Event() for _ in range(4))
+
+    def push(session, now, settings):
+        long_started.set()
+        release.wait(60)  # a 270 s push, held until the test lets it go
+        long_done.set()
+        return 1
+
+    def remind(session, now, settings):
+        session.execute(text("SELECT 1"))
+        short_ran.set()
+        return 1
+
+    entries = (("push", every(3600), push, LONG), ("remind", every(3600), remind))  # no class: SHORT
+    scheduler = Scheduler(settings, db, registry=lambda _s: entries)
+    try:
+        assert scheduler.tick()
+        assert scheduler.aps.get_job("push").executor == LONG and scheduler.aps.get_job("remind").executor == SHORT
+        scheduler.aps.modify_job("push", next_run_time=utcnow())
+        until(long_started.is_set)
+        scheduler.aps.modify_job("remind", next_run_time=utcnow())
+        until(short_ran.is_set)
+        assert not long_done.is_set()  # the reminder ran while the push was still running
+    finally:
+        release.set()
+        scheduler.close()
+    assert long_done.is_set()
+
+
+def test_every_registered_job_has_a_class_and_the_county_sized_ones_are_long(db, make_settings):
+    scheduler = Scheduler(make_settings(jobs_every_s=60), db, registry=schedule)
+    assert scheduler.tick()
+    executors = {job.id: job.executor for job in scheduler.aps.get_jobs()}
+    scheduler.close()
+    long = ("risk_push", "brief", "announcements", "checkpoint_lists", "retention")
+    assert {executors[name] for name in long} == {LONG}
+    short = {"care_supplies", "checkin_remind", "sampling_missed", "alert_follow_up", "risk_stale"}
+    assert {executors[name] for name in short} == {SHORT}
+
+
+def test_an_unknown_job_class_is_refused(db, settings):
+    scheduler = Scheduler(settings, db, registry=lambda _s: (("tick", every(60), lambda *_: 0, "medium"),))
+    with pytest.raises(ValueError, match="medium"):
+        scheduler._activate()
+    scheduler.close()
 
 
 def test_a_second_scheduler_waits_for_the_lease(db, settings):

@@ -26,7 +26,7 @@ def tick(town: Town, at: dt.datetime) -> dict[str, list[str]]:
     # Test servers leave the jobs to the tests (JOBS_EVERY_S=0); serve's default runs them every minute.
     settings = town.server.settings.model_copy(update={"jobs_every_s": 60})
     local_time = at.astimezone(SHANGHAI).time()
-    for _id, trigger, job in schedule(settings):
+    for _id, trigger, job, _class in schedule(settings):
         if isinstance(trigger, Daily) and local_time not in trigger.times:
             continue
         run_job(town.db, job, at, settings)

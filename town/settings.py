@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     spool_dir: Path = DATA_DIR / "spool"
     # How often a running server looks for spooled messages to replay once the database answers (0 = only at start).
     spool_replay_every_s: float = 3.0
+    # Where the retention job archives old sent and handled messages (gzip JSON lines) before deleting them.
+    archive_dir: Path = DATA_DIR / "archive"
     town_file: Path = DATA_DIR / "town.toml"
     policy_file: Path = DATA_DIR / "policy.toml"
     timezone: str = "Asia/Shanghai"

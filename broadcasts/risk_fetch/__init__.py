@@ -1,19 +1,22 @@
-"""RISK_LIST_URL: fetch the official list (conditional GET), import it when it changed, then re-classify."""
+"""RISK_LIST_URL: fetch the official list (conditional GET), import it when it changed, then re-classify.
+
+A scheduled job (LONG class) run by the one scheduler every RISK_LIST_FETCH_MIN minutes, never by web workers:
+they see a new version through their list watcher (bot.risk), so N workers do not fetch and re-classify N times.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import logging
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
 from sqlalchemy import Engine
 
 from broadcasts.risk_fetch.texts import TEXT
-from models.db import transaction, utcnow
+from broadcasts.scheduler import own_transactions
+from models.db import transaction
 from models.riskarea import RiskListSource, list_source, record_fetch
 from town.policy import PolicyError, load_policy
 from town.reclassify import Summary, ingest
@@ -147,21 +150,7 @@ def report(db: Engine, outcome: FetchOutcome) -> list[str]:
     return [*lines, outcome.summary.line()] if outcome.summary else lines
 
 
-def start_in_thread(
-    settings: Settings, db: Engine, *, on_import: Callable[[], None] = lambda: None
-) -> tuple[threading.Thread, threading.Event]:
-    """Fetch now and every RISK_LIST_FETCH_MIN minutes until the event is set (issue 7 moves this to APScheduler)."""
-    stop = threading.Event()
-
-    def loop() -> None:
-        while not stop.is_set():
-            try:
-                if fetch_risk_list(settings, db, utcnow()).imported:
-                    on_import()
-            except Exception:
-                log.exception("risk list fetch crashed; trying again at the next interval")
-            stop.wait(max(settings.risk_list_fetch_min, 1.0) * 60)
-
-    thread = threading.Thread(target=loop, name="risk-list-fetch", daemon=True)
-    thread.start()
-    return thread, stop
+@own_transactions
+def job(db: Engine, now: dt.datetime, settings: Settings) -> int:
+    """The scheduled fetch (only the lease holder runs it, never a web worker): 1 when a new version came in."""
+    return int(fetch_risk_list(settings, db, now).imported)

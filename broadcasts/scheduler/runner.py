@@ -27,8 +27,29 @@ MISFIRE_GRACE_S = 15 * 60  # a run missed by less than this (downtime, a restart
 RUN_REF = f"{__name__}:run_registered"
 
 Job = Callable[..., int]  # job(session, now, settings) -> how many things it did
-Entry = tuple[str, Every | Daily, Job]
+Spec = Every | Daily
+Entry = tuple[str, Spec, Job] | tuple[str, Spec, Job, str]  # (id, when, job[, job class]); the class: SHORT
 Registry = Callable[[Settings], tuple[Entry, ...]]
+
+SHORT, LONG = "short", "long"
+# Each class has its own executor running its jobs one at a time: a 270 s push (long) never holds back a
+# check-in reminder (short). On SQLite the two may wait on each other's write lock, for one transaction at most.
+JOB_CLASSES = {SHORT: 1, LONG: 1}
+
+
+def own_transactions(job: Job) -> Job:
+    """Mark a job that takes the engine and commits its own chunks: job(db, now, settings), not job(session, ...)."""
+    job.own_transactions = True
+    return job
+
+
+def entry_parts(entry: Entry) -> tuple[str, Spec, Job, str]:
+    """(id, when, job, class) of a registered entry, the class SHORT when not given."""
+    job_id, spec, job, *rest = entry
+    job_class = rest[0] if rest else SHORT
+    if job_class not in JOB_CLASSES:
+        raise ValueError(f"job {job_id}: unknown job class {job_class!r} (known: {', '.join(JOB_CLASSES)})")
+    return job_id, spec, job, job_class
 
 
 class _Background(BackgroundScheduler):
@@ -61,9 +82,12 @@ def run_registered(job_id: str) -> int:
 
 
 def run_job(db: Engine, job: Job, now: dt.datetime, settings: Settings) -> int:
-    """One job in its own transaction, the dates it says worded against its own `now` (not the wall clock)."""
-    with transaction(db) as session, clock.handling(now):
-        return job(session, now, settings)
+    """One job in its own transaction (or its own chunks), the dates it says worded against its `now`, not the clock."""
+    with clock.handling(now):
+        if getattr(job, "own_transactions", False):
+            return job(db, now, settings)
+        with transaction(db) as session:
+            return job(session, now, settings)
 
 
 class Scheduler:
@@ -84,7 +108,7 @@ class Scheduler:
         self.said_idle = False
         self.aps = _Background(
             jobstores={"default": SQLAlchemyJobStore(engine=db, tablename=JOB_TABLE)},
-            executors={"default": ThreadPoolExecutor(max_workers=1)},  # one job at a time: SQLite has one writer
+            executors={name: ThreadPoolExecutor(max_workers=n) for name, n in JOB_CLASSES.items()},
             job_defaults={"coalesce": True, "misfire_grace_time": int(misfire_grace_s), "max_instances": 1},
             timezone=self.tz,
         )
@@ -119,28 +143,40 @@ class Scheduler:
 
     def _activate(self) -> None:
         global _runtime
-        entries = self.registry(self.settings)
-        _runtime = _Runtime(self.settings, self.db, {job_id: job for job_id, _, job in entries})
+        entries = tuple(entry_parts(entry) for entry in self.registry(self.settings))
+        _runtime = _Runtime(self.settings, self.db, {job_id: job for job_id, _, job, _ in entries})
         if self.aps.state == STATE_STOPPED:  # the first time (creates the job table)
             self.aps.start(paused=True)
         self.sync(entries)
         self.aps.resume()
         self.active = True
-        log.info("scheduler active as %s: %s", self.holder, ", ".join(f"{i} ({s})" for i, s, _ in entries) or "no jobs")
+        log.info(
+            "scheduler active as %s: %s",
+            self.holder,
+            ", ".join(f"{i} ({s}, {c})" for i, s, _, c in entries) or "no jobs",
+        )
 
-    def sync(self, entries: tuple[Entry, ...]) -> None:
+    def sync(self, entries: tuple[tuple[str, Spec, Job, str], ...]) -> None:
         """Register each job once under its id; an unchanged one keeps its next run time (so a missed run is caught)."""
-        wanted = {job_id: f"{job_id} {spec} {self.settings.timezone}" for job_id, spec, _ in entries}
+        wanted = {job_id: f"{job_id} {spec} {self.settings.timezone}" for job_id, spec, _, _ in entries}
+        stored_as = {job.id: (job.name, job.func_ref, job.executor) for job in self.aps.get_jobs()}
         for stored in self.aps.get_jobs():
             if stored.func_ref == RUN_REF and stored.id not in wanted:
                 self.aps.remove_job(stored.id)
                 log.info("scheduled job %s removed (no longer registered)", stored.id)
-        for job_id, spec, _ in entries:
-            stored = self.aps.get_job(job_id)
-            if stored is not None and stored.name == wanted[job_id] and stored.func_ref == RUN_REF:
+        for job_id, spec, _, job_class in entries:
+            if stored_as.get(job_id) == (wanted[job_id], RUN_REF, job_class):
                 continue
+            first = {"next_run_time": dt.datetime.now(self.tz)} if spec.at_start else {}
             self.aps.add_job(
-                RUN_REF, spec.trigger(self.tz), args=[job_id], id=job_id, name=wanted[job_id], replace_existing=True
+                RUN_REF,
+                spec.trigger(self.tz),
+                args=[job_id],
+                id=job_id,
+                name=wanted[job_id],
+                executor=job_class,
+                replace_existing=True,
+                **first,
             )
 
     def run_forever(self, stop: threading.Event) -> None:

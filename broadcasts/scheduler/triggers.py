@@ -14,9 +14,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 @dataclass(frozen=True)
 class Every:
-    """Every so many seconds (a job that decides for itself what is due)."""
+    """Every so many seconds (a job that decides for itself what is due); at_start: first as soon as registered."""
 
     seconds: float
+    at_start: bool = False
 
     def trigger(self, tz: dt.tzinfo) -> BaseTrigger:
         """The APScheduler trigger in the town's time zone."""
@@ -31,6 +32,7 @@ class Daily:
     """Every day at these times of day in the town's time zone."""
 
     times: tuple[dt.time, ...]
+    at_start = False  # a daily job runs at its times only
 
     def trigger(self, tz: dt.tzinfo) -> BaseTrigger:
         """One cron trigger per time (an OrTrigger when there are several)."""
@@ -41,11 +43,11 @@ class Daily:
         return "daily " + ",".join(t.strftime("%H:%M") for t in self.times)
 
 
-def every(seconds: float) -> Every:
-    """Run every `seconds` seconds."""
+def every(seconds: float, *, at_start: bool = False) -> Every:
+    """Run every `seconds` seconds (the first time at once when at_start; a stored job keeps its next run)."""
     if seconds <= 0:
         raise ValueError(f"an interval must be positive, got {seconds}")
-    return Every(float(seconds))
+    return Every(float(seconds), at_start)
 
 
 def daily(times: str) -> Daily:

@@ -14,7 +14,7 @@ NO_QUARANTINE = "无需隔离"
 DISPOSITIONS = (*MEASURES, NO_QUARANTINE)  # strictest first
 COLOURS = ("green", "yellow", "red")
 RISK_LEVELS = ("high", "medium", "low")
-POLICY_KEYS = {"version", "title", "id_number", "rule", "events", "risk_list_max_age_days"}
+POLICY_KEYS = {"version", "title", "id_number", "rule", "events", "risk_list_max_age_days", "retention_days"}
 MAX_AGE_DAYS = 7  # a risk list older than this is marked stale wherever it is used
 # Whether the declaration asks for the resident ID number: required, optional (「跳过」 allowed) or off.
 ID_NUMBER = ("required", "optional", "off")
