@@ -21,11 +21,11 @@ from bot.arrivals import Arrival, Outcome, settle, settle_error, settle_replies
 from bot.dialogue import Context, Engine, texts
 from bot.late import Answer, queue_late_reply
 from bot.protocol import Inbound
-from bot.replayguard import REPLAYED, admit
+from bot.replayguard import REPLAYED, admit_and_claim
 from bot.router import respond
 from bot.villages import VillageIndex
 from models.db import is_sqlite, never_wait_for_lock, utcnow, wait_for_lock
-from models.inbound import FAILED, HANDLED, LIMITED, claim_inbound, finish_inbound
+from models.inbound import FAILED, HANDLED, LIMITED, finish_inbound
 from models.person import touch_person
 from models.sql import Sql, release_savepoint, rollback_to_savepoint, savepoint
 from town import clock
@@ -45,6 +45,9 @@ LOCK_RETRY_S = 0.002
 # Of the reply deadline, the share a message may spend waiting for another process's SQLite write lock (counted
 # from its arrival); the rest is for the handler, or for the spool's fsync, and for the way back.
 LOCK_WAIT_SHARE = 0.6
+# PostgreSQL: batches handled at once, each in a thread on a connection of its own (the pool keeps ten).
+DB_THREADS = 4
+MAX_BATCH = 64
 
 
 def _sqlite_busy(exc: Exception) -> bool:
@@ -66,7 +69,9 @@ class Inbox:
     within ~20 ms (joined by what arrives meanwhile), then waits in a thread, but only as long as its reply
     deadline allows: past that it is spooled (bot/spool.py) and answered. A batch that fails for any other
     reason is tried again one message at a time, so one bad message fails only itself.
-    On PostgreSQL each message runs in a bounded pool of threads.
+    On PostgreSQL a batch runs in one of a few threads, and what arrives while they are all busy waits for the
+    next free one as one batch: under load one checkout, one BEGIN and one durable COMMIT serve many messages
+    (a message alone costs a dozen round trips, and each wakes the database and a thread: bench/README.md).
     """
 
     def __init__(
@@ -85,7 +90,8 @@ class Inbox:
         self.clock = clock
         self.risk = risk
         self.on_loop = is_sqlite(db)
-        self.limiter = anyio.CapacityLimiter(1 if self.on_loop else 8)
+        self.limiter = anyio.CapacityLimiter(1 if self.on_loop else DB_THREADS)
+        self._batches_in_threads = 0
         self._loop_connection: Connection | None = None
         self._waiting: list[Arrival] = []
         self._fallbacks: set[asyncio.Task] = set()
@@ -94,16 +100,11 @@ class Inbox:
     async def handle(self, inbound: Inbound) -> str | None:
         """The reply text for a message, or None for "success"."""
         arrival = Arrival(inbound, time.monotonic())
-        if not self.on_loop:
-            [outcome] = await self._in_thread([arrival])
-            if isinstance(outcome, Exception):
-                raise outcome
-            return outcome
         loop = asyncio.get_running_loop()
         arrival.future = loop.create_future()
         self._waiting.append(arrival)
         if len(self._waiting) == 1:
-            loop.call_soon(self._run_waiting)
+            loop.call_soon(self._run_waiting if self.on_loop else self._dispatch_waiting)
         return await arrival.future
 
     def close(self) -> None:
@@ -146,11 +147,29 @@ class Inbox:
         self._lock_tries = 0
         settle_replies(batch, replies)
 
-    def _to_thread(self, batch: list[Arrival]) -> None:
+    def _dispatch_waiting(self) -> None:
+        """PostgreSQL: what waits goes to a thread as one batch, unless every thread is busy (then it grows)."""
+        if not self._waiting or self._batches_in_threads >= DB_THREADS:
+            return
+        batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+        # Rows are locked in openid order in every batch, so two batches never wait on each other in a circle.
+        batch.sort(key=lambda arrival: arrival.inbound.openid)
+        self._batches_in_threads += 1
+        task = self._to_thread(batch)
+        task.add_done_callback(self._thread_done)
+        if self._waiting:
+            self._dispatch_waiting()
+
+    def _thread_done(self, _done: asyncio.Task) -> None:
+        self._batches_in_threads -= 1
+        self._dispatch_waiting()
+
+    def _to_thread(self, batch: list[Arrival]) -> asyncio.Task:
         task = asyncio.ensure_future(self._in_thread(batch))
         self._fallbacks.add(task)
         task.add_done_callback(self._fallbacks.discard)
         task.add_done_callback(lambda done: settle(batch, done))
+        return task
 
     async def _in_thread(self, batch: list[Arrival]) -> list[Outcome]:
         return await anyio.to_thread.run_sync(self._handle_apart_on_failure, batch, limiter=self.limiter)
@@ -193,8 +212,8 @@ class Inbox:
                 # Its BEGIN IMMEDIATE found the lock taken, so nothing began: the connection stays for the next
                 # batch (reopening it, four PRAGMAs, for every collision cost the webhook a tenth of its time).
                 raise LockBusy from exc
-            if len(batch) > 1 and self._message_error(exc):
-                raise  # one message's values broke the transaction: the others are tried again without it
+            if len(batch) > 1 and (self._message_error(exc) or _conflict(exc)):
+                raise  # one message's values (or a clash with another batch) broke it: each is tried on its own
             return self._spool_all(batch, rows, busy=_sqlite_busy(exc), on_loop=on_loop)
         return [answer.reply for answer in answers]
 
@@ -206,9 +225,9 @@ class Inbox:
         `now` is the message's time for the town (when it was received); with `late`, the sender is no longer
         waiting on the webhook and the reply goes out as a customer-service message, queued in this transaction.
         """
-        if not admit(sql, inbound.request, now=now, window_s=self.settings.webhook_max_skew_s):
+        claim = admit_and_claim(sql, inbound.request, row, now=now, window_s=self.settings.webhook_max_skew_s)
+        if claim is None:
             return Answer(None, REPLAYED)  # this message alone is refused (403); its batch goes on
-        claim = claim_inbound(sql, **row)
         if claim.is_retry:
             return Answer(None, claim.stored_reply or SUCCESS, claim)
         reply, status, error = self._respond(sql, inbound, now)
@@ -304,6 +323,11 @@ class Inbox:
             "received_at": now,
             "request": astuple(inbound.request) if inbound.request else None,  # for the replay guard, if spooled
         }
+
+
+def _conflict(exc: Exception) -> bool:
+    """PostgreSQL gave up on the transaction for another's sake (a deadlock, a serialization failure)."""
+    return str(getattr(getattr(exc, "orig", exc), "sqlstate", None) or "").startswith("40")
 
 
 def _release(connection: Connection, *, restore_lock_wait: bool) -> None:
