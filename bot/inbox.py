@@ -46,8 +46,10 @@ LOCK_RETRY_S = 0.002
 # Of the reply deadline, the share a message may spend waiting for another process's SQLite write lock (counted
 # from its arrival); the rest is for the handler, or for the spool's fsync, and for the way back.
 LOCK_WAIT_SHARE = 0.6
-# PostgreSQL: batches handled at once, each in a thread on a connection of its own (the pool keeps ten).
-DB_THREADS = 4
+# PostgreSQL: batches handled at once per web worker, each in a thread on a connection of its own. With four, 60 %
+# of batches held one message (a COMMIT, a thread hand-over each); with two, batches average ~4 at c=16 for less CPU
+# per message and a shorter tail (bench/README.md). More web workers add more.
+DB_THREADS = 2
 MAX_BATCH = 64
 
 
