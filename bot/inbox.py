@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import sys
 import time
 import traceback
 from collections.abc import Callable
@@ -51,6 +52,7 @@ LOCK_WAIT_SHARE = 0.6
 # per message and a shorter tail (bench/README.md). More web workers add more.
 DB_THREADS = 2
 MAX_BATCH = 64
+GIL_SWITCH_S = 0.0005
 
 
 def _sqlite_busy(exc: Exception) -> bool:
@@ -97,6 +99,10 @@ class Inbox:
         # PostgreSQL: a plain executor; anyio's hand-over to a thread (a Condition) cost ~10 % of a message.
         self._executor = None if self.on_loop else ThreadPoolExecutor(DB_THREADS, thread_name_prefix="inbox")
         self._batches_in_threads = 0
+        if not self.on_loop:
+            # A batch's thread waits for the GIL after each round trip while the loop parses and replies: at the
+            # default 5 ms switch interval that wait, not the database, paced the batches (bench/README.md).
+            sys.setswitchinterval(GIL_SWITCH_S)
         self._loop_connection: Connection | None = None
         self._waiting: list[Arrival] = []
         self._fallbacks: set[asyncio.Task] = set()
@@ -192,13 +198,16 @@ class Inbox:
             log.exception("a batch of %d messages failed: each is tried again on its own", len(batch))
         return [self._handle_apart_on_failure([arrival])[0] for arrival in batch]
 
-    def _handle_batch(self, batch: list[Arrival], *, on_loop: bool = False) -> list[str | None]:
+    def _handle_batch(
+        self, batch: list[Arrival], *, on_loop: bool = False, reconnected: bool = False
+    ) -> list[str | None]:
         now = self.clock()
         rows = [self._row(arrival.inbound, now) for arrival in batch]
         waits_for_lock = self.on_loop and not on_loop
         lock_wait = self._lock_wait(batch) if waits_for_lock else None
         if lock_wait is not None and lock_wait <= 0:
             return self._spool_all(batch, rows, busy=True)
+        dropped = False
         try:
             connection = self._loop_conn() if on_loop else self.db.connect()
             try:
@@ -213,6 +222,7 @@ class Inbox:
                     self._account_for_time(sql, batch, answers)
             finally:
                 if not on_loop:
+                    dropped = _dropped(connection)
                     _release(connection, restore_lock_wait=lock_wait is not None)
         except (SQLAlchemyError, self.db.dialect.loaded_dbapi.Error) as exc:
             # The per-message statements run on the driver's cursor, so its own errors arrive unwrapped.
@@ -220,6 +230,13 @@ class Inbox:
                 # Its BEGIN IMMEDIATE found the lock taken, so nothing began: the connection stays for the next
                 # batch (reopening it, four PRAGMAs, for every collision cost the webhook a tenth of its time).
                 raise LockBusy from exc
+            if dropped and not reconnected:
+                # The server closed a pooled connection (a restart): one in steady use is no longer pinged at
+                # checkout (models/db.py), so the batch is tried once more on new ones. Whatever it committed,
+                # if anything, comes back as stored replies (the claim and the replay guard are idempotent).
+                log.warning("the database closed a pooled connection: the batch is tried again on new ones")
+                self.db.dispose()
+                return self._handle_batch(batch, reconnected=True)
             if len(batch) > 1 and (self._message_error(exc) or _conflict(exc)):
                 raise  # one message's values (or a clash with another batch) broke it: each is tried on its own
             return self._spool_all(batch, rows, busy=_sqlite_busy(exc), on_loop=on_loop)
@@ -331,6 +348,17 @@ class Inbox:
             "received_at": now,
             "request": astuple(inbound.request) if inbound.request else None,  # for the replay guard, if spooled
         }
+
+
+def _dropped(connection: Connection) -> bool:
+    """Whether the database closed this connection under us (a restart, a terminated backend)."""
+    if connection.invalidated:
+        return True
+    try:
+        driver = connection.connection.driver_connection
+    except SQLAlchemyError:
+        return True
+    return bool(getattr(driver, "broken", False) or getattr(driver, "closed", False))
 
 
 def _conflict(exc: Exception) -> bool:

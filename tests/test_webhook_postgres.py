@@ -172,3 +172,17 @@ def waiting_on_a_lock(engine) -> bool:
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
         ).scalar()
     return waits > 0
+
+
+def test_a_connection_the_server_closed_is_replaced_before_anything_is_spooled(server, counted):
+    """Without a ping per checkout, a restart shows at the first statement: the batch goes again on new connections."""
+    inbox, _counts = counted
+    handle_together(inbox, [help_message("rt-dropped-warm")])
+    with inbox.db.connect() as pooled:
+        backend = pooled.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    with server.state.db.connect() as other:
+        other.exec_driver_sql(f"SELECT pg_terminate_backend({int(backend)})")
+    replies = handle_together(inbox, [help_message(f"rt-dropped-{i}") for i in range(3)])
+    assert all(HELP_REPLY in reply for reply in replies)
+    rows = stored(server, "rt-dropped-")
+    assert len(rows) == 4 and {row.status for row in rows} == {"handled"}
