@@ -167,8 +167,12 @@ class Inbox:
         batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
         # Rows are locked in openid order in every batch, so two batches never wait on each other in a circle.
         batch.sort(key=lambda arrival: arrival.inbound.openid)
+        try:
+            done = asyncio.get_running_loop().run_in_executor(self._executor, self._handle_apart_on_failure, batch)
+        except RuntimeError as exc:  # the inbox was closed (shutting down): answer rather than leave them waiting
+            settle_error(batch, exc)
+            return
         self._batches_in_threads += 1
-        done = asyncio.get_running_loop().run_in_executor(self._executor, self._handle_apart_on_failure, batch)
         done.add_done_callback(lambda finished: settle(batch, finished))
         done.add_done_callback(self._thread_done)
         if self._waiting:

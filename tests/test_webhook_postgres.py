@@ -186,3 +186,15 @@ def test_a_connection_the_server_closed_is_replaced_before_anything_is_spooled(s
     assert all(HELP_REPLY in reply for reply in replies)
     rows = stored(server, "rt-dropped-")
     assert len(rows) == 4 and {row.status for row in rows} == {"handled"}
+
+
+def test_a_message_handed_to_a_closed_inbox_is_answered_with_an_error(server, counted):
+    inbox, _counts = counted
+    inbox.close()
+
+    async def after_close():
+        return await asyncio.gather(inbox.handle(help_message("rt-closed")), return_exceptions=True)
+
+    [outcome] = asyncio.run(after_close())
+    assert isinstance(outcome, RuntimeError)
+    assert stored(server, "rt-closed") == []
