@@ -4,13 +4,20 @@ Usage (from the project directory):
     .venv/bin/python bench/webhook.py            # ~15 s warm-up + 2 x 12 s per target
     .venv/bin/python bench/webhook.py --quick    # the whole run in well under 2 minutes
     .venv/bin/python bench/webhook.py --loop both   # also uvloop, when uvloop is installed
+    .venv/bin/python bench/webhook.py --quick --database-url postgresql+psycopg://postgres@/bench --workers 1 2
+        # the service on PostgreSQL (a database of its own), with one uvicorn worker, then with two
 
-Both targets are served by one uvicorn worker on 127.0.0.1 (loop asyncio, httptools, no access log) and
-loaded with wrk through a generated Lua script: every request carries a unique MsgId (the service dedupes by
-(FromUserName, MsgId)); ~100 openids walk a short 我的信息 conversation so the dialogue engine, conversation
-state and database writes are all exercised. Every request is signed afresh in the Lua script (a nonce of its
-own): the service lets one signed query carry one message only. Numbers are printed, nothing is asserted; the last
-line is `webhook full path ratio R`, R = (b)/(a) 2xx throughput at concurrency 16.
+Both targets are served by one uvicorn worker (the service by each of --workers in turn) on 127.0.0.1 (loop
+asyncio, httptools, no access log) and loaded with wrk through a generated Lua script: every request carries a
+unique MsgId (the service dedupes by (FromUserName, MsgId)); ~100 openids walk a short 我的信息 conversation so the
+dialogue engine, conversation state and database writes are all exercised. Every request is signed afresh in the
+Lua script (a nonce of its own): the service lets one signed query carry one message only. Numbers are printed,
+nothing is asserted; the last line is `webhook full path ratio R`, R = (b)/(a) 2xx throughput at concurrency 16
+(with the first --workers).
+
+With --database-url the service runs on that database (its schema migrated as `main.py serve` does at start;
+give it a database of its own: the bench's people and messages stay in it). On PostgreSQL the CPU the database's
+backends spent is shown per request too ("db us/req").
 """
 
 import argparse
@@ -19,19 +26,31 @@ import math
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 from wrkload import HOST, LUA_SHA1, WRK, Result, Server, free_port, lua_list, lua_str, parse_wrk, run_wrk
 
 PROJECT = Path(__file__).resolve().parent.parent
 TOKEN = "xiangan-bench"
 TARGET_RATIO, TARGET_P99_MS = 0.5, 100.0
+TARGET_PG_RATIO, TARGET_SCALING = 0.3, 1.6  # issue 17: PostgreSQL with one worker; two workers against one
+
+
+@dataclass
+class Run(Result):
+    """A wrk run, with the service's worker count and the database backends' CPU."""
+
+    workers: int = 1
+    db_us_per_req: float = math.nan
+
 
 # One conversation step per entry; each user picks the variant at (user index mod number of variants).
 # Every cycle starts with 取消 so a user cut off mid-flow by the end of a run starts clean in the next one;
@@ -86,7 +105,7 @@ def serve_baseline(port: int, loop: str) -> None:
     )
 
 
-def serve_app(port: int, loop: str) -> None:
+def serve_app(port: int, loop: str, workers: int = 1) -> None:
     """Serve the real app like `main.py serve`, but on another event loop (for the uvloop comparison)."""
     import uvicorn
 
@@ -100,7 +119,7 @@ def serve_app(port: int, loop: str) -> None:
         factory=True,
         host=HOST,
         port=port,
-        workers=1,
+        workers=workers,
         loop=loop,
         http="httptools",
         access_log=False,
@@ -179,11 +198,14 @@ end
 # ---------------------------------------------------------------- processes
 
 
-def service_env(workdir: Path, port: int, **overrides: str) -> dict:
-    """Sandbox settings, a fresh SQLite file and spool (or `overrides`); explicit so a local .env cannot interfere."""
+def service_env(workdir: Path, port: int, database_url: str = "", workers: int = 1, **overrides: str) -> dict:
+    """Sandbox settings, the database (a fresh SQLite file by default) and a fresh spool (or `overrides`).
+
+    Explicit so a local .env cannot interfere.
+    """
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=f"sqlite:///{workdir / 'bench.db'}",
+        DATABASE_URL=database_url or f"sqlite:///{workdir / 'bench.db'}",
         SPOOL_DIR=str(workdir / "spool"),  # never replay (and consume) the project's own data/spool
         WECHAT_TOKEN=TOKEN,
         WECHAT_APP_ID="",
@@ -192,7 +214,7 @@ def service_env(workdir: Path, port: int, **overrides: str) -> dict:
         REDIS_URL="",
         HOST=HOST,
         PORT=str(port),
-        WORKERS="1",
+        WORKERS=str(workers),
         LOG_LEVEL="warning",
         ADMIN_USERNAME="",
         ADMIN_PASSWORD="",
@@ -226,22 +248,27 @@ def smoke_test(server: Server, path: str) -> str:
 # ---------------------------------------------------------------- one target
 
 
-def bench_target(name: str, loop: str, server: Server, args, workdir: Path, run_ids) -> list[Result]:
-    """Warm up once, then one wrk run per concurrency; CPU per request from /proc."""
+def bench_target(
+    name: str, loop: str, server: Server, args, workdir: Path, run_ids, *, workers: int = 1, database_url: str = ""
+) -> list[Run]:
+    """Warm up once, then one wrk run per concurrency; CPU per request from /proc (the server's process tree)."""
     path = signed_path()
-    print(f"[{name}/{loop}] up on :{server.port}; smoke reply: {smoke_test(server, path)[:40]!r}", flush=True)
-    script = workdir / f"webhook_{name}_warm.lua"
+    name_shown = f"{name}x{workers}" if workers > 1 else name
+    print(f"[{name_shown}/{loop}] up on :{server.port}; smoke reply: {smoke_test(server, path)[:40]!r}", flush=True)
+    script = workdir / f"webhook_{name}{workers}_warm.lua"
     script.write_text(lua_script(args.users, args.threads, next(run_ids)))
     run_wrk(server, script, max(args.concurrency), args.threads, args.warmup)
     results = []
     for connections in args.concurrency:
-        script = workdir / f"webhook_{name}_{connections}.lua"
+        script = workdir / f"webhook_{name}{workers}_{connections}.lua"
         script.write_text(lua_script(args.users, args.threads, next(run_ids)))
-        cpu_before = server.cpu_seconds()
+        cpu_before, db_before = tree_cpu_seconds(server.proc.pid), db_cpu(database_url)
         output = run_wrk(server, script, connections, args.threads, args.duration)
-        result = parse_wrk(output, Result(name, loop, connections))
+        result = parse_wrk(output, Run(name, loop, connections, workers=workers))
         if result.requests:
-            result.cpu_us_per_req = (server.cpu_seconds() - cpu_before) * 1e6 / result.requests
+            result.cpu_us_per_req = (tree_cpu_seconds(server.proc.pid) - cpu_before) * 1e6 / result.requests
+            if db_before is not None:
+                result.db_us_per_req = (db_cpu(database_url) - db_before) * 1e6 / result.requests
         if args.verbose:
             print(output, flush=True)
         print(f"  {row(result)}", flush=True)
@@ -249,17 +276,55 @@ def bench_target(name: str, loop: str, server: Server, args, workdir: Path, run_
     return results
 
 
-def database_summary(db_path: Path) -> str:
+def tree_cpu_seconds(pid: int) -> float:
+    """User+system CPU time of a process and its live descendants (uvicorn's workers are its children)."""
+    parents, cpu = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+            cpu[int(stat.parent.name)] = int(fields[11]) + int(fields[12])
+    tree, grew = {pid}, True
+    while grew:
+        more = {child for child, parent in parents.items() if parent in tree} - tree
+        tree, grew = tree | more, bool(more)
+    return sum(cpu.get(member, 0) for member in tree) / os.sysconf("SC_CLK_TCK")
+
+
+def db_cpu(database_url: str) -> float | None:
+    """PostgreSQL: CPU seconds of the backends connected to this database now (None on SQLite)."""
+    if not database_url.startswith("postgresql"):
+        return None
+    engine = create_engine(database_url, poolclass=NullPool)
+    try:
+        with engine.connect() as db:
+            pids = db.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")).scalars()
+            pids = list(pids)
+    finally:
+        engine.dispose()
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def database_summary(database_url: str) -> str:
     """What the full path stored: inbound rows by status, people, open conversations."""
-    with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as db:
-        statuses = dict(db.execute("SELECT status, count(*) FROM inbound_message GROUP BY status").fetchall())
-        people = db.execute("SELECT count(*) FROM person").fetchone()[0]
-        named = db.execute("SELECT count(*) FROM person WHERE phone IS NOT NULL").fetchone()[0]
-        states = dict(db.execute("SELECT step, count(*) FROM conversation_state GROUP BY step").fetchall())
+    engine = create_engine(database_url, poolclass=NullPool)
+    try:
+        with engine.connect() as db:
+            statuses = dict(db.execute(text("SELECT status, count(*) FROM inbound_message GROUP BY status")).all())
+            people = db.execute(text("SELECT count(*) FROM person")).scalar()
+            named = db.execute(text("SELECT count(*) FROM person WHERE phone IS NOT NULL")).scalar()
+            states = dict(db.execute(text("SELECT step, count(*) FROM conversation_state GROUP BY step")).all())
+    finally:
+        engine.dispose()
     return f"inbound rows {statuses}, people {people} ({named} with a saved profile), open conversations {states}"
 
 
-def run_loop(args, workdir: Path, run_ids, loop: str) -> list[Result]:
+def run_loop(args, workdir: Path, run_ids, loop: str) -> list[Run]:
     """Both targets on one event loop."""
     results = []
     me = [sys.executable, str(Path(__file__).resolve())]
@@ -273,68 +338,92 @@ def run_loop(args, workdir: Path, run_ids, loop: str) -> list[Result]:
             port,
         ) as server:
             results += bench_target("baseline", loop, server, args, workdir, run_ids)
-    if "b" in args.targets:
+    if "b" not in args.targets:
+        return results
+    for workers in args.workers:
         port = free_port()
-        db_dir = workdir / f"service_{loop}"
+        db_dir = workdir / f"service_{loop}_{workers}"
         db_dir.mkdir()
+        database_url = args.database_url or f"sqlite:///{db_dir / 'bench.db'}"  # as service_env's default
         argv = (
             [sys.executable, "main.py", "serve", "--port", str(port)]
             if loop == "asyncio"
-            else [*me, "--serve-app", str(port), "--loop", loop]
+            else [*me, "--serve-app", str(port), "--loop", loop, "--workers", str(workers)]
         )
-        with Server(
-            "service", argv, service_env(db_dir, port), workdir / f"webhook_service_{loop}.log", port
-        ) as server:
-            results += bench_target("service", loop, server, args, workdir, run_ids)
-        print(f"  [service/{loop}] {database_summary(db_dir / 'bench.db')}", flush=True)
+        env = service_env(db_dir, port, database_url, workers)
+        with Server("service", argv, env, workdir / f"webhook_service_{loop}_{workers}.log", port) as server:
+            results += bench_target(
+                "service", loop, server, args, workdir, run_ids, workers=workers, database_url=database_url
+            )
+        print(f"  [service x{workers}/{loop}] {database_summary(database_url)}", flush=True)
     return results
 
 
 # ---------------------------------------------------------------- report
 
 HEADER = (
-    f"{'target':<9} {'loop':<8} {'conns':>5} {'req/s':>8} {'2xx/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-    f"{'non-2xx':>8} {'sock err':>8} {'cpu us/req':>10}"
+    f"{'target':<11} {'loop':<8} {'conns':>5} {'req/s':>8} {'2xx/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+    f"{'non-2xx':>8} {'sock err':>8} {'cpu us/req':>10} {'db us/req':>9}"
 )
 
 
-def row(r: Result) -> str:
+def row(r: Run) -> str:
     """One table line."""
+    name = f"{r.target}x{r.workers}" if r.workers > 1 else r.target
     return (
-        f"{r.target:<9} {r.loop:<8} {r.connections:>5} {r.rps:>8.0f} {r.ok_rps:>8.0f} {r.p50_ms:>8.2f} "
-        f"{r.p99_ms:>8.2f} {r.non_2xx:>8} {r.socket_errors:>8} {r.cpu_us_per_req:>10.0f}"
+        f"{name:<11} {r.loop:<8} {r.connections:>5} {r.rps:>8.0f} {r.ok_rps:>8.0f} {r.p50_ms:>8.2f} "
+        f"{r.p99_ms:>8.2f} {r.non_2xx:>8} {r.socket_errors:>8} {r.cpu_us_per_req:>10.0f} {r.db_us_per_req:>9.0f}"
     )
 
 
-def ratio(results: list[Result], loop: str, connections: int) -> float:
-    """(b)/(a) 2xx throughput at one concurrency, NaN when a side is missing."""
-    pick = {r.target: r for r in results if r.loop == loop and r.connections == connections}
-    if "baseline" not in pick or "service" not in pick or not pick["baseline"].ok_rps:
+def ratio(results: list[Run], loop: str, connections: int, workers: int = 1) -> float:
+    """(b) with this many workers / (a) 2xx throughput at one concurrency, NaN when a side is missing."""
+    pick = [r for r in results if r.loop == loop and r.connections == connections]
+    baseline = next((r for r in pick if r.target == "baseline"), None)
+    service = next((r for r in pick if r.target == "service" and r.workers == workers), None)
+    if baseline is None or service is None or not baseline.ok_rps:
         return math.nan
-    return pick["service"].ok_rps / pick["baseline"].ok_rps
+    return service.ok_rps / baseline.ok_rps
 
 
-def report(results: list[Result], args) -> None:
+def report(results: list[Run], args) -> None:
     """The table, the targets, and the ratio as the last line."""
     low, high = min(args.concurrency), max(args.concurrency)
+    first = args.workers[0]
     print("\n" + HEADER)
     for result in results:
         print(row(result))
     print()
     for loop in args.loops:
+        for workers in args.workers:
+            shown = f", {workers} workers" if workers > 1 else ""
+            for connections in sorted(args.concurrency, reverse=True):
+                value = ratio(results, loop, connections, workers)
+                print(f"webhook full path ratio at c={connections} ({loop}{shown}) {value:.2f}")
+    if 1 in args.workers and 2 in args.workers:
         for connections in sorted(args.concurrency, reverse=True):
-            print(f"webhook full path ratio at c={connections} ({loop}) {ratio(results, loop, connections):.2f}")
-    service = [r for r in results if r.target == "service" and r.loop == "asyncio"]
+            two, one = (ratio(results, "asyncio", connections, n) for n in (2, 1))
+            print(f"two workers against one at c={connections}: {two / one:.2f}x")
+    service = [r for r in results if r.target == "service" and r.loop == "asyncio" and r.workers == first]
     if service:
         p99_high = next((r.p99_ms for r in service if r.connections == high), math.nan)
         failures = sum(r.non_2xx + r.socket_errors for r in service)
-        r16 = ratio(results, "asyncio", low)
+        r16 = ratio(results, "asyncio", low, first)
         print(
             f"targets: ratio at c={low} >= {TARGET_RATIO}: {_mark(r16 >= TARGET_RATIO)} ({r16:.2f}); "
             f"p99 at c={high} < {TARGET_P99_MS:.0f} ms: {_mark(p99_high < TARGET_P99_MS)} ({p99_high:.1f} ms); "
             f"non-2xx and socket errors = 0: {_mark(failures == 0)} ({failures})"
         )
-    print(f"webhook full path ratio {ratio(results, 'asyncio' if 'asyncio' in args.loops else args.loops[0], low):.2f}")
+    if args.database_url.startswith("postgresql"):
+        pg = ratio(results, "asyncio", low, 1)
+        line = f"PostgreSQL targets: one worker's ratio at c={low} >= {TARGET_PG_RATIO}: "
+        line += f"{_mark(pg >= TARGET_PG_RATIO)} ({pg:.2f})"
+        if 2 in args.workers:
+            scaling = ratio(results, "asyncio", low, 2) / pg
+            line += f"; two workers >= {TARGET_SCALING}x one: {_mark(scaling >= TARGET_SCALING)} ({scaling:.2f}x)"
+        print(line)
+    main_loop = "asyncio" if "asyncio" in args.loops else args.loops[0]
+    print(f"webhook full path ratio {ratio(results, main_loop, low, first):.2f}")
 
 
 def _mark(ok: bool) -> str:
@@ -362,6 +451,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="asyncio",
         choices=("asyncio", "uvloop", "both"),
         help="event loop(s); uvloop only when it is installed",
+    )
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="the service's database (default: a fresh SQLite file); give PostgreSQL a database of its own",
+    )
+    parser.add_argument(
+        "--workers", type=int, nargs="+", default=[1], help="uvicorn workers for the service, one run each (default 1)"
     )
     parser.add_argument("--verbose", action="store_true", help="print wrk's own output too")
     parser.add_argument("--serve-baseline", type=int, metavar="PORT", help=argparse.SUPPRESS)
@@ -398,7 +495,7 @@ def main(argv: list[str] | None = None) -> int:
         serve_baseline(args.serve_baseline, args.loop)
         return 0
     if args.serve_app:
-        serve_app(args.serve_app, args.loop)
+        serve_app(args.serve_app, args.loop, args.workers[0])
         return 0
     check_tools(args)
     sys.path.insert(0, str(PROJECT))
@@ -406,7 +503,7 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signum, _terminate)
     run_ids = iter(range(100, 1000))
     started = time.monotonic()
-    results: list[Result] = []
+    results: list[Run] = []
     try:
         with tempfile.TemporaryDirectory(prefix="webhook_bench_") as tmp:
             print(

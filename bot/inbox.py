@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import sys
 import time
 import traceback
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import astuple
 from typing import TYPE_CHECKING
 
@@ -21,11 +23,11 @@ from bot.arrivals import Arrival, Outcome, settle, settle_error, settle_replies
 from bot.dialogue import Context, Engine, texts
 from bot.late import Answer, queue_late_reply
 from bot.protocol import Inbound
-from bot.replayguard import REPLAYED, admit
+from bot.replayguard import REPLAYED, admit_and_claim
 from bot.router import respond
 from bot.villages import VillageIndex
 from models.db import is_sqlite, never_wait_for_lock, utcnow, wait_for_lock
-from models.inbound import FAILED, HANDLED, LIMITED, claim_inbound, finish_inbound
+from models.inbound import FAILED, HANDLED, LIMITED, finish_inbound
 from models.person import touch_person
 from models.sql import Sql, release_savepoint, rollback_to_savepoint, savepoint
 from town import clock
@@ -45,6 +47,12 @@ LOCK_RETRY_S = 0.002
 # Of the reply deadline, the share a message may spend waiting for another process's SQLite write lock (counted
 # from its arrival); the rest is for the handler, or for the spool's fsync, and for the way back.
 LOCK_WAIT_SHARE = 0.6
+# PostgreSQL: batches handled at once per web worker, each in a thread on a connection of its own. With four, 60 %
+# of batches held one message (a COMMIT, a thread hand-over each); with two, batches average ~4 at c=16 for less CPU
+# per message and a shorter tail (bench/README.md). More web workers add more.
+DB_THREADS = 2
+MAX_BATCH = 64
+GIL_SWITCH_S = 0.0005
 
 
 def _sqlite_busy(exc: Exception) -> bool:
@@ -66,7 +74,9 @@ class Inbox:
     within ~20 ms (joined by what arrives meanwhile), then waits in a thread, but only as long as its reply
     deadline allows: past that it is spooled (bot/spool.py) and answered. A batch that fails for any other
     reason is tried again one message at a time, so one bad message fails only itself.
-    On PostgreSQL each message runs in a bounded pool of threads.
+    On PostgreSQL a batch runs in one of a few threads, and what arrives while they are all busy waits for the
+    next free one as one batch: under load one checkout, one BEGIN and one durable COMMIT serve many messages
+    (a message alone costs a dozen round trips, and each wakes the database and a thread: bench/README.md).
     """
 
     def __init__(
@@ -85,7 +95,14 @@ class Inbox:
         self.clock = clock
         self.risk = risk
         self.on_loop = is_sqlite(db)
-        self.limiter = anyio.CapacityLimiter(1 if self.on_loop else 8)
+        self.limiter = anyio.CapacityLimiter(1)  # SQLite: the batches that wait for the write lock
+        # PostgreSQL: a plain executor; anyio's hand-over to a thread (a Condition) cost ~10 % of a message.
+        self._executor = None if self.on_loop else ThreadPoolExecutor(DB_THREADS, thread_name_prefix="inbox")
+        self._batches_in_threads = 0
+        if not self.on_loop:
+            # A batch's thread waits for the GIL after each round trip while the loop parses and replies: at the
+            # default 5 ms switch interval that wait, not the database, paced the batches (bench/README.md).
+            sys.setswitchinterval(GIL_SWITCH_S)
         self._loop_connection: Connection | None = None
         self._waiting: list[Arrival] = []
         self._fallbacks: set[asyncio.Task] = set()
@@ -94,20 +111,17 @@ class Inbox:
     async def handle(self, inbound: Inbound) -> str | None:
         """The reply text for a message, or None for "success"."""
         arrival = Arrival(inbound, time.monotonic())
-        if not self.on_loop:
-            [outcome] = await self._in_thread([arrival])
-            if isinstance(outcome, Exception):
-                raise outcome
-            return outcome
         loop = asyncio.get_running_loop()
         arrival.future = loop.create_future()
         self._waiting.append(arrival)
         if len(self._waiting) == 1:
-            loop.call_soon(self._run_waiting)
+            loop.call_soon(self._run_waiting if self.on_loop else self._dispatch_waiting)
         return await arrival.future
 
     def close(self) -> None:
         """Discard the loop's connection: its busy_timeout of 0 must never reach the pool's other users."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=False)
         if self._loop_connection is not None:
             self._loop_connection.invalidate()
             self._loop_connection.close()
@@ -146,11 +160,34 @@ class Inbox:
         self._lock_tries = 0
         settle_replies(batch, replies)
 
-    def _to_thread(self, batch: list[Arrival]) -> None:
+    def _dispatch_waiting(self) -> None:
+        """PostgreSQL: what waits goes to a thread as one batch, unless every thread is busy (then it grows)."""
+        if not self._waiting or self._batches_in_threads >= DB_THREADS:
+            return
+        batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+        # Rows are locked in openid order in every batch, so two batches never wait on each other in a circle.
+        batch.sort(key=lambda arrival: arrival.inbound.openid)
+        try:
+            done = asyncio.get_running_loop().run_in_executor(self._executor, self._handle_apart_on_failure, batch)
+        except RuntimeError as exc:  # the inbox was closed (shutting down): answer rather than leave them waiting
+            settle_error(batch, exc)
+            return
+        self._batches_in_threads += 1
+        done.add_done_callback(lambda finished: settle(batch, finished))
+        done.add_done_callback(self._thread_done)
+        if self._waiting:
+            self._dispatch_waiting()
+
+    def _thread_done(self, _done: asyncio.Future) -> None:
+        self._batches_in_threads -= 1
+        self._dispatch_waiting()
+
+    def _to_thread(self, batch: list[Arrival]) -> asyncio.Task:
         task = asyncio.ensure_future(self._in_thread(batch))
         self._fallbacks.add(task)
         task.add_done_callback(self._fallbacks.discard)
         task.add_done_callback(lambda done: settle(batch, done))
+        return task
 
     async def _in_thread(self, batch: list[Arrival]) -> list[Outcome]:
         return await anyio.to_thread.run_sync(self._handle_apart_on_failure, batch, limiter=self.limiter)
@@ -165,13 +202,16 @@ class Inbox:
             log.exception("a batch of %d messages failed: each is tried again on its own", len(batch))
         return [self._handle_apart_on_failure([arrival])[0] for arrival in batch]
 
-    def _handle_batch(self, batch: list[Arrival], *, on_loop: bool = False) -> list[str | None]:
+    def _handle_batch(
+        self, batch: list[Arrival], *, on_loop: bool = False, reconnected: bool = False
+    ) -> list[str | None]:
         now = self.clock()
         rows = [self._row(arrival.inbound, now) for arrival in batch]
         waits_for_lock = self.on_loop and not on_loop
         lock_wait = self._lock_wait(batch) if waits_for_lock else None
         if lock_wait is not None and lock_wait <= 0:
             return self._spool_all(batch, rows, busy=True)
+        dropped = False
         try:
             connection = self._loop_conn() if on_loop else self.db.connect()
             try:
@@ -186,6 +226,7 @@ class Inbox:
                     self._account_for_time(sql, batch, answers)
             finally:
                 if not on_loop:
+                    dropped = _dropped(connection)
                     _release(connection, restore_lock_wait=lock_wait is not None)
         except (SQLAlchemyError, self.db.dialect.loaded_dbapi.Error) as exc:
             # The per-message statements run on the driver's cursor, so its own errors arrive unwrapped.
@@ -193,8 +234,15 @@ class Inbox:
                 # Its BEGIN IMMEDIATE found the lock taken, so nothing began: the connection stays for the next
                 # batch (reopening it, four PRAGMAs, for every collision cost the webhook a tenth of its time).
                 raise LockBusy from exc
-            if len(batch) > 1 and self._message_error(exc):
-                raise  # one message's values broke the transaction: the others are tried again without it
+            if dropped and not reconnected:
+                # The server closed a pooled connection (a restart): one in steady use is no longer pinged at
+                # checkout (models/db.py), so the batch is tried once more on new ones. Whatever it committed,
+                # if anything, comes back as stored replies (the claim and the replay guard are idempotent).
+                log.warning("the database closed a pooled connection: the batch is tried again on new ones")
+                self.db.dispose()
+                return self._handle_batch(batch, reconnected=True)
+            if len(batch) > 1 and (self._message_error(exc) or _conflict(exc)):
+                raise  # one message's values (or a clash with another batch) broke it: each is tried on its own
             return self._spool_all(batch, rows, busy=_sqlite_busy(exc), on_loop=on_loop)
         return [answer.reply for answer in answers]
 
@@ -206,9 +254,9 @@ class Inbox:
         `now` is the message's time for the town (when it was received); with `late`, the sender is no longer
         waiting on the webhook and the reply goes out as a customer-service message, queued in this transaction.
         """
-        if not admit(sql, inbound.request, now=now, window_s=self.settings.webhook_max_skew_s):
+        claim = admit_and_claim(sql, inbound.request, row, now=now, window_s=self.settings.webhook_max_skew_s)
+        if claim is None:
             return Answer(None, REPLAYED)  # this message alone is refused (403); its batch goes on
-        claim = claim_inbound(sql, **row)
         if claim.is_retry:
             return Answer(None, claim.stored_reply or SUCCESS, claim)
         reply, status, error = self._respond(sql, inbound, now)
@@ -304,6 +352,22 @@ class Inbox:
             "received_at": now,
             "request": astuple(inbound.request) if inbound.request else None,  # for the replay guard, if spooled
         }
+
+
+def _dropped(connection: Connection) -> bool:
+    """Whether the database closed this connection under us (a restart, a terminated backend)."""
+    if connection.invalidated:
+        return True
+    try:
+        driver = connection.connection.driver_connection
+    except SQLAlchemyError:
+        return True
+    return bool(getattr(driver, "broken", False) or getattr(driver, "closed", False))
+
+
+def _conflict(exc: Exception) -> bool:
+    """PostgreSQL gave up on the transaction for another's sake (a deadlock, a serialization failure)."""
+    return str(getattr(getattr(exc, "orig", exc), "sqlstate", None) or "").startswith("40")
 
 
 def _release(connection: Connection, *, restore_lock_wait: bool) -> None:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# PostgreSQL: a connection back from the pool is checked with a round trip only after this long unused; one in
+# steady use is not (pool_pre_ping cost every message a round trip); a broken one still fails over to a new one.
+PING_AFTER_IDLE_S = 2.0
+RECYCLE_S = 1800
 
 
 def utcnow() -> dt.datetime:
@@ -27,7 +32,28 @@ def make_engine(database_url: str) -> Engine:
     """An engine configured for this service's access pattern."""
     if database_url.startswith("sqlite"):
         return _sqlite_engine(database_url)
-    return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return _postgres_engine(database_url)
+
+
+def _postgres_engine(database_url: str) -> Engine:
+    engine = create_engine(database_url, pool_size=10, max_overflow=10, pool_recycle=RECYCLE_S)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn, record, _proxy):
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool drops this connection and checks out another (SQLAlchemy's pessimistic-disconnect recipe).
+            raise exc.DisconnectionError() from error
+
+    return engine
 
 
 def _sqlite_engine(database_url: str) -> Engine:

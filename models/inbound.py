@@ -69,6 +69,20 @@ FINISH = (
     "UPDATE inbound_message SET status = :status, reply = :reply, error = :error, handled_at = :now,"
     " answered_in_time = :answered WHERE id = :id"
 )
+# PostgreSQL, one round trip: remember the signed query (models/webhook_request.py), store the message only if the
+# query is new or came with this same message before, and read a stored copy of it (a retry) in the same go.
+GUARDED_CLAIM = (
+    "WITH guard AS (INSERT INTO webhook_request (signature, body_hash, stamped_at)"
+    " VALUES (:signature, :body_hash, :stamped_at) ON CONFLICT (signature) DO NOTHING RETURNING 1),"
+    " seen AS (SELECT body_hash FROM webhook_request WHERE signature = :signature),"
+    " claim AS (INSERT INTO inbound_message (openid, dedupe_key, msg_type, event, event_key, text, raw, wechat_time,"
+    " received_at, status) SELECT :openid, :dedupe_key, :msg_type, :event, :event_key, :text, :raw, :wechat_time,"
+    " :received_at, 'received' WHERE EXISTS (SELECT 1 FROM guard) OR EXISTS (SELECT 1 FROM seen"
+    " WHERE body_hash = :body_hash) ON CONFLICT (openid, dedupe_key) DO NOTHING RETURNING id)"
+    " SELECT EXISTS (SELECT 1 FROM guard), (SELECT body_hash FROM seen), (SELECT id FROM claim), stored.id,"
+    " stored.reply, stored.answered_in_time FROM (SELECT 1) AS one LEFT JOIN inbound_message AS stored"
+    " ON stored.openid = :openid AND stored.dedupe_key = :dedupe_key"
+)
 ANSWERED = "UPDATE inbound_message SET answered_in_time = :answered WHERE id = :id"
 
 
@@ -78,10 +92,40 @@ def claim_inbound(sql: Sql, **values) -> Claim:
     inserted = sql.one(CLAIM, **{**values, **times})
     if inserted is not None:
         return Claim(inbound_id=inserted[0])
-    stored = sql.one(STORED_REPLY, openid=values["openid"], dedupe_key=values["dedupe_key"])
+    return _stored(sql, openid=values["openid"], dedupe_key=values["dedupe_key"])
+
+
+def _stored(sql: Sql, *, openid: str, dedupe_key: str) -> Claim:
+    """The claim of a retry: the stored copy's reply, if the copy is there."""
+    stored = sql.one(STORED_REPLY, openid=openid, dedupe_key=dedupe_key)
     if stored is None:  # stored by a transaction that then rolled back: nothing to repeat
         return Claim(inbound_id=None)
     return Claim(inbound_id=None, stored_reply=stored[1], retry_of=stored[0], answered_in_time=bool(stored[2]))
+
+
+def guarded_claim(sql: Sql, *, signature: str, body_hash: str, stamped_at: int, **values) -> Claim | None:
+    """PostgreSQL: `remember_request` and `claim_inbound` in one statement; None when the query carried another body.
+
+    Its snapshot is taken before it waits on a concurrent transaction's row, so what that row holds is read again
+    apart, as the two-statement way does (rare: only when two attempts of one query race).
+    """
+    guarded, seen, inserted, stored_id, stored_reply, answered = sql.one(
+        GUARDED_CLAIM, signature=signature, body_hash=body_hash, stamped_at=stamped_at, **values
+    )
+    if not guarded and seen != body_hash:
+        if seen is not None or not _same_body(sql, signature=signature, body_hash=body_hash):
+            return None
+        return claim_inbound(sql, **values)
+    if inserted is not None:
+        return Claim(inbound_id=inserted)
+    if stored_id is None:  # a copy committed while this statement waited: read it as claim_inbound does
+        return _stored(sql, openid=values["openid"], dedupe_key=values["dedupe_key"])
+    return Claim(inbound_id=None, stored_reply=stored_reply, retry_of=stored_id, answered_in_time=bool(answered))
+
+
+def _same_body(sql: Sql, *, signature: str, body_hash: str) -> bool:
+    stored = sql.one("SELECT body_hash FROM webhook_request WHERE signature = :signature", signature=signature)
+    return stored is None or stored[0] == body_hash
 
 
 def finish_inbound(

@@ -1,0 +1,200 @@
+"""The webhook's PostgreSQL path stays lean: round trips per message counted, messages arriving together committed
+together, and a connection in steady use never pinged (bench/README.md, issue 17)."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import threading
+import time
+from collections import Counter
+
+import psycopg
+import pytest
+from sqlalchemy import event, select
+
+from bot import protocol, sandbox
+from bot.inbox import Inbox
+from models.db import make_engine, transaction, utcnow
+from models.inbound import InboundMessage, guarded_claim
+from models.sql import Sql
+from models.webhook_request import remember_request
+from tests.support.barriers import until
+
+HELP_REPLY = "我的信息"
+# The inbox's own round trips for one message: the replay guard with the claim (one statement), the handler's
+# savepoint and its release, the claim's outcome; BEGIN and COMMIT once per batch. Before issue 17 a message
+# alone also paid the pool's ping and the guard apart from the claim (12 round trips for a 帮助, now 10).
+OWN_PER_MESSAGE = {"WITH": 1, "SAVEPOINT": 1, "RELEASE": 1, "UPDATE": 1}
+HELP_ROUND_TRIPS_ALONE = 10  # with the handler's: the person, the conversation, two reads for the help text
+
+
+class CountingCursor(psycopg.Cursor):
+    """A real psycopg cursor that counts the statements it sends."""
+
+    counts: Counter
+
+    def execute(self, query, params=None, **kwargs):
+        self.counts[str(query).split(None, 1)[0].upper()] += 1
+        return super().execute(query, params, **kwargs)
+
+
+@pytest.fixture
+def counted(server, database_url):
+    """An inbox on an engine of its own whose statements, BEGINs and COMMITs are counted."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's round trips only")
+    counts = Counter()
+    cursor_class = type("Counting", (CountingCursor,), {"counts": counts})
+    engine = make_engine(database_url)
+
+    @event.listens_for(engine, "connect")
+    def _counting(dbapi_conn, _record):
+        dbapi_conn.cursor_factory = cursor_class
+
+    @event.listens_for(engine, "begin")
+    def _begin(_conn):
+        counts["BEGIN"] += 1
+
+    @event.listens_for(engine, "commit")
+    def _commit(_conn):
+        counts["COMMIT"] += 1
+
+    state = server.state
+    inbox = Inbox(engine, server.settings, state.dialogue, state.villages, risk=state.risk)
+    yield inbox, counts
+    inbox.close()
+    engine.dispose()
+
+
+def help_message(openid: str) -> protocol.Inbound:
+    """A 帮助 from this follower with a signed query of its own, as the webhook hands it to the inbox."""
+    xml = sandbox.text_xml(openid, "帮助").encode()
+    return protocol.to_inbound(xml, request=protocol.stamp(secrets.token_hex(20), str(int(time.time())), xml))
+
+
+def handle_together(inbox: Inbox, inbounds: list[protocol.Inbound]) -> list:
+    """Hand the messages to the inbox in one tick of the event loop, as simultaneous requests are."""
+
+    async def together():
+        return await asyncio.gather(*(inbox.handle(inbound) for inbound in inbounds))
+
+    return asyncio.run(together())
+
+
+def stored(server, prefix: str) -> list[InboundMessage]:
+    with transaction(server.state.db) as session:
+        query = select(InboundMessage).where(InboundMessage.openid.like(f"{prefix}%"))
+        return list(session.execute(query).scalars())
+
+
+def round_trips(counts: Counter) -> int:
+    return sum(counts.values())
+
+
+def test_a_message_alone_costs_ten_round_trips_and_no_ping(server, counted):
+    inbox, counts = counted
+    for i in range(3):  # the person and the prepared statements exist: what follows is the steady state
+        handle_together(inbox, [help_message(f"rt-alone-{i}")])
+    counts.clear()
+    for i in range(3, 8):
+        [reply] = handle_together(inbox, [help_message(f"rt-alone-{i % 3}")])
+        assert HELP_REPLY in reply
+    assert all(counts[kind] == 5 * n for kind, n in OWN_PER_MESSAGE.items()), counts
+    assert ";" not in counts and counts["BEGIN"] == counts["COMMIT"] == 5, counts  # ";" is the pool's ping
+    assert round_trips(counts) <= 5 * HELP_ROUND_TRIPS_ALONE, counts
+
+
+def test_messages_arriving_together_share_one_transaction(server, counted):
+    inbox, counts = counted
+    replies = handle_together(inbox, [help_message(f"rt-together-{i}") for i in range(12)])
+    assert all(HELP_REPLY in reply for reply in replies)
+    assert counts["BEGIN"] == counts["COMMIT"] == 1, counts
+    assert all(counts[kind] == 12 * n for kind, n in OWN_PER_MESSAGE.items()), counts
+    assert round_trips(counts) <= 12 * (HELP_ROUND_TRIPS_ALONE - 2) + 2, counts
+    rows = stored(server, "rt-together-")
+    assert len(rows) == 12 and {row.status for row in rows} == {"handled"}
+
+
+def test_a_retry_in_a_batch_gets_the_stored_reply_without_running_again(server, counted):
+    inbox, counts = counted
+    first = help_message("rt-retry-1")
+    [reply] = handle_together(inbox, [first])
+    counts.clear()
+    again = handle_together(inbox, [first, help_message("rt-retry-2")])
+    assert again[0] == reply and HELP_REPLY in again[1]
+    assert counts["SAVEPOINT"] == 1, counts  # the handler ran for the new message only
+    assert len(stored(server, "rt-retry-")) == 2
+
+
+@pytest.mark.parametrize(("second_body", "admitted"), [("same", True), ("other", False)])
+def test_a_query_racing_its_first_use_is_judged_on_what_that_use_committed(server, database_url, second_body, admitted):
+    """The one-statement guard reads from a snapshot older than the row it waited for: it reads that row again."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's one-statement guard only")
+    signature, first_body = secrets.token_hex(20), "a" * 32
+    body = first_body if second_body == "same" else "b" * 32
+    row = {
+        "openid": f"rt-race-{second_body}",
+        "dedupe_key": "msg:1",
+        "msg_type": "text",
+        "event": None,
+        "event_key": None,
+        "text": "帮助",
+        "raw": "<xml/>",
+        "wechat_time": None,
+        "received_at": utcnow(),
+    }
+    engine = server.state.db
+    outcome = []
+    with engine.connect() as first:
+        first.begin()
+        remember_request(Sql(first), signature=signature, body_hash=first_body, stamped_at=int(time.time()))
+
+        def second_use():
+            with engine.begin() as connection:
+                outcome.append(guarded_claim(Sql(connection), signature=signature, body_hash=body, stamped_at=1, **row))
+
+        racing = threading.Thread(target=second_use)
+        racing.start()
+        until(lambda: waiting_on_a_lock(engine), timeout=10)
+        first.commit()
+        racing.join(timeout=10)
+    [claim] = outcome
+    assert (claim is not None) is admitted
+    assert len(stored(server, row["openid"])) == (1 if admitted else 0)
+
+
+def waiting_on_a_lock(engine) -> bool:
+    """Whether some backend of this database waits on another's transaction (the racing INSERT)."""
+    with engine.connect() as connection:
+        waits = connection.exec_driver_sql(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        ).scalar()
+    return waits > 0
+
+
+def test_a_connection_the_server_closed_is_replaced_before_anything_is_spooled(server, counted):
+    """Without a ping per checkout, a restart shows at the first statement: the batch goes again on new connections."""
+    inbox, _counts = counted
+    handle_together(inbox, [help_message("rt-dropped-warm")])
+    with inbox.db.connect() as pooled:
+        backend = pooled.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    with server.state.db.connect() as other:
+        other.exec_driver_sql(f"SELECT pg_terminate_backend({int(backend)})")
+    replies = handle_together(inbox, [help_message(f"rt-dropped-{i}") for i in range(3)])
+    assert all(HELP_REPLY in reply for reply in replies)
+    rows = stored(server, "rt-dropped-")
+    assert len(rows) == 4 and {row.status for row in rows} == {"handled"}
+
+
+def test_a_message_handed_to_a_closed_inbox_is_answered_with_an_error(server, counted):
+    inbox, _counts = counted
+    inbox.close()
+
+    async def after_close():
+        return await asyncio.gather(inbox.handle(help_message("rt-closed")), return_exceptions=True)
+
+    [outcome] = asyncio.run(after_close())
+    assert isinstance(outcome, RuntimeError)
+    assert stored(server, "rt-closed") == []
