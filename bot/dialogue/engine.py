@@ -124,7 +124,7 @@ class Engine(Corrections):
         todo = plan.jobs(ctx, text, understood, self.answers, self.flows)
         if todo:
             return self._run(ctx, todo, fresh=True)
-        return f"{texts.UNKNOWN}{self.help_text(ctx)}" if intent == "unknown" else texts.NOT_READY
+        return menu.unknown_reply(ctx, text) if intent == "unknown" else texts.NOT_READY
 
     def _run(self, ctx: Context, todo: list[dict], *, fresh: bool) -> str:
         """Do one thing after another until one asks a question; the rest waits in that question's state."""

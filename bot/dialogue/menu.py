@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from bot.dialogue import texts, words
@@ -39,3 +40,21 @@ def help_text(flows: list[Flow], commands: list[Command], ctx: Context | None = 
             if c.help and (not c.help_roles or roles & set(c.help_roles))
         ]
     return "\n".join(lines)
+
+
+# 「俺是坡头村的」「坡头村」: a place named like a village, whether or not it is one of the town's.
+_VILLAGE_LIKE = re.compile(r"([\u4e00-\u9fff]{1,4}?(?:村|庄|寨|屯|营))")
+_SELF = re.compile(r"^(?:俺们|我们|咱们|俺|我|咱)?(?:家)?(?:是|在|住在|住)?")
+
+
+def unknown_reply(ctx: Context, text: str) -> str:
+    """A message not understood: a kind question back, about the place it names if it names one."""
+    said = words.bare(text)
+    found = _VILLAGE_LIKE.search(said[_SELF.match(said).end() :])
+    if found:
+        match = ctx.villages.find(found.group(1))
+        if match.village is not None and match.certain:
+            return texts.OUR_VILLAGE.format(village=match.village.name)
+        if match.village is None:
+            return texts.NOT_OUR_VILLAGE.format(place=found.group(1))
+    return f"{texts.UNKNOWN}{texts.UNKNOWN_ASK}"

@@ -22,6 +22,11 @@ WHICH_FIELD = "请问哪一项不对？回复数字就行：\n{choices}"
 WHICH_FIELD_AGAIN = "没看明白是哪一项，请回复数字：\n{choices}"
 
 UNKNOWN = "不好意思，没太看明白。"
+# What follows UNKNOWN: one short question, never the whole menu (an elderly reader stops at a wall of lines).
+UNKNOWN_ASK = "您有什么事？直接说就行，比如：从外地回来了、家里有人发烧、要买米面。发「帮助」看能办的事。"
+# A self-introduction or a bare place: a village of the town is noted, another place is asked about kindly.
+OUR_VILLAGE = "好的，您是{village}的。您有什么事？直接说就行，比如：从外地回来了、家里有人发烧、要买米面。"
+NOT_OUR_VILLAGE = "咱们镇上没有「{place}」。您是从那边回来的吗？是的话，发「返乡报备」，我一步一步问您。"
 # A message not about the epidemic (a lost dog, the price of fertiliser): one short, kind answer, no cadre asked.
 OFF_TOPIC = (
     "这个事我帮不上忙，您可以问问村里的乡亲。\n"
