@@ -21,6 +21,26 @@ def parse_name(text: str, ctx: Context) -> Parsed:
     return accept(name) if _CHINESE_NAME.match(name) else reask(texts.NAME_AGAIN)
 
 
+_INTRODUCED = re.compile(
+    r"(?:我叫|俺叫|我的名字是|俺的名字叫|俺名叫|我名叫)([\u4e00-\u9fff·]{2,4}?)"
+    r"(?=$|[，,。\s]|是|家|住|在|[\u4e00-\u9fff]{1,3}村)"
+)
+_PHONE_SAID = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
+
+
+def introduced(text: str, ctx: Context, understood=None) -> dict:
+    """What a first message says of its sender: 「俺叫王桂英 鸣皋村的 电话13812345678」 (name, village, phone)."""
+    said: dict = {}
+    if found := _INTRODUCED.search(words.normalize(text)):
+        said["name"] = found.group(1)
+    if found := _PHONE_SAID.search(words.normalize(text)):
+        said["phone"] = found.group(1)
+    village = (understood.secondary.get("village") if understood else None) or ""
+    if village and (match := ctx.villages.find(village)).village is not None and match.certain:
+        said["village"] = match.village.id
+    return said
+
+
 def parse_phone(text: str, ctx: Context) -> Parsed:
     """An 11-digit mainland mobile number, however it was typed or spoken."""
     digits = re.sub(r"[\s\-－—+()（）]", "", words.normalize(text).translate(_CN_DIGITS))

@@ -7,7 +7,7 @@ import logging
 import re
 
 from bot.dialogue import Context, Parsed, accept, reask, words
-from bot.dialogue.fields import village_name
+from bot.dialogue.fields import introduced, village_name
 from handlers.supplies import changes
 from handlers.supplies.texts import TEXT
 from models.person import update_profile
@@ -103,6 +103,8 @@ def prefill(ctx: Context, first_text: str | None, restart: bool) -> dict:
     if restart or not first_text:
         return slots
     slots["_text"] = first_text.strip()[:1000]
+    # 「俺叫王桂英 鸣皋村的…」: what the sender says of themself fills what the profile lacks.
+    slots.update({k: v for k, v in introduced(first_text, ctx, ctx.understand(first_text)).items() if k not in known})
     items = items_in(first_text, ctx)
     if items:
         slots["items"] = items
