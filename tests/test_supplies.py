@@ -408,3 +408,9 @@ def test_cancelling_while_asking_stops_the_questions_and_delivered_ones_stay(tow
     assert "没有找到您的第999号申请" in say(town, "sp-villager", "取消申请 999")
     assert f"第{number}号办完了" in say(town, "sp-villager", "收到")
     assert f"第{number}号已经记为收到了" in say(town, "sp-villager", f"取消申请 {number}")
+
+
+def test_received_with_thanks_in_dialect_confirms_the_delivery(town):
+    number = ask(town, "sp-villager", "要一桶油")
+    say(town, "sp-cadre", "送达 一" if number == 1 else f"送达 {number}")
+    assert f"第{number}号办完了" in say(town, "sp-villager", "收到了 谢谢恁")

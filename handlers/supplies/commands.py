@@ -39,7 +39,7 @@ DELIVER_PATTERN = re.compile(rf"^(?:已经?)?送达{NUMBER}{END}")
 REFUSE_PATTERN = re.compile(
     rf"^(?:无法办理\s*(?:第|编号)?\s*{TASK}?|(?:办不了|不能办理)\s*(?:第|编号)?\s*{TASK})\s*号?(.*)$", re.S
 )
-_THANKS = r"(?:[\s,，。.!！~]*(?:谢谢|多谢|感谢)(?:你|您)?(?:们|了|啦)?)?"
+_THANKS = r"(?:[\s,，。.!！~]*(?:谢谢|多谢|感谢)(?:你|您|恁)?(?:们|了|啦|哩|嘞)?)?"
 RECEIVED_PATTERN = re.compile(rf"^(?:东西)?(?:已经?)?收到(?:东西)?(?:了|啦)?{NUMBER}(?:了|啦)?{_THANKS}{END}")
 _REASON_LEAD = re.compile(r"^[\s,，:：;；。.、]*(原因是?|理由是?|因为)?[\s,，:：;；。.、]*")
 # The engine reads commands NFKC-normalised: give the reason back its Chinese punctuation.
