@@ -118,6 +118,14 @@ def open_fever_reports(sql: Sql, *, since: dt.datetime, village_ids: list[int] |
     return [tuple(row) for row in sql.all(query, since=sql.time(since), **params)]
 
 
+ADD_OUTCOME = "UPDATE fever_report SET outcome = :outcome WHERE id = :id AND outcome = :was"
+
+
+def add_fever_outcome(sql: Sql, *, report_id: int, outcome: str, was: str) -> bool:
+    """What was done, said after a report was closed as only 「已联系」; False when it says more already."""
+    return sql.run(ADD_OUTCOME, id=report_id, outcome=outcome, was=was) == 1
+
+
 def close_fever_report(sql: Sql, *, report_id: int, person_id: int, outcome: str | None, now: dt.datetime) -> bool:
     """Followed up, once; False when it was closed already."""
     return sql.run(CLOSE, id=report_id, person=person_id, outcome=outcome, now=sql.time(now)) == 1

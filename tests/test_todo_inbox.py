@@ -108,8 +108,12 @@ def test_an_open_fever_is_in_the_doctors_todo_until_they_have_called(town):
     doctor = town.rows(Person, Person.openid == "cf-doctor")[0]
     assert (report.closed_by_person_id, report.outcome) == (doctor.id, "已电话联系") and report.closed_at
     assert f"发热{n}" not in town.say("cf-doctor", "待办", local(6, 21, 11))
-    again = town.say("cf-cadre", f"发热 {n} 已处理 送去卫生院了", local(6, 21, 12))
-    assert again == f"发热{n}已经由王村医在8月6日21:10处理过了：已电话联系。"
+    # What was done, said after the call, is added to the record; once said, the report is done.
+    added = town.say("cf-cadre", f"发热 {n} 已处理 送去卫生院了", local(6, 21, 12))
+    assert added == f"好的，发热{n}的处理情况记下了：送去卫生院了。辛苦了！"
+    assert town.rows(FeverReport)[0].outcome == "送去卫生院了"
+    again = town.say("cf-cadre", f"发热 {n} 已处理 回家了", local(6, 21, 13))
+    assert again == f"发热{n}已经由王村医在8月6日21:10处理过了：送去卫生院了。"
 
 
 def test_with_no_doctor_the_fever_is_above_and_closed_with_what_was_done(bare):

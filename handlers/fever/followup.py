@@ -13,6 +13,7 @@ from models.cadre import held_roles
 from models.care import cares_for
 from models.fever import (
     FeverReport,
+    add_fever_outcome,
     close_fever_report,
     fever_report_by_id,
     open_fever_reports,
@@ -43,16 +44,19 @@ def contacted(ctx: Context, match: re.Match) -> str:
 def handled(ctx: Context, match: re.Match) -> str:
     """「发热 N 已处理 情况」: closed, with what was done in the doctor's words."""
     said = match.group(2).strip().translate(_FULL_WIDTH)[:500]
-    return _close(ctx, match.group(1), said or TEXT.outcome_handled)
+    return _close(ctx, match.group(1), said or TEXT.outcome_handled, adds=bool(said))
 
 
-def _close(ctx: Context, typed: str, outcome: str) -> str:
+def _close(ctx: Context, typed: str, outcome: str, *, adds: bool = False) -> str:
     number = task_number(typed)
     report = fever_report_by_id(ctx.session, report_id=number) if number is not None else None
     refusal = _refusal(ctx, report, typed)
     if refusal:
         return refusal
     if not close_fever_report(ctx.sql, report_id=report.id, person_id=ctx.person.id, outcome=outcome, now=ctx.now):
+        # 「已联系 1」 then 「发热 1 已处理 送卫生院了」: what was done is added to the call.
+        if adds and add_fever_outcome(ctx.sql, report_id=report.id, outcome=outcome, was=TEXT.outcome_contacted):
+            return TEXT.outcome_added.format(number=report.id, outcome=outcome)
         return _already(ctx, report)
     who, patient = ctx.person.name or TEXT.someone, _patient(ctx, report)
     text = TEXT.closed_notice.format(number=report.id, patient=patient, who=who, outcome=outcome)

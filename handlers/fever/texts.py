@@ -64,6 +64,7 @@ class TEXT:
     outcome_contacted = "已电话联系"
     outcome_handled = "已处理"
     closed = "好的，记下了：发热{number} {patient}，{outcome}。辛苦了！"
+    outcome_added = "好的，发热{number}的处理情况记下了：{outcome}。辛苦了！"
     closed_notice = "【发热已处理】发热{number} {patient}：{who}已处理，{outcome}。您不用再跟进了。"
     closed_already = "发热{number}已经由{who}在{at}处理过了：{outcome}。"
     not_found = "没有找到发热{number}，请核对一下待办里的编号。"
