@@ -414,3 +414,10 @@ def test_received_with_thanks_in_dialect_confirms_the_delivery(town):
     number = ask(town, "sp-villager", "要一桶油")
     say(town, "sp-cadre", "送达 一" if number == 1 else f"送达 {number}")
     assert f"第{number}号办完了" in say(town, "sp-villager", "收到了 谢谢恁")
+
+
+def test_a_request_withdrawn_by_a_chinese_numeral(town):
+    number = ask(town, "sp-villager", "要一袋盐")
+    numeral = "一二三四五六七八九"[number - 1] if number < 10 else str(number)
+    assert f"第{number}号" in say(town, "sp-villager", f"{numeral}号不要了")
+    assert [r.status for r in requests(town.state.db) if r.id == number] == ["cancelled"]

@@ -6,6 +6,8 @@ import re
 
 from bot.dialogue import Context, End, Outcome
 from bot.dialogue import texts as common  # the package's own texts module would shadow the name
+from bot.dialogue.tasks import NUMBER as TASK
+from bot.dialogue.tasks import task_number
 from handlers.supplies.commands import END, NUMBER
 from handlers.supplies.request import FLOW_NAME
 from handlers.supplies.texts import TEXT
@@ -15,7 +17,7 @@ from models.supplies import ACCEPTED, CANCELLED, DELIVERED, OPEN, RECEIVED, Supp
 from town.supplies import household_name, recipients
 
 WITHDRAW_PATTERN = re.compile(
-    rf"^(?:(?:取消|撤销|撤回)(?:物资)?申请{NUMBER}|(?:第)?\s*(\d{{1,9}})\s*号?(?:申请)?(?:不要了|不用了|不需要了)){END}"
+    rf"^(?:(?:取消|撤销|撤回)(?:物资)?申请{NUMBER}|(?:第)?\s*{TASK}\s*号?(?:申请)?(?:不要了|不用了|不需要了)){END}"
 )
 STILL_OPEN = (OPEN, ACCEPTED)
 
@@ -26,7 +28,7 @@ def withdraw(ctx: Context, match: re.Match) -> Outcome:
     if found is None and ctx.flow == FLOW_NAME:
         return End(common.CANCELLED)  # 「取消申请」 while asking for one: stop asking
     mine = requests_of(ctx.session, person_id=ctx.person.id, lock=True)
-    request, refusal = _chosen(mine, int(found) if found else None)
+    request, refusal = _chosen(mine, task_number(found))
     if refusal:
         return refusal
     request.status, request.cancelled_at = CANCELLED, ctx.now
