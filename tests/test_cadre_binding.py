@@ -127,3 +127,13 @@ def test_a_missing_or_unneeded_place_is_refused_clearly(database_url):
     assert no_area.returncode == 2 and "--work-area" in no_area.stderr and "第三工作区" in no_area.stderr
     unknown_area = invite(database_url, "--role", "work_area_lead", "--work-area", "第九工作区")
     assert unknown_area.returncode == 2 and "第九工作区" in unknown_area.stderr and "第一工作区" in unknown_area.stderr
+
+
+def test_the_town_command_binding_first_is_not_asked_for_a_village(server, database_url):
+    code = code_of(invite(database_url, "--role", "town_command"))
+    client = server.client("cadre-town-first")
+    assert "请问您叫什么名字" in client.say(f"绑定 {code}")
+    run(client, [("钱书记", "手机号")])
+    summary = client.say("13600004444")
+    assert "请核对" in summary and "村：镇里的工作，不分村" in summary
+    assert "钱书记，13600004444，镇里的工作，不分村" in client.say("对")

@@ -6,7 +6,9 @@ from bot.dialogue import Context, Flow, Step
 from bot.dialogue import texts as common  # the package's own texts module would shadow the name
 from bot.dialogue.fields import parse_name, parse_phone, parse_village, village_name
 from handlers.my_info.texts import LABELS, TEXT
+from models.cadre import held_roles
 from models.person import update_profile
+from town.posts import VILLAGE, scope_of
 
 
 def _prefill(ctx: Context, first_text: str | None, restart: bool) -> dict:
@@ -18,15 +20,29 @@ def _prefill(ctx: Context, first_text: str | None, restart: bool) -> dict:
     return {k: v for k, v in known.items() if v}
 
 
+def _serves_beyond_a_village(ctx: Context) -> bool:
+    """The town command or a work-area lead with no village of their own: their village is not asked."""
+    if ctx.person.village_id is not None:
+        return False
+    scopes = {scope_of(role) for role, _ in held_roles(ctx.sql, person_id=ctx.person.id)}
+    return bool(scopes) and VILLAGE not in scopes
+
+
+def _village(ctx: Context) -> str:
+    village = ctx.slots.get("village")
+    return village_name(ctx, village) if village else TEXT.no_village
+
+
 def _summary(ctx: Context) -> str:
     slots = ctx.slots
-    return TEXT.summary.format(name=slots["name"], phone=slots["phone"], village=village_name(ctx, slots["village"]))
+    return TEXT.summary.format(name=slots["name"], phone=slots["phone"], village=_village(ctx))
 
 
 def _finish(ctx: Context) -> str:
     slots = ctx.slots
-    update_profile(ctx.sql, person=ctx.person, name=slots["name"], phone=slots["phone"], village_id=slots["village"])
-    return TEXT.saved.format(name=slots["name"], phone=slots["phone"], village=village_name(ctx, slots["village"]))
+    village = {"village_id": slots["village"]} if slots.get("village") else {}
+    update_profile(ctx.sql, person=ctx.person, name=slots["name"], phone=slots["phone"], **village)
+    return TEXT.saved.format(name=slots["name"], phone=slots["phone"], village=_village(ctx))
 
 
 FLOW = Flow(
@@ -37,7 +53,7 @@ FLOW = Flow(
     steps=(
         Step("name", LABELS["name"], common.ASK_NAME, parse_name, recognisable=False),
         Step("phone", LABELS["phone"], common.ASK_PHONE, parse_phone),
-        Step("village", LABELS["village"], common.ASK_VILLAGE, parse_village),
+        Step("village", LABELS["village"], common.ASK_VILLAGE, parse_village, skip=_serves_beyond_a_village),
     ),
     summary=_summary,
     finish=_finish,

@@ -4,6 +4,7 @@
 class TEXT:
     title = "登记或修改您的姓名、电话、村"
     summary = "请核对您的信息：\n姓名：{name}\n电话：{phone}\n村：{village}"
+    no_village = "镇里的工作，不分村"
     saved = "好了，您的信息已经保存：{name}，{phone}，{village}。以后报备就不用再填这些了。"
 
 
