@@ -24,15 +24,14 @@ import json
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from scratch import scratch_database  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from broadcasts import brief  # noqa: E402
 from broadcasts.care import CARE_JOBS  # noqa: E402
@@ -182,21 +181,8 @@ def main() -> None:
     parser.add_argument("--database-url")
     args = parser.parse_args()
     for households in (int(n) for n in args.households.split(",")):
-        with tempfile.TemporaryDirectory() as tmp:
-            url, admin, name = f"sqlite:///{tmp}/bench.db", None, None
-            if args.database_url:
-                name = f"xiangan_bench_{uuid.uuid4().hex[:8]}"
-                admin = create_engine(args.database_url, isolation_level="AUTOCOMMIT")
-                with admin.connect() as conn:
-                    conn.execute(text(f'CREATE DATABASE "{name}"'))
-                url = make_url(args.database_url).set(database=name).render_as_string(hide_password=False)
-            try:
-                run(url, households, Path(tmp))
-            finally:
-                if admin is not None:
-                    with admin.connect() as conn:
-                        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                    admin.dispose()
+        with tempfile.TemporaryDirectory() as tmp, scratch_database(args.database_url, Path(tmp)) as url:
+            run(url, households, Path(tmp))
 
 
 if __name__ == "__main__":

@@ -24,14 +24,13 @@ import resource
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+
+from scratch import scratch_database  # noqa: E402
 
 from broadcasts import risk_push  # noqa: E402
 from broadcasts.announcements import announce  # noqa: E402
@@ -123,20 +122,8 @@ def main() -> None:
     parser.add_argument("--database-url")
     args = parser.parse_args()
     people = 20_000 if args.quick else 100_000
-    with tempfile.TemporaryDirectory() as tmp:
-        url, admin, name = f"sqlite:///{tmp}/bench.db", None, None
-        if args.database_url:
-            name = f"xiangan_bench_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(args.database_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-            url = make_url(args.database_url).set(database=name).render_as_string(hide_password=False)
-        try:
-            run(url, people, Path(tmp))
-        finally:
-            if admin is not None:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with tempfile.TemporaryDirectory() as tmp, scratch_database(args.database_url, Path(tmp)) as url:
+        run(url, people, Path(tmp))
 
 
 def run(url: str, people: int, tmp: Path) -> None:

@@ -34,13 +34,12 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from scratch import scratch_database
 from wrkload import START_TIMEOUT_S, Server, free_port
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -160,28 +159,6 @@ def ceiling(url: str, token: str, openids: list[str], threads: int) -> tuple[flo
 
 
 # ---------------------------------------------------------------- the database
-
-
-@contextlib.contextmanager
-def database(url: str | None, workdir: Path) -> Iterator[str]:
-    """A fresh SQLite file, or a temporary PostgreSQL database on the given server (dropped at exit)."""
-    if not url:
-        yield f"sqlite:///{workdir / 'outbox_bench.db'}"
-        return
-    from sqlalchemy import create_engine, make_url, text
-
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    name = f"xiangan_outbox_bench_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        print(f"created temporary database {name}", flush=True)
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-        print(f"dropped temporary database {name}", flush=True)
 
 
 PERSON = (
@@ -379,7 +356,7 @@ def run(args, workdir: Path) -> float:
     concurrency, limit, numbers = default_concurrency(), batch_limit(), Numbers(args.messages)
     print(f"messages {args.messages} to {people} people ({PER_WINDOW} each), worker concurrency {concurrency}, "
           f"batch {limit}; ceiling {len(ceiling_ids) * PER_WINDOW} requests", flush=True)  # fmt: skip
-    with start_fake(workdir) as fake, database(args.database_url, workdir) as url:
+    with start_fake(workdir) as fake, scratch_database(args.database_url, workdir, file="outbox_bench.db") as url:
         seconds = open_windows(fake.url(), openids + ceiling_ids, concurrency)
         print(f"fake on :{fake.port}; opened {people + len(ceiling_ids)} windows in {seconds:.1f} s", flush=True)
         numbers.ceiling_rps = measure_ceiling(fake, ceiling_ids, concurrency)
