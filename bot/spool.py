@@ -92,7 +92,7 @@ def claim(directory: Path) -> list[Path]:
         claimed = directory / f"inbound.replaying-{os.getpid()}-{next(_claims)}.jsonl"
         with contextlib.suppress(FileNotFoundError):
             fresh.rename(claimed)
-            _sync_directory(directory)
+            sync_directory(directory)
             _wait_for_writers(claimed)
     return sorted(directory.glob(CLAIMED), key=lambda path: path.stat().st_mtime_ns)
 
@@ -132,7 +132,8 @@ def _wait_for_writers(path: Path) -> None:
         os.close(fd)
 
 
-def _sync_directory(directory: Path) -> None:
+def sync_directory(directory: Path) -> None:
+    """Make a rename or a new file in `directory` durable (fsync of the directory itself)."""
     fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)

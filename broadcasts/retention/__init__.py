@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from bot.spool import sync_directory
 from broadcasts.retention.texts import TEXT
 from broadcasts.scheduler import own_transactions
 from models.db import transaction
@@ -90,14 +91,5 @@ def write_archive(archive_dir: Path, chunk: Chunk) -> Path:
         raw.flush()
         os.fsync(raw.fileno())
     os.replace(partial, path)
-    _sync_dir(folder)
+    sync_directory(folder)
     return path
-
-
-def _sync_dir(folder: Path) -> None:
-    """Make the rename itself durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
