@@ -30,6 +30,11 @@ _NONE_AT_ALL = ("一针没", "一针都没", "一针也没", "都没打", "还�
 _DONE_COUNT = re.compile(
     r"([一二两三俩1-3])\s*(?:针|剂)\s*(?:都|也|已经)?\s*(?:打了|打过|打完|接种了)|(?:打了|打过|打完)([一二两三俩1-3])(?:针|剂)"
 )
+# 「俺闺女下个月初八出门」: a daughter who 出门 on a named day is married off.
+_MARRIED_OFF = re.compile(
+    r"(?:闺女|女儿|姑娘|妮儿|孙女|侄女|外甥女)\S{0,8}?(?:号|日|初[一二三四五六七八九十]|[十廿][一二三四五六七八九]?"
+    r"|[周拜期][一二三四五六日天])出门(?!打工|干活|去|买|办|看)"
+)
 _TIME_WORDS = re.compile(
     r"(今儿个|今儿|今天|昨天|昨儿个|昨个|昨晚|前天|刚刚|刚才|刚|已经|早上|晚上|夜里|半夜|上午|下午|也|又|在)+$"
 )
@@ -135,7 +140,7 @@ def find_doses(text: str, res: Resources) -> int | None:
 
 def find_event(text: str, res: Resources) -> str | None:
     """wedding (订婚 too) or funeral; 「俺爹没了」 is a funeral, 「米没了」 is not."""
-    if has(text, res.words["wedding"]):
+    if has(text, res.words["wedding"]) or _MARRIED_OFF.search(text):
         return "wedding"
     strong = [w for w in res.words["funeral"] if w not in ("走了", "没了", "老了")]
     if has(text, tuple(strong)):
