@@ -11,7 +11,8 @@ from bot.nlu.resources import Resources
 
 FEVER_AT = 37.3
 _CANCEL_WITHIN = 4  # a cancel word this near the start is what the message does
-_SHORT_AFTER = ("没了", "没有了", "吃完", "用完", "喝完", "不够", "断了", "快没", "光了", "没啦")
+_SHORT_AFTER = ("没了", "没有了", "吃完", "用完", "喝完", "不够", "断了", "快没", "光了", "没啦", "见底", "快见底", "快完",
+  "不多了", "没多少", "吃光", "用光")
 _ASKS_FOR = (
     "帮忙买",
     "帮买",
@@ -47,6 +48,13 @@ _DONT = re.compile(r"(?:甭|别|不用|不必|不要)(?:再)?(?:给我|帮我|�
 _ASKED = re.compile(
     r"(?:要|需要|急需|帮忙买|帮我买|缺)\s*[\d一二两三四五六七八九十半俩仨几]*\s*[\u4e00-\u9fff]{0,3}?(?:米|面|油|盐|菜|肉|蛋|药|水|奶)"
 )
+# 「不是两桶 是一桶」: a quantity corrected, its goods said before (the dialogue holds them).
+_QTY_FIXED = re.compile(
+    r"(?:不是|不对|不要)\s*[\d一二两三四五六七八九十俩仨]+\s*(桶|袋|斤|箱|瓶|包|个|盒|壶|把|块|提|兜)"
+    r"[\s,，]*(?:是|要|就)?\s*[\d一二两三四五六七八九十俩仨]+\s*(桶|袋|斤|箱|瓶|包|个|盒|壶|把|块|提|兜)"
+)
+# 「石家庄那边现在咋样」: how a place outside the town is doing asks after its risk.
+_HOW_IS = re.compile(r"(?:咋样|怎么样|啥情况|什么情况|咋回事)(?:了|啊|呢|哩|嘞)?$")
 _ANIMAL = re.compile("猫|狗|牛|羊|猪|鸡|鸭|鹅|驴")
 _STILL_WANTED = ("还要", "要", "换成", "改成", "买")
 _FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
@@ -62,7 +70,10 @@ def cancelled(f: Features, res: Resources) -> bool:
     form = _DONT.search(f.bare)
     at = form.start() if form and (at is None or form.start() < at) else at
     # 「不要油了 换成一袋面」「要三斤肉 算了 两斤就中」: a request with quantities is the new request.
-    if at is None or f.items or not (len(f.bare) <= 8 or at <= _CANCEL_WITHIN):
+    # 「那口子把菜买回来了 不用送了」: a reason, then the step back as the last word.
+    tail = _FILLERS.sub("", f.bare)
+    last = any(tail.endswith(w.rstrip("了啦")) for w in res.words["cancel"] if len(w.rstrip("了啦")) >= 2)
+    if at is None or f.items or not (len(f.bare) <= 8 or at <= _CANCEL_WITHIN or last):
         return False
     rest = f.bare[at + 2 :]  # 「米不要了 面还要」: the goods still wanted are a request
     return not (has(rest, _STILL_WANTED) and any(g in rest for g in f.goods))
@@ -126,7 +137,7 @@ def short_of(f: Features) -> bool:
 
 def supplies(f: Features, res: Resources) -> bool:
     """Goods with quantities, goods with a need word or a shortage, or a plain shortage (没吃的)."""
-    shortage = "need_nothing" in f.cues or "物资" in f.text
+    shortage = "need_nothing" in f.cues or "物资" in f.text or bool(_QTY_FIXED.search(f.text))
     return bool(f.items) or (bool(f.goods) and ("need" in f.cues or short_of(f))) or shortage
 
 
@@ -263,7 +274,8 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
         return "request_supplies", rest("request_supplies")
     if f.event and ("policy" not in f.cues or f.dated or _OWN_SUBJECT.search(f.bare)):
         return "report_event", rest("report_event")
-    if "lockdown" in f.cues and any(p.role != "local" for p in f.places):  # 「上海现在还封着不」
+    lockdown = "lockdown" in f.cues or _HOW_IS.search(f.bare)
+    if lockdown and any(p.role != "local" for p in f.places):  # 「上海现在还封着不」
         return "query_risk", evidence
     if risky:  # 「俺孩儿从北京海淀回来，海淀是风险地区吗」 is answered, then the declaration is asked for
         return "query_risk", evidence

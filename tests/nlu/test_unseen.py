@@ -337,3 +337,63 @@ def test_ninth_round_families(text, intent):
 
 def test_more_countries_are_abroad():
     assert _read("从印尼回来 在广州隔离了三周 这礼拜一到家的").slots["origin"] == {"abroad": True}
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("阴历六月二十从郑州回来的", "2021-07-29"),
+        ("俺闺女下个月初八出门", "2021-08-15"),
+        ("腊月二十俺儿娶媳妇", "2022-01-22"),
+        ("正月十五给孩子订婚", "2022-02-15"),
+        ("俺家老太太走了 初三下葬", "2021-08-10"),
+        ("俺闺女阴历八月十六出嫁", "2021-09-22"),
+    ],
+)
+def test_lunar_dates(text, date):
+    assert _read(text).slots["date"] == date
+
+
+def test_a_school_year_is_no_lunar_date():
+    assert "date" not in _read("孩子上初一了 从郑州回来").slots
+
+
+def test_a_daughter_who_出门_on_a_day_marries():
+    assert _read("俺闺女下个月初八出门").slots["event"] == "wedding"
+    assert _read("俺闺女出门打工去了").intent != "report_event"
+
+
+@pytest.mark.parametrize("text", ["俺家那口子发烧了", "当家的咳嗽", "孩他爹烧到三九了"])
+def test_the_spouse_is_not_the_sender(text):
+    from bot.nlu.health import SELF, read
+
+    assert read(text)[0].who not in (SELF, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("家里也没药了", "request_supplies"),
+        ("俺家面快见底了", "request_supplies"),
+        ("不是两桶 是一桶", "request_supplies"),
+        ("孩子还烧着哩", "report_fever"),
+        ("烧还没退", "report_fever"),
+        ("没烧 也不咳嗽", "health_checkin"),
+        ("石家庄那边现在咋样", "query_risk"),
+        ("办白事让几个人去", "ask_policy"),
+        ("集还让赶不", "ask_policy"),
+        ("那口子把菜买回来了 不用送了", "cancel"),
+    ],
+)
+def test_tenth_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+@pytest.mark.parametrize(("text", "qty"), [("要一袋五十斤的面", 1), ("要个十斤的西瓜", 1), ("要十斤的西瓜", 10)])
+def test_a_weight_after_a_measure_word_is_a_size(text, qty):
+    assert _read(text).slots["items"][0]["qty"] == qty
+
+
+def test_two_digits_after_a_reading_word():
+    assert _read("孩他爹烧到三九了").slots["temperature"] == 39.0
+    assert "temperature" not in _read("三九天冷得很").slots
