@@ -11,24 +11,13 @@ from bot.nlu.resources import Resources
 
 FEVER_AT = 37.3
 _CANCEL_WITHIN = 4  # a cancel word this near the start is what the message does
-_SHORT_AFTER = ("没了", "没有了", "吃完", "用完", "喝完", "不够", "断了", "快没", "光了", "没啦", "见底", "快见底", "快完",
-  "不多了", "没多少", "吃光", "用光")
+_SHORT_AFTER = (
+    "没了", "没有了", "吃完", "用完", "喝完", "不够", "断了", "快没", "光了", "没啦", "见底", "快见底", "快完",
+    "不多了", "没多少", "吃光", "用光",
+)  # fmt: skip
 _ASKS_FOR = (
-    "帮忙买",
-    "帮买",
-    "帮俺买",
-    "帮我买",
-    "送点",
-    "送些",
-    "给送",
-    "送两",
-    "送一",
-    "捎",
-    "代买",
-    "代购",
-    "买点",
-    "物资",
-)
+    "帮忙买", "帮买", "帮俺买", "帮我买", "送点", "送些", "给送", "送两", "送一", "捎", "代买", "代购", "买点", "物资",
+)  # fmt: skip
 _HYPOTHETICAL = ("如果", "要是", "万一", "假如", "的话")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _SEND = ("送", "买", "捎", "拿", "带")
@@ -55,6 +44,8 @@ _QTY_FIXED = re.compile(
 )
 # 「石家庄那边现在咋样」: how a place outside the town is doing asks after its risk.
 _HOW_IS = re.compile(r"(?:咋样|怎么样|啥情况|什么情况|咋回事)(?:了|啊|呢|哩|嘞)?$")
+# 「喜事能办不 现在」: a 能X不 question with a word said after it.
+_ASKED_BEFORE_TAIL = re.compile(r"(?:能|可以|让|中)[\u4e00-\u9fff]{1,3}不(?=[\s,，]+[\u4e00-\u9fff]{1,4}$)")
 _ANIMAL = re.compile("猫|狗|牛|羊|猪|鸡|鸭|鹅|驴")
 _STILL_WANTED = ("还要", "要", "换成", "改成", "买")
 _FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
@@ -96,7 +87,9 @@ def is_question(f: Features, res: Resources) -> bool:
     if has(text, res.words["question"]):
         return True
     bare = _NOTHING.sub("", f.bare)  # 「没打 身体不中」 ends in 不中 and asks nothing
-    return any(bare.endswith(t) for t in res.words["question_tail"]) and len(bare) > 2
+    if any(bare.endswith(t) for t in res.words["question_tail"]) and len(bare) > 2:
+        return True
+    return bool(_ASKED_BEFORE_TAIL.search(f.text))
 
 
 def returned(f: Features, res: Resources) -> bool:
@@ -212,12 +205,12 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
         return _question(f, res, evidence)
     if evidence:
         return _first(f, res, evidence)
-    if "risk" in f.cues:
-        return "query_risk", []
+    if "risk" in f.cues or ("lockdown" in f.cues and any(p.role != "local" for p in f.places)):
+        return "query_risk", []  # 「瑞丽那边还封着吧」
     if "policy" in f.cues:
         return "ask_policy", []
-    if "help" in f.cues or "greeting" in f.cues:
-        return "help", []
+    if "help" in f.cues or "greeting" in f.cues or (len(f.bare) > 3 and f.bare.endswith(("不会", "不会弄", "不懂"))):
+        return "help", []  # 「俺想报备 不会」
     return "unknown", []
 
 

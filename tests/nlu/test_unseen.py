@@ -397,3 +397,23 @@ def test_a_weight_after_a_measure_word_is_a_size(text, qty):
 def test_two_digits_after_a_reading_word():
     assert _read("孩他爹烧到三九了").slots["temperature"] == 39.0
     assert "temperature" not in _read("三九天冷得很").slots
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("俺娘身上滚烫", "report_fever"),
+        ("俺怀着孕 没打", "report_vaccination"),
+        ("瑞丽那边还封着吧", "query_risk"),
+        ("喜事能办不 现在", "ask_policy"),
+        ("南头路口拦下一辆外省车", "report_checkpoint"),
+        ("俺想报备 不会", "help"),
+        ("不会", "unknown"),
+    ],
+)
+def test_eleventh_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+def test_a_lift_from_someone_is_other():
+    assert _read("俺从南阳回来了 坐的老乡的车").slots["transport"] == "other"
