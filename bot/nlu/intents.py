@@ -46,6 +46,8 @@ _QTY_FIXED = re.compile(
 _HOW_IS = re.compile(r"(?:咋样|怎么样|啥情况|什么情况|咋回事)(?:了|啊|呢|哩|嘞)?$")
 # 「喜事能办不 现在」: a 能X不 question with a word said after it.
 _ASKED_BEFORE_TAIL = re.compile(r"(?:能|可以|让|中)[\u4e00-\u9fff]{1,3}不(?=[\s,，]+[\u4e00-\u9fff]{1,4}$)")
+_PRICE_PER = re.compile(r"(?:块|元|毛)[\d一二三四五六七八九]?钱?(?:一|每)(?:斤|个|箱|袋|份|把)")  # 「一块五一斤」
+_HOW_TO = ("点哪", "按哪", "点啥", "咋点", "怎么点")  # 「俺要报家里人回来了 点哪」 asks how, it reports nothing yet
 _ANIMAL = re.compile("猫|狗|牛|羊|猪|鸡|鸭|鹅|驴")
 _STILL_WANTED = ("还要", "要", "换成", "改成", "买")
 _FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
@@ -180,7 +182,7 @@ def off_topic(f: Features, res: Resources, evidence: list[str]) -> bool:
     """
     if fever(f) or "declare_return" in evidence:
         return False
-    if "advert" in f.cues:
+    if "advert" in f.cues or _PRICE_PER.search(f.text):
         return True
     if "offtopic" not in f.cues or f.cues & _EPIDEMIC:
         return False
@@ -257,6 +259,8 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
         return [e for e in evidence if e != primary]
 
     risky = "risk" in f.cues and "policy_action" not in f.cues
+    if has(f.text, _HOW_TO):
+        return "help", evidence
     if "declare_return" in evidence and own_return(f) and not risky:
         # 「俺从厦门回来了要报备不」: the declaration, and the question kept for the dialogue to answer too.
         return "declare_return", [*rest("declare_return"), "ask_policy"]

@@ -417,3 +417,23 @@ def test_eleventh_round_families(text, intent):
 
 def test_a_lift_from_someone_is_other():
     assert _read("俺从南阳回来了 坐的老乡的车").slots["transport"] == "other"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("给俺买个电饭锅", "request_supplies"),
+        ("俺身上发软 没一点劲", "report_fever"),
+        ("孩他娘上吐下泻", "report_fever"),
+        ("好着嘞", "health_checkin"),
+        ("俺有糖尿病 大夫说先别打", "report_vaccination"),
+        ("俺要报家里人回来了 点哪", "help"),
+        ("卖红薯 一块五一斤", "unknown"),
+    ],
+)
+def test_twelfth_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+def test_a_dose_booked_is_not_done():
+    assert _read("俺打了一针 第二针约的下礼拜").slots["doses"] == 1
