@@ -39,8 +39,8 @@ _ASKED = re.compile(
 )
 # 「不是两桶 是一桶」: a quantity corrected, its goods said before (the dialogue holds them).
 _QTY_FIXED = re.compile(
-    r"(?:不是|不对|不要)\s*[\d一二两三四五六七八九十俩仨]+\s*(桶|袋|斤|箱|瓶|包|个|盒|壶|把|块|提|兜)"
-    r"[\s,，]*(?:是|要|就)?\s*[\d一二两三四五六七八九十俩仨]+\s*(桶|袋|斤|箱|瓶|包|个|盒|壶|把|块|提|兜)"
+    r"(?:不是|不对|不要)\s*[\d一二两三四五六七八九十俩仨]{1,6}\s*(桶|袋|斤|箱|瓶|包|个|盒|壶|把|块|提|兜)"
+    r"[\s,，]*(?:是|要|就)?\s*[\d一二两三四五六七八九十俩仨]{1,6}\s*(桶|袋|斤|箱|瓶|包|个|盒|壶|把|块|提|兜)"
 )
 # 「石家庄那边现在咋样」: how a place outside the town is doing asks after its risk.
 _HOW_IS = re.compile(r"(?:咋样|怎么样|啥情况|什么情况|咋回事)(?:了|啊|呢|哩|嘞)?$")
