@@ -66,6 +66,7 @@ def cancelled(f: Features, res: Resources) -> bool:
     # 「那口子把菜买回来了 不用送了」: a reason, then the step back as the last word.
     tail = _FILLERS.sub("", f.bare)
     last = any(tail.endswith(w.rstrip("了啦")) for w in res.words["cancel"] if len(w.rstrip("了啦")) >= 2)
+    last = last or (form is not None and form.end() >= len(f.bare) - 1)
     if at is None or f.items or not (len(f.bare) <= 8 or at <= _CANCEL_WITHIN or last):
         return False
     rest = f.bare[at + 2 :]  # 「米不要了 面还要」: the goods still wanted are a request
@@ -101,7 +102,7 @@ def returned(f: Features, res: Resources) -> bool:
         while pos >= 0:
             carried = has(f.text[max(0, pos - 5) : pos], res.words["carry_before_return"])
             # 「还没回来」 is no return, nor is 「俺家猫好几天没回来了」 a person's
-            denied = "没" in f.text[max(0, pos - 2) : pos] or _ANIMAL.search(f.text[max(0, pos - 8) : pos])
+            denied = has(f.text[max(0, pos - 2) : pos], ("没", "不")) or _ANIMAL.search(f.text[max(0, pos - 8) : pos])
             if not denied and (not carried or not (f.goods or f.items)):
                 return True
             pos = f.text.find(word, pos + 1)

@@ -437,3 +437,22 @@ def test_twelfth_round_families(text, intent):
 
 def test_a_dose_booked_is_not_done():
     assert _read("俺打了一针 第二针约的下礼拜").slots["doses"] == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("嗓子有点哑 不发烧", "report_fever"),
+        ("俺们全家都打完了", "report_vaccination"),
+        ("孩子不回来了 不用登记了", "cancel"),
+        ("俺报错了 孩子没回来", "cancel"),
+        ("俺家玉米叶子黄了咋回事", "unknown"),
+    ],
+)
+def test_thirteenth_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+def test_a_train_by_its_letter_and_a_homophone_of_shenzhen():
+    assert _read("我今天从北京回来 坐的G字头").slots["transport"] == "train"
+    assert _read("俺媳妇从深镇回来了").slots["origin"]["city"] == "深圳市"
