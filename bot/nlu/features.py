@@ -102,9 +102,14 @@ def _any_of(words: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(map(re.escape, words)))
 
 
-def _negated(text: str, pos: int, negations: tuple[str, ...]) -> bool:
+def _negated(text: str, pos: int, negations: tuple[str, ...], symptoms: tuple[str, ...] = ()) -> bool:
     before = text[max(0, pos - _NEG_SPAN) : pos]
-    return any(n in before for n in negations)
+    if any(n in before for n in negations):
+        return True
+    pos -= 1 if text[max(0, pos - 1) : pos] in ("和", "、", "也") else 0
+    # 「没有发烧咳嗽」: a symptom listed right after a denied one is denied with it.
+    listed = next((w for w in symptoms if len(w) > 1 and text.endswith(w, 0, pos)), None)
+    return listed is not None and _negated(text, pos - len(listed), negations, symptoms)
 
 
 def find_symptoms(text: str, res: Resources) -> list[str]:
@@ -115,7 +120,8 @@ def find_symptoms(text: str, res: Resources) -> list[str]:
     found = []
     for word in sorted(res.words["symptom"], key=len, reverse=True):
         pos = text.find(word)
-        if pos >= 0 and not _negated(text, pos, res.words["negation"]) and not any(word in f for f in found):
+        denied = pos >= 0 and _negated(text, pos, res.words["negation"], res.words["symptom"])
+        if pos >= 0 and not denied and not any(word in f for f in found):
             found.append(word)
     return found
 

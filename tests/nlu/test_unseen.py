@@ -456,3 +456,21 @@ def test_thirteenth_round_families(text, intent):
 def test_a_train_by_its_letter_and_a_homophone_of_shenzhen():
     assert _read("我今天从北京回来 坐的G字头").slots["transport"] == "train"
     assert _read("俺媳妇从深镇回来了").slots["origin"]["city"] == "深圳市"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("家里柴火没了", "request_supplies"),
+        ("孩子额头有点烫", "report_fever"),
+        ("全家体温正常 没有发烧咳嗽", "health_checkin"),
+        ("没发烧和咳嗽", "health_checkin"),
+        ("回来以后几天能出门", "ask_policy"),
+        ("今晚值班人员到岗 一切正常", "report_checkpoint"),
+        ("怎么给家里人报", "help"),
+        ("有没有会修水管的", "unknown"),
+        ("卖葡萄 自家种的 要的联系", "unknown"),
+    ],
+)
+def test_fourteenth_round_families(text, intent):
+    assert _read(text).intent == intent
