@@ -13,7 +13,7 @@ FEVER_AT = 37.3
 _CANCEL_WITHIN = 4  # a cancel word this near the start is what the message does
 _SHORT_AFTER = (
     "没了", "没有了", "吃完", "用完", "喝完", "不够", "断了", "快没", "光了", "没啦", "见底", "快见底", "快完",
-    "不多了", "没多少", "吃光", "用光",
+    "不多了", "没多少", "吃光", "用光", "该拿了", "该买了", "该取了", "该配了",
 )  # fmt: skip
 _ASKS_FOR = (
     "帮忙买", "帮买", "帮俺买", "帮我买", "送点", "送些", "给送", "送两", "送一", "捎", "代买", "代购", "买点", "物资",
@@ -66,7 +66,7 @@ def cancelled(f: Features, res: Resources) -> bool:
     # 「那口子把菜买回来了 不用送了」: a reason, then the step back as the last word.
     tail = _FILLERS.sub("", f.bare)
     last = any(tail.endswith(w.rstrip("了啦")) for w in res.words["cancel"] if len(w.rstrip("了啦")) >= 2)
-    last = last or (form is not None and form.end() >= len(f.bare) - 1)
+    last = (last or (form is not None and form.end() >= len(f.bare) - 1)) and "offtopic" not in f.cues
     if at is None or f.items or not (len(f.bare) <= 8 or at <= _CANCEL_WITHIN or last):
         return False
     rest = f.bare[at + 2 :]  # 「米不要了 面还要」: the goods still wanted are a request
@@ -222,6 +222,9 @@ def _first(f: Features, res: Resources, evidence: list[str]) -> tuple[str, list[
 
     「俺孩子发烧了三十八度 前天从郑州回来的」 reports the fever, 「要两袋米 俺儿子从上海回来了」 asks for rice.
     """
+    asked_first = "request_supplies" in evidence and evidence[0] == "report_fever"  # 「需要退烧药 孩子烧着哩」
+    if asked_first and _said_at("request_supplies", f, res) < _said_at("report_fever", f, res):
+        return "request_supplies", [e for e in evidence if e != "request_supplies"]
     if evidence[0] == "declare_return":
         return_at = _return_at(f, res)
         said = {e: _said_at(e, f, res) for e in evidence[1:]}

@@ -474,3 +474,28 @@ def test_a_train_by_its_letter_and_a_homophone_of_shenzhen():
 )
 def test_fourteenth_round_families(text, intent):
     assert _read(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("俺的降压药该拿了", "request_supplies"),
+        ("需要退烧药 孩子烧着哩", "request_supplies"),
+        ("发烧了 要退烧药", "report_fever"),
+        ("俺家老婆子嗓子肿了", "report_fever"),
+        ("我感觉喘不上来气", "report_fever"),
+        ("今天有点冷", "unknown"),
+        ("俺没打 有病", "report_vaccination"),
+        ("疫苗打了几针算完", "ask_policy"),
+        ("帮俺弄一下", "help"),
+        ("刚才那个是俺点错了", "cancel"),
+        ("谁家有旧衣服不要了", "unknown"),
+    ],
+)
+def test_fifteenth_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+@pytest.mark.parametrize(("text", "qty"), [("米要两袋 不 三袋", 3), ("要一瓶二两的香油", 1)])
+def test_a_bare_不_before_a_number_and_a_size_in_liang(text, qty):
+    assert _read(text).slots["items"][0]["qty"] == qty
