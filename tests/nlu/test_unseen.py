@@ -499,3 +499,11 @@ def test_fifteenth_round_families(text, intent):
 @pytest.mark.parametrize(("text", "qty"), [("米要两袋 不 三袋", 3), ("要一瓶二两的香油", 1)])
 def test_a_bare_不_before_a_number_and_a_size_in_liang(text, qty):
     assert _read(text).slots["items"][0]["qty"] == qty
+
+
+def test_the_lunar_table_has_months_of_29_or_30_days():
+    from bot.nlu.lunar import _months
+
+    months = _months()
+    assert all((b[2] - a[2]).days in (29, 30) for a, b in zip(months, months[1:], strict=False))
+    assert _read("俺闺女腊月初八出门子").slots["date"] == "2022-01-10"
