@@ -21,7 +21,9 @@ _ASKS_FOR = (
 _HYPOTHETICAL = ("如果", "要是", "万一", "假如", "的话")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _SEND = ("送", "买", "捎", "拿", "带")
-_NOTHING = re.compile(r"没有?(啥|什么)|什么[都也]没|着呢|着哩|身[体子]不(?:中|行|好)")
+_NOTHING = re.compile(
+    r"没有?(啥|什么)|什么[都也]没|着呢|着哩|身[体子]不(?:中|行|好)|随便(?:啥|什么)|(?:啥|什么)都(?:中|行|可以)"
+)
 # Someone's own return, not a question about returns in general: a person, a date, 刚, or a past 回来了.
 _OWN_SUBJECT = re.compile(
     r"^(?:那个|喂|你好|您好)?(?:我(?!想|问|要问)|咱家|家里|孩子|儿子|闺女|女儿|媳妇|老伴|老公|老婆|爱人)"

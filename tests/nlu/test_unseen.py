@@ -507,3 +507,20 @@ def test_the_lunar_table_has_months_of_29_or_30_days():
     months = _months()
     assert all((b[2] - a[2]).days in (29, 30) for a, b in zip(months, months[1:], strict=False))
     assert _read("俺闺女腊月初八出门子").slots["date"] == "2022-01-10"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("要些蔬菜 随便啥都中", "request_supplies"),
+        ("老人没打 身体不允许", "report_vaccination"),
+        ("谁家的鸭子跑出来了", "unknown"),
+        ("有人收废铁不", "unknown"),
+    ],
+)
+def test_sixteenth_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+def test_a_missed_check_in_is_no_vaccine():
+    assert _read("今天没打卡").intent != "report_vaccination"
