@@ -19,7 +19,7 @@ _RELATIVE = (  # longest first: 大前天 before 前天
     (("后天", "后儿个", "后儿", "后日"), 2),
     (("昨天", "昨儿个", "昨儿", "昨个", "昨日", "昨晚", "昨夜", "夜儿个", "夜个", "夜里个", "夜黑", "昨黑"), -1),
     (("明天", "明儿个", "明儿", "明个", "明日", "明早", "明晚"), 1),
-    (("今天", "今儿个", "今儿", "今个", "今日", "今早", "今晚", "今天早上", "刚刚", "刚才", "这会儿"), 0),
+    (("今天", "今儿个", "今儿", "今个", "今日", "今早", "今晚", "今天早上", "刚刚", "刚才", "这会儿", "清起", "清早"), 0),
 )
 _NUM = rf"[\d{CN_DIGITS}]{{1,3}}"
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6, "末": 5}
@@ -120,6 +120,10 @@ def _every_date(text: str, today: dt.date, future: bool) -> list[dt.date]:
 def arrival_date(text: str, today: dt.date) -> dt.date | None:
     """The day someone got home: the date said just before 到家/回村 (not the entry date at a port), else the first."""
     for m in reversed(list(_HOME.finditer(text))):  # the last arrival said: home, after a port city's quarantine
+        after = text[m.end() : m.end() + 10].lstrip()
+        found = _every_date(after, today, False) if after.startswith(("是", "在")) else []
+        if found:  # 「到家是8月3号」
+            return found[0]
         start = max(0, m.start() - 8)
         start = min([start] + [d.start() for d in lunar.LUNAR.finditer(text, 0, m.start()) if d.end() > start])
         found = _every_date(text[start : m.start()], today, False)  # the window keeps 「阴历六月二十」 whole

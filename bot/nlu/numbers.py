@@ -9,7 +9,7 @@ CN_DIGITS = "零〇一二两三四五六七八九十百千万廿"
 # Numerals start where a run of digits starts and are a few characters long: a pattern that may begin anywhere
 # inside a long run of digits costs quadratic time on 「000…」 (a hostile message of a few thousand characters).
 NUM = rf"(?:(?<![\d.])\d{{1,6}}(?:\.\d{{1,3}})?|(?<![{CN_DIGITS}])[{CN_DIGITS}]{{1,8}}(?:[点.][{CN_DIGITS}]{{1,3}})?)"
-_ADJACENT = re.compile(r"^([一二三四五六七八九])([一二三四五六七八九])$")
+_ADJACENT = re.compile(r"^([一二两三四五六七八九])([一二三四五六七八九])$")
 _TEMP_CONTEXT = ("体温", "发烧", "发热", "烧到", "烧了", "测了", "量了", "温度", "高烧", "低烧", "烧")
 _TEMP_DEGREE = re.compile(rf"({NUM})\s*(?:度|℃|°C|°)\s*([{CN_DIGITS}\d])?(?!\d)")
 _TEMP_BARE = re.compile(r"(?<![\d.])(3[4-9]|4[0-2])(?:\.(\d))?(?![\d.]|号|日|月|天|岁|斤|块|元|袋|个|针)")

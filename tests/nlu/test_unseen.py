@@ -524,3 +524,28 @@ def test_sixteenth_round_families(text, intent):
 
 def test_a_missed_check_in_is_no_vaccine():
     assert _read("今天没打卡").intent != "report_vaccination"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("木有油了", "request_supplies"),
+        ("给俺弄点吃哩", "request_supplies"),
+        ("俺娃烧哩可厉害", "report_fever"),
+        ("俺木有打", "report_vaccination"),
+        ("回来哩人都得隔离吗", "ask_policy"),
+        ("恁是谁呀", "help"),
+    ],
+)
+def test_seventeenth_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+def test_清起_is_this_morning_and_the_home_date_said_after():
+    assert _read("清起俺孩儿坐大巴从南阳回来了").slots["date"] == TODAY.isoformat()
+    assert _read("从日本回来 入境在上海 7月20号 到家是8月3号").slots["date"] == "2021-08-03"
+
+
+def test_两三_is_a_range():
+    item = _read("要两三袋面").slots["items"][0]
+    assert (item["qty"], item.get("qty_min")) == (3, 2)
