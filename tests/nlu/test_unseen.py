@@ -549,3 +549,8 @@ def test_清起_is_this_morning_and_the_home_date_said_after():
 def test_两三_is_a_range():
     item = _read("要两三袋面").slots["items"][0]
     assert (item["qty"], item.get("qty_min")) == (3, 2)
+
+
+@pytest.mark.parametrize("text", ["麦子还没打完", "地里还没打药"])
+def test_threshing_and_spraying_are_no_vaccine(text):
+    assert _read(text).intent != "report_vaccination"
