@@ -265,7 +265,7 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
         return [e for e in evidence if e != primary]
 
     risky = "risk" in f.cues and "policy_action" not in f.cues
-    if has(f.text, _HOW_TO):
+    if has(f.text, _HOW_TO) and "report_fever" not in evidence:  # a fever is reported however it is asked
         return "help", evidence
     if "declare_return" in evidence and own_return(f) and not risky:
         # 「俺从厦门回来了要报备不」: the declaration, and the question kept for the dialogue to answer too.

@@ -428,6 +428,7 @@ def test_a_lift_from_someone_is_other():
         ("好着嘞", "health_checkin"),
         ("俺有糖尿病 大夫说先别打", "report_vaccination"),
         ("俺要报家里人回来了 点哪", "help"),
+        ("孩子发烧了 点哪个", "report_fever"),
         ("卖红薯 一块五一斤", "unknown"),
     ],
 )
