@@ -26,7 +26,7 @@ _NOTHING = re.compile(
 )
 # Someone's own return, not a question about returns in general: a person, a date, 刚, or a past 回来了.
 _OWN_SUBJECT = re.compile(
-    r"^(?:那个|喂|你好|您好)?(?:我(?!想|问|要问)|咱家|家里|孩子|儿子|闺女|女儿|媳妇|老伴|老公|老婆|爱人)"
+    r"^(?:那个|喂|你好|您好|麻烦|请问|问一下|问下)*(?:我(?!想|问|要问)|咱家|家里|孩子|儿子|闺女|女儿|媳妇|老伴|老公|老婆|爱人)"
 )
 _PAST_RETURN = re.compile(r"(?:回来|到家|回村|回家|到村|回的村|到的家)(?:了|哩|嘞|咧|啦)|刚(?:从|回|到|下)|入境")
 # Asking after one's own request (the dialogue's 我的申请): 「俺要的米啥时候到」「我的东西咋还没送来」.
@@ -50,6 +50,8 @@ _HOW_IS = re.compile(r"(?:咋样|怎么样|啥情况|什么情况|咋回事)(?:�
 _ASKED_BEFORE_TAIL = re.compile(r"(?:能|可以|让|中)[\u4e00-\u9fff]{1,3}不(?=[\s,，]+[\u4e00-\u9fff]{1,4}$)")
 _PRICE_PER = re.compile(r"(?:块|元|毛)[\d一二三四五六七八九]?钱?(?:一|每)(?:斤|个|箱|袋|份|把)")  # 「一块五一斤」
 _HOW_TO = ("点哪", "按哪", "点啥", "咋点", "怎么点")  # 「俺要报家里人回来了 点哪」 asks how, it reports nothing yet
+_HOW_TO_LOOK = ("怎么查", "在哪查", "哪里查", "哪查", "去哪查")  # 「咋查风险地区」: how to use the account
+_HOW_TO_REPORT = ("怎么报备", "怎么报", "怎么登记")
 _ANIMAL = re.compile("猫|狗|牛|羊|猪|鸡|鸭|鹅|驴")
 _STILL_WANTED = ("还要", "要", "换成", "改成", "买")
 _FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
@@ -185,7 +187,7 @@ def off_topic(f: Features, res: Resources, evidence: list[str]) -> bool:
     """
     if fever(f) or "declare_return" in evidence:
         return False
-    if "advert" in f.cues or _PRICE_PER.search(f.text):
+    if "advert" in f.cues or _PRICE_PER.search(f.text) or f.bare.startswith("卖"):
         return True
     if "offtopic" not in f.cues or f.cues & _EPIDEMIC:
         return False
@@ -267,6 +269,8 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
     risky = "risk" in f.cues and "policy_action" not in f.cues
     if has(f.text, _HOW_TO) and "report_fever" not in evidence:  # a fever is reported however it is asked
         return "help", evidence
+    if has(f.text, _HOW_TO_LOOK) and all(p.role == "local" for p in f.places):
+        return "help", evidence
     if "declare_return" in evidence and own_return(f) and not risky:
         # 「俺从厦门回来了要报备不」: the declaration, and the question kept for the dialogue to answer too.
         return "declare_return", [*rest("declare_return"), "ask_policy"]
@@ -282,10 +286,8 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
         return "query_risk", evidence
     if risky:  # 「俺孩儿从北京海淀回来，海淀是风险地区吗」 is answered, then the declaration is asked for
         return "query_risk", evidence
-    if "help" in f.cues and not f.cues & {
-        "policy",
-        "risk",
-    }:  # 「黄码了咋弄」 asks what to do, not how the account works
+    # 「黄码了咋弄」 asks what to do, not how the account works; 「从外地回来的人咋报备」 asks how to use it.
+    if "help" in f.cues and (not f.cues & {"policy", "risk"} or has(f.text, _HOW_TO_REPORT)):
         return "help", evidence
     if "policy" in f.cues or evidence or f.places:
         return "ask_policy", evidence

@@ -555,3 +555,19 @@ def test_两三_is_a_range():
 @pytest.mark.parametrize("text", ["麦子还没打完", "地里还没打药"])
 def test_threshing_and_spraying_are_no_vaccine(text):
     assert _read(text).intent != "report_vaccination"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("咋查风险地区", "help"),
+        ("从外地回来的人咋报备", "help"),
+        ("下礼拜六俺闺女出门", "report_event"),
+        ("卖米 卖面 送货上门 电话13800001234", "unknown"),
+        ("今天外面冷不冷", "unknown"),
+        ("麻烦问一下 俺儿从郑州回来 需要隔离吗", "declare_return"),
+        ("健康码咋申请", "ask_policy"),
+    ],
+)
+def test_eighteenth_round_families(text, intent):
+    assert _read(text).intent == intent
