@@ -9,6 +9,7 @@ import calendar
 import datetime as dt
 import re
 
+from bot.nlu import lunar
 from bot.nlu.numbers import CN_DIGITS, to_number
 
 _RELATIVE = (  # longest first: 大前天 before 前天
@@ -19,6 +20,7 @@ _RELATIVE = (  # longest first: 大前天 before 前天
     (("昨天", "昨儿个", "昨儿", "昨个", "昨日", "昨晚", "昨夜", "夜儿个", "夜个", "夜里个", "夜黑", "昨黑"), -1),
     (("明天", "明儿个", "明儿", "明个", "明日", "明早", "明晚"), 1),
     (("今天", "今儿个", "今儿", "今个", "今日", "今早", "今晚", "今天早上", "刚刚", "刚才", "这会儿"), 0),
+    (("清起", "清早"), 0),  # this morning, in Henan
 )
 _NUM = rf"[\d{CN_DIGITS}]{{1,3}}"
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6, "末": 5}
@@ -29,7 +31,7 @@ _YEAR = re.compile(r"(20\d\d)\s*年\s*$")
 _DAY_ONLY = re.compile(rf"(?<![\d月.])({_NUM})\s*(?:号|日)(?!元|楼|线|院|门|车|床|房|座|口|窗|桌|机)")
 _NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})\s*[./-]\s*(\d{1,2})(?![\d.]|\s*(?:斤|度|元|块|袋|公斤|克|米|cm))")
 _JUST = re.compile(r"刚(?:从|回|到|来|下|落地|进)")
-_DATE_CHARS = frozenset(CN_DIGITS + "0123456789号日月天周星期礼拜个儿前后昨今明大上下这本./-")
+_DATE_CHARS = frozenset(CN_DIGITS + "0123456789号日月天周星期礼拜个儿前后昨今明大上下这本./-初廿正冬腊阴农旧老历")
 _HOME = re.compile(r"到家|到的家|回的家|回村|回的村|到村|到的村|进村|回到家|回来[了的哩啦]")
 
 
@@ -119,7 +121,13 @@ def _every_date(text: str, today: dt.date, future: bool) -> list[dt.date]:
 def arrival_date(text: str, today: dt.date) -> dt.date | None:
     """The day someone got home: the date said just before 到家/回村 (not the entry date at a port), else the first."""
     for m in reversed(list(_HOME.finditer(text))):  # the last arrival said: home, after a port city's quarantine
-        found = _every_date(text[max(0, m.start() - 8) : m.start()], today, False)
+        after = text[m.end() : m.end() + 10].lstrip()
+        found = _every_date(after, today, False) if after.startswith(("是", "在")) else []
+        if found:  # 「到家是8月3号」
+            return found[0]
+        start = max(0, m.start() - 8)
+        start = min([start] + [d.start() for d in lunar.LUNAR.finditer(text, 0, m.start()) if d.end() > start])
+        found = _every_date(text[start : m.start()], today, False)  # the window keeps 「阴历六月二十」 whole
         if found:
             return found[-1]
         if _JUST.search(text, max(0, m.start() - 2), m.end()):
@@ -145,6 +153,10 @@ def _relative(text: str, today: dt.date) -> tuple[int, dt.date] | None:
 def _explicit(text: str, today: dt.date, future: bool) -> tuple[int, dt.date] | None:
     """Calendar forms, first one in the text wins."""
     found: list[tuple[int, dt.date]] = []
+    moon = lunar.find(text, today, future)
+    if moon:  # 「阴历八月十六」 is not also the solar 8月16
+        found.append((moon[0], moon[2]))
+        text = text[: moon[0]] + " " * (moon[1] - moon[0]) + text[moon[1] :]
     m = _WEEK.search(text)
     if m:
         found.append((m.start(), _weekday(today, m.group(1), m.group(2), future)))

@@ -22,13 +22,19 @@ _NTH_DOSE = re.compile(r"第\s*([一二三1-3])\s*(?:针|剂)")
 _NEG_SPAN = 3
 # 「身体不好打不了」「医生不让打」: not vaccinated, said without the word 疫苗 (not 没打卡, 没打电话).
 _REFUSED = re.compile(
-    r"(?:不能|不让|不敢|没敢|^还?没)打(?!卡|电话|工|架|扫|开|算|听|车|折|牌|麻将)|打不[了成]|(?:还没有?|不)打了?(?=$|[哩呢呀啊\s])"
+    r"(?:不能|不让|不敢|没敢|(?:^|(?<=[\s，,。；;]))[\u4e00-\u9fff]{0,3}?还?没)打(?!卡|扰|电话|工|架|扫|开|算|听|车|折|牌|麻将|完|药|麦|农药|场)|打不[了成]|(?:先别|别|不叫|暂时不|先不)打(?=$|[了哩呢啊\s])|(?:还?没有?|不)打了?(?=$|[哩呢呀啊\s])"
 )
-_TO_COME = ("还没", "没", "还未", "未", "要", "该", "快", "还得")
+_TO_COME = ("还没", "没", "还未", "未", "要", "该", "快", "还得", "约", "预约", "排", "等", "下礼拜", "下周", "过几天")
 _NONE_AT_ALL = ("一针没", "一针都没", "一针也没", "都没打", "还没打过")
 # 「加强针还没打 前两针都打了」: the doses done count, whatever is still to come.
 _DONE_COUNT = re.compile(
     r"([一二两三俩1-3])\s*(?:针|剂)\s*(?:都|也|已经)?\s*(?:打了|打过|打完|接种了)|(?:打了|打过|打完)([一二两三俩1-3])(?:针|剂)"
+)
+# 「俺闺女下个月初八出门」: a daughter who 出门 on a named day is married off.
+_MARRIED_OFF = re.compile(
+    r"(?:闺女|女儿|姑娘|妮儿|孙女|侄女|外甥女)\S{0,8}?(?:号|日|初[一二三四五六七八九十]|[十廿][一二三四五六七八九]?"
+    r"|[周拜期][一二三四五六日天])出门(?!打工|干活|去|买|办|看)"
+    r"|(?:号|日|初[一二三四五六七八九十]|[周拜期][一二三四五六日天])\S{0,4}?(?:闺女|女儿|姑娘|孙女|侄女|外甥女)出门(?!打工|干活|去|买|办|看)"
 )
 _TIME_WORDS = re.compile(
     r"(今儿个|今儿|今天|昨天|昨儿个|昨个|昨晚|前天|刚刚|刚才|刚|已经|早上|晚上|夜里|半夜|上午|下午|也|又|在)+$"
@@ -97,9 +103,14 @@ def _any_of(words: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(map(re.escape, words)))
 
 
-def _negated(text: str, pos: int, negations: tuple[str, ...]) -> bool:
+def _negated(text: str, pos: int, negations: tuple[str, ...], symptoms: tuple[str, ...] = ()) -> bool:
     before = text[max(0, pos - _NEG_SPAN) : pos]
-    return any(n in before for n in negations)
+    if any(n in before for n in negations):
+        return True
+    pos -= 1 if text[max(0, pos - 1) : pos] in ("和", "、", "也") else 0
+    # 「没有发烧咳嗽」: a symptom listed right after a denied one is denied with it.
+    listed = next((w for w in symptoms if len(w) > 1 and text.endswith(w, 0, pos)), None)
+    return listed is not None and _negated(text, pos - len(listed), negations, symptoms)
 
 
 def find_symptoms(text: str, res: Resources) -> list[str]:
@@ -110,7 +121,8 @@ def find_symptoms(text: str, res: Resources) -> list[str]:
     found = []
     for word in sorted(res.words["symptom"], key=len, reverse=True):
         pos = text.find(word)
-        if pos >= 0 and not _negated(text, pos, res.words["negation"]) and not any(word in f for f in found):
+        denied = pos >= 0 and _negated(text, pos, res.words["negation"], res.words["symptom"])
+        if pos >= 0 and not denied and not any(word in f for f in found):
             found.append(word)
     return found
 
@@ -135,7 +147,7 @@ def find_doses(text: str, res: Resources) -> int | None:
 
 def find_event(text: str, res: Resources) -> str | None:
     """wedding (订婚 too) or funeral; 「俺爹没了」 is a funeral, 「米没了」 is not."""
-    if has(text, res.words["wedding"]):
+    if has(text, res.words["wedding"]) or _MARRIED_OFF.search(text):
         return "wedding"
     strong = [w for w in res.words["funeral"] if w not in ("走了", "没了", "老了")]
     if has(text, tuple(strong)):

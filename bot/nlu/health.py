@@ -28,7 +28,13 @@ RELATIONS = (
     "姥爷", "外公", "外婆", "公公", "婆婆", "孙子", "孙女", "外孙", "外孙女", "哥哥", "姐姐", "弟弟", "妹妹", "哥",
     "姐", "弟", "妹", "老人", "老太太", "老头",
 )  # fmt: skip
-_RELATION = re.compile("|".join(sorted(RELATIONS, key=len, reverse=True)))
+# The spouse's many names: a relation, not 「我」 (「俺家那口子」), told to the doctor as 老伴.
+SPOUSE = (
+    "那口子", "当家的", "掌柜的", "孩他爹", "孩他爸", "孩他娘", "孩他妈", "孩子他爹", "孩子他爸", "孩子他娘",
+    "孩子他妈", "孩儿他爹", "孩儿他娘", "老头子", "老婆子", "屋里的", "俺男人", "俺女人",
+)  # fmt: skip
+SPOUSE_RELATION = "老伴"
+_RELATION = re.compile("|".join(sorted(RELATIONS + SPOUSE, key=len, reverse=True)))
 _EVERYONE = (
     "全家",
     "一家",
@@ -105,7 +111,7 @@ def who(piece: str, names: dict[str, str]) -> str | None:
         return min(found)[2]
     relation = _RELATION.search(piece)  # before 「我」: 「我家孩子」 is the child
     if relation:
-        return relation.group(0)
+        return SPOUSE_RELATION if relation.group(0) in SPOUSE else relation.group(0)
     return SELF if _SELF.match(piece) else None
 
 

@@ -11,30 +11,22 @@ from bot.nlu.resources import Resources
 
 FEVER_AT = 37.3
 _CANCEL_WITHIN = 4  # a cancel word this near the start is what the message does
-_SHORT_AFTER = ("没了", "没有了", "吃完", "用完", "喝完", "不够", "断了", "快没", "光了", "没啦")
+_SHORT_AFTER = (
+    "没了", "没有了", "吃完", "用完", "喝完", "不够", "断了", "快没", "光了", "没啦", "见底", "快见底", "快完",
+    "不多了", "没多少", "吃光", "用光", "该拿了", "该买了", "该取了", "该配了",
+)  # fmt: skip
 _ASKS_FOR = (
-    "帮忙买",
-    "帮买",
-    "帮俺买",
-    "帮我买",
-    "送点",
-    "送些",
-    "给送",
-    "送两",
-    "送一",
-    "捎",
-    "代买",
-    "代购",
-    "买点",
-    "物资",
-)
+    "帮忙买", "帮买", "帮俺买", "帮我买", "送点", "送些", "给送", "送两", "送一", "捎", "代买", "代购", "买点", "物资",
+)  # fmt: skip
 _HYPOTHETICAL = ("如果", "要是", "万一", "假如", "的话")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _SEND = ("送", "买", "捎", "拿", "带")
-_NOTHING = re.compile(r"没有?(啥|什么)|什么[都也]没|着呢|着哩|身[体子]不(?:中|行|好)")
+_NOTHING = re.compile(
+    r"没有?(啥|什么)|什么[都也]没|着呢|着哩|身[体子]不(?:中|行|好)|随便(?:啥|什么)|(?:啥|什么)都(?:中|行|可以)"
+)
 # Someone's own return, not a question about returns in general: a person, a date, 刚, or a past 回来了.
 _OWN_SUBJECT = re.compile(
-    r"^(?:那个|喂|你好|您好)?(?:我(?!想|问|要问)|咱家|家里|孩子|儿子|闺女|女儿|媳妇|老伴|老公|老婆|爱人)"
+    r"^(?:那个|喂|你好|您好|麻烦|请问|问一下|问下)*(?:我(?!想|问|要问)|咱家|家里|孩子|儿子|闺女|女儿|媳妇|老伴|老公|老婆|爱人)"
 )
 _PAST_RETURN = re.compile(r"(?:回来|到家|回村|回家|到村|回的村|到的家)(?:了|哩|嘞|咧|啦)|刚(?:从|回|到|下)|入境")
 # Asking after one's own request (the dialogue's 我的申请): 「俺要的米啥时候到」「我的东西咋还没送来」.
@@ -47,6 +39,19 @@ _DONT = re.compile(r"(?:甭|别|不用|不必|不要)(?:再)?(?:给我|帮我|�
 _ASKED = re.compile(
     r"(?:要|需要|急需|帮忙买|帮我买|缺)\s*[\d一二两三四五六七八九十半俩仨几]*\s*[\u4e00-\u9fff]{0,3}?(?:米|面|油|盐|菜|肉|蛋|药|水|奶)"
 )
+# 「不是两桶 是一桶」: a quantity corrected, its goods said before (the dialogue holds them).
+_QTY_FIXED = re.compile(
+    r"(?:不是|不对|不要)\s*[\d一二两三四五六七八九十俩仨]{1,6}\s*(桶|袋|斤|箱|瓶|包|个|盒|壶|把|块|提|兜)"
+    r"[\s,，]*(?:是|要|就)?\s*[\d一二两三四五六七八九十俩仨]{1,6}\s*(桶|袋|斤|箱|瓶|包|个|盒|壶|把|块|提|兜)"
+)
+# 「石家庄那边现在咋样」: how a place outside the town is doing asks after its risk.
+_HOW_IS = re.compile(r"(?:咋样|怎么样|啥情况|什么情况|咋回事)(?:了|啊|呢|哩|嘞)?$")
+# 「喜事能办不 现在」: a 能X不 question with a word said after it.
+_ASKED_BEFORE_TAIL = re.compile(r"(?:能|可以|让|中)[\u4e00-\u9fff]{1,3}不(?=[\s,，]+[\u4e00-\u9fff]{1,4}$)")
+_PRICE_PER = re.compile(r"(?:块|元|毛)[\d一二三四五六七八九]?钱?(?:一|每)(?:斤|个|箱|袋|份|把)")  # 「一块五一斤」
+_HOW_TO = ("点哪", "按哪", "点啥", "咋点", "怎么点")  # 「俺要报家里人回来了 点哪」 asks how, it reports nothing yet
+_HOW_TO_LOOK = ("怎么查", "在哪查", "哪里查", "哪查", "去哪查")  # 「咋查风险地区」: how to use the account
+_HOW_TO_REPORT = ("怎么报备", "怎么报", "怎么登记")
 _ANIMAL = re.compile("猫|狗|牛|羊|猪|鸡|鸭|鹅|驴")
 _STILL_WANTED = ("还要", "要", "换成", "改成", "买")
 _FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
@@ -62,7 +67,11 @@ def cancelled(f: Features, res: Resources) -> bool:
     form = _DONT.search(f.bare)
     at = form.start() if form and (at is None or form.start() < at) else at
     # 「不要油了 换成一袋面」「要三斤肉 算了 两斤就中」: a request with quantities is the new request.
-    if at is None or f.items or not (len(f.bare) <= 8 or at <= _CANCEL_WITHIN):
+    # 「那口子把菜买回来了 不用送了」: a reason, then the step back as the last word.
+    tail = _FILLERS.sub("", f.bare)
+    last = any(tail.endswith(w.rstrip("了啦")) for w in res.words["cancel"] if len(w.rstrip("了啦")) >= 2)
+    last = (last or (form is not None and form.end() >= len(f.bare) - 1)) and "offtopic" not in f.cues
+    if at is None or f.items or not (len(f.bare) <= 8 or at <= _CANCEL_WITHIN or last):
         return False
     rest = f.bare[at + 2 :]  # 「米不要了 面还要」: the goods still wanted are a request
     return not (has(rest, _STILL_WANTED) and any(g in rest for g in f.goods))
@@ -85,7 +94,9 @@ def is_question(f: Features, res: Resources) -> bool:
     if has(text, res.words["question"]):
         return True
     bare = _NOTHING.sub("", f.bare)  # 「没打 身体不中」 ends in 不中 and asks nothing
-    return any(bare.endswith(t) for t in res.words["question_tail"]) and len(bare) > 2
+    if any(bare.endswith(t) for t in res.words["question_tail"]) and len(bare) > 2:
+        return True
+    return bool(_ASKED_BEFORE_TAIL.search(f.text))
 
 
 def returned(f: Features, res: Resources) -> bool:
@@ -95,7 +106,7 @@ def returned(f: Features, res: Resources) -> bool:
         while pos >= 0:
             carried = has(f.text[max(0, pos - 5) : pos], res.words["carry_before_return"])
             # 「还没回来」 is no return, nor is 「俺家猫好几天没回来了」 a person's
-            denied = "没" in f.text[max(0, pos - 2) : pos] or _ANIMAL.search(f.text[max(0, pos - 8) : pos])
+            denied = has(f.text[max(0, pos - 2) : pos], ("没", "不")) or _ANIMAL.search(f.text[max(0, pos - 8) : pos])
             if not denied and (not carried or not (f.goods or f.items)):
                 return True
             pos = f.text.find(word, pos + 1)
@@ -126,7 +137,7 @@ def short_of(f: Features) -> bool:
 
 def supplies(f: Features, res: Resources) -> bool:
     """Goods with quantities, goods with a need word or a shortage, or a plain shortage (没吃的)."""
-    shortage = "need_nothing" in f.cues or "物资" in f.text
+    shortage = "need_nothing" in f.cues or "物资" in f.text or bool(_QTY_FIXED.search(f.text))
     return bool(f.items) or (bool(f.goods) and ("need" in f.cues or short_of(f))) or shortage
 
 
@@ -176,7 +187,7 @@ def off_topic(f: Features, res: Resources, evidence: list[str]) -> bool:
     """
     if fever(f) or "declare_return" in evidence:
         return False
-    if "advert" in f.cues:
+    if "advert" in f.cues or _PRICE_PER.search(f.text) or f.bare.startswith("卖"):
         return True
     if "offtopic" not in f.cues or f.cues & _EPIDEMIC:
         return False
@@ -201,12 +212,12 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
         return _question(f, res, evidence)
     if evidence:
         return _first(f, res, evidence)
-    if "risk" in f.cues:
-        return "query_risk", []
+    if "risk" in f.cues or ("lockdown" in f.cues and any(p.role != "local" for p in f.places)):
+        return "query_risk", []  # 「瑞丽那边还封着吧」
     if "policy" in f.cues:
         return "ask_policy", []
-    if "help" in f.cues or "greeting" in f.cues:
-        return "help", []
+    if "help" in f.cues or "greeting" in f.cues or (len(f.bare) > 3 and f.bare.endswith(("不会", "不会弄", "不懂"))):
+        return "help", []  # 「俺想报备 不会」
     return "unknown", []
 
 
@@ -215,6 +226,9 @@ def _first(f: Features, res: Resources, evidence: list[str]) -> tuple[str, list[
 
     「俺孩子发烧了三十八度 前天从郑州回来的」 reports the fever, 「要两袋米 俺儿子从上海回来了」 asks for rice.
     """
+    asked_first = "request_supplies" in evidence and evidence[0] == "report_fever"  # 「需要退烧药 孩子烧着哩」
+    if asked_first and _said_at("request_supplies", f, res) < _said_at("report_fever", f, res):
+        return "request_supplies", [e for e in evidence if e != "request_supplies"]
     if evidence[0] == "declare_return":
         return_at = _return_at(f, res)
         said = {e: _said_at(e, f, res) for e in evidence[1:]}
@@ -253,6 +267,10 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
         return [e for e in evidence if e != primary]
 
     risky = "risk" in f.cues and "policy_action" not in f.cues
+    if has(f.text, _HOW_TO) and "report_fever" not in evidence:  # a fever is reported however it is asked
+        return "help", evidence
+    if has(f.text, _HOW_TO_LOOK) and all(p.role == "local" for p in f.places):
+        return "help", evidence
     if "declare_return" in evidence and own_return(f) and not risky:
         # 「俺从厦门回来了要报备不」: the declaration, and the question kept for the dialogue to answer too.
         return "declare_return", [*rest("declare_return"), "ask_policy"]
@@ -263,14 +281,13 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
         return "request_supplies", rest("request_supplies")
     if f.event and ("policy" not in f.cues or f.dated or _OWN_SUBJECT.search(f.bare)):
         return "report_event", rest("report_event")
-    if "lockdown" in f.cues and any(p.role != "local" for p in f.places):  # 「上海现在还封着不」
+    lockdown = "lockdown" in f.cues or _HOW_IS.search(f.bare)
+    if lockdown and any(p.role != "local" for p in f.places):  # 「上海现在还封着不」
         return "query_risk", evidence
     if risky:  # 「俺孩儿从北京海淀回来，海淀是风险地区吗」 is answered, then the declaration is asked for
         return "query_risk", evidence
-    if "help" in f.cues and not f.cues & {
-        "policy",
-        "risk",
-    }:  # 「黄码了咋弄」 asks what to do, not how the account works
+    # 「黄码了咋弄」 asks what to do, not how the account works; 「从外地回来的人咋报备」 asks how to use it.
+    if "help" in f.cues and (not f.cues & {"policy", "risk"} or has(f.text, _HOW_TO_REPORT)):
         return "help", evidence
     if "policy" in f.cues or evidence or f.places:
         return "ask_policy", evidence

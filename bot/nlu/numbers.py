@@ -9,13 +9,15 @@ CN_DIGITS = "零〇一二两三四五六七八九十百千万廿"
 # Numerals start where a run of digits starts and are a few characters long: a pattern that may begin anywhere
 # inside a long run of digits costs quadratic time on 「000…」 (a hostile message of a few thousand characters).
 NUM = rf"(?:(?<![\d.])\d{{1,6}}(?:\.\d{{1,3}})?|(?<![{CN_DIGITS}])[{CN_DIGITS}]{{1,8}}(?:[点.][{CN_DIGITS}]{{1,3}})?)"
-_ADJACENT = re.compile(r"^([一二三四五六七八九])([一二三四五六七八九])$")
+_ADJACENT = re.compile(r"^([一二两三四五六七八九])([一二三四五六七八九])$")
 _TEMP_CONTEXT = ("体温", "发烧", "发热", "烧到", "烧了", "测了", "量了", "温度", "高烧", "低烧", "烧")
 _TEMP_DEGREE = re.compile(rf"({NUM})\s*(?:度|℃|°C|°)\s*([{CN_DIGITS}\d])?(?!\d)")
 _TEMP_BARE = re.compile(r"(?<![\d.])(3[4-9]|4[0-2])(?:\.(\d))?(?![\d.]|号|日|月|天|岁|斤|块|元|袋|个|针)")
 _DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
 _D = "[零〇一二三四五六七八九]"
 _TEMP_DIGITS = re.compile(rf"(?<![十\d零〇一二三四五六七八九])([三四])({_D})(?:点({_D})|度({_D})?)")
+# 「烧到三九了」: two digits alone after a reading word (not 三九天, the coldest days).
+_TEMP_PAIR = re.compile(rf"(?<=烧到|烧了|量了|测了|体温|温度|量的|测的)\s*([三四])({_D})(?![{CN_DIGITS}点度天\d])")
 _TEMP_ALONE = re.compile(r"(?:3[4-9]|4[0-2])(?:\.\d)?度?")
 _TEMP_CN = re.compile(r"(三十[四五六七八九]|四十[一二]?)(?:点([一二三四五六七八九零]))?")
 
@@ -81,6 +83,8 @@ def find_temperature(text: str, rough: bool = False) -> float | None:
         tenth = m.group(3) or m.group(4)
         value = 10 * _DIGIT[m.group(1)] + _DIGIT[m.group(2)] + (_DIGIT[tenth] / 10 if tenth else 0)
         claim(m.start(), m.end(), value)
+    for m in _TEMP_PAIR.finditer(text):
+        claim(m.start(), m.end(), float(10 * _DIGIT[m.group(1)] + _DIGIT[m.group(2)]))
     for m in _TEMP_DEGREE.finditer(text):
         claim(m.start(), m.end(), _degrees(m))
     said = bool(found) or any(w in text for w in _TEMP_CONTEXT)

@@ -45,9 +45,15 @@ _SIZE = "(?:大|小|整)?"  # 一大袋米, 两小瓶香油
 _SIZE_WORDS = re.compile(
     rf"{_QTY}\s*(?:斤|公斤|升|千克)\s*(?:的|装)(?=\s*[{CN_DIGITS}\d]{{1,3}}\s*(?:袋|桶|箱|瓶|包|壶))"
 )
+# 「要一袋五十斤的面」「要个十斤的西瓜」: a weight right after a measure word is the size of one, not the amount.
+_SIZE_AFTER_MEASURE = re.compile(
+    rf"(?<=[个袋桶箱瓶包壶兜筐件提盒块只])\s*[\d{CN_DIGITS}]{{1,4}}\s*(?:斤|公斤|升|千克|克|两)\s*(?:的|装|重)"
+)
 _AFTER_DANGLING = "过来|来|给|送|中不中|行不行|不$"
 # 「要两桶油 不对 一桶」「要三斤肉 算了 两斤就中」: what follows a correction word replaces the quantity before it.
-_CORRECTION = re.compile(r"不对|不是|说错了|错了|算了|改成|换成|改为|改一下|不(?=[,，\s]+要)")
+_CORRECTION = re.compile(
+    r"不对|不是|说错了|错了|算了|改成|换成|改为|改一下|不(?=[,，\s]+(?:要|[\d一二两三四五六七八九十俩仨]))"
+)
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,7 @@ def _item(name: str, number: str, half: str | None, unit: str) -> dict | None:
 def find_items(text: str, lex: Lexicon, loose: bool) -> list[dict]:
     """Every goods-with-quantity in the text; `loose` allows goods not in the lexicon."""
     text = _SIZE_WORDS.sub(lambda m: " " * len(m.group(0)), text)  # 「米要五斤的 一袋」: 五斤 is the bag's size
+    text = _SIZE_AFTER_MEASURE.sub("", text)
     items: list[tuple[int, dict]] = []
     taken = bytearray(len(text) + 1)  # 1 where a match already stands: a lookup per match, not a scan of them all
 

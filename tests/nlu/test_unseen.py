@@ -337,3 +337,237 @@ def test_ninth_round_families(text, intent):
 
 def test_more_countries_are_abroad():
     assert _read("从印尼回来 在广州隔离了三周 这礼拜一到家的").slots["origin"] == {"abroad": True}
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("阴历六月二十从郑州回来的", "2021-07-29"),
+        ("俺闺女下个月初八出门", "2021-08-15"),
+        ("腊月二十俺儿娶媳妇", "2022-01-22"),
+        ("正月十五给孩子订婚", "2022-02-15"),
+        ("俺家老太太走了 初三下葬", "2021-08-10"),
+        ("俺闺女阴历八月十六出嫁", "2021-09-22"),
+    ],
+)
+def test_lunar_dates(text, date):
+    assert _read(text).slots["date"] == date
+
+
+def test_a_school_year_is_no_lunar_date():
+    assert "date" not in _read("孩子上初一了 从郑州回来").slots
+
+
+def test_a_daughter_who_出门_on_a_day_marries():
+    assert _read("俺闺女下个月初八出门").slots["event"] == "wedding"
+    assert _read("俺闺女出门打工去了").intent != "report_event"
+
+
+@pytest.mark.parametrize("text", ["俺家那口子发烧了", "当家的咳嗽", "孩他爹烧到三九了"])
+def test_the_spouse_is_not_the_sender(text):
+    from bot.nlu.health import SELF, read
+
+    assert read(text)[0].who not in (SELF, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("家里也没药了", "request_supplies"),
+        ("俺家面快见底了", "request_supplies"),
+        ("不是两桶 是一桶", "request_supplies"),
+        ("孩子还烧着哩", "report_fever"),
+        ("烧还没退", "report_fever"),
+        ("没烧 也不咳嗽", "health_checkin"),
+        ("石家庄那边现在咋样", "query_risk"),
+        ("办白事让几个人去", "ask_policy"),
+        ("集还让赶不", "ask_policy"),
+        ("那口子把菜买回来了 不用送了", "cancel"),
+    ],
+)
+def test_tenth_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+@pytest.mark.parametrize(("text", "qty"), [("要一袋五十斤的面", 1), ("要个十斤的西瓜", 1), ("要十斤的西瓜", 10)])
+def test_a_weight_after_a_measure_word_is_a_size(text, qty):
+    assert _read(text).slots["items"][0]["qty"] == qty
+
+
+def test_two_digits_after_a_reading_word():
+    assert _read("孩他爹烧到三九了").slots["temperature"] == 39.0
+    assert "temperature" not in _read("三九天冷得很").slots
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("俺娘身上滚烫", "report_fever"),
+        ("俺怀着孕 没打", "report_vaccination"),
+        ("瑞丽那边还封着吧", "query_risk"),
+        ("喜事能办不 现在", "ask_policy"),
+        ("南头路口拦下一辆外省车", "report_checkpoint"),
+        ("俺想报备 不会", "help"),
+        ("不会", "unknown"),
+    ],
+)
+def test_eleventh_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+def test_a_lift_from_someone_is_other():
+    assert _read("俺从南阳回来了 坐的老乡的车").slots["transport"] == "other"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("给俺买个电饭锅", "request_supplies"),
+        ("俺身上发软 没一点劲", "report_fever"),
+        ("孩他娘上吐下泻", "report_fever"),
+        ("好着嘞", "health_checkin"),
+        ("俺有糖尿病 大夫说先别打", "report_vaccination"),
+        ("俺要报家里人回来了 点哪", "help"),
+        ("孩子发烧了 点哪个", "report_fever"),
+        ("卖红薯 一块五一斤", "unknown"),
+    ],
+)
+def test_twelfth_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+def test_a_dose_booked_is_not_done():
+    assert _read("俺打了一针 第二针约的下礼拜").slots["doses"] == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("嗓子有点哑 不发烧", "report_fever"),
+        ("俺们全家都打完了", "report_vaccination"),
+        ("孩子不回来了 不用登记了", "cancel"),
+        ("俺报错了 孩子没回来", "cancel"),
+        ("俺家玉米叶子黄了咋回事", "unknown"),
+    ],
+)
+def test_thirteenth_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+def test_a_train_by_its_letter_and_a_homophone_of_shenzhen():
+    assert _read("我今天从北京回来 坐的G字头").slots["transport"] == "train"
+    assert _read("俺媳妇从深镇回来了").slots["origin"]["city"] == "深圳市"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("家里柴火没了", "request_supplies"),
+        ("孩子额头有点烫", "report_fever"),
+        ("全家体温正常 没有发烧咳嗽", "health_checkin"),
+        ("没发烧和咳嗽", "health_checkin"),
+        ("回来以后几天能出门", "ask_policy"),
+        ("今晚值班人员到岗 一切正常", "report_checkpoint"),
+        ("怎么给家里人报", "help"),
+        ("有没有会修水管的", "unknown"),
+        ("卖葡萄 自家种的 要的联系", "unknown"),
+    ],
+)
+def test_fourteenth_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("俺的降压药该拿了", "request_supplies"),
+        ("需要退烧药 孩子烧着哩", "request_supplies"),
+        ("发烧了 要退烧药", "report_fever"),
+        ("俺家老婆子嗓子肿了", "report_fever"),
+        ("我感觉喘不上来气", "report_fever"),
+        ("今天有点冷", "unknown"),
+        ("俺没打 有病", "report_vaccination"),
+        ("疫苗打了几针算完", "ask_policy"),
+        ("帮俺弄一下", "help"),
+        ("刚才那个是俺点错了", "cancel"),
+        ("谁家有旧衣服不要了", "unknown"),
+    ],
+)
+def test_fifteenth_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+@pytest.mark.parametrize(("text", "qty"), [("米要两袋 不 三袋", 3), ("要一瓶二两的香油", 1)])
+def test_a_bare_不_before_a_number_and_a_size_in_liang(text, qty):
+    assert _read(text).slots["items"][0]["qty"] == qty
+
+
+def test_the_lunar_table_has_months_of_29_or_30_days():
+    from bot.nlu.lunar import _months
+
+    months = _months()
+    assert all((b[2] - a[2]).days in (29, 30) for a, b in zip(months, months[1:], strict=False))
+    assert _read("俺闺女腊月初八出门子").slots["date"] == "2022-01-10"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("要些蔬菜 随便啥都中", "request_supplies"),
+        ("老人没打 身体不允许", "report_vaccination"),
+        ("谁家的鸭子跑出来了", "unknown"),
+        ("有人收废铁不", "unknown"),
+    ],
+)
+def test_sixteenth_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+def test_a_missed_check_in_is_no_vaccine():
+    assert _read("今天没打卡").intent != "report_vaccination"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("木有油了", "request_supplies"),
+        ("给俺弄点吃哩", "request_supplies"),
+        ("俺娃烧哩可厉害", "report_fever"),
+        ("俺木有打", "report_vaccination"),
+        ("回来哩人都得隔离吗", "ask_policy"),
+        ("恁是谁呀", "help"),
+    ],
+)
+def test_seventeenth_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+def test_清起_is_this_morning_and_the_home_date_said_after():
+    assert _read("清起俺孩儿坐大巴从南阳回来了").slots["date"] == TODAY.isoformat()
+    assert _read("从日本回来 入境在上海 7月20号 到家是8月3号").slots["date"] == "2021-08-03"
+
+
+def test_两三_is_a_range():
+    item = _read("要两三袋面").slots["items"][0]
+    assert (item["qty"], item.get("qty_min")) == (3, 2)
+
+
+@pytest.mark.parametrize("text", ["麦子还没打完", "地里还没打药"])
+def test_threshing_and_spraying_are_no_vaccine(text):
+    assert _read(text).intent != "report_vaccination"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("咋查风险地区", "help"),
+        ("从外地回来的人咋报备", "help"),
+        ("下礼拜六俺闺女出门", "report_event"),
+        ("卖米 卖面 送货上门 电话13800001234", "unknown"),
+        ("今天外面冷不冷", "unknown"),
+        ("麻烦问一下 俺儿从郑州回来 需要隔离吗", "declare_return"),
+        ("健康码咋申请", "ask_policy"),
+    ],
+)
+def test_eighteenth_round_families(text, intent):
+    assert _read(text).intent == intent
