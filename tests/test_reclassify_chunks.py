@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from models.db import transaction, utcnow
 from models.declaration import Classification
@@ -66,7 +66,9 @@ def crash(done: int, total: int) -> None:
 
 def sent(db) -> list[tuple[str, str]]:
     with transaction(db) as session:
-        rows = session.execute(select(OutboxMessage.recipient_openid, OutboxMessage.text)).all()
+        rows = session.execute(
+            select(OutboxMessage.recipient_openid, OutboxMessage.text).order_by(OutboxMessage.id)
+        ).all()
         return [tuple(row) for row in rows]
 
 
@@ -133,3 +135,26 @@ def test_import_risk_list_prints_its_progress(server, database_url, tmp_path):
     shown = run_cli("import-risk-list", str(path), DATABASE_URL=database_url)
     assert shown.returncode == 0, shown.stderr
     assert "重新判定：1/1" in shown.stderr and "升级 1 份" in shown.stdout.splitlines()[-1]
+
+
+def test_declarations_left_as_they_are_cost_no_statement_each(town):
+    server, _ids = town
+    db = server.state.db
+
+    def statements(published: str) -> int:
+        """How many statements importing the 8月5日 areas again, as published then, takes."""
+        seen: list[str] = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731 (before_cursor_execute: the statement)
+        event.listen(db, "before_cursor_execute", listener)
+        try:
+            text = AUG5.read_text(encoding="utf-8").replace("8月5日10时", published)
+            assert import_text(db, text, f"{published}.txt")[1].upgraded == []
+        finally:
+            event.remove(db, "before_cursor_execute", listener)
+        return len(seen)
+
+    five = statements("8月5日11时")
+    with time_machine.travel(NOW, tick=True):
+        for n in range(20):
+            declare(db, f"rc-more-{n}", f"王{n}", FENGCHAN)
+    assert statements("8月5日12时") == five  # 25 declarations, none changed: the same statements as for 5
