@@ -61,6 +61,8 @@ from town.riskareas.store import ImportResult, store_in
 from town.riskareas.texts import WARNING
 
 __all__ = [
+    "CHUNK", "OVERRIDE", "RELISTED", "Summary", "after_current", "ingest", "reclassify_active", "reclassify_in_chunks",
+    "reclassify_rows", "warn_counts",
     "deciders", "describe", "facts_of", "household", "next_step", "origin_text", "period", "samples", "span",
     "tell_household",
 ]  # fmt: skip
@@ -161,8 +163,9 @@ def reclassify_in_chunks(
                 return summary
             if total is None:
                 total = run.checked + count_active_after(session, today=today, after_id=run.after_id)
-            rows = [] if run.finished_at else active_chunk(session, today=today, after_id=run.after_id, limit=chunk)
-            if not rows:
+            done = run.finished_at is not None or newest_list_id(Sql(session.connection())) != list_info.id
+            rows = [] if done else active_chunk(session, today=today, after_id=run.after_id, limit=chunk)
+            if not rows:  # every declaration done, or a newer version came in: it re-classifies them all
                 if run.finished_at is None:
                     finish(session, run=run, now=now)
                 return _totals(summary, run)
