@@ -22,6 +22,7 @@ from models.outbox import OutboxMessage
 from models.person import Person
 from models.quarantine import Quarantine
 from models.question import PolicyQuestion
+from models.reclassify import ReclassifyRun
 from models.riskarea import RiskArea, RiskList, RiskListSource
 from models.scheduler import SchedulerLease
 from models.supplies import SupplyRequest
@@ -37,6 +38,7 @@ __all__ = [
     "SupplyRequest",
     "Vaccination",
     "PolicyQuestion",
+    "ReclassifyRun",
     "FeverReport",
     "EventReport",
     "SamplingRound",

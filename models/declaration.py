@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlalchemy import Index, text, update
+from sqlalchemy import Index, func, text, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, SQLModel, delete, select
 
 from models.sql import Sql
@@ -123,6 +124,8 @@ def save_classification(
             update(Classification)
             .where(Classification.declaration_id == declaration_id, Classification.status.in_((CURRENT, PROPOSED)))
             .values(status=SUPERSEDED)
+            # "fetch" syncs only the rows it changed; the default scans the whole session (quadratic in a batch).
+            .execution_options(synchronize_session="fetch")
         )
     matched = result.matched
     row = Classification(
@@ -221,6 +224,47 @@ def active_with_current(session: Session, *, today: dt.date) -> list[tuple[Decla
         .with_for_update(of=Declaration)
     ).all()
     return [(declaration, current) for declaration, current in rows]
+
+
+def active_chunk(
+    session: Session, *, today: dt.date, after_id: int, limit: int
+) -> list[tuple[Declaration, Classification]]:
+    """The next active declarations after that id, in id order, with the classification in force (locked)."""
+    rows = session.execute(
+        select(Declaration, Classification)
+        .join(Classification, Classification.declaration_id == Declaration.id)
+        .where(Declaration.active_until >= today, Classification.status == CURRENT, Declaration.id > after_id)
+        .order_by(Declaration.id)
+        .limit(limit)
+        .with_for_update(of=Declaration)
+    ).all()
+    return [(declaration, current) for declaration, current in rows]
+
+
+def count_active_after(session: Session, *, today: dt.date, after_id: int) -> int:
+    """How many active declarations come after that id."""
+    return session.execute(
+        select(func.count())
+        .select_from(Declaration)
+        .where(Declaration.active_until >= today, Declaration.id > after_id)
+    ).scalar_one()
+
+
+def newest_after_each(session: Session, *, first_id: int, last_id: int) -> dict[int, Classification]:
+    """By declaration id (between both ids): the newest classification stored after the one in force."""
+    later = aliased(Classification)
+    newest = (
+        select(func.max(later.id))
+        .join(Classification, Classification.declaration_id == later.declaration_id)
+        .where(
+            Classification.status == CURRENT,
+            later.id > Classification.id,
+            later.declaration_id.between(first_id, last_id),
+        )
+        .group_by(later.declaration_id)
+    )
+    rows = session.execute(select(Classification).where(Classification.id.in_(newest))).scalars()
+    return {row.declaration_id: row for row in rows}
 
 
 def disposition_before(session: Session, *, declaration_id: int, before_id: int, except_rule: str) -> str | None:

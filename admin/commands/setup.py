@@ -80,14 +80,18 @@ def import_risk_list(
 ) -> None:
     """Import an official risk-area list as a new version; print the changes, then re-classify active declarations."""
     from town.reclassify import ingest
+    from town.reclassify.texts import TEXT as RECLASSIFY
     from town.riskareas import RiskListError, diff, format_import, parse_file
     from town.riskareas.texts import WARNING
+
+    def progress(done: int, total: int) -> None:
+        typer.echo(RECLASSIFY.progress.format(done=done, total=total), err=True)  # stdout keeps the report
 
     settings = get_settings()
     db = prepare_database(settings)
     try:
         parsed = parse_file(file)
-        result, summary = ingest(db, parsed, policy=load_policy(settings.policy_file), now=utcnow())
+        result, summary = ingest(db, parsed, policy=load_policy(settings.policy_file), now=utcnow(), progress=progress)
     except RiskListError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc

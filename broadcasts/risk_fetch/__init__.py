@@ -77,8 +77,12 @@ def _fetch_and_import(settings: Settings, db: Engine, source: RiskListSource, no
     if validators["checksum"] == source.checksum:  # a server without conditional GET sent the same bytes
         return FetchOutcome(UNCHANGED), validators
     parsed = parse_content(_decode(content), source.url)
-    result, summary = ingest(db, parsed, policy=load_policy(settings.policy_file), now=now)
+    result, summary = ingest(db, parsed, policy=load_policy(settings.policy_file), now=now, progress=_progress)
     return FetchOutcome(IMPORTED if result.created else UNCHANGED, result, summary), validators
+
+
+def _progress(done: int, total: int) -> None:
+    log.info("re-classified %d of %d active declarations", done, total)
 
 
 def _get(source: RiskListSource) -> tuple[int, bytes, httpx.Headers]:

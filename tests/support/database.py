@@ -43,6 +43,7 @@ CLEANED_TABLES = (  # children before parents (foreign keys)
     "cadre_assignment",
     "cadre_invite",
     "risk_list_source",
+    "reclassify_run",
     "person",
     "admin_user",
     "risk_area",

@@ -1,15 +1,18 @@
-"""A new risk-list version: re-classify active declarations; apply what is stricter, propose what is laxer."""
+"""A new risk-list version: re-classify active declarations; apply what is stricter, propose what is laxer.
+
+Declarations are done in id order, a chunk per transaction; the list version's run row keeps how far it came,
+so a crash resumes where it stopped and a chunk's alerts commit with it (never sent twice).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from models.cadre import Holder
 from models.db import transaction
 from models.declaration import (
     DECLINED,
@@ -17,64 +20,119 @@ from models.declaration import (
     SUPERSEDED,
     Classification,
     Declaration,
+    active_chunk,
     active_with_current,
+    count_active_after,
     disposition_before,
     newest_after,
+    newest_after_each,
     save_classification,
     set_status,
 )
-from models.outbox import enqueue
-from models.person import openids_of
-from models.quarantine import CENTRAL, HOME, MONITOR
+from models.quarantine import CENTRAL
+from models.reclassify import ReclassifyRun, advance, finish, locked_run, start_run
+from models.riskarea import newest_list_id
 from models.sql import Sql
-from models.town import village_name
 from town import clock
 from town.alerts import send_alert
 from town.bundle import Bundle
 from town.care import apply_quarantine
-from town.clock import day, day_hour, local
-from town.command import VILLAGE_TEAM, responsible, town_command
+from town.clock import day_hour
+from town.command import town_command
 from town.policy import DISPOSITIONS, ListInfo, Policy, classify
-from town.policy import Declaration as Facts
-from town.policy.measure import span as measure_span
+from town.reclassify.messages import (
+    deciders,
+    describe,
+    facts_of,
+    household,
+    list_date,
+    next_step,
+    origin_text,
+    period,
+    samples,
+    span,
+    stale_line,
+    tell_household,
+)
 from town.reclassify.texts import TEXT
-from town.riskareas.age import stale_note
 from town.riskareas.entries import ParsedList
 from town.riskareas.index import RiskIndex
 from town.riskareas.store import ImportResult, store_in
 from town.riskareas.texts import WARNING
 
+__all__ = [
+    "CHUNK", "OVERRIDE", "RELISTED", "Summary", "after_current", "ingest", "reclassify_active", "reclassify_in_chunks",
+    "reclassify_rows", "warn_counts",
+    "deciders", "describe", "facts_of", "household", "next_step", "origin_text", "period", "samples", "span",
+    "tell_household",
+]  # fmt: skip
+
 RELISTED, OVERRIDE = "relisted", "override"
 # 无需隔离 0 ... 集中隔离 3: DISPOSITIONS runs from the strictest down.
 SEVERITY = {disposition: rank for rank, disposition in enumerate(reversed(DISPOSITIONS))}
+CHUNK = 2000  # declarations per transaction: a few seconds of locks, a few thousand alerts at most
+Progress = Callable[[int, int], None]  # (done, total), after each chunk commits
+Rows = Sequence[tuple[Declaration, Classification]]
 
 
 @dataclass
 class Summary:
-    """What one re-classification did, by declaration id."""
+    """What one re-classification did, by declaration id (an interrupted earlier run's part only counted)."""
 
     checked: int = 0
     upgraded: list[int] = field(default_factory=list)
     proposed: list[int] = field(default_factory=list)
     unchanged: int = 0
+    earlier_upgraded: int = 0
+    earlier_proposed: int = 0
 
     def line(self) -> str:
         """One line for the operator."""
-        counts = {"upgraded": len(self.upgraded), "proposed": len(self.proposed)}
+        counts = {
+            "upgraded": len(self.upgraded) + self.earlier_upgraded,
+            "proposed": len(self.proposed) + self.earlier_proposed,
+        }
         return TEXT.summary.format(checked=self.checked, unchanged=self.unchanged, **counts)
 
+    def counts(self) -> dict[str, int]:
+        """This summary's counts, as the run row adds them up."""
+        return {
+            "checked": self.checked,
+            "upgraded": len(self.upgraded),
+            "proposed": len(self.proposed),
+            "unchanged": self.unchanged,
+        }
 
-def ingest(db: Engine, parsed: ParsedList, *, policy: Policy, now: dt.datetime) -> tuple[ImportResult, Summary | None]:
-    """Store a list version and, only when it is new, re-classify against it in the same transaction."""
+
+def ingest(
+    db: Engine,
+    parsed: ParsedList,
+    *,
+    policy: Policy,
+    now: dt.datetime,
+    chunk: int = CHUNK,
+    progress: Progress | None = None,
+) -> tuple[ImportResult, Summary | None]:
+    """Store a list version; when it is new (or its re-classification was cut short), re-classify in chunks."""
     with transaction(db) as session, clock.handling(now):  # the alerts' dates are said against `now`
         result = store_in(Sql(session.connection()), parsed)
-        if not result.created:
+        if result.created:
+            warn_counts(Sql(session.connection()), parsed, result, now)
+            start_run(session, list_id=result.list_id, now=now)
+        elif not _resumable(session, result.list_id):
             return result, None
-        warn_counts(Sql(session.connection()), parsed, result, now)
-        index = RiskIndex(parsed.entries, result.list_id)
-        info = ListInfo(result.list_id, result.published_at)
-        today = clock.today(now)
-        return result, reclassify_active(session, policy=policy, index=index, list_info=info, today=today, now=now)
+    index = RiskIndex(parsed.entries, result.list_id)
+    info = ListInfo(result.list_id, result.published_at)
+    summary = reclassify_in_chunks(
+        db, policy=policy, index=index, list_info=info, now=now, chunk=chunk, progress=progress
+    )
+    return result, summary
+
+
+def _resumable(session: Session, list_id: int) -> bool:
+    """The version's re-classification was cut short, and no newer version has come since (it would undo it)."""
+    run = locked_run(session, list_id=list_id)
+    return run is not None and run.finished_at is None and newest_list_id(Sql(session.connection())) == list_id
 
 
 def warn_counts(sql: Sql, parsed: ParsedList, result: ImportResult, now: dt.datetime) -> int:
@@ -93,50 +151,74 @@ def warn_counts(sql: Sql, parsed: ParsedList, result: ImportResult, now: dt.date
     return sent
 
 
+def reclassify_in_chunks(
+    db: Engine, *, policy: Policy, index: RiskIndex, list_info: ListInfo, now, chunk: int = CHUNK, progress=None
+) -> Summary:
+    """Re-classify the active declarations after the run's last one, a chunk per transaction, to the end."""
+    today, summary, total = clock.today(now), Summary(), None
+    while True:
+        with transaction(db) as session, clock.handling(now):
+            run = locked_run(session, list_id=list_info.id)
+            if run is None:
+                return summary
+            if total is None:
+                total = run.checked + count_active_after(session, today=today, after_id=run.after_id)
+            done = run.finished_at is not None or newest_list_id(Sql(session.connection())) != list_info.id
+            rows = [] if done else active_chunk(session, today=today, after_id=run.after_id, limit=chunk)
+            if not rows:  # every declaration done, or a newer version came in: it re-classifies them all
+                if run.finished_at is None:
+                    finish(session, run=run, now=now)
+                return _totals(summary, run)
+            part = Summary()
+            reclassify_rows(session, rows, part, policy=policy, index=index, list_info=list_info, today=today, now=now)
+            advance(session, run=run, after_id=rows[-1][0].id, counts=part.counts())
+        summary.upgraded += part.upgraded
+        summary.proposed += part.proposed
+        if progress is not None:
+            progress(run.checked, max(total, run.checked))
+
+
+def _totals(summary: Summary, run: ReclassifyRun) -> Summary:
+    """The whole version's counts, with the ids of what this process did."""
+    summary.checked, summary.unchanged = run.checked, run.unchanged
+    summary.earlier_upgraded = run.upgraded - len(summary.upgraded)
+    summary.earlier_proposed = run.proposed - len(summary.proposed)
+    return summary
+
+
 def reclassify_active(
     session: Session, *, policy: Policy, index: RiskIndex | None, list_info: ListInfo | None, today, now
 ) -> Summary:
-    """Classify every active declaration again; stricter outcomes apply at once, laxer ones wait for a cadre."""
-    sql = Sql(session.connection())
+    """Classify every active declaration again in the caller's transaction (no run row: nothing resumes)."""
     summary = Summary()
-    for declaration, current in active_with_current(session, today=today):
+    rows = active_with_current(session, today=today)
+    reclassify_rows(session, rows, summary, policy=policy, index=index, list_info=list_info, today=today, now=now)
+    return summary
+
+
+def reclassify_rows(session: Session, rows: Rows, summary: Summary, *, policy, index, list_info, today, now) -> None:
+    """Classify these declarations (in id order) again; stricter outcomes apply at once, laxer ones wait."""
+    if not rows:
+        return
+    sql = Sql(session.connection())
+    later = newest_after_each(session, first_id=rows[0][0].id, last_id=rows[-1][0].id)  # one query, not one each
+    for declaration, current in rows:
         result = classify(policy, index, list_info, facts_of(declaration), today)
         summary.checked += 1
         step = SEVERITY[result.disposition] - SEVERITY[current.disposition]
         if current.rule_id == OVERRIDE and _baseline(session, current) == result.disposition:
             step = 0  # a cadre's decision stands until the list changes this person's outcome
+        pending = later.get(declaration.id)
+        max_age = policy.risk_list_max_age_days
         if step > 0:
-            _upgrade(session, sql, declaration, current, result, list_info, now, policy.risk_list_max_age_days)
+            _upgrade(session, sql, declaration, current, result, list_info, now, max_age)
             summary.upgraded.append(declaration.id)
-        elif step < 0 and _propose(
-            session, sql, declaration, current, result, list_info, now, policy.risk_list_max_age_days
-        ):
+        elif step < 0 and _propose(session, sql, declaration, current, pending, result, list_info, now, max_age):
             summary.proposed.append(declaration.id)
         else:
             if step == 0:
-                _drop_stale_proposal(session, current)
+                _drop_stale_proposal(session, pending)
             summary.unchanged += 1
-    return summary
-
-
-def facts_of(declaration: Declaration) -> Facts:
-    """What the policy reads from a stored declaration."""
-    origin = {
-        "province": declaration.origin_province,
-        "city": declaration.origin_city,
-        "district": declaration.origin_district,
-        "township": declaration.origin_township,
-        "abroad": declaration.abroad,
-    }
-    return Facts(
-        origin,
-        declaration.arrived_on,
-        declaration.left_on,
-        declaration.health_code,
-        declaration.entry_date,
-        declaration.port_city,
-        declaration.port_quarantine_days,
-    )
 
 
 def _baseline(session: Session, current: Classification) -> str | None:
@@ -151,9 +233,8 @@ def after_current(session: Session, current: Classification) -> Classification |
     return newest_after(session, declaration_id=current.declaration_id, after_id=current.id)
 
 
-def _drop_stale_proposal(session: Session, current: Classification) -> None:
+def _drop_stale_proposal(session: Session, pending: Classification | None) -> None:
     """The new list agrees with the one in force: a waiting proposal no longer holds."""
-    pending = after_current(session, current)
     if pending is not None and pending.status == PROPOSED:
         set_status(session, row=pending, status=SUPERSEDED)
 
@@ -164,8 +245,8 @@ def _upgrade(session, sql, declaration, current, result, list_info, now, max_age
     urgent = row.alert or row.disposition == CENTRAL
     text = TEXT.upgrade.format(
         urgent=TEXT.urgent if urgent else "", old=current.disposition, new=row.disposition, samples=samples(row),
-        list_date=_list_date(list_info), reason=row.reason, **describe(sql, declaration, row),
-    ) + _stale(list_info, now, max_age)  # fmt: skip
+        list_date=list_date(list_info), reason=row.reason, **describe(sql, declaration, row),
+    ) + stale_line(list_info, now, max_age)  # fmt: skip
     bundle = Bundle()  # one message per cadre: the upgrade, then what it changes in their 四包一
     for holder in deciders(sql, village_id=declaration.village_id, urgent=urgent):
         key = f"relisted:{declaration.id}:{row.id}:{holder.person_id}"
@@ -177,9 +258,8 @@ def _upgrade(session, sql, declaration, current, result, list_info, now, max_age
     tell_household(sql, declaration, row, template=TEXT.villager_relisted, prefix=RELISTED, now=now)
 
 
-def _propose(session, sql, declaration, current, result, list_info, now, max_age: int) -> bool:
+def _propose(session, sql, declaration, current, earlier, result, list_info, now, max_age: int) -> bool:
     """Store a laxer outcome as a proposal and ask the cadres; False when it was already asked or declined."""
-    earlier = after_current(session, current)
     if earlier is not None and earlier.status in (PROPOSED, DECLINED) and earlier.disposition == result.disposition:
         return False
     if earlier is not None and earlier.status == PROPOSED:
@@ -188,98 +268,10 @@ def _propose(session, sql, declaration, current, result, list_info, now, max_age
         session, declaration_id=declaration.id, result=result, now=now, source=RELISTED, status=PROPOSED
     )
     text = TEXT.proposal.format(
-        old=current.disposition, new=row.disposition, list_date=_list_date(list_info), reason=row.reason,
+        old=current.disposition, new=row.disposition, list_date=list_date(list_info), reason=row.reason,
         **describe(sql, declaration, row),
-    ) + _stale(list_info, now, max_age)  # fmt: skip
+    ) + stale_line(list_info, now, max_age)  # fmt: skip
     for holder in deciders(sql, village_id=declaration.village_id, urgent=False):
         key = f"proposal:{declaration.id}:{row.id}:{holder.person_id}"
         send_alert(sql, key=key, recipient_openid=holder.openid, text=text, now=now)
     return True
-
-
-def deciders(sql: Sql, *, village_id: int, urgent: bool) -> list[Holder]:
-    """The village's cadres (or those above them), and the town command when it is urgent; each once."""
-    found = responsible(sql, village_id=village_id, roles=VILLAGE_TEAM)
-    if urgent:
-        found += town_command(sql)
-    return list({holder.person_id: holder for holder in found}.values())
-
-
-def household(sql: Sql, declaration: Declaration) -> list[tuple[int, str]]:
-    """(person id, openid) of the returnee and of whoever declared for them."""
-    ids = [pid for pid in dict.fromkeys((declaration.person_id, declaration.declared_by_person_id)) if pid]
-    return openids_of(sql, person_ids=ids)
-
-
-def tell_household(sql: Sql, declaration, row: Classification, *, template: str, prefix: str, now) -> None:
-    """The new measure, its reason and what to do, to the returnee (and the sender)."""
-    for person_id, openid in household(sql, declaration):
-        # The 返乡报备 flow stores a family member's declaration under the sender (person = declared_by).
-        sender = person_id == declaration.declared_by_person_id
-        text = template.format(
-            greeting=(TEXT.greeting_sender if sender else TEXT.greeting).format(name=declaration.name),
-            whose=(TEXT.whose_sender if sender else TEXT.whose).format(name=declaration.name),
-            reason=row.reason,
-            next=next_step(row),
-        )
-        key = f"{prefix}:{declaration.id}:{row.id}:{person_id}"
-        enqueue(sql, key=key, recipient_openid=openid, kind="notice", text=text, now=now)
-
-
-def describe(sql: Sql, declaration: Declaration, row: Classification) -> dict:
-    """The facts every cadre message shows."""
-    return {
-        "name": declaration.name,
-        "phone": declaration.phone,
-        "village": village_name(sql, village_id=declaration.village_id),
-        "number": declaration.id,
-        "origin": origin_text(declaration),
-        "arrived": day(declaration.arrived_on),
-        "period": period(row),
-    }
-
-
-def origin_text(declaration: Declaration) -> str:
-    """郑州市二七区长江路街道, or 境外."""
-    if declaration.abroad:
-        return TEXT.abroad
-    parts = (declaration.origin_city or declaration.origin_province, declaration.origin_district)
-    return "".join(part or "" for part in (*parts, declaration.origin_township))
-
-
-def period(row: Classification) -> str:
-    """14天（8月5日至8月18日）, or nothing when there is no measure."""
-    return measure_span(row.start_on, row.end_on, row.home_start_on)  # as the reply and the alert said it
-
-
-def span(days: int, start: dt.date, end: dt.date | None) -> str:
-    """The same from its parts."""
-    return TEXT.period.format(days=days, start=day(start), end=day(end)) if end else ""
-
-
-def samples(row: Classification) -> str:
-    """The sampling days as a villager reads them."""
-    dates = [day(dt.date.fromisoformat(value)) for value in json.loads(row.sampling_dates or "[]")]
-    return TEXT.separator.join(dates) or TEXT.no_samples
-
-
-def next_step(row: Classification) -> str:
-    """What the household does now."""
-    if row.disposition == CENTRAL:
-        return TEXT.next_central
-    if row.disposition == HOME:
-        return TEXT.next_isolate.format(samples=samples(row))
-    if row.disposition == MONITOR:
-        return TEXT.next_monitor.format(samples=samples(row))
-    return TEXT.next_free
-
-
-def _stale(list_info: ListInfo | None, now: dt.datetime, max_age: int) -> str:
-    """The list's age on a new line when it is old (an old notice imported late)."""
-    note = stale_note(list_info.published_at if list_info else None, now, max_age)
-    return f"\n{note}" if note else ""
-
-
-def _list_date(list_info: ListInfo | None) -> str:
-    published = list_info.published_at if list_info else None
-    return day(local(published).date()) if published else TEXT.latest

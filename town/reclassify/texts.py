@@ -27,6 +27,7 @@ class TEXT:
     latest = "最新"
     no_samples = "无"
     separator = "、"
+    progress = "重新判定：{done}/{total}"
     summary = (
         "重新判定在管的返乡报备 {checked} 份：升级 {upgraded} 份（已通知干部和本人），"
         "放宽待干部确认 {proposed} 份，不变 {unchanged} 份。"
