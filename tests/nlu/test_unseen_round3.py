@@ -1,0 +1,55 @@
+"""Families of unseen phrasing found in round three (issue 15, rounds 19-): each case stands for a kind."""
+
+import datetime as dt
+
+import pytest
+
+from bot.nlu import understand
+
+TODAY = dt.date(2021, 8, 6)  # a Friday
+
+
+def _read(text):
+    return understand(text, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("俺爹打哆嗦 一会冷一会热", "report_fever"),
+        ("俺嗓子冒火 咽东西疼", "report_fever"),
+        ("俺这两天好好哩 没啥事", "health_checkin"),
+        ("老人胰岛素快打完了", "request_supplies"),
+        ("俺那个返乡登记撤了吧 俺儿不回来了", "cancel"),
+        ("东路口拦了辆外地牌的车 人没码", "report_checkpoint"),
+        ("有人在没", "help"),
+        ("俺儿在外地打工 过年回来不了", "unknown"),
+        ("俺孩儿考上高中了 学费咋交", "unknown"),
+        ("村里有招保姆的没", "unknown"),
+    ],
+)
+def test_nineteenth_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+def test_a_lift_in_dialect_is_other_transport():
+    assert _read("俺兄弟从深圳搭老乡哩车回来了").slots["transport"] == "other"
+
+
+@pytest.mark.parametrize("text", ["小孩上学的补助咋领", "俺闺女出门打工去了"])
+def test_policy_words_inside_off_topic_talk_are_off_topic(text):
+    u = _read(text)
+    assert u.intent == "unknown" and u.secondary.get("offtopic")
+
+
+def test_asking_to_go_out_for_work_is_still_a_policy_question():
+    assert _read("现在能出去打工不").intent == "ask_policy"
+
+
+@pytest.mark.parametrize("text", ["从北京回来 能出门不", "从天津回来哩 能赶集不"])
+def test_a_return_then_a_question_without_subject_is_ones_own(text):
+    assert _read(text).intent == "declare_return"
+
+
+def test_a_return_run_on_into_a_question_stays_general():
+    assert _read("从广州回来要隔离几天").intent == "ask_policy"
