@@ -140,6 +140,8 @@ def find_doses(text: str, res: Resources) -> int | None:
     if m:
         said = next(g for g in m.groups() if g)
         return {"一": 1, "二": 2, "两": 2, "俩": 2, "三": 3}.get(said) or int(said)
+    if "加强针" in text and has(text, ("打了", "打过", "打完", "接种了")):
+        return 3  # 「加强针昨天打了」: the booster is the third
     if has(text, ("打完了", "全程", "都打了", "打过了", "已经打了", "打完疫苗", "接种完")):
         return 2
     return None

@@ -53,3 +53,25 @@ def test_a_return_then_a_question_without_subject_is_ones_own(text):
 
 def test_a_return_run_on_into_a_question_stays_general():
     assert _read("从广州回来要隔离几天").intent == "ask_policy"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("俺喘气有点费劲 胸口闷", "report_fever"),
+        ("俺浑身发酸 腰也疼", "report_fever"),
+        ("俺跟孩子都挺得劲", "health_checkin"),
+        ("村口有个外地人要进 不让进就吵", "report_checkpoint"),
+        ("咋给俺娘报健康打卡", "help"),
+        ("大闺女的户口咋迁", "unknown"),
+        ("老年卡在哪办", "unknown"),
+        ("俺家孩子想当兵 找谁报名", "unknown"),
+    ],
+)
+def test_twentieth_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+def test_夜儿黑_is_last_night_and_a_booster_is_the_third_dose():
+    assert _read("俺孩儿夜儿黑从许昌回来哩").slots["date"] == "2021-08-05"
+    assert _read("加强针昨天打了").slots["doses"] == 3
