@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
+from bot.nlu.cancel import FILLERS, cancelled
 from bot.nlu.dialect import phrase
-from bot.nlu.features import Features, first_at, has
+from bot.nlu.features import Features, has
 from bot.nlu.offtopic import off_topic
 from bot.nlu.places import ABROAD, origin
 from bot.nlu.resources import Resources
 
 FEVER_AT = 37.3
-_CANCEL_WITHIN = 4  # a cancel word this near the start is what the message does
 _SHORT_AFTER = (
     "没了", "没有了", "吃完", "用完", "喝完", "不够", "断了", "快没", "光了", "没啦", "见底", "快见底", "快完",
     "不多了", "没多少", "吃光", "用光", "该拿了", "该买了", "该取了", "该配了", "快打完", "打完了",
@@ -23,7 +23,7 @@ _HYPOTHETICAL = ("如果", "要是", "万一", "假如", "的话")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _SEND = ("送", "买", "捎", "拿", "带")
 _NOTHING = re.compile(
-    r"没有?(啥|什么)|什么[都也]没|着呢|着哩|身[体子]不(?:中|行|好)|随便(?:啥|什么)|(?:啥|什么)都(?:中|行|可以)"
+    r"没有?(啥|什么)|什么(?:吃的|喝的)?[都也]没|着呢|着哩|身[体子]不(?:中|行|好)|随便(?:啥|什么)|(?:啥|什么)都(?:中|行|可以)"
 )
 # Someone's own return, not a question about returns in general: a person, a date, 刚, or a past 回来了.
 _OWN_SUBJECT = re.compile(
@@ -36,10 +36,6 @@ _PAST_RETURN = re.compile(r"(?:回来|到家|回村|回家|到村|回的村|到�
 _MY_REQUEST = re.compile(
     r"(?:我要的|我申请的|我订的|我的东西|我家的东西|我的申请).{0,6}(?:什么时候|怎么还没|还没|到哪|到了没|到没|送了没|送来没|怎么样了)"
 )
-# 「甭给俺买了」「不用管了」: don't (do it for me) any more.
-# 「那个返乡登记撤了吧」: a report or request named, then withdrawn.
-_WITHDRAWN = re.compile(r"(?:报备|登记|申请|报的|填的|那个)[^\s，,]{0,3}?(?:撤了|撤销|撤回|作废|取消|不算)")
-_DONT = re.compile(r"(?:甭|别|不用|不必|不要)(?:再)?(?:给我|帮我|替我)?(?:买|送|捎|带|弄|整|搞|管|报|填|登记|申请)了")
 # A need said with its goods right after it: 「要两袋米」「需要一桶油」「缺盐」.
 _ASKED = re.compile(
     r"(?:要|需要|急需|帮忙买|帮我买|缺)\s*[\d一二两三四五六七八九十半俩仨几]*\s*[\u4e00-\u9fff]{0,3}?(?:米|面|油|盐|菜|肉|蛋|药|水|奶)"
@@ -56,36 +52,15 @@ _ASKED_BEFORE_TAIL = re.compile(r"(?:能|可以|让|中)[\u4e00-\u9fff]{1,3}不(
 _HOW_TO = ("点哪", "按哪", "点啥", "咋点", "怎么点")  # 「俺要报家里人回来了 点哪」 asks how, it reports nothing yet
 _HOW_TO_LOOK = ("怎么查", "在哪查", "哪里查", "哪查", "去哪查")  # 「咋查风险地区」: how to use the account
 _HOW_FOR = re.compile(r"怎么(?:给|替|帮)[^\s，,]{1,4}?(?:报|填|打卡|登记)")  # 「咋给俺娘报健康打卡」
+_CANT_USE = re.compile(r"不会(?:用|弄|打卡|报|填|登记|操作|整)")
 _HOW_TO_REPORT = ("怎么报备", "怎么报", "怎么登记")
 _ANIMAL = re.compile("猫|狗|牛|羊|猪|鸡|鸭|鹅|驴")
-_STILL_WANTED = ("还要", "要", "换成", "改成", "买")
-_FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
-
-
-def cancelled(f: Features, res: Resources) -> bool:
-    """A step back said early (「中了中了 不要了」「米不用送了 邻居给了」), not a new request after it."""
-    if f.bare.startswith(res.words["cancel_lead"]) or _WITHDRAWN.search(f.bare):
-        return True
-    if "cancel" not in f.cues and not _DONT.search(f.bare):
-        return False
-    at = first_at(f.bare, res.words["cancel"])
-    form = _DONT.search(f.bare)
-    at = form.start() if form and (at is None or form.start() < at) else at
-    # 「不要油了 换成一袋面」「要三斤肉 算了 两斤就中」: a request with quantities is the new request.
-    # 「那口子把菜买回来了 不用送了」: a reason, then the step back as the last word.
-    tail = _FILLERS.sub("", f.bare)
-    last = any(tail.endswith(w.rstrip("了啦")) for w in res.words["cancel"] if len(w.rstrip("了啦")) >= 2)
-    last = (last or (form is not None and form.end() >= len(f.bare) - 1)) and "offtopic" not in f.cues
-    if at is None or f.items or not (len(f.bare) <= 8 or at <= _CANCEL_WITHIN or last):
-        return False
-    rest = f.bare[at + 2 :]  # 「米不要了 面还要」: the goods still wanted are a request
-    return not (has(rest, _STILL_WANTED) and any(g in rest for g in f.goods))
 
 
 def menu_intent(f: Features, res: Resources) -> str | None:
     """Menu words typed or tapped: the whole message is the menu entry."""
     bare = f.bare
-    for key in (bare, _FILLERS.sub("", bare), bare.removeprefix("我要")):
+    for key in (bare, FILLERS.sub("", bare), bare.removeprefix("我要")):
         if key in res.menu:
             return res.menu[key]
     return None
@@ -194,6 +169,8 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
         return "unknown", []
     if cancelled(f, res):
         return "cancel", []
+    if _CANT_USE.search(f.bare) and not f.symptoms:  # 「俺不会打卡」 asks how, it checks nothing in
+        return "help", []
     evidence = found(f, res)
     if off_topic(f, res, evidence, fever(f), is_question(f, res)):
         return "unknown", []

@@ -75,3 +75,25 @@ def test_twentieth_round_families(text, intent):
 def test_夜儿黑_is_last_night_and_a_booster_is_the_third_dose():
     assert _read("俺孩儿夜儿黑从许昌回来哩").slots["date"] == "2021-08-05"
     assert _read("加强针昨天打了").slots["doses"] == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("俺不要面了", "cancel"),
+        ("不用来了 俺自己去买", "cancel"),
+        ("俺家啥吃的都没了", "request_supplies"),
+        ("身体倍儿棒", "health_checkin"),
+        ("刚才有个人不戴口罩硬要出村 劝回去了", "report_checkpoint"),
+        ("俺不会打卡", "help"),
+        ("俺孙女上幼儿园的钱咋交", "unknown"),
+        ("新农合交了没", "unknown"),
+        ("俺家闺女出去上班了", "unknown"),
+    ],
+)
+def test_twenty_first_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+def test_not_wanting_a_policy_step_is_no_cancel():
+    assert _read("俺儿说不要隔离了吗").intent != "cancel"
