@@ -97,3 +97,23 @@ def test_twenty_first_round_families(text, intent):
 
 def test_not_wanting_a_policy_step_is_no_cancel():
     assert _read("俺儿说不要隔离了吗").intent != "cancel"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("孩子额头滚热", "report_fever"),
+        ("不麻烦你们了 俺自己弄", "cancel"),
+        ("有辆车不让查 直接开过去了", "report_checkpoint"),
+        ("这个咋打卡", "help"),
+        ("俺媳妇出门去县里打工了", "unknown"),
+        ("农村危房改造咋申请", "unknown"),
+    ],
+)
+def test_twenty_second_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+def test_a_weight_with_哩_before_the_goods_is_a_size():
+    item = _read("给捎一袋十斤哩大米").slots["items"][0]
+    assert (item["name"], item["qty"]) == ("大米", 1)
