@@ -9,7 +9,8 @@ from bot.nlu.resources import Resources
 
 _PRICE_PER = re.compile(r"(?:块|元|毛)[\d一二三四五六七八九]?钱?(?:一|每)(?:斤|个|箱|袋|份|把)")  # 「一块五一斤」
 _MAY_GO = re.compile(r"(?:能|可以|让|准)(?:出|去|走|回)")  # 「现在能出去打工不」 asks about going out
-_GONE_TO_WORK = re.compile(r"(?:出门|出去|外出)[^\s，,]{0,6}?(?:打工|上班|干活|挣钱)")  # 「出门去县里打工了」
+# 「出门去县里打工了」「俺闺女出门上学去了」: gone for work or school, not a question about going out
+_GONE_FOR = re.compile(r"(?:出门|出去|外出)[^\s，,]{0,6}?(?:打工|上班|干活|挣钱|上学|读书)")
 _EPIDEMIC = ("policy", "risk", "checkpoint", "vaccine", "need_nothing")
 
 
@@ -19,7 +20,7 @@ def epidemic_left(f: Features, res: Resources) -> bool:
         return False
     if _MAY_GO.search(f.text):
         return True
-    text = _GONE_TO_WORK.sub(" ", f.text)
+    text = _GONE_FOR.sub(" ", f.text)
     for word in sorted(res.words["offtopic"], key=len, reverse=True):
         text = text.replace(word, " ")
     return any(has(text, res.words[cue]) for cue in _EPIDEMIC)

@@ -117,3 +117,22 @@ def test_twenty_second_round_families(text, intent):
 def test_a_weight_with_哩_before_the_goods_is_a_size():
     item = _read("给捎一袋十斤哩大米").slots["items"][0]
     assert (item["name"], item["qty"]) == ("大米", 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("从北京回来的需要居家几天", "ask_policy"),
+        ("搞错了 不是我", "cancel"),
+        ("俺不懂这个", "help"),
+        ("俺闺女出门上学去了", "unknown"),
+        ("孩子能出门上学不", "ask_policy"),
+    ],
+)
+def test_twenty_third_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+def test_a_chinese_reading_said_alone_is_a_temperature():
+    u = _read("三十六点七")
+    assert (u.intent, u.slots.get("temperature")) == ("health_checkin", 36.7)
