@@ -53,6 +53,8 @@ _HOW_TO = ("点哪", "按哪", "点啥", "咋点", "怎么点")  # 「俺要报�
 _HOW_TO_LOOK = ("怎么查", "在哪查", "哪里查", "哪查", "去哪查")  # 「咋查风险地区」: how to use the account
 _HOW_FOR = re.compile(r"怎么(?:给|替|帮)[^\s，,]{1,4}?(?:报|填|打卡|登记)")  # 「咋给俺娘报健康打卡」
 _CANT_USE = re.compile(r"不会(?:用|弄|打卡|报|填|登记|操作|整)")
+# 「俺想报俺儿回来了 咋弄」: wanting to report and asking how is a how-to question, nothing is reported yet.
+_WANT_HOW = re.compile(r"想(?:报|登记|上报)[^\s，,]{0,10}?[\s，,]*怎么(?:弄|报|填|办|操作)")
 _HOW_TO_REPORT = ("怎么报备", "怎么报", "怎么登记")
 _ANIMAL = re.compile("猫|狗|牛|羊|猪|鸡|鸭|鹅|驴")
 
@@ -235,7 +237,7 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
         return [e for e in evidence if e != primary]
 
     risky = "risk" in f.cues and "policy_action" not in f.cues
-    how_to = has(f.text, _HOW_TO) or _HOW_FOR.search(f.text)
+    how_to = has(f.text, _HOW_TO) or _HOW_FOR.search(f.text) or _WANT_HOW.search(f.text)
     if how_to and "report_fever" not in evidence:  # a fever is reported however it is asked
         return "help", evidence
     if has(f.text, _HOW_TO_LOOK) and all(p.role == "local" for p in f.places):

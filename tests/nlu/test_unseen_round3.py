@@ -136,3 +136,23 @@ def test_twenty_third_round_families(text, intent):
 def test_a_chinese_reading_said_alone_is_a_temperature():
     u = _read("三十六点七")
     assert (u.intent, u.slots.get("temperature")) == ("health_checkin", 36.7)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("孩子一直流鼻水", "report_fever"),
+        ("俺不登记了", "cancel"),
+        ("西路口有人翻墙进村", "report_checkpoint"),
+        ("俺想报俺儿回来了 咋弄", "help"),
+        ("俺想去厂里上班 哪有招人的", "unknown"),
+        ("俺孩儿上学的生活费咋申请", "unknown"),
+        ("俺闺女在外地上大学", "unknown"),
+    ],
+)
+def test_twenty_fourth_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+def test_没法打_is_not_vaccinated():
+    assert _read("俺老伴有病没法打疫苗").slots["doses"] == 0
