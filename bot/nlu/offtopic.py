@@ -9,8 +9,10 @@ from bot.nlu.resources import Resources
 
 _PRICE_PER = re.compile(r"(?:块|元|毛)[\d一二三四五六七八九]?钱?(?:一|每)(?:斤|个|箱|袋|份|把)")  # 「一块五一斤」
 _MAY_GO = re.compile(r"(?:能|可以|让|准)(?:出|去|走|回)")  # 「现在能出去打工不」 asks about going out
-# 「出门去县里打工了」「俺闺女出门上学去了」: gone for work or school, not a question about going out
-_GONE_FOR = re.compile(r"(?:出门|出去|外出)[^\s，,]{0,6}?(?:打工|上班|干活|挣钱|上学|读书)")
+# 「出门去县里打工了」「俺闺女出门上学去了」「俺儿在深圳上班」: away for work or school, not a question about going out
+_AWAY = re.compile(
+    r"(?:(?:出门|出去|外出)[^\s，,]{0,6}?|在(?:(?!卡|检查|值班|执勤)[^\s，,]){1,6}?)(?:打工|上班|干活|挣钱|上学|读书)"
+)
 _EPIDEMIC = ("policy", "risk", "checkpoint", "vaccine", "need_nothing")
 
 
@@ -20,7 +22,7 @@ def epidemic_left(f: Features, res: Resources) -> bool:
         return False
     if _MAY_GO.search(f.text):
         return True
-    text = _GONE_FOR.sub(" ", f.text)
+    text = _AWAY.sub(" ", f.text)
     for word in sorted(res.words["offtopic"], key=len, reverse=True):
         text = text.replace(word, " ")
     return any(has(text, res.words[cue]) for cue in _EPIDEMIC)
@@ -35,6 +37,6 @@ def off_topic(f: Features, res: Resources, evidence: list[str], fever: bool, ask
         return False
     if "advert" in f.cues or _PRICE_PER.search(f.text) or f.bare.startswith("卖"):
         return True
-    if "offtopic" not in f.cues or epidemic_left(f, res):
+    if ("offtopic" not in f.cues and not _AWAY.search(f.text)) or epidemic_left(f, res):
         return False
     return asked or not evidence

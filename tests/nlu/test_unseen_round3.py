@@ -156,3 +156,17 @@ def test_twenty_fourth_round_families(text, intent):
 
 def test_没法打_is_not_vaccinated():
     assert _read("俺老伴有病没法打疫苗").slots["doses"] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("打第二针隔多长时间", "ask_policy"),
+        ("村里哩路坑坑洼洼 啥时候修", "unknown"),
+        ("俺孙子上学哩补助下来了没", "unknown"),
+        ("俺儿在深圳上班", "unknown"),
+        ("俺在卡口上班 今儿没啥事", "report_checkpoint"),
+    ],
+)
+def test_twenty_fifth_round_families(text, intent):
+    assert _read(text).intent == intent
