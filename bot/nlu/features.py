@@ -161,12 +161,16 @@ def find_event(text: str, res: Resources) -> str | None:
     return None
 
 
+_STATIONS = ("机场", "汽车站")  # a place that names a means only when no vehicle is said
+
+
 def find_transport(text: str, res: Resources) -> str | None:
     """self_drive | train | bus | plane | other, the first one named."""
     best = None
     for kind in ("other", "self_drive", "plane", "train", "bus"):
         for word in res.words[f"transport_{kind}"]:
             pos = text.find(word)
+            pos = pos + len(text) if pos >= 0 and word in _STATIONS else pos  # 「新郑机场坐大巴」: the bus is the means
             if pos >= 0 and (best is None or pos < best[0] or (pos == best[0] and len(word) > best[2])):
                 best = (pos, kind, len(word))
     return best[1] if best else None

@@ -65,6 +65,7 @@ def find_temperature(text: str, rough: bool = False) -> float | None:
 
     「三十八度多」 says no exact number: None, or 38.0 when `rough` (enough to tell a fever).
     """
+    text = text.replace("度半", "度五")  # 「三十八度半」 is 38.5
     if _TEMP_ALONE.fullmatch(text.strip()):
         return round(float(text.strip().rstrip("度")), 1)
     found: list[tuple[int, int, float]] = []  # (start, end, degrees), the first pattern to claim a span keeps it

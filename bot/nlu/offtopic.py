@@ -13,6 +13,7 @@ _MAY_GO = re.compile(r"(?:能|可以|让|准)(?:出|去|走|回)")  # 「现在�
 _AWAY = re.compile(
     r"(?:(?:出门|出去|外出)[^\s，,]{0,6}?|在(?:(?!卡|检查|值班|执勤)[^\s，,]){1,6}?)(?:打工|上班|干活|挣钱|上学|读书)"
 )
+_OWNER = re.compile(r"[^\s，,]{1,3}的(?= )")
 _EPIDEMIC = ("policy", "risk", "checkpoint", "vaccine", "need_nothing")
 
 
@@ -25,6 +26,7 @@ def epidemic_left(f: Features, res: Resources) -> bool:
     text = _AWAY.sub(" ", f.text)
     for word in sorted(res.words["offtopic"], key=len, reverse=True):
         text = text.replace(word, " ")
+    text = _OWNER.sub(" ", text)  # 「上学的校车」: what owns an off-topic thing is off-topic too
     return any(has(text, res.words[cue]) for cue in _EPIDEMIC)
 
 

@@ -170,3 +170,23 @@ def test_没法打_is_not_vaccinated():
 )
 def test_twenty_fifth_round_families(text, intent):
     assert _read(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("俺家孩子夜里说冷 今儿一摸头烫", "report_fever"),
+        ("俺鼻子塞哩慌", "report_fever"),
+        ("今天没啥症状", "health_checkin"),
+        ("小孩几岁能打疫苗", "ask_policy"),
+        ("恁今儿忙不忙", "unknown"),
+        ("俺家孩子上学哩校车啥时候来", "unknown"),
+    ],
+)
+def test_twenty_sixth_round_families(text, intent):
+    assert _read(text).intent == intent
+
+
+def test_an_airport_gives_way_to_the_vehicle_and_度半_is_a_half():
+    assert _read("俺媳妇从郑州新郑机场坐大巴回来").slots["transport"] == "bus"
+    assert _read("俺三十八度半").slots["temperature"] == 38.5
