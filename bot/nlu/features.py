@@ -140,6 +140,8 @@ def find_doses(text: str, res: Resources) -> int | None:
     if m:
         said = next(g for g in m.groups() if g)
         return {"一": 1, "二": 2, "两": 2, "俩": 2, "三": 3}.get(said) or int(said)
+    if "加强针" in text and has(text, ("打了", "打过", "打完", "接种了")):
+        return 3  # 「加强针昨天打了」: the booster is the third
     if has(text, ("打完了", "全程", "都打了", "打过了", "已经打了", "打完疫苗", "接种完")):
         return 2
     return None
@@ -159,12 +161,16 @@ def find_event(text: str, res: Resources) -> str | None:
     return None
 
 
+_STATIONS = ("机场", "汽车站")  # a place that names a means only when no vehicle is said
+
+
 def find_transport(text: str, res: Resources) -> str | None:
     """self_drive | train | bus | plane | other, the first one named."""
     best = None
     for kind in ("other", "self_drive", "plane", "train", "bus"):
         for word in res.words[f"transport_{kind}"]:
             pos = text.find(word)
+            pos = pos + len(text) if pos >= 0 and word in _STATIONS else pos  # 「新郑机场坐大巴」: the bus is the means
             if pos >= 0 and (best is None or pos < best[0] or (pos == best[0] and len(word) > best[2])):
                 best = (pos, kind, len(word))
     return best[1] if best else None

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 
+from bot.nlu.cancel import FILLERS, cancelled
 from bot.nlu.dialect import phrase
-from bot.nlu.features import Features, first_at, has
+from bot.nlu.features import Features, has
+from bot.nlu.offtopic import off_topic
 from bot.nlu.places import ABROAD, origin
 from bot.nlu.resources import Resources
 
 FEVER_AT = 37.3
-_CANCEL_WITHIN = 4  # a cancel word this near the start is what the message does
 _SHORT_AFTER = (
     "没了", "没有了", "吃完", "用完", "喝完", "不够", "断了", "快没", "光了", "没啦", "见底", "快见底", "快完",
-    "不多了", "没多少", "吃光", "用光", "该拿了", "该买了", "该取了", "该配了",
+    "不多了", "没多少", "吃光", "用光", "该拿了", "该买了", "该取了", "该配了", "快打完", "打完了",
 )  # fmt: skip
 _ASKS_FOR = (
     "帮忙买", "帮买", "帮俺买", "帮我买", "送点", "送些", "给送", "送两", "送一", "捎", "代买", "代购", "买点", "物资",
@@ -22,19 +23,19 @@ _HYPOTHETICAL = ("如果", "要是", "万一", "假如", "的话")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _SEND = ("送", "买", "捎", "拿", "带")
 _NOTHING = re.compile(
-    r"没有?(啥|什么)|什么[都也]没|着呢|着哩|身[体子]不(?:中|行|好)|随便(?:啥|什么)|(?:啥|什么)都(?:中|行|可以)"
+    r"没有?(啥|什么)|什么(?:吃的|喝的)?[都也]没|着呢|着哩|身[体子]不(?:中|行|好)|随便(?:啥|什么)|(?:啥|什么)都(?:中|行|可以)"
 )
 # Someone's own return, not a question about returns in general: a person, a date, 刚, or a past 回来了.
 _OWN_SUBJECT = re.compile(
     r"^(?:那个|喂|你好|您好|麻烦|请问|问一下|问下)*(?:我(?!想|问|要问)|咱家|家里|孩子|儿子|闺女|女儿|媳妇|老伴|老公|老婆|爱人)"
 )
+# 「从北京回来 能出门不」: a return from a named place, a pause, then a question: the sender's own return.
+_BARE_RETURN = re.compile(r"^刚?从[^\s，,]{1,8}?(?:回来|回家|回村|到家)[\s，,。]")
 _PAST_RETURN = re.compile(r"(?:回来|到家|回村|回家|到村|回的村|到的家)(?:了|哩|嘞|咧|啦)|刚(?:从|回|到|下)|入境")
 # Asking after one's own request (the dialogue's 我的申请): 「俺要的米啥时候到」「我的东西咋还没送来」.
 _MY_REQUEST = re.compile(
     r"(?:我要的|我申请的|我订的|我的东西|我家的东西|我的申请).{0,6}(?:什么时候|怎么还没|还没|到哪|到了没|到没|送了没|送来没|怎么样了)"
 )
-# 「甭给俺买了」「不用管了」: don't (do it for me) any more.
-_DONT = re.compile(r"(?:甭|别|不用|不必|不要)(?:再)?(?:给我|帮我|替我)?(?:买|送|捎|带|弄|整|搞|管|报|填|登记|申请)了")
 # A need said with its goods right after it: 「要两袋米」「需要一桶油」「缺盐」.
 _ASKED = re.compile(
     r"(?:要|需要|急需|帮忙买|帮我买|缺)\s*[\d一二两三四五六七八九十半俩仨几]*\s*[\u4e00-\u9fff]{0,3}?(?:米|面|油|盐|菜|肉|蛋|药|水|奶)"
@@ -48,39 +49,20 @@ _QTY_FIXED = re.compile(
 _HOW_IS = re.compile(r"(?:咋样|怎么样|啥情况|什么情况|咋回事)(?:了|啊|呢|哩|嘞)?$")
 # 「喜事能办不 现在」: a 能X不 question with a word said after it.
 _ASKED_BEFORE_TAIL = re.compile(r"(?:能|可以|让|中)[\u4e00-\u9fff]{1,3}不(?=[\s,，]+[\u4e00-\u9fff]{1,4}$)")
-_PRICE_PER = re.compile(r"(?:块|元|毛)[\d一二三四五六七八九]?钱?(?:一|每)(?:斤|个|箱|袋|份|把)")  # 「一块五一斤」
 _HOW_TO = ("点哪", "按哪", "点啥", "咋点", "怎么点")  # 「俺要报家里人回来了 点哪」 asks how, it reports nothing yet
 _HOW_TO_LOOK = ("怎么查", "在哪查", "哪里查", "哪查", "去哪查")  # 「咋查风险地区」: how to use the account
+_HOW_FOR = re.compile(r"怎么(?:给|替|帮)[^\s，,]{1,4}?(?:报|填|打卡|登记)")  # 「咋给俺娘报健康打卡」
+_CANT_USE = re.compile(r"不会(?:用|弄|打卡|报|填|登记|操作|整)")
+# 「俺想报俺儿回来了 咋弄」: wanting to report and asking how is a how-to question, nothing is reported yet.
+_WANT_HOW = re.compile(r"想(?:报|登记|上报)[^\s，,]{0,10}?[\s，,]*怎么(?:弄|报|填|办|操作)")
 _HOW_TO_REPORT = ("怎么报备", "怎么报", "怎么登记")
 _ANIMAL = re.compile("猫|狗|牛|羊|猪|鸡|鸭|鹅|驴")
-_STILL_WANTED = ("还要", "要", "换成", "改成", "买")
-_FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
-
-
-def cancelled(f: Features, res: Resources) -> bool:
-    """A step back said early (「中了中了 不要了」「米不用送了 邻居给了」), not a new request after it."""
-    if f.bare.startswith(res.words["cancel_lead"]):
-        return True
-    if "cancel" not in f.cues and not _DONT.search(f.bare):
-        return False
-    at = first_at(f.bare, res.words["cancel"])
-    form = _DONT.search(f.bare)
-    at = form.start() if form and (at is None or form.start() < at) else at
-    # 「不要油了 换成一袋面」「要三斤肉 算了 两斤就中」: a request with quantities is the new request.
-    # 「那口子把菜买回来了 不用送了」: a reason, then the step back as the last word.
-    tail = _FILLERS.sub("", f.bare)
-    last = any(tail.endswith(w.rstrip("了啦")) for w in res.words["cancel"] if len(w.rstrip("了啦")) >= 2)
-    last = (last or (form is not None and form.end() >= len(f.bare) - 1)) and "offtopic" not in f.cues
-    if at is None or f.items or not (len(f.bare) <= 8 or at <= _CANCEL_WITHIN or last):
-        return False
-    rest = f.bare[at + 2 :]  # 「米不要了 面还要」: the goods still wanted are a request
-    return not (has(rest, _STILL_WANTED) and any(g in rest for g in f.goods))
 
 
 def menu_intent(f: Features, res: Resources) -> str | None:
     """Menu words typed or tapped: the whole message is the menu entry."""
     bare = f.bare
-    for key in (bare, _FILLERS.sub("", bare), bare.removeprefix("我要")):
+    for key in (bare, FILLERS.sub("", bare), bare.removeprefix("我要")):
         if key in res.menu:
             return res.menu[key]
     return None
@@ -107,6 +89,7 @@ def returned(f: Features, res: Resources) -> bool:
             carried = has(f.text[max(0, pos - 5) : pos], res.words["carry_before_return"])
             # 「还没回来」 is no return, nor is 「俺家猫好几天没回来了」 a person's
             denied = has(f.text[max(0, pos - 2) : pos], ("没", "不")) or _ANIMAL.search(f.text[max(0, pos - 8) : pos])
+            denied = denied or f.text.startswith(("不了", "不成", "不来"), pos + len(word))  # 「过年回来不了」
             if not denied and (not carried or not (f.goods or f.items)):
                 return True
             pos = f.text.find(word, pos + 1)
@@ -117,7 +100,9 @@ def own_return(f: Features) -> bool:
     """The sender's or a relative's return, stated: 「俺从厦门回来了要报备不」, not 「外地回来的要隔离几天」."""
     if has(f.text, _HYPOTHETICAL):
         return False
-    return f.dated or bool(_OWN_SUBJECT.search(f.bare) or _PAST_RETURN.search(f.bare))
+    if f.dated or _OWN_SUBJECT.search(f.bare) or _PAST_RETURN.search(f.bare):
+        return True
+    return bool(_BARE_RETURN.search(f.text)) and any(p.role != "local" and p.chain != ABROAD for p in f.places)
 
 
 def fever(f: Features) -> bool:
@@ -177,23 +162,6 @@ def found(f: Features, res: Resources) -> list[str]:
     return out
 
 
-_EPIDEMIC = {"policy", "risk", "checkpoint", "vaccine", "need_nothing"}
-
-
-def off_topic(f: Features, res: Resources, evidence: list[str]) -> bool:
-    """Not about the epidemic (a lost dog, the price of fertiliser, a band for a wedding): no cadre is asked.
-
-    A report still counts when it is one: 「儿子结婚 请了乐队」 reports a wedding, 「谁家有乐队」 asks for a band.
-    """
-    if fever(f) or "declare_return" in evidence:
-        return False
-    if "advert" in f.cues or _PRICE_PER.search(f.text) or f.bare.startswith("卖"):
-        return True
-    if "offtopic" not in f.cues or f.cues & _EPIDEMIC:
-        return False
-    return is_question(f, res) or not evidence
-
-
 def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
     """The intent and the other intents found."""
     menu = menu_intent(f, res)
@@ -203,8 +171,10 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
         return "unknown", []
     if cancelled(f, res):
         return "cancel", []
+    if _CANT_USE.search(f.bare) and not f.symptoms:  # 「俺不会打卡」 asks how, it checks nothing in
+        return "help", []
     evidence = found(f, res)
-    if off_topic(f, res, evidence):
+    if off_topic(f, res, evidence, fever(f), is_question(f, res)):
         return "unknown", []
     if checkpoint(f) and not is_question(f, res):
         return "report_checkpoint", evidence
@@ -267,7 +237,8 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
         return [e for e in evidence if e != primary]
 
     risky = "risk" in f.cues and "policy_action" not in f.cues
-    if has(f.text, _HOW_TO) and "report_fever" not in evidence:  # a fever is reported however it is asked
+    how_to = has(f.text, _HOW_TO) or _HOW_FOR.search(f.text) or _WANT_HOW.search(f.text)
+    if how_to and "report_fever" not in evidence:  # a fever is reported however it is asked
         return "help", evidence
     if has(f.text, _HOW_TO_LOOK) and all(p.role == "local" for p in f.places):
         return "help", evidence

@@ -65,6 +65,7 @@ def find_temperature(text: str, rough: bool = False) -> float | None:
 
     「三十八度多」 says no exact number: None, or 38.0 when `rough` (enough to tell a fever).
     """
+    text = text.replace("度半", "度五")  # 「三十八度半」 is 38.5
     if _TEMP_ALONE.fullmatch(text.strip()):
         return round(float(text.strip().rstrip("度")), 1)
     found: list[tuple[int, int, float]] = []  # (start, end, degrees), the first pattern to claim a span keeps it
@@ -88,6 +89,8 @@ def find_temperature(text: str, rough: bool = False) -> float | None:
     for m in _TEMP_DEGREE.finditer(text):
         claim(m.start(), m.end(), _degrees(m))
     said = bool(found) or any(w in text for w in _TEMP_CONTEXT)
+    alone = _TEMP_CN.fullmatch(text.strip())
+    said = said or bool(alone and alone.group(2))  # 「三十六点七」 said alone is a reading
     for m in _TEMP_CN.finditer(text) if said else ():
         whole = to_number(m.group(1))
         tenth = to_number(m.group(2)) if m.group(2) else 0
