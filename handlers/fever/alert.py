@@ -13,6 +13,8 @@ from models.town import TownFileError, read_town_file
 from town import command
 from town.alerts import send_alert
 
+DOCTOR, VILLAGE_CADRE = "village_doctor", "village_cadre"
+
 
 @lru_cache(maxsize=4)
 def _town(path: Path) -> str | None:
@@ -38,16 +40,26 @@ def facts(degrees: float | None, symptoms: list[str]) -> str:
 
 
 def doctors(ctx: Context, village_id: int | None) -> list[Holder]:
-    """The village's doctor; when none is bound, the work-area lead, else (or with no village) the town command."""
-    return command.responsible(ctx.sql, village_id=village_id, roles=command.DOCTOR)
+    """The village's doctor; when none is bound, the work-area lead, else (or with no village) the town command.
+
+    Without a doctor the village's own cadre hears too: they are the nearest person to knock on the door.
+    """
+    found = command.responsible(ctx.sql, village_id=village_id, roles=command.DOCTOR)
+    if any(h.role == DOCTOR for h in found):
+        return found
+    return [*command.holders_at(ctx.sql, VILLAGE_CADRE, village_id), *found]
 
 
 def told(holders: list[Holder], *, care: bool = False) -> str:
     """Who was told, as the sender reads it (with the doctor's phone, to call them first if they like)."""
-    doctor = next((h for h in holders if h.role == "village_doctor"), None)
+    doctor = next((h for h in holders if h.role == DOCTOR), None)
     if doctor is not None:
         name = (doctor.name or "") + (TEXT.doctor_phone.format(phone=doctor.phone) if doctor.phone else "")
         return (TEXT.told_care if care else TEXT.told_doctor).format(name=name)
+    cadre = next((h for h in holders if h.role == VILLAGE_CADRE), None)
+    if cadre is not None:
+        name = (cadre.name or "") + (TEXT.doctor_phone.format(phone=cadre.phone) if cadre.phone else "")
+        return TEXT.told_cadre.format(name=name)
     return TEXT.told_above if holders else TEXT.told_nobody
 
 
