@@ -174,7 +174,9 @@ def test_the_scheduler_in_serve_fetches_at_start_and_messages_then_use_the_new_l
     server = LiveServer(make_settings(risk_list_url=lists.url, risk_list_fetch_min=60, scheduler=True)).start()
     db = server.state.db
     try:
-        until(lambda: versions(db) == 1, timeout=30)  # the first run at once, not an interval later
+        # The first run at once, not an interval later; the fetch is over when its source records the change
+        # (the list is stored first, then re-classified in chunks, then the source is updated).
+        until(lambda: versions(db) == 1 and source(db, lists.url).changed_at is not None, timeout=30)
         server.state.risk.expire()  # the list watcher's next look (every 15 s) without waiting for it
         with transaction(db) as session:
             index, info = server.state.risk.current(session)
