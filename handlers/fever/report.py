@@ -82,7 +82,9 @@ def report(ctx: Context, text: str, understood) -> Outcome:
         alerted = send(ctx, alert_key(row), holders, TEXT.again.format(**values, first=day_clock(row.created_at)))
     else:
         alerted = pairs(holders)
-    reply = f"{told(holders)}\n{advice(ctx)}"
+    # With no village yet and nobody above to tell, the question for the village comes next: say so, not 「没有村医」.
+    heard = TEXT.told_once_village if not holders and row.village_id is None else told(holders)
+    reply = f"{heard}\n{advice(ctx)}"
     need = [slot for slot, known in (("village", row.village_id), ("phone", ctx.person.phone)) if not known]
     need += ["temperature"] if row.temperature is None else []
     if need:

@@ -10,6 +10,7 @@ class TEXT:
     told_doctor = "已经告诉村医{name}，村医会尽快给您打电话。"
     told_care = "已经告诉村医{name}和包保干部，村医会马上给您打电话。"
     told_above = "已经报给镇上负责防疫的同志，会尽快给您打电话。"
+    told_once_village = "记下了，知道是哪个村，就马上告诉那个村的村医。"
     told_cadre = "村里还没有村医在这里登记，已经告诉村干部{name}，会尽快给您打电话。"
     told_nobody = "村里还没有村医在这里登记，请马上给村干部或村医打个电话。"
     doctor_phone = "（{phone}）"
