@@ -15,6 +15,9 @@ from tests.support.live import SHANGHAI, run_cli
 from tests.support.reclassify import (
     AUG5,
     CHANGJIANG,
+    FENGCHAN,
+    HAIDIAN,
+    JINGGUANG,
     NOW,
     aug6_text,
     bind_cadres,
@@ -25,10 +28,6 @@ from tests.support.reclassify import (
 )
 from town.reclassify import ingest
 from town.riskareas import parse_content
-
-JINGGUANG = ("河南省", "郑州市", "二七区", "京广路街道")
-FENGCHAN = ("河南省", "郑州市", "金水区", "丰产路街道")
-HAIDIAN = ("北京市", "北京市", "海淀区", None)
 
 
 class Crash(RuntimeError):

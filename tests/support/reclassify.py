@@ -26,6 +26,11 @@ NOW = dt.datetime(2021, 8, 7, 10, 0, tzinfo=SHANGHAI)
 
 ARRIVED = dt.date(2021, 8, 5)
 
+# Places of the 8月5日/8月6日 lists: (province, city, district, street).
+JINGGUANG = ("河南省", "郑州市", "二七区", "京广路街道")
+FENGCHAN = ("河南省", "郑州市", "金水区", "丰产路街道")
+HAIDIAN = ("北京市", "北京市", "海淀区", None)
+
 
 # People bound to roles: (openid, name, role, village).
 CADRES = (
