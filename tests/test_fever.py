@@ -71,17 +71,16 @@ def test_a_first_message_that_says_little_is_alerted_at_once_and_completed_quest
             "一位村民，村子还不知道（正在问）\n发烧，体温还没量\n联系电话：还不知道（正在问）"
             in alerts(town)["ci-command"]
         )
-        run(
-            client,
-            [
-                ("鸣皋", "您的手机号是多少"),
-                ("139 1234 5678", "量体温了吗"),
-                ("38度5 还有点咳嗽", "已经补充告诉村医了"),
-            ],
-        )
-    doctor = alerts(town, ":alert:")["ci-doctor"]  # the village's doctor gets the whole report
-    assert doctor.startswith("【发热报告】一位村民，鸣皋村\n体温38.5℃，咳嗽\n联系电话：13912345678")
-    assert alerts(town, ":more:")["ci-command"].startswith("【补充】一位村民的发热报告（鸣皋村）：\n体温38.5℃，咳嗽")
+        reply = client.say("鸣皋")
+        assert reply.startswith("已经告诉村医") and reply.endswith("您的手机号是多少？村医好给您打电话。")
+        # The village's doctor hears as soon as the village is known, not after the remaining questions.
+        doctor = alerts(town, ":alert:")["ci-doctor"]
+        assert doctor.startswith("【发热报告】一位村民，鸣皋村\n发烧，体温还没量\n联系电话：还不知道（正在问）")
+        run(client, [("139 1234 5678", "量体温了吗"), ("38度5 还有点咳嗽", "已经补充告诉村医了")])
+    more = alerts(town, ":more:")
+    assert set(more) == {"ci-command", "ci-doctor"}  # both hear the rest as one 补充
+    assert more["ci-doctor"].startswith("【补充】一位村民的发热报告（鸣皋村）：\n体温38.5℃，咳嗽\n联系电话：139")
+    assert more["ci-command"].startswith("【补充】一位村民的发热报告（鸣皋村）：\n体温38.5℃，咳嗽")
     [report] = fevers(town)
     assert (report.temperature, report.symptoms) == (38.5, "咳嗽") and report.village_id is not None
     assert profile(town, "fv-new") == (None, "13912345678", "鸣皋村")
@@ -138,7 +137,9 @@ def test_saying_the_same_fever_again_while_asked_for_the_phone_alerts_once_and_d
         assert "手机号" in client.say("鸣皋")
     [report] = fevers(town)
     assert report.follow_ups == 0
-    assert [key.split(":")[2] for key, *_ in sent(town, prefix="fever:")] == ["alert"]  # nothing new: no 2nd alert
+    # Nothing new in the repeat: one alert to the town command, then one to the doctor once the village is known.
+    alerted = [(key.split(":")[2], key.split(":")[3]) for key, *_ in sent(town, prefix="fever:")]
+    assert [kind for kind, _ in alerted] == ["alert", "alert"] and len({pid for _, pid in alerted}) == 2
 
 
 def test_a_village_without_a_doctor_goes_up_the_chain(town):

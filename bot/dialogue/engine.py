@@ -178,7 +178,9 @@ class Engine(Corrections):
         if not parsed.ok:
             return self._no_answer(ctx, flow, state, step, text, parsed)
         state.slots[step.slot] = parsed.value
-        return self._advance(ctx, flow, state)
+        said = step.answered(ctx) if step.answered else None
+        following = self._advance(ctx, flow, state)
+        return f"{said}\n{following}" if said else following
 
     def _no_answer(self, ctx: Context, flow: Flow, state: State, step: Step, text: str, parsed: Parsed) -> str:
         """Asked again, or a way out (an optional item's 「不知道」 is its answer: none)."""

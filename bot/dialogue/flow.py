@@ -119,6 +119,8 @@ class Step:
     recognisable: bool = True
     # An optional item takes 「不知道」「没有」「跳过」 as none; a required one offers a person to phone instead.
     optional: bool = False
+    # Runs once the answer is stored (a fever's village: its doctor hears now); its text comes before the next question.
+    answered: Callable[[Context], str | None] | None = None
 
     def question(self, ctx: Context) -> str:
         return self.ask(ctx) if callable(self.ask) else self.ask

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.dialogue import Context, Flow, Step, Then, accept, reask, words
 from bot.dialogue.fields import parse_phone, parse_village, village_name
 from bot.nlu.health import read, shown_symptoms, temperature
-from handlers.fever.alert import clinic, doctors, facts, send
+from handlers.fever.alert import clinic, doctors, facts, send, told
 from handlers.fever.texts import LABELS, TEXT
 from models.cadre import Holder
 from models.care import check_in_by_id, save_check_in
@@ -40,8 +40,27 @@ def _skip(slot: str):
     return lambda ctx: slot not in ctx.slots.get("need", ())
 
 
+def alert_village(ctx: Context) -> str | None:
+    """The village just answered: its doctor hears now, not only after the remaining questions."""
+    village = ctx.slots.get("village")
+    if not village:
+        return None
+    row = fever_report_by_id(ctx.session, report_id=ctx.slots["report"])
+    row.village_id = village
+    save_fever_report(ctx.session, report=row)
+    alerted = ctx.slots.get("alerted", [])
+    new = [h for h in doctors(ctx, village) if h.person_id not in {pid for pid, _ in alerted}]
+    if not new:
+        return None
+    symptoms = row.symptoms.split(TEXT.separator) if row.symptoms else []
+    text = TEXT.alert.format(**_values(ctx, row, symptoms), clinic=clinic(ctx))
+    ctx.slots["alerted"] = alerted + send(ctx, f"fever:{row.id}:alert", new, text)
+    ctx.slots["village_alerted"] = True
+    return told(new)
+
+
 def finish_more(ctx: Context) -> str:
-    """The answers join the report; everyone alerted (and a newly known village's doctor) hears what is new."""
+    """The answers join the report; everyone alerted (the village's doctor included) hears what is new."""
     slots = ctx.slots
     row = fever_report_by_id(ctx.session, report_id=slots["report"])
     said = slots.get("temperature") or {}
@@ -55,28 +74,29 @@ def finish_more(ctx: Context) -> str:
     if slots.get("checkin"):
         _update_checkin(ctx, slots["checkin"], row)
     save_fever_report(ctx.session, report=row)
-    if not (said.get("value") or said.get("symptoms") or slots.get("village") or slots.get("phone")):
+    village_news = slots.get("village") and not slots.get("village_alerted")
+    if not (said.get("value") or said.get("symptoms") or village_news or slots.get("phone")):
         return TEXT.nothing_new
-    phone = slots.get("phone") or slots.get("household_phone") or ctx.person.phone or TEXT.no_phone
-    village = village_name(ctx, row.village_id) or TEXT.unknown_village
-    values = {
-        "patient": slots["patient"],
-        "village": village,
-        "facts": facts(row.temperature, symptoms),
-        "phone": phone,
-    }
     alerted = slots.get("alerted", [])
     send(
         ctx,
         f"fever:{row.id}:more",
         [Holder(pid, openid, "", None, None, 0) for pid, openid in alerted],
-        TEXT.more.format(**values),
+        TEXT.more.format(**_values(ctx, row, symptoms)),
     )
-    new = []
-    if slots.get("village"):
-        new = [h for h in doctors(ctx, row.village_id) if h.person_id not in {pid for pid, _ in alerted}]
-        send(ctx, f"fever:{row.id}:alert", new, TEXT.alert.format(**values, clinic=clinic(ctx)))
-    return TEXT.more_done if alerted or new else TEXT.more_nobody
+    return TEXT.more_done if alerted else TEXT.more_nobody
+
+
+def _values(ctx: Context, row: FeverReport, symptoms: list[str]) -> dict:
+    """The facts an alert or a 补充 shows, as known so far."""
+    slots = ctx.slots
+    phone = slots.get("phone") or slots.get("household_phone") or ctx.person.phone
+    return {
+        "patient": slots["patient"],
+        "village": village_name(ctx, row.village_id) or TEXT.unknown_village,
+        "facts": facts(row.temperature, symptoms),
+        "phone": phone or (TEXT.no_phone if "phone" not in slots else TEXT.no_phone_known),
+    }
 
 
 def _remember(ctx: Context, slots: dict) -> None:
@@ -101,7 +121,15 @@ FLOW = Flow(
     name=MORE,
     title=TEXT.title,
     steps=(
-        Step("village", LABELS["village"], TEXT.ask_village, parse_village, skip=_skip("village"), optional=True),
+        Step(
+            "village",
+            LABELS["village"],
+            TEXT.ask_village,
+            parse_village,
+            skip=_skip("village"),
+            optional=True,
+            answered=alert_village,
+        ),
         Step("phone", LABELS["phone"], TEXT.ask_phone, parse_phone, skip=_skip("phone"), optional=True),
         Step("temperature", LABELS["temperature"], _ask_temperature, parse_temperature, skip=_skip("temperature")),
     ),
