@@ -89,3 +89,20 @@ def test_a_doctor_who_binds_on_a_sampling_day_reads_it_as_today(bare_town):
     told = bare_town.say("to-doctor", f"绑定 {invite_code(bare_town.server, '鸣皋', 'village_doctor')}", local(5, 10))
     round_id = [r.id for r in bare_town.rows(SamplingRound)][0]
     assert f"采样编号{round_id}：8月5日第1次核酸，今天要采，采完回「采样 {round_id} 完成」" in told
+
+
+def test_the_lead_told_of_the_empty_places_hears_when_a_cadre_fills_them(bare_town):
+    lead = bind(bare_town, "to-lead", "work_area_lead")
+    assert "绑定成功" in lead
+    bare_town.new()
+    declare_at(bare_town, local(5, 15))
+    [missing] = bare_town.new()["to-lead"]
+    assert "【四包一缺人】" in missing and "还缺：包村干部、村干部、村医、民警或网格员" in missing
+
+    bind(bare_town, "to-doctor", "village_doctor")
+    told = bare_town.new()
+    [filled] = told["to-lead"]
+    assert filled.startswith("【四包一补齐】鸣皋村的一位村医（还没留姓名）已经绑定，接下了1户：张建军（报备编号")
+    # A cadre who binds when nothing waits for them sends the lead nothing.
+    bind(bare_town, "to-doctor-2", "village_doctor")
+    assert "to-lead" not in bare_town.new()

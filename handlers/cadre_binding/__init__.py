@@ -9,7 +9,7 @@ from handlers import my_info
 from handlers.cadre_binding.texts import TEXT
 from models.cadre import ROLES, Holder, holds_role, invite_by_code, redeem_invite
 from models.person import link_wecom, update_profile
-from town.care.four import take_open_places, took_over
+from town.care.four import take_open_places, tell_filled, took_over
 from town.limits.invites import invite_refusal, note_wrong_invite
 from town.posts import TOWN, VILLAGE, position_name, scope_of
 
@@ -44,7 +44,9 @@ def _take_open_places(ctx: Context, invite) -> list:
     """Households of the village that were waiting for someone in this role."""
     person = ctx.person
     holder = Holder(person.id, person.openid, invite.role, person.name, person.phone, invite.village_id)
-    return take_open_places(ctx.session, ctx.sql, holder=holder, now=ctx.now)
+    homes = take_open_places(ctx.session, ctx.sql, holder=holder, now=ctx.now)
+    tell_filled(ctx.sql, homes, holder=holder, now=ctx.now)
+    return homes
 
 
 # WeCom userids: 1-64 of letters, digits and _.@-, starting with a letter or digit (WeCom ignores case).

@@ -13,6 +13,7 @@ from models.cadre import Holder, holders
 from models.care import MISSED, add_care_assignments, care_load, open_rounds_of
 from models.quarantine import CENTRAL, HOME, MONITOR, active_in_village
 from models.sql import Sql
+from town.alerts import NOTICE
 from town.bundle import Bundle
 from town.care.household import Carer, Home, carers, home_of
 from town.care.rounds import ordinal
@@ -116,6 +117,26 @@ def flag_missing(sql: Sql, home: Home, filled: list[tuple], bundle: Bundle) -> N
     for lead in {h.person_id: h for h in leads}.values():
         key = f"care:{home.quarantine.id}:incomplete:{lead.person_id}"
         bundle.add(person_id=lead.person_id, openid=lead.openid, key=key, text=text)
+
+
+def tell_filled(sql: Sql, homes: list[Home], *, holder: Holder, now: dt.datetime) -> None:
+    """The lead told 【四包一缺人】 hears, in one notice, that a newly bound cadre took those households' place."""
+    if not homes:
+        return
+    over = above(sql, homes[0].quarantine.village_id)
+    leads = [h for h in over if h.role == LEAD] or [h for h in over if h.role == TOP]
+    role = ROLE_NAMES[holder.role]
+    who = TEXT.filled_who.format(role=role, name=holder.name) if holder.name else TEXT.filled_nameless.format(role=role)
+    who += TEXT.team_phone.format(phone=holder.phone) if holder.phone else ""
+    text = TEXT.filled.format(
+        village=homes[0].village, who=who, count=len(homes),
+        homes=TEXT.separator.join(TEXT.filled_home.format(**home.facts()) for home in homes),
+    )  # fmt: skip
+    bundle = Bundle()
+    for lead in {h.person_id: h for h in leads if h.person_id != holder.person_id}.values():
+        key = f"care:filled:{holder.role}:{holder.person_id}:{lead.person_id}"
+        bundle.add(person_id=lead.person_id, openid=lead.openid, key=key, text=text, kind=NOTICE)
+    bundle.send(sql, now=now)
 
 
 def take_open_places(session, sql: Sql, *, holder: Holder, now: dt.datetime) -> list[Home]:

@@ -41,6 +41,11 @@ class TEXT:
         "【四包一缺人】{home}\n{measure}\n还缺：{missing}。\n"
         "{village}还没有人绑定这些角色。请安排人手，并请镇指挥部给他们发绑定码。"
     )
+    # To the same lead, when a cadre who binds later fills those places.
+    filled = "【四包一补齐】{village}的{who}已经绑定，接下了{count}户：{homes}。"
+    filled_home = "{name}（报备编号{number}）"
+    filled_who = "{role}{name}"
+    filled_nameless = "一位{role}（还没留姓名）"
     released = "【四包一解除】{name}（{village}，报备编号{number}）的管控调整为{new}，您不用再负责这一户了。谢谢您！"
     released_central = (
         "【四包一解除】{name}（{village}，报备编号{number}）改为集中隔离，由隔离点负责，您不用再负责这一户了。谢谢您！"
