@@ -144,6 +144,24 @@ def test_a_failed_alert_becomes_a_call_that_climbs_and_stays_open_at_the_top(cad
     assert "一、要打的电话（0个）" in clerk(cadres)
 
 
+def test_a_call_made_after_its_task_moved_up_closes_the_higher_task_and_tells_its_holder(cadres, fake, worker):
+    fake.fail(CUSTOM, 40001, times=2)
+    queue(cadres, "lc-fever-3", "lc-doc", ORIGINAL)
+    worker.run_once()
+    fake.fail(CUSTOM, 40001, times=2)  # the village cadre's call message fails: the task moves up to the town
+    worker.run_once()
+    first, second = tasks(cadres)
+    assert first.moved_at is not None and second.caller_openid == "lc-top"
+
+    reply = cadres.client("lc-head").say(f"已打电话 {first.id}")  # they saw it in 待办 and phoned anyway
+    assert reply == f"好的，第{first.id}号电话您打过了，谢谢您！转给上一级的第{second.id}号也一起办完了。"
+    assert tasks(cadres)[1].done_at is not None
+    [notice] = rows(cadres, "lc-top", kind="notice")
+    assert notice.text.startswith(f"第{second.id}号电话任务，") and notice.text.endswith("已经打过了，您不用再打。")
+    again = cadres.client("lc-head").say(f"已打电话 {first.id}")
+    assert again == f"第{first.id}号电话任务已经转给上一级去打了，不用再回。"
+
+
 def test_a_call_task_shows_in_the_callers_todo_lines_until_it_is_done(cadres, fake, worker):
     from bot.dialogue import Context
     from handlers.calls import todo_lines

@@ -12,9 +12,11 @@ from bot.dialogue import Command, Context
 from bot.dialogue.tasks import NUMBER, Task, task_number
 from handlers.calls.texts import TEXT
 from models.cadre import held_roles
-from models.calls import Call, call_task, mark_call_done, open_calls_for
+from models.calls import Call, call_task, mark_call_done, open_calls_for, open_task_for
+from models.outbox import enqueue
 from models.person import contact_of
 from town import command
+from town.alerts import NOTICE
 
 # The number is required: 「已经打电话了」 alone is what a villager says of calling their doctor.
 PATTERN = re.compile(rf"^(?:我?已经?)?(?:打过|打完|打了|打)电话了?\s*(?:第|编号)?\s*{NUMBER}\s*号?[\s。.!！~]*$")
@@ -40,7 +42,26 @@ def called(ctx: Context, match: re.Match) -> str:
         return TEXT.not_yours.format(number=task.id, who=name or TEXT.someone)
     if mark_call_done(ctx.sql, task_id=task.id, now=ctx.now):
         return TEXT.done.format(number=task.id)
-    return (TEXT.moved if task.done_at is None else TEXT.already).format(number=task.id)
+    if task.done_at is None:
+        return _close_moved(ctx, task)
+    return TEXT.already.format(number=task.id)
+
+
+def _close_moved(ctx: Context, task: Call) -> str:
+    """The caller phoned after all, once the task had moved up: the higher task closes, its holder is told."""
+    higher = open_task_for(ctx.sql, outbox_id=task.outbox_id)
+    if higher is None or not mark_call_done(ctx.sql, task_id=higher.id, now=ctx.now):
+        return TEXT.moved.format(number=task.id)
+    if higher.caller_openid and higher.caller_openid != ctx.person.openid:
+        enqueue(
+            ctx.sql,
+            key=f"call:{higher.id}:done-below",
+            recipient_openid=higher.caller_openid,
+            kind=NOTICE,
+            text=TEXT.done_below.format(number=higher.id, who=ctx.person.name or TEXT.someone),
+            now=ctx.now,
+        )
+    return TEXT.done_moved.format(number=task.id, higher=higher.id)
 
 
 def todo_lines(ctx: Context) -> list[Task]:

@@ -7,6 +7,8 @@ class TEXT:
     done = "好的，第{number}号电话任务办完了，谢谢您！"
     already = "第{number}号电话任务已经办完了，不用再回。"
     moved = "第{number}号电话任务已经转给上一级去打了，不用再回。"
+    done_moved = "好的，第{number}号电话您打过了，谢谢您！转给上一级的第{higher}号也一起办完了。"
+    done_below = "第{number}号电话任务，{who}已经打过了，您不用再打。"
     not_found = "没有第{number}号电话任务，请看看号码。发「待办」能看到您的电话任务。"
     not_yours = "第{number}号电话任务是交给{who}打的。您要是已经打过了，请告诉他（她）一声。"
     command = "镇指挥部"
