@@ -236,7 +236,7 @@ def test_past_the_limit_alerts_fold_into_one_digest_and_the_sender_is_told_kindl
     assert len(fake.messages_to("lc-doc")) <= ALERTS_PER_HOUR + 1
 
 
-def test_send_alert_folds_per_sender_and_cadre_and_stops_rewording_once_the_digest_left(cadres, fake, worker):
+def test_send_alert_folds_per_sender_and_cadre_and_gathers_later_folds_in_a_later_digest(cadres, fake, worker):
     now = utcnow()
     with cadres.state.db.begin() as connection:
         sql = Sql(connection)
@@ -252,9 +252,23 @@ def test_send_alert_folds_per_sender_and_cadre_and_stops_rewording_once_the_dige
     [digest] = [r for r in to_head if r.idempotency_key.startswith("digest:")]
     assert "又发来3条消息" in digest.text and "第12条" in digest.text
     with cadres.state.db.begin() as connection:
-        Sql(connection).run("UPDATE outbox_message SET status = 'sent' WHERE idempotency_key LIKE 'digest:%'")
-        assert not send_alert(Sql(connection), key="spam:99", recipient_openid="lc-head", text="x", now=now,
+        sql = Sql(connection)
+        sql.run("UPDATE outbox_message SET status = 'sent' WHERE idempotency_key LIKE 'digest:%'")
+        # The digest left: what folds later gathers in a second one, due a quarter of an hour later.
+        for n in (99, 100):
+            assert send_alert(sql, key=f"spam:{n}", recipient_openid="lc-head", text=f"第{n}条", now=now,
                               origin_openid="lc-spam")  # fmt: skip
+    later = [r for r in rows(cadres, "lc-head") if r.idempotency_key.startswith("digest:")][1:]
+    assert [r.idempotency_key.rsplit(":", 1)[1] for r in later] == ["2"]
+    assert "又发来2条消息" in later[0].text and "第100条" in later[0].text
+    assert later[0].due_at - later[0].created_at == dt.timedelta(minutes=15)
+    with cadres.state.db.begin() as connection:
+        sql = Sql(connection)
+        for part in (3, 4, 5):  # at most four digests an hour: past them, nothing more is queued
+            sql.run("UPDATE outbox_message SET status = 'sent' WHERE idempotency_key LIKE 'digest:%'")
+            sent = send_alert(sql, key=f"spam:{200 + part}", recipient_openid="lc-head", text="x", now=now,
+                              origin_openid="lc-spam")  # fmt: skip
+            assert sent is (part <= 4)
 
 
 def test_an_alert_whose_template_report_says_failed_becomes_a_call_too(cadres, fake, make_settings, clock):

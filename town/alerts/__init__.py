@@ -27,6 +27,8 @@ ALERT = "alert"
 NOTICE = "notice"  # news that needs no action: never folded, never a phone call
 ALERTS_PER_HOUR = 10
 HOUR = dt.timedelta(hours=1)
+DIGESTS_PER_HOUR = 4
+DIGEST_GAP = dt.timedelta(minutes=15)  # a later digest gathers for a while: one per message would bury the cadre
 _folds: ContextVar[list[str] | None] = ContextVar("alert_folds", default=None)
 
 __all__ = ["ALERT", "ALERTS_PER_HOUR", "NOTICE", "TEXT", "noting_folds", "send_alert", "who_is"]
@@ -65,18 +67,26 @@ def send_alert(
 
 
 def _fold(sql: Sql, recipient: str, origin: str, text: str, now: dt.datetime) -> bool:
-    """Count the alert into the digest of this hour for this sender and cadre (one message, reworded)."""
-    key = f"digest:{origin}:{recipient}:{local(now):%Y%m%d%H}"
-    found = message_by_key(sql, key=key)
-    folded = (found[2].get("folded", 0) if found else 0) + 1
-    words = _digest(sql, origin, folded, text)
-    if found is None:
-        enqueue(
-            sql, key=key, recipient_openid=recipient, kind=ALERT, text=words, now=now,
-            payload={"folded": folded}, origin_openid=origin,
-        )  # fmt: skip
-    elif not reword_queued(sql, key=key, text=words, payload={"folded": folded}):
-        return False  # the hour's digest already left: the cadre was told to look at 待办
+    """Count the alert into this hour's digest for this sender and cadre (one message, reworded while queued).
+
+    Once a digest has left, the next folds gather in a new one due DIGEST_GAP later, at most DIGESTS_PER_HOUR.
+    """
+    hour = f"digest:{origin}:{recipient}:{local(now):%Y%m%d%H}"
+    for part in range(1, DIGESTS_PER_HOUR + 1):
+        key = hour if part == 1 else f"{hour}:{part}"
+        found = message_by_key(sql, key=key)
+        folded = (found[2].get("folded", 0) if found else 0) + 1
+        words = _digest(sql, origin, folded, text)
+        if found is None:
+            enqueue(
+                sql, key=key, recipient_openid=recipient, kind=ALERT, text=words, now=now,
+                payload={"folded": folded}, origin_openid=origin, due_at=now + DIGEST_GAP if part > 1 else now,
+            )  # fmt: skip
+            break
+        if reword_queued(sql, key=key, text=words, payload={"folded": folded}):
+            break
+    else:
+        return False  # the hour's digests have all left: the cadre was told to look at 待办
     noted = _folds.get()
     if noted is not None:
         noted.append(recipient)
