@@ -3,7 +3,8 @@
 Every alert-class message goes through `send_alert`. When a villager's message caused it (`origin_openid`),
 the origin is stored, so the sender hears again if it does not reach anyone (broadcasts/alert_follow_up), and
 one sender cannot bury a cadre: past ALERTS_PER_HOUR alerts from one origin to one cadre within an hour, further
-alerts fold into ONE digest per cadre per hour, reworded while still queued. The router learns of folds through
+alerts fold into a digest per cadre, reworded while still queued (a later one, a quarter of an hour on, once it
+has left; at most DIGESTS_PER_HOUR). The router learns of folds through
 `noting_folds`, so the sender gets a kind reply, whatever handler sent the alert.
 """
 
