@@ -95,6 +95,9 @@ def add_fever_report(
     return report
 
 
+# A report not closed within a week is no longer a task (the doctor met the household long since).
+OPEN_FOR = dt.timedelta(days=7)
+
 OPEN_REPORTS = (
     "SELECT f.id, f.village_id, f.name, f.temperature, f.symptoms, f.created_at, p.name, p.phone, v.name"
     " FROM fever_report f JOIN person p ON p.id = f.person_id LEFT JOIN village v ON v.id = f.village_id"

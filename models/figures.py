@@ -120,6 +120,17 @@ def fever_count(
     return Counter(dict(rows.all()))
 
 
+def open_fever_count(session: Session, *, village_ids: list[int] | None = None, since: dt.datetime) -> Counter:
+    """Fever reports made since `since` that nobody has closed yet (已联系/已处理), per village."""
+    rows = session.execute(
+        select(FeverReport.village_id, func.count())
+        .where(*_in(FeverReport.village_id, village_ids), FeverReport.created_at >= since)
+        .where(FeverReport.closed_at.is_(None))
+        .group_by(FeverReport.village_id)
+    )
+    return Counter(dict(rows.all()))
+
+
 def upcoming_events(
     session: Session, *, village_ids: list[int] | None = None, today: dt.date, since: dt.datetime
 ) -> list[tuple[EventReport, str]]:

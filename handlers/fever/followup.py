@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from bot.dialogue import Context
@@ -12,6 +11,7 @@ from handlers.fever.texts import TEXT
 from models.cadre import held_roles
 from models.care import cares_for
 from models.fever import (
+    OPEN_FOR,
     FeverReport,
     add_fever_outcome,
     close_fever_report,
@@ -26,7 +26,6 @@ from town import command
 from town.clock import day_clock
 
 # A report nobody closed stays in 待办 this long; older ones are history (the ledger still has them).
-OPEN_FOR = dt.timedelta(days=7)
 _END = r"[\s。.!！~]*$"
 CONTACTED_PATTERN = re.compile(rf"^(?:已经?|已)联系(?:过|了)?\s*(?:发热)?\s*(?:第|编号)?\s*{NUMBER}\s*号?{_END}")
 HANDLED_PATTERN = re.compile(

@@ -128,13 +128,20 @@ def town(server):
         supply(session, "鸣皋村", "accepted", NOW - 25 * HOUR)  # not delivered within 24 h: late
         supply(session, "鸣皋村", "delivered", NOW - 5 * HOUR)
         supply(session, "徐阳村", "open", NOW - 5 * HOUR)
-        for village, at in (("鸣皋村", NOW - HOUR), ("鸣皋村", NOW - 20 * HOUR), ("孙村", NOW - 2 * HOUR)):
+        fevers = (
+            ("鸣皋村", NOW - HOUR, None),
+            ("鸣皋村", NOW - 20 * HOUR, None),
+            ("鸣皋村", NOW - 22 * HOUR, NOW - 21 * HOUR),  # the doctor answered 已联系: not open
+            ("孙村", NOW - 2 * HOUR, None),
+        )
+        for village, at, closed in fevers:
             session.add(
                 FeverReport(
                     person_id=person(session, "st-household"),
                     village_id=village_id(session, village),
                     text="发烧",
                     created_at=at,
+                    closed_at=closed,
                 )
             )
         event(session, "鸣皋村", "funeral", dt.date(2021, 8, 8), 15)

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from sqlmodel import Session
 
 from models.event import EventReport
+from models.fever import OPEN_FOR as FEVER_OPEN_FOR
 from models.figures import (
     Counts,
     declared_dispositions,
     fever_count,
     measures_by_kind,
     missing_checkins,
+    open_fever_count,
     open_question_count,
     open_supply_requests,
     upcoming_events,
@@ -68,6 +70,7 @@ class Figures:
     events: list[tuple[EventReport, str]]
     vaccines: list[Coverage]
     questions: Counter
+    open_fevers: Counter = field(default_factory=Counter)
 
     def lines(self, villages: list[int], names: dict[int, str]) -> dict[str, str | list[str]]:
         """The lines of these villages (`names`: every village's name, for the coverage rows)."""
@@ -77,7 +80,7 @@ class Figures:
             "quarantines": quarantines_line(_sum(self.measures, mine)),
             "supplies": supplies_line(self.supplies, mine),
             "checkins": TEXT.checkins.format(n=sum(self.missing[v] for v in mine)),
-            "fevers": TEXT.fevers.format(n=sum(self.fevers[v] for v in mine)),
+            "fevers": fevers_line(sum(self.fevers[v] for v in mine), sum(self.open_fevers[v] for v in mine)),
             "events": events_line([(e, name) for e, name in self.events if e.village_id in mine]),
             "vaccines": vaccines_line([r for r in self.vaccines if r.village in named]),
             "questions": TEXT.questions.format(n=sum(self.questions[v] for v in mine)),
@@ -99,6 +102,7 @@ def read(day: Reader, today: dt.date, village_ids: list[int] | None = None) -> F
         events=upcoming_events(session, village_ids=village_ids, today=today, since=_event_since(now)),
         vaccines=coverage(session, village_ids=village_ids),
         questions=open_question_count(session, village_ids=village_ids),
+        open_fevers=open_fever_count(session, village_ids=village_ids, since=now - FEVER_OPEN_FOR),
     )
 
 
@@ -127,6 +131,11 @@ def supplies_line(found: dict[int, tuple[int, int]], villages: set[int]) -> str:
     """Supply requests not yet delivered, and how many are past the town's deadlines."""
     mine = [found[v] for v in villages & found.keys()]
     return TEXT.supplies.format(n=sum(total for total, _ in mine), late=sum(late for _, late in mine))
+
+
+def fevers_line(today: int, still_open: int) -> str:
+    """Today's fever reports, and those (of the last week) nobody has followed up yet."""
+    return TEXT.fevers.format(n=today) + (TEXT.fevers_open.format(n=still_open) if still_open else "")
 
 
 def events_line(rows: list[tuple[EventReport, str]]) -> str:
@@ -191,7 +200,9 @@ def checkins(day: Reader, villages: list[int], today: dt.date) -> str:
 def fevers(day: Reader, villages: list[int], today: dt.date) -> str:
     """Today's fever reports."""
     start, end = day_bounds(today)
-    return TEXT.fevers.format(n=sum(fever_count(day.session, village_ids=villages, start=start, end=end).values()))
+    made = fever_count(day.session, village_ids=villages, start=start, end=end)
+    still_open = open_fever_count(day.session, village_ids=villages, since=day.now - FEVER_OPEN_FOR)
+    return fevers_line(sum(made.values()), sum(still_open.values()))
 
 
 def events(day: Reader, villages: list[int], today: dt.date) -> str:

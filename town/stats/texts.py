@@ -7,6 +7,7 @@ class TEXT:
     supplies = "物资申请：没办完{n}件，其中超时{late}件"
     checkins = "今天还没打卡：{n}户"
     fevers = "发热报告：今天{n}人"
+    fevers_open = "，还没回「已联系」的{n}人"
     events = "红白事：接下来{n}件{next}"
     next_event = "（最近：{date}{kind}，{village}，{guests}）"
     guests = "约{n}人"
