@@ -174,9 +174,9 @@ def outbox(request: Request) -> list[dict]:
 
 
 @router.get("/open-admin")
-def open_admin(openid: str) -> RedirectResponse:
+def open_admin(openid: str, next: str = "/admin/") -> RedirectResponse:
     """「打开后台」: open the dashboard as this openid would inside WeChat (the same web authorisation)."""
-    response = RedirectResponse("/admin/wechat", status_code=303)
+    response = RedirectResponse("/admin/wechat?" + urlencode({"next": next}), status_code=303)
     response.set_cookie(AS_COOKIE, openid[:64], max_age=3600, path="/simulator", httponly=True, samesite="lax")
     return response
 

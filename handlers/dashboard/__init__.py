@@ -24,7 +24,7 @@ def password_link(ctx: Context, _match: re.Match) -> str:
         return TEXT.cadres_only
     minutes = ctx.settings.admin_password_link_min
     token = issue_token(
-        ctx.session(), kind=PASSWORD_LINK, now=ctx.now, ttl=dt.timedelta(minutes=minutes), person_id=ctx.person.id
+        ctx.session, kind=PASSWORD_LINK, now=ctx.now, ttl=dt.timedelta(minutes=minutes), person_id=ctx.person.id
     )
     base = site_url(ctx.settings)
     return TEXT.link.format(minutes=f"{minutes:g}", url=base + LINK_PATH + token, signin=base + SIGNIN_PATH)
