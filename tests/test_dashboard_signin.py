@@ -147,3 +147,9 @@ def test_the_audit_log_reads_in_chinese_for_the_town(server, clerk):
         assert words in page.text
     assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;" in page.text
     assert csrf_of(page.text)
+
+
+def test_the_first_town_admin_comes_from_the_settings(servers):
+    server = servers(admin_username="boss", admin_password="from the environment")
+    page = signed_in(server.url, "boss", "from the environment").get("/admin/")
+    assert "boss · 镇管理员" in page.text

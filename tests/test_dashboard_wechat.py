@@ -9,7 +9,7 @@ import pytest
 
 from models.db import transaction
 from tests.support.browser import PHONE, page_width, phone_context
-from tests.support.dashboard import make_admin, signed_in
+from tests.support.dashboard import make_admin, sign_in_page, signed_in
 from tests.support.fakewechat import FakeWeChat
 from tests.support.people import bind, person
 
@@ -163,11 +163,7 @@ def test_every_core_page_fits_a_phone(server, browser, cadre_phone):
         for path in ("/admin/signin", "/admin/password/expired-link"):
             phone.goto(server.url + path)
             assert page_width(phone) == PHONE["width"], path
-        phone.goto(server.url + "/admin/signin")
-        phone.fill("input[name=username]", "clerk")
-        phone.fill("input[name=password]", "correct horse")
-        phone.click("button[type=submit]")
-        phone.locator("#who").wait_for()
+        sign_in_page(phone, server.url, "clerk", "correct horse")
         for path in ("/admin/", "/admin/audit", "/admin/no-such-page"):
             phone.goto(server.url + path)
             assert page_width(phone) == PHONE["width"], path
