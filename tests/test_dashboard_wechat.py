@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from models.audit import record_action
 from models.db import transaction
 from tests.support.browser import PHONE, page_width, phone_context
 from tests.support.dashboard import make_admin, sign_in_page, signed_in
@@ -152,10 +153,12 @@ def test_on_a_phone_a_cadre_opens_the_dashboard_through_wechat(account, fake, br
         context.close()
 
 
-def test_every_core_page_fits_a_phone(server, browser, cadre_phone):
+def test_every_core_page_fits_a_phone(server, browser, cadre_phone, tmp_path):
     people(server)
     with transaction(server.state.db) as session:
         make_admin(session, username="clerk", password="correct horse")
+        long = "很长的一段备注，" * 20
+        record_action(session, actor="王镇长", action="override", target="申报 12", before=None, after={"note": long})
     signed_in(server.url, "clerk", "correct horse").post("/admin/signout")  # a session came and went
     context = phone_context(browser)
     try:
@@ -167,6 +170,7 @@ def test_every_core_page_fits_a_phone(server, browser, cadre_phone):
         for path in ("/admin/", "/admin/audit", "/admin/no-such-page"):
             phone.goto(server.url + path)
             assert page_width(phone) == PHONE["width"], path
+            phone.screenshot(path=str(tmp_path / f"phone{path.replace('/', '-')}.png"), full_page=True)
     finally:
         context.close()
     villager = cadre_phone("villager-none")
