@@ -178,3 +178,11 @@ def test_the_audit_log_pages_by_fifty(server, clerk):
     first, second = client.get("/admin/audit"), client.get("/admin/audit?page=2")
     assert "通知 50" in first.text and "通知 1<" in first.text and "通知 0<" not in first.text
     assert "通知 0<" in second.text and "第 2 页，共 51 条" in second.text and "发送通知" in second.text
+
+
+def test_an_account_with_a_village_role_but_no_person_sees_nothing(server):
+    with transaction(server.state.db) as session:
+        make_admin(session, username="orphan", password="some password", role="village_cadre")
+    with httpx.Client(base_url=server.url) as client:
+        refused = sign_in(client, "orphan", "some password")
+        assert refused.status_code == 401 and "没有干部身份" in refused.text

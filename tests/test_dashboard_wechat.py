@@ -179,3 +179,20 @@ def test_every_core_page_fits_a_phone(server, browser, cadre_phone, tmp_path):
     cadre = cadre_phone("cadre-mg", "/admin/audit")
     assert "鸣皋村的村干部" in cadre.locator("#who").inner_text()
     assert page_width(cadre) == PHONE["width"]
+
+
+def test_a_work_area_lead_sees_their_area_and_the_town_command_the_town(server):
+    ids = people(server)
+    with transaction(server.state.db) as session:
+        ids["same_area"] = person(session, "villager-sc", "孙村村民", None, "孙村")
+    bind(server.state.db, ("lead-1", "钱主任", "work_area_lead", "鸣皋村", None))
+    bind(server.state.db, ("command-1", "孙书记", "town_command", "鸣皋村", None))
+    with httpx.Client(base_url=server.url, follow_redirects=True) as lead:
+        assert "第一工作区" in lead.get("/simulator/open-admin", params={"openid": "lead-1"}).text
+        assert lead.get(f"/admin/people/{ids['same_area']}").status_code == 200
+        assert lead.get(f"/admin/people/{ids['other']}").status_code == 404
+        assert lead.get("/admin/audit").status_code == 404
+    with httpx.Client(base_url=server.url, follow_redirects=True) as town:
+        assert "孙书记 · 镇指挥部" in town.get("/simulator/open-admin", params={"openid": "command-1"}).text
+        assert town.get(f"/admin/people/{ids['other']}").status_code == 200
+        assert town.get("/admin/audit").status_code == 200
