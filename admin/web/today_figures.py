@@ -100,8 +100,19 @@ class Today:
             (TEXT.n_supplies, sum(supplies.values()), TEXT.n_late.format(n=late) if late else ""),
             (TEXT.n_missing, sum(row.missing for row in self.villages), ""),
             (TEXT.n_fevers, fevers[OPEN_FEVER], TEXT.n_closed.format(n=fevers[CLOSED_FEVER])),
-            (TEXT.n_vaccines, f"{whole.rate}%" if whole else "—", TEXT.n_registered.format(n=whole.registered) if whole else ""),
+            _vaccine_number(whole),
         ]
+
+    def supply_chart(self) -> dict:
+        """Undelivered requests by state, stacked by how late."""
+        counted = self.total("supplies")
+        return {
+            "labels": [TEXT.supply_states[state] for state in SUPPLY_STATES],
+            "series": [
+                {"name": TEXT.lateness[how], "data": [counted[(state, how)] for state in SUPPLY_STATES]}
+                for how in LATENESS
+            ],
+        }
 
     def charts(self) -> dict:
         """The charts' data (labels and series), passed to the page as JSON; no text is built into script."""
@@ -115,13 +126,7 @@ class Today:
                 ],
             },
             "quarantines": _by_village(busy, "quarantines", [(kind, kind) for kind in MEASURES]),
-            "supplies": {
-                "labels": [TEXT.supply_states[state] for state in SUPPLY_STATES],
-                "series": [
-                    {"name": TEXT.lateness[how], "data": [self.total("supplies")[(state, how)] for state in SUPPLY_STATES]}
-                    for how in LATENESS
-                ],
-            },
+            "supplies": self.supply_chart(),
             "missing": {
                 "labels": [row.name for row in busy if row.missing],
                 "series": [{"name": TEXT.missing_series, "data": [row.missing for row in busy if row.missing]}],
@@ -129,6 +134,12 @@ class Today:
             "fevers": _by_village(busy, "fevers", [(state, TEXT.fever_states[state]) for state in FEVER_STATES]),
             "vaccines": _vaccine_chart(self.vaccines),
         }
+
+
+def _vaccine_number(whole: Coverage | None) -> tuple[str, str, str]:
+    if whole is None:
+        return TEXT.n_vaccines, TEXT.none_number, ""
+    return TEXT.n_vaccines, f"{whole.rate}%", TEXT.n_registered.format(n=whole.registered)
 
 
 def _kinds(counters, order: Collection[str]) -> list[str]:
@@ -173,7 +184,8 @@ def read_today(session: Session, now: dt.datetime, settings: Settings, villages:
     days = [today - dt.timedelta(days=DAYS - 1 - i) for i in range(DAYS)]
     starts = [day_bounds(d)[0] for d in days]
     chosen = list(villages) if villages is not None else None
-    rows = {v.id: VillageRow(v.id, v.name) for v in villages_by_work_area(session) if chosen is None or v.id in villages}
+    town = villages_by_work_area(session)
+    rows = {v.id: VillageRow(v.id, v.name) for v in town if chosen is None or v.id in villages}
     for village_id, kinds in measures_by_kind(session, village_ids=chosen, day=today).items():
         rows[village_id].quarantines.update(kinds)
     accept_by = now - dt.timedelta(hours=settings.supply_accept_hours)

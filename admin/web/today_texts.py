@@ -20,6 +20,7 @@ class TEXT:
     n_closed = "近7天已处理{n}"
     n_vaccines = "疫苗接种率"
     n_registered = "登记{n}人"
+    none_number = "—"
     unit = "件"
     declarations = "近14天返乡报备（按管控措施）"
     quarantines = "正在管控（按村、按措施）"
