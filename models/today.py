@@ -17,7 +17,10 @@ from sqlmodel import Session
 
 from models.declaration import CURRENT, Classification, Declaration
 from models.fever import FeverReport
+from models.person import Person
+from models.question import PolicyQuestion
 from models.supplies import ACCEPTED, OPEN, SupplyRequest
+from models.town import Village
 
 # How late an undelivered request is: within the town's deadlines, past one, past one by more than a day.
 ON_TIME, LATE, LATE_DAY = "on_time", "late", "late_day"
@@ -92,3 +95,35 @@ def fevers_by_state(
     columns = (reports.c.village_id, reports.c.state)
     rows = session.execute(select(*columns, func.count()).group_by(*columns))
     return {(village_id, how): n for village_id, how, n in rows}
+
+
+def open_supply_rows(session: Session, *, villages: Collection[int] | None) -> list[tuple]:
+    """(id, urgent, status, items JSON, created at, village name, household name) of undelivered requests, urgent
+    and oldest first (the read-only 待办 of a town account without a cadre)."""
+    rows = session.execute(
+        select(
+            SupplyRequest.id,
+            SupplyRequest.urgent,
+            SupplyRequest.status,
+            SupplyRequest.items,
+            SupplyRequest.created_at,
+            Village.name,
+            Person.name,
+        )
+        .join(Person, Person.id == SupplyRequest.person_id)
+        .outerjoin(Village, Village.id == SupplyRequest.village_id)
+        .where(SupplyRequest.status.in_((OPEN, ACCEPTED)), *_within(SupplyRequest.village_id, villages))
+        .order_by(SupplyRequest.urgent.desc(), SupplyRequest.id)
+    )
+    return [tuple(row) for row in rows]
+
+
+def open_question_rows(session: Session, *, villages: Collection[int] | None) -> list[tuple]:
+    """(id, text, village name, asked at) of villagers' questions waiting for an answer, oldest first."""
+    rows = session.execute(
+        select(PolicyQuestion.id, PolicyQuestion.text, Village.name, PolicyQuestion.created_at)
+        .outerjoin(Village, Village.id == PolicyQuestion.village_id)
+        .where(PolicyQuestion.status == "open", *_within(PolicyQuestion.village_id, villages))
+        .order_by(PolicyQuestion.id)
+    )
+    return [tuple(row) for row in rows]

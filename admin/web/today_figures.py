@@ -30,6 +30,7 @@ from town.settings import Settings
 from town.stats import CHECKED_IN_KINDS
 from town.vaccination import Coverage, coverage, totals
 from town.vaccination.texts import AGE_GROUPS, UNKNOWN_GROUP
+from town.vaccination.texts import TEXT as VACCINE_TEXT
 
 DAYS = 14
 FEVER_DAYS = 7  # as long as the chat's 待办 keeps an open fever report (handlers/fever OPEN_FOR)
@@ -134,6 +135,57 @@ class Today:
             "fevers": _by_village(busy, "fevers", [(state, TEXT.fever_states[state]) for state in FEVER_STATES]),
             "vaccines": _vaccine_chart(self.vaccines),
         }
+
+
+@dataclass(frozen=True)
+class Table:
+    """A figure as a plain table: what a phone without JavaScript reads, and the chart's numbers."""
+
+    headers: tuple[str, ...]
+    rows: list[tuple]
+    total: tuple | None = None
+
+
+def tables(today: Today) -> dict[str, Table]:
+    """Every figure as a table, in the order the page shows them."""
+    return {
+        "villages": _village_table(today),
+        "declarations": _chart_table(today.charts()["declarations"], TEXT.day, newest_first=True),
+        "quarantines": _chart_table(today.charts()["quarantines"], TEXT.village),
+        "supplies": _chart_table(today.supply_chart(), ""),
+        "fevers": _chart_table(today.charts()["fevers"], TEXT.village),
+        "vaccines": _vaccine_table(today),
+    }
+
+
+def _village_table(today: Today) -> Table:
+    rows = [
+        (r.name, sum(r.quarantines.values()), r.waiting, r.late, r.missing, r.fevers[OPEN_FEVER])
+        for r in today.villages
+    ]
+    total = (TEXT.total, *(sum(row[i] for row in rows) for i in range(1, 6)))
+    return Table(TEXT.village_columns, rows, total)
+
+
+def _chart_table(chart: dict, first: str, *, newest_first: bool = False) -> Table:
+    """A chart's data turned round: a row per label, a column per series, and the row's sum."""
+    names = [series["name"] for series in chart["series"]]
+    rows = [
+        (label, *(series["data"][i] for series in chart["series"]), sum(s["data"][i] or 0 for s in chart["series"]))
+        for i, label in enumerate(chart["labels"])
+    ]
+    total = (TEXT.total, *(sum(row[i] or 0 for row in rows) for i in range(1, len(names) + 2))) if rows else None
+    return Table((first, *names, TEXT.total), rows[::-1] if newest_first else rows, total)
+
+
+def _vaccine_table(today: Today) -> Table:
+    def line(c: Coverage, village: str) -> tuple:
+        group = VACCINE_TEXT.all_groups if c.group == "all" else c.group_name
+        return (village, group, c.registered, c.first_dose, c.two_doses, f"{c.rate}%")
+
+    rows = [line(c, c.village) for c in today.vaccines]
+    rows += [line(c, TEXT.whole) for c in today.vaccine_totals]
+    return Table(TEXT.vaccine_columns, rows)
 
 
 def _vaccine_number(whole: Coverage | None) -> tuple[str, str, str]:
