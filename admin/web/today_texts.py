@@ -11,7 +11,7 @@ class TEXT:
     many_villages = "{names}等{n}个村"
     whole = "合计"
     no_village = "村子不明"
-    stale = "注意：{note}"
+    stale = "{note}请尽快导入最新的风险地区名单（风险地区页）。"
     n_declared = "今天返乡报备"
     n_quarantines = "正在管控（户）"
     n_supplies = "物资没办完"
