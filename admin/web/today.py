@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from admin.web.render import render
 from admin.web.today_figures import read_today, tables
 from admin.web.today_texts import TEXT
-from admin.web.viewer import Viewer, current_viewer
+from admin.web.viewer import SignedIn, Viewer
 from broadcasts import risk_stale
 from broadcasts.brief import TOWN, town_name
 from models.brief import stored_text
@@ -32,7 +30,7 @@ SECTIONS = (
 
 
 @router.get("/", response_class=HTMLResponse)
-def today_page(request: Request, viewer: Annotated[Viewer, Depends(current_viewer)]) -> HTMLResponse:
+def today_page(request: Request, viewer: SignedIn) -> HTMLResponse:
     """The day's figures of the viewer's villages (the whole town for the town's roles)."""
     settings = request.app.state.settings
     now = utcnow()

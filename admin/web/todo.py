@@ -7,7 +7,6 @@ command), and it runs through the dialogue engine as the chat would: the same pe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
@@ -19,13 +18,12 @@ from admin.web.security import read_form, require_csrf
 from admin.web.today_texts import TODO
 from admin.web.todo_items import Item
 from admin.web.todo_town import town_items
-from admin.web.viewer import Viewer, current_viewer
+from admin.web.viewer import SignedIn, Viewer
 from models.audit import record_action
 from models.db import transaction, utcnow
 from models.sql import Sql
 
 router = APIRouter()
-CurrentViewer = Annotated[Viewer, Depends(current_viewer)]
 
 
 @dataclass(frozen=True)
@@ -37,7 +35,7 @@ class Done:
 
 
 @router.get("/todo", response_class=HTMLResponse)
-def board(request: Request, viewer: CurrentViewer) -> HTMLResponse:
+def board(request: Request, viewer: SignedIn) -> HTMLResponse:
     """The viewer's open items, urgent first; a town account without a cadre sees the town's, read-only."""
     if viewer.person_id is None:
         with transaction(request.app.state.db) as session:
@@ -49,7 +47,7 @@ def board(request: Request, viewer: CurrentViewer) -> HTMLResponse:
 
 
 @router.post("/todo/act", response_class=HTMLResponse, dependencies=[Depends(require_csrf)])
-async def act(request: Request, viewer: CurrentViewer) -> HTMLResponse:
+async def act(request: Request, viewer: SignedIn) -> HTMLResponse:
     """Run one of an item's commands; htmx gets the item back (or the reply alone), a plain form the whole board."""
     form = await read_form(request)
     if viewer.person_id is None:
@@ -84,11 +82,11 @@ def _act(request: Request, viewer: Viewer, key: str, command: str, written: str,
             actor=_actor(viewer),
             action=TODO.audit_action.format(label=action.label),
             target=item.text.splitlines()[0],
-            before={TODO.audit_item: item.text},
+            before={TODO.audit_item: item.line},
             after={
                 TODO.audit_sent: text,
                 TODO.audit_reply: reply,
-                TODO.audit_item: after.text if after else TODO.cleared,
+                TODO.audit_item: after.line if after else TODO.cleared,
             },
         )
         return Done(reply, after)

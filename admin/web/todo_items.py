@@ -61,6 +61,11 @@ class Item:
     urgent: bool
     actions: tuple[Action, ...] = field(default_factory=tuple)
 
+    @property
+    def line(self) -> str:
+        """The task as the chat's 待办 says it (what the audit log keeps)."""
+        return f"{self.text}\n{ARROW} {self.hint}" if self.hint else self.text
+
 
 def actions_of(hint: str) -> tuple[Action, ...]:
     """The commands a task's hint names; only those naming the task's number (「绑定 绑定码」 is someone else's)."""

@@ -66,7 +66,11 @@ def _fever(sql: Sql, row: tuple) -> TownItem:
     number, _, name, degrees, _, at, sender, _, village = row
     who = name or sender or TODO.someone
     text = TODO.town_fever.format(
-        n=number, name=who, village=village or TODO.no_village, degrees=degrees or "", at=day_clock(sql.read_time(at))
+        n=number,
+        name=who,
+        village=village or TODO.no_village,
+        degrees=TODO.degrees.format(t=degrees) if degrees else "",
+        at=day_clock(sql.read_time(at)),
     )
     return TownItem(text, True)
 
