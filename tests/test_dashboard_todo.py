@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from tests.support.people import outbox
+from tests.support.today_page import account
 from tests.support.todo_board import (
     CADRE,
     DOCTOR,
@@ -18,7 +19,6 @@ from tests.support.todo_board import (
     request_row,
 )
 from tests.support.todo_board import board as board  # noqa: F401  (the fixture)
-from tests.support.today_page import account
 
 HTMX = {"HX-Request": "true"}
 
