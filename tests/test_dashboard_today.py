@@ -9,11 +9,13 @@ import re
 import httpx
 import time_machine
 
+from admin.web.today_figures import read_today
 from models.brief import add_briefs
 from models.db import transaction
 from models.fever import FeverReport
 from tests.support.live import import_list
 from tests.support.people import person, village_id
+from tests.support.statements import counting
 from tests.support.stats import HOUR, NOW, declare, supply
 from tests.support.stats import town as town  # noqa: F401  (the fixture)
 from tests.support.today_page import account, charts, tables
@@ -49,6 +51,7 @@ def test_the_town_sees_every_figure_of_the_day(town):
     assert yesterday == {"集中隔离": 1, "居家隔离": 0, "居家健康监测": 1, "无需隔离": 0}
     assert data["quarantines"]["labels"] == ["鸣皋村", "孙村", "徐阳村"]
     assert data["supplies"] == {
+        "colours": ["#2e7d32", "#ef8f00", "#c62828"],
         "labels": ["待接单", "已接单未送达"],
         "series": [
             {"name": "没超时", "data": [1, 0]},
@@ -147,3 +150,20 @@ def test_the_evening_brief_is_there_once_written_and_the_page_needs_a_session(to
     anonymous = httpx.Client(base_url=town.url)
     first = anonymous.get("/admin/", follow_redirects=False)
     assert first.status_code == 303 and first.headers["location"].startswith("/admin/signin")
+
+
+def test_one_statement_per_figure_however_many_villages(town):
+    def statements(villages) -> int:
+        with transaction(town.state.db) as session, counting(town.state.db) as seen:
+            read_today(session, NOW.astimezone(dt.UTC), town.settings, villages)
+        return seen.count
+
+    with transaction(town.state.db) as session:
+        ids = [village_id(session, name) for name in ("鸣皋村", "孙村", "徐阳村", "张村")]
+    few = statements(ids[:1])
+    assert statements(ids) == few == statements(None)
+    with transaction(town.state.db) as session:
+        for name in ("张村", "沿村", "雷沟村", "韩洼村"):
+            declare(session, name, f"{name}人", "居家隔离")
+            supply(session, name, "open", NOW - HOUR)
+    assert statements(None) == few <= 8

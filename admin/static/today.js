@@ -5,13 +5,15 @@
   var COLOURS = ["#c23531", "#e98f36", "#2f6fb7", "#61a0a8", "#91c7ae", "#749f83", "#ca8622"];
   var ROW = 26; // px per category when the bars lie down (many villages)
 
+  function lying(data) { return data.labels.length > 7 && !data.upright; }
+
   function option(data) {
-    var many = data.labels.length > 7;
+    var many = lying(data);
     var category = { type: "category", data: data.labels, axisLabel: { interval: 0, fontSize: 11 } };
     var value = { type: "value", minInterval: 1, max: data.percent ? 100 : null };
     if (!many) { category.axisLabel.rotate = data.labels.length > 4 ? 30 : 0; }
     return {
-      color: COLOURS,
+      color: data.colours || COLOURS,
       animation: false,
       tooltip: { trigger: "axis", confine: true },
       legend: { top: 0, type: "scroll" },
@@ -32,7 +34,7 @@
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var data = all[el.getAttribute("data-chart")];
       if (!data || !data.labels.length) { el.hidden = true; return; }
-      var many = data.labels.length > 7;
+      var many = lying(data);
       el.style.height = (many ? Math.max(220, 60 + ROW * data.labels.length * (data.percent ? data.series.length : 1)) : 260) + "px";
       var chart = echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(option(data));

@@ -38,6 +38,8 @@ SUPPLY_STATES = (OPEN, ACCEPTED)
 LATENESS = (ON_TIME, LATE, LATE_DAY)
 FEVER_STATES = (OPEN_FEVER, CLOSED_FEVER)
 AGE_ORDER = (*AGE_GROUPS, None)
+# Where a series means good or bad news, its colour says so (others take the chart's palette).
+OK_COLOUR, LATE_COLOUR, ALARM_COLOUR = "#2e7d32", "#ef8f00", "#c62828"
 
 
 @dataclass
@@ -108,6 +110,7 @@ class Today:
         """Undelivered requests by state, stacked by how late."""
         counted = self.total("supplies")
         return {
+            "colours": [OK_COLOUR, LATE_COLOUR, ALARM_COLOUR],
             "labels": [TEXT.supply_states[state] for state in SUPPLY_STATES],
             "series": [
                 {"name": TEXT.lateness[how], "data": [counted[(state, how)] for state in SUPPLY_STATES]}
@@ -116,7 +119,15 @@ class Today:
         }
 
     def charts(self) -> dict:
-        """The charts' data (labels and series), passed to the page as JSON; no text is built into script."""
+        """The charts' data (labels and series), passed to the page as JSON; no text is built into script.
+
+        A chart with nothing to show has no labels (the page shows its table alone)."""
+        return {
+            name: chart if _counted(chart) else {**chart, "labels": []} for name, chart in self.chart_data().items()
+        }
+
+    def chart_data(self) -> dict:
+        """Every chart's labels and series, empty ones included (the tables read these)."""
         busy = [row for row in self.villages if row.busy]
         return {
             "declarations": {
@@ -125,6 +136,7 @@ class Today:
                     {"name": kind, "data": [self.declarations.get(i, Counter())[kind] for i in range(len(self.days))]}
                     for kind in _kinds(self.declarations.values(), DISPOSITIONS)
                 ],
+                "upright": True,  # days run left to right, however many
             },
             "quarantines": _by_village(busy, "quarantines", [(kind, kind) for kind in MEASURES]),
             "supplies": self.supply_chart(),
@@ -132,7 +144,10 @@ class Today:
                 "labels": [row.name for row in busy if row.missing],
                 "series": [{"name": TEXT.missing_series, "data": [row.missing for row in busy if row.missing]}],
             },
-            "fevers": _by_village(busy, "fevers", [(state, TEXT.fever_states[state]) for state in FEVER_STATES]),
+            "fevers": {
+                **_by_village(busy, "fevers", [(state, TEXT.fever_states[state]) for state in FEVER_STATES]),
+                "colours": [ALARM_COLOUR, OK_COLOUR],
+            },
             "vaccines": _vaccine_chart(self.vaccines),
         }
 
@@ -148,12 +163,13 @@ class Table:
 
 def tables(today: Today) -> dict[str, Table]:
     """Every figure as a table, in the order the page shows them."""
+    charts = today.chart_data()
     return {
         "villages": _village_table(today),
-        "declarations": _chart_table(today.charts()["declarations"], TEXT.day, newest_first=True),
-        "quarantines": _chart_table(today.charts()["quarantines"], TEXT.village),
-        "supplies": _chart_table(today.supply_chart(), ""),
-        "fevers": _chart_table(today.charts()["fevers"], TEXT.village),
+        "declarations": _chart_table(charts["declarations"], TEXT.day, newest_first=True, skip_empty=True),
+        "quarantines": _chart_table(charts["quarantines"], TEXT.village),
+        "supplies": _chart_table(charts["supplies"], ""),
+        "fevers": _chart_table(charts["fevers"], TEXT.village),
         "vaccines": _vaccine_table(today),
     }
 
@@ -167,13 +183,15 @@ def _village_table(today: Today) -> Table:
     return Table(TEXT.village_columns, rows, total)
 
 
-def _chart_table(chart: dict, first: str, *, newest_first: bool = False) -> Table:
-    """A chart's data turned round: a row per label, a column per series, and the row's sum."""
+def _chart_table(chart: dict, first: str, *, newest_first: bool = False, skip_empty: bool = False) -> Table:
+    """A chart's data turned round: a row per label, a column per series, and the row's sum (`skip_empty`: only the
+    rows that count something)."""
     names = [series["name"] for series in chart["series"]]
     rows = [
         (label, *(series["data"][i] for series in chart["series"]), sum(s["data"][i] or 0 for s in chart["series"]))
         for i, label in enumerate(chart["labels"])
     ]
+    rows = [row for row in rows if row[-1]] if skip_empty else rows
     total = (TEXT.total, *(sum(row[i] or 0 for row in rows) for i in range(1, len(names) + 2))) if rows else None
     return Table((first, *names, TEXT.total), rows[::-1] if newest_first else rows, total)
 
@@ -186,6 +204,11 @@ def _vaccine_table(today: Today) -> Table:
     rows = [line(c, c.village) for c in today.vaccines]
     rows += [line(c, TEXT.whole) for c in today.vaccine_totals]
     return Table(TEXT.vaccine_columns, rows)
+
+
+def _counted(chart: dict) -> bool:
+    """Whether any series of the chart holds a number other than nought."""
+    return any(value for series in chart["series"] for value in series["data"])
 
 
 def _vaccine_number(whole: Coverage | None) -> tuple[str, str, str]:
