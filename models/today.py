@@ -127,3 +127,11 @@ def open_question_rows(session: Session, *, villages: Collection[int] | None) ->
         .order_by(PolicyQuestion.id)
     )
     return [tuple(row) for row in rows]
+
+
+def declarations_version(session: Session) -> tuple[int | None, int | None]:
+    """The newest classification's and declaration's ids: every new declaration, re-classification or override
+    writes a classification row, so a count by measure read at this version still holds while it is the same."""
+    newest_class = select(func.max(Classification.id)).scalar_subquery()
+    newest_declaration = select(func.max(Declaration.id)).scalar_subquery()
+    return tuple(session.execute(select(newest_class, newest_declaration)).one())

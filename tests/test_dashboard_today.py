@@ -167,3 +167,11 @@ def test_one_statement_per_figure_however_many_villages(town):
             declare(session, name, f"{name}人", "居家隔离")
             supply(session, name, "open", NOW - HOUR)
     assert statements(None) == few <= 8
+
+
+def test_a_new_declaration_shows_at_once(town):
+    clerk = account(town, "clerk")
+    assert _numbers(clerk.get("/admin/").text)["今天返乡报备"] == "5"
+    with transaction(town.state.db) as session:
+        declare(session, "徐阳村", "徐二", "集中隔离")
+    assert _numbers(clerk.get("/admin/").text)["今天返乡报备"] == "6"

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from admin.web.render import render
-from admin.web.today_figures import read_today, tables
+from admin.web.today_figures import DeclarationCounts, read_today, tables
 from admin.web.today_texts import TEXT
 from admin.web.viewer import SignedIn, Viewer
 from broadcasts import risk_stale
@@ -35,7 +35,7 @@ def today_page(request: Request, viewer: SignedIn) -> HTMLResponse:
     settings = request.app.state.settings
     now = utcnow()
     with transaction(request.app.state.db) as session:
-        figures = read_today(session, now, settings, viewer.villages)
+        figures = read_today(session, now, settings, viewer.villages, _counts(request))
         stale = risk_stale.note(Sql(session.connection()), now, settings)[1]
         where = _where(session, viewer, settings)
         brief = _brief(session, viewer, local(now).date())
@@ -55,6 +55,14 @@ def today_page(request: Request, viewer: SignedIn) -> HTMLResponse:
         as_of=TEXT.as_of.format(time=shown.strftime("%H:%M")),
         brief=brief,
     )
+
+
+def _counts(request: Request) -> DeclarationCounts:
+    """The app's kept declaration counts (made on first use)."""
+    state = request.app.state
+    if not hasattr(state, "today_counts"):
+        state.today_counts = DeclarationCounts()
+    return state.today_counts
 
 
 def _where(session, viewer: Viewer, settings) -> str:

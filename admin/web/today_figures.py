@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from models.today import (
     ON_TIME,
     OPEN_FEVER,
     declarations_by_day,
+    declarations_version,
     fevers_by_state,
     supplies_by_state,
 )
@@ -253,8 +256,49 @@ def _row(rows: dict, village_id: int | None, villages: Collection[int] | None) -
     return rows[village_id]
 
 
-def read_today(session: Session, now: dt.datetime, settings: Settings, villages: Collection[int] | None) -> Today:
-    """Every figure of the jurisdiction (None: the whole town), one grouped query each."""
+class DeclarationCounts:
+    """The fortnight's declarations by day and measure, kept per jurisdiction while no classification is written.
+
+    It is the one figure that reads every declaration of a fortnight (100,000 rows cost a few hundred ms); the
+    others read only what is open now. A new declaration, re-classification or override writes a classification
+    row and so a new version; a count is also read again after MAX_AGE_S, whatever happens.
+    """
+
+    MAX_AGE_S = 60.0
+    SIZE = 64
+
+    def __init__(self):
+        self._kept: dict[tuple, tuple[float, dict[int, Counter]]] = {}
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        """Forget every kept count (the tests empty the tables, and SQLite then gives the same ids again)."""
+        with self._lock:
+            self._kept.clear()
+
+    def read(self, session: Session, villages, starts: list[dt.datetime], end: dt.datetime) -> dict[int, Counter]:
+        key = (frozenset(villages) if villages is not None else None, tuple(starts), declarations_version(session))
+        with self._lock:
+            kept = self._kept.get(key)
+        if kept is not None and time.monotonic() - kept[0] < self.MAX_AGE_S:
+            return kept[1]
+        counted = declarations_by_day(session, villages=villages, starts=starts, end=end)
+        with self._lock:
+            if len(self._kept) >= self.SIZE:
+                self._kept.pop(next(iter(self._kept)))
+            self._kept[key] = (time.monotonic(), counted)
+        return counted
+
+
+def read_today(
+    session: Session,
+    now: dt.datetime,
+    settings: Settings,
+    villages: Collection[int] | None,
+    counts: DeclarationCounts | None = None,
+) -> Today:
+    """Every figure of the jurisdiction (None: the whole town), one grouped query each (`counts`: the app's kept
+    declaration counts, else they are read)."""
     today = local(now).date()
     days = [today - dt.timedelta(days=DAYS - 1 - i) for i in range(DAYS)]
     starts = [day_bounds(d)[0] for d in days]
@@ -277,7 +321,7 @@ def read_today(session: Session, now: dt.datetime, settings: Settings, villages:
     return Today(
         now=now,
         days=days,
-        declarations=declarations_by_day(session, villages=villages, starts=starts, end=day_bounds(today)[1]),
+        declarations=(counts or DeclarationCounts()).read(session, villages, starts, day_bounds(today)[1]),
         villages=list(rows.values()),
         vaccines=coverage(session, village_ids=chosen),
     )
