@@ -67,7 +67,8 @@ def test_the_town_sees_every_figure_of_the_day(town):
     rows = {row[0]: row[1:] for row in found[VILLAGES][1:]}
     assert rows["鸣皋村"] == ["3", "3", "2", "1", "2"] and rows["徐阳村"] == ["1", "1", "1", "1", "0"]
     assert rows["合计"] == ["5", "4", "3", "3", "3"]
-    assert len(rows) == 18 + 1  # every village of the test town, and the total
+    assert list(rows) == ["鸣皋村", "孙村", "徐阳村", "其余15个村", "合计"]  # the quiet ones in one row
+    assert rows["其余15个村"] == ["0"] * 5
     declared = {row[0]: row for row in found["近14天返乡报备（按管控措施）"][1:]}
     assert declared["8/6"][-1] == "5" and declared["8/5"][-1] == "2" and declared["合计"][-1] == "7"
     vaccines = found["疫苗接种（按村、按年龄段）"]
@@ -97,6 +98,8 @@ def test_a_village_cadre_counts_only_their_village(town):
     assert {label for name in by_village for label in data[name]["labels"]} == {"鸣皋村"}
     assert "徐阳村" not in html and "孙村" not in html
     assert [row[0] for row in tables(html)[VILLAGES][1:]] == ["鸣皋村", "合计"]
+    quiet = account(town, "wang", openid="st-doctor").get("/admin/")  # 孙村: a quarantine, nothing else
+    assert [row[0] for row in tables(quiet.text)[VILLAGES][1:]] == ["孙村", "合计"]
 
 
 def test_a_work_area_lead_sees_their_area(town):

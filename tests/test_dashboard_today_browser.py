@@ -20,8 +20,8 @@ from tests.support.todo_board import board as board  # noqa: F401  (the fixture)
 SHOTS = os.environ.get("SCREENSHOTS")
 
 
-def _shot(page, tmp_path: Path, name: str) -> None:
-    page.screenshot(path=str(Path(SHOTS or tmp_path) / name), full_page=True)
+def _shot(page, tmp_path: Path, name: str, *, full_page: bool = True) -> None:
+    page.screenshot(path=str(Path(SHOTS or tmp_path) / name), full_page=full_page)
 
 
 def test_a_village_cadre_clears_a_supply_request_on_a_phone_inside_wechat(board, cadre_phone, tmp_path):
@@ -78,5 +78,5 @@ def test_the_towns_day_on_a_phone_every_chart_drawn(town, phone, browser, tmp_pa
     page = desk.new_page()
     page.goto(f"{town.url}/admin/")
     page.locator("[data-chart=vaccines] canvas").first.wait_for(timeout=10_000)
-    _shot(page, tmp_path, "today-town-desk.png")
+    _shot(page, tmp_path, "today-town-desk.png", full_page=False)
     desk.close()

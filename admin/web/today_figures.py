@@ -178,11 +178,16 @@ def tables(today: Today) -> dict[str, Table]:
 
 
 def _village_table(today: Today) -> Table:
+    """A row per village with anything counted, the quiet ones in one row, and the total."""
     rows = [
         (r.name, sum(r.quarantines.values()), r.waiting, r.late, r.missing, r.fevers[OPEN_FEVER])
         for r in today.villages
+        if r.busy
     ]
     total = (TEXT.total, *(sum(row[i] for row in rows) for i in range(1, 6)))
+    quiet = len(today.villages) - len(rows)
+    if quiet:
+        rows.append((TEXT.quiet.format(n=quiet), 0, 0, 0, 0, 0))
     return Table(TEXT.village_columns, rows, total)
 
 

@@ -33,6 +33,7 @@ class TEXT:
     day = "日期"
     village = "村"
     total = "合计"
+    quiet = "其余{n}个村"
     nothing = "没有"
     missing_series = "没打卡"
     supply_states = {"open": "待接单", "accepted": "已接单未送达"}
