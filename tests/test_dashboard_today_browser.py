@@ -37,14 +37,14 @@ def test_a_village_cadre_clears_a_supply_request_on_a_phone_inside_wechat(board,
     assert phone.locator("[data-chart=declarations]").is_hidden()  # nothing declared in a fortnight: no chart
     assert phone.locator(".number").count() == 6 and "鸣皋村" in phone.locator("h1").inner_text()
     assert page_width(phone) == 375
-    _shot(phone, tmp_path, "today-phone.png")
+    _shot(phone, tmp_path, "today-village-phone.png")
 
     phone.click("nav a[href='/admin/todo']")
     phone.wait_for_url(f"{board.url}/admin/todo")
     item = phone.locator(f"li[data-key='1-{number}']")
     assert "要米2袋、油1桶" in item.inner_text()
     assert page_width(phone) == 375
-    _shot(phone, tmp_path, "todo-phone.png")
+    _shot(phone, tmp_path, "todo-phone-before.png")
 
     item.get_by_role("button", name="接单", exact=True).click()
     changed = phone.locator(f"li[data-key='1-{number}'] .reply")
@@ -52,7 +52,7 @@ def test_a_village_cadre_clears_a_supply_request_on_a_phone_inside_wechat(board,
     assert f"第{number}号由您接单了" in changed.inner_text()
     assert phone.locator(f"li[data-key='1-{number}']").get_by_role("button", name="送达").is_visible()
     assert page_width(phone) == 375
-    _shot(phone, tmp_path, "todo-accepted-phone.png")
+    _shot(phone, tmp_path, "todo-phone.png")
 
     assert request_row(board, number).status == "accepted"
     assert any(f"第{number}号）：刘支书接单了" in m.text for m in outbox(board, VILLAGER))
@@ -78,5 +78,5 @@ def test_the_towns_day_on_a_phone_every_chart_drawn(town, phone, browser, tmp_pa
     page = desk.new_page()
     page.goto(f"{town.url}/admin/")
     page.locator("[data-chart=vaccines] canvas").first.wait_for(timeout=10_000)
-    _shot(page, tmp_path, "today-town-desk.png", full_page=False)
+    _shot(page, tmp_path, "today-desk.png", full_page=False)
     desk.close()
