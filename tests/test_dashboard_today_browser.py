@@ -13,7 +13,7 @@ from tests.support.dashboard import make_admin
 from tests.support.people import outbox
 from tests.support.stats import town as town  # noqa: F401  (the fixture)
 from tests.support.today_page import PASSWORD
-from tests.support.todo_board import CADRE, VILLAGER, ask_for_supplies, audit_rows, request_row
+from tests.support.todo_board import CADRE, SUPPLY, VILLAGER, ask_for_supplies, audit_rows, request_row
 from tests.support.todo_board import board as board  # noqa: F401  (the fixture)
 
 # SCREENSHOTS=dir keeps the pictures the README shows.
@@ -41,16 +41,16 @@ def test_a_village_cadre_clears_a_supply_request_on_a_phone_inside_wechat(board,
 
     phone.click("nav a[href='/admin/todo']")
     phone.wait_for_url(f"{board.url}/admin/todo")
-    item = phone.locator(f"li[data-key='1-{number}']")
+    item = phone.locator(f"li[data-key='{SUPPLY}-{number}']")
     assert "要米2袋、油1桶" in item.inner_text()
     assert page_width(phone) == 375
     _shot(phone, tmp_path, "todo-phone-before.png")
 
     item.get_by_role("button", name="接单", exact=True).click()
-    changed = phone.locator(f"li[data-key='1-{number}'] .reply")
+    changed = phone.locator(f"li[data-key='{SUPPLY}-{number}'] .reply")
     changed.wait_for(timeout=10_000)
     assert f"第{number}号由您接单了" in changed.inner_text()
-    assert phone.locator(f"li[data-key='1-{number}']").get_by_role("button", name="送达").is_visible()
+    assert phone.locator(f"li[data-key='{SUPPLY}-{number}']").get_by_role("button", name="送达").is_visible()
     assert page_width(phone) == 375
     _shot(phone, tmp_path, "todo-phone.png")
 

@@ -5,13 +5,22 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import select
+
+from handlers import faq
+from handlers.todo import SOURCES
+from models.db import transaction
+from models.question import PolicyQuestion
 from tests.support.people import outbox
+from tests.support.stats import town as town  # noqa: F401  (the fixture)
 from tests.support.today_page import account
 from tests.support.todo_board import (
     CADRE,
     DOCTOR,
+    FEVER,
     NEIGHBOUR,
     OTHER,
+    SUPPLY,
     VILLAGER,
     ask_for_supplies,
     audit_rows,
@@ -47,7 +56,7 @@ def test_the_board_lists_what_the_chat_lists(board):
 def test_accepting_and_delivering_from_the_board(board):
     number = ask_for_supplies(board, VILLAGER)
     cadre = account(board, "liu", openid=CADRE)
-    fragment = press(cadre, f"1-{number}", f"接单 {number}")
+    fragment = press(cadre, f"{SUPPLY}-{number}", f"接单 {number}")
     assert f"好的，第{number}号由您接单了，已经告诉张桂兰" in fragment
     assert f'value="送达 {number}"' in fragment and f'value="接单 {number}"' not in fragment
     row = request_row(board, number)
@@ -61,7 +70,7 @@ def test_accepting_and_delivering_from_the_board(board):
     assert f"第{number}号物资" in before["待办事项"] and after["发送的命令"] == f"接单 {number}"
     assert after["回复"].startswith(f"好的，第{number}号由您接单了") and "您已接单" in after["待办事项"]
 
-    done = press(cadre, f"1-{number}", f"送达 {number}")
+    done = press(cadre, f"{SUPPLY}-{number}", f"送达 {number}")
     assert "这件事办完了" in done and request_row(board, number).status == "delivered"
     assert any("说已经送到了" in m.text for m in outbox(board, VILLAGER))
     assert [a.action for a in audit_rows(board)] == ["待办：接单", "待办：送达"]
@@ -71,7 +80,7 @@ def test_accepting_and_delivering_from_the_board(board):
 def test_a_command_with_words_takes_them_from_the_form(board):
     number = ask_for_supplies(board, VILLAGER)
     cadre = account(board, "liu", openid=CADRE)
-    press(cadre, f"1-{number}", f"无法办理 {number}", text="镇上\n超市没货了")
+    press(cadre, f"{SUPPLY}-{number}", f"无法办理 {number}", text="镇上\n超市没货了")
     row = request_row(board, number)
     assert row.refused_reason == "镇上 超市没货了"
     assert any("原因：镇上 超市没货了" in m.text for m in outbox(board, VILLAGER))
@@ -83,7 +92,7 @@ def test_a_doctor_closes_a_fever_from_the_board(board):
     page = doctor.get("/admin/todo").text
     [fever] = [text for text in items_shown(page) if text.startswith("发热")]
     number = fever.removeprefix("发热").split("：")[0]
-    fragment = press(doctor, f"0-{number}", f"已联系 {number}")
+    fragment = press(doctor, f"{FEVER}-{number}", f"已联系 {number}")
     assert "这件事办完了" in fragment
     assert not any(text.startswith("发热") for text in items_shown(doctor.get("/admin/todo").text))
 
@@ -91,20 +100,20 @@ def test_a_doctor_closes_a_fever_from_the_board(board):
 def test_only_what_the_viewers_todo_offers_runs(board):
     number = ask_for_supplies(board, VILLAGER)
     other = account(board, "sun", openid=OTHER)  # 孙村's cadre: 鸣皋村's request is not theirs
-    assert "这件事已经变了" in press(other, f"1-{number}", f"接单 {number}")
+    assert "这件事已经变了" in press(other, f"{SUPPLY}-{number}", f"接单 {number}")
     cadre = account(board, "liu", openid=CADRE)
-    assert "这件事已经变了" in press(cadre, f"1-{number}", "改为 1 无需隔离 算了")
-    assert "这件事已经变了" in press(cadre, f"1-{number}", "绑定 ABC123")
+    assert "这件事已经变了" in press(cadre, f"{SUPPLY}-{number}", "改为 1 无需隔离 算了")
+    assert "这件事已经变了" in press(cadre, f"{SUPPLY}-{number}", "绑定 ABC123")
     assert request_row(board, number).status == "open" and audit_rows(board) == []
     del cadre.headers["X-CSRF-Token"]
-    refused = cadre.post("/admin/todo/act", data={"key": f"1-{number}", "command": f"接单 {number}"})
+    refused = cadre.post("/admin/todo/act", data={"key": f"{SUPPLY}-{number}", "command": f"接单 {number}"})
     assert refused.status_code == 403 and request_row(board, number).status == "open"
 
 
 def test_a_plain_form_gets_the_whole_board_back(board):
     number = ask_for_supplies(board, VILLAGER)
     cadre = account(board, "liu", openid=CADRE)
-    page = cadre.post("/admin/todo/act", data={"key": f"1-{number}", "command": f"接单 {number}"})
+    page = cadre.post("/admin/todo/act", data={"key": f"{SUPPLY}-{number}", "command": f"接单 {number}"})
     assert page.status_code == 200 and "<html" in page.text
     assert f"好的，第{number}号由您接单了" in page.text and f'value="送达 {number}"' in page.text
 
@@ -120,4 +129,20 @@ def test_a_town_account_without_a_cadre_reads_the_towns_items(board):
     assert any(f"第{mine}号物资：鸣皋村张桂兰" in text for text in shown)
     assert any(f"第{theirs}号物资：孙村孙大娘，要面1袋" in text for text in shown)
     assert shown[0].startswith("发热") and "38.2度" in shown[0]
-    assert clerk.post("/admin/todo/act", data={"key": f"1-{mine}", "command": f"接单 {mine}"}).status_code == 404
+    assert clerk.post("/admin/todo/act", data={"key": f"{SUPPLY}-{mine}", "command": f"接单 {mine}"}).status_code == 404
+
+
+def test_answering_a_villagers_question_from_the_board(town):
+    cadre = account(town, "liu", openid="st-cadre")
+    page = cadre.get("/admin/todo").text
+    [question] = [text for text in items_shown(page) if "能卖猪吗" in text]
+    number = question.removeprefix("第").split("号")[0]
+    key = f"{SOURCES.index(faq.todo_lines)}-{number}"
+    assert f'data-key="{key}"' in page
+    fragment = press(cadre, key, f"答复 {number}", text="能卖，拉到镇上收购点，戴好口罩。")
+    assert "这件事办完了" in fragment
+    with transaction(town.state.db) as session:
+        asked = session.execute(select(PolicyQuestion).where(PolicyQuestion.id == int(number))).scalar_one()
+    assert asked.status == "answered" and asked.answer == "能卖，拉到镇上收购点，戴好口罩。"
+    assert any("戴好口罩" in m.text for m in outbox(town, "st-household"))
+    assert json.loads(audit_rows(town)[-1].after)["发送的命令"] == f"答复 {number} 能卖，拉到镇上收购点，戴好口罩。"

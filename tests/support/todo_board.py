@@ -10,6 +10,8 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from handlers import fever, supplies
+from handlers.todo import SOURCES
 from models.audit import AuditLog
 from models.db import transaction
 from models.supplies import SupplyRequest
@@ -19,6 +21,8 @@ from tests.support.people import bind, person
 NOW = dt.datetime(2021, 8, 6, 10, 0, tzinfo=SHANGHAI)
 CADRE, DOCTOR, OTHER, COMMAND = "tb-cadre", "tb-doctor", "tb-other", "tb-command"
 VILLAGER, NEIGHBOUR = "tb-villager", "tb-neighbour"
+# An item's key is its source's place in 待办's SOURCES and the task's number.
+SUPPLY, FEVER = SOURCES.index(supplies.todo_lines), SOURCES.index(fever.todo_lines)
 WHAT = re.compile(r'<p class="what">(.*?)</p>', re.S)
 
 
