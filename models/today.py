@@ -15,9 +15,11 @@ from collections.abc import Collection, Sequence
 from sqlalchemy import and_, case, func, or_, select
 from sqlmodel import Session
 
+from models.care_rounds import DUE, MISSED, SamplingRound
 from models.declaration import CURRENT, Classification, Declaration
 from models.fever import FeverReport
 from models.person import Person
+from models.quarantine import ACTIVE, Quarantine
 from models.question import PolicyQuestion
 from models.supplies import ACCEPTED, OPEN, SupplyRequest
 from models.town import Village
@@ -135,3 +137,18 @@ def declarations_version(session: Session) -> tuple[int | None, int | None]:
     newest_class = select(func.max(Classification.id)).scalar_subquery()
     newest_declaration = select(func.max(Declaration.id)).scalar_subquery()
     return tuple(session.execute(select(newest_class, newest_declaration)).one())
+
+
+def overdue_round_rows(session: Session, *, villages: Collection[int] | None, today: dt.date) -> list[tuple]:
+    """(round id, day, returnee's name, village name) of sampling rounds of measures in force that were missed, or
+    are still due from before today: oldest first."""
+    rows = session.execute(
+        select(SamplingRound.id, SamplingRound.day, Declaration.name, Village.name)
+        .join(Quarantine, Quarantine.id == SamplingRound.quarantine_id)
+        .join(Declaration, Declaration.id == Quarantine.declaration_id)
+        .join(Village, Village.id == Quarantine.village_id)
+        .where(Quarantine.status == ACTIVE, *_within(Quarantine.village_id, villages))
+        .where(or_(SamplingRound.status == MISSED, and_(SamplingRound.status == DUE, SamplingRound.day < today)))
+        .order_by(SamplingRound.day, SamplingRound.id)
+    )
+    return [tuple(row) for row in rows]

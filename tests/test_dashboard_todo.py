@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from sqlalchemy import select
 
 from handlers import faq
 from handlers.todo import SOURCES
+from models.care_rounds import SamplingRound
 from models.db import transaction
 from models.question import PolicyQuestion
 from tests.support.people import outbox
+from tests.support.stats import NOW, declare
 from tests.support.stats import town as town  # noqa: F401  (the fixture)
 from tests.support.today_page import account
 from tests.support.todo_board import (
@@ -146,3 +149,18 @@ def test_answering_a_villagers_question_from_the_board(town):
     assert asked.status == "answered" and asked.answer == "能卖，拉到镇上收购点，戴好口罩。"
     assert any("戴好口罩" in m.text for m in outbox(town, "st-household"))
     assert json.loads(audit_rows(town)[-1].after)["发送的命令"] == f"答复 {number} 能卖，拉到镇上收购点，戴好口罩。"
+
+
+def test_the_town_account_also_reads_overdue_sampling_rounds(town):
+    with transaction(town.state.db) as session:
+        quarantine = declare(session, "徐阳村", "徐采样", "居家隔离")
+        for day, status in ((-2, "missed"), (-1, "due"), (0, "due"), (-3, "done")):
+            on = NOW.date() + dt.timedelta(days=day)
+            session.add(SamplingRound(quarantine_id=quarantine, day=on, status=status))
+    shown = items_shown(account(town, "clerk").get("/admin/todo").text)
+    rounds = [text for text in shown if text.startswith("采样编号")]
+    assert [text.split("：")[1] for text in rounds] == [
+        "徐采样（徐阳村），8月4日的核酸还没采",
+        "徐采样（徐阳村），8月5日的核酸还没采",
+    ]
+    assert shown.index(rounds[0]) < next(i for i, text in enumerate(shown) if "物资" in text)  # urgent first

@@ -83,4 +83,5 @@ class TODO:
     degrees = "，{t:g}度"
     town_proposal = "报备编号{n}：{name}（{village}）按新名单可以从{old}放宽为{new}（{at}提出），等村里确认"
     town_call = "第{n}号电话：还没人打给{name}（{phone}）"
+    town_round = "采样编号{n}：{name}（{village}），{date}的核酸还没采"
     town_question = "第{n}号提问：{village}问「{text}」，还没答复"

@@ -19,8 +19,8 @@ from models.declaration import pending_proposals
 from models.fever import open_fever_reports
 from models.sql import Sql
 from models.supplies import OPEN
-from models.today import open_question_rows, open_supply_rows
-from town.clock import day_clock, today
+from models.today import open_question_rows, open_supply_rows, overdue_round_rows
+from town.clock import day, day_clock, today
 from town.supplies import items_text
 
 FEVER_OPEN_FOR = dt.timedelta(days=7)  # as handlers/fever keeps a report in 待办
@@ -44,6 +44,7 @@ def town_items(session: Session, now: dt.datetime, villages: Collection[int] | N
     if villages is None:  # a call names no village: the town's alone
         listed += [TownItem(TODO.town_call.format(n=c.id, name=c.callee_name or "", phone=c.callee_phone or ""), True)
                    for c in open_calls(sql)]  # fmt: skip
+    listed += [_round(row) for row in overdue_round_rows(session, villages=villages, today=today(now))]
     listed += [_question(row) for row in open_question_rows(session, villages=villages)]
     return sorted(listed, key=lambda item: not item.urgent)
 
@@ -81,6 +82,11 @@ def _proposal(sql: Sql, row: tuple) -> TownItem:
         n=number, name=name, village=village, old=old, new=new, at=day_clock(sql.read_time(at))
     )
     return TownItem(text)
+
+
+def _round(row: tuple) -> TownItem:
+    number, on, name, village = row
+    return TownItem(TODO.town_round.format(n=number, name=name, village=village, date=day(on)), True)
 
 
 def _question(row: tuple) -> TownItem:
