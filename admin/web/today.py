@@ -6,7 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from admin.web.render import render
-from admin.web.today_figures import DeclarationCounts, read_today, tables
+from admin.web.today_figures import DeclarationCounts, read_today
+from admin.web.today_tables import tables
 from admin.web.today_texts import TEXT
 from admin.web.viewer import SignedIn, Viewer
 from broadcasts import risk_stale
