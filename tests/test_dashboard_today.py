@@ -105,7 +105,7 @@ def test_a_village_cadre_counts_only_their_village(town):
 def test_a_work_area_lead_sees_their_area(town):
     html = account(town, "zhao", openid="st-lead").get("/admin/").text
     assert _numbers(html)["今天返乡报备"] == "4" and _numbers(html)["物资没办完"] == "3"
-    assert "徐阳村" not in html and "孙村" in html
+    assert "徐阳村" not in html and "孙村" in html and "第一工作区 8月6日" in html
 
 
 def test_lateness_closed_fevers_and_the_fortnights_edge(town):

@@ -15,8 +15,9 @@ from broadcasts.brief import TOWN, town_name
 from models.brief import stored_text
 from models.db import transaction, utcnow
 from models.sql import Sql
-from models.town import villages_by_work_area
+from models.town import villages_by_work_area, work_areas_of
 from town.clock import day, local
+from town.command import LEAD
 
 router = APIRouter()
 NAMED = 3  # villages named in the heading; more are counted
@@ -67,9 +68,11 @@ def _counts(request: Request) -> DeclarationCounts:
 
 
 def _where(session, viewer: Viewer, settings) -> str:
-    """The town's name, or the viewer's villages (a few by name, more counted)."""
+    """The town's name, a lead's work areas, or the viewer's villages (a few by name, more counted)."""
     if viewer.villages is None:
         return town_name(settings)
+    if viewer.role == LEAD:
+        return TEXT.separator.join(work_areas_of(session, list(viewer.villages))[0])
     names = [v.name for v in villages_by_work_area(session) if v.id in viewer.villages]
     if len(names) <= NAMED:
         return TEXT.separator.join(names)

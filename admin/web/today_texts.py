@@ -52,7 +52,7 @@ class TODO:
     nothing = "现在没有待办的事。有新的会在微信里告诉您。"
     intro = "和微信里发「待办」看到的一样；按钮就是替您发那条命令，回复显示在这件事上。"
     urgent_mark = "急"
-    hint = "微信里可以回："
+    hint = "微信里："
     send = "发送"
     reason = "写上{ask}"
     choose_measure = "改为哪种管控"
