@@ -113,6 +113,12 @@ def openid_of(sql: Sql, *, person_id: int | None) -> str | None:
     return row[0] if row else None
 
 
+def caller_by_id(sql: Sql, *, person_id: int) -> Caller | None:
+    """The person as the dialogue reads them, without touching their windows (a cadre acting on the dashboard)."""
+    row = sql.one("SELECT id, openid, name, phone, village_id, subscribed FROM person WHERE id = :id", id=person_id)
+    return Caller(row[0], row[1], row[2], row[3], row[4], bool(row[5])) if row else None
+
+
 def name_of(sql: Sql, *, person_id: int | None) -> str | None:
     """The name the person gave, if any."""
     row = sql.one("SELECT name FROM person WHERE id = :id", id=person_id) if person_id else None

@@ -84,4 +84,7 @@ def clean_tables(request, database_url, servers):
         return
     for running in servers.started.values():
         running.state.risk.expire()
+        kept = getattr(running.state, "today_counts", None)  # the Today page's counts: ids start again after this
+        if kept is not None:
+            kept.clear()
     empty_tables(database_url)

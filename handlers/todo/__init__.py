@@ -40,8 +40,13 @@ PATTERN = re.compile(r"^(?:我的)?(?:待办|代办)(?:事项|的事)?[\s。.!�
 
 def gather(ctx: Context) -> list[Task]:
     """Every source's tasks, urgent first; otherwise in the order of SOURCES (a stable sort)."""
-    tasks = [task for source in SOURCES for task in source(ctx)]
-    return sorted(tasks, key=lambda task: not task.urgent)
+    return [task for _, task in gather_sourced(ctx)]
+
+
+def gather_sourced(ctx: Context) -> list[tuple[int, Task]]:
+    """gather()'s tasks, each with the index in SOURCES of the source that listed it (the dashboard's 待办 board)."""
+    tasks = [(index, task) for index, source in enumerate(SOURCES) for task in source(ctx)]
+    return sorted(tasks, key=lambda pair: not pair[1].urgent)
 
 
 def todo(ctx: Context, _match: re.Match | None = None) -> str:
