@@ -520,17 +520,31 @@ def test_fevers_supplies_gatherings_and_vaccination_each_have_their_sheet(town):
     assert column(fevers, "所在村") == ["鸣皋村", "孙村", "未注明"]
     first = dict(zip(fevers[0], fevers[1], strict=True))
     assert (first["报告时间"], first["体温"], first["状态"], first["来源"]) == (
-        dt.datetime(2021, 8, 6, 10, 0), 38.5, "待跟进", "报告"
+        dt.datetime(2021, 8, 6, 10, 0),
+        38.5,
+        "待跟进",
+        "报告",
     )
     supplies = dict(zip(*table(book, "物资")[:2], strict=True))
     assert (supplies["物品"], supplies["加急"], supplies["状态"], supplies["联系电话"]) == (
-        "米2袋、菜", "是", "待接单", "13711112222"
+        "米2袋、菜",
+        "是",
+        "待接单",
+        "13711112222",
     )
     event = dict(zip(*table(book, "红白事")[:2], strict=True))
-    assert (event["类型"], event["日期"], event["人数"], event["地点"]) == ("结婚", dt.datetime(2021, 8, 20), 80, "村东头")
+    assert (event["类型"], event["日期"], event["人数"], event["地点"]) == (
+        "结婚",
+        dt.datetime(2021, 8, 20),
+        80,
+        "村东头",
+    )
     vaccine = dict(zip(*table(book, "疫苗")[:2], strict=True))
     assert (vaccine["姓名"], vaccine["身份证号"], vaccine["年龄段"], vaccine["已接种剂次"]) == (
-        "钱大", ID_NUMBER, "18岁以上", 2
+        "钱大",
+        ID_NUMBER,
+        "18岁以上",
+        2,
     )
     assert book["疫苗"]["D2"].number_format == "@" and book["物资"]["F2"].number_format == "@"
 
