@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import and_, exists, false, func, literal, or_, select
 from sqlalchemy.engine import Row
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
@@ -29,6 +29,8 @@ from models.town import Village
 from models.vaccination import Vaccination
 
 PAGE_SIZE = 50
+# Counting stops here: past it a cadre needs a narrower filter, not an exact figure, and the count stays cheap.
+COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,16 @@ class LedgerQuery:
 
 @dataclass(frozen=True)
 class LedgerPage:
-    """One page of rows, the count of all the filter finds, and where the next page starts (None: no more)."""
+    """One page of rows, the count of all the filter finds (at most COUNT_CAP + 1: more than the cap), and where
+    the next page starts (None: no more)."""
 
     rows: list[Row]
     total: int
     next_before: int | None
+
+    @property
+    def more_than_cap(self) -> bool:
+        return self.total > COUNT_CAP
 
 
 @dataclass(frozen=True)
@@ -321,8 +328,9 @@ def ledger_page(
 
 
 def _count(ledger: Ledger, conditions: list[ColumnElement]) -> Select:
-    """The count of what the filter finds, without the page's per-row columns."""
-    return ledger.select().where(*conditions).with_only_columns(func.count(), maintain_column_froms=True)
+    """The count of what the filter finds up to one past the cap, without the page's per-row columns."""
+    found = ledger.select().where(*conditions).with_only_columns(literal(1), maintain_column_froms=True)
+    return select(func.count()).select_from(found.limit(COUNT_CAP + 1).subquery())
 
 
 def _conditions(ledger: Ledger, villages: Collection[int] | None, query: LedgerQuery) -> list[ColumnElement]:

@@ -69,6 +69,7 @@ class PAGE:
     """Counts and paging."""
 
     found = "共 {total} 条"
+    found_many = "超过 {total} 条，可以再加筛选条件"
     empty = "没有符合条件的记录。"
     first = "回到最新"
     older = "更早的 {size} 条"

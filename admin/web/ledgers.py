@@ -25,7 +25,7 @@ from admin.web.viewer import SignedIn, Viewer
 from bot.villages import VillageRef
 from models.audit import record_action
 from models.db import transaction, utcnow
-from models.ledger_pages import LEDGERS, PAGE_SIZE, LedgerQuery, ledger_page
+from models.ledger_pages import COUNT_CAP, LEDGERS, PAGE_SIZE, LedgerPage, LedgerQuery, ledger_page
 from models.town import list_villages, read_town_file
 from town import clock
 
@@ -112,11 +112,19 @@ def ledger(
     kept = {key: value for key, value in filters.items() if value}
     return render(
         request, "ledgers/page.html", viewer, T=T, kind=kind, title=T.LEDGER.names[kind], rows=rows,
-        total=page.total, villages=villages, filters=filters, states=T.STATES[kind], size=PAGE_SIZE,
+        total=_found(page),
+        villages=villages, filters=filters, states=T.STATES[kind], size=PAGE_SIZE,
         older=_link(kind, {**kept, "before": page.next_before}) if page.next_before else None,
         newest=_link(kind, kept) if query.before is not None else None,
         export=f"/admin/ledgers/export.xlsx?{urlencode({'village': village})}" if chosen else None,
     )  # fmt: skip
+
+
+def _found(page: LedgerPage) -> str:
+    """「共 N 条」, or 「超过 1000 条」 when the count stopped at its cap."""
+    if page.more_than_cap:
+        return T.PAGE.found_many.format(total=COUNT_CAP)
+    return T.PAGE.found.format(total=page.total)
 
 
 def _link(kind: str, params: dict) -> str:
