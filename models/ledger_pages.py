@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, false, func, literal, or_, select
 from sqlalchemy.engine import Row
@@ -45,7 +44,7 @@ class LedgerQuery:
     search_phones: bool = True  # False for a viewer who may not read phones: a fragment must not find them
     before: int | None = None  # the page holds rows with ids below this
     today: dt.date | None = None  # the town's today, for states like 「今日及以前待采样」
-    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
+    tz: dt.tzinfo = dt.UTC  # the town's zone (town.clock.zone()): its days bound the times filtered
 
 
 @dataclass(frozen=True)
@@ -74,6 +73,8 @@ class Ledger:
     phones: tuple[ColumnElement, ...]
     states: dict[str, Callable[[LedgerQuery], ColumnElement]]
     timed: bool = False  # `day` is a time: the range is the town's days in UTC
+    # The table alone, for a count whose conditions read nothing joined (no state asked): no join to pay for.
+    alone: Callable[[], Select] | None = None
 
 
 def _returnees() -> Select:
@@ -263,6 +264,7 @@ LEDGERS: dict[str, Ledger] = {
             "central": _measure("集中隔离"), "home": _measure("居家隔离"), "monitor": _measure("居家健康监测"),
             "free": _measure("无需隔离"), "undecided": lambda _q: Classification.id.is_(None),
         },
+        alone=lambda: select(Declaration.id),
     ),
     "quarantines": Ledger(
         _quarantines, Quarantine.id, Quarantine.village_id, Quarantine.start_on,
@@ -322,14 +324,18 @@ def ledger_page(
     filtered = ledger.select().where(*conditions)
     page = filtered.where(ledger.id < query.before) if query.before is not None else filtered
     rows = list(session.execute(page.order_by(ledger.id.desc()).limit(size + 1)).all())
-    total = session.execute(_count(ledger, conditions)).scalar_one()
     more = len(rows) > size
+    if query.before is None and not more:
+        total = len(rows)  # the first page holds everything: nothing more to count
+    else:
+        total = session.execute(_count(ledger, conditions, joined=query.state is not None)).scalar_one()
     return LedgerPage(rows[:size], total, rows[size - 1].id if more else None)
 
 
-def _count(ledger: Ledger, conditions: list[ColumnElement]) -> Select:
+def _count(ledger: Ledger, conditions: list[ColumnElement], *, joined: bool) -> Select:
     """The count of what the filter finds up to one past the cap, without the page's per-row columns."""
-    found = ledger.select().where(*conditions).with_only_columns(literal(1), maintain_column_froms=True)
+    base = ledger.alone() if ledger.alone is not None and not joined else ledger.select()
+    found = base.where(*conditions).with_only_columns(literal(1), maintain_column_froms=True)
     return select(func.count()).select_from(found.limit(COUNT_CAP + 1).subquery())
 
 
@@ -352,7 +358,7 @@ def _conditions(ledger: Ledger, villages: Collection[int] | None, query: LedgerQ
     return found
 
 
-def _start_of(day: dt.date, tz: ZoneInfo) -> dt.datetime:
+def _start_of(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
     """The town's midnight starting this day, in UTC (naive UTC is how SQLite compares stored times)."""
     return dt.datetime.combine(day, dt.time(), tz).astimezone(dt.UTC)
 
