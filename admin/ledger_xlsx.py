@@ -113,6 +113,8 @@ def _cell(ws, value, as_text: bool, wrap: bool):
         return None
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)  # openpyxl refuses control characters outright
+        if not (as_text or wrap or value.startswith(FORMULA_START)):
+            return value  # plain text: openpyxl writes it through one reused cell, no style to register
         cell = WriteOnlyCell(ws, value)
         cell.data_type = "s"  # openpyxl made "=..." a formula on assignment; this writes it back as a string
         if value.startswith(FORMULA_START):
