@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import tempfile
+from pathlib import Path
 from urllib.parse import unquote
 
 import openpyxl
@@ -148,7 +150,9 @@ def test_the_workbook_download_holds_every_sheet_of_the_viewer_s_villages_and_is
         [entry] = session.execute(select(AuditLog)).scalars().all()
     assert (entry.action, entry.target) == ("export_ledger", "鸣皋镇")
     assert "liu" in entry.actor
+    before = set(Path(tempfile.gettempdir()).glob("xiangan-ledger-*"))
     assert client.get("/admin/ledgers/export.xlsx", params={"village": seed.villages["孙村"]}).status_code == 404
+    assert set(Path(tempfile.gettempdir()).glob("xiangan-ledger-*")) <= before  # nothing left behind
 
 
 def test_a_town_admin_downloads_one_village_with_phones_whole(seed):

@@ -47,13 +47,27 @@ def export(request: Request, viewer: SignedIn, village: str = "") -> FileRespons
     """The 台账 of the viewer's villages (or one of them) as a workbook, streamed to a file then sent; audited."""
     settings = request.app.state.settings
     town = read_town_file(settings.town_file).name
-    folder = Path(tempfile.mkdtemp(prefix="xiangan-ledger-"))
-    path = folder / "ledger.xlsx"
+    folder = Path(tempfile.mkdtemp(prefix="xiangan-ledger-"))  # 0700: the file holds ID numbers
+    try:
+        ledger, scope = _write_export(request, viewer, town, village, folder / "ledger.xlsx")
+    except BaseException:
+        _remove(folder)
+        raise
+    stamp = ledger.exported_at.strftime("%Y%m%d-%H%M")
+    name = T.DOWNLOAD_NAME.format(scope=f"{town}{scope or ''}", stamp=stamp)
+    disposition = f"attachment; filename=\"ledger-{stamp}.xlsx\"; filename*=UTF-8''{quote(name)}"
+    headers = {"Content-Disposition": disposition, "Cache-Control": "no-store"}
+    return FileResponse(
+        folder / "ledger.xlsx", media_type=XLSX, headers=headers, background=BackgroundTask(_remove, folder)
+    )
+
+
+def _write_export(request: Request, viewer: Viewer, town: str, village: str, path: Path):
+    """Write the workbook and its audit row in one transaction; (the ledger written, the village's name or None)."""
     with transaction(request.app.state.db) as session:
         chosen = _chosen_village(session, viewer, village)
-        now = utcnow()
         ledger = open_ledger(
-            session, town=town, now=now, tz=clock.zone(), village=chosen, villages=viewer.villages,
+            session, town=town, now=utcnow(), tz=clock.zone(), village=chosen, villages=viewer.villages,
             policy=request.app.state.risk.policy, masked=not viewer.unmasked,
         )  # fmt: skip
         with path.open("wb") as out:
@@ -63,13 +77,7 @@ def export(request: Request, viewer: SignedIn, village: str = "") -> FileRespons
             session, actor=_actor(viewer), action="export_ledger", target=f"{town}{scope or ''}",
             before=None, after={"scope": scope or town, "sheets": list(counts), "rows": sum(counts.values())},
         )  # fmt: skip
-    stamp = ledger.exported_at.strftime("%Y%m%d-%H%M")
-    name = T.DOWNLOAD_NAME.format(scope=f"{town}{scope or ''}", stamp=stamp)
-    disposition = f"attachment; filename=\"ledger-{stamp}.xlsx\"; filename*=UTF-8''{quote(name)}"
-    return FileResponse(
-        path, media_type=XLSX, headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
-        background=BackgroundTask(_remove, folder),
-    )  # fmt: skip
+    return ledger, scope
 
 
 def _remove(folder: Path) -> None:
