@@ -74,6 +74,14 @@ class Classification(SQLModel, table=True):
             sqlite_where=text("status = 'current'"),
             postgresql_where=text("status = 'current'"),
         ),
+        # The dashboard's returnee ledger filtered by measure (管控措施), newest first.
+        Index(
+            "ix_classification_current_measure",
+            "disposition",
+            "declaration_id",
+            sqlite_where=text("status = 'current'"),
+            postgresql_where=text("status = 'current'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

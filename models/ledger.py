@@ -1,24 +1,33 @@
-"""The 台账's reads: returnees with their current classification, active quarantines, checkpoint anomalies, carers.
+"""The 台账's reads, streamed: each ledger's rows come in chunks from one query (a server-side cursor on PostgreSQL),
+and what a chunk needs besides (companions, sampling, carers) is read per chunk by id.
 
-One query per ledger, each optionally limited to one village; the rows come back as tuples of table objects and the
-village's name, in the town file's order of villages.
+Every ledger takes the villages it is limited to (None: the whole town, rows without a village included); rows come
+in the town file's order of villages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
+from types import SimpleNamespace
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ARRAY, Integer, and_, any_, false, func, literal, select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlalchemy.sql import ColumnElement, Select
+from sqlmodel import Session, SQLModel
 
 from models.care import DONE, CareAssignment, SamplingRound
 from models.checkpoint import CheckpointReport
 from models.declaration import CURRENT, Classification, Declaration, HouseholdMember
+from models.event import EventReport
+from models.fever import FeverReport
 from models.person import Person
 from models.quarantine import ACTIVE, CANCELLED, Quarantine
 from models.riskarea import RiskList
+from models.supplies import SupplyRequest
 from models.town import Village
+from models.vaccination import Vaccination
+
+CHUNK = 1000
 
 
 def _village_order():
@@ -26,78 +35,142 @@ def _village_order():
     return (Village.work_area_id.asc().nulls_last(), Village.id)
 
 
-def returnee_declarations(session: Session, *, village_id: int | None) -> list[tuple]:
-    """Every declaration with its current classification (or None), its village's name, the list it was classified
-    against (or None) and who declared for the returnee (or None), by village and arrival."""
+def _within(column: ColumnElement, villages: Collection[int] | None) -> list[ColumnElement]:
+    if villages is None:
+        return []
+    return [column.in_(list(villages)) if villages else false()]
+
+
+def _chunks(session: Session, query: Select) -> Iterator[list[tuple]]:
+    """The rows of a query in chunks, fetched as they are read (never all at once)."""
+    result = session.execute(query.execution_options(yield_per=CHUNK))
+    for partition in result.partitions():
+        yield [tuple(row) for row in partition]
+
+
+def _whole(model: type[SQLModel], prefix: str) -> list[ColumnElement]:
+    """Every column of a table, labelled with a prefix: a row read as plain values (no ORM object to build)."""
+    return [column.label(f"{prefix}{column.key}") for column in model.__table__.columns]
+
+
+def _records(session: Session, query: Select, tables: list[tuple[str, type[SQLModel]]]) -> Iterator[list[tuple]]:
+    """Chunks of rows whose leading columns are whole tables (see `_whole`, in this order): each table becomes one
+    record with the table's attribute names (None when an outer join found nothing), the other columns follow."""
+    spans, start = [], 0
+    for _prefix, model in tables:
+        keys = [column.key for column in model.__table__.columns]
+        spans.append((start, keys))
+        start += len(keys)
+    for chunk in _chunks(session, query):
+        yield [
+            (*(_record(row, first, keys) for first, keys in spans), *row[start:])
+            for row in chunk
+        ]  # fmt: skip
+
+
+def _record(row: tuple, first: int, keys: list[str]) -> SimpleNamespace | None:
+    if row[first] is None:  # the id: nothing joined
+        return None
+    return SimpleNamespace(**dict(zip(keys, row[first : first + len(keys)], strict=True)))
+
+
+def _among(session: Session, column: ColumnElement, ids: list[int]) -> ColumnElement:
+    """`column IN ids`: one array parameter on PostgreSQL (a thousand bound values cost more than the query)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(ids, ARRAY(Integer)))
+    return column.in_(ids)
+
+
+def returnee_declarations(session: Session, *, villages: Collection[int] | None) -> Iterator[list[tuple]]:
+    """Chunks of (declaration, current classification or None, village name, list classified against or None,
+    who declared for the returnee (name and phone) or None), as plain records, by village and arrival."""
     current = and_(Classification.declaration_id == Declaration.id, Classification.status == CURRENT)
     proxy = aliased(Person)
+    tables = [("d_", Declaration), ("c_", Classification), ("l_", RiskList)]
     query = (
-        select(Declaration, Classification, Village.name, RiskList, proxy)
+        select(
+            *[column for prefix, model in tables for column in _whole(model, prefix)],
+            Village.name,
+            proxy.name,
+            proxy.phone,
+        )  # fmt: skip
         .join(Village, Village.id == Declaration.village_id)
         .outerjoin(Classification, current)
         .outerjoin(RiskList, RiskList.id == Classification.list_id)
         .outerjoin(proxy, proxy.id == Declaration.declared_by_person_id)
+        .where(*_within(Declaration.village_id, villages))
         .order_by(*_village_order(), Declaration.arrived_on, Declaration.id)
     )
-    if village_id is not None:
-        query = query.where(Declaration.village_id == village_id)
-    return [tuple(row) for row in session.execute(query)]
+    for chunk in _records(session, query, tables):
+        yield [(d, c, village, risk, _proxy(name, phone)) for d, c, risk, village, name, phone in chunk]
 
 
-def sampling_progress(session: Session, *, village_id: int | None) -> list[tuple[int, str, int]]:
-    """(declaration id, planned sampling dates as stored, rounds done) of each household's measure under its
+def _proxy(name: str | None, phone: str | None) -> SimpleNamespace | None:
+    return SimpleNamespace(name=name, phone=phone) if name is not None or phone is not None else None
+
+
+def sampling_progress(session: Session, *, declaration_ids: Iterable[int]) -> list[tuple[int, str, int]]:
+    """(declaration id, planned sampling dates as stored, rounds done) of these declarations' measures under their
     current classification (active or ended, never a cancelled one)."""
+    ids = list(declaration_ids)
+    if not ids:
+        return []
     done = (
-        select(SamplingRound.quarantine_id, func.count().label("done"))
-        .where(SamplingRound.status == DONE)
-        .group_by(SamplingRound.quarantine_id)
-        .subquery()
+        select(func.count())
+        .where(SamplingRound.quarantine_id == Quarantine.id, SamplingRound.status == DONE)
+        .scalar_subquery()
     )
     query = (
-        select(Quarantine.declaration_id, Quarantine.sampling_dates, func.coalesce(done.c.done, 0))
+        select(Quarantine.declaration_id, Quarantine.sampling_dates, done)
         .join(Classification, Classification.id == Quarantine.classification_id)
-        .outerjoin(done, done.c.quarantine_id == Quarantine.id)
+        .where(_among(session, Quarantine.declaration_id, ids))
         .where(Classification.status == CURRENT, Quarantine.status != CANCELLED)
         .order_by(Quarantine.id)
     )
-    if village_id is not None:
-        query = query.where(Quarantine.village_id == village_id)
     return [tuple(row) for row in session.execute(query)]
 
 
-def household_members(session: Session, *, village_id: int | None) -> list[HouseholdMember]:
-    """The people who came back with a returnee, in the order they were declared."""
-    query = select(HouseholdMember).join(Declaration, Declaration.id == HouseholdMember.declaration_id)
-    if village_id is not None:
-        query = query.where(Declaration.village_id == village_id)
-    return list(session.execute(query.order_by(HouseholdMember.id)).scalars())
+def household_members(session: Session, *, declaration_ids: Iterable[int]) -> list[HouseholdMember]:
+    """The people who came back with these returnees, in the order they were declared."""
+    ids = list(declaration_ids)
+    if not ids:
+        return []
+    query = select(*_whole(HouseholdMember, "")).where(_among(session, HouseholdMember.declaration_id, ids))
+    return [SimpleNamespace(**row._mapping) for row in session.execute(query.order_by(HouseholdMember.id))]
 
 
-def active_quarantines(session: Session, *, village_id: int | None) -> list[tuple]:
-    """Active quarantines with the declarer's name and phone and the village's name, by village and start."""
+def quarantines_in_force(session: Session, *, declaration_ids: Iterable[int]) -> list[Quarantine]:
+    """The active measures under these declarations."""
+    ids = list(declaration_ids)
+    if not ids:
+        return []
+    query = select(*_whole(Quarantine, "")).where(_among(session, Quarantine.declaration_id, ids))
+    query = query.where(Quarantine.status == ACTIVE).order_by(Quarantine.id)
+    return [SimpleNamespace(**row._mapping) for row in session.execute(query)]
+
+
+def active_quarantines(session: Session, *, villages: Collection[int] | None) -> Iterator[list[tuple]]:
+    """Chunks of active quarantines with the declarer's name and phone and the village's name, by village and
+    start."""
     query = (
-        select(Quarantine, Declaration.name, Declaration.phone, Village.name)
+        select(*_whole(Quarantine, "q_"), Declaration.name, Declaration.phone, Village.name)
         .join(Declaration, Declaration.id == Quarantine.declaration_id)
         .join(Village, Village.id == Quarantine.village_id)
-        .where(Quarantine.status == ACTIVE)
+        .where(Quarantine.status == ACTIVE, *_within(Quarantine.village_id, villages))
         .order_by(*_village_order(), Quarantine.start_on, Quarantine.id)
     )
-    if village_id is not None:
-        query = query.where(Quarantine.village_id == village_id)
-    return [tuple(row) for row in session.execute(query)]
+    return _records(session, query, [("q_", Quarantine)])
 
 
-def checkpoint_anomalies(session: Session, *, village_id: int | None) -> list[tuple]:
-    """Anomalies reported at checkpoints with the village's name (or None), oldest first."""
+def checkpoint_anomalies(session: Session, *, villages: Collection[int] | None) -> Iterator[list[tuple]]:
+    """Chunks of anomalies reported at checkpoints with the village's name (or None), oldest first."""
     query = (
-        select(CheckpointReport, Village.name)
+        select(*_whole(CheckpointReport, "k_"), Village.name)
         .outerjoin(Village, Village.id == CheckpointReport.village_id)
-        .where(CheckpointReport.anomaly.is_(True))
+        .where(CheckpointReport.anomaly.is_(True), *_within(CheckpointReport.village_id, villages))
         .order_by(CheckpointReport.seen_at, CheckpointReport.id)
     )
-    if village_id is not None:
-        query = query.where(CheckpointReport.village_id == village_id)
-    return [tuple(row) for row in session.execute(query)]
+    return _records(session, query, [("k_", CheckpointReport)])
 
 
 def carers_of_households(
@@ -110,6 +183,56 @@ def carers_of_households(
     return session.execute(
         select(CareAssignment.quarantine_id, CareAssignment.role, Person.name, Person.phone)
         .join(Person, Person.id == CareAssignment.person_id)
-        .where(CareAssignment.quarantine_id.in_(ids), CareAssignment.released_at.is_(None))
+        .where(_among(session, CareAssignment.quarantine_id, list(ids)), CareAssignment.released_at.is_(None))
         .order_by(CareAssignment.id)
     ).all()
+
+
+def fever_reports(session: Session, *, villages: Collection[int] | None) -> Iterator[list[tuple]]:
+    """Chunks of (report, sender's name, sender's phone, village name or None), oldest first."""
+    query = (
+        select(*_whole(FeverReport, "f_"), Person.name, Person.phone, Village.name)
+        .join(Person, Person.id == FeverReport.person_id)
+        .outerjoin(Village, Village.id == FeverReport.village_id)
+        .where(*_within(FeverReport.village_id, villages))
+        .order_by(FeverReport.created_at, FeverReport.id)
+    )
+    return _records(session, query, [("f_", FeverReport)])
+
+
+def supply_requests(session: Session, *, villages: Collection[int] | None) -> Iterator[list[tuple]]:
+    """Chunks of (request, household's name, phone, village name or None, who took it on or None), oldest first."""
+    taker = aliased(Person)
+    query = (
+        select(*_whole(SupplyRequest, "s_"), Person.name, Person.phone, Village.name, taker.name)
+        .join(Person, Person.id == SupplyRequest.person_id)
+        .outerjoin(Village, Village.id == SupplyRequest.village_id)
+        .outerjoin(taker, taker.id == SupplyRequest.accepted_by_person_id)
+        .where(*_within(SupplyRequest.village_id, villages))
+        .order_by(SupplyRequest.created_at, SupplyRequest.id)
+    )
+    return _records(session, query, [("s_", SupplyRequest)])
+
+
+def event_reports(session: Session, *, villages: Collection[int] | None) -> Iterator[list[tuple]]:
+    """Chunks of (report, household's name, phone, village name or None), by the day of the gathering."""
+    query = (
+        select(*_whole(EventReport, "e_"), Person.name, Person.phone, Village.name)
+        .join(Person, Person.id == EventReport.person_id)
+        .outerjoin(Village, Village.id == EventReport.village_id)
+        .where(*_within(EventReport.village_id, villages))
+        .order_by(EventReport.event_on.asc().nulls_last(), EventReport.id)
+    )
+    return _records(session, query, [("e_", EventReport)])
+
+
+def vaccinations(session: Session, *, villages: Collection[int] | None) -> Iterator[list[tuple]]:
+    """Chunks of (row, reporter's phone, village name or None), by village, then as registered."""
+    query = (
+        select(*_whole(Vaccination, "v_"), Person.phone, Village.name)
+        .join(Person, Person.id == Vaccination.person_id)
+        .outerjoin(Village, Village.id == Vaccination.village_id)
+        .where(*_within(Vaccination.village_id, villages))
+        .order_by(*_village_order(), Vaccination.id)
+    )
+    return _records(session, query, [("v_", Vaccination)])

@@ -12,23 +12,27 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from admin.ledger import load_ledger
+from admin.ledger import load_ledger, open_ledger
 from admin.ledger_xlsx import write_ledger
 from models.cadre import create_invite, redeem_invite
 from models.care import DONE, MISSED, CareAssignment, SamplingRound
 from models.checkpoint import CheckpointReport
 from models.db import transaction
 from models.declaration import SUPERSEDED, Classification, Declaration, HouseholdMember
+from models.event import EventReport
+from models.fever import FeverReport
 from models.person import Person
 from models.quarantine import CANCELLED, ENDED, Quarantine
 from models.riskarea import RiskList
+from models.supplies import SupplyRequest
 from models.town import Village
+from models.vaccination import Vaccination
 from tests.support.live import SHANGHAI, run_cli
 from town.policy.rules import load_policy
 
 NOW = dt.datetime(2021, 8, 6, 2, 0, tzinfo=dt.UTC)
 D = dt.date
-SHEETS = ["返乡人员", "隔离管控", "卡点异常"]
+SHEETS = ["返乡人员", "隔离管控", "卡点异常", "发热", "物资", "红白事", "疫苗"]
 RETURNEE_HEADERS = [
     "序号", "姓名", "身份证号", "联系电话", "代报人", "所在村", "从何地返回", "离开日期", "返回日期", "交通方式",
     "健康码", "管控措施", "开始日期", "结束日期", "已采样", "包保责任人", "依据",
@@ -165,6 +169,32 @@ class Town:
                 )
             )
 
+    def villager(self, village: str | None, name: str, phone: str) -> tuple[int, int | None]:
+        """(person id, village id) of a villager who wrote to the account."""
+        with transaction(self.db) as session:
+            return self.person(session, name, phone), self.villages[village] if village else None
+
+    def add(self, row) -> None:
+        with transaction(self.db) as session:
+            session.add(row)
+
+
+def chat_records(town: Town) -> None:
+    """A fever, a supply request, a gathering and a vaccination in each of 鸣皋村 and 孙村 (and a fever nowhere)."""
+    for village, name, phone in (("鸣皋村", "钱大", "13711112222"), ("孙村", "孙二", "13733334444")):
+        person, village_id = town.villager(village, name, phone)
+        town.add(FeverReport(person_id=person, village_id=village_id, temperature=38.5, symptoms="咳嗽",
+                             text=f"{name}发烧38度5 电话{phone}", created_at=NOW))  # fmt: skip
+        items = json.dumps([{"name": "米", "qty": 2, "unit": "袋"}, {"name": "菜"}])
+        town.add(SupplyRequest(person_id=person, village_id=village_id, items=items, urgent=True, text="要米",
+                               created_at=NOW))  # fmt: skip
+        town.add(EventReport(person_id=person, village_id=village_id, kind="wedding", event_on=D(2021, 8, 20),
+                             guests=80, place="村东头", text="下月结婚", created_at=NOW))  # fmt: skip
+        town.add(Vaccination(person_id=person, village_id=village_id, name=name, id_number=ID_NUMBER,
+                             age_group="18+", doses=2, last_dose_on=D(2021, 7, 1), created_at=NOW))  # fmt: skip
+    person, _ = town.villager(None, "路人", "13755556666")
+    town.add(FeverReport(person_id=person, village_id=None, text="有人发烧", created_at=NOW, source="report"))
+
 
 @pytest.fixture
 def town(server) -> Town:
@@ -231,6 +261,7 @@ def town(server) -> Town:
     )  # fmt: skip
     town.report("鸣皋村", dt.datetime(2021, 8, 5, 0, 0, tzinfo=dt.UTC), "绿码 放行", anomaly=False)
     town.report(None, dt.datetime(2021, 8, 6, 3, 0, tzinfo=dt.UTC), "路口有车辆强行通过", action="已报派出所")
+    chat_records(town)
     return town
 
 
@@ -251,10 +282,10 @@ def column(rows: list[list], header: str) -> list:
     return [row[index] for row in rows[1:]]
 
 
-def test_three_sheets_with_the_town_headers_frozen_and_bold(town, database_url, tmp_path):
+def test_seven_sheets_with_the_town_headers_frozen_and_bold(town, database_url, tmp_path):
     book = export(database_url, tmp_path)
     assert book.sheetnames == SHEETS
-    for title, headers in zip(SHEETS, (RETURNEE_HEADERS, QUARANTINE_HEADERS, CHECKPOINT_HEADERS), strict=True):
+    for title, headers in zip(SHEETS[:3], (RETURNEE_HEADERS, QUARANTINE_HEADERS, CHECKPOINT_HEADERS), strict=True):
         sheet = book[title]
         assert [cell.value for cell in sheet[1]] == headers
         assert all(cell.font.bold for cell in sheet[1])
@@ -407,7 +438,7 @@ def test_workbook_writes_to_a_file_like_object(town, server):
 
 def test_empty_town_exports_headers_only(server, database_url, tmp_path):
     book = export(database_url, tmp_path)
-    assert [book[title].max_row for title in SHEETS] == [1, 1, 1]
+    assert [book[title].max_row for title in SHEETS] == [1] * 7
     assert table(book, "返乡人员") == [RETURNEE_HEADERS]
 
 
@@ -468,3 +499,68 @@ def test_sampling_counts_rounds_done_of_the_measure_in_force_even_once_ended(ser
     with transaction(town.db) as session:
         rows = load_ledger(session, town="鸣皋镇", now=NOW, tz=SHANGHAI).sheets[0].rows
     assert [row[RETURNEE_HEADERS.index("已采样")] for row in rows] == ["2/2"]
+
+
+def _book(town: Town, **options) -> openpyxl.Workbook:
+    """The workbook as the dashboard streams it (inside one transaction), opened again."""
+    buffer = io.BytesIO()
+    with transaction(town.db) as session:
+        ledger = open_ledger(session, town="鸣皋镇", now=NOW, tz=SHANGHAI, **options)
+        counts = write_ledger(ledger, buffer)
+    book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    assert counts == {title: book[title].max_row - 1 for title in SHEETS}
+    return book
+
+
+def test_fevers_supplies_gatherings_and_vaccination_each_have_their_sheet(town):
+    book = _book(town)
+    fevers = table(book, "发热")
+    assert fevers[0] == ["序号", "报告时间", "所在村", "报告人", "联系电话", "发热人", "体温", "症状", "来源", "状态",
+                         "处理时间", "处理情况", "原文"]  # fmt: skip
+    assert column(fevers, "所在村") == ["鸣皋村", "孙村", "未注明"]
+    first = dict(zip(fevers[0], fevers[1], strict=True))
+    assert (first["报告时间"], first["体温"], first["状态"], first["来源"]) == (
+        dt.datetime(2021, 8, 6, 10, 0),
+        38.5,
+        "待跟进",
+        "报告",
+    )
+    supplies = dict(zip(*table(book, "物资")[:2], strict=True))
+    assert (supplies["物品"], supplies["加急"], supplies["状态"], supplies["联系电话"]) == (
+        "米2袋、菜",
+        "是",
+        "待接单",
+        "13711112222",
+    )
+    event = dict(zip(*table(book, "红白事")[:2], strict=True))
+    assert (event["类型"], event["日期"], event["人数"], event["地点"]) == (
+        "结婚",
+        dt.datetime(2021, 8, 20),
+        80,
+        "村东头",
+    )
+    vaccine = dict(zip(*table(book, "疫苗")[:2], strict=True))
+    assert (vaccine["姓名"], vaccine["身份证号"], vaccine["年龄段"], vaccine["已接种剂次"]) == (
+        "钱大",
+        ID_NUMBER,
+        "18岁以上",
+        2,
+    )
+    assert book["疫苗"]["D2"].number_format == "@" and book["物资"]["F2"].number_format == "@"
+
+
+def test_a_viewer_s_villages_limit_every_sheet_and_masking_hides_phones_and_id_numbers(town):
+    book = _book(town, villages=[town.villages["孙村"]], masked=True)
+    for title in SHEETS:
+        rows = table(book, title)
+        villages = column(rows, "卡点/村" if title == "卡点异常" else "所在村")
+        assert villages and set(villages) == {"孙村"}, title
+    cells = [str(value) for title in SHEETS for row in table(book, title) for value in row if value is not None]
+    assert not any(phone in cell for cell in cells for phone in ("13733334444", "13700000003"))
+    assert SUN_PEOPLE in cells  # a cadre's work phone stays: it is the number to call
+    assert ID_NUMBER not in cells
+    assert column(table(book, "发热"), "联系电话") == ["137****4444"]
+    assert column(table(book, "发热"), "原文") == ["孙二发烧38度5 电话137****4444"]
+    assert column(table(book, "疫苗"), "身份证号") == ["410***********1234"]
+    nobody = _book(town, villages=[])
+    assert [nobody[title].max_row for title in SHEETS] == [1] * 7

@@ -102,8 +102,8 @@ def export_ledger(
     out: Annotated[Path, typer.Argument(dir_okay=False, help="The workbook to write, e.g. 台账.xlsx")],
     village: str = typer.Option(None, help="Only this village, typed as villagers do (鸣皋 = 鸣皋村)"),
 ) -> None:
-    """Export the 台账 to Excel: 返乡人员, 隔离管控 and 卡点异常, one sheet each."""
-    from admin.ledger import load_ledger
+    """Export the 台账 to Excel: 返乡人员, 隔离管控, 卡点异常, 发热, 物资, 红白事 and 疫苗, one sheet each."""
+    from admin.ledger import open_ledger
     from admin.ledger_xlsx import save_ledger
     from bot.villages import UnknownVillage, resolve_village
     from town.policy.rules import load_policy
@@ -121,11 +121,11 @@ def export_ledger(
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from exc
         policy = load_policy(settings.policy_file)
-        ledger = load_ledger(session, town=town.name, now=utcnow(), tz=clock.zone(), village=found, policy=policy)
-    save_ledger(ledger, out)
-    counts = TEXT.count_separator.join(TEXT.sheet_count.format(title=s.title, n=len(s.rows)) for s in ledger.sheets)
+        ledger = open_ledger(session, town=town.name, now=utcnow(), tz=clock.zone(), village=found, policy=policy)
+        counts = save_ledger(ledger, out)  # the rows are read as they are written, inside the transaction
+    shown = TEXT.count_separator.join(TEXT.sheet_count.format(title=title, n=n) for title, n in counts.items())
     scope = ledger.village or TEXT.whole_town
-    typer.echo(TEXT.exported.format(town=town.name, scope=scope, counts=counts, out=out))
+    typer.echo(TEXT.exported.format(town=town.name, scope=scope, counts=shown, out=out))
 
 
 def checkpoint_reconcile(

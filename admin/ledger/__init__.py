@@ -1,17 +1,23 @@
-"""The town's 台账 as rows: returnees, active quarantines and checkpoint anomalies, read in a few queries."""
+"""The town's 台账 as rows: returnees, quarantines, checkpoint anomalies, fevers, supplies, 红白事 and vaccination.
+
+Sheets are streamed: `open_ledger` gives each sheet's rows as an iterator read in chunks inside the caller's
+transaction (flat memory whatever the town's size); `load_ledger` reads them all, for a test or a small town.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from admin.ledger.basis import Basis
+from admin.ledger.more import event_sheet, fever_sheet, supply_sheet, vaccination_sheet
+from admin.ledger.sheet import Sheet, local_time, numbered
 from admin.ledger.texts import (
     ABROAD,
     CELL,
@@ -29,6 +35,7 @@ from admin.ledger.texts import (
     UNDECIDED,
     YES,
 )
+from admin.masking import Mask
 from bot.villages import VillageRef
 from models.declaration import Classification, Declaration, HouseholdMember
 from models.ledger import (
@@ -36,6 +43,7 @@ from models.ledger import (
     carers_of_households,
     checkpoint_anomalies,
     household_members,
+    quarantines_in_force,
     returnee_declarations,
     sampling_progress,
 )
@@ -44,15 +52,6 @@ from models.quarantine import Quarantine
 from town.care.four import place_name, places
 from town.policy.rules import Policy
 from town.texts import ROLE_NAMES
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """One ledger: its title, column headers and rows of cell values (text, numbers, dates)."""
-
-    title: str
-    columns: tuple[str, ...]
-    rows: list[tuple]
 
 
 @dataclass(frozen=True)
@@ -65,30 +64,88 @@ class Ledger:
     sheets: tuple[Sheet, ...]
 
 
-def load_ledger(
+def open_ledger(
     session: Session,
     *,
     town: str,
     now: dt.datetime,
     tz: ZoneInfo,
     village: VillageRef | None = None,
+    villages: Collection[int] | None = None,
     policy: Policy | None = None,
+    masked: bool = False,
 ) -> Ledger:
-    """The three ledgers of the town, or of one village (`policy`: whose rules the 依据 names)."""
-    village_id = village.id if village else None
-    declarations = returnee_declarations(session, village_id=village_id)
-    quarantines = active_quarantines(session, village_id=village_id)
-    members = _by_household(household_members(session, village_id=village_id))
-    checkpoints = checkpoint_anomalies(session, village_id=village_id)
-    responsible = responsible_people(session, [q for q, *_ in quarantines])
-    sampled = {d: _sampled(dates, done) for d, dates, done in sampling_progress(session, village_id=village_id)}
-    household = Household(members, responsible, sampled, Basis.of(policy, now=now, tz=tz))
+    """The ledgers of the town, of one village, or of the villages a viewer sees (`villages`, None: all), their
+    rows read as they are written; phones and ID numbers masked when asked (`policy`: whose rules the 依据 names)."""
+    scope = _scope(village, villages)
+    mask = Mask(masked)
+    basis = Basis.of(policy, now=now, tz=tz)
     sheets = (
-        Sheet(RETURNEES, RETURNEE_COLUMNS, returnee_rows(declarations, household)),
-        Sheet(QUARANTINES, QUARANTINE_COLUMNS, quarantine_rows(quarantines, household)),
-        Sheet(CHECKPOINTS, CHECKPOINT_COLUMNS, checkpoint_rows(checkpoints, tz)),
+        Sheet(RETURNEES, RETURNEE_COLUMNS, _returnee_stream(session, scope, basis, mask)),
+        Sheet(QUARANTINES, QUARANTINE_COLUMNS, _quarantine_stream(session, scope, mask)),
+        Sheet(CHECKPOINTS, CHECKPOINT_COLUMNS, _checkpoint_stream(session, scope, tz, mask)),
+        fever_sheet(session, scope, tz, mask),
+        supply_sheet(session, scope, tz, mask),
+        event_sheet(session, scope, tz, mask),
+        vaccination_sheet(session, scope, tz, mask),
     )
     return Ledger(town, village.name if village else None, now.astimezone(tz), sheets)
+
+
+def load_ledger(session: Session, **options) -> Ledger:
+    """`open_ledger` with every sheet's rows read now, as lists."""
+    ledger = open_ledger(session, **options)
+    sheets = tuple(Sheet(s.title, s.columns, list(s.rows)) for s in ledger.sheets)
+    return Ledger(ledger.town, ledger.village, ledger.exported_at, sheets)
+
+
+def _scope(village: VillageRef | None, villages: Collection[int] | None) -> Collection[int] | None:
+    """One village asked for, within the viewer's villages if limited."""
+    if village is None:
+        return villages
+    return [village.id] if villages is None or village.id in villages else []
+
+
+def _numbered(chunks: Iterator[list[tuple]]) -> Iterator[tuple]:
+    """Rows of all chunks numbered from 1."""
+    return numbered(row for chunk in chunks for row in chunk)
+
+
+def _returnee_stream(session: Session, scope, basis: Basis, mask: Mask) -> Iterator[tuple]:
+    """返乡人员, chunk by chunk: each chunk's companions, sampling and carers read for it alone."""
+
+    def rows() -> Iterator[list[tuple]]:
+        for chunk in returnee_declarations(session, villages=scope):
+            household = _household(session, [row[0].id for row in chunk], basis)
+            yield returnee_rows(chunk, household, mask)
+
+    return _numbered(rows())
+
+
+def _quarantine_stream(session: Session, scope, mask: Mask) -> Iterator[tuple]:
+    def rows() -> Iterator[list[tuple]]:
+        for chunk in active_quarantines(session, villages=scope):
+            household = _household(session, [row[0].declaration_id for row in chunk], None, [r[0] for r in chunk])
+            yield quarantine_rows(chunk, household, mask)
+
+    return _numbered(rows())
+
+
+def _checkpoint_stream(session: Session, scope, tz: ZoneInfo, mask: Mask) -> Iterator[tuple]:
+    return _numbered(checkpoint_rows(chunk, tz, mask) for chunk in checkpoint_anomalies(session, villages=scope))
+
+
+def _household(
+    session: Session, declaration_ids: list[int], basis: Basis | None, quarantines: list[Quarantine] | None = None
+) -> Household:
+    """What the rows of these declarations read besides their own: companions, carers and sampling."""
+    members = _by_household(household_members(session, declaration_ids=declaration_ids))
+    if quarantines is None:
+        quarantines = quarantines_in_force(session, declaration_ids=declaration_ids)
+    responsible = responsible_people(session, quarantines)
+    progress = sampling_progress(session, declaration_ids=declaration_ids)
+    sampled = {d: _sampled(dates, done) for d, dates, done in progress}
+    return Household(members, responsible, sampled, basis)
 
 
 @dataclass(frozen=True)
@@ -98,7 +155,7 @@ class Household:
     members: dict[int, list[HouseholdMember]]
     responsible: dict[int, str]
     sampled: dict[int, str]
-    basis: Basis
+    basis: Basis | None
 
 
 def _by_household(found: list[HouseholdMember]) -> dict[int, list[HouseholdMember]]:
@@ -136,24 +193,27 @@ def _person(role: str, name: str | None, phone: str | None) -> str:
     )
 
 
-def returnee_rows(declarations: list[tuple], household: Household) -> list[tuple]:
-    """One row per returnee and one per person who came back with them, numbered."""
+def returnee_rows(declarations: list[tuple], household: Household, mask: Mask) -> list[tuple]:
+    """One row per returnee and one per person who came back with them (numbered by the stream)."""
     rows = []
     for declaration, classification, village, risk_list, proxy in declarations:
         shared = _trip(declaration, classification, village, risk_list, household)
         code = CODES.get(declaration.health_code, declaration.health_code)
+        phone = mask.phone(declaration.phone)
         rows.append(
-            (declaration.name, declaration.id_number, declaration.phone, _proxy(proxy, declaration), *shared(code))
-        )
+            (declaration.name, mask.id_number(declaration.id_number), phone, _proxy(proxy, declaration, mask),
+             *shared(code))
+        )  # fmt: skip
         for member in household.members.get(declaration.id, ()):
-            rows.append((_companion(member, declaration), None, declaration.phone, None, *shared(None)))
-    return [(number, *row) for number, row in enumerate(rows, 1)]
+            rows.append((_companion(member, declaration), None, phone, None, *shared(None)))
+    return rows
 
 
 def _trip(declaration: Declaration, classification: Classification | None, village: str, risk_list, household):
     """The cells a returnee shares with the people who came with them; only the health code is their own."""
     measure, start, end = _measure(classification)
-    reason = household.basis.text(declaration, classification, risk_list) if classification else None
+    explained = classification is not None and household.basis is not None
+    reason = household.basis.text(declaration, classification, risk_list) if explained else None
     origin, left, arrived = _origin(declaration), declaration.left_on, declaration.arrived_on
     transport, sampled = _transport(declaration), household.sampled.get(declaration.id)
     responsible = household.responsible.get(declaration.id, "")
@@ -186,11 +246,12 @@ def _home_from(home_start: dt.date | None) -> str:
     return CELL.home_from.format(day=home_start.isoformat()) if home_start else ""
 
 
-def _proxy(proxy: Person | None, declaration: Declaration) -> str | None:
+def _proxy(proxy: Person | None, declaration: Declaration, mask: Mask) -> str | None:
     """Who declared for the returnee, with their phone; empty when the returnee declared themselves."""
     if proxy is None:
         return None
-    name, phone = proxy.name or CELL.nameless, CELL.phone.format(phone=proxy.phone) if proxy.phone else ""
+    name = proxy.name or CELL.nameless
+    phone = CELL.phone.format(phone=mask.phone(proxy.phone)) if proxy.phone else ""
     if declaration.relation:
         return CELL.proxy_relation.format(name=name, phone=phone, relation=declaration.relation)
     return CELL.proxy.format(name=name, phone=phone)
@@ -223,16 +284,15 @@ def _companion(member: HouseholdMember, declaration: Declaration) -> str:
     return CELL.companion.format(name=member.name, declarer=declaration.name, relation=relation)
 
 
-def quarantine_rows(quarantines: list[tuple], household: Household) -> list[tuple]:
-    """One row per household under an active measure, numbered."""
+def quarantine_rows(quarantines: list[tuple], household: Household, mask: Mask) -> list[tuple]:
+    """One row per household under an active measure (numbered by the stream)."""
     rows = []
-    for number, (record, name, phone, village) in enumerate(quarantines, 1):
+    for record, name, phone, village in quarantines:
         companions = CELL.separator.join(m.name for m in household.members.get(record.declaration_id, ()))
         measure = record.kind + _home_from(record.home_start_on)
         rows.append((
-            number,
             CELL.with_companions.format(name=name, companions=companions) if companions else name,
-            phone,
+            mask.phone(phone),
             village,
             measure,
             record.start_on,
@@ -258,28 +318,21 @@ def _dates(stored: str) -> list[str] | None:
     return dates if isinstance(dates, list) else None
 
 
-def checkpoint_rows(reports: list[tuple], tz: ZoneInfo) -> list[tuple]:
+def checkpoint_rows(reports: list[tuple], tz: ZoneInfo, mask: Mask) -> list[tuple]:
     """One row per anomaly reported from a checkpoint, oldest first, in the town's local time."""
     return [
         (
-            number,
-            _local(report.seen_at, tz),
+            local_time(report.seen_at, tz),
             village or NO_VILLAGE,
             report.plate,
             report.name,
-            report.phone,
+            mask.phone(report.phone),
             report.origin,
             CODES.get(report.health_code, report.health_code) if report.health_code else None,
             report.people,
             report.action,
             YES if report.declaration_id is not None else NO,
-            report.text,
+            mask.text(report.text),
         )
-        for number, (report, village) in enumerate(reports, 1)
+        for report, village in reports
     ]
-
-
-def _local(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
-    """A stored time (aware, or naive UTC from SQLite) as the town's wall-clock time, without tzinfo for Excel."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return aware.astimezone(tz).replace(tzinfo=None)
