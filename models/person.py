@@ -245,3 +245,16 @@ def link_wecom(sql: Sql, *, person_id: int, userid: str) -> None:
         "DELETE FROM channel_block WHERE channel = 'wecom' AND openid = (SELECT openid FROM person WHERE id = :id)",
         id=person_id,
     )
+
+
+# A person belongs to a village where they live or where they hold a role (a cadre may never have said where they live).
+_IN_VILLAGES = (
+    "EXISTS (SELECT 1 FROM person jp WHERE jp.openid = {column} AND (jp.village_id IN {ids}"
+    " OR EXISTS (SELECT 1 FROM cadre_assignment ja WHERE ja.person_id = jp.id AND ja.village_id IN {ids})))"
+)
+
+
+def openid_in_villages(sql: Sql, *, column: str, villages, name: str = "jv") -> tuple[str, dict]:
+    """A WHERE condition on an openid column: the person lives in, or holds a role for, one of these villages."""
+    ids, params = sql.in_list(name, sorted(villages))
+    return _IN_VILLAGES.format(column=column, ids=ids), params

@@ -6,6 +6,7 @@ the town command) and whom, and quotes the original alert once. `todo_lines` is 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from bot.dialogue import Command, Context
@@ -14,6 +15,7 @@ from handlers.calls.texts import TEXT
 from models.cadre import held_roles
 from models.calls import Call, call_task, mark_call_done, open_calls_for
 from models.person import contact_of
+from models.sql import Sql
 from town import command
 
 # The number is required: 「已经打电话了」 alone is what a villager says of calling their doctor.
@@ -24,6 +26,26 @@ def _is_top(ctx: Context) -> bool:
     return any(role == command.TOP for role, _ in held_roles(ctx.sql, person_id=ctx.person.id))
 
 
+DONE, ALREADY, MOVED, NOT_FOUND, NOT_YOURS = "done", "already", "moved", "not_found", "not_yours"
+
+
+def close_call(
+    sql: Sql, *, number: int, closer_openid: str | None, top: bool, now: dt.datetime
+) -> tuple[str, Call | None]:
+    """Mark a task done for whoever made the call: its caller, or the town command for any; the outcome and task.
+
+    The chat's 「已打电话 N」 and the dashboard's button both come here.
+    """
+    task = call_task(sql, task_id=number)
+    if task is None:
+        return NOT_FOUND, None
+    if not top and (closer_openid is None or task.caller_openid != closer_openid):
+        return NOT_YOURS, task
+    if mark_call_done(sql, task_id=task.id, now=now):
+        return DONE, task
+    return (MOVED if task.done_at is None else ALREADY), task
+
+
 def called(ctx: Context, match: re.Match) -> str:
     """Mark the task done when it is this cadre's (or, for the town command, any open one)."""
     roles = held_roles(ctx.sql, person_id=ctx.person.id)
@@ -32,15 +54,14 @@ def called(ctx: Context, match: re.Match) -> str:
     number = task_number(match.group(1))
     if number is None or number < 1:
         return TEXT.need_number
-    task = call_task(ctx.sql, task_id=number)
-    if task is None:
+    top = any(role == command.TOP for role, _ in roles)
+    outcome, task = close_call(ctx.sql, number=number, closer_openid=ctx.person.openid, top=top, now=ctx.now)
+    if outcome == NOT_FOUND:
         return TEXT.not_found.format(number=number)
-    if task.caller_openid != ctx.person.openid and not _is_top(ctx):
+    if outcome == NOT_YOURS:
         name = contact_of(ctx.sql, openid=task.caller_openid)[0] if task.caller_openid else TEXT.command
         return TEXT.not_yours.format(number=task.id, who=name or TEXT.someone)
-    if mark_call_done(ctx.sql, task_id=task.id, now=ctx.now):
-        return TEXT.done.format(number=task.id)
-    return (TEXT.moved if task.done_at is None else TEXT.already).format(number=task.id)
+    return {DONE: TEXT.done, ALREADY: TEXT.already, MOVED: TEXT.moved}[outcome].format(number=task.id)
 
 
 def todo_lines(ctx: Context) -> list[Task]:
