@@ -108,6 +108,16 @@ def open_calls_in(sql: Sql, *, villages: Collection[int] | None) -> list[Call]:
     return [_call(sql, row) for row in sql.all(query, **params)]
 
 
+def call_in_villages(sql: Sql, *, task_id: int, villages: Collection[int] | None) -> Call | None:
+    """One task, open or not, when its caller or callee belongs to these villages (None: the whole town)."""
+    if villages is None:
+        return call_task(sql, task_id=task_id)
+    callee, params = openid_in_villages(sql, column="callee_openid", villages=villages)
+    caller, _ = openid_in_villages(sql, column="caller_openid", villages=villages)
+    row = sql.one(f"{BY_ID} AND ({callee} OR {caller})", id=task_id, **params)
+    return _call(sql, row) if row else None
+
+
 def mark_call_done(sql: Sql, *, task_id: int, now: dt.datetime) -> bool:
     """The call was made; False when it was not open."""
     return sql.run(DONE, id=task_id, now=sql.time(now)) == 1
