@@ -115,9 +115,11 @@ RECENT = (
     "SELECT id, text, audience, send_at, daily_times, status, created_by, created_at FROM announcement"
     " WHERE status <> 'system'{where} ORDER BY id DESC LIMIT :limit"
 )
+# Its rows were queued at or after it was composed: the time narrows the rows (a LIKE alone would scan the outbox).
 RESULTS = (
     "SELECT CASE WHEN idempotency_key LIKE :scripts THEN 1 ELSE 0 END, status, COUNT(*) FROM outbox_message"
-    " WHERE idempotency_key LIKE :prefix GROUP BY CASE WHEN idempotency_key LIKE :scripts THEN 1 ELSE 0 END, status"
+    " WHERE created_at >= :since AND idempotency_key LIKE :prefix"
+    " GROUP BY CASE WHEN idempotency_key LIKE :scripts THEN 1 ELSE 0 END, status"
 )
 
 
@@ -132,8 +134,9 @@ def recent_announcements(sql: Sql, *, audiences: list[str] | None, limit: int) -
     return [(*row[:3], sql.read_time(row[3]), *row[4:7], sql.read_time(row[7])) for row in rows]
 
 
-def delivery_results(sql: Sql, *, announcement_id: int) -> list[tuple[bool, str, int]]:
-    """Its outbox rows by status: (is a loudspeaker script, status, how many)."""
+def delivery_results(sql: Sql, *, announcement_id: int, since: dt.datetime) -> list[tuple[bool, str, int]]:
+    """Its outbox rows by status (`since`: when it was composed): (is a loudspeaker script, status, how many)."""
     prefix = f"ann:{announcement_id}:"
-    rows = sql.all(RESULTS, prefix=prefix + "%", scripts=prefix + "%:script:%")
+    params = {"prefix": prefix + "%", "scripts": prefix + "%:script:%", "since": sql.time(since)}
+    rows = sql.all(RESULTS, **params)
     return [(bool(script), status, n) for script, status, n in rows]

@@ -25,6 +25,8 @@ class UNDELIVERED:
     already = "第{number}号电话任务已经办完了。"
     moved = "第{number}号电话任务已经转给上一级去打了。"
     refused = "第{number}号电话任务不是交给您的。"
+    audit_open = "待打电话"
+    audit_done = "已打电话"
 
 
 class RISK:

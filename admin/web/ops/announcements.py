@@ -162,7 +162,7 @@ def _history(sql: Sql, row: tuple) -> dict:
     announcement_id, text, audience, send_at, daily_times, status, created_by, created_at = row
     counts = dict.fromkeys(TEXT.result_names, 0)
     scripts = 0
-    for script, state, n in delivery_results(sql, announcement_id=announcement_id):
+    for script, state, n in delivery_results(sql, announcement_id=announcement_id, since=created_at):
         if script:
             scripts += n
         else:

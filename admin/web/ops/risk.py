@@ -67,7 +67,7 @@ def upload(request: Request, viewer: Seen, files: Annotated[dict[str, Upload], D
 
     def audited(session, result) -> None:
         after = {"list_id": result.list_id, "created": result.created, "file": name, "counts": result.counts}
-        record_action(session, actor=actor(viewer), action="risk_upload", target=f"risk_list:{result.list_id}",
+        record_action(session, actor=actor(viewer), action="import_risk_list", target=f"risk_list:{result.list_id}",
                       before={"newest": result.previous_id}, after=after)  # fmt: skip
 
     result, summary = ingest(request.app.state.db, parsed, policy=_policy(request)[0], now=utcnow(), on_store=audited)

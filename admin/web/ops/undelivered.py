@@ -83,8 +83,8 @@ def mark_call_made(task_id: int, request: Request, viewer: Seen) -> RedirectResp
         outcome, _ = close_call(sql, number=task_id, closer_openid=mine, top=viewer.town_wide, now=now)
         if outcome == DONE:
             record_action(
-                session, actor=actor(viewer), action="call_done", target=f"call_task:{task_id}",
-                before={"done_at": None}, after={"done_at": now.isoformat()},
+                session, actor=actor(viewer), action="call_made", target=f"call_task:{task_id}",
+                before={"status": TEXT.audit_open}, after={"status": TEXT.audit_done},
             )  # fmt: skip
     return RedirectResponse(f"/admin/undelivered?outcome={outcome}&n={task_id}", status_code=303)
 
