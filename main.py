@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from starlette.routing import Route
 
 from admin.commands import register as register_operator_commands
+from admin.web import install as install_dashboard
 from bot import nlu, replay, sourceip
 from bot.delivery import make_worker, start_in_thread
 from bot.dialogue import Engine
@@ -45,7 +46,7 @@ cli = typer.Typer(
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """The web application: webhook, and in sandbox mode the simulator."""
+    """The web application: webhook, the dashboard at /admin, and in sandbox mode the simulator."""
     settings = settings or get_settings()
     settings.check_startable()
 
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from bot.simulator import router as simulator_router
 
         app.include_router(simulator_router)
+    install_dashboard(app)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict:

@@ -4,9 +4,11 @@ Each module keeps its table's statements as keyword-only functions beside it; no
 (tests/test_layers.py). It imports nothing above it. Importing this package registers every table.
 """
 
+from models.admin_session import AdminSession, AdminToken, LoginAttempt
 from models.admin_user import AdminUser
 from models.announcement import Announcement, AnnouncementRun
 from models.api_token import ApiToken
+from models.audit import AuditLog
 from models.brief import Brief
 from models.cadre import CadreAssignment, CadreInvite
 from models.care import CareAssignment, CheckIn, SamplingRound
@@ -44,7 +46,11 @@ __all__ = [
     "SamplingRound",
     "CheckIn",
     "CareAssignment",
+    "AdminSession",
+    "AdminToken",
     "AdminUser",
+    "AuditLog",
+    "LoginAttempt",
     "ApiPause",
     "ApiToken",
     "CadreAssignment",

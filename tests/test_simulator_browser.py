@@ -2,44 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import httpx
 import pytest
 
 from models.db import utcnow
 from models.outbox import Outcome, enqueue, message_by_key, record_outcomes
 from models.sql import Sql
-
-PHONE = {"width": 375, "height": 667}
-DESK = {"width": 1280, "height": 800}
-
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is required in CI (apt-get install chromium)")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
+from tests.support.browser import DESK, PHONE, page_width
 
 
 @pytest.fixture
@@ -47,15 +16,6 @@ def page(browser, server):
     context = browser.new_context(locale="zh-CN")
     opened = context.new_page()
     opened.goto(f"{server.url}/simulator")
-    yield opened
-    context.close()
-
-
-@pytest.fixture
-def phone(browser, server):
-    """The simulator on a 375 x 667 phone screen."""
-    context = browser.new_context(locale="zh-CN", viewport=PHONE, device_scale_factor=2, has_touch=True)
-    opened = context.new_page()
     yield opened
     context.close()
 
@@ -104,10 +64,6 @@ def queue(server, key: str, openid: str, text: str, status: str, channel: str | 
         message_id = message_by_key(sql, key=key)[0]
         if status != "queued":
             record_outcomes(sql, [Outcome(message_id, status, channel=channel)], now=utcnow())
-
-
-def page_width(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth")
 
 
 def test_on_a_phone_the_page_fits_and_the_outbox_reads_in_chinese(phone, server, tmp_path):

@@ -103,6 +103,19 @@ class Settings(BaseSettings):
 
     admin_username: str = ""
     admin_password: str = ""
+    # Issue 16, the dashboard at /admin: how long a sign-in lasts, and the password throttle (failures within the
+    # window, per user name and per address, before sign-in is refused for that name or address).
+    admin_session_hours: float = 12.0
+    admin_login_failures: int = 5
+    admin_login_failures_per_address: int = 20
+    admin_login_window_min: float = 15.0
+    # How long the one-time link to set a dashboard password (sent in the chat on 「后台密码」) stays valid.
+    admin_password_link_min: float = 30.0
+    # The address people reach this service at (e.g. https://xiangan.example.org): links in the chat and the menu's
+    # 后台 button. Empty = the address the request came to (and http://HOST:PORT in the chat).
+    public_url: str = ""
+    # WeChat's web authorisation page (snsapi_base); empty = https://open.weixin.qq.com, or the simulator's in sandbox.
+    wechat_open_base_url: str = ""
 
     webhook_max_skew_s: int = 600
     webhook_max_body_bytes: int = 64 * 1024

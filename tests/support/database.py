@@ -12,6 +12,10 @@ from sqlalchemy.engine import make_url
 from models.db import make_engine, transaction
 
 CLEANED_TABLES = (  # children before parents (foreign keys)
+    "admin_session",
+    "admin_token",
+    "login_attempt",
+    "audit_log",
     "conversation_state",
     "announcement_run",
     "announcement",
@@ -44,8 +48,8 @@ CLEANED_TABLES = (  # children before parents (foreign keys)
     "cadre_invite",
     "risk_list_source",
     "reclassify_run",
-    "person",
     "admin_user",
+    "person",
     "risk_area",
     "risk_list",
 )

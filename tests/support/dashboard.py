@@ -1,0 +1,46 @@
+"""The dashboard in tests: accounts, a signed-in HTTP client (cookies and CSRF token ready), signed-in browsers."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+from sqlmodel import Session
+
+from models.admin_user import AdminUser, create_admin
+
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]*)"')
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]*)"')
+
+
+def make_admin(
+    session: Session, *, username: str, password: str, role: str = "town_admin", person_id: int | None = None
+) -> AdminUser:
+    """A dashboard account (a cadre's own when person_id is given: their roles decide what they see)."""
+    return create_admin(session, username=username, password=password, role=role, person_id=person_id)
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token a dashboard page carries."""
+    found = CSRF_META.search(html) or CSRF_FIELD.search(html)
+    assert found and found[1], "the page carries no CSRF token"
+    return found[1]
+
+
+def sign_in(client: httpx.Client, username: str, password: str, *, next: str = "/admin/") -> httpx.Response:
+    """Post the sign-in form as a browser does (its own CSRF token first); the response, not followed."""
+    form = client.get("/admin/signin", params={"next": next})
+    return client.post(
+        "/admin/signin",
+        data={"csrf_token": csrf_of(form.text), "username": username, "password": password, "next": next},
+    )
+
+
+def signed_in(client_or_url: httpx.Client | str, username: str, password: str) -> httpx.Client:
+    """A client signed in as this account, sending the session's CSRF token on every request (X-CSRF-Token)."""
+    client = httpx.Client(base_url=client_or_url, timeout=30) if isinstance(client_or_url, str) else client_or_url
+    response = sign_in(client, username, password)
+    assert response.status_code == 303, (response.status_code, response.text[:500])
+    page = client.get(response.headers["location"])
+    client.headers["X-CSRF-Token"] = csrf_of(page.text)
+    return client
