@@ -19,7 +19,10 @@ from tests.support.ops import account, audit_rows, cadre, one, undelivered_alert
 
 LISTS = Path("/work/shared/riskareas")
 AUG4, AUG5 = LISTS / "2021-08-04-14.txt", LISTS / "2021-08-05-10.txt"
-MALFORMED = "根据国务院客户端，2021年8月6日10时，全国中风险地区。\n中风险地区(2个)\n河南：2个\n郑州市二七区长江路街道\n火星市不存在区某某街道\n"
+MALFORMED = "\n".join(
+    ["根据国务院客户端，2021年8月6日10时，全国中风险地区。", "中风险地区(2个)", "河南：2个", "郑州市二七区长江路街道",
+     "火星市不存在区某某街道", ""]
+)  # fmt: skip
 
 
 def upload(client: httpx.Client, name: str, content: bytes) -> httpx.Response:

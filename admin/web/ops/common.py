@@ -11,7 +11,6 @@ from admin.web.security import read_form
 from admin.web.viewer import Viewer, current_viewer
 from town import clock
 
-
 Seen = Annotated[Viewer, Depends(current_viewer)]  # the signed-in viewer of every ops route
 FormFields = Annotated[dict[str, str], Depends(read_form)]  # a posted urlencoded form
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from dataclasses import dataclass, field
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
-from admin.web.ops.upload import Upload, read_upload
 from admin.web.ops.common import Seen, actor, ids, town_only, when
+from admin.web.ops.upload import Upload, read_upload
 from admin.web.ops_texts import RISK as TEXT
 from admin.web.render import render
 from admin.web.security import require_csrf
