@@ -95,7 +95,7 @@ def test_the_town_uploads_two_lists_and_sees_the_report_the_versions_and_the_dif
     assert len(ids) == 2 and all(target.startswith("risk_list:") for target in ids)
     page = town.get("/admin/risk").text  # the newest two compared by default
     assert "丰产路街道" in page and "张家界市永定区崇文街道" in page and "高风险 → 中风险" in page
-    assert "现行政策" in page and "集中隔离" in page
+    assert "现行政策" in page and "14天内去过高风险地区" in page and "集中隔离（14天）" in page
 
 
 def test_a_malformed_list_is_reported_line_by_line_and_nothing_is_imported(server):
@@ -245,6 +245,13 @@ def test_a_village_cadre_sees_their_village_and_invites_only_to_it(server):
     made = village.post("/admin/cadres/invites", data={"role": "village_doctor", "village_id": str(mine)})
     assert made.status_code == 200 and "鸣皋村的村医的绑定码" in made.text
     assert one(server, "SELECT COUNT(*) FROM cadre_invite")[0] == 1
+
+
+def test_a_village_doctor_reads_phones_masked(server):
+    cadre(server, "wx-o-mc", "鸣皋村", phone="13812345678")
+    doctor = cadre(server, "wx-o-md", "鸣皋村", role="village_doctor")
+    page = account(server, "md", person_id=doctor).get("/admin/cadres").text
+    assert "138****5678" in page and "13812345678" not in page and "tel:138" not in page
 
 
 def test_an_invite_without_the_csrf_token_is_refused(server):

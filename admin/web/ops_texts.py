@@ -66,7 +66,7 @@ class RISK:
     policy_days = "（{days}天）"
     policy_unreadable = "政策文件读不出来：{error}"
     levels = LEVEL_NAMES
-    condition_join = "，"
+    condition_join = ""
     otherwise = "其他情况"
     conditions = {
         "health_code": "健康码为{value}",

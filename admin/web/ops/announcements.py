@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session
 
-from admin.web.ops.common import FormFields, Seen, actor, when
+from admin.web.ops.common import FormFields, Seen, actor, author, when
 from admin.web.ops_texts import ANNOUNCE as TEXT
 from admin.web.render import render
 from admin.web.security import require_csrf
@@ -78,7 +78,7 @@ def compose(request: Request, viewer: Seen, form: FormFields):
 def _send(session: Session, settings, draft: Draft, viewer: Viewer, now: dt.datetime, send_at) -> Announcement:
     """Store (and, when now, enqueue) the announcement as the command line does; the audit row beside it."""
     stored, plan = announce(session, settings, text=draft.text, to=draft.to, now=now, at=send_at,
-                            created_by=actor(viewer)[:100])  # fmt: skip
+                            created_by=author(viewer)[:100])  # fmt: skip
     after = {"text": stored.text, "audience": stored.audience, "send_at": send_at and send_at.isoformat(),
              "reach": plan.total, "unreachable": plan.unreachable}  # fmt: skip
     record_action(session, actor=actor(viewer), action="announce", target=f"announcement:{stored.id}",

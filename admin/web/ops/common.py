@@ -24,7 +24,12 @@ def town_only(viewer: Viewer) -> None:
 def actor(viewer: Viewer) -> str:
     """Who did it, as the audit log names them."""
     account = f"admin:{viewer.admin_user_id}" if viewer.admin_user_id is not None else f"person:{viewer.person_id}"
-    return f"{viewer.name}（{viewer.role}，{account}）"
+    return f"{author(viewer)} {account}"
+
+
+def author(viewer: Viewer) -> str:
+    """The viewer as others read them: 「王书记（村干部）」."""
+    return f"{viewer.name}（{viewer.role_name}）"
 
 
 def shown_phone(phone: str | None, viewer: Viewer) -> str | None:

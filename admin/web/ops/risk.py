@@ -19,6 +19,7 @@ from models.audit import record_action
 from models.db import transaction, utcnow
 from models.riskarea import list_versions, version_exists
 from models.sql import Sql
+from town import clock
 from town.policy import Policy, PolicyError, load_policy
 from town.policy.rules import FROM_ENTRY
 from town.reclassify import ingest
@@ -26,6 +27,7 @@ from town.riskareas import RiskListError, diff_entries, format_import, parse_con
 from town.riskareas.store import SHOWN, read_entries
 
 router = APIRouter()
+TIME_FIRST = ("within_days",)
 VERSIONS_SHOWN = 30
 
 
@@ -108,7 +110,7 @@ def _diff(sql: Sql, old: int, new: int):
 
 def _version(row: tuple) -> dict:
     list_id, source, published, imported, high, medium, _low = row
-    published_at = when(published) or TEXT.unknown_time
+    published_at = clock.day_hour(published) if published else TEXT.unknown_time
     return {"id": list_id, "source": source, "published": published_at, "imported": when(imported),
             "counts": TEXT.counts.format(high=high, medium=medium)}  # fmt: skip
 
@@ -126,7 +128,8 @@ def _rules(policy: Policy | None) -> list[tuple[str, str]]:
         return []
     out = []
     for rule in policy.rules:
-        parts = [_condition(key, value) for key, value in rule.when.items()]
+        keys = sorted(rule.when, key=lambda key: key not in TIME_FIRST)  # 「14天内去过高风险地区」
+        parts = [_condition(key, rule.when[key]) for key in keys]
         follows = rule.disposition + (TEXT.policy_days.format(days=rule.days) if rule.days else "")
         if rule.home_days:
             follows += TEXT.home_days.format(days=rule.home_days)
