@@ -140,3 +140,9 @@ def delivery_results(sql: Sql, *, announcement_id: int, since: dt.datetime) -> l
     params = {"prefix": prefix + "%", "scripts": prefix + "%:script:%", "since": sql.time(since)}
     rows = sql.all(RESULTS, **params)
     return [(bool(script), status, n) for script, status, n in rows]
+
+
+def run_plans(sql: Sql, *, announcement_id: int) -> list[str]:
+    """The stored plan (JSON) of every occurrence that ran, oldest first."""
+    rows = sql.all("SELECT plan FROM announcement_run WHERE announcement_id = :a ORDER BY id", a=announcement_id)
+    return [plan for (plan,) in rows]

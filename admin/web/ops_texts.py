@@ -116,6 +116,7 @@ class ANNOUNCE:
     daily = "每天 {times}"
     result_names = {"sent": "已发出", "pending": "发送中", "failed": "失败", "undeliverable": "发不到"}
     scripts_line = "大喇叭稿 {n} 份"
+    unplanned = "没有渠道能发 {n} 人"
     by = "由{who}"
     separator = "、"
     read_only = "给全镇、隔离户或全体干部的通知由镇指挥部发；您可以给自己的村发。"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -17,7 +18,7 @@ from admin.web.viewer import Viewer
 from broadcasts.announcements import AudienceError, Plan, announce
 from broadcasts.announcements.audience import resolve
 from broadcasts.announcements.plan import Occurrence, Planner
-from models.announcement import Announcement, delivery_results, recent_announcements
+from models.announcement import Announcement, delivery_results, recent_announcements, run_plans
 from models.audit import record_action
 from models.db import transaction, utcnow
 from models.sql import Sql
@@ -167,13 +168,17 @@ def _history(sql: Sql, row: tuple) -> dict:
             scripts += n
         else:
             counts[RESULT_OF.get(state, "pending")] += n
+    unplanned = sum(
+        json.loads(plan or "{}").get("unreachable", 0) for plan in run_plans(sql, announcement_id=announcement_id)
+    )
     schedule = ""
     if daily_times:
         schedule = TEXT.daily.format(times=TEXT.separator.join(daily_times.split(",")))
     elif send_at and status == "active":
         schedule = TEXT.waiting.format(at=when(send_at))
     return {"id": announcement_id, "text": text, "audience": _label(audience), "at": when(created_at),
-            "by": created_by, "schedule": schedule, "counts": counts, "scripts": scripts}  # fmt: skip
+            "by": created_by, "schedule": schedule, "counts": counts, "scripts": scripts,
+            "unplanned": unplanned}  # fmt: skip
 
 
 def _label(audience: str) -> str:
