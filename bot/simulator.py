@@ -8,22 +8,25 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import hmac
 import json
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
 from bot import sandbox
 from bot.delivery.texts import CHANNEL_NAMES, DEFAULT_TITLE, KIND_TITLES, STATE_SEPARATOR, STATUS_NAMES
 from bot.delivery.transport import SUBSCRIBE, TEMPLATE, template_card
+from models.admin_session import SANDBOX_CODE, issue_token
 from models.cadre import roles_of
 from models.chat_history import chat_of
-from models.db import transaction
+from models.db import transaction, utcnow
 from models.outbox import recent_outbox
 from models.person import recent_people
 from town.posts import position_name
@@ -53,6 +56,10 @@ router = APIRouter(prefix="/simulator", include_in_schema=False, dependencies=[D
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 SCRIPT = Path(__file__).parent / "static" / "simulator.js"
 EVENTS = ("subscribe", "unsubscribe", "CLICK", "SCAN", "LOCATION", "VIEW")
+# Who is "inside WeChat" when the simulator opens the dashboard: the authorisation page below reads it.
+AS_COOKIE = "xiangan_simulator_openid"
+CODE_TTL = dt.timedelta(minutes=5)
+NO_ONE = "模拟器：请先在模拟器里填好身份（openid），再点「打开后台」。"
 
 
 class Send(BaseModel):
@@ -164,3 +171,23 @@ def outbox(request: Request) -> list[dict]:
             }
             for m in recent_outbox(session)
         ]
+
+
+@router.get("/open-admin")
+def open_admin(openid: str, next: str = "/admin/") -> RedirectResponse:
+    """「打开后台」: open the dashboard as this openid would inside WeChat (the same web authorisation)."""
+    response = RedirectResponse("/admin/wechat?" + urlencode({"next": next}), status_code=303)
+    response.set_cookie(AS_COOKIE, openid[:64], max_age=3600, path="/simulator", httponly=True, samesite="lax")
+    return response
+
+
+@router.get("/connect/oauth2/authorize", response_model=None)
+def authorize(request: Request, redirect_uri: str, state: str = "") -> RedirectResponse | HTMLResponse:
+    """WeChat's authorisation page, played for the openid chosen in the simulator: back at once with a code."""
+    openid = request.cookies.get(AS_COOKIE, "")
+    target = urlsplit(redirect_uri)
+    if not openid or target.path != "/admin/wechat/callback" or target.netloc not in ("", request.url.netloc):
+        return HTMLResponse(NO_ONE, status_code=400)
+    with transaction(request.app.state.db) as session:
+        code = issue_token(session, kind=SANDBOX_CODE, now=utcnow(), ttl=CODE_TTL, openid=openid)
+    return RedirectResponse(f"{redirect_uri}?{urlencode({'code': code, 'state': state})}", status_code=302)

@@ -20,13 +20,24 @@ LAYOUT: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
-def build_menu(flows: Iterable[Flow], layout=LAYOUT) -> dict:
-    """WeChat's menu JSON for the flows that exist (plus 帮助); ValueError when the layout breaks WeChat's limits."""
+# A link button for cadres: the dashboard, opened through WeChat's web authorisation (villagers are told kindly
+# that it is for cadres). Only when PUBLIC_URL says where the service is reached.
+ADMIN_BUTTON, ADMIN_GROUP, ADMIN_PATH = "干部后台", "我的", "/admin/wechat"
+MAX_URL_BYTES = 1024
+
+
+def build_menu(flows: Iterable[Flow], layout=LAYOUT, *, admin_url: str | None = None) -> dict:
+    """WeChat's menu JSON for the flows that exist (plus 帮助, and the dashboard's link when admin_url is given);
+    ValueError when the layout breaks WeChat's limits."""
     check_layout(layout)
+    if admin_url is not None and (not admin_url.startswith(("http://", "https://")) or len(admin_url) > MAX_URL_BYTES):
+        raise ValueError(f"the dashboard's menu link needs an http(s) address of at most {MAX_URL_BYTES} bytes")
     known = {key for flow in flows for key in flow.entry_keys} | {HELP_KEY}
     buttons = []
     for top_name, subs in layout:
         kept = [{"type": "click", "name": name, "key": key} for name, key in subs if key in known]
+        if admin_url and top_name == ADMIN_GROUP and len(kept) < MAX_SUB:
+            kept.append({"type": "view", "name": ADMIN_BUTTON, "url": admin_url})
         if kept:
             buttons.append({"name": top_name, "sub_button": kept})
     if not buttons:
@@ -65,5 +76,8 @@ def describe(menu: dict) -> list[str]:
     lines = []
     for button in menu["button"]:
         lines.append(button["name"])
-        lines += [f"    {sub['name']}  (key {sub['key']})" for sub in button.get("sub_button", [])]
+        lines += [
+            f"    {sub['name']}  (key {sub['key']})" if "key" in sub else f"    {sub['name']}  (link {sub['url']})"
+            for sub in button.get("sub_button", [])
+        ]
     return lines

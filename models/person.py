@@ -247,6 +247,17 @@ def link_wecom(sql: Sql, *, person_id: int, userid: str) -> None:
     )
 
 
+def person_id_of(sql: Sql, *, openid: str) -> int | None:
+    """The id of the person with this openid (None: they never wrote)."""
+    row = sql.one("SELECT id FROM person WHERE openid = :openid", openid=openid)
+    return row[0] if row else None
+
+
+def name_and_village_of(sql: Sql, *, person_id: int) -> tuple[str | None, int | None] | None:
+    """A person's name and village id (None: no such person)."""
+    return sql.one("SELECT name, village_id FROM person WHERE id = :id", id=person_id)
+
+
 # A person belongs to a village where they live or where they hold a role (a cadre may never have said where they live).
 _IN_VILLAGES = (
     "EXISTS (SELECT 1 FROM person jp WHERE jp.openid = {column} AND (jp.village_id IN {ids}"

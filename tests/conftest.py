@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.browser import browser, phone  # noqa: F401 (fixtures for every module)
+from tests.support.dashboard import cadre_phone  # noqa: F401 (a fixture for every module)
 from tests.support.database import empty_tables, postgres_database
 from tests.support.live import LiveServer
 from town.settings import Settings

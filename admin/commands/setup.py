@@ -31,11 +31,14 @@ def push_menu() -> None:
     """Create the account's menu on WeChat from handlers/menu.py (sandbox: print it, send nothing)."""
     from bot.wechat import make_api
     from bot.wechat.errors import WeChatError
-    from handlers.menu import build_menu, describe
+    from handlers.menu import ADMIN_PATH, build_menu, describe
 
     settings = get_settings()
+    admin_url = settings.public_url.rstrip("/") + ADMIN_PATH if settings.public_url else None
+    if admin_url is None:
+        typer.echo("PUBLIC_URL is empty: the menu has no 干部后台 link to the dashboard.")
     try:
-        menu = build_menu(FLOWS)
+        menu = build_menu(FLOWS, admin_url=admin_url)
     except ValueError as exc:
         typer.echo(f"The menu in handlers/menu.py breaks WeChat's limits: {exc}", err=True)
         raise typer.Exit(2) from exc

@@ -19,10 +19,10 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 def build_router() -> APIRouter:
     """Every dashboard page under /admin, in a fixed order."""
-    from admin.web import audit, ledgers, ops, people, signin, today, todo, wechat
+    from admin.web import audit, ledgers, ops, password, people, signin, today, todo, wechat
 
     router = APIRouter(prefix="/admin", include_in_schema=False)
-    for module in (signin, wechat, today, todo, ledgers, people, ops, audit):
+    for module in (signin, wechat, password, today, todo, ledgers, people, ops, audit):
         router.include_router(module.router)
     return router
 

@@ -6,6 +6,7 @@ from town.texts import ROLE_NAMES
 
 SITE = "乡安后台"
 TOWN_ADMIN = "镇管理员"
+SOMEONE = "干部"
 
 
 def role_name(role: str) -> str:
@@ -104,3 +105,20 @@ FIELD_NAMES = {
     "scope": "范围",
 }
 VALUE_NAMES = {True: "是", False: "否", None: "（空）"}
+
+
+class PASSWORD:
+    """Setting a cadre's own user name and password from the one-time link."""
+
+    title = "设置后台密码"
+    intro = "{name}，您好！请设置在电脑上登录后台用的用户名和密码。"
+    username = "用户名（字母、数字，3 到 32 位）"
+    password = "密码（至少 8 位）"
+    again = "再输一遍密码"
+    submit = "保存并登录"
+    expired = "这个链接已经用过或者过期了。请在公众号里重新发「后台密码」，会收到新的链接。"
+    bad_username = "用户名只能用字母、数字、下划线、点和横线，3 到 32 位。"
+    taken = "这个用户名已经有人用了，请换一个。"
+    short = "密码太短了，至少要 8 位。"
+    mismatch = "两次输入的密码不一样，请再输一遍。"
+    no_role = SIGNIN.no_role

@@ -21,7 +21,7 @@ from models.db import transaction, utcnow
 from models.person import name_of
 from models.sql import Sql
 from models.town import work_areas_of
-from town.posts import TOWN, WORK_AREA, scope_of
+from town.posts import TOWN, WORK_AREA, position_name, scope_of
 
 COOKIE = "xiangan_admin"
 TOWN_ADMIN = "town_admin"
@@ -59,6 +59,7 @@ class Viewer:
     name: str  # shown in the header
     role: str  # town_admin, or the broadest of models.cadre.ROLES they hold (town_command, village_cadre, ...)
     village_ids: frozenset[int] | None  # None = the whole town; else the villages this viewer may see
+    place: str = ""  # the header's 「鸣皋村的村干部」: the broadest role and where it is held
 
     def sees(self, village_id: int | None) -> bool:
         """Whether a record of this village is within the viewer's jurisdiction (no village: town-wide only)."""
@@ -122,16 +123,17 @@ def viewer_for(session: Session, *, admin_user_id: int | None, person_id: int | 
         if user is None:
             return None
         if user.person_id is None:
-            return Viewer(user.id, None, user.username, user.role, None)
+            return Viewer(user.id, None, user.username, user.role, None, texts.role_name(user.role))
         person_id, name = user.person_id, user.username
     if person_id is None:
         return None
     held = roles_of(session, person_id=person_id)
     if not held:
         return None
-    role = min((r for r, _ in held), key=lambda r: RANK.index(r) if r in RANK else len(RANK))
-    person_name = name_of(Sql(session.connection()), person_id=person_id)
-    return Viewer(admin_user_id, person_id, person_name or name or "干部", role, jurisdiction(session, held))
+    role, village_id = min(held, key=lambda pair: RANK.index(pair[0]) if pair[0] in RANK else len(RANK))
+    person_name = name_of(Sql(session.connection()), person_id=person_id) or name or texts.SOMEONE
+    place = position_name(session, role, village_id)
+    return Viewer(admin_user_id, person_id, person_name, role, jurisdiction(session, held), place)
 
 
 def jurisdiction(session: Session, held: list[tuple[str, int]]) -> frozenset[int] | None:

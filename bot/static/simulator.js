@@ -142,3 +142,8 @@ for (const b of document.querySelectorAll(".menu-key")) {
 switchTo(current());
 refresh();
 setInterval(refresh, 3000);
+
+// 「打开后台」: the dashboard as the current person would open it from the menu inside WeChat.
+$("open-admin").addEventListener("click", () => {
+  $("open-admin").href = "/simulator/open-admin?openid=" + encodeURIComponent(current());
+});

@@ -26,3 +26,7 @@ class WeChatError(Exception):
 
 class WeChatUnavailable(WeChatError):
     """No usable answer after the retries: timeouts, connection errors, 5xx or -1 system busy."""
+
+
+# Web authorisation: the code is wrong, expired (5 minutes), used already, or missing.
+BAD_AUTH_CODE = (40029, 40163, 41008)

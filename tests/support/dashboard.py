@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import httpx
+import pytest
 from sqlmodel import Session
 
 from models.admin_user import AdminUser, create_admin
+from tests.support.browser import phone_context
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]*)"')
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]*)"')
@@ -44,3 +47,23 @@ def signed_in(client_or_url: httpx.Client | str, username: str, password: str) -
     page = client.get(response.headers["location"])
     client.headers["X-CSRF-Token"] = csrf_of(page.text)
     return client
+
+
+@pytest.fixture
+def cadre_phone(browser, server):
+    """Open the dashboard on a phone as a bound cadre inside WeChat: `page = cadre_phone("openid", "/admin/todo")`.
+
+    It goes through the simulator's 「打开后台」 and WeChat's web authorisation as the sandbox plays it.
+    """
+    contexts = []
+
+    def open_as(openid: str, path: str = "/admin/"):
+        context = phone_context(browser)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{server.url}/simulator/open-admin?{urlencode({'openid': openid, 'next': path})}")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()

@@ -46,9 +46,10 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from tests.support.barriers import serving, until
+from tests.support.fakewechat_oauth import WebAuth
 from tests.support.fakewechat_state import ERRMSG, Delivery, WeChatError, WeChatState, err
 from tests.support.fakewecom_state import WECOM_PREFIX, WeComState, dispatch
 
@@ -58,8 +59,9 @@ TOKEN_PATHS = ("/cgi-bin/stable_token", "/cgi-bin/token")
 REMOTE_HELPERS = {
     "add_user", "user_wrote", "unsubscribe", "refuse_templates", "accept_subscribe", "add_template", "advance",
     "invalidate_tokens", "fail", "http_error", "slow", "down", "up", "clear_faults", "reset", "add_wecom_member",
-    "set_callback_ips",
+    "set_callback_ips", "authorize_as",
 }  # fmt: skip
+OAUTH_PAGE, OAUTH_TOKEN = "/connect/oauth2/authorize", "/sns/oauth2/access_token"
 
 
 def free_port() -> int:
@@ -102,6 +104,7 @@ class FakeWeChat(WeChatState):
 
     def __init__(self, *, port: int | None = None, host: str = "127.0.0.1", **options: Any):
         self.wecom = WeComState(self.now)
+        self.oauth = WebAuth(self.now, lambda: (self.appid, self.secret))
         super().__init__(**options)
         self.host, self.port = host, port or free_port()
         self.url = f"http://{host}:{self.port}"
@@ -113,6 +116,8 @@ class FakeWeChat(WeChatState):
     def _clear(self) -> None:
         super()._clear()
         self.wecom.clear()
+        if hasattr(self, "oauth"):
+            self.oauth.clear()
         self.calls: list[Call] = []
         self.faults: list[Fault] = []
         self.is_down = False
@@ -148,6 +153,11 @@ class FakeWeChat(WeChatState):
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+    def authorize_as(self, openid: str | None) -> None:
+        """Whom WeChat's web authorisation page (snsapi_base) authorises from now on."""
+        with self.lock:
+            self.oauth.authorize_as(openid)
 
     def add_wecom_member(self, *userids: str) -> None:
         """Members of the fake corp that its application may message."""
@@ -247,6 +257,8 @@ class FakeWeChat(WeChatState):
             if path in TOKEN_PATHS:
                 with self.lock:
                     self.token_fetches += 1
+            if path in (OAUTH_PAGE, OAUTH_TOKEN):
+                return self._web_auth(call)
             route = self.wecom if path.startswith(WECOM_PREFIX + "/") else routes.get(path)
             return await self._answer(request, call, route)
 
@@ -272,6 +284,37 @@ class FakeWeChat(WeChatState):
         except ValueError:
             return _json(call, {"errcode": 47001, "errmsg": ERRMSG[47001]})
         return _json(call, {"errcode": 0, "errmsg": "ok", **result})
+
+    def _web_auth(self, call: Call) -> Response:
+        """The web authorisation page (a redirect) and its code exchange (no errcode on success, as WeChat)."""
+        if self.is_down:
+            return _status(call, 503, "Service Unavailable")
+        with self.lock:
+            if call.path == OAUTH_PAGE:
+                status, answer = self.oauth.authorize(call.query)
+                if status == 302:
+                    call.status = 302
+                    return RedirectResponse(answer, status_code=302)
+                return _status(call, status, answer)
+            if failure := self._take_fault_unlocked(call.path):
+                return _json(call, {"errcode": failure.value[0], "errmsg": failure.value[1]})
+            try:
+                result = self.oauth.access_token(call.query)
+            except WeChatError as exc:
+                return _json(call, {"errcode": exc.errcode, "errmsg": exc.errmsg})
+        call.errcode = 0
+        return Response(json.dumps(result), media_type=JSON)
+
+    def _take_fault_unlocked(self, path: str) -> Fault | None:
+        """A "fail" fault for this path, taken while the lock is held already."""
+        for fault in self.faults:
+            if fault.kind == "fail" and matches(path, fault.prefix):
+                if fault.times is not None:
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self.faults.remove(fault)
+                return fault
+        return None
 
     def _dispatch(self, call: Call, route: Any) -> dict:
         if route is self.wecom:
