@@ -223,7 +223,9 @@ def test_the_town_creates_invites_and_town_roles_take_no_village(server):
     code = re.search(r"镇指挥部的绑定码：([A-Z0-9]{8})", made.text)[1]
     assert f'<span class="ops-code">{code}</span>' in made.text  # listed among the unused
     [(_, target, _, after)] = audit_rows(server, "invite")
-    assert target.startswith("cadre_invite:") and after["role"] == "town_command"
+    assert target.startswith("cadre_invite:") and after["role"] == "镇指挥部"
+    log = town.get("/admin/audit")
+    assert log.status_code == 200 and "生成邀请码" in log.text and "镇指挥部" in log.text
     refused = town.post("/admin/cadres/invites", data={"role": "town_command", "village_id": "1"})
     assert refused.status_code == 422 and "不用选村" in refused.text
     area = one(server, "SELECT id FROM work_area WHERE name = '第二工作区'")[0]

@@ -66,6 +66,8 @@ class RISK:
     policy_days = "（{days}天）"
     policy_unreadable = "政策文件读不出来：{error}"
     levels = LEVEL_NAMES
+    audit_new = "新版本"
+    audit_same = "与已有版本相同，未重复导入"
     condition_join = ""
     otherwise = "其他情况"
     conditions = {

@@ -77,7 +77,7 @@ def _create(session: Session, form: InviteForm, viewer: Viewer) -> str:
     )
     made = create_invite(session, role=form.role, village_id=stored_under, now=utcnow())
     position = position_name(session, form.role, stored_under)
-    after = {"role": form.role, "position": position, "expires_at": made.expires_at.isoformat()}
+    after = {"role": TEXT.roles[form.role], "scope": position, "expires_at": when(made.expires_at)}
     record_action(session, actor=actor(viewer), action="invite", target=f"cadre_invite:{made.id}",
                   before=None, after=after)  # fmt: skip
     return TEXT.created.format(position=position, code=made.code, days=INVITE_DAYS)

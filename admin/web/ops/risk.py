@@ -68,9 +68,12 @@ def upload(request: Request, viewer: Seen, files: Annotated[dict[str, Upload], D
     report.warnings = [TEXT.error_line.format(line=n, message=m) for n, m in parsed.warnings]
 
     def audited(session, result) -> None:
-        after = {"list_id": result.list_id, "created": result.created, "file": name, "counts": result.counts}
+        counts = TEXT.counts.format(high=result.counts["high"], medium=result.counts["medium"])
+        status = TEXT.audit_new if result.created else TEXT.audit_same
+        after = {"file": name, "version": f"#{result.list_id}", "status": status, "counts": counts}
+        before = {"version": f"#{result.previous_id}" if result.previous_id else None}
         record_action(session, actor=actor(viewer), action="import_risk_list", target=f"risk_list:{result.list_id}",
-                      before={"newest": result.previous_id}, after=after)  # fmt: skip
+                      before=before, after=after)  # fmt: skip
 
     result, summary = ingest(request.app.state.db, parsed, policy=_policy(request)[0], now=utcnow(), on_store=audited)
     with transaction(request.app.state.db) as session:
