@@ -107,6 +107,12 @@ def test_a_malformed_list_is_reported_line_by_line_and_nothing_is_imported(serve
     assert audit_rows(server, "import_risk_list") == []
 
 
+def test_a_file_that_is_not_utf8_text_is_refused_in_chinese(server):
+    response = upload(account(server, "town"), "名单.txt", AUG4.read_text(encoding="utf-8").encode("gb18030"))
+    assert response.status_code == 422 and "不是 UTF-8" in response.text
+    assert one(server, "SELECT COUNT(*) FROM risk_list")[0] == 0
+
+
 def test_a_list_whose_header_counts_disagree_is_imported_with_the_warnings_shown(server):
     response = upload(account(server, "town"), AUG4.name, AUG4.read_bytes())
     assert "名单数量和标题对不上" in response.text  # the fixture's header counts are not the lines listed

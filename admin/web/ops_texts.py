@@ -53,6 +53,7 @@ class RISK:
     file = "名单文件"
     submit = "导入"
     no_file = "请选一个名单文件。"
+    not_utf8 = "文件不是 UTF-8 编码的文字，请用记事本另存为 UTF-8 后再导入"
     rejected = "名单格式有误，共{n}处，未导入任何内容："
     error_line = "第{line}行：{message}"
     warnings = "名单数量和标题对不上（{n}处），请核对原文："

@@ -59,8 +59,8 @@ def upload(request: Request, viewer: Seen, files: Annotated[dict[str, Upload], D
     try:
         text = file.content.decode("utf-8-sig")
         parsed = parse_content(text, name)
-    except UnicodeDecodeError as exc:
-        parsed, report.errors = None, [TEXT.error_line.format(line=1, message=exc.reason)]
+    except UnicodeDecodeError:
+        parsed, report.errors = None, [TEXT.error_line.format(line=1, message=TEXT.not_utf8)]
     except RiskListError as exc:
         parsed, report.errors = None, [TEXT.error_line.format(line=n, message=m) for n, m in exc.errors]
     if parsed is None:

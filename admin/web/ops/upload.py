@@ -12,6 +12,8 @@ from email.parser import BytesParser
 
 from fastapi import HTTPException, Request
 
+from admin.web.viewer import current_viewer
+
 MAX_BYTES = 5 * 1024 * 1024  # the national list as text is well under a megabyte
 
 
@@ -31,10 +33,9 @@ async def read_upload(request: Request) -> dict[str, Upload]:
     content_type = request.headers.get("content-type", "")
     fields: dict[str, list[str]] = {}
     files: dict[str, Upload] = {}
+    current_viewer(request)  # nobody signed in: the sign-in page, before a byte of the body is read
     if content_type.split(";")[0].strip().lower() == "multipart/form-data":
-        body = await request.body()
-        if len(body) > MAX_BYTES:
-            raise HTTPException(413)
+        body = await _body(request)
         head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
         message = BytesParser(policy=policy.HTTP).parsebytes(head + body)
         for part in message.iter_parts() if message.is_multipart() else ():
@@ -49,3 +50,17 @@ async def read_upload(request: Request) -> dict[str, Upload]:
     request.state.form_lists = fields
     request.state.uploads = files
     return files
+
+
+async def _body(request: Request) -> bytes:
+    """The body, refused with 413 as soon as it is longer than MAX_BYTES."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BYTES:
+        raise HTTPException(413)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise HTTPException(413)
+        chunks.append(chunk)
+    return b"".join(chunks)
