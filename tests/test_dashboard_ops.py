@@ -159,7 +159,7 @@ def test_the_town_previews_the_reach_then_sends_and_sees_it_delivered_in_the_fak
     town = account(server, "town")
     form = {"text": "今晚8点停电，请提前准备。", "to": "village:鸣皋村", "timing": "now"}
     preview = town.post("/admin/announcements", data={**form, "action": "preview"})
-    assert preview.status_code == 200 and "共 3 人" in preview.text and "客服消息 2 人" in preview.text
+    assert preview.status_code == 200 and "共3人" in preview.text and "客服消息 2 人" in preview.text
     assert one(server, "SELECT COUNT(*) FROM outbox_message")[0] == 0  # a preview sends nothing
     sent = town.post("/admin/announcements", data={**form, "action": "send"})
     assert sent.status_code == 303
@@ -185,7 +185,8 @@ def test_a_scheduled_announcement_waits_and_a_past_time_is_refused(server):
     sent = town.post("/admin/announcements", data={**form, "at": "2099-01-01T08:00"})
     assert sent.status_code == 303
     assert one(server, "SELECT COUNT(*) FROM outbox_message")[0] == 0
-    assert "排期中" in town.get("/admin/announcements").text
+    page = town.get(sent.headers["location"]).text
+    assert "已排期，到时自动发送" in page and "排期中" in page
 
 
 def test_a_village_cadre_announces_to_their_village_only(server):

@@ -15,7 +15,7 @@ from admin.web.ops_texts import ANNOUNCE as TEXT
 from admin.web.render import render
 from admin.web.security import require_csrf
 from admin.web.viewer import Viewer
-from broadcasts.announcements import AudienceError, Plan, announce
+from broadcasts.announcements import AudienceError, announce
 from broadcasts.announcements.audience import resolve
 from broadcasts.announcements.plan import Occurrence, Planner
 from models.announcement import Announcement, delivery_results, recent_announcements, run_plans
@@ -47,8 +47,11 @@ class Draft:
 @router.get("/announcements", response_class=HTMLResponse)
 def announcements_page(request: Request, viewer: Seen) -> HTMLResponse:
     """The compose form and the announcements sent, with their delivery results."""
-    sent = request.query_params.get("sent", "")
-    return _page(request, viewer, Draft(to=_audiences_for(request, viewer)[0][0]), None, sent=sent)
+    query = request.query_params
+    done = next(((TEXT.sent if key == "sent" else TEXT.scheduled).format(id=query[key])
+                 for key in ("sent", "scheduled") if query.get(key, "").isdigit()), "")  # fmt: skip
+    first = next(iter(_audiences_for(request, viewer)), ("", ""))[0]
+    return _page(request, viewer, Draft(to=first), None, done=done)
 
 
 @router.post("/announcements", response_class=HTMLResponse, dependencies=[Depends(require_csrf)])
@@ -73,7 +76,8 @@ def compose(request: Request, viewer: Seen, form: FormFields):
             draft.error = str(exc)
     if draft.error or stored is None:
         return _page(request, viewer, draft, reach, status=422 if draft.error else 200)
-    return RedirectResponse(f"/admin/announcements?sent={stored.id}", status_code=303)
+    outcome = "scheduled" if send_at else "sent"
+    return RedirectResponse(f"/admin/announcements?{outcome}={stored.id}", status_code=303)
 
 
 def _send(session: Session, settings, draft: Draft, viewer: Viewer, now: dt.datetime, send_at) -> Announcement:
@@ -110,25 +114,7 @@ def _preview(session: Session, settings, draft: Draft, now: dt.datetime) -> list
     plan = Planner(Sql(session.connection()), settings, now).plan(
         Occurrence(0, "preview", draft.text, audience), enqueue=False
     )
-    return _reach(plan)
-
-
-def _reach(plan: Plan) -> list[str]:
-    if not plan.total:
-        return [TEXT.nobody]
-    lines = [TEXT.reach_total.format(n=plan.total)]
-    if plan.tags:
-        villages = TEXT.separator.join(f"{name}{n}人" for name, n in plan.tags.items())
-        lines.append(TEXT.by_tag.format(n=sum(plan.tags.values()), villages=villages))
-    if plan.mass:
-        lines.append(TEXT.by_mass.format(n=plan.mass))
-    if plan.custom:
-        lines.append(TEXT.by_custom.format(n=plan.custom))
-    if plan.unreachable:
-        more = TEXT.more if plan.unreachable > len(plan.unreachable_names) else ""
-        names = TEXT.separator.join(plan.unreachable_names)
-        lines.append(TEXT.unreachable.format(n=plan.unreachable, names=names, more=more))
-    return lines
+    return plan.describe().splitlines()  # the same words `announce` prints
 
 
 def _audiences_for(request: Request, viewer: Viewer) -> list[tuple[str, str]]:
@@ -145,7 +131,7 @@ def _audiences_for(request: Request, viewer: Viewer) -> list[tuple[str, str]]:
     return out
 
 
-def _page(request, viewer, draft: Draft, reach: list[str] | None, *, sent: str = "", status: int = 200):
+def _page(request, viewer, draft: Draft, reach: list[str] | None, *, done: str = "", status: int = 200):
     audiences = _audiences_for(request, viewer)
     with transaction(request.app.state.db) as session:
         sql = Sql(session.connection())
@@ -153,7 +139,7 @@ def _page(request, viewer, draft: Draft, reach: list[str] | None, *, sent: str =
         history = [_history(sql, row) for row in recent_announcements(sql, audiences=allowed, limit=SHOWN)]
     response = render(
         request, "ops/announcements.html", viewer, T=TEXT, draft=draft, reach=reach, audiences=audiences,
-        history=history, sent=sent if sent.isdigit() else "", read_only=not viewer.town_wide,
+        history=history, done=done, read_only=not viewer.town_wide,
     )  # fmt: skip
     response.status_code = status
     return response
