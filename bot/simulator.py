@@ -186,7 +186,8 @@ def authorize(request: Request, redirect_uri: str, state: str = "") -> RedirectR
     """WeChat's authorisation page, played for the openid chosen in the simulator: back at once with a code."""
     openid = request.cookies.get(AS_COOKIE, "")
     target = urlsplit(redirect_uri)
-    if not openid or target.path != "/admin/wechat/callback" or target.netloc not in ("", request.url.netloc):
+    ours = ("", request.url.netloc, urlsplit(request.app.state.settings.public_url).netloc)
+    if not openid or target.path != "/admin/wechat/callback" or target.netloc not in ours:
         return HTMLResponse(NO_ONE, status_code=400)
     with transaction(request.app.state.db) as session:
         code = issue_token(session, kind=SANDBOX_CODE, now=utcnow(), ttl=CODE_TTL, openid=openid)

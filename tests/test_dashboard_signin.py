@@ -11,6 +11,7 @@ from sqlalchemy import delete
 from models.audit import record_action
 from models.cadre import CadreAssignment
 from models.db import transaction
+from tests.support.browser import PHONE, page_width
 from tests.support.dashboard import csrf_of, make_admin, sign_in, signed_in
 from tests.support.people import bind, person
 
@@ -147,3 +148,41 @@ def test_the_audit_log_reads_in_chinese_for_the_town(server, clerk):
         assert words in page.text
     assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;" in page.text
     assert csrf_of(page.text)
+
+
+def test_the_first_town_admin_comes_from_the_settings(servers):
+    server = servers(admin_username="boss", admin_password="from the environment")
+    page = signed_in(server.url, "boss", "from the environment").get("/admin/")
+    assert "boss · 镇管理员" in page.text
+
+
+def test_on_a_phone_a_wrong_password_is_refused_and_the_tenth_is_throttled(server, clerk, phone):
+    phone.goto(f"{server.url}/admin/signin")
+    notices = []
+    for attempt in range(10):
+        phone.fill("input[name=username]", "clerk")
+        phone.fill("input[name=password]", "correct horse" if attempt == 9 else f"guess {attempt}")
+        phone.click("button[type=submit]")
+        notices.append(phone.locator("#notice").inner_text())
+        assert page_width(phone) == PHONE["width"]
+    assert all("用户名或密码不对" in notice for notice in notices[:5])
+    assert all("15 分钟后再试" in notice for notice in notices[5:])
+    assert phone.url.startswith(f"{server.url}/admin/signin")
+
+
+def test_the_audit_log_pages_by_fifty(server, clerk):
+    with transaction(server.state.db) as session:
+        for number in range(51):
+            record_action(session, actor="王镇长", action="announce", target=f"通知 {number}", before=None, after=None)
+    client = signed_in(server.url, *clerk)
+    first, second = client.get("/admin/audit"), client.get("/admin/audit?page=2")
+    assert "通知 50" in first.text and "通知 1<" in first.text and "通知 0<" not in first.text
+    assert "通知 0<" in second.text and "第 2 页，共 51 条" in second.text and "发送通知" in second.text
+
+
+def test_an_account_with_a_village_role_but_no_person_sees_nothing(server):
+    with transaction(server.state.db) as session:
+        make_admin(session, username="orphan", password="some password", role="village_cadre")
+    with httpx.Client(base_url=server.url) as client:
+        refused = sign_in(client, "orphan", "some password")
+        assert refused.status_code == 401 and "没有干部身份" in refused.text

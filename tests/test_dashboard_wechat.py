@@ -7,9 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from models.audit import record_action
 from models.db import transaction
 from tests.support.browser import PHONE, page_width, phone_context
-from tests.support.dashboard import make_admin, signed_in
+from tests.support.dashboard import make_admin, sign_in_page, signed_in
 from tests.support.fakewechat import FakeWeChat
 from tests.support.people import bind, person
 
@@ -152,10 +153,12 @@ def test_on_a_phone_a_cadre_opens_the_dashboard_through_wechat(account, fake, br
         context.close()
 
 
-def test_every_core_page_fits_a_phone(server, browser, cadre_phone):
+def test_every_core_page_fits_a_phone(server, browser, cadre_phone, tmp_path):
     people(server)
     with transaction(server.state.db) as session:
         make_admin(session, username="clerk", password="correct horse")
+        long = "很长的一段备注，" * 20
+        record_action(session, actor="王镇长", action="override", target="申报 12", before=None, after={"note": long})
     signed_in(server.url, "clerk", "correct horse").post("/admin/signout")  # a session came and went
     context = phone_context(browser)
     try:
@@ -163,14 +166,11 @@ def test_every_core_page_fits_a_phone(server, browser, cadre_phone):
         for path in ("/admin/signin", "/admin/password/expired-link"):
             phone.goto(server.url + path)
             assert page_width(phone) == PHONE["width"], path
-        phone.goto(server.url + "/admin/signin")
-        phone.fill("input[name=username]", "clerk")
-        phone.fill("input[name=password]", "correct horse")
-        phone.click("button[type=submit]")
-        phone.locator("#who").wait_for()
+        sign_in_page(phone, server.url, "clerk", "correct horse")
         for path in ("/admin/", "/admin/audit", "/admin/no-such-page"):
             phone.goto(server.url + path)
             assert page_width(phone) == PHONE["width"], path
+            phone.screenshot(path=str(tmp_path / f"phone{path.replace('/', '-')}.png"), full_page=True)
     finally:
         context.close()
     villager = cadre_phone("villager-none")
@@ -179,3 +179,20 @@ def test_every_core_page_fits_a_phone(server, browser, cadre_phone):
     cadre = cadre_phone("cadre-mg", "/admin/audit")
     assert "鸣皋村的村干部" in cadre.locator("#who").inner_text()
     assert page_width(cadre) == PHONE["width"]
+
+
+def test_a_work_area_lead_sees_their_area_and_the_town_command_the_town(server):
+    ids = people(server)
+    with transaction(server.state.db) as session:
+        ids["same_area"] = person(session, "villager-sc", "孙村村民", None, "孙村")
+    bind(server.state.db, ("lead-1", "钱主任", "work_area_lead", "鸣皋村", None))
+    bind(server.state.db, ("command-1", "孙书记", "town_command", "鸣皋村", None))
+    with httpx.Client(base_url=server.url, follow_redirects=True) as lead:
+        assert "第一工作区" in lead.get("/simulator/open-admin", params={"openid": "lead-1"}).text
+        assert lead.get(f"/admin/people/{ids['same_area']}").status_code == 200
+        assert lead.get(f"/admin/people/{ids['other']}").status_code == 404
+        assert lead.get("/admin/audit").status_code == 404
+    with httpx.Client(base_url=server.url, follow_redirects=True) as town:
+        assert "孙书记 · 镇指挥部" in town.get("/simulator/open-admin", params={"openid": "command-1"}).text
+        assert town.get(f"/admin/people/{ids['other']}").status_code == 200
+        assert town.get("/admin/audit").status_code == 200

@@ -84,6 +84,22 @@ def test_push_menu_creates_the_built_menu_on_wechat(server, fake, database_url):
     assert "我的信息" in result.stdout and "帮助" in result.stdout
 
 
+def test_with_public_url_the_menu_links_cadres_to_the_dashboard(server, fake, database_url):
+    env = {**account_env(fake, database_url), "PUBLIC_URL": "https://xiangan.example.org/"}
+    result = run_cli("push-menu", **env)
+    assert result.returncode == 0, result.stderr
+    mine = next(button for button in fake.menu if button["name"] == "我的")
+    assert mine["sub_button"][-1] == {
+        "type": "view",
+        "name": "干部后台",
+        "url": "https://xiangan.example.org/admin/wechat",
+    }
+    assert "干部后台  (link https://xiangan.example.org/admin/wechat)" in result.stdout
+    assert fake.menu == build_menu(FLOWS, admin_url="https://xiangan.example.org/admin/wechat")["button"]
+    with pytest.raises(ValueError, match="http"):
+        build_menu(FLOWS, admin_url="xiangan.example.org/admin/wechat")
+
+
 def test_push_menu_reports_wechats_refusal_and_fails(server, fake, database_url):
     fake.fail("/cgi-bin/menu/create", 40018, times=1)
     result = run_cli("push-menu", **account_env(fake, database_url))

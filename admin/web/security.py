@@ -1,11 +1,15 @@
 """CSRF checks, form reading, cookie flags and the caller's address for the dashboard.
 
-Forms are read here (application/x-www-form-urlencoded) so that no multipart parser is needed for them.
+Forms are read here, urlencoded and multipart alike (the standard library's email parser), so that the dashboard
+needs no multipart package: `read_form` for the fields, `read_files` for uploaded files.
 """
 
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
+from email.parser import BytesParser
+from email.policy import HTTP
 from ipaddress import ip_address
 from urllib.parse import parse_qsl
 
@@ -16,7 +20,18 @@ from admin.web.viewer import COOKIE, current_viewer
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 FORM_TYPE = "application/x-www-form-urlencoded"
+MULTIPART_TYPE = "multipart/form-data"
 MAX_FORM_BYTES = 256 * 1024
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file sent with a multipart form."""
+
+    filename: str
+    content_type: str
+    content: bytes
 
 
 async def read_form(request: Request) -> dict[str, str]:
@@ -30,14 +45,48 @@ async def read_form_lists(request: Request) -> dict[str, list[str]]:
     if cached is not None:
         return cached
     fields: dict[str, list[str]] = {}
-    if request.headers.get("content-type", "").split(";")[0].strip().lower() == FORM_TYPE:
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == FORM_TYPE:
         body = await request.body()
         if len(body) > MAX_FORM_BYTES:
             raise HTTPException(413)
         for key, value in parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True):
             fields.setdefault(key, []).append(value)
+    elif kind == MULTIPART_TYPE:
+        files: dict[str, list[Upload]] = {}
+        for name, filename, content_type, content in await _multipart_parts(request):
+            if filename is None:
+                fields.setdefault(name, []).append(content.decode("utf-8", "replace"))
+            else:
+                files.setdefault(name, []).append(Upload(filename, content_type, content))
+        request.state.files = files
     request.state.form_lists = fields
     return fields
+
+
+async def read_files(request: Request) -> dict[str, list[Upload]]:
+    """The files of a multipart form, by field name (an empty file input gives a file named "" with no content)."""
+    await read_form_lists(request)
+    return getattr(request.state, "files", {})
+
+
+async def _multipart_parts(request: Request) -> list[tuple[str, str | None, str, bytes]]:
+    """(name, filename or None, content type, content) of each part of a multipart/form-data body."""
+    body = await request.body()
+    if len(body) > MAX_UPLOAD_BYTES:
+        raise HTTPException(413)
+    head = f"Content-Type: {request.headers['content-type']}\r\n\r\n".encode()
+    message = BytesParser(policy=HTTP).parsebytes(head + body)
+    if not message.is_multipart():
+        raise HTTPException(400)
+    parts = []
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if name is None:
+            continue
+        filename = part.get_param("filename", header="content-disposition")
+        parts.append((name, filename, part.get_content_type(), part.get_payload(decode=True) or b""))
+    return parts
 
 
 async def require_csrf(request: Request) -> None:

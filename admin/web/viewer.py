@@ -122,8 +122,9 @@ def viewer_for(session: Session, *, admin_user_id: int | None, person_id: int | 
         user = admin_by_id(session, admin_user_id)
         if user is None:
             return None
-        if user.person_id is None:
-            return Viewer(user.id, None, user.username, user.role, None, texts.role_name(user.role))
+        if user.person_id is None:  # a town account: only town roles make sense without a person's own roles
+            town = user.role == TOWN_ADMIN or scope_of(user.role) == TOWN
+            return Viewer(user.id, None, user.username, user.role, None, texts.role_name(user.role)) if town else None
         person_id, name = user.person_id, user.username
     if person_id is None:
         return None

@@ -27,6 +27,8 @@ tests/fakewechat_state.ERRMSG). Rules it enforces, and where it chose:
 - Users are created on first sight (subscribed); unsubscribe() makes one unfollowed.
 Faults match a path prefix by whole segments ("/cgi-bin/message" matches every message API, but
 "/cgi-bin/message/mass/send" does not match ".../sendall"); order: down, slow, http_error, fail.
+Web authorisation (snsapi_base): GET /connect/oauth2/authorize redirects back with a code for the openid chosen
+with authorize_as(openid); GET /sns/oauth2/access_token exchanges it (tests/support/fakewechat_oauth.py).
 WeCom (企业微信) is served under /wecom (fake.wecom_url; rules in tests/support/fakewecom_state.py), with the same
 faults: fail("/wecom/cgi-bin/message/send", 60111), slow("/wecom", 3), ...
 Standalone: `python -m tests.fakewechat --port P` serves until killed; POST /_fake/<helper> with a JSON object of
