@@ -9,10 +9,9 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from admin.web.ops.common import Seen, actor, ids, town_only, when
-from admin.web.ops.upload import Upload, read_upload
 from admin.web.ops_texts import RISK as TEXT
 from admin.web.render import render
-from admin.web.security import require_csrf
+from admin.web.security import Upload, read_files, require_csrf
 from admin.web.viewer import Viewer
 from broadcasts.risk_stale import note as stale_note
 from models.audit import record_action
@@ -46,12 +45,14 @@ def risk_page(request: Request, viewer: Seen) -> HTMLResponse:
     return _page(request, viewer, None, status=200)
 
 
-@router.post("/risk/upload", response_class=HTMLResponse, dependencies=[Depends(read_upload), Depends(require_csrf)])
-def upload(request: Request, viewer: Seen, files: Annotated[dict[str, Upload], Depends(read_upload)]) -> HTMLResponse:
+@router.post("/risk/upload", response_class=HTMLResponse, dependencies=[Depends(require_csrf)])
+def upload(
+    request: Request, viewer: Seen, files: Annotated[dict[str, list[Upload]], Depends(read_files)]
+) -> HTMLResponse:
     """Run the same import as `import-risk-list` on the file and show its report (town only, audited)."""
     town_only(viewer)
     report = Report()
-    file = files.get("file")
+    file = next(iter(files.get("file", [])), None)
     if file is None or not file.content:
         report.errors.append(TEXT.no_file)
         return _page(request, viewer, report, status=422)
