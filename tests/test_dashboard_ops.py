@@ -75,6 +75,14 @@ def test_marking_a_call_without_the_csrf_token_is_refused(server):
     assert audit_rows(server, "call_made") == []
 
 
+def test_what_a_villager_typed_is_escaped(server):
+    person(server, "wx-o-x", "鸣皋村", name="<img src=x onerror=alert(1)>")
+    undelivered_alert(server, to="wx-o-x", text="<script>alert(1)</script>", caller=None)
+    page = account(server, "town").get("/admin/undelivered").text
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
 def test_an_undelivered_alert_names_who_missed_it(server):
     person(server, "wx-o-miss", "鸣皋村", name="李四")
     undelivered_alert(server, to="wx-o-miss", text="请尽快回电", caller=None)
