@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 
+from models.person import openid_in_villages
 from models.sql import Sql
 
 FROM_ORIGIN = (
@@ -55,6 +57,16 @@ UNDELIVERED = (
     " WHERE o.kind IN ('alert', 'call') AND o.status IN ('failed', 'undeliverable') AND o.created_at >= :since"
     " ORDER BY o.id"
 )
+
+
+def undelivered_alerts_in(sql: Sql, *, since: dt.datetime, villages: Collection[int] | None) -> list[tuple]:
+    """The same, only for recipients who belong to these villages (None: the whole town)."""
+    if villages is None:
+        return undelivered_alerts(sql, since=since)
+    condition, params = openid_in_villages(sql, column="o.recipient_openid", villages=villages)
+    query = UNDELIVERED.replace(" ORDER BY o.id", f" AND {condition} ORDER BY o.id")
+    rows = sql.all(query, since=sql.time(since), **params)
+    return [(*row[:6], sql.read_time(row[6]), row[7]) for row in rows]
 
 
 def undelivered_alerts(sql: Sql, *, since: dt.datetime) -> list[tuple]:

@@ -109,3 +109,40 @@ def run_occurrences(sql: Sql, *, announcement_id: int) -> list[str]:
     """Every occurrence an announcement has a run for."""
     rows = sql.all("SELECT occurrence FROM announcement_run WHERE announcement_id = :a", a=announcement_id)
     return [occurrence for (occurrence,) in rows]
+
+
+RECENT = (
+    "SELECT id, text, audience, send_at, daily_times, status, created_by, created_at FROM announcement"
+    " WHERE status <> 'system'{where} ORDER BY id DESC LIMIT :limit"
+)
+# Its rows were queued at or after it was composed: the time narrows the rows (a LIKE alone would scan the outbox).
+RESULTS = (
+    "SELECT CASE WHEN idempotency_key LIKE :scripts THEN 1 ELSE 0 END, status, COUNT(*) FROM outbox_message"
+    " WHERE created_at >= :since AND idempotency_key LIKE :prefix"
+    " GROUP BY CASE WHEN idempotency_key LIKE :scripts THEN 1 ELSE 0 END, status"
+)
+
+
+def recent_announcements(sql: Sql, *, audiences: list[str] | None, limit: int) -> list[tuple]:
+    """The newest announcements, only those for these audiences (None: all): id, text, audience, send_at,
+    daily_times, status, created_by, created_at."""
+    where, params = "", {}
+    if audiences is not None:
+        ids, params = sql.in_list("aud", audiences)
+        where = f" AND audience IN {ids}"
+    rows = sql.all(RECENT.format(where=where), limit=limit, **params)
+    return [(*row[:3], sql.read_time(row[3]), *row[4:7], sql.read_time(row[7])) for row in rows]
+
+
+def delivery_results(sql: Sql, *, announcement_id: int, since: dt.datetime) -> list[tuple[bool, str, int]]:
+    """Its outbox rows by status (`since`: when it was composed): (is a loudspeaker script, status, how many)."""
+    prefix = f"ann:{announcement_id}:"
+    params = {"prefix": prefix + "%", "scripts": prefix + "%:script:%", "since": sql.time(since)}
+    rows = sql.all(RESULTS, **params)
+    return [(bool(script), status, n) for script, status, n in rows]
+
+
+def run_plans(sql: Sql, *, announcement_id: int) -> list[str]:
+    """The stored plan (JSON) of every occurrence that ran, oldest first."""
+    rows = sql.all("SELECT plan FROM announcement_run WHERE announcement_id = :a ORDER BY id", a=announcement_id)
+    return [plan for (plan,) in rows]

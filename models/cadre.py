@@ -190,3 +190,53 @@ def answers_for(sql: Sql, *, person_id: int, village_id: int, roles: tuple[str, 
     placeholders, params = sql.in_list("role", list(roles))
     query = ANSWERS_FOR.format(roles=placeholders)
     return sql.one(query, person=person_id, village=village_id, leads=int(leads), **params) is not None
+
+
+@dataclass(frozen=True)
+class Post:
+    """A role held, with its place, as the dashboard's roster lists it."""
+
+    person_id: int
+    name: str | None
+    phone: str | None
+    role: str
+    village_id: int
+    village: str
+    work_area_id: int | None
+    since: dt.datetime
+
+
+ROSTER = (
+    "SELECT p.id, p.name, p.phone, a.role, a.village_id, v.name, v.work_area_id, a.created_at"
+    " FROM cadre_assignment a JOIN person p ON p.id = a.person_id JOIN village v ON v.id = a.village_id"
+    " WHERE 1 = 1{where} ORDER BY v.work_area_id, v.id, a.role, a.id"
+)
+INVITES = (
+    "SELECT i.code, i.role, i.village_id, v.name, i.created_at, i.expires_at FROM cadre_invite i"
+    " JOIN village v ON v.id = i.village_id WHERE i.used_at IS NULL AND i.expires_at > :now{where} ORDER BY i.id DESC"
+)
+
+
+def _jurisdiction(sql: Sql, column: str, villages, *, town_roles: bool) -> tuple[str, dict]:
+    """The WHERE part for a viewer's villages (None: all); the town command's posts only with `town_roles`."""
+    where, params = "", {}
+    if villages is not None:
+        ids, params = sql.in_list("rv", sorted(villages))
+        where = f" AND {column}.village_id IN {ids}"
+    if not town_roles:
+        where += f" AND {column}.role <> 'town_command'"
+    return where, params
+
+
+def roster(sql: Sql, *, villages, town_roles: bool = True) -> list[Post]:
+    """Every role held for these villages (None: the town), by work area and village."""
+    where, params = _jurisdiction(sql, "a", villages, town_roles=town_roles)
+    rows = sql.all(ROSTER.format(where=where), **params)
+    return [Post(*row[:7], sql.read_time(row[7])) for row in rows]
+
+
+def unused_invites(sql: Sql, *, villages, now: dt.datetime, town_roles: bool = True) -> list[tuple]:
+    """Codes nobody has used yet and still valid: (code, role, village_id, village, created_at, expires_at)."""
+    where, params = _jurisdiction(sql, "i", villages, town_roles=town_roles)
+    rows = sql.all(INVITES.format(where=where), now=sql.time(now), **params)
+    return [(*row[:4], sql.read_time(row[4]), sql.read_time(row[5])) for row in rows]

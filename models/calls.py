@@ -7,8 +7,10 @@ a new task for the next one up replaces it). A task with no caller belongs to th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
+from models.person import openid_in_villages
 from models.sql import Sql
 
 
@@ -94,6 +96,26 @@ def open_calls_for(sql: Sql, *, caller_openid: str, top: bool = False) -> list[C
 def open_calls(sql: Sql) -> list[Call]:
     """Every open task, oldest first."""
     return [_call(sql, row) for row in sql.all(ALL_OPEN)]
+
+
+def open_calls_in(sql: Sql, *, villages: Collection[int] | None) -> list[Call]:
+    """Every open task whose caller or callee belongs to these villages (None: the whole town), oldest first."""
+    if villages is None:
+        return open_calls(sql)
+    callee, params = openid_in_villages(sql, column="callee_openid", villages=villages)
+    caller, _ = openid_in_villages(sql, column="caller_openid", villages=villages)
+    query = f"SELECT {_COLUMNS} FROM call_task WHERE {_OPEN} AND ({callee} OR {caller}) ORDER BY id"
+    return [_call(sql, row) for row in sql.all(query, **params)]
+
+
+def call_in_villages(sql: Sql, *, task_id: int, villages: Collection[int] | None) -> Call | None:
+    """One task, open or not, when its caller or callee belongs to these villages (None: the whole town)."""
+    if villages is None:
+        return call_task(sql, task_id=task_id)
+    callee, params = openid_in_villages(sql, column="callee_openid", villages=villages)
+    caller, _ = openid_in_villages(sql, column="caller_openid", villages=villages)
+    row = sql.one(f"{BY_ID} AND ({callee} OR {caller})", id=task_id, **params)
+    return _call(sql, row) if row else None
 
 
 def mark_call_done(sql: Sql, *, task_id: int, now: dt.datetime) -> bool:

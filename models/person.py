@@ -262,3 +262,16 @@ def person_id_of(sql: Sql, *, openid: str) -> int | None:
 def name_and_village_of(sql: Sql, *, person_id: int) -> tuple[str | None, int | None] | None:
     """A person's name and village id (None: no such person)."""
     return sql.one("SELECT name, village_id FROM person WHERE id = :id", id=person_id)
+
+
+# A person belongs to a village where they live or where they hold a role (a cadre may never have said where they live).
+_IN_VILLAGES = (
+    "EXISTS (SELECT 1 FROM person jp WHERE jp.openid = {column} AND (jp.village_id IN {ids}"
+    " OR EXISTS (SELECT 1 FROM cadre_assignment ja WHERE ja.person_id = jp.id AND ja.village_id IN {ids})))"
+)
+
+
+def openid_in_villages(sql: Sql, *, column: str, villages, name: str = "jv") -> tuple[str, dict]:
+    """A WHERE condition on an openid column: the person lives in, or holds a role for, one of these villages."""
+    ids, params = sql.in_list(name, sorted(villages))
+    return _IN_VILLAGES.format(column=column, ids=ids), params

@@ -178,3 +178,20 @@ def record_fetch(
     for name, value in validators.items():
         setattr(source, name, value)
     session.add(source)
+
+
+VERSIONS = (
+    "SELECT id, source, published_at, imported_at, high_count, medium_count, low_count FROM risk_list"
+    " ORDER BY id DESC LIMIT :limit"
+)
+
+
+def list_versions(sql: Sql, *, limit: int) -> list[tuple]:
+    """The newest versions first: (id, source, published_at, imported_at, high, medium, low)."""
+    rows = sql.all(VERSIONS, limit=limit)
+    return [(row[0], row[1], sql.read_time(row[2]), sql.read_time(row[3]), *row[4:]) for row in rows]
+
+
+def version_exists(sql: Sql, *, list_id: int) -> bool:
+    """Whether a version with this id was imported."""
+    return sql.one("SELECT 1 FROM risk_list WHERE id = :id", id=list_id) is not None

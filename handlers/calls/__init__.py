@@ -6,6 +6,7 @@ the town command) and whom, and quotes the original alert once. `todo_lines` is 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from bot.dialogue import Command, Context
@@ -15,6 +16,7 @@ from models.cadre import held_roles
 from models.calls import Call, call_task, mark_call_done, open_calls_for, open_task_for
 from models.outbox import enqueue
 from models.person import contact_of
+from models.sql import Sql
 from town import command
 from town.alerts import NOTICE
 
@@ -26,6 +28,48 @@ def _is_top(ctx: Context) -> bool:
     return any(role == command.TOP for role, _ in held_roles(ctx.sql, person_id=ctx.person.id))
 
 
+DONE, ALREADY, MOVED, NOT_FOUND, NOT_YOURS = "done", "already", "moved", "not_found", "not_yours"
+DONE_ABOVE = "done_above"  # the task had moved up: the higher task it became was closed instead
+
+
+def close_call(
+    sql: Sql, *, number: int, closer_openid: str | None, top: bool, now: dt.datetime
+) -> tuple[str, Call | None]:
+    """Mark a task done for whoever made the call: its caller, or the town command for any; the outcome and task.
+
+    The chat's 「已打电话 N」 and the dashboard's button both come here.
+    """
+    task = call_task(sql, task_id=number)
+    if task is None:
+        return NOT_FOUND, None
+    if not top and (closer_openid is None or task.caller_openid != closer_openid):
+        return NOT_YOURS, task
+    if mark_call_done(sql, task_id=task.id, now=now):
+        return DONE, task
+    if task.done_at is not None:
+        return ALREADY, task
+    higher = _close_above(sql, task, closer_openid=closer_openid, now=now)
+    return (DONE_ABOVE, higher) if higher is not None else (MOVED, task)
+
+
+def _close_above(sql: Sql, task: Call, *, closer_openid: str | None, now: dt.datetime) -> Call | None:
+    """The caller phoned after all, once the task had moved up: the higher task closes, its holder is told."""
+    higher = open_task_for(sql, outbox_id=task.outbox_id)
+    if higher is None or not mark_call_done(sql, task_id=higher.id, now=now):
+        return None
+    if higher.caller_openid and higher.caller_openid != closer_openid:
+        name = contact_of(sql, openid=closer_openid)[0] if closer_openid else None
+        enqueue(
+            sql,
+            key=f"call:{higher.id}:done-below",
+            recipient_openid=higher.caller_openid,
+            kind=NOTICE,
+            text=TEXT.done_below.format(number=higher.id, who=name or TEXT.someone),
+            now=now,
+        )
+    return higher
+
+
 def called(ctx: Context, match: re.Match) -> str:
     """Mark the task done when it is this cadre's (or, for the town command, any open one)."""
     roles = held_roles(ctx.sql, person_id=ctx.person.id)
@@ -34,34 +78,16 @@ def called(ctx: Context, match: re.Match) -> str:
     number = task_number(match.group(1))
     if number is None or number < 1:
         return TEXT.need_number
-    task = call_task(ctx.sql, task_id=number)
-    if task is None:
+    top = any(role == command.TOP for role, _ in roles)
+    outcome, task = close_call(ctx.sql, number=number, closer_openid=ctx.person.openid, top=top, now=ctx.now)
+    if outcome == NOT_FOUND:
         return TEXT.not_found.format(number=number)
-    if task.caller_openid != ctx.person.openid and not _is_top(ctx):
+    if outcome == NOT_YOURS:
         name = contact_of(ctx.sql, openid=task.caller_openid)[0] if task.caller_openid else TEXT.command
         return TEXT.not_yours.format(number=task.id, who=name or TEXT.someone)
-    if mark_call_done(ctx.sql, task_id=task.id, now=ctx.now):
-        return TEXT.done.format(number=task.id)
-    if task.done_at is None:
-        return _close_moved(ctx, task)
-    return TEXT.already.format(number=task.id)
-
-
-def _close_moved(ctx: Context, task: Call) -> str:
-    """The caller phoned after all, once the task had moved up: the higher task closes, its holder is told."""
-    higher = open_task_for(ctx.sql, outbox_id=task.outbox_id)
-    if higher is None or not mark_call_done(ctx.sql, task_id=higher.id, now=ctx.now):
-        return TEXT.moved.format(number=task.id)
-    if higher.caller_openid and higher.caller_openid != ctx.person.openid:
-        enqueue(
-            ctx.sql,
-            key=f"call:{higher.id}:done-below",
-            recipient_openid=higher.caller_openid,
-            kind=NOTICE,
-            text=TEXT.done_below.format(number=higher.id, who=ctx.person.name or TEXT.someone),
-            now=ctx.now,
-        )
-    return TEXT.done_moved.format(number=task.id, higher=higher.id)
+    if outcome == DONE_ABOVE:
+        return TEXT.done_moved.format(number=number, higher=task.id)
+    return {DONE: TEXT.done, ALREADY: TEXT.already, MOVED: TEXT.moved}[outcome].format(number=task.id)
 
 
 def todo_lines(ctx: Context) -> list[Task]:

@@ -112,10 +112,16 @@ def ingest(
     now: dt.datetime,
     chunk: int = CHUNK,
     progress: Progress | None = None,
+    on_store: Callable[[Session, ImportResult], None] | None = None,
 ) -> tuple[ImportResult, Summary | None]:
-    """Store a list version; when it is new (or its re-classification was cut short), re-classify in chunks."""
+    """Store a list version; when it is new (or its re-classification was cut short), re-classify in chunks.
+
+    `on_store` runs in the storing transaction (the dashboard's audit row commits with the version).
+    """
     with transaction(db) as session, clock.handling(now):  # the alerts' dates are said against `now`
         result = store_in(Sql(session.connection()), parsed)
+        if on_store is not None:
+            on_store(session, result)
         if result.created:
             warn_counts(Sql(session.connection()), parsed, result, now)
             start_run(session, list_id=result.list_id, now=now)
