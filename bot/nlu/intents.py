@@ -57,6 +57,13 @@ _CANT_USE = re.compile(r"不会(?:用|弄|打卡|报|填|登记|操作|整)")
 _WANT_HOW = re.compile(r"想(?:报|登记|上报)[^\s，,]{0,10}?[\s，,]*怎么(?:弄|报|填|办|操作)")
 _HOW_TO_REPORT = ("怎么报备", "怎么报", "怎么登记")
 _ANIMAL = re.compile("猫|狗|牛|羊|猪|鸡|鸭|鹅|驴")
+# 「人在洛阳 明早回」「已回」: a bare 回 after a time word, as young people type a return.
+_SHORT_RETURN = re.compile(r"(?:今天|明天|今晚|明早|明晚|后天|刚|已|已经|当天|晚上|下午|上午)回(?=$|[\s，,。了啦])")
+# 「俺在郑州上班 周末能回来不」: whether one may come back asks, it declares nothing.
+_MAY_RETURN = re.compile(r"(?:能|可以|让|准|敢)(?:不能|不可以)?(?:回来|回家|回村|回去|回乡)")
+# 「俺闺女回来第五天了 体温一直正常」: days counted since a return, said with a check-in, are the check-in.
+_SINCE_RETURN = re.compile(r"(?:回来|到家|回家)(?:都|已经)?第?[\d一二两三四五六七八九十几]+天")
+_CLAUSES = re.compile(r"[\s，,。；;！!？?]+")
 
 
 def menu_intent(f: Features, res: Resources) -> str | None:
@@ -93,12 +100,14 @@ def returned(f: Features, res: Resources) -> bool:
             if not denied and (not carried or not (f.goods or f.items)):
                 return True
             pos = f.text.find(word, pos + 1)
+    if _SHORT_RETURN.search(f.text):
+        return True
     return any(p.role in ("from", "back", "from_back") or p.chain == ABROAD for p in f.places)
 
 
 def own_return(f: Features) -> bool:
     """The sender's or a relative's return, stated: 「俺从厦门回来了要报备不」, not 「外地回来的要隔离几天」."""
-    if has(f.text, _HYPOTHETICAL):
+    if has(f.text, _HYPOTHETICAL) or _MAY_RETURN.search(f.bare):
         return False
     if f.dated or _OWN_SUBJECT.search(f.bare) or _PAST_RETURN.search(f.bare):
         return True
@@ -147,7 +156,8 @@ def found(f: Features, res: Resources) -> list[str]:
     marked = marked or (has(f.text, ("报备", "返乡登记")) and [p for p in f.places if p.role != "local"])
     bare_place = marked and origin(f.places) and f.temperature is None and "checkin" not in f.cues
     bare_place = bare_place and not f.goods and not f.items
-    if returned(f, res) or bare_place:
+    since = _SINCE_RETURN.search(f.text) and not origin(f.places) and checkin(f)
+    if (returned(f, res) or bare_place) and not since:
         out.append("declare_return")
     if fever(f):
         out.append("report_fever")
@@ -171,9 +181,11 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
         return "unknown", []
     if cancelled(f, res):
         return "cancel", []
-    if _CANT_USE.search(f.bare) and not f.symptoms:  # 「俺不会打卡」 asks how, it checks nothing in
-        return "help", []
     evidence = found(f, res)
+    # 「俺不会打卡」 asks how, it checks nothing in; 「他不会弄手机 俺替他报」 still reports his return.
+    stated = "declare_return" in evidence and own_return(f) and origin(f.places)
+    if _CANT_USE.search(f.bare) and not f.symptoms and not stated:
+        return "help", []
     if off_topic(f, res, evidence, fever(f), is_question(f, res)):
         return "unknown", []
     if checkpoint(f) and not is_question(f, res):
@@ -236,7 +248,7 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
     def rest(primary: str) -> list[str]:
         return [e for e in evidence if e != primary]
 
-    risky = "risk" in f.cues and "policy_action" not in f.cues
+    risky = "risk" in f.cues and "policy_action" not in f.cues and _asked_about(f, res, res.words["risk"])
     how_to = has(f.text, _HOW_TO) or _HOW_FOR.search(f.text) or _WANT_HOW.search(f.text)
     if how_to and "report_fever" not in evidence:  # a fever is reported however it is asked
         return "help", evidence
@@ -247,6 +259,8 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
         return "declare_return", [*rest("declare_return"), "ask_policy"]
     if "report_fever" in evidence and not has(f.text, _HYPOTHETICAL):
         return "report_fever", rest("report_fever")
+    if "health_checkin" in evidence and _stated_before_question(f, res):  # 「身体都好 就是想问问啥时候能赶集」
+        return "health_checkin", [*rest("health_checkin"), "ask_policy"]
     asks = f.items or has(f.text, _ASKS_FOR) or short_of(f) or (f.goods and has(f.text, _SEND))
     if "request_supplies" in evidence and asks:
         return "request_supplies", rest("request_supplies")
@@ -266,3 +280,20 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
         return "help", evidence
     # Any other real question (俺家的猪能拉到集上卖吗) is for the town's answers, or a cadre when they have none.
     return ("ask_policy" if len(f.bare) >= 6 else "unknown"), evidence
+
+
+def _asked_about(f: Features, res: Resources, words: tuple[str, ...]) -> bool:
+    """The words are in a clause that asks (「海淀是风险地区吗」), not one that tells (「那边说有疫情 …咋办」)."""
+    clauses = [c for c in _CLAUSES.split(f.text) if c]
+    asking = [c for c in clauses if has(c, res.words["question"]) or _A_NOT_A.search(c) or c.endswith(("不", "没"))]
+    return not asking or len(clauses) == 1 or any(has(c, words) for c in asking)
+
+
+def _stated_before_question(f: Features, res: Resources) -> bool:
+    """A check-in said in a clause of its own before the clause that asks."""
+    clauses = [c for c in _CLAUSES.split(f.text) if c]
+    if len(clauses) < 2:
+        return False
+    first = clauses[0]
+    told = has(first, res.words["checkin"]) and not has(first, res.words["question"])
+    return told and not has(first, res.words["policy"]) and has(" ".join(clauses[1:]), res.words["question"])

@@ -30,6 +30,9 @@ _SUFFIX = set("区县市镇乡州省旗")
 _FROM = re.compile(r"(从|自|打|由|离开|刚从)$")
 _AT = re.compile(r"(在|住在|住|家在|呆在|待在|搁)$")
 _TO = re.compile(r"(回到|回|到|去|往|至|进|来|返回|返)$")
+# 「去新疆摘棉花 今儿回来了」: a place gone to, with a return said after it, is where they came back from.
+_WENT = re.compile(r"(?:去|上)$")
+_RETURN_LATER = re.compile(r"回来|回家|回村|到家|回的家|回的村")
 _BACK_AFTER = re.compile(r"^(回来|回家|回乡|回村|回老家|返乡|返回|过来|来的|来了|回|坐|开车|出发|离开|走的)")
 _PLACE_TAILS = {
     "东站",
@@ -153,7 +156,8 @@ def _role(text: str, start: int, end: int, chain: Chain, gaz: Gazetteer) -> str:
     if back:
         return "back"
     if _TO.search(before):
-        return "to"
+        went = _WENT.search(before) and _RETURN_LATER.search(text, end)
+        return "from" if went else "to"
     if _AT.search(before):
         return "at"
     return "neutral"

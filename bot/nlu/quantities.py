@@ -39,6 +39,7 @@ _NOT_GOODS = frozenset(
         "车",
     ]
 )
+_NOT_GOODS_LEADS = tuple(_NOT_GOODS)  # 「一个人在家」: a person counted, not goods
 _NOT_A_NAME_START = CN_DIGITS + "要是就都也还给买送拿带有没不的了吧啊呢和跟那这哪左"
 _STOP = "和跟与及还再要也就都吧啊呀了呢的，,。.!！?？、；; "
 _SIZE = "(?:大|小|整)?"  # 一大袋米, 两小瓶香油
@@ -112,7 +113,7 @@ def find_items(text: str, lex: Lexicon, loose: bool) -> list[dict]:
 
     for m in lex.forward.finditer(text):
         name = m.group(5)
-        if name not in lex.goods and (not loose or name in _NOT_GOODS or name[0] in _NOT_A_NAME_START):
+        if name not in lex.goods and (not loose or name.startswith(_NOT_GOODS_LEADS) or name[0] in _NOT_A_NAME_START):
             continue
         if item := _item(name, m.group(1), m.group(4), m.group(3)):
             take(m, item)
