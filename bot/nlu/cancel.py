@@ -9,10 +9,13 @@ from bot.nlu.resources import Resources
 
 _CANCEL_WITHIN = 4  # a cancel word this near the start is what the message does
 # 「那个返乡登记撤了吧」: a report or request named, then withdrawn.
-_WITHDRAWN = re.compile(r"(?:报备|登记|申请|报的|填的|那个)[^\s，,]{0,3}?(?:撤了|撤销|撤回|作废|取消|不算)")
+_WITHDRAWN = re.compile(r"(?:报备|登记|申请|报的|填的|那个)[^，,。]{0,8}?(?:撤了|撤销|撤回|作废|取消|不算)")
 _NOT_WANTED = re.compile(r"(?:不要|不需要|甭要)([\u4e00-\u9fff]{1,3}?)了")
 # 「甭给俺买了」「不用管了」: don't (do it for me) any more.
-_DONT = re.compile(r"(?:甭|别|不用|不必|不要)(?:再)?(?:给我|帮我|替我)?(?:买|送|捎|带|弄|整|搞|管|报|填|登记|申请)了")
+_DONT = re.compile(
+    r"(?:甭|别|不用|不必|不要)(?:再)?(?:给我|帮我|替我)?(?:买|送|捎|带|弄|整|搞|管|报|填|登记|申请)了"
+    r"|^不(?:用|必)?麻烦[\u4e00-\u9fff]{0,4}?了"  # 「不麻烦村里了 俺自己去买」
+)
 _STILL_WANTED = ("还要", "要", "换成", "改成", "买")
 FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
 

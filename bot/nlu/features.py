@@ -28,7 +28,7 @@ _TO_COME = ("还没", "没", "还未", "未", "要", "该", "快", "还得", "�
 _NONE_AT_ALL = ("一针没", "一针都没", "一针也没", "都没打", "还没打过")
 # 「加强针还没打 前两针都打了」: the doses done count, whatever is still to come.
 _DONE_COUNT = re.compile(
-    r"([一二两三俩1-3])\s*(?:针|剂)\s*(?:都|也|已经)?\s*(?:打了|打过|打完|接种了)|(?:打了|打过|打完)([一二两三俩1-3])(?:针|剂)"
+    r"([一二两三俩1-3])\s*(?:针|剂)\s*(?:都|也|已经|早就|早都|早)?\s*(?:打了|打过|打完|接种了)|(?:打了|打过|打完)([一二两三俩1-3])(?:针|剂)"
 )
 # 「俺闺女下个月初八出门」: a daughter who 出门 on a named day is married off.
 _MARRIED_OFF = re.compile(
@@ -36,6 +36,8 @@ _MARRIED_OFF = re.compile(
     r"|[周拜期][一二三四五六日天])出门(?!打工|干活|去|买|办|看)"
     r"|(?:号|日|初[一二三四五六七八九十]|[周拜期][一二三四五六日天])\S{0,4}?(?:闺女|女儿|姑娘|孙女|侄女|外甥女)出门(?!打工|干活|去|买|办|看)"
 )
+# 「俺孩儿下礼拜天办事」「十六号过事」: a day right before 办事 is an event held that day (not 「去县里办事」).
+_EVENT_DAY = re.compile(r"(?:号|日|天|[一二三四五六日])(?:办|过)(?:事|酒|席)")
 _TIME_WORDS = re.compile(
     r"(今儿个|今儿|今天|昨天|昨儿个|昨个|昨晚|前天|刚刚|刚才|刚|已经|早上|晚上|夜里|半夜|上午|下午|也|又|在)+$"
 )
@@ -198,4 +200,6 @@ def extract(raw: str, res: Resources, today: dt.date) -> Features:
     f.transport = find_transport(text, res)
     f.dated = find_date(text, today) is not None
     f.cues = {name for name in CUES if has(text, res.words[name])}
+    if _EVENT_DAY.search(text):
+        f.cues.add("event_other")
     return f

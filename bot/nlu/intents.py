@@ -14,7 +14,8 @@ from bot.nlu.resources import Resources
 FEVER_AT = 37.3
 _SHORT_AFTER = (
     "没了", "没有了", "吃完", "用完", "喝完", "不够", "断了", "快没", "光了", "没啦", "见底", "快见底", "快完",
-    "不多了", "没多少", "吃光", "用光", "该拿了", "该买了", "该取了", "该配了", "快打完", "打完了",
+    "不多了", "没多少", "吃光", "用光", "该拿了", "该买了", "该取了", "该配了", "快打完", "打完了", "该打完", "该吃完",
+    "该用完", "要吃完", "要用完", "要打完", "快吃完", "快用完",
 )  # fmt: skip
 _ASKS_FOR = (
     "帮忙买", "帮买", "帮俺买", "帮我买", "送点", "送些", "给送", "送两", "送一", "捎", "代买", "代购", "买点", "物资",
@@ -31,10 +32,13 @@ _OWN_SUBJECT = re.compile(
 )
 # 「从北京回来 能出门不」: a return from a named place, a pause, then a question: the sender's own return.
 _BARE_RETURN = re.compile(r"^刚?从[^\s，,]{1,8}?(?:回来|回家|回村|到家)[\s，,。]")
-_PAST_RETURN = re.compile(r"(?:回来|到家|回村|回家|到村|回的村|到的家)(?:了|哩|嘞|咧|啦)|刚(?:从|回|到|下)|入境")
+# (「回来哩要居家几天」: 哩 is 的 there, 「回来的人」 asks about anyone.)
+_PAST_RETURN = re.compile(
+    r"(?:回来|到家|回村|回家|到村|回的村|到的家)(?:了|(?:哩|嘞)(?!要|需要|得|用|能|可以|该)|咧|啦)|刚(?:从|回|到|下)|入境"
+)
 # Asking after one's own request (the dialogue's 我的申请): 「俺要的米啥时候到」「我的东西咋还没送来」.
 _MY_REQUEST = re.compile(
-    r"(?:我要的|我申请的|我订的|我的东西|我家的东西|我的申请).{0,6}(?:什么时候|怎么还没|还没|到哪|到了没|到没|送了没|送来没|怎么样了)"
+    r"(?:我[^\s，,]{0,3}?(?:要的|申请的|订的)|我的东西|我家的东西|我的申请).{0,6}(?:什么时候|怎么还没|还没|到哪|到了没|到没|送了没|送来没|怎么样了)"
 )
 # A need said with its goods right after it: 「要两袋米」「需要一桶油」「缺盐」.
 _ASKED = re.compile(
@@ -109,7 +113,7 @@ def own_return(f: Features) -> bool:
     """The sender's or a relative's return, stated: 「俺从厦门回来了要报备不」, not 「外地回来的要隔离几天」."""
     if has(f.text, _HYPOTHETICAL) or _MAY_RETURN.search(f.bare):
         return False
-    if f.dated or _OWN_SUBJECT.search(f.bare) or _PAST_RETURN.search(f.bare):
+    if f.dated or _OWN_SUBJECT.search(f.bare) or _PAST_RETURN.search(f.text):
         return True
     return bool(_BARE_RETURN.search(f.text)) and any(p.role != "local" and p.chain != ABROAD for p in f.places)
 

@@ -40,9 +40,9 @@ _NOT_GOODS = frozenset(
     ]
 )
 _NOT_GOODS_LEADS = tuple(_NOT_GOODS)  # 「一个人在家」: a person counted, not goods
-_NOT_A_NAME_START = CN_DIGITS + "要是就都也还给买送拿带有没不的了吧啊呢和跟那这哪左"
+_NOT_A_NAME_START = CN_DIGITS + "要是就都也还给买送拿带有没不的了吧啊呢和跟那这哪左哩嘞"
 _STOP = "和跟与及还再要也就都吧啊呀了呢的，,。.!！?？、；; "
-_SIZE = "(?:大|小|整)?"  # 一大袋米, 两小瓶香油
+_SIZE = "(?:大|小|整|新)?"  # 一大袋米, 两小瓶香油, 买个新锅
 _SIZE_WORDS = re.compile(
     rf"{_QTY}\s*(?:斤|公斤|升|千克)\s*(?:的|装)(?=\s*[{CN_DIGITS}\d]{{1,3}}\s*(?:袋|桶|箱|瓶|包|壶))"
 )
@@ -76,7 +76,10 @@ def compile_lexicon(goods: list[str], units: list[str]) -> Lexicon:
     """Regexes for number-unit-goods, goods-number-unit and verb-unit-goods."""
     g = "|".join(sorted(set(goods), key=len, reverse=True))
     u = "|".join(sorted(set(units), key=len, reverse=True))
-    forward = re.compile(rf"{_QTY}\s*{_SIZE}({u})(半)?(?:的|装)?({g}|[\u4e00-\u9fff]{{1,4}}?(?=[{_STOP}]|$))")
+    # An unknown name ends at a stop, the end, or a question's 不/吗 (「能帮俺买两盒硝苯地平不」).
+    forward = re.compile(
+        rf"{_QTY}\s*{_SIZE}({u})(半)?(?:的|装)?({g}|[\u4e00-\u9fff]{{1,4}}?(?=[{_STOP}]|$|[不吗么](?:$|[{_STOP}])))"
+    )
     backward = re.compile(rf"({g})\s*(?:要|买|来)?\s*{_QTY}\s*{_SIZE}({u})(半)?")
     implicit = re.compile(rf"(?:要|买|来|拿|送|捎|带)\s*({u})\s*{_SIZE}\s*({g})")
     dangling = re.compile(rf"{_QTY}\s*{_SIZE}({u})(半)?(?=[{_STOP}]|$|{_AFTER_DANGLING})")
