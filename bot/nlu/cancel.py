@@ -11,6 +11,7 @@ _CANCEL_WITHIN = 4  # a cancel word this near the start is what the message does
 # 「那个返乡登记撤了吧」: a report or request named, then withdrawn.
 _WITHDRAWN = re.compile(r"(?:报备|登记|申请|报的|填的|那个)[^，,。]{0,8}?(?:撤了|撤销|撤回|作废|取消|不算)")
 _NOT_WANTED = re.compile(r"(?:不要|不需要|甭要)([\u4e00-\u9fff]{1,3}?)了")
+_DROPPED = re.compile(r"([\u4e00-\u9fff]{1,3}?)也?(?:不要|不需要|不用|甭要|不买)了")  # 「刚才那个药不要了 找着了」
 # 「甭给俺买了」「不用管了」: don't (do it for me) any more.
 _DONT = re.compile(
     r"(?:甭|别|不用|不必|不要)(?:再)?(?:给我|帮我|替我)?(?:买|送|捎|带|弄|整|搞|管|报|填|登记|申请)了"
@@ -36,11 +37,14 @@ def cancelled(f: Features, res: Resources) -> bool:
     last = (last or (form is not None and form.end() >= len(f.bare) - 1)) and "offtopic" not in f.cues
     if at is None or f.items or not (len(f.bare) <= 8 or at <= _CANCEL_WITHIN or last):
         return False
-    rest = f.bare[at + 2 :]  # 「米不要了 面还要」: the goods still wanted are a request
+    said = form.end() if form is not None and form.start() == at else at + 2
+    rest = f.bare[said:]  # 「米不要了 面还要」: the goods still wanted are a request
     return not (has(rest, _STILL_WANTED) and any(g in rest for g in f.goods))
 
 
 def _not_wanted(f: Features) -> re.Match | None:
     """「俺不要面了」: goods no longer wanted (not 「不要隔离了」)."""
-    m = _NOT_WANTED.search(f.bare)
-    return m if m and any(m.group(1).endswith(g) for g in f.goods) else None
+    for m in (_NOT_WANTED.search(f.bare), _DROPPED.search(f.bare)):
+        if m and any(m.group(1).endswith(g) for g in f.goods):
+            return m
+    return None

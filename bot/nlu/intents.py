@@ -15,12 +15,18 @@ FEVER_AT = 37.3
 _SHORT_AFTER = (
     "没了", "没有了", "吃完", "用完", "喝完", "不够", "断了", "快没", "光了", "没啦", "见底", "快见底", "快完",
     "不多了", "没多少", "吃光", "用光", "该拿了", "该买了", "该取了", "该配了", "快打完", "打完了", "该打完", "该吃完",
-    "该用完", "要吃完", "要用完", "要打完", "快吃完", "快用完",
+    "该用完", "要吃完", "要用完", "要打完", "快吃完", "快用完", "剩不多", "剩得不多", "没剩多少", "就剩一点",
 )  # fmt: skip
 _ASKS_FOR = (
     "帮忙买", "帮买", "帮俺买", "帮我买", "送点", "送些", "给送", "送两", "送一", "捎", "代买", "代购", "买点", "物资",
 )  # fmt: skip
 _HYPOTHETICAL = ("如果", "要是", "万一", "假如", "的话")
+# 「有发烧哩人 村里咋处理」: anyone with a fever, asked about in general, reports nobody's.
+_ANYONE_ILL = re.compile(r"(?:发烧|发热|咳嗽|阳性|密接)的人|(?:发烧|发热)(?:病人|患者)")
+# 「家里面吃完了」: a staple run out, whatever word the segmenter made of it (not 「在外面吃完了」).
+_STAPLE_OUT = re.compile(r"(?<!外)(?:米|面|油|盐|菜|奶粉)(?:吃完了|用完了|没有了|快吃完|快用完)")
+# 「俺想报个体温 不会」: wanting to report and not knowing how.
+_WANT_CANT = re.compile(r"想(?:报|登记|上报|打卡|填)[^\s，,]{0,8}?[\s，,]*(?:不会|不懂|弄不来|整不来)")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _SEND = ("送", "买", "捎", "拿", "带")
 _NOTHING = re.compile(
@@ -66,7 +72,7 @@ _SHORT_RETURN = re.compile(r"(?:今天|明天|今晚|明早|明晚|后天|刚|�
 # 「俺在郑州上班 周末能回来不」: whether one may come back asks, it declares nothing.
 _MAY_RETURN = re.compile(r"(?:能|可以|让|准|敢)(?:不能|不可以)?(?:回来|回家|回村|回去|回乡)")
 # 「俺闺女回来第五天了 体温一直正常」: days counted since a return, said with a check-in, are the check-in.
-_SINCE_RETURN = re.compile(r"(?:回来|到家|回家)(?:都|已经)?第?[\d一二两三四五六七八九十几]+天")
+_SINCE_RETURN = re.compile(r"(?:回来|到家|回家)(?:都|已经)?第?[\d一二两三四五六七八九十几]+个?(?:天|礼拜|星期|周)")
 _CLAUSES = re.compile(r"[\s，,。；;！!？?]+")
 
 
@@ -135,7 +141,8 @@ def short_of(f: Features) -> bool:
 
 def supplies(f: Features, res: Resources) -> bool:
     """Goods with quantities, goods with a need word or a shortage, or a plain shortage (没吃的)."""
-    shortage = "need_nothing" in f.cues or "物资" in f.text or bool(_QTY_FIXED.search(f.text))
+    ran_out = _QTY_FIXED.search(f.text) or _STAPLE_OUT.search(f.text)
+    shortage = "need_nothing" in f.cues or "物资" in f.text or bool(ran_out)
     return bool(f.items) or (bool(f.goods) and ("need" in f.cues or short_of(f))) or shortage
 
 
@@ -188,7 +195,7 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
     evidence = found(f, res)
     # 「俺不会打卡」 asks how, it checks nothing in; 「他不会弄手机 俺替他报」 still reports his return.
     stated = "declare_return" in evidence and own_return(f) and origin(f.places)
-    if _CANT_USE.search(f.bare) and not f.symptoms and not stated:
+    if (_CANT_USE.search(f.bare) or _WANT_CANT.search(f.text)) and not f.symptoms and not stated:
         return "help", []
     if off_topic(f, res, evidence, fever(f), is_question(f, res)):
         return "unknown", []
@@ -261,10 +268,12 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
     if "declare_return" in evidence and own_return(f) and not risky:
         # 「俺从厦门回来了要报备不」: the declaration, and the question kept for the dialogue to answer too.
         return "declare_return", [*rest("declare_return"), "ask_policy"]
-    if "report_fever" in evidence and not has(f.text, _HYPOTHETICAL):
+    if "report_fever" in evidence and not has(f.text, _HYPOTHETICAL) and not _ANYONE_ILL.search(f.text):
         return "report_fever", rest("report_fever")
-    if "health_checkin" in evidence and _stated_before_question(f, res):  # 「身体都好 就是想问问啥时候能赶集」
-        return "health_checkin", [*rest("health_checkin"), "ask_policy"]
+    # 「身体都好 就是想问问啥时候能赶集」「疫苗打了第一针 多久打第二针」: told first, then asked.
+    for act, cue in (("health_checkin", "checkin"), ("report_vaccination", "vaccine")):
+        if act in evidence and _stated_before_question(f, res, cue):
+            return act, [*rest(act), "ask_policy"]
     asks = f.items or has(f.text, _ASKS_FOR) or short_of(f) or (f.goods and has(f.text, _SEND))
     if "request_supplies" in evidence and asks:
         return "request_supplies", rest("request_supplies")
@@ -293,11 +302,12 @@ def _asked_about(f: Features, res: Resources, words: tuple[str, ...]) -> bool:
     return not asking or len(clauses) == 1 or any(has(c, words) for c in asking)
 
 
-def _stated_before_question(f: Features, res: Resources) -> bool:
-    """A check-in said in a clause of its own before the clause that asks."""
+def _stated_before_question(f: Features, res: Resources, cue: str) -> bool:
+    """An act (its cue words) said in a clause of its own before the clause that asks."""
     clauses = [c for c in _CLAUSES.split(f.text) if c]
     if len(clauses) < 2:
         return False
     first = clauses[0]
-    told = has(first, res.words["checkin"]) and not has(first, res.words["question"])
-    return told and not has(first, res.words["policy"]) and has(" ".join(clauses[1:]), res.words["question"])
+    told = has(first, res.words[cue]) and not has(first, res.words["question"])
+    told = told and (cue == "vaccine" or not has(first, res.words["policy"]))
+    return told and has(" ".join(clauses[1:]), res.words["question"])

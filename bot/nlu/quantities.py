@@ -40,7 +40,7 @@ _NOT_GOODS = frozenset(
     ]
 )
 _NOT_GOODS_LEADS = tuple(_NOT_GOODS)  # 「一个人在家」: a person counted, not goods
-_NOT_A_NAME_START = CN_DIGITS + "要是就都也还给买送拿带有没不的了吧啊呢和跟那这哪左哩嘞"
+_NOT_A_NAME_START = CN_DIGITS + "要是就都也还给买送拿带有没不的了吧啊呢和跟那这哪左哩嘞来"
 _STOP = "和跟与及还再要也就都吧啊呀了呢的，,。.!！?？、；; "
 _SIZE = "(?:大|小|整|新)?"  # 一大袋米, 两小瓶香油, 买个新锅
 _SIZE_WORDS = re.compile(
