@@ -9,7 +9,10 @@ from bot.nlu.resources import Resources
 
 _CANCEL_WITHIN = 4  # a cancel word this near the start is what the message does
 # 「那个返乡登记撤了吧」: a report or request named, then withdrawn.
-_WITHDRAWN = re.compile(r"(?:报备|登记|申请|报的|填的|那个)[^，,。]{0,8}?(?:撤了|撤销|撤回|作废|取消|不算)")
+_WITHDRAWN = re.compile(
+    r"(?:报备|登记|申请|报的|填的|那个)[^，,。]{0,8}?(?:撤了|撤销|撤回|作废|取消|不算)"
+    r"|(?:报备|登记|申请)(?:的|那个)?(?:不要了|不用了)"  # 「俺那个登记不要了 人没回来」
+)
 _NOT_WANTED = re.compile(r"(?:不要|不需要|甭要)([\u4e00-\u9fff]{1,3}?)了")
 _DROPPED = re.compile(r"([\u4e00-\u9fff]{1,3}?)也?(?:不要|不需要|不用|甭要|不买)了")  # 「刚才那个药不要了 找着了」
 # 「甭给俺买了」「不用管了」: don't (do it for me) any more.

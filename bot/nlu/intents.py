@@ -62,7 +62,7 @@ _ASKED_BEFORE_TAIL = re.compile(r"(?:能|可以|让|中)[\u4e00-\u9fff]{1,3}不(
 _HOW_TO = ("点哪", "按哪", "点啥", "咋点", "怎么点")  # 「俺要报家里人回来了 点哪」 asks how, it reports nothing yet
 _HOW_TO_LOOK = ("怎么查", "在哪查", "哪里查", "哪查", "去哪查")  # 「咋查风险地区」: how to use the account
 _HOW_FOR = re.compile(r"怎么(?:给|替|帮)[^\s，,]{1,4}?(?:报|填|打卡|登记)")  # 「咋给俺娘报健康打卡」
-_CANT_USE = re.compile(r"不会(?:用|弄|打卡|报|填|登记|操作|整)")
+_CANT_USE = re.compile(r"不会(?:用|弄|打卡|报|填|登记|操作|整|打字|写字)")
 # 「俺想报俺儿回来了 咋弄」: wanting to report and asking how is a how-to question, nothing is reported yet.
 _WANT_HOW = re.compile(r"想(?:报|登记|上报)[^\s，,]{0,10}?[\s，,]*怎么(?:弄|报|填|办|操作)")
 _HOW_TO_REPORT = ("怎么报备", "怎么报", "怎么登记")
@@ -134,7 +134,8 @@ def short_of(f: Features) -> bool:
     for good in dict.fromkeys(f.goods):  # once per distinct word: 「米米米…」 names 米 a thousand times
         for m in re.finditer(re.escape(good), f.text):
             before, after = f.text[max(0, m.start() - 3) : m.start()], f.text[m.end() : m.end() + 4]
-            if any(w in before for w in ("没", "缺", "断")) or after.startswith(_SHORT_AFTER):
+            worn = before.endswith(("戴", "吃", "喝", "打"))  # 「没戴口罩」 is no shortage
+            if (any(w in before for w in ("没", "缺", "断")) and not worn) or after.startswith(_SHORT_AFTER):
                 return True
     return False
 
