@@ -16,6 +16,7 @@ _SHORT_AFTER = (
     "没了", "没有了", "吃完", "用完", "喝完", "不够", "断了", "快没", "光了", "没啦", "见底", "快见底", "快完",
     "不多了", "没多少", "吃光", "用光", "该拿了", "该买了", "该取了", "该配了", "快打完", "打完了", "该打完", "该吃完",
     "该用完", "要吃完", "要用完", "要打完", "快吃完", "快用完", "剩不多", "剩得不多", "没剩多少", "就剩一点",
+    "烧完", "烧光",
 )  # fmt: skip
 _ASKS_FOR = (
     "帮忙买", "帮买", "帮俺买", "帮我买", "送点", "送些", "给送", "送两", "送一", "捎", "代买", "代购", "买点", "物资",
@@ -44,7 +45,8 @@ _PAST_RETURN = re.compile(
 )
 # Asking after one's own request (the dialogue's 我的申请): 「俺要的米啥时候到」「我的东西咋还没送来」.
 _MY_REQUEST = re.compile(
-    r"(?:我[^\s，,]{0,3}?(?:要的|申请的|订的)|我的东西|我家的东西|我的申请).{0,6}(?:什么时候|怎么还没|还没|到哪|到了没|到没|送了没|送来没|怎么样了)"
+    r"(?:我[^\s，,]{0,3}?(?:要的|申请的|订的|报的|登记的|填的)|我的东西|我家的东西|我的申请)"
+    r".{0,6}(?:什么时候|怎么还没|还没|到哪|到了没|到没|送了没|送来没|怎么样了|上了没|成了没|好了没|办了没|收到没)"
 )
 # A need said with its goods right after it: 「要两袋米」「需要一桶油」「缺盐」.
 _ASKED = re.compile(
@@ -61,10 +63,13 @@ _HOW_IS = re.compile(r"(?:咋样|怎么样|啥情况|什么情况|咋回事)(?:�
 _ASKED_BEFORE_TAIL = re.compile(r"(?:能|可以|让|中)[\u4e00-\u9fff]{1,3}不(?=[\s,，]+[\u4e00-\u9fff]{1,4}$)")
 _HOW_TO = ("点哪", "按哪", "点啥", "咋点", "怎么点")  # 「俺要报家里人回来了 点哪」 asks how, it reports nothing yet
 _HOW_TO_LOOK = ("怎么查", "在哪查", "哪里查", "哪查", "去哪查")  # 「咋查风险地区」: how to use the account
+_HOW_TO_SEE = ("怎么看", "在哪看", "哪里看", "去哪看")  # 「咋看风险地区」 (the list is here), not 「核酸结果在哪看」
 _HOW_FOR = re.compile(r"怎么(?:给|替|帮)[^\s，,]{1,4}?(?:报|填|打卡|登记)")  # 「咋给俺娘报健康打卡」
 _CANT_USE = re.compile(r"不会(?:用|弄|打卡|报|填|登记|操作|整|打字|写字)")
 # 「俺想报俺儿回来了 咋弄」: wanting to report and asking how is a how-to question, nothing is reported yet.
-_WANT_HOW = re.compile(r"想(?:报|登记|上报)[^\s，,]{0,10}?[\s，,]*怎么(?:弄|报|填|办|操作)")
+_WANT_HOW = re.compile(r"(?:想|要)(?:报|登记|上报|打卡)[^\s，,]{0,10}?[\s，,]*怎么(?:弄|报|填|办|操作|打|登记)")
+# 「查一下武汉江夏区」: a place outside the town to be looked up is a risk query.
+_LOOK_UP = re.compile(r"查一下|查查|查一查|帮我查|给我查|帮忙查")
 _HOW_TO_REPORT = ("怎么报备", "怎么报", "怎么登记")
 _ANIMAL = re.compile("猫|狗|牛|羊|猪|鸡|鸭|鹅|驴")
 # 「人在洛阳 明早回」「已回」: a bare 回 after a time word, as young people type a return.
@@ -206,7 +211,8 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
         return _question(f, res, evidence)
     if evidence:
         return _first(f, res, evidence)
-    if "risk" in f.cues or ("lockdown" in f.cues and any(p.role != "local" for p in f.places)):
+    away = any(p.role != "local" for p in f.places)
+    if "risk" in f.cues or (away and ("lockdown" in f.cues or _LOOK_UP.search(f.text))):
         return "query_risk", []  # 「瑞丽那边还封着吧」
     if "policy" in f.cues:
         return "ask_policy", []
@@ -264,7 +270,8 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
     how_to = has(f.text, _HOW_TO) or _HOW_FOR.search(f.text) or _WANT_HOW.search(f.text)
     if how_to and "report_fever" not in evidence:  # a fever is reported however it is asked
         return "help", evidence
-    if has(f.text, _HOW_TO_LOOK) and all(p.role == "local" for p in f.places):
+    see = has(f.text, _HOW_TO_SEE) and "risk" in f.cues and "policy" not in f.cues
+    if (has(f.text, _HOW_TO_LOOK) or see) and all(p.role == "local" for p in f.places):
         return "help", evidence
     if "declare_return" in evidence and own_return(f) and not risky:
         # 「俺从厦门回来了要报备不」: the declaration, and the question kept for the dialogue to answer too.
