@@ -16,7 +16,7 @@ _SHORT_AFTER = (
     "没了", "没有了", "吃完", "用完", "喝完", "不够", "断了", "快没", "光了", "没啦", "见底", "快见底", "快完",
     "不多了", "没多少", "吃光", "用光", "该拿了", "该买了", "该取了", "该配了", "快打完", "打完了", "该打完", "该吃完",
     "该用完", "要吃完", "要用完", "要打完", "快吃完", "快用完", "剩不多", "剩得不多", "没剩多少", "就剩一点",
-    "烧完", "烧光",
+    "烧完", "烧光", "罐子空", "罐空了", "缸空了", "袋子空", "空了",
 )  # fmt: skip
 _ASKS_FOR = (
     "帮忙买", "帮买", "帮俺买", "帮我买", "送点", "送些", "给送", "送两", "送一", "捎", "代买", "代购", "买点", "物资",
@@ -75,6 +75,8 @@ _ANIMAL = re.compile("猫|狗|牛|羊|猪|鸡|鸭|鹅|驴")
 # 「人在洛阳 明早回」「已回」: a bare 回 after a time word, as young people type a return.
 _SHORT_RETURN = re.compile(r"(?:今天|明天|今晚|明早|明晚|后天|刚|已|已经|当天|晚上|下午|上午)回(?=$|[\s，,。了啦])")
 # 「俺在郑州上班 周末能回来不」: whether one may come back asks, it declares nothing.
+# 「外地回来哩 多少天以后能出门」: anyone back from anywhere else, asked about in general.
+_ANYONE_BACK = re.compile(r"^从?(?:外地|外省|外市|外县|外面|外头|省外|中风险|高风险|中高风险)(?:地区)?(?:回来|来|返回)")
 _MAY_RETURN = re.compile(r"(?:能|可以|让|准|敢)(?:不能|不可以)?(?:回来|回家|回村|回去|回乡)")
 # 「俺闺女回来第五天了 体温一直正常」: days counted since a return, said with a check-in, are the check-in.
 _SINCE_RETURN = re.compile(r"(?:回来|到家|回家)(?:都|已经)?第?[\d一二两三四五六七八九十几]+个?(?:天|礼拜|星期|周)")
@@ -122,7 +124,7 @@ def returned(f: Features, res: Resources) -> bool:
 
 def own_return(f: Features) -> bool:
     """The sender's or a relative's return, stated: 「俺从厦门回来了要报备不」, not 「外地回来的要隔离几天」."""
-    if has(f.text, _HYPOTHETICAL) or _MAY_RETURN.search(f.bare):
+    if has(f.text, _HYPOTHETICAL) or _MAY_RETURN.search(f.bare) or _ANYONE_BACK.search(f.bare):
         return False
     if f.dated or _OWN_SUBJECT.search(f.bare) or _PAST_RETURN.search(f.text):
         return True
