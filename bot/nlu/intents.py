@@ -16,7 +16,7 @@ _SHORT_AFTER = (
     "没了", "没有了", "吃完", "用完", "喝完", "不够", "断了", "快没", "光了", "没啦", "见底", "快见底", "快完",
     "不多了", "没多少", "吃光", "用光", "该拿了", "该买了", "该取了", "该配了", "快打完", "打完了", "该打完", "该吃完",
     "该用完", "要吃完", "要用完", "要打完", "快吃完", "快用完", "剩不多", "剩得不多", "没剩多少", "就剩一点",
-    "烧完", "烧光", "罐子空", "罐空了", "缸空了", "袋子空", "空了",
+    "烧完", "烧光", "罐子空", "罐空了", "缸空了", "袋子空", "空了", "就剩", "只剩",
 )  # fmt: skip
 _ASKS_FOR = (
     "帮忙买", "帮买", "帮俺买", "帮我买", "送点", "送些", "给送", "送两", "送一", "捎", "代买", "代购", "买点", "物资",
@@ -31,7 +31,8 @@ _WANT_CANT = re.compile(r"想(?:报|登记|上报|打卡|填)[^\s，,]{0,8}?[\s�
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _SEND = ("送", "买", "捎", "拿", "带")
 _NOTHING = re.compile(
-    r"没有?(啥|什么)|什么(?:吃的|喝的)?[都也]没|着呢|着哩|身[体子]不(?:中|行|好)|随便(?:啥|什么)|(?:啥|什么)都(?:中|行|可以)"
+    r"没有?(啥|什么)|什么(?:吃的|喝的)?[都也]没|着呢|着哩|身[体子]不(?:中|行|好)|随便(?:啥|什么)"
+    r"|(?:啥|什么)[\u4e00-\u9fff]{0,2}?都(?:中|行|可以)"  # 「啥菜都中」 asks nothing
 )
 # Someone's own return, not a question about returns in general: a person, a date, 刚, or a past 回来了.
 _OWN_SUBJECT = re.compile(
@@ -46,7 +47,8 @@ _PAST_RETURN = re.compile(
 # Asking after one's own request (the dialogue's 我的申请): 「俺要的米啥时候到」「我的东西咋还没送来」.
 _MY_REQUEST = re.compile(
     r"(?:我[^\s，,]{0,3}?(?:要的|申请的|订的|报的|登记的|填的)|我的东西|我家的东西|我的申请)"
-    r".{0,6}(?:什么时候|怎么还没|还没|到哪|到了没|到没|送了没|送来没|怎么样了|上了没|成了没|好了没|办了没|收到没)"
+    r".{0,6}(?:什么时候|怎么还没|还没|怎么还不|还不来|还不到|还不送|到哪|到了没|到没|送了没|送来没|怎么样了|上了没"
+    r"|成了没|好了没|办了没|收到没)"
 )
 # A need said with its goods right after it: 「要两袋米」「需要一桶油」「缺盐」.
 _ASKED = re.compile(
@@ -67,7 +69,12 @@ _HOW_TO_SEE = ("怎么看", "在哪看", "哪里看", "去哪看")  # 「咋看�
 _HOW_FOR = re.compile(r"怎么(?:给|替|帮)[^\s，,]{1,4}?(?:报|填|打卡|登记)")  # 「咋给俺娘报健康打卡」
 _CANT_USE = re.compile(r"不会(?:用|弄|打卡|报|填|登记|操作|整|打字|写字)")
 # 「俺想报俺儿回来了 咋弄」: wanting to report and asking how is a how-to question, nothing is reported yet.
-_WANT_HOW = re.compile(r"(?:想|要)(?:报|登记|上报|打卡)[^\s，,]{0,10}?[\s，,]*怎么(?:弄|报|填|办|操作|打|登记)")
+_WANT_HOW = re.compile(
+    r"(?:想|要)(?:(?:给|替|帮)[^\s，,]{1,4}?)?(?:报|登记|上报|打卡)[^\s，,]{0,10}?[\s，,]*怎么(?:弄|报|填|办|操作|打|登记)"
+)
+# 「是集中隔离还是居家」: a choice asked; 「有卖菜哩不 俺想买点」: a clause that asks, with more said after it.
+_CHOICE = re.compile(r"是[^\s，,]{1,10}?还是")
+_ASKING_CLAUSE = re.compile(r"(?:^|[\s，,])(?:有|能|可以|让|还有)[^\s，,]{1,8}?(?:不|没)(?=[\s，,])")
 # 「查一下武汉江夏区」: a place outside the town to be looked up is a risk query.
 _LOOK_UP = re.compile(r"查一下|查查|查一查|帮我查|给我查|帮忙查")
 _HOW_TO_REPORT = ("怎么报备", "怎么报", "怎么登记")
@@ -102,7 +109,7 @@ def is_question(f: Features, res: Resources) -> bool:
     bare = _NOTHING.sub("", f.bare)  # 「没打 身体不中」 ends in 不中 and asks nothing
     if any(bare.endswith(t) for t in res.words["question_tail"]) and len(bare) > 2:
         return True
-    return bool(_ASKED_BEFORE_TAIL.search(f.text))
+    return bool(_ASKED_BEFORE_TAIL.search(f.text) or _CHOICE.search(f.text) or _ASKING_CLAUSE.search(f.text))
 
 
 def returned(f: Features, res: Resources) -> bool:
@@ -279,6 +286,9 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
         # 「俺从厦门回来了要报备不」: the declaration, and the question kept for the dialogue to answer too.
         return "declare_return", [*rest("declare_return"), "ask_policy"]
     if "report_fever" in evidence and not has(f.text, _HYPOTHETICAL) and not _ANYONE_ILL.search(f.text):
+        asked_first = "request_supplies" in evidence  # 「能帮俺买点退烧药不 俺娘有点烧」 asks for the medicine first
+        if asked_first and _said_at("request_supplies", f, res) < _said_at("report_fever", f, res):
+            return "request_supplies", rest("request_supplies")
         return "report_fever", rest("report_fever")
     # 「身体都好 就是想问问啥时候能赶集」「疫苗打了第一针 多久打第二针」: told first, then asked.
     for act, cue in (("health_checkin", "checkin"), ("report_vaccination", "vaccine")):

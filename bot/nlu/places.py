@@ -163,8 +163,27 @@ def _role(text: str, start: int, end: int, chain: Chain, gaz: Gazetteer) -> str:
     return "neutral"
 
 
+def _unglued(tokens: list[str], gaz: Gazetteer) -> list[str]:
+    """「从江|西拉」 back to 「从|江西|拉」: a name that starts with 从/在/到 (从江县) glued to the name after it."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if len(token) >= 2 and token[0] in "从在到" and token in gaz.names and i + 1 < len(tokens):
+            rest = token[1:] + tokens[i + 1]
+            end = next((e for e in range(len(rest), len(token) - 1, -1) if rest[:e] in gaz.names), None)
+            if end is not None:
+                out += [token[0], rest[:end]] + ([rest[end:]] if rest[end:] else [])
+                i += 2
+                continue
+        out.append(token)
+        i += 1
+    return out
+
+
 def find_places(text: str, tokens: list[str], gaz: Gazetteer, common: frozenset[str]) -> list[Place]:
     """Every place in the text with its role, ambiguous names resolved by the others where possible."""
+    tokens = _unglued(tokens, gaz)
     # 「坡头村」「马庄」: a place name with a village word after it is a village elsewhere, never a division.
     hits = [h for h in _hits(tokens, gaz, common) if text[h[1] : h[1] + 1] not in _VILLAGE_WORDS]
     mentions = _mentions(hits, text)

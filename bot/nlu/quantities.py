@@ -197,5 +197,5 @@ def _last_before(named: list[tuple[int, str]], starts: list[int], end: int) -> s
 def mentions_goods(tokens: list[str], lex: Lexicon) -> list[str]:
     """Goods named as whole words (外面 is not 面, 天气 is not 气)."""
     goods = lex.goods_set
-    # jieba's 「点菜」「没油」 in 「捎点菜」「家里没油了」 hold the goods word after the first character.
-    return [t if t in goods else t[1:] for t in tokens if t in goods or (t[:1] in "点些没缺" and t[1:] in goods)]
+    # jieba's 「点菜」「没油」「卖菜」 (捎点菜, 家里没油了, 有卖菜哩不) hold the goods word after the first character.
+    return [t if t in goods else t[1:] for t in tokens if t in goods or (t[:1] in "点些没缺卖" and t[1:] in goods)]
