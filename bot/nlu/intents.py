@@ -48,7 +48,7 @@ _PAST_RETURN = re.compile(
 _MY_REQUEST = re.compile(
     r"(?:我[^\s，,]{0,3}?(?:要的|申请的|订的|报的|登记的|填的)|我的东西|我家的东西|我的申请)"
     r".{0,6}(?:什么时候|怎么还没|还没|怎么还不|还不来|还不到|还不送|到哪|到了没|到没|送了没|送来没|怎么样了|上了没"
-    r"|成了没|好了没|办了没|收到没)"
+    r"|成了没|好了没|办了没|收到没|送哪)"
 )
 # A need said with its goods right after it: 「要两袋米」「需要一桶油」「缺盐」.
 _ASKED = re.compile(
@@ -84,6 +84,8 @@ _SHORT_RETURN = re.compile(r"(?:今天|明天|今晚|明早|明晚|后天|刚|�
 # 「俺在郑州上班 周末能回来不」: whether one may come back asks, it declares nothing.
 # 「外地回来哩 多少天以后能出门」: anyone back from anywhere else, asked about in general.
 _ANYONE_BACK = re.compile(r"^从?(?:外地|外省|外市|外县|外面|外头|省外|中风险|高风险|中高风险)(?:地区)?(?:回来|来|返回)")
+# 「放假回来要隔离不」: a return to come, in a question about what it will need.
+_WHEN_BACK = re.compile(r"(?:放假|过年|过节|到时候|以后|等[^\s，,]{0,4}?)回来(?:要|需要|得|用|能|可以)")
 _MAY_RETURN = re.compile(r"(?:能|可以|让|准|敢)(?:不能|不可以)?(?:回来|回家|回村|回去|回乡)")
 # 「俺闺女回来第五天了 体温一直正常」: days counted since a return, said with a check-in, are the check-in.
 _SINCE_RETURN = re.compile(r"(?:回来|到家|回家)(?:都|已经)?第?[\d一二两三四五六七八九十几]+个?(?:天|礼拜|星期|周)")
@@ -131,7 +133,12 @@ def returned(f: Features, res: Resources) -> bool:
 
 def own_return(f: Features) -> bool:
     """The sender's or a relative's return, stated: 「俺从厦门回来了要报备不」, not 「外地回来的要隔离几天」."""
-    if has(f.text, _HYPOTHETICAL) or _MAY_RETURN.search(f.bare) or _ANYONE_BACK.search(f.bare):
+    if (
+        has(f.text, _HYPOTHETICAL)
+        or _MAY_RETURN.search(f.bare)
+        or _ANYONE_BACK.search(f.bare)
+        or _WHEN_BACK.search(f.text)
+    ):
         return False
     if f.dated or _OWN_SUBJECT.search(f.bare) or _PAST_RETURN.search(f.text):
         return True
