@@ -50,6 +50,8 @@ _MY_REQUEST = re.compile(
     r".{0,6}(?:什么时候|怎么还没|还没|怎么还不|还不来|还不到|还不送|到哪|到了没|到没|送了没|送来没|怎么样了|上了没"
     r"|成了没|好了没|办了没|收到没|送哪)"
 )
+# 「俺哩菜咋还没到」: one's own goods not come yet (the goods word is checked against those found).
+_MY_GOODS = re.compile(r"我家?的([\u4e00-\u9fff]{1,3}?)(?:怎么还没|还没|怎么还不|还不|到哪|送哪|到了没|到没|送了没)")
 # A need said with its goods right after it: 「要两袋米」「需要一桶油」「缺盐」.
 _ASKED = re.compile(
     r"(?:要|需要|急需|帮忙买|帮我买|缺)\s*[\d一二两三四五六七八九十半俩仨几]*\s*[\u4e00-\u9fff]{0,3}?(?:米|面|油|盐|菜|肉|蛋|药|水|奶)"
@@ -83,6 +85,9 @@ _ANIMAL = re.compile("猫|狗|牛|羊|猪|鸡|鸭|鹅|驴")
 _SHORT_RETURN = re.compile(r"(?:今天|明天|今晚|明早|明晚|后天|刚|已|已经|当天|晚上|下午|上午)回(?=$|[\s，,。了啦])")
 # 「俺在郑州上班 周末能回来不」: whether one may come back asks, it declares nothing.
 # 「外地回来哩 多少天以后能出门」: anyone back from anywhere else, asked about in general.
+_LEAD_FILLER = re.compile(
+    r"^(?:那个|这个|就是|然后|请问|麻烦问一下|我想问一下|想问一下|我想问问|问一下|问下|你好|您好|喂)+"
+)
 _ANYONE_BACK = re.compile(r"^从?(?:外地|外省|外市|外县|外面|外头|省外|中风险|高风险|中高风险)(?:地区)?(?:回来|来|返回)")
 # 「放假回来要隔离不」: a return to come, in a question about what it will need.
 _WHEN_BACK = re.compile(r"(?:放假|过年|过节|到时候|以后|等[^\s，,]{0,4}?)回来(?:要|需要|得|用|能|可以)")
@@ -136,7 +141,7 @@ def own_return(f: Features) -> bool:
     if (
         has(f.text, _HYPOTHETICAL)
         or _MAY_RETURN.search(f.bare)
-        or _ANYONE_BACK.search(f.bare)
+        or _ANYONE_BACK.search(_LEAD_FILLER.sub("", f.bare))
         or _WHEN_BACK.search(f.text)
     ):
         return False
@@ -210,7 +215,9 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
     menu = menu_intent(f, res)
     if menu:
         return menu, []
-    if phrase(f.text) or _MY_REQUEST.search(f.bare):  # 「以后别给俺发了」「啥时候送来」: outside the contract
+    mine = _MY_GOODS.search(f.bare)
+    mine = mine is not None and any(mine.group(1).endswith(g) for g in f.goods)
+    if phrase(f.text) or _MY_REQUEST.search(f.bare) or mine:  # 「以后别给俺发了」「啥时候送来」: outside the contract
         return "unknown", []
     if cancelled(f, res):
         return "cancel", []
