@@ -62,3 +62,18 @@ def test_goods_changed(said, left):
 @pytest.mark.parametrize("said", ["面不要了", "两箱是一箱", "要三袋米", "放门口就行"])
 def test_goods_not_changed(said):
     assert changes.changed(ITEMS, said) is None
+
+
+@pytest.mark.parametrize("said", ["是", "是的", "对", "嗯", "是哩", "是嘞！", "对对对", "嗯嗯", "是的是的", "嗯呐"])
+def test_a_bare_yes_in_any_way_villagers_say_it(said):
+    assert words.is_yes(said) and not words.is_no_answer(said)
+
+
+@pytest.mark.parametrize("said", ["不是", "不是哩", "没有", "不", "木有", "不不不"])
+def test_a_bare_no_to_a_yes_no_question(said):
+    assert words.is_no_answer(said) and not words.is_yes(said)
+
+
+@pytest.mark.parametrize("said", ["是不是", "是从郑州回来的", "的", "哩"])
+def test_not_a_bare_yes(said):
+    assert not words.is_yes(said)

@@ -6,10 +6,12 @@ import datetime as dt
 
 from bot.dialogue import fixes, menu, plan, texts, wayout, words
 from bot.dialogue.correcting import CONFIRM, FIX, Corrections
-from bot.dialogue.flow import AccountEvent, Context, End, Flow, Outcome, Parsed, Registry, Step, Then
+from bot.dialogue.flow import AccountEvent, Context, End, Flow, Offer, Outcome, Parsed, Registry, Step, Then
 from bot.dialogue.plan import PENDING
 from models.cadre import holds_role
 from models.conversation import State, clear_state, load_state, save_state
+
+OFFERED = "_offered"  # the step of a yes/no question asked outside a form (an Offer): its yes starts the flow
 
 
 class Engine(Corrections):
@@ -41,7 +43,7 @@ class Engine(Corrections):
         state, expired = self._live_state(ctx)
         ctx.flow = state.flow if state else None
         ctx.pending = list(state.slots.get(PENDING) or []) if state else []
-        reply = self._answer(ctx, state, text)
+        reply = self._offered(ctx, state, text) if state and state.step == OFFERED else self._answer(ctx, state, text)
         if expired is None:
             return reply
         notice = texts.EXPIRED.format(minutes=ctx.settings.conversation_ttl_min, word=expired.word)
@@ -78,7 +80,7 @@ class Engine(Corrections):
         ttl = dt.timedelta(minutes=ctx.settings.conversation_ttl_min)
         if state.updated_at and ctx.now - state.updated_at > ttl:
             clear_state(ctx.sql, openid=ctx.person.openid)
-            return None, self.flows[state.flow]
+            return None, None if state.step == OFFERED else self.flows[state.flow]  # nothing was being filled in
         return state, None
 
     def _answer(self, ctx: Context, state: State | None, text: str) -> str:
@@ -124,7 +126,7 @@ class Engine(Corrections):
         todo = plan.jobs(ctx, text, understood, self.answers, self.flows)
         if todo:
             return self._run(ctx, todo, fresh=True)
-        return menu.unknown_reply(ctx, text) if intent == "unknown" else texts.NOT_READY
+        return self._follow(ctx, menu.unknown_reply(ctx, text)) if intent == "unknown" else texts.NOT_READY
 
     def _run(self, ctx: Context, todo: list[dict], *, fresh: bool) -> str:
         """Do one thing after another until one asks a question; the rest waits in that question's state."""
@@ -181,6 +183,16 @@ class Engine(Corrections):
         said = step.answered(ctx) if step.answered else None
         following = self._advance(ctx, flow, state)
         return f"{said}\n{following}" if said else following
+
+    def _offered(self, ctx: Context, state: State, text: str) -> str:
+        """The answer to a yes/no question asked outside a form: yes starts the flow, anything else is new."""
+        clear_state(ctx.sql, openid=ctx.person.openid)
+        ctx.flow = None
+        if words.is_yes(words.canonical(text)):
+            return self.start(ctx, self.flows[state.flow], None)
+        if words.is_no_answer(text):
+            return texts.OFFER_DECLINED
+        return self._answer(ctx, None, text)
 
     def _no_answer(self, ctx: Context, flow: Flow, state: State, step: Step, text: str, parsed: Parsed) -> str:
         """Asked again, or a way out (an optional item's 「不知道」 is its answer: none)."""
@@ -254,6 +266,9 @@ class Engine(Corrections):
         """A handler's outcome as the reply: its text, then the flow it hands over to, or the conversation ended."""
         if isinstance(outcome, End):
             clear_state(ctx.sql, openid=ctx.person.openid)
+            return outcome.reply
+        if isinstance(outcome, Offer):
+            save_state(ctx.sql, openid=ctx.person.openid, state=State(outcome.flow, OFFERED, {}, ctx.now), now=ctx.now)
             return outcome.reply
         if not isinstance(outcome, Then):
             return outcome

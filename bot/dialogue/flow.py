@@ -176,7 +176,19 @@ class End:
     reply: str
 
 
-Outcome = str | Then | End
+@dataclass(frozen=True)
+class Offer:
+    """A reply that ends in a yes/no question whose yes starts a flow: 「您是从那边回来的吗？」.
+
+    The next message answers it: a bare yes (是, 是的, 对, 嗯, 是哩…) starts the flow, a bare no is answered
+    kindly, anything else is read as a new message.
+    """
+
+    reply: str
+    flow: str
+
+
+Outcome = str | Then | End | Offer
 
 
 def prepend(text: str, outcome: Outcome, sep: str = "\n") -> Outcome:

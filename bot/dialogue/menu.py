@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from bot.dialogue import texts, words
-from bot.dialogue.flow import Command, Context, Flow
+from bot.dialogue.flow import Command, Context, Flow, Offer
 from models.cadre import held_roles
 
 
@@ -47,8 +47,11 @@ _VILLAGE_LIKE = re.compile(r"([\u4e00-\u9fff]{1,4}?(?:村|庄|寨|屯|营))")
 _SELF = re.compile(r"^(?:俺们|我们|咱们|俺|我|咱)?(?:家)?(?:是|在|住在|住)?")
 
 
-def unknown_reply(ctx: Context, text: str) -> str:
-    """A message not understood: a kind question back, about the place it names if it names one."""
+def unknown_reply(ctx: Context, text: str) -> str | Offer:
+    """A message not understood: a kind question back, about the place it names if it names one.
+
+    A place outside the town asks whether the person came back from there: a yes starts the declaration.
+    """
     said = words.bare(text)
     found = _VILLAGE_LIKE.search(said[_SELF.match(said).end() :])
     if found:
@@ -56,5 +59,5 @@ def unknown_reply(ctx: Context, text: str) -> str:
         if match.village is not None and match.certain:
             return texts.OUR_VILLAGE.format(village=match.village.name)
         if match.village is None:
-            return texts.NOT_OUR_VILLAGE.format(place=found.group(1))
+            return Offer(texts.NOT_OUR_VILLAGE.format(place=found.group(1)), "declare_return")
     return f"{texts.UNKNOWN}{texts.UNKNOWN_ASK}"

@@ -32,6 +32,8 @@ OFF_TOPIC = (
     "这个事我帮不上忙，您可以问问村里的乡亲。\n"
     "我能帮您：返乡报备、买菜买药、发烧上报、健康打卡、查风险地区、问防疫的事。发「帮助」看怎么用。"
 )
+# A no to a yes/no question the account asked outside any form (「您是从那边回来的吗？」「不是」).
+OFFER_DECLINED = "好的。您有什么事？直接说就行，比如：从外地回来了、家里有人发烧、要买米面。"
 GREETING = "您好！"
 YOU_ARE_WELCOME = "不客气！有事随时找我。"
 CADRES_ONLY = "「{title}」是给村里干部和卡点值守人员用的。您要是干部，请先找镇里要绑定码，发「绑定 绑定码」。"

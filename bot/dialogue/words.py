@@ -58,7 +58,21 @@ YES = (
     "管",
     "成",
     "阔以",
+    "嗯呐",
+    "嗯哪",
+    "对头",
+    "就是",
+    "可不是",
+    "可不",
+    "那可不",
+    "对着",
+    "是滴",
+    "没错儿",
 )
+# The end of a spoken yes or no that changes nothing: 「是哩」「对嘞」「嗯呢」「不是哩」.
+_ANSWER_TAIL = re.compile(r"(了|啊|呀|吧|哩|嘞|咧|呢|哈|呗|哦|噢|喔|的|滴|啦)+$")
+# A no to a yes/no question (「您是从那边回来的吗？」).
+NO = ("不是", "不", "没有", "没", "木有", "冇", "否", "no", "不对", "不用", "不要", "没回来", "没去", "不是从那")
 # Only where a confirmation is asked does 「中不中」 (asked back: "is this ok?") mean yes.
 CONFIRM_YES = ("中不中", "行不行", "对不对", "可以不", "中吧", "这样中不中")
 THANKS = ("谢谢", "谢谢你", "谢谢了", "多谢", "感谢", "辛苦了", "好的", "知道了", "收到", "明白了", "晓得了")
@@ -103,10 +117,24 @@ def is_command(text: str, words: tuple[str, ...]) -> bool:
     return bool(stripped) and stripped in words or normalize(text) in words
 
 
+def _answer_word(text: str) -> str:
+    """A bare yes or no as its word: a repeat said once (「是的是的」「对对对」), the particles after it dropped."""
+    said = bare(text)
+    half = len(said) // 2
+    said = said[:half] if half > 1 and said[:half] == said[half:] else said
+    said = _ANSWER_TAIL.sub("", said) or said
+    return said[0] if len(said) > 1 and len(set(said)) == 1 else said
+
+
 def is_yes(text: str) -> bool:
-    """A confirmation: 是/对/确认/没错 and friends, with nothing contradicting it."""
+    """A confirmation: 是/对/确认/没错 and friends (「是哩」「对对对」「嗯呐」), with nothing contradicting it."""
     stripped = bare(text)
-    return stripped in YES or (stripped.rstrip("了啊呀吧") in YES and not is_no(text))
+    return stripped in YES or (_answer_word(text) in YES and not is_no(text))
+
+
+def is_no_answer(text: str) -> bool:
+    """A no to a yes/no question: 「不是」「没有哩」「不」, or a rejection."""
+    return _answer_word(text) in NO or _answer_word(text).rstrip("的") in NO
 
 
 def is_confirm_yes(text: str) -> bool:

@@ -101,10 +101,17 @@ def _first_date(text: str, today: dt.date, future: bool) -> tuple[int, dt.date] 
     return min(candidates, key=lambda c: c[0]) if candidates else None
 
 
+# 「俺闺女十八出嫁」: a bare day right before the event is that day, the next one to come.
+_DAY_OF_EVENT = re.compile(rf"(?<![\d月.一二三四五六七八九十初])({_NUM})(?=出嫁|结婚|订婚|办事|办喜事|出殡|下葬|娶)")
+
+
 def event_date(text: str, today: dt.date) -> dt.date | None:
     """The day of a wedding or funeral: the latest day named (「昨天走了 后儿个埋」 is the burial, not the death)."""
     dates = _every_date(text, today, True)
-    return max(dates) if dates else find_date(text, today, True)
+    if dates:
+        return max(dates)
+    bare = _DAY_OF_EVENT.search(text)
+    return _bare_day(bare, today, True) if bare else find_date(text, today, True)
 
 
 def _every_date(text: str, today: dt.date, future: bool) -> list[dt.date]:

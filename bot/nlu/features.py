@@ -20,6 +20,7 @@ _PUNCT = re.compile(r"[，,。.！!？?、；;：:~～…\s\"'“”‘’（）
 _DOSES = re.compile(r"(?:打了|打完|打过|接种了|接种|打|已打|都打了)?\s*([一二两三俩1-3])\s*(?:针|剂|次)")
 _NTH_DOSE = re.compile(r"第\s*([一二三1-3])\s*(?:针|剂)")
 _NEG_SPAN = 3
+_CLAUSE_BREAK = re.compile(r"[\s，,。；;！!？?]")
 # 「身体不好打不了」「医生不让打」: not vaccinated, said without the word 疫苗 (not 没打卡, 没打电话).
 _REFUSED = re.compile(
     r"(?:不能|不让|不敢|没敢|(?:^|(?<=[\s，,。；;]))[\u4e00-\u9fff]{0,3}?还?没)打(?!卡|扰|电话|工|架|扫|开|算|听|车|折|牌|麻将|完|药|麦|农药|场)|打不[了成]|(?:先别|别|不叫|暂时不|先不)打(?=$|[了哩呢啊\s])|(?:还?没有?|不)打了?(?=$|[哩呢呀啊\s])"
@@ -28,7 +29,7 @@ _TO_COME = ("还没", "没", "还未", "未", "要", "该", "快", "还得", "�
 _NONE_AT_ALL = ("一针没", "一针都没", "一针也没", "都没打", "还没打过")
 # 「加强针还没打 前两针都打了」: the doses done count, whatever is still to come.
 _DONE_COUNT = re.compile(
-    r"([一二两三俩1-3])\s*(?:针|剂)\s*(?:都|也|已经)?\s*(?:打了|打过|打完|接种了)|(?:打了|打过|打完)([一二两三俩1-3])(?:针|剂)"
+    r"([一二两三俩1-3])\s*(?:针|剂)\s*(?:都|也|已经|早就|早都|早)?\s*(?:打了|打过|打完|接种了)|(?:打了|打过|打完)([一二两三俩1-3])(?:针|剂)"
 )
 # 「俺闺女下个月初八出门」: a daughter who 出门 on a named day is married off.
 _MARRIED_OFF = re.compile(
@@ -36,6 +37,8 @@ _MARRIED_OFF = re.compile(
     r"|[周拜期][一二三四五六日天])出门(?!打工|干活|去|买|办|看)"
     r"|(?:号|日|初[一二三四五六七八九十]|[周拜期][一二三四五六日天])\S{0,4}?(?:闺女|女儿|姑娘|孙女|侄女|外甥女)出门(?!打工|干活|去|买|办|看)"
 )
+# 「俺孩儿下礼拜天办事」「十六号过事」: a day right before 办事 is an event held that day (not 「去县里办事」).
+_EVENT_DAY = re.compile(r"(?:号|日|天|[一二三四五六日])(?:办|过)(?:事|酒|席)")
 _TIME_WORDS = re.compile(
     r"(今儿个|今儿|今天|昨天|昨儿个|昨个|昨晚|前天|刚刚|刚才|刚|已经|早上|晚上|夜里|半夜|上午|下午|也|又|在)+$"
 )
@@ -104,7 +107,7 @@ def _any_of(words: tuple[str, ...]) -> re.Pattern:
 
 
 def _negated(text: str, pos: int, negations: tuple[str, ...], symptoms: tuple[str, ...] = ()) -> bool:
-    before = text[max(0, pos - _NEG_SPAN) : pos]
+    before = _CLAUSE_BREAK.split(text[max(0, pos - _NEG_SPAN) : pos])[-1]  # 「鼻子不通 嗓子哑」: 不 is the nose's
     if any(n in before for n in negations):
         return True
     pos -= 1 if text[max(0, pos - 1) : pos] in ("和", "、", "也") else 0
@@ -190,6 +193,7 @@ def extract(raw: str, res: Resources, today: dt.date) -> Features:
     f.temperature = find_temperature(text, rough=True)
     f.exact_temperature = f.temperature is None or find_temperature(text) is not None
     f.symptoms = find_symptoms(text, res)
+    denied = not f.symptoms and has(text, res.words["symptom"])  # 「没有发热 没有咳嗽 没有乏力」 is a check-in
     f.goods = mentions_goods(tokens, res.goods)
     f.items = find_items(text, res.goods, loose=has(text, res.words["need"]))
     vaccine = has(text, res.words["vaccine"]) or "针" in text or "剂" in text or _REFUSED.search(text)
@@ -198,4 +202,8 @@ def extract(raw: str, res: Resources, today: dt.date) -> Features:
     f.transport = find_transport(text, res)
     f.dated = find_date(text, today) is not None
     f.cues = {name for name in CUES if has(text, res.words[name])}
+    if _EVENT_DAY.search(text):
+        f.cues.add("event_other")
+    if denied:
+        f.cues.add("checkin")
     return f

@@ -13,6 +13,7 @@ _MAY_GO = re.compile(r"(?:能|可以|让|准)(?:出|去|走|回)")  # 「现在�
 _AWAY = re.compile(
     r"(?:(?:出门|出去|外出)[^\s，,]{0,6}?|在(?:(?!卡|检查|值班|执勤)[^\s，,]){1,6}?)(?:打工|上班|干活|挣钱|上学|读书)"
 )
+_SHOP = re.compile(r"哪(?:里|儿)?有(?:卖|修|收)")  # 「镇上哪有卖电动车哩」: a shop asked for (when no goods are named)
 _OWNER = re.compile(r"[^\s，,]{1,3}的(?= )")
 _EPIDEMIC = ("policy", "risk", "checkpoint", "vaccine", "need_nothing")
 
@@ -39,6 +40,7 @@ def off_topic(f: Features, res: Resources, evidence: list[str], fever: bool, ask
         return False
     if "advert" in f.cues or _PRICE_PER.search(f.text) or f.bare.startswith("卖"):
         return True
-    if ("offtopic" not in f.cues and not _AWAY.search(f.text)) or epidemic_left(f, res):
+    shop = _SHOP.search(f.text) and not f.goods
+    if ("offtopic" not in f.cues and not _AWAY.search(f.text) and not shop) or epidemic_left(f, res):
         return False
     return asked or not evidence

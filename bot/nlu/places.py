@@ -30,6 +30,9 @@ _SUFFIX = set("区县市镇乡州省旗")
 _FROM = re.compile(r"(从|自|打|由|离开|刚从)$")
 _AT = re.compile(r"(在|住在|住|家在|呆在|待在|搁)$")
 _TO = re.compile(r"(回到|回|到|去|往|至|进|来|返回|返)$")
+# 「去新疆摘棉花 今儿回来了」: a place gone to, with a return said after it, is where they came back from.
+_WENT = re.compile(r"(?:去|上)$")
+_RETURN_LATER = re.compile(r"回来|回家|回村|到家|回的家|回的村")
 _BACK_AFTER = re.compile(r"^(回来|回家|回乡|回村|回老家|返乡|返回|过来|来的|来了|回|坐|开车|出发|离开|走的)")
 _PLACE_TAILS = {
     "东站",
@@ -153,14 +156,34 @@ def _role(text: str, start: int, end: int, chain: Chain, gaz: Gazetteer) -> str:
     if back:
         return "back"
     if _TO.search(before):
-        return "to"
+        went = _WENT.search(before) and _RETURN_LATER.search(text, end)
+        return "from" if went else "to"
     if _AT.search(before):
         return "at"
     return "neutral"
 
 
+def _unglued(tokens: list[str], gaz: Gazetteer) -> list[str]:
+    """「从江|西拉」 back to 「从|江西|拉」: a name that starts with 从/在/到 (从江县) glued to the name after it."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if len(token) >= 2 and token[0] in "从在到" and token in gaz.names and i + 1 < len(tokens):
+            rest = token[1:] + tokens[i + 1]
+            end = next((e for e in range(len(rest), len(token) - 1, -1) if rest[:e] in gaz.names), None)
+            if end is not None:
+                out += [token[0], rest[:end]] + ([rest[end:]] if rest[end:] else [])
+                i += 2
+                continue
+        out.append(token)
+        i += 1
+    return out
+
+
 def find_places(text: str, tokens: list[str], gaz: Gazetteer, common: frozenset[str]) -> list[Place]:
     """Every place in the text with its role, ambiguous names resolved by the others where possible."""
+    tokens = _unglued(tokens, gaz)
     # 「坡头村」「马庄」: a place name with a village word after it is a village elsewhere, never a division.
     hits = [h for h in _hits(tokens, gaz, common) if text[h[1] : h[1] + 1] not in _VILLAGE_WORDS]
     mentions = _mentions(hits, text)

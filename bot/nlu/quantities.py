@@ -39,9 +39,10 @@ _NOT_GOODS = frozenset(
         "车",
     ]
 )
-_NOT_A_NAME_START = CN_DIGITS + "要是就都也还给买送拿带有没不的了吧啊呢和跟那这哪左"
+_NOT_GOODS_LEADS = tuple(_NOT_GOODS)  # 「一个人在家」: a person counted, not goods
+_NOT_A_NAME_START = CN_DIGITS + "要是就都也还给买送拿带有没不的了吧啊呢和跟那这哪左哩嘞来"
 _STOP = "和跟与及还再要也就都吧啊呀了呢的，,。.!！?？、；; "
-_SIZE = "(?:大|小|整)?"  # 一大袋米, 两小瓶香油
+_SIZE = "(?:大|小|整|新)?"  # 一大袋米, 两小瓶香油, 买个新锅
 _SIZE_WORDS = re.compile(
     rf"{_QTY}\s*(?:斤|公斤|升|千克)\s*(?:的|装)(?=\s*[{CN_DIGITS}\d]{{1,3}}\s*(?:袋|桶|箱|瓶|包|壶))"
 )
@@ -75,7 +76,10 @@ def compile_lexicon(goods: list[str], units: list[str]) -> Lexicon:
     """Regexes for number-unit-goods, goods-number-unit and verb-unit-goods."""
     g = "|".join(sorted(set(goods), key=len, reverse=True))
     u = "|".join(sorted(set(units), key=len, reverse=True))
-    forward = re.compile(rf"{_QTY}\s*{_SIZE}({u})(半)?(?:的|装)?({g}|[\u4e00-\u9fff]{{1,4}}?(?=[{_STOP}]|$))")
+    # An unknown name ends at a stop, the end, or a question's 不/吗 (「能帮俺买两盒硝苯地平不」).
+    forward = re.compile(
+        rf"{_QTY}\s*{_SIZE}({u})(半)?(?:的|装)?({g}|[\u4e00-\u9fff]{{1,4}}?(?=[{_STOP}]|$|[不吗么](?:$|[{_STOP}])))"
+    )
     backward = re.compile(rf"({g})\s*(?:要|买|来)?\s*{_QTY}\s*{_SIZE}({u})(半)?")
     implicit = re.compile(rf"(?:要|买|来|拿|送|捎|带)\s*({u})\s*{_SIZE}\s*({g})")
     dangling = re.compile(rf"{_QTY}\s*{_SIZE}({u})(半)?(?=[{_STOP}]|$|{_AFTER_DANGLING})")
@@ -112,7 +116,7 @@ def find_items(text: str, lex: Lexicon, loose: bool) -> list[dict]:
 
     for m in lex.forward.finditer(text):
         name = m.group(5)
-        if name not in lex.goods and (not loose or name in _NOT_GOODS or name[0] in _NOT_A_NAME_START):
+        if name not in lex.goods and (not loose or name.startswith(_NOT_GOODS_LEADS) or name[0] in _NOT_A_NAME_START):
             continue
         if item := _item(name, m.group(1), m.group(4), m.group(3)):
             take(m, item)
@@ -193,5 +197,5 @@ def _last_before(named: list[tuple[int, str]], starts: list[int], end: int) -> s
 def mentions_goods(tokens: list[str], lex: Lexicon) -> list[str]:
     """Goods named as whole words (外面 is not 面, 天气 is not 气)."""
     goods = lex.goods_set
-    # jieba's 「点菜」「没油」 in 「捎点菜」「家里没油了」 hold the goods word after the first character.
-    return [t if t in goods else t[1:] for t in tokens if t in goods or (t[:1] in "点些没缺" and t[1:] in goods)]
+    # jieba's 「点菜」「没油」「卖菜」 (捎点菜, 家里没油了, 有卖菜哩不) hold the goods word after the first character.
+    return [t if t in goods else t[1:] for t in tokens if t in goods or (t[:1] in "点些没缺卖" and t[1:] in goods)]

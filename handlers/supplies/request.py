@@ -184,7 +184,8 @@ def skip_urgent(ctx: Context) -> bool:
 
 def parse_urgent(text: str, ctx: Context) -> Parsed:
     found = urgency(text)
-    if found is None and not ctx.correcting and words.bare(text) in YES_TODAY:
+    said_yes = words.bare(text) in YES_TODAY or words.is_yes(text)  # 「是哩」「嗯嗯」 too
+    if found is None and not ctx.correcting and said_yes:
         found = True
     return reask(TEXT.urgent_again) if found is None else accept(found)
 
