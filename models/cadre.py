@@ -206,7 +206,7 @@ class Post:
     since: dt.datetime
 
 
-ROSTER = (
+POSTS = (
     "SELECT p.id, p.name, p.phone, a.role, a.village_id, v.name, v.work_area_id, a.created_at"
     " FROM cadre_assignment a JOIN person p ON p.id = a.person_id JOIN village v ON v.id = a.village_id"
     " WHERE 1 = 1{where} ORDER BY v.work_area_id, v.id, a.role, a.id"
@@ -231,7 +231,7 @@ def _jurisdiction(sql: Sql, column: str, villages, *, town_roles: bool) -> tuple
 def roster(sql: Sql, *, villages, town_roles: bool = True) -> list[Post]:
     """Every role held for these villages (None: the town), by work area and village."""
     where, params = _jurisdiction(sql, "a", villages, town_roles=town_roles)
-    rows = sql.all(ROSTER.format(where=where), **params)
+    rows = sql.all(POSTS.format(where=where), **params)
     return [Post(*row[:7], sql.read_time(row[7])) for row in rows]
 
 
