@@ -13,7 +13,7 @@ from admin.web.ops_texts import UNDELIVERED as TEXT
 from admin.web.render import render
 from admin.web.security import require_csrf
 from admin.web.viewer import Viewer
-from handlers.calls import DONE, close_call
+from handlers.calls import DONE, DONE_ABOVE, close_call
 from models.alerts import undelivered_alerts_in
 from models.audit import record_action
 from models.calls import Call, call_in_villages, open_calls_in
@@ -24,7 +24,9 @@ from town.alerts import who_is
 
 router = APIRouter()
 DAYS = 7
-OUTCOMES = {"done": TEXT.done, "already": TEXT.already, "moved": TEXT.moved, "not_yours": TEXT.refused}
+OUTCOMES = {
+    "done": TEXT.done, "done_above": TEXT.done, "already": TEXT.already, "moved": TEXT.moved, "not_yours": TEXT.refused,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ def mark_call_made(task_id: int, request: Request, viewer: Seen) -> RedirectResp
             raise HTTPException(404)
         mine = openid_of(sql, person_id=viewer.person_id) if viewer.person_id else None
         outcome, _ = close_call(sql, number=task_id, closer_openid=mine, top=viewer.town_wide, now=now)
-        if outcome == DONE:
+        if outcome in (DONE, DONE_ABOVE):
             record_action(
                 session, actor=actor(viewer), action="call_made", target=f"call_task:{task_id}",
                 before={"status": TEXT.audit_open}, after={"status": TEXT.audit_done},
