@@ -98,9 +98,11 @@ class County:
         self.today = local.date()
         self.figures: dict[str, float] = {}
 
-    def create(self) -> None:
+    def create(self, template: str | None = None) -> None:
+        """A fresh database, or a copy of a built one (`--template`)."""
+        strategy = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
         with create_engine(self.base_url, isolation_level="AUTOCOMMIT").connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{self.name}"'))
+            conn.execute(text(f'CREATE DATABASE "{self.name}"{strategy}'))
         os.environ.update(DATABASE_URL=self.url, TOWN_FILE=str(self.folder / "town.toml"), WECHAT_APP_ID="")
         os.environ.update(WECHAT_TOKEN="county-bench", LOG_LEVEL="warning", SCHEDULER="false")
         self.villages = town_file(self.folder / "town.toml")
@@ -110,6 +112,18 @@ class County:
         get_settings.cache_clear()
         self.settings = get_settings()
         self.db = prepare_database(self.settings)
+
+    def save_as(self, template: str) -> None:
+        """Keep the built database as a template that later runs copy instead of building again."""
+        self.db.dispose()
+        with create_engine(self.base_url, isolation_level="AUTOCOMMIT").connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{template}" TEMPLATE "{self.name}" STRATEGY FILE_COPY'))
+
+    def reuse(self) -> None:
+        """What `build` leaves in memory, for a database copied from a template."""
+        self.village_ids = self._village_ids()
+        self.write_lists()
+        print(f"  copied {self.people:,} people from the template: {self.counts()}", flush=True)
 
     def drop(self) -> None:
         self.db.dispose()
@@ -187,10 +201,16 @@ class County:
             raw.close()
 
     def _lists(self) -> None:
-        """Version 1 imported now; version 2 (levels moved, some entries gone or new) written for the timed import."""
-        from town.policy import load_policy
+        """Version 1 imported now; version 2 written for the timed import."""
         from town.reclassify import ingest
         from town.riskareas import parse_file
+
+        self.write_lists()
+        ingest(self.db, parse_file(self.folder / "v1.csv"), policy=self.policy, now=self.evening - dt.timedelta(days=1))
+
+    def write_lists(self) -> None:
+        """Both list versions (v2: levels moved, some entries gone or new), the same for the same seed."""
+        from town.policy import load_policy
 
         chains = townships()
         self.rng.shuffle(chains)
@@ -209,7 +229,6 @@ class County:
         write_list(self.folder / "v1.csv", self.v1)
         write_list(self.folder / "v2.csv", v2)
         self.policy = load_policy(self.settings.policy_file)
-        ingest(self.db, parse_file(self.folder / "v1.csv"), policy=self.policy, now=self.evening - dt.timedelta(days=1))
 
     def _declarations(self) -> None:
         """5 % of people declared, classified by the policy; the quarantines it orders opened (care and all)."""
@@ -376,6 +395,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, nargs="+", default=[10_000])
     parser.add_argument("--keep", action="store_true", help="keep each size's database (its name is printed)")
+    parser.add_argument(
+        "--template",
+        action="store_true",
+        help="copy each size's built database from xiangan_county_tpl_N, building and keeping it the first time",
+    )
+    parser.add_argument("--build-only", action="store_true", help="with --template: build the templates, time nothing")
     args = parser.parse_args()
     base = os.environ.get("COUNTY_DATABASE_URL", DEFAULT_URL)
     results: dict[int, dict[str, float]] = {}
@@ -383,14 +408,30 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             county = County(base, people, Path(tmp), random.Random(17))
             print(f"{people:,} people: database {county.name}", flush=True)
-            county.create()
+            template = f"xiangan_county_tpl_{people}" if args.template else None
+            built = template is not None and exists(base, template)
+            county.create(template if built else None)
             try:
-                county.build()
-                results[people] = county.run()
+                if built:
+                    county.reuse()
+                else:
+                    county.build()
+                    if template:
+                        county.save_as(template)
+                if not args.build_only:
+                    results[people] = county.run()
             finally:
                 if not args.keep:
                     county.drop()
-    print(table(results))
+    if results:
+        print(table(results))
+
+
+def exists(base: str, database: str) -> bool:
+    """Whether the server has that database."""
+    with create_engine(base, isolation_level="AUTOCOMMIT").connect() as conn:
+        found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database})
+        return found.first() is not None
 
 
 if __name__ == "__main__":
