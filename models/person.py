@@ -207,8 +207,9 @@ LIST_FOLLOWERS = (
     "INSERT INTO outbox_message (idempotency_key, recipient_openid, kind, text, payload, status, attempts,"
     " created_at, due_at) SELECT :prefix || CAST(p.id AS VARCHAR(20)), p.openid, :kind, :text, :payload, 'queued',"
     " 0, :now, :now FROM person p WHERE p.subscribed = :yes AND p.risk_list_opted_out = :no"
-    " AND {window}{skip} ORDER BY p.id ON CONFLICT (idempotency_key) DO NOTHING"
+    " AND {window}{skip}{ids} ORDER BY p.id ON CONFLICT (idempotency_key) DO NOTHING"
 )
+ID_RANGE = " AND p.id > :after AND p.id <= :upto"
 IN_WINDOW = "(p.last_inbound_at > :since AND COALESCE(p.cs_used, 0) < :quota)"
 
 
@@ -222,20 +223,30 @@ def enqueue_to_list_followers(
     window_since: dt.datetime,
     quota: int,
     now: dt.datetime,
+    id_range: tuple[int, int] | None = None,
 ) -> tuple[int, int]:
     """Every follower who wants the risk list gets a row keyed prefix+id: inside WeChat's window the first
-    (kind, payload) of `kinds`, outside it the second; `skip_ids` get none. Rows added for each."""
-    ids, params = sql.in_list("skip", skip_ids)
-    skip = f" AND p.id NOT IN {ids}" if skip_ids else ""
+    (kind, payload) of `kinds`, outside it the second; `skip_ids` get none; with `id_range` (after, up to) only the
+    people whose id is in that range. Rows added for each."""
+    placeholders, params = sql.in_list("skip", skip_ids)
+    skip = f" AND p.id NOT IN {placeholders}" if skip_ids else ""
     common = {
         "prefix": prefix, "text": text, "now": sql.time(now), "yes": sql.flag(True), "no": sql.flag(False),
         "since": sql.time(window_since), "quota": quota, **params,
     }  # fmt: skip
+    if id_range is not None:
+        common.update(after=id_range[0], upto=id_range[1])
     added = []
     for window, (kind, payload) in zip((IN_WINDOW, f"NOT COALESCE({IN_WINDOW}, FALSE)"), kinds, strict=True):
-        statement = LIST_FOLLOWERS.format(window=window, skip=skip)
+        statement = LIST_FOLLOWERS.format(window=window, skip=skip, ids=ID_RANGE if id_range is not None else "")
         added.append(sql.run(statement, kind=kind, payload=payload, **common))
     return added[0], added[1]
+
+
+def person_id_span(sql: Sql) -> tuple[int, int]:
+    """(the lowest person id - 1, the highest): every person's id is above the first and up to the second."""
+    low, high = sql.one("SELECT COALESCE(MIN(id), 1) - 1, COALESCE(MAX(id), 0) FROM person")
+    return low, high
 
 
 def link_wecom(sql: Sql, *, person_id: int, userid: str) -> None:
