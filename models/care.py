@@ -173,6 +173,18 @@ def carers_in_force(sql: Sql) -> dict[int, list[Holder]]:
     return found
 
 
+def care_holders_of(sql: Sql, *, quarantine_ids: list[int]) -> dict[int, list[Holder]]:
+    """`care_holders` of many quarantines in one read, by quarantine id (absent: nobody)."""
+    found: dict[int, list[Holder]] = {}
+    if quarantine_ids:
+        placeholders, params = sql.in_list("ids", quarantine_ids)
+        query = CARE_HOLDERS.replace("ca.quarantine_id = :quarantine", f"ca.quarantine_id IN {placeholders}")
+        query = query.replace("SELECT p.id", "SELECT ca.quarantine_id, p.id")
+        for quarantine_id, *holder in sql.all(query, **params):
+            found.setdefault(quarantine_id, []).append(Holder(*holder))
+    return found
+
+
 def care_holders(sql: Sql, *, quarantine_id: int) -> list[Holder]:
     """The household's current responsible people (四包一), in the order they were assigned."""
     return [Holder(*row) for row in sql.all(CARE_HOLDERS, quarantine=quarantine_id)]

@@ -129,11 +129,22 @@ class Roster:
         """Everyone bound as the town command."""
         return [h for h, _ in self._rows if h.role == TOP]
 
+    def leads(self, village_id: int) -> list[Holder]:
+        """The leads of the village's work area."""
+        area = self._areas.get(village_id)
+        return [h for h, of in self._rows if h.role == LEAD and area is not None and of == area]
+
     def above(self, village_id: int) -> list[Holder]:
         """The village's work-area lead, then the town command."""
-        area = self._areas.get(village_id)
-        leads = [h for h, of in self._rows if h.role == LEAD and area is not None and of == area]
-        return [*leads, *self.town_command()]
+        return [*self.leads(village_id), *self.town_command()]
+
+    def holders_at(self, role: str, village_id: int | None) -> list[Holder]:
+        """`holders_at` from the roster."""
+        if role == TOP:
+            return self.town_command()
+        if village_id is None:
+            return []
+        return self.leads(village_id) if role == LEAD else self.holders(village_id, (role,))
 
     def responsible(self, village_id: int | None, roles) -> list[Holder]:
         """The village's holders of these roles, else those above it."""
