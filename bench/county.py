@@ -123,6 +123,7 @@ class County:
         """What `build` leaves in memory, for a database copied from a template."""
         self.village_ids = self._village_ids()
         self.write_lists()
+        self.analyze()
         print(f"  copied {self.people:,} people from the template: {self.counts()}", flush=True)
 
     def drop(self) -> None:
@@ -138,7 +139,13 @@ class County:
         self._copy_people()
         self._lists()
         self._declarations()
+        self.analyze()
         print(f"  built {self.people:,} people in {time.perf_counter() - started:.0f} s: {self.counts()}", flush=True)
+
+    def analyze(self) -> None:
+        """Planner statistics after the bulk load, as autovacuum would gather them on a database in service."""
+        with self.db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
 
     def _village_ids(self) -> list[int]:
         from models.town import Village

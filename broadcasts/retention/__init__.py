@@ -62,14 +62,16 @@ def archive_old(
     """Archive then delete finished rows older than `days`, a chunk at a time, until none is left or time is up."""
     cutoff, started, done = now - dt.timedelta(days=days), time.monotonic(), 0
     for read in (old_outbox, old_inbound):
+        after = 0
         while True:
             with transaction(db) as session:
-                rows = read(session, cutoff=cutoff, limit=chunk)
+                rows = read(session, cutoff=cutoff, limit=chunk, after=after)
                 if rows.rows:
                     write_archive(Path(archive_dir), rows)
                     done += delete_chunk(session, rows)
             if not rows.rows:
                 break
+            after = rows.ids[-1]
             log.info("retention: %d %s rows up to id %d archived and deleted", len(rows.rows), rows.table, rows.ids[-1])
             if time.monotonic() - started > budget_s:
                 log.info("retention: time budget spent after %d rows; the next run goes on", done)
