@@ -136,7 +136,7 @@ def _supply_statements(server, households: int) -> int:
                 )
             )  # fmt: skip
     jobs = dict(CARE_JOBS)
-    with time_machine.travel(AT, tick=False), counting(db) as seen, transaction(db) as session:
+    with time_machine.travel(AT, tick=False), counting(db, this_thread=True) as seen, transaction(db) as session:
         climbed = jobs["care_supplies"](session, AT, server.settings)
     assert climbed >= households // 2, climbed  # those with nobody further up stay where they are
     empty_tables(server.settings.database_url)

@@ -177,7 +177,7 @@ def _upgrade_statements(server, returnees: int) -> tuple[int, int]:
                     apply_quarantine(session, declaration=session.get(Declaration, up), classification=row, now=NOW)
             declare(db, f"rc-down-{n}", f"李{n}", JINGGUANG)
         queued = len(sent(db))
-        with counting(db) as seen:
+        with counting(db, this_thread=True) as seen:  # not the live server's reload of its risk index
             _result, summary = aug6(db, chunk=CHUNK)
         queued = len(sent(db)) - queued
     assert len(summary.upgraded) == returnees and len(summary.proposed) == returnees

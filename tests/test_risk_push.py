@@ -163,7 +163,7 @@ def test_a_push_costs_a_fixed_number_of_statements_per_range(town):
         with transaction(db) as session:
             session.execute(delete(OutboxMessage).where(OutboxMessage.idempotency_key.like("risk-list:%")))
             session.execute(delete(AnnouncementRun))
-        with counting(db) as seen:
+        with counting(db, this_thread=True) as seen:
             assert risk_push.push(db, AT, town.settings, chunk=chunk) == 45
         return seen.count
 
