@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Field, Session, SQLModel
 
+from models.conversation import PREFETCH
 from models.db import utcnow
 from models.sql import Sql
 
@@ -49,6 +50,11 @@ TOUCH = (
     " WHERE person.last_inbound_at IS NULL OR person.last_inbound_at <= excluded.last_inbound_at"
     " RETURNING id, name, phone, village_id, subscribed"
 )
+# PostgreSQL: the same, with the person's conversation state read in the same round trip (SQLite has no DML in CTEs).
+TOUCH_AND_STATE = (
+    f"WITH p AS ({TOUCH}) SELECT p.id, p.name, p.phone, p.village_id, p.subscribed,"
+    " c.flow, c.step, c.slots, c.started_at, c.updated_at FROM p LEFT JOIN conversation_state c ON c.openid = :openid"
+)
 # A click, follow or scan opens WeChat's short window; the count restarts unless a 48-hour window is open.
 TOUCH_SHORT = (
     "INSERT INTO person (openid, subscribed, short_window_at, cs_used, created_at)"
@@ -85,6 +91,13 @@ def touch_person(sql: Sql, *, openid: str, now: dt.datetime, window: str | None 
     params = {"openid": openid, "yes": sql.flag(True), "now": sql.time(now)}
     if window == "short":
         row = sql.one(TOUCH_SHORT, long_since=sql.time(now - LONG_WINDOW), **params)
+    elif window == "long" and not sql.sqlite:
+        row = sql.one(TOUCH_AND_STATE, **params)
+        if row is not None:
+            sql.prefetched[(PREFETCH, openid)] = row[5:] if row[5] is not None else None  # for load_state
+            row = row[:5]
+        else:  # replayed from the spool, older than the last message: it leaves the window where it is
+            row = sql.one(TOUCH_QUIETLY, **params)
     else:
         # A message replayed from the spool may be older than the last one: it leaves the window where it is.
         row = sql.one(TOUCH if window == "long" else TOUCH_QUIETLY, **params) or sql.one(TOUCH_QUIETLY, **params)
