@@ -308,8 +308,8 @@ class County:
         self.figures[name] = time.perf_counter() - started
         print(f"  {name:<28} {self.figures[name]:8.2f} s  {outcome if outcome is not None else ''}", flush=True)
 
-    def run(self) -> dict[str, float]:
-        """The issue's operations, in its order."""
+    def run(self, skip: tuple[str, ...] = ()) -> dict[str, float]:
+        """The issue's operations, in its order (those named in `skip` left out)."""
         from broadcasts import brief, risk_push
         from broadcasts.care import CARE_JOBS
         from broadcasts.scheduler import run_job
@@ -323,7 +323,8 @@ class County:
         self.timed("import-risk-list (reclassify)", reclassify)
         self.timed("risk_push job", lambda: f"{run_job(self.db, risk_push.job, self.evening, self.settings)} queued")
         self.timed("announce --to all", self._announce)
-        self.export()
+        if "export-ledger" not in skip:
+            self.export()
         for name, job in CARE_JOBS:
             at = self.care_time(name)
             self.timed(f"care: {name}", lambda job=job, at=at: f"{run_job(self.db, job, at, self.settings)} done")
@@ -408,6 +409,7 @@ def main() -> None:
         help="copy each size's built database from xiangan_county_tpl_N, building and keeping it the first time",
     )
     parser.add_argument("--build-only", action="store_true", help="with --template: build the templates, time nothing")
+    parser.add_argument("--skip", nargs="*", default=[], choices=["export-ledger"], help="operations not to time")
     args = parser.parse_args()
     base = os.environ.get("COUNTY_DATABASE_URL", DEFAULT_URL)
     results: dict[int, dict[str, float]] = {}
@@ -426,7 +428,7 @@ def main() -> None:
                     if template:
                         county.save_as(template)
                 if not args.build_only:
-                    results[people] = county.run()
+                    results[people] = county.run(tuple(args.skip))
             finally:
                 if not args.keep:
                     county.drop()
