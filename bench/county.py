@@ -97,10 +97,13 @@ class County:
         self.evening = local.replace(hour=20, minute=30, second=0, microsecond=0).astimezone(dt.UTC)
         self.today = local.date()
         self.figures: dict[str, float] = {}
+        self.retention_budget = float("inf")
 
-    def create(self) -> None:
+    def create(self, template: str | None = None) -> None:
+        """A fresh database, or a copy of a built one (`--template`)."""
+        strategy = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
         with create_engine(self.base_url, isolation_level="AUTOCOMMIT").connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{self.name}"'))
+            conn.execute(text(f'CREATE DATABASE "{self.name}"{strategy}'))
         os.environ.update(DATABASE_URL=self.url, TOWN_FILE=str(self.folder / "town.toml"), WECHAT_APP_ID="")
         os.environ.update(WECHAT_TOKEN="county-bench", LOG_LEVEL="warning", SCHEDULER="false")
         self.villages = town_file(self.folder / "town.toml")
@@ -110,6 +113,19 @@ class County:
         get_settings.cache_clear()
         self.settings = get_settings()
         self.db = prepare_database(self.settings)
+
+    def save_as(self, template: str) -> None:
+        """Keep the built database as a template that later runs copy instead of building again."""
+        self.db.dispose()
+        with create_engine(self.base_url, isolation_level="AUTOCOMMIT").connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{template}" TEMPLATE "{self.name}" STRATEGY FILE_COPY'))
+
+    def reuse(self) -> None:
+        """What `build` leaves in memory, for a database copied from a template."""
+        self.village_ids = self._village_ids()
+        self.write_lists()
+        self.analyze()
+        print(f"  copied {self.people:,} people from the template: {self.counts()}", flush=True)
 
     def drop(self) -> None:
         self.db.dispose()
@@ -124,7 +140,13 @@ class County:
         self._copy_people()
         self._lists()
         self._declarations()
+        self.analyze()
         print(f"  built {self.people:,} people in {time.perf_counter() - started:.0f} s: {self.counts()}", flush=True)
+
+    def analyze(self) -> None:
+        """Planner statistics after the bulk load, as autovacuum would gather them on a database in service."""
+        with self.db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
 
     def _village_ids(self) -> list[int]:
         from models.town import Village
@@ -187,10 +209,16 @@ class County:
             raw.close()
 
     def _lists(self) -> None:
-        """Version 1 imported now; version 2 (levels moved, some entries gone or new) written for the timed import."""
-        from town.policy import load_policy
+        """Version 1 imported now; version 2 written for the timed import."""
         from town.reclassify import ingest
         from town.riskareas import parse_file
+
+        self.write_lists()
+        ingest(self.db, parse_file(self.folder / "v1.csv"), policy=self.policy, now=self.evening - dt.timedelta(days=1))
+
+    def write_lists(self) -> None:
+        """Both list versions (v2: levels moved, some entries gone or new), the same for the same seed."""
+        from town.policy import load_policy
 
         chains = townships()
         self.rng.shuffle(chains)
@@ -209,7 +237,6 @@ class County:
         write_list(self.folder / "v1.csv", self.v1)
         write_list(self.folder / "v2.csv", v2)
         self.policy = load_policy(self.settings.policy_file)
-        ingest(self.db, parse_file(self.folder / "v1.csv"), policy=self.policy, now=self.evening - dt.timedelta(days=1))
 
     def _declarations(self) -> None:
         """5 % of people declared, classified by the policy; the quarantines it orders opened (care and all)."""
@@ -282,8 +309,8 @@ class County:
         self.figures[name] = time.perf_counter() - started
         print(f"  {name:<28} {self.figures[name]:8.2f} s  {outcome if outcome is not None else ''}", flush=True)
 
-    def run(self) -> dict[str, float]:
-        """The issue's operations, in its order."""
+    def run(self, skip: tuple[str, ...] = ()) -> dict[str, float]:
+        """The issue's operations, in its order (those named in `skip` left out)."""
         from broadcasts import brief, risk_push
         from broadcasts.care import CARE_JOBS
         from broadcasts.scheduler import run_job
@@ -297,7 +324,8 @@ class County:
         self.timed("import-risk-list (reclassify)", reclassify)
         self.timed("risk_push job", lambda: f"{run_job(self.db, risk_push.job, self.evening, self.settings)} queued")
         self.timed("announce --to all", self._announce)
-        self.export()
+        if "export-ledger" not in skip:
+            self.export()
         for name, job in CARE_JOBS:
             at = self.care_time(name)
             self.timed(f"care: {name}", lambda job=job, at=at: f"{run_job(self.db, job, at, self.settings)} done")
@@ -307,11 +335,14 @@ class County:
         return self.figures
 
     def _retention(self) -> str:
-        """The retention job with its shortest setting: about half the inbound rows archived, then deleted."""
+        """The retention job with its shortest setting: about half the inbound rows archived, then deleted (within
+        `retention_budget` seconds, when given: the job's own budget is 300 s a run)."""
         from broadcasts.retention import archive_old
 
         folder = self.folder / "archive"
-        done = archive_old(self.db, now=self.evening, days=31, archive_dir=folder, budget_s=float("inf"))
+        started = time.perf_counter()
+        done = archive_old(self.db, now=self.evening, days=31, archive_dir=folder, budget_s=self.retention_budget)
+        self.figures["retention rows/s"] = done / (time.perf_counter() - started)
         size = sum(path.stat().st_size for path in folder.rglob("*.gz")) / 2**20
         return f"{done:,} rows archived ({size:.1f} MiB) and deleted"
 
@@ -365,8 +396,8 @@ def table(results: dict[int, dict[str, float]]) -> str:
     lines = [header, "|---" * (1 + 2 * len(sizes) - 1) + "|"]
     for name in results[sizes[0]]:
         values = [results[n].get(name, float("nan")) for n in sizes]
-        unit = " MiB" if "MiB" in name else " s"
-        cells = [f"{v:.2f}{unit}" for v in values]
+        unit = " MiB" if "MiB" in name else "" if "/s" in name else " s"
+        cells = [f"{v:,.0f}" if "/s" in name else f"{v:.2f}{unit}" for v in values]
         cells += [f"x{b / a:.1f}" if a > 0 else "-" for a, b in zip(values, values[1:], strict=False)]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -376,21 +407,48 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, nargs="+", default=[10_000])
     parser.add_argument("--keep", action="store_true", help="keep each size's database (its name is printed)")
+    parser.add_argument(
+        "--template",
+        action="store_true",
+        help="copy each size's built database from xiangan_county_tpl_N, building and keeping it the first time",
+    )
+    parser.add_argument("--build-only", action="store_true", help="with --template: build the templates, time nothing")
+    parser.add_argument("--skip", nargs="*", default=[], choices=["export-ledger"], help="operations not to time")
+    parser.add_argument(
+        "--retention-budget", type=float, default=float("inf"), help="seconds the retention job may run (as its 300)"
+    )
     args = parser.parse_args()
     base = os.environ.get("COUNTY_DATABASE_URL", DEFAULT_URL)
     results: dict[int, dict[str, float]] = {}
     for people in sorted(args.people):
         with tempfile.TemporaryDirectory() as tmp:
             county = County(base, people, Path(tmp), random.Random(17))
+            county.retention_budget = args.retention_budget
             print(f"{people:,} people: database {county.name}", flush=True)
-            county.create()
+            template = f"xiangan_county_tpl_{people}" if args.template else None
+            built = template is not None and exists(base, template)
+            county.create(template if built else None)
             try:
-                county.build()
-                results[people] = county.run()
+                if built:
+                    county.reuse()
+                else:
+                    county.build()
+                    if template:
+                        county.save_as(template)
+                if not args.build_only:
+                    results[people] = county.run(tuple(args.skip))
             finally:
                 if not args.keep:
                     county.drop()
-    print(table(results))
+    if results:
+        print(table(results))
+
+
+def exists(base: str, database: str) -> bool:
+    """Whether the server has that database."""
+    with create_engine(base, isolation_level="AUTOCOMMIT").connect() as conn:
+        found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database})
+        return found.first() is not None
 
 
 if __name__ == "__main__":

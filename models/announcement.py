@@ -80,6 +80,20 @@ def finish_run(sql: Sql, *, announcement_id: int, occurrence: str, plan: str, no
     sql.run(FINISH_RUN, plan=plan, now=sql.time(now), a=announcement_id, o=occurrence)
 
 
+def locked_run_plan(sql: Sql, *, announcement_id: int, occurrence: str) -> str | None:
+    """An occurrence's plan, its row locked until the transaction ends (PostgreSQL; SQLite has one writer)."""
+    row = sql.one(RUN_PLAN + ("" if sql.sqlite else " FOR UPDATE"), a=announcement_id, o=occurrence)
+    return row[0] if row else None
+
+
+def save_run_progress(sql: Sql, *, announcement_id: int, occurrence: str, plan: str) -> None:
+    """Record how far an occurrence still running came (JSON in its plan)."""
+    sql.run(
+        "UPDATE announcement_run SET plan = :plan WHERE announcement_id = :a AND occurrence = :o",
+        plan=plan, a=announcement_id, o=occurrence,
+    )  # fmt: skip
+
+
 def run_finished(sql: Sql, *, announcement_id: int, occurrence: str) -> bool:
     """True when this occurrence ran to its end."""
     row = sql.one(RUN_FINISHED_AT, a=announcement_id, o=occurrence)

@@ -157,6 +157,24 @@ def held_roles(sql: Sql, *, person_id: int) -> list[tuple[str, int]]:
     return [(role, village_id) for role, village_id in rows]
 
 
+ROSTER = (
+    "SELECT p.id, p.openid, a.role, p.name, p.phone, a.village_id, v.work_area_id FROM cadre_assignment a"
+    " JOIN person p ON p.id = a.person_id JOIN village v ON v.id = a.village_id"
+    " WHERE a.village_id IN {ids} OR a.role = 'town_command' OR (a.role = 'work_area_lead'"
+    " AND v.work_area_id IN (SELECT work_area_id FROM village WHERE id IN {ids})) ORDER BY a.id"
+)
+ROSTER_VILLAGES = "SELECT id, name, work_area_id FROM village WHERE id IN {ids}"
+
+
+def roster_of(sql: Sql, *, village_ids: list[int]) -> tuple[list[tuple[Holder, int | None]], list[tuple]]:
+    """(holder, work area id) of everyone holding a role in these villages, leading their work areas or the town,
+    in the order bound; and (id, name, work area id) of the villages: two reads for any number of villages."""
+    placeholders, params = sql.in_list("ids", village_ids)
+    rows = sql.all(ROSTER.format(ids=placeholders), **params)
+    villages = [tuple(row) for row in sql.all(ROSTER_VILLAGES.format(ids=placeholders), **params)]
+    return [(Holder(*row[:6]), row[6]) for row in rows], villages
+
+
 def positions_of(sql: Sql, *, openid: str) -> list[tuple[str, int]]:
     """The (role, village_id) pairs the person with this openid holds, oldest first."""
     return [(role, village_id) for role, village_id in sql.all(POSITIONS, openid=openid)]

@@ -95,6 +95,15 @@ def add_care_assignments(
     session.flush()
 
 
+def add_care_assignments_of(session: Session, *, people: list[tuple[int, str, int]], now: dt.datetime) -> None:
+    """Store (quarantine id, role, person id) assignments of many quarantines, in order: one flush."""
+    session.add_all(
+        CareAssignment(quarantine_id=quarantine_id, role=role, person_id=person_id, assigned_at=now)
+        for quarantine_id, role, person_id in people
+    )
+    session.flush()
+
+
 def release_care(sql: Sql, *, quarantine_id: int, now: dt.datetime) -> int:
     """Every assignment of the quarantine ends now; how many."""
     return sql.run(RELEASE, quarantine=quarantine_id, now=sql.time(now))
@@ -164,9 +173,37 @@ def carers_in_force(sql: Sql) -> dict[int, list[Holder]]:
     return found
 
 
+def care_holders_of(sql: Sql, *, quarantine_ids: list[int]) -> dict[int, list[Holder]]:
+    """`care_holders` of many quarantines in one read, by quarantine id (absent: nobody)."""
+    found: dict[int, list[Holder]] = {}
+    if quarantine_ids:
+        placeholders, params = sql.in_list("ids", quarantine_ids)
+        query = CARE_HOLDERS.replace("ca.quarantine_id = :quarantine", f"ca.quarantine_id IN {placeholders}")
+        query = query.replace("SELECT p.id", "SELECT ca.quarantine_id, p.id")
+        for quarantine_id, *holder in sql.all(query, **params):
+            found.setdefault(quarantine_id, []).append(Holder(*holder))
+    return found
+
+
 def care_holders(sql: Sql, *, quarantine_id: int) -> list[Holder]:
     """The household's current responsible people (四包一), in the order they were assigned."""
     return [Holder(*row) for row in sql.all(CARE_HOLDERS, quarantine=quarantine_id)]
+
+
+CARERS_OF_EACH = (
+    "SELECT ca.quarantine_id, p.id, p.openid, ca.role, p.name, p.phone FROM care_assignment ca"
+    " JOIN person p ON p.id = ca.person_id WHERE ca.released_at IS NULL AND ca.quarantine_id IN {ids} ORDER BY ca.id"
+)
+
+
+def carers_of_each(sql: Sql, *, quarantine_ids: list[int]) -> dict[int, list[tuple]]:
+    """`carers_of` of many quarantines in one read, by quarantine id (absent: nobody)."""
+    found: dict[int, list[tuple]] = {}
+    if quarantine_ids:
+        placeholders, params = sql.in_list("ids", quarantine_ids)
+        for quarantine_id, *carer in sql.all(CARERS_OF_EACH.format(ids=placeholders), **params):
+            found.setdefault(quarantine_id, []).append(tuple(carer))
+    return found
 
 
 ROLES_NOW = "SELECT quarantine_id, role FROM care_assignment WHERE released_at IS NULL AND quarantine_id IN {ids}"

@@ -131,6 +131,19 @@ def rounds_done_before(session: Session, *, quarantine: Quarantine) -> list[Samp
     return list(rows)
 
 
+def rounds_done_under(session: Session, *, declaration_ids: list[int]) -> list[tuple[SamplingRound, int]]:
+    """(round, declaration id) of the rounds done under any record of these declarations, oldest done first."""
+    if not declaration_ids:
+        return []
+    rows = session.execute(
+        select(SamplingRound, Quarantine.declaration_id)
+        .join(Quarantine, Quarantine.id == SamplingRound.quarantine_id)
+        .where(Quarantine.declaration_id.in_(declaration_ids), SamplingRound.status == DONE)
+        .order_by(SamplingRound.done_at)
+    ).all()
+    return [tuple(row) for row in rows]
+
+
 def successor_round(session: Session, *, declaration_id: int, day: dt.date) -> int | None:
     """The same day's round of the declaration's record in force, if there is one."""
     return session.execute(

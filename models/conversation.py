@@ -45,9 +45,14 @@ SAVE = (
 CLEAR = "DELETE FROM conversation_state WHERE openid = :openid"
 
 
+PREFETCH = "conversation_state"  # the key `prefetched` rows of this table go under, with the openid
+
+
 def load_state(sql: Sql, *, openid: str) -> State | None:
-    """The person's conversation state, if any (expiry is the engine's decision)."""
-    row = sql.one(LOAD, openid=openid)
+    """The person's conversation state, if any (expiry is the engine's decision); read already when the message's
+    first statement brought it (models/person.touch_person)."""
+    key = (PREFETCH, openid)
+    row = sql.prefetched.pop(key) if key in sql.prefetched else sql.one(LOAD, openid=openid)
     if row is None:
         return None
     flow, step, slots, started_at, updated_at = row
@@ -57,6 +62,7 @@ def load_state(sql: Sql, *, openid: str) -> State | None:
 def save_state(sql: Sql, *, openid: str, state: State, now: dt.datetime) -> None:
     """Insert or replace the person's conversation state."""
     slots = json.dumps(state.slots, ensure_ascii=False)
+    sql.prefetched.pop((PREFETCH, openid), None)
     sql.run(
         SAVE,
         openid=openid,
@@ -70,4 +76,5 @@ def save_state(sql: Sql, *, openid: str, state: State, now: dt.datetime) -> None
 
 def clear_state(sql: Sql, *, openid: str) -> None:
     """Forget the person's conversation (finished, cancelled or expired)."""
+    sql.prefetched.pop((PREFETCH, openid), None)
     sql.run(CLEAR, openid=openid)

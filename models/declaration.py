@@ -135,8 +135,16 @@ def save_classification(
             # "fetch" syncs only the rows it changed; the default scans the whole session (quadratic in a batch).
             .execution_options(synchronize_session="fetch")
         )
+    row = _classification(declaration_id, result, now, source, status, decided_by, note)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _classification(declaration_id, result, now, source, status, decided_by=None, note=None) -> Classification:
+    """A new row for a policy outcome."""
     matched = result.matched
-    row = Classification(
+    return Classification(
         declaration_id=declaration_id,
         status=status,
         source=source,
@@ -158,9 +166,37 @@ def save_classification(
         created_at=now,
         decided_at=now if decided_by else None,
     )
-    session.add(row)
+
+
+def save_classifications(
+    session: Session, *, outcomes: list[tuple[int, object]], now: dt.datetime, source: str, status: str = CURRENT
+) -> list[Classification]:
+    """`save_classification` of many (declaration id, outcome) at once: one UPDATE (for current ones), one flush."""
+    if not outcomes:
+        return []
+    if status == CURRENT:
+        session.execute(
+            update(Classification)
+            .where(
+                Classification.declaration_id.in_([declaration_id for declaration_id, _ in outcomes]),
+                Classification.status.in_((CURRENT, PROPOSED)),
+            )
+            .values(status=SUPERSEDED)
+            .execution_options(synchronize_session="fetch")
+        )
+    rows = [_classification(declaration_id, result, now, source, status) for declaration_id, result in outcomes]
+    session.add_all(rows)
     session.flush()
-    return row
+    return rows
+
+
+def set_statuses(session: Session, *, rows: list[Classification], status: str) -> None:
+    """`set_status` of many rows: one flush."""
+    if rows:
+        for row in rows:
+            row.status = status
+        session.add_all(rows)
+        session.flush()
 
 
 def household_of(session: Session, *, declaration_id: int) -> list[HouseholdMember]:

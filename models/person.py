@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Field, Session, SQLModel
 
+from models.conversation import PREFETCH
 from models.db import utcnow
 from models.sql import Sql
 
@@ -49,6 +50,11 @@ TOUCH = (
     " WHERE person.last_inbound_at IS NULL OR person.last_inbound_at <= excluded.last_inbound_at"
     " RETURNING id, name, phone, village_id, subscribed"
 )
+# PostgreSQL: the same, with the person's conversation state read in the same round trip (SQLite has no DML in CTEs).
+TOUCH_AND_STATE = (
+    f"WITH p AS ({TOUCH}) SELECT p.id, p.name, p.phone, p.village_id, p.subscribed,"
+    " c.flow, c.step, c.slots, c.started_at, c.updated_at FROM p LEFT JOIN conversation_state c ON c.openid = :openid"
+)
 # A click, follow or scan opens WeChat's short window; the count restarts unless a 48-hour window is open.
 TOUCH_SHORT = (
     "INSERT INTO person (openid, subscribed, short_window_at, cs_used, created_at)"
@@ -85,6 +91,13 @@ def touch_person(sql: Sql, *, openid: str, now: dt.datetime, window: str | None 
     params = {"openid": openid, "yes": sql.flag(True), "now": sql.time(now)}
     if window == "short":
         row = sql.one(TOUCH_SHORT, long_since=sql.time(now - LONG_WINDOW), **params)
+    elif window == "long" and not sql.sqlite:
+        row = sql.one(TOUCH_AND_STATE, **params)
+        if row is not None:
+            sql.prefetched[(PREFETCH, openid)] = row[5:] if row[5] is not None else None  # for load_state
+            row = row[:5]
+        else:  # replayed from the spool, older than the last message: it leaves the window where it is
+            row = sql.one(TOUCH_QUIETLY, **params)
     else:
         # A message replayed from the spool may be older than the last one: it leaves the window where it is.
         row = sql.one(TOUCH if window == "long" else TOUCH_QUIETLY, **params) or sql.one(TOUCH_QUIETLY, **params)
@@ -123,6 +136,14 @@ def name_of(sql: Sql, *, person_id: int | None) -> str | None:
     """The name the person gave, if any."""
     row = sql.one("SELECT name FROM person WHERE id = :id", id=person_id) if person_id else None
     return row[0] if row else None
+
+
+def names_of(sql: Sql, *, person_ids: list[int]) -> dict[int, str | None]:
+    """The names these people gave, by id (one read)."""
+    if not person_ids:
+        return {}
+    placeholders, params = sql.in_list("ids", person_ids)
+    return dict(sql.all(f"SELECT id, name FROM person WHERE id IN {placeholders}", **params))
 
 
 def openids_of(sql: Sql, *, person_ids: list[int]) -> list[tuple[int, str]]:
@@ -213,8 +234,9 @@ LIST_FOLLOWERS = (
     "INSERT INTO outbox_message (idempotency_key, recipient_openid, kind, text, payload, status, attempts,"
     " created_at, due_at) SELECT :prefix || CAST(p.id AS VARCHAR(20)), p.openid, :kind, :text, :payload, 'queued',"
     " 0, :now, :now FROM person p WHERE p.subscribed = :yes AND p.risk_list_opted_out = :no"
-    " AND {window}{skip} ORDER BY p.id ON CONFLICT (idempotency_key) DO NOTHING"
+    " AND {window}{skip}{ids} ORDER BY p.id ON CONFLICT (idempotency_key) DO NOTHING"
 )
+ID_RANGE = " AND p.id > :after AND p.id <= :upto"
 IN_WINDOW = "(p.last_inbound_at > :since AND COALESCE(p.cs_used, 0) < :quota)"
 
 
@@ -228,20 +250,30 @@ def enqueue_to_list_followers(
     window_since: dt.datetime,
     quota: int,
     now: dt.datetime,
+    id_range: tuple[int, int] | None = None,
 ) -> tuple[int, int]:
     """Every follower who wants the risk list gets a row keyed prefix+id: inside WeChat's window the first
-    (kind, payload) of `kinds`, outside it the second; `skip_ids` get none. Rows added for each."""
-    ids, params = sql.in_list("skip", skip_ids)
-    skip = f" AND p.id NOT IN {ids}" if skip_ids else ""
+    (kind, payload) of `kinds`, outside it the second; `skip_ids` get none; with `id_range` (after, up to) only the
+    people whose id is in that range. Rows added for each."""
+    placeholders, params = sql.in_list("skip", skip_ids)
+    skip = f" AND p.id NOT IN {placeholders}" if skip_ids else ""
     common = {
         "prefix": prefix, "text": text, "now": sql.time(now), "yes": sql.flag(True), "no": sql.flag(False),
         "since": sql.time(window_since), "quota": quota, **params,
     }  # fmt: skip
+    if id_range is not None:
+        common.update(after=id_range[0], upto=id_range[1])
     added = []
     for window, (kind, payload) in zip((IN_WINDOW, f"NOT COALESCE({IN_WINDOW}, FALSE)"), kinds, strict=True):
-        statement = LIST_FOLLOWERS.format(window=window, skip=skip)
+        statement = LIST_FOLLOWERS.format(window=window, skip=skip, ids=ID_RANGE if id_range is not None else "")
         added.append(sql.run(statement, kind=kind, payload=payload, **common))
     return added[0], added[1]
+
+
+def person_id_span(sql: Sql) -> tuple[int, int]:
+    """(the lowest person id - 1, the highest): every person's id is above the first and up to the second."""
+    low, high = sql.one("SELECT COALESCE(MIN(id), 1) - 1, COALESCE(MAX(id), 0) FROM person")
+    return low, high
 
 
 def link_wecom(sql: Sql, *, person_id: int, userid: str) -> None:

@@ -72,6 +72,50 @@ def sync_quarantine(
     return record
 
 
+def active_quarantines(session: Session, *, declaration_ids: list[int]) -> dict[int, Quarantine]:
+    """`active_quarantine` of many declarations in one read, by declaration id."""
+    if not declaration_ids:
+        return {}
+    rows = session.execute(
+        select(Quarantine)
+        .where(Quarantine.declaration_id.in_(declaration_ids), Quarantine.status == ACTIVE)
+        .order_by(Quarantine.id)
+    ).scalars()
+    found: dict[int, Quarantine] = {}
+    for row in rows:
+        found.setdefault(row.declaration_id, row)
+    return found
+
+
+def sync_quarantines(session: Session, changes: list[tuple], *, olds: dict[int, Quarantine], now: dt.datetime):
+    """`sync_quarantine` of many (declaration, classification, home start) at once, the records in force given:
+    one flush. The new record (or None) by declaration id."""
+    for old in olds.values():
+        old.status, old.closed_at = CANCELLED, now
+    news: dict[int, Quarantine | None] = {}
+    for declaration, classification, home_start_on in changes:
+        measured = classification.disposition in MEASURES and classification.end_on is not None
+        news[declaration.id] = _record(declaration, classification, home_start_on, now) if measured else None
+    session.add_all([*olds.values(), *(record for record in news.values() if record is not None)])
+    session.flush()
+    return news
+
+
+def _record(declaration, classification, home_start_on: dt.date | None, now: dt.datetime) -> Quarantine:
+    return Quarantine(
+        declaration_id=declaration.id,
+        classification_id=classification.id,
+        person_id=declaration.person_id,
+        village_id=declaration.village_id,
+        kind=classification.disposition,
+        start_on=classification.start_on,
+        end_on=classification.end_on,
+        home_start_on=home_start_on,
+        sampling_dates=classification.sampling_dates,
+        created_at=now,
+    )
+
+
 CLOSE = "UPDATE quarantine SET status = 'ended', closed_at = :now WHERE id = :id AND status = 'active'"
 
 

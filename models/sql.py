@@ -29,6 +29,7 @@ class Sql:
         self.sqlite = connection.dialect.name == "sqlite"
         self._cursor = connection.connection.driver_connection.cursor()
         self._last_time: tuple[dt.datetime, str] | None = None
+        self.prefetched: dict[tuple[str, str], tuple | None] = {}  # rows read ahead with another statement
 
     def run(self, sql: str, **params) -> int:
         """Execute; the number of rows affected."""

@@ -113,6 +113,29 @@ def candidate_ids(sql: Sql, *, person_id: int) -> list[int]:
     return [row[0] for row in sql.all(CANDIDATES, me=person_id)]
 
 
+HOUSEHOLDS = (
+    "SELECT r.id, p.name, p.phone, d.name, d.phone, q.kind, v.name, p.openid FROM supply_request r"
+    " JOIN person p ON p.id = r.person_id LEFT JOIN quarantine q ON q.id = r.quarantine_id AND q.status = 'active'"
+    " LEFT JOIN declaration d ON d.id = q.declaration_id LEFT JOIN village v ON v.id = r.village_id"
+    " WHERE r.id IN {ids}"
+)
+
+
+def households_of(sql: Sql, *, request_ids: list[int]) -> dict[int, tuple]:
+    """`household_facts` of many requests in one read, with the requester's openid last, by request id."""
+    if not request_ids:
+        return {}
+    placeholders, params = sql.in_list("ids", request_ids)
+    return {row[0]: tuple(row[1:]) for row in sql.all(HOUSEHOLDS.format(ids=placeholders), **params)}
+
+
+def save_requests(session: Session, *, requests: list[SupplyRequest]) -> None:
+    """Write many changed requests in one flush."""
+    if requests:
+        session.add_all(requests)
+        session.flush()
+
+
 def household_facts(
     sql: Sql, *, person_id: int, quarantine_id: int | None, village_id: int | None
 ) -> tuple[str | None, str | None, str | None, str | None, str | None, str | None]:

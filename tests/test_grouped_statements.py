@@ -14,6 +14,7 @@ from models.db import transaction
 from models.event import EventReport
 from models.fever import FeverReport
 from models.outbox import OutboxMessage
+from models.quarantine import Quarantine
 from models.question import PolicyQuestion
 from models.supplies import SupplyRequest
 from models.town import Village
@@ -113,3 +114,34 @@ def _care_statements(server, households: int) -> dict[str, int]:
 def test_the_care_jobs_first_run_does_not_grow_with_households(server):
     few, many = _care_statements(server, 5), _care_statements(server, 50)
     assert {name: many[name] - few[name] for name in few} == dict.fromkeys(few, 0), (few, many)
+
+
+def _supply_statements(server, households: int) -> int:
+    """Statements of the supply job escalating this many late requests: half from isolated households (their four
+    first), some accepted, in two villages; then the rows go."""
+    db = server.state.db
+    care_bind(db)
+    isolated = [isolate(db, f"gs-iso-{n}", f"张{n}") for n in range(households // 2)]
+    made, villages = AT - dt.timedelta(hours=30), [vid for vid, _ in _villages(db)[:2]]
+    with transaction(db) as session:
+        quarantines = dict(session.execute(select(Quarantine.declaration_id, Quarantine.id)).all())
+        cadre = person(session, "cf-cadre")
+        for n in range(households):
+            home = person(session, f"gs-req-{n}")
+            session.add(
+                SupplyRequest(
+                    person_id=home, village_id=villages[n % 2], text="要面", items='[{"name": "面"}]',
+                    status="accepted" if n % 3 == 0 else "open", accepted_by_person_id=cadre if n % 3 == 0 else None,
+                    quarantine_id=quarantines[isolated[n]] if n < len(isolated) else None, created_at=made,
+                )
+            )  # fmt: skip
+    jobs = dict(CARE_JOBS)
+    with time_machine.travel(AT, tick=False), counting(db, this_thread=True) as seen, transaction(db) as session:
+        climbed = jobs["care_supplies"](session, AT, server.settings)
+    assert climbed >= households // 2, climbed  # those with nobody further up stay where they are
+    empty_tables(server.settings.database_url)
+    return seen.count
+
+
+def test_the_supply_escalation_does_not_grow_with_requests(server):
+    assert _supply_statements(server, 4) == _supply_statements(server, 40)

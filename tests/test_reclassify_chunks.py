@@ -9,8 +9,9 @@ import time_machine
 from sqlalchemy import event, select
 
 from models.db import transaction, utcnow
-from models.declaration import Classification
+from models.declaration import Classification, Declaration
 from models.outbox import OutboxMessage
+from tests.support.database import empty_tables
 from tests.support.live import SHANGHAI, run_cli
 from tests.support.reclassify import (
     AUG5,
@@ -26,7 +27,9 @@ from tests.support.reclassify import (
     import_text,
     policy_of,
 )
-from town.reclassify import ingest
+from tests.support.statements import counting
+from town.care import apply_quarantine
+from town.reclassify import CHUNK, ingest
 from town.riskareas import parse_content
 
 
@@ -53,10 +56,9 @@ def town(server):
 
 
 def aug6(db, **options):
-    """Import the 8月6日 version in chunks of two declarations."""
-    return ingest(
-        db, parse_content(aug6_text(), "2021-08-06-10.txt"), policy=policy_of(db), now=NOW, chunk=2, **options
-    )
+    """Import the 8月6日 version in chunks of two declarations (unless `chunk` says otherwise)."""
+    options = {"chunk": 2, **options}
+    return ingest(db, parse_content(aug6_text(), "2021-08-06-10.txt"), policy=policy_of(db), now=NOW, **options)
 
 
 def crash(done: int, total: int) -> None:
@@ -157,3 +159,38 @@ def test_declarations_left_as_they_are_cost_no_statement_each(town):
         for n in range(20):
             declare(db, f"rc-more-{n}", f"王{n}", FENGCHAN)
     assert statements("8月5日12时") == five  # 25 declarations, none changed: the same statements as for 5
+
+
+def _upgrade_statements(server, returnees: int) -> tuple[int, int]:
+    """Statements (and messages queued) of the 8月6日 import with this many returnees from 长江路街道 (upgraded, half
+    with a home four to re-assign) and as many from 京广路街道 (proposed); then the rows go."""
+    db = server.state.db
+    with time_machine.travel(NOW, tick=True):
+        bind_cadres(db)
+        assert import_text(db, AUG5.read_text(encoding="utf-8"), "2021-08-05-10.txt")[0].created
+        server.state.risk.expire()
+        for n in range(returnees):
+            up = declare(db, f"rc-up-{n}", f"张{n}", CHANGJIANG, by=f"rc-up-son-{n}" if n % 2 else None)
+            if n % 2 == 0:
+                with transaction(db) as session:
+                    row = session.get(Classification, current(db, up).id)
+                    apply_quarantine(session, declaration=session.get(Declaration, up), classification=row, now=NOW)
+            declare(db, f"rc-down-{n}", f"李{n}", JINGGUANG)
+        queued = len(sent(db))
+        with counting(db, this_thread=True) as seen:  # not the live server's reload of its risk index
+            _result, summary = aug6(db, chunk=CHUNK)
+        queued = len(sent(db)) - queued
+    assert len(summary.upgraded) == returnees and len(summary.proposed) == returnees
+    empty_tables(server.settings.database_url)
+    return len([s for s in seen.sent if not _row_by_row(db, s)]), queued
+
+
+def _row_by_row(db, statement: str) -> bool:
+    """An ORM insert SQLAlchemy sends a row at a time on SQLite (its RETURNING keeps no order): cheap in-process."""
+    return db.dialect.name == "sqlite" and statement.startswith("INSERT") and "RETURNING" in statement
+
+
+def test_upgrades_and_proposals_cost_no_statement_each(server):
+    few, many = _upgrade_statements(server, 2), _upgrade_statements(server, 12)
+    assert many[1] > few[1] * 5  # each upgrade still tells its cadres, its household and its four
+    assert many[0] == few[0], (few, many)

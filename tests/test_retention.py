@@ -8,7 +8,7 @@ import json
 import stat
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from broadcasts import retention
 from broadcasts.jobs import schedule
@@ -123,6 +123,31 @@ def test_a_run_cut_short_goes_on_next_time_and_archives_each_row_once(db, tmp_pa
     assert sorted(row["id"] for row in lines["outbox_message"]) == sorted(sent)
     assert sorted(row["id"] for row in lines["inbound_message"]) == sorted(handled)
     assert keys(db, OutboxMessage) == set() and keys(db, InboundMessage) == set()
+
+
+def test_each_chunk_reads_on_from_the_last_so_rows_kept_are_read_once_a_run(db, tmp_path):
+    """Young and kept rows before the old ones: a read from the first id every chunk would pass them every time."""
+    for n in range(6):
+        inbound(db, f"in-young-{n}", "handled", YOUNG)
+        outbox(db, f"kept-{n}", "sent", OLD, call=True)
+    old = [inbound(db, f"in-old-{n}", "handled", OLD) for n in range(7)]
+    sent = [outbox(db, f"gone-{n}", "sent", OLD) for n in range(5)]
+    seen: list[tuple[str, int]] = []
+
+    def reads(_conn, _cursor, statement, params, _context, _many):
+        if statement.startswith(("SELECT * FROM outbox_message", "SELECT * FROM inbound_message")):
+            seen.append((statement.split()[3], params["after"] if isinstance(params, dict) else params[-2]))
+
+    event.listen(db, "before_cursor_execute", reads)
+    try:
+        assert retention.archive_old(db, now=NOW, days=180, archive_dir=tmp_path, chunk=2) == 12
+    finally:
+        event.remove(db, "before_cursor_execute", reads)
+    assert seen == [
+        ("outbox_message", 0), ("outbox_message", sent[1]), ("outbox_message", sent[3]), ("outbox_message", sent[4]),
+        ("inbound_message", 0), ("inbound_message", old[1]), ("inbound_message", old[3]),
+        ("inbound_message", old[5]), ("inbound_message", old[6]),
+    ]  # fmt: skip
 
 
 def test_the_scheduled_job_reads_the_days_from_the_policy_file(db, make_settings, tmp_path):

@@ -6,10 +6,11 @@ import datetime as dt
 import json
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from broadcasts import risk_push
 from broadcasts.scheduler import run_job
+from models.announcement import AnnouncementRun
 from models.db import transaction
 from models.declaration import Declaration
 from models.outbox import OutboxMessage
@@ -17,6 +18,7 @@ from models.person import Person
 from tests.support.live import SHANGHAI
 from tests.support.people import bind, person, village_id
 from tests.support.reclassify import AUG5, aug6_text, import_text
+from tests.support.statements import counting
 
 AT = dt.datetime(2021, 8, 6, 15, 0, tzinfo=SHANGHAI)
 
@@ -115,3 +117,56 @@ def test_no_list_yet_sends_nothing(server):
 def _latest(server) -> int:
     with transaction(server.state.db) as session:
         return session.connection().exec_driver_sql("SELECT MAX(id) FROM risk_list").scalar_one()
+
+
+class Crash(RuntimeError):
+    """The process dies between two ranges of followers."""
+
+
+def test_followers_go_in_committed_ranges_and_a_push_cut_short_resumes_without_repeating(town, monkeypatch):
+    db = town.state.db
+    with transaction(db) as session:
+        for n in range(7):
+            person(session, f"rp-more-{n}", f"rp-more-{n}", None, "鸣皋村")
+    ranges = []
+    real = risk_push.enqueue_to_list_followers
+
+    def dies_after_two(sql, **options):
+        if len(ranges) == 2:
+            raise Crash(options["id_range"])
+        ranges.append(options["id_range"])
+        return real(sql, **options)
+
+    monkeypatch.setattr(risk_push, "enqueue_to_list_followers", dies_after_two)
+    with pytest.raises(Crash):
+        risk_push.push(db, AT, town.settings, chunk=3)
+    assert len(rows(town)) > 3  # the staff and the first two ranges committed
+    half = rows(town)
+    monkeypatch.setattr(risk_push, "enqueue_to_list_followers", real)
+    assert risk_push.push(db, AT, town.settings, chunk=3) == 12  # 3 bound cadres + 2 followers + 7 more
+    every = rows(town)
+    assert {openid: row.id for openid, row in half.items()} == {o: every[o].id for o in half}  # none sent again
+    assert set(every) - set(half) and len(every) == 12
+    assert run(town, AT + dt.timedelta(minutes=1)) == 0  # finished: not pushed again
+
+
+def test_a_push_costs_a_fixed_number_of_statements_per_range(town):
+    db = town.state.db
+    with transaction(db) as session:
+        for n in range(40):
+            person(session, f"rp-more-{n}", f"rp-more-{n}", None, "鸣皋村")
+        ids = session.execute(select(Person.id)).scalars().all()
+    span = max(ids) - min(ids) + 1
+
+    def statements(chunk: int) -> int:
+        """The push of the 8月5日 version afresh in ranges of `chunk` person ids."""
+        with transaction(db) as session:
+            session.execute(delete(OutboxMessage).where(OutboxMessage.idempotency_key.like("risk-list:%")))
+            session.execute(delete(AnnouncementRun))
+        with counting(db, this_thread=True) as seen:
+            assert risk_push.push(db, AT, town.settings, chunk=chunk) == 45
+        return seen.count
+
+    statements(span)  # the pushes' announcement row made once
+    one = statements(span)
+    assert statements((span + 3) // 4) == one + 3 * 4  # each more range: its progress read and saved, two inserts

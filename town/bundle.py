@@ -49,6 +49,17 @@ class Bundle:
         """Everyone the event tells."""
         return set(self._letters)
 
+    def messages(self) -> list[dict]:
+        """One message per person for `enqueue_many`, the bundle emptied (an event with no villager behind it: an
+        alert from one is counted against the sender's limit, which only `send` does)."""
+        assert self.origin_openid is None, "an origin's alerts go through send_alert"
+        found = [
+            {"key": letter.key, "openid": letter.openid, "kind": letter.kind, "text": PART_BREAK.join(letter.parts)}
+            for letter in self._letters.values()
+        ]
+        self._letters.clear()
+        return found
+
     def send(self, sql: Sql, *, now: dt.datetime) -> int:
         """Queue one message per person; the number queued (a key queued before is not queued again)."""
         sent = 0

@@ -15,6 +15,7 @@ from models.cadre import (
     holders,
     holders_anywhere,
     positions_of,
+    roster_of,
     work_area_holders,
 )
 from models.person import village_of
@@ -106,6 +107,50 @@ def responsible(sql: Sql, *, village_id: int | None, roles: tuple[str, ...]) -> 
 def above(sql: Sql, village_id: int) -> list[Holder]:
     """Those above a village: its work area's lead, then the town command."""
     return [*work_area_holders(sql, village_id=village_id, role=LEAD), *town_command(sql)]
+
+
+class Roster:
+    """`holders`, `responsible`, `above` and `town_command` for a set of villages, read once: a batch's cadres."""
+
+    def __init__(self, sql: Sql, village_ids):
+        wanted = sorted({v for v in village_ids if v is not None})
+        if wanted:
+            self._rows, villages = roster_of(sql, village_ids=wanted)
+        else:
+            self._rows, villages = [(h, None) for h in holders_anywhere(sql, roles=(TOP,))], []
+        self.names = {vid: name for vid, name, _ in villages}
+        self._areas = {vid: area for vid, _, area in villages}
+
+    def holders(self, village_id: int, roles) -> list[Holder]:
+        """Who holds these roles for the village, in the order bound."""
+        return [h for h, _ in self._rows if h.village_id == village_id and h.role in roles]
+
+    def town_command(self) -> list[Holder]:
+        """Everyone bound as the town command."""
+        return [h for h, _ in self._rows if h.role == TOP]
+
+    def leads(self, village_id: int) -> list[Holder]:
+        """The leads of the village's work area."""
+        area = self._areas.get(village_id)
+        return [h for h, of in self._rows if h.role == LEAD and area is not None and of == area]
+
+    def above(self, village_id: int) -> list[Holder]:
+        """The village's work-area lead, then the town command."""
+        return [*self.leads(village_id), *self.town_command()]
+
+    def holders_at(self, role: str, village_id: int | None) -> list[Holder]:
+        """`holders_at` from the roster."""
+        if role == TOP:
+            return self.town_command()
+        if village_id is None:
+            return []
+        return self.leads(village_id) if role == LEAD else self.holders(village_id, (role,))
+
+    def responsible(self, village_id: int | None, roles) -> list[Holder]:
+        """The village's holders of these roles, else those above it."""
+        if village_id is None:
+            return self.town_command()
+        return self.holders(village_id, roles) or self.above(village_id)
 
 
 def town_command(sql: Sql) -> list[Holder]:

@@ -38,6 +38,7 @@ DEFAULT_DAYS = 180
 # The monthly mass-message quota counts a month of sent rows (models/delivery.MASS_MONTHLY_QUOTA).
 MIN_DAYS = 31
 PRIVATE = 0o600
+COMPRESSION = 6  # gzip's default 9 took a fifth of the job's time for a few per cent smaller files
 
 
 def retention_days(policy_file: Path | str) -> int:
@@ -62,14 +63,16 @@ def archive_old(
     """Archive then delete finished rows older than `days`, a chunk at a time, until none is left or time is up."""
     cutoff, started, done = now - dt.timedelta(days=days), time.monotonic(), 0
     for read in (old_outbox, old_inbound):
+        after = 0
         while True:
             with transaction(db) as session:
-                rows = read(session, cutoff=cutoff, limit=chunk)
+                rows = read(session, cutoff=cutoff, limit=chunk, after=after)
                 if rows.rows:
                     write_archive(Path(archive_dir), rows)
                     done += delete_chunk(session, rows)
             if not rows.rows:
                 break
+            after = rows.ids[-1]
             log.info("retention: %d %s rows up to id %d archived and deleted", len(rows.rows), rows.table, rows.ids[-1])
             if time.monotonic() - started > budget_s:
                 log.info("retention: time budget spent after %d rows; the next run goes on", done)
@@ -84,10 +87,9 @@ def write_archive(archive_dir: Path, chunk: Chunk) -> Path:
     path = folder / f"{chunk.table}-{chunk.ids[0]:012d}-{chunk.ids[-1]:012d}.jsonl.gz"
     partial = path.with_name(path.name + ".part")
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
+    lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in chunk.rows).encode("utf-8")
     with os.fdopen(fd, "wb") as raw:
-        with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as packed:
-            for row in chunk.rows:
-                packed.write(json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n")
+        raw.write(gzip.compress(lines, compresslevel=COMPRESSION, mtime=0))  # one write per chunk, not per row
         raw.flush()
         os.fsync(raw.fileno())
     os.replace(partial, path)

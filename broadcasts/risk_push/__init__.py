@@ -13,17 +13,28 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlalchemy import Engine
 
 from bot.delivery.mass import BROADCAST
 from broadcasts.risk_push.texts import TEXT
-from models.announcement import finish_run, run_occurrences, start_run, system_announcement
+from broadcasts.scheduler import own_transactions
+from models.announcement import (
+    finish_run,
+    locked_run_plan,
+    run_finished,
+    run_occurrences,
+    save_run_progress,
+    start_run,
+    system_announcement,
+)
 from models.cadre import holders_anywhere
+from models.db import transaction
 from models.declaration import origin_provinces
 from models.delivery import WINDOW, WINDOW_QUOTA
-from models.outbox import enqueue
-from models.person import enqueue_to_list_followers
+from models.outbox import enqueue_many
+from models.person import enqueue_to_list_followers, person_id_span
 from models.riskarea import list_before, newest_list
 from models.sql import Sql
 from models.town import TownFileError, read_town_file
@@ -41,55 +52,119 @@ SHOWN_CHANGES = 5  # per change kind
 SYSTEM_AUDIENCE = "risk-list"  # the announcement row that holds the pushes' runs (never planned as an announcement)
 SYSTEM_STATUS = "system"
 CHECKPOINT = "checkpoint"
+CHUNK = 5000  # person ids per transaction: a few thousand rows and a commit, so a push never holds a long lock
 
 
-def job(session: Session, now: dt.datetime, settings: Settings) -> int:
+@own_transactions
+def job(db: Engine, now: dt.datetime, settings: Settings) -> int:
     """The scheduler's job: push the newest version once, from RISK_PUSH_AT; how many messages were queued."""
     if not reached(now, settings.risk_push_at):
         return 0
-    return push(session, now, settings)
+    return push(db, now, settings)
 
 
-def push(session: Session, now: dt.datetime, settings: Settings) -> int:
-    """Push the newest version unless it was pushed already; how many messages were queued."""
-    sql = Sql(session.connection())
+@dataclass
+class _Push:
+    """A version's push under way: what it says, to whom, and how far the followers' rows came."""
+
+    announcement: int
+    list_id: int
+    text: str
+    staff_ids: list[int]
+
+    @property
+    def occurrence(self) -> str:
+        return _occurrence(self.list_id)
+
+
+def push(db: Engine, now: dt.datetime, settings: Settings, *, chunk: int = CHUNK) -> int:
+    """Push the newest version unless it was pushed already: checkpoint staff first, then the followers by ranges of
+    `chunk` person ids, each range committed with the run's progress, so a push cut short resumes after the last
+    range done (another process waits for a range's lock, never repeats one). How many messages were queued."""
+    with transaction(db) as session:
+        started = _begin(Sql(session.connection()), now, settings)
+    if started is None:
+        return 0
+    while True:
+        with transaction(db) as session:
+            counts = _next_range(Sql(session.connection()), started, now, chunk)
+        if counts is not None:
+            return sum(counts.values())
+
+
+def _begin(sql: Sql, now: dt.datetime, settings: Settings) -> _Push | None:
+    """Claim the newest version's run (or find it cut short) and tell the checkpoint staff; None: nothing to push."""
     latest = newest_list(sql)
     if latest is None:
-        return 0
+        return None
     list_id, published = latest
     announcement = _system_announcement(sql, now)
-    previous = _last_pushed(sql, announcement)
-    if previous is not None and previous >= list_id:
-        return 0
-    if not _claim(sql, announcement, list_id, now):
-        return 0  # another process is pushing this version
+    occurrence = _occurrence(list_id)
+    previous = _pushed_before(sql, announcement, list_id)
+    if previous is not None and previous > list_id:
+        return None
+    claimed = _claim(sql, announcement, list_id, now)
+    if not claimed and run_finished(sql, announcement_id=announcement, occurrence=occurrence):
+        return None
     new = read_entries(sql, list_id)
-    old_id = previous or list_before(sql, list_id=list_id)
+    old_id = _pushed_before(sql, announcement, list_id, earlier=True) or list_before(sql, list_id=list_id)
     changes = diff_entries(read_entries(sql, old_id), new) if old_id else None
     body = compose(new, changes, provinces=travel_provinces(sql, now, settings), published=published)
     staff = checkpoint_staff(sql)
-    counts = Counter()
-    for person_id, openid in staff:
-        text = f"{body}\n{TEXT.staff_end}"
-        counts["staff"] += _send(sql, f"risk-list:{list_id}:{person_id}", openid, "notice", text, now, {})
-    payload = json.dumps({BROADCAST: f"risk-list:{list_id}"}, ensure_ascii=False)
-    counts["notice"], counts[BROADCAST] = enqueue_to_list_followers(
+    started = _Push(announcement, list_id, f"{body}\n{TEXT.villager_end}", [person_id for person_id, _ in staff])
+    if claimed:
+        messages = [
+            {
+                "key": f"risk-list:{list_id}:{pid}",
+                "openid": openid,
+                "kind": "notice",
+                "text": f"{body}\n{TEXT.staff_end}",
+            }
+            for pid, openid in staff
+        ]
+        first, last = person_id_span(sql)
+        progress = {"after": first, "last": last, "staff": enqueue_many(sql, messages, now=now)}
+        save_run_progress(sql, announcement_id=announcement, occurrence=occurrence, plan=json.dumps(progress))
+    return started
+
+
+def _next_range(sql: Sql, started: _Push, now: dt.datetime, chunk: int) -> Counter | None:
+    """The followers' rows of the next range of person ids, committed with the progress; at the end the run is
+    finished and its counts returned (None while there is more)."""
+    plan = locked_run_plan(sql, announcement_id=started.announcement, occurrence=started.occurrence)
+    progress = json.loads(plan or "{}")
+    counts = Counter({k: v for k, v in progress.items() if k not in ("after", "last")})
+    if "after" not in progress:
+        return counts  # finished meanwhile by another process
+    after, last = progress["after"], progress["last"]
+    if after >= last:
+        finish_run(
+            sql,
+            announcement_id=started.announcement,
+            occurrence=started.occurrence,
+            plan=json.dumps(dict(counts)),
+            now=now,
+        )
+        return counts
+    upto = min(after + chunk, last)
+    payload = json.dumps({BROADCAST: f"risk-list:{started.list_id}"}, ensure_ascii=False)
+    notices, broadcasts = enqueue_to_list_followers(
         sql,
-        prefix=f"risk-list:{list_id}:",
-        text=f"{body}\n{TEXT.villager_end}",
+        prefix=f"risk-list:{started.list_id}:",
+        text=started.text,
         kinds=(("notice", "{}"), (BROADCAST, payload)),
-        skip_ids=[person_id for person_id, _ in staff],
+        skip_ids=started.staff_ids,
         window_since=now - WINDOW,
         quota=WINDOW_QUOTA,
         now=now,
+        id_range=(after, upto),
     )
-    plan = json.dumps(dict(counts))
-    finish_run(sql, announcement_id=announcement, occurrence=_occurrence(list_id), plan=plan, now=now)
-    return sum(counts.values())
-
-
-def _send(sql: Sql, key: str, openid: str, kind: str, text: str, now: dt.datetime, payload: dict) -> int:
-    return int(enqueue(sql, key=key, recipient_openid=openid, kind=kind, text=text, now=now, payload=payload))
+    counts.update({"notice": notices, BROADCAST: broadcasts})
+    progress = {**dict(counts), "after": upto, "last": last}
+    save_run_progress(
+        sql, announcement_id=started.announcement, occurrence=started.occurrence, plan=json.dumps(progress)
+    )
+    return None
 
 
 def _occurrence(list_id: int) -> str:
@@ -103,11 +178,11 @@ def _system_announcement(sql: Sql, now: dt.datetime) -> int:
     )
 
 
-def _last_pushed(sql: Sql, announcement: int) -> int | None:
-    """The version pushed last (the newest run)."""
+def _pushed_before(sql: Sql, announcement: int, list_id: int, *, earlier: bool = False) -> int | None:
+    """The newest version with a run (`earlier`: older than this one)."""
     occurrences = run_occurrences(sql, announcement_id=announcement)
     pushed = [int(occurrence.split(":", 1)[1]) for occurrence in occurrences if occurrence.startswith("list:")]
-    return max(pushed, default=None)
+    return max((p for p in pushed if not earlier or p < list_id), default=None)
 
 
 def _claim(sql: Sql, announcement: int, list_id: int, now: dt.datetime) -> bool:

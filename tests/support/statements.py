@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,18 +26,21 @@ class Statements:
 
 
 @contextmanager
-def counting(engine: Engine) -> Iterator[Statements]:
-    """Within the block, every statement on the engine: SQLAlchemy's cursor events, and Sql's DBAPI calls."""
-    seen = Statements()
+def counting(engine: Engine, *, this_thread: bool = False) -> Iterator[Statements]:
+    """Within the block, every statement on the engine: SQLAlchemy's cursor events, and Sql's DBAPI calls
+    (`this_thread`: only the caller's, not those of a live server sharing the engine)."""
+    seen, caller = Statements(), threading.get_ident()
 
     def on_execute(_conn, _cursor, statement, _params, _context, _executemany):
-        seen.sent.append(statement)
+        if not this_thread or threading.get_ident() == caller:
+            seen.sent.append(statement)
 
     originals = {name: getattr(Sql, name) for name in _SQL_METHODS}
     for name, original in originals.items():
 
         def wrapped(self, sql, *args, _original=original, **kwargs):
-            seen.sent.append(sql)
+            if not this_thread or threading.get_ident() == caller:
+                seen.sent.append(sql)
             return _original(self, sql, *args, **kwargs)
 
         setattr(Sql, name, wrapped)

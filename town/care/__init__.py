@@ -4,6 +4,6 @@
 The jobs that remind, escalate and close are in broadcasts/care.
 """
 
-from town.care.lifecycle import apply_quarantine
+from town.care.lifecycle import Change, apply_quarantine, apply_quarantines
 
-__all__ = ["apply_quarantine"]
+__all__ = ["Change", "apply_quarantine", "apply_quarantines"]

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from models.cadre import Holder, holders
-from models.care import MISSED, add_care_assignments, care_load, open_rounds_of
+from models.cadre import Holder
+from models.care import MISSED, add_care_assignments, open_rounds_of
 from models.quarantine import CENTRAL, HOME, MONITOR, active_in_village
 from models.sql import Sql
 from town.alerts import NOTICE
@@ -19,7 +19,7 @@ from town.care.household import Carer, Home, carers, home_of
 from town.care.rounds import ordinal
 from town.care.texts import DUTIES, TEXT
 from town.clock import day
-from town.command import HOME_FOUR, LEAD, MONITORING_ONE, TOP, above
+from town.command import HOME_FOUR, LEAD, MONITORING_ONE, TOP, Roster
 from town.texts import ROLE_NAMES
 
 log = logging.getLogger(__name__)
@@ -40,30 +40,29 @@ def place_name(roles: tuple[str, ...]) -> str:
     return TEXT.or_.join(ROLE_NAMES[role] for role in roles)
 
 
-def assign(session, sql: Sql, home: Home, *, now: dt.datetime, previous: list[Carer]) -> list[tuple]:
-    """Fill each place; (roles, Holder or None) per place, the assignments stored."""
+def choose_four(roster: Roster, home: Home, *, previous: list[Carer], load: dict[int, int]) -> list[tuple]:
+    """Fill each place from the roster: (roles, Holder or None) per place; `load` counts the households chosen."""
     filled: list[tuple] = []
     taken: set[int] = set()
     for roles in places(home.quarantine):
         kept = {c.person_id for c in previous if c.role in roles}
-        holder = _choose(sql, home.quarantine.village_id, roles, taken=taken, kept=kept)
+        holder = _choose(roster.holders(home.quarantine.village_id, roles), load, taken=taken, kept=kept)
         filled.append((roles, holder))
         if holder is not None:
             taken.add(holder.person_id)
-    people = [(holder.role, holder.person_id) for _, holder in filled if holder is not None]
-    add_care_assignments(session, quarantine_id=home.quarantine.id, people=people, now=now)
+    for _, holder in filled:
+        if holder is not None:
+            load[holder.person_id] = load.get(holder.person_id, 0) + 1
     return filled
 
 
-def _choose(sql: Sql, village_id: int, roles, *, taken: set[int], kept: set[int]) -> Holder | None:
-    candidates = holders(sql, village_id=village_id, roles=roles)
+def _choose(candidates: list[Holder], load: dict[int, int], *, taken: set[int], kept: set[int]) -> Holder | None:
     staying = [c for c in candidates if c.person_id in kept]
     if staying:
         return staying[0]
     fresh = [c for c in candidates if c.person_id not in taken] or candidates
     if not fresh:
         return None
-    load = care_load(sql, person_ids=[c.person_id for c in fresh])
     return min(fresh, key=lambda c: load.get(c.person_id, 0))  # min keeps the first bound on a tie
 
 
@@ -101,12 +100,11 @@ def _team(filled: list[tuple]) -> str:
     return TEXT.team.format(people=TEXT.team_separator.join(people))
 
 
-def flag_missing(sql: Sql, home: Home, filled: list[tuple], bundle: Bundle) -> None:
-    """Places nobody holds: the work area's lead (else the town command) is told which."""
+def flag_missing(over: list[Holder], home: Home, filled: list[tuple], bundle: Bundle) -> None:
+    """Places nobody holds: the work area's lead (else the town command) of those `over` the village is told which."""
     missing = [roles for roles, holder in filled if holder is None]
     if not missing:
         return
-    over = above(sql, home.quarantine.village_id)
     leads = [h for h in over if h.role == LEAD] or [h for h in over if h.role == TOP]
     if not leads:
         log.warning("quarantine %s lacks %s and nobody is above the village to tell", home.quarantine.id, missing)

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from models.care import carers_of
+from models.care import carers_of, carers_of_each
 from models.declaration import Declaration, declaration_by_id, household_of, members_of
 from models.outbox import enqueue_many
 from models.person import openids_of
@@ -71,11 +71,14 @@ def home_of(session, sql: Sql, quarantine: Quarantine) -> Home:
     return Home(quarantine, declaration, village, members)
 
 
-def homes_of(session, records: list[tuple[Quarantine, Declaration]]) -> dict[int, Home]:
-    """`home_of` for many records at once, by quarantine id: one read of the villages and one of the members."""
+def homes_of(
+    session, records: list[tuple[Quarantine, Declaration]], *, names: dict[int, str] | None = None
+) -> dict[int, Home]:
+    """`home_of` for many records at once, by quarantine id: one read of the villages (unless their `names` are
+    given) and one of the members."""
     if not records:
         return {}
-    names = {v.id: v.name for v in list_villages(session)}
+    names = names if names is not None else {v.id: v.name for v in list_villages(session)}
     members: dict[int, list[str]] = {}
     for m in members_of(session, declaration_ids=list({d.id for _, d in records})):
         members.setdefault(m.declaration_id, []).append(_member(m))
@@ -92,6 +95,12 @@ def _member(m) -> str:
 def carers(sql: Sql, quarantine_id: int) -> list[Carer]:
     """Who cares for the quarantine now."""
     return [Carer(*row) for row in carers_of(sql, quarantine_id=quarantine_id)]
+
+
+def carers_each(sql: Sql, quarantine_ids: list[int]) -> dict[int, list[Carer]]:
+    """`carers` of many quarantines in one read, by quarantine id (absent: nobody)."""
+    found = carers_of_each(sql, quarantine_ids=quarantine_ids)
+    return {quarantine_id: [Carer(*row) for row in rows] for quarantine_id, rows in found.items()}
 
 
 def sampling_dates(quarantine: Quarantine) -> list[dt.date]:

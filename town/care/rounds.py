@@ -8,7 +8,15 @@ from __future__ import annotations
 import datetime as dt
 
 from models.care import carers_in_force
-from models.care_rounds import DONE, SamplingRound, round_days, rounds_done_before, rounds_of, save_rounds
+from models.care_rounds import (
+    DONE,
+    SamplingRound,
+    round_days,
+    rounds_done_before,
+    rounds_done_under,
+    rounds_of,
+    save_rounds,
+)
 from models.outbox import enqueue, enqueue_many
 from models.quarantine import Quarantine
 from models.sql import Sql
@@ -25,16 +33,38 @@ MISSED_AT = dt.time(18, 0)
 def schedule(session, quarantine: Quarantine, *, now: dt.datetime) -> list[SamplingRound]:
     """The quarantine's rounds: what was already done under the declaration stays done; past days owed are one
     catch-up round on the first day still possible."""
-    dates = sampling_dates(quarantine)
-    if not dates:
+    if not sampling_dates(quarantine):
         return []
-    done = {r.day: r for r in rounds_done_before(session, quarantine=quarantine)}
+    done = rounds_done_before(session, quarantine=quarantine)
+    return save_rounds(session, rounds=_planned(quarantine, done, now))  # numbered in day order
+
+
+def schedule_many(session, quarantines: list[Quarantine], *, now: dt.datetime) -> dict[int, list[SamplingRound]]:
+    """`schedule` of many quarantines: one read of the rounds done, one flush; the rounds by quarantine id."""
+    measured = [q for q in quarantines if sampling_dates(q)]
+    done: dict[int, list[SamplingRound]] = {}
+    for sampling, declaration_id in rounds_done_under(session, declaration_ids=[q.declaration_id for q in measured]):
+        done.setdefault(declaration_id, []).append(sampling)
+    planned = {}
+    for q in measured:
+        earlier = [
+            r for r in done.get(q.declaration_id, []) if r.quarantine_id != q.id and q.start_on <= r.day <= q.end_on
+        ]
+        planned[q.id] = _planned(q, earlier, now)
+    save_rounds(session, rounds=[r for rounds in planned.values() for r in rounds])
+    return planned
+
+
+def _planned(quarantine: Quarantine, earlier: list[SamplingRound], now: dt.datetime) -> list[SamplingRound]:
+    """The rounds to store, by day, given those done under the declaration's earlier records (oldest done first)."""
+    dates = sampling_dates(quarantine)
+    done = {r.day: r for r in earlier}
     first = first_sampling_day(now)
     rounds: dict[dt.date, SamplingRound] = {}
-    for when, earlier in done.items():
+    for when, before in done.items():
         rounds[when] = SamplingRound(
-            quarantine_id=quarantine.id, day=when, status=DONE, done_by_person_id=earlier.done_by_person_id,
-            done_at=earlier.done_at, note=earlier.note,
+            quarantine_id=quarantine.id, day=when, status=DONE, done_by_person_id=before.done_by_person_id,
+            done_at=before.done_at, note=before.note,
         )  # fmt: skip
     for when in dates:
         if when >= first and when not in rounds:
@@ -42,7 +72,7 @@ def schedule(session, quarantine: Quarantine, *, now: dt.datetime) -> list[Sampl
     owed = [d for d in dates if d < first and not any(d <= done_on < first for done_on in done)]
     if owed and first <= quarantine.end_on and first not in rounds:
         rounds[first] = SamplingRound(quarantine_id=quarantine.id, day=first)
-    return save_rounds(session, rounds=[rounds[when] for when in sorted(rounds)])  # numbered in day order
+    return [rounds[when] for when in sorted(rounds)]
 
 
 def ordinal(session, sampling: SamplingRound) -> int:

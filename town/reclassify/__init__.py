@@ -26,25 +26,28 @@ from models.declaration import (
     disposition_before,
     newest_after,
     newest_after_each,
-    save_classification,
-    set_status,
+    save_classifications,
+    set_statuses,
 )
+from models.outbox import enqueue_many
+from models.person import openids_of
 from models.quarantine import CENTRAL
 from models.reclassify import ReclassifyRun, advance, finish, locked_run, start_run
 from models.riskarea import newest_list_id
 from models.sql import Sql
 from town import clock
-from town.alerts import send_alert
+from town.alerts import ALERT, send_alert
 from town.bundle import Bundle
-from town.care import apply_quarantine
+from town.care import Change, apply_quarantines
 from town.clock import day_hour
-from town.command import town_command
+from town.command import Roster, town_command
 from town.policy import DISPOSITIONS, ListInfo, Policy, classify
 from town.reclassify.messages import (
     deciders,
     describe,
     facts_of,
     household,
+    household_notices,
     list_date,
     next_step,
     origin_text,
@@ -203,11 +206,16 @@ def reclassify_active(
 
 
 def reclassify_rows(session: Session, rows: Rows, summary: Summary, *, policy, index, list_info, today, now) -> None:
-    """Classify these declarations (in id order) again; stricter outcomes apply at once, laxer ones wait."""
+    """Classify these declarations (in id order) again; stricter outcomes apply at once, laxer ones wait.
+
+    The chunk's writes and messages go together: one save of the upgrades, one of the proposals, the care of all
+    upgraded households at once (town.care.apply_quarantines), one executemany of the messages.
+    """
     if not rows:
         return
     sql = Sql(session.connection())
     later = newest_after_each(session, first_id=rows[0][0].id, last_id=rows[-1][0].id)  # one query, not one each
+    upgrades, proposals, superseded = [], [], []
     for declaration, current in rows:
         result = classify(policy, index, list_info, facts_of(declaration), today)
         summary.checked += 1
@@ -215,16 +223,47 @@ def reclassify_rows(session: Session, rows: Rows, summary: Summary, *, policy, i
         if current.rule_id == OVERRIDE and _baseline(session, current) == result.disposition:
             step = 0  # a cadre's decision stands until the list changes this person's outcome
         pending = later.get(declaration.id)
-        max_age = policy.risk_list_max_age_days
+        waiting = pending is not None and pending.status == PROPOSED
         if step > 0:
-            _upgrade(session, sql, declaration, current, result, list_info, now, max_age)
+            upgrades.append((declaration, current, result))
             summary.upgraded.append(declaration.id)
-        elif step < 0 and _propose(session, sql, declaration, current, pending, result, list_info, now, max_age):
+        elif step < 0 and not _asked(pending, result):
+            proposals.append((declaration, current, result))
             summary.proposed.append(declaration.id)
+            superseded += [pending] if waiting else []
         else:
-            if step == 0:
-                _drop_stale_proposal(session, pending)
+            superseded += [pending] if step == 0 and waiting else []  # the new list agrees with the one in force
             summary.unchanged += 1
+    set_statuses(session, rows=superseded, status=SUPERSEDED)
+    chunk = _Chunk(sql, [d.village_id for d, _ in rows], list_info, now, policy.risk_list_max_age_days)
+    messages = _upgrade(session, chunk, upgrades) + _propose(session, chunk, proposals)
+    enqueue_many(sql, messages, now=now)
+
+
+@dataclass
+class _Chunk:
+    """What a chunk's messages share: the villages' cadres (read once), the list and the moment."""
+
+    sql: Sql
+    village_ids: list
+    list_info: ListInfo | None
+    now: dt.datetime
+    max_age: int
+
+    def __post_init__(self):
+        self.roster = Roster(self.sql, self.village_ids)
+
+    def facts(self, declaration, row) -> dict:
+        facts = describe(self.sql, declaration, row, village=self.roster.names.get(declaration.village_id, ""))
+        return {**facts, "list_date": list_date(self.list_info), "reason": row.reason}
+
+    def stale(self) -> str:
+        return stale_line(self.list_info, self.now, self.max_age)
+
+
+def _asked(earlier: Classification | None, result) -> bool:
+    """The same laxer outcome was already proposed or declined."""
+    return earlier is not None and earlier.status in (PROPOSED, DECLINED) and earlier.disposition == result.disposition
 
 
 def _baseline(session: Session, current: Classification) -> str | None:
@@ -239,45 +278,49 @@ def after_current(session: Session, current: Classification) -> Classification |
     return newest_after(session, declaration_id=current.declaration_id, after_id=current.id)
 
 
-def _drop_stale_proposal(session: Session, pending: Classification | None) -> None:
-    """The new list agrees with the one in force: a waiting proposal no longer holds."""
-    if pending is not None and pending.status == PROPOSED:
-        set_status(session, row=pending, status=SUPERSEDED)
-
-
-def _upgrade(session, sql, declaration, current, result, list_info, now, max_age: int) -> None:
-    """Apply a stricter outcome, then tell the cadres and the household."""
-    row = save_classification(session, declaration_id=declaration.id, result=result, now=now, source=RELISTED)
-    urgent = row.alert or row.disposition == CENTRAL
-    text = TEXT.upgrade.format(
-        urgent=TEXT.urgent if urgent else "", old=current.disposition, new=row.disposition, samples=samples(row),
-        list_date=list_date(list_info), reason=row.reason, **describe(sql, declaration, row),
-    ) + stale_line(list_info, now, max_age)  # fmt: skip
-    bundle = Bundle()  # one message per cadre: the upgrade, then what it changes in their 四包一
-    for holder in deciders(sql, village_id=declaration.village_id, urgent=urgent):
-        key = f"relisted:{declaration.id}:{row.id}:{holder.person_id}"
-        bundle.add(person_id=holder.person_id, openid=holder.openid, key=key, text=text)
-    apply_quarantine(
-        session, declaration=declaration, classification=row, now=now, home_start_on=result.home_start, bundle=bundle
+def _upgrade(session: Session, chunk: _Chunk, upgrades: list) -> list[dict]:
+    """Apply the stricter outcomes; the messages telling the cadres (with what it changes in their 四包一) and the
+    households, declaration by declaration."""
+    saved = save_classifications(
+        session, outcomes=[(d.id, result) for d, _, result in upgrades], now=chunk.now, source=RELISTED
     )
-    bundle.send(sql, now=now)
-    tell_household(sql, declaration, row, template=TEXT.villager_relisted, prefix=RELISTED, now=now)
+    bundles, changes = {}, []
+    for (declaration, current, result), row in zip(upgrades, saved, strict=True):
+        urgent = row.alert or row.disposition == CENTRAL
+        text = TEXT.upgrade.format(
+            urgent=TEXT.urgent if urgent else "", old=current.disposition, new=row.disposition, samples=samples(row),
+            **chunk.facts(declaration, row),
+        ) + chunk.stale()  # fmt: skip
+        bundle = bundles[declaration.id] = Bundle()  # one message per cadre: the upgrade, then their 四包一
+        for holder in deciders(chunk.sql, village_id=declaration.village_id, urgent=urgent, roster=chunk.roster):
+            key = f"relisted:{declaration.id}:{row.id}:{holder.person_id}"
+            bundle.add(person_id=holder.person_id, openid=holder.openid, key=key, text=text)
+        changes.append(Change(declaration, row, result.home_start))
+    apply_quarantines(session, changes, now=chunk.now, bundles=bundles, roster=chunk.roster)
+    openids = _openids(chunk.sql, [d for d, _, _ in upgrades])
+    messages = []
+    for (declaration, _, _), row in zip(upgrades, saved, strict=True):
+        messages += bundles[declaration.id].messages()
+        messages += household_notices(declaration, row, openids, TEXT.villager_relisted, RELISTED)
+    return messages
 
 
-def _propose(session, sql, declaration, current, earlier, result, list_info, now, max_age: int) -> bool:
-    """Store a laxer outcome as a proposal and ask the cadres; False when it was already asked or declined."""
-    if earlier is not None and earlier.status in (PROPOSED, DECLINED) and earlier.disposition == result.disposition:
-        return False
-    if earlier is not None and earlier.status == PROPOSED:
-        set_status(session, row=earlier, status=SUPERSEDED)
-    row = save_classification(
-        session, declaration_id=declaration.id, result=result, now=now, source=RELISTED, status=PROPOSED
-    )
-    text = TEXT.proposal.format(
-        old=current.disposition, new=row.disposition, list_date=list_date(list_info), reason=row.reason,
-        **describe(sql, declaration, row),
-    ) + stale_line(list_info, now, max_age)  # fmt: skip
-    for holder in deciders(sql, village_id=declaration.village_id, urgent=False):
-        key = f"proposal:{declaration.id}:{row.id}:{holder.person_id}"
-        send_alert(sql, key=key, recipient_openid=holder.openid, text=text, now=now)
-    return True
+def _propose(session: Session, chunk: _Chunk, proposals: list) -> list[dict]:
+    """Store the laxer outcomes as proposals; the messages asking the cadres."""
+    saved = save_classifications(
+        session, outcomes=[(d.id, result) for d, _, result in proposals], now=chunk.now, source=RELISTED,
+        status=PROPOSED,
+    )  # fmt: skip
+    messages = []
+    for (declaration, current, _), row in zip(proposals, saved, strict=True):
+        text = TEXT.proposal.format(old=current.disposition, new=row.disposition, **chunk.facts(declaration, row))
+        for holder in deciders(chunk.sql, village_id=declaration.village_id, urgent=False, roster=chunk.roster):
+            key = f"proposal:{declaration.id}:{row.id}:{holder.person_id}"
+            messages.append({"key": key, "openid": holder.openid, "kind": ALERT, "text": text + chunk.stale()})
+    return messages
+
+
+def _openids(sql: Sql, declarations: list) -> dict[int, str]:
+    """The openids of the returnees and of whoever declared for them, by person id."""
+    ids = sorted({pid for d in declarations for pid in (d.person_id, d.declared_by_person_id) if pid})
+    return dict(openids_of(sql, person_ids=ids)) if ids else {}

@@ -13,7 +13,7 @@ from models.quarantine import CENTRAL, HOME, MONITOR
 from models.sql import Sql
 from models.town import village_name
 from town.clock import day, local
-from town.command import VILLAGE_TEAM, responsible, town_command
+from town.command import VILLAGE_TEAM, Roster, responsible, town_command
 from town.policy import Declaration as Facts
 from town.policy import ListInfo
 from town.policy.measure import span as measure_span
@@ -41,11 +41,13 @@ def facts_of(declaration: Declaration) -> Facts:
     )
 
 
-def deciders(sql: Sql, *, village_id: int, urgent: bool) -> list[Holder]:
-    """The village's cadres (or those above them), and the town command when it is urgent; each once."""
-    found = responsible(sql, village_id=village_id, roles=VILLAGE_TEAM)
-    if urgent:
-        found += town_command(sql)
+def deciders(sql: Sql, *, village_id: int, urgent: bool, roster: Roster | None = None) -> list[Holder]:
+    """The village's cadres (or those above them), and the town command when it is urgent; each once (from the
+    `roster` when a batch read it)."""
+    if roster is not None:
+        found = roster.responsible(village_id, VILLAGE_TEAM) + (roster.town_command() if urgent else [])
+    else:
+        found = responsible(sql, village_id=village_id, roles=VILLAGE_TEAM) + (town_command(sql) if urgent else [])
     return list({holder.person_id: holder for holder in found}.values())
 
 
@@ -57,7 +59,18 @@ def household(sql: Sql, declaration: Declaration) -> list[tuple[int, str]]:
 
 def tell_household(sql: Sql, declaration, row: Classification, *, template: str, prefix: str, now) -> None:
     """The new measure, its reason and what to do, to the returnee (and the sender)."""
-    for person_id, openid in household(sql, declaration):
+    for message in household_notices(declaration, row, dict(household(sql, declaration)), template, prefix):
+        enqueue(
+            sql, key=message["key"], recipient_openid=message["openid"], kind="notice", text=message["text"], now=now
+        )
+
+
+def household_notices(declaration, row: Classification, openids: dict[int, str], template: str, prefix: str):
+    """`tell_household`'s messages (for `enqueue_many`), the accounts' openids given by person id."""
+    found = []
+    for person_id in sorted(
+        pid for pid in {declaration.person_id, declaration.declared_by_person_id} if pid in openids
+    ):
         # The 返乡报备 flow stores a family member's declaration under the sender (person = declared_by).
         sender = person_id == declaration.declared_by_person_id
         text = template.format(
@@ -67,15 +80,16 @@ def tell_household(sql: Sql, declaration, row: Classification, *, template: str,
             next=next_step(row),
         )
         key = f"{prefix}:{declaration.id}:{row.id}:{person_id}"
-        enqueue(sql, key=key, recipient_openid=openid, kind="notice", text=text, now=now)
+        found.append({"key": key, "openid": openids[person_id], "kind": "notice", "text": text})
+    return found
 
 
-def describe(sql: Sql, declaration: Declaration, row: Classification) -> dict:
-    """The facts every cadre message shows."""
+def describe(sql: Sql, declaration: Declaration, row: Classification, *, village: str | None = None) -> dict:
+    """The facts every cadre message shows (the village's name read unless given)."""
     return {
         "name": declaration.name,
         "phone": declaration.phone,
-        "village": village_name(sql, village_id=declaration.village_id),
+        "village": village if village is not None else village_name(sql, village_id=declaration.village_id),
         "number": declaration.id,
         "origin": origin_text(declaration),
         "arrived": day(declaration.arrived_on),
