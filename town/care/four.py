@@ -19,7 +19,7 @@ from town.care.household import Carer, Home, carers, home_of
 from town.care.rounds import ordinal
 from town.care.texts import DUTIES, TEXT
 from town.clock import day
-from town.command import HOME_FOUR, LEAD, MONITORING_ONE, TOP, Roster
+from town.command import HOME_FOUR, LEAD, MONITORING_ONE, TOP, Roster, above
 from town.texts import ROLE_NAMES
 
 log = logging.getLogger(__name__)
