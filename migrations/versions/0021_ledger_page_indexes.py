@@ -1,6 +1,6 @@
 """dashboard ledgers: current classifications by measure, for the returnee ledger filtered by 管控措施
 
-Revision ID: 0020_dash_ledgers
+Revision ID: 0021
 Revises: 0020
 Create Date: 2026-12-03
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "0020_dash_ledgers"
+revision: str = "0021"
 # After dash-core's 0020 (merged into this branch) so that the branch has one head; the lead re-chains at merge.
 down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
