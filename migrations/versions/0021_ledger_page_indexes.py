@@ -12,7 +12,6 @@ from alembic import op
 
 
 revision: str = "0021"
-# After dash-core's 0020 (merged into this branch) so that the branch has one head; the lead re-chains at merge.
 down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
