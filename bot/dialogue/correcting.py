@@ -61,7 +61,7 @@ class Corrections:
             if parsed is not None:
                 step, value = parsed[0], parsed[1].value
                 state.slots[step.slot] = value
-                if value in (None, []) and not step.optional:  # 「米不要了」 took the last of them: ask again
+                if value in (None, []) and not step.may_be_empty(ctx):  # 「米不要了」 took the last of them: ask again
                     state.slots.pop(step.slot)
                 return self._advance(ctx, flow, state)
         template = texts.WHICH_FIELD_AGAIN if state.step == FIX else texts.WHICH_FIELD

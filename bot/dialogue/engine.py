@@ -196,10 +196,11 @@ class Engine(Corrections):
 
     def _no_answer(self, ctx: Context, flow: Flow, state: State, step: Step, text: str, parsed: Parsed) -> str:
         """Asked again, or a way out (an optional item's 「不知道」 is its answer: none)."""
-        if step.optional and words.dont_know(text):
+        optional = step.may_be_empty(ctx)
+        if optional and words.dont_know(text):
             state.slots[step.slot] = None
             return self._advance(ctx, flow, state)
-        if step.optional:  # missed twice, it stays empty: an item that may be empty never needs a person
+        if optional:  # missed twice, it stays empty: an item that may be empty never needs a person
             if wayout.missed_twice(state.slots, step, parsed.reask):
                 state.slots[step.slot] = None
                 return f"{texts.LEFT_EMPTY.format(label=step.label)}\n{self._advance(ctx, flow, state)}"

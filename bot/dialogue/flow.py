@@ -118,12 +118,17 @@ class Step:
     # Free-text answers (a name) cannot be recognised inside a correction like 「不对，是金水区」.
     recognisable: bool = True
     # An optional item takes 「不知道」「没有」「跳过」 as none; a required one offers a person to phone instead.
-    optional: bool = False
+    # Or a function of the context, where the policy decides (an ID number the town may not require).
+    optional: bool | Callable[[Context], bool] = False
     # Runs once the answer is stored (a fever's village: its doctor hears now); its text comes before the next question.
     answered: Callable[[Context], str | None] | None = None
 
     def question(self, ctx: Context) -> str:
         return self.ask(ctx) if callable(self.ask) else self.ask
+
+    def may_be_empty(self, ctx: Context) -> bool:
+        """Whether the item may be left empty here (then 「不知道」 or two misses leave it so)."""
+        return self.optional(ctx) if callable(self.optional) else self.optional
 
 
 @dataclass(frozen=True)

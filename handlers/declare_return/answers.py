@@ -77,8 +77,13 @@ def parse_phone_of(text: str, ctx: Context) -> Parsed:
     return reask(TEXT.phone_of_again.format(who=who(ctx)))
 
 
+def id_optional(ctx: Context) -> bool:
+    """The policy lets a declaration go without an ID number (「跳过」)."""
+    return ctx.risk is None or ctx.risk.policy.id_number == "optional"
+
+
 def ask_id(ctx: Context) -> str:
-    optional = ctx.risk is None or ctx.risk.policy.id_number == "optional"
+    optional = id_optional(ctx)
     return (TEXT.ask_id_optional if optional else TEXT.ask_id).format(whose=whose(ctx))
 
 
@@ -91,8 +96,7 @@ def parse_id(text: str, ctx: Context) -> Parsed:
     number = id_number_shape(text)
     if number is not None:
         return accept(number) if id_number_valid(number) else reask(TEXT.id_checksum)
-    optional = ctx.risk is None or ctx.risk.policy.id_number == "optional"
-    if optional and not ctx.correcting and any(word in words.bare(text) for word in _SKIP):
+    if id_optional(ctx) and not ctx.correcting and any(word in words.bare(text) for word in _SKIP):
         return accept(None)
     return reask(TEXT.id_again)
 
