@@ -199,7 +199,10 @@ def test_list_version_changes_the_class(policy, aug4, aug5):
 
 def test_no_list_imported_yet(policy):
     c = classify(policy, None, None, Declaration(erqi("京广路街道"), AUG5), AUG5)
-    assert c.rule_id == "not_listed" and c.list_id is None and "最新中高风险地区名单" in c.reason
+    assert c.rule_id == "not_listed" and c.list_id is None
+    # Nothing is on a list nobody imported: the villager hears that first, never 「不在最新名单上」.
+    assert c.reason.startswith("镇上还没有收到中高风险地区名单，先按下面办；名单到了，有变化会马上告诉您。")
+    assert "最新" not in c.reason and "郑州市二七区不在中高风险地区名单上，无需隔离" in c.reason
 
 
 def test_sampling_dates_across_a_month_end(policy, aug5):

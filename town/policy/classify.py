@@ -211,4 +211,5 @@ def _render(
         "port_done": port_done,
         "central_left": plan.days if plan.disposition == rule.disposition else 0,
     }
-    return plan.reason.format_map(values)
+    reason = plan.reason.format_map(values)
+    return REASON.no_list + reason if published is None and "{list_date}" in plan.reason else reason

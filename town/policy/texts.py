@@ -8,7 +8,8 @@ class REASON:
     whole_area = "全域"
     abroad = "境外"
     somewhere = "您来的地方"
-    latest = "最新"
+    latest = ""  # no list imported yet: the reason says so first (no_list)
+    no_list = "镇上还没有收到中高风险地区名单，先按下面办；名单到了，有变化会马上告诉您。"
     separator = "、"
     entry = "{day}从{port}入境"
     entry_unknown = "{day}入境"  # a declaration from before the port city was asked
