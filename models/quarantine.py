@@ -55,18 +55,7 @@ def sync_quarantine(
     if classification.disposition not in MEASURES or classification.end_on is None:
         session.flush()
         return None
-    record = Quarantine(
-        declaration_id=declaration.id,
-        classification_id=classification.id,
-        person_id=declaration.person_id,
-        village_id=declaration.village_id,
-        kind=classification.disposition,
-        start_on=classification.start_on,
-        end_on=classification.end_on,
-        home_start_on=home_start_on,
-        sampling_dates=classification.sampling_dates,
-        created_at=now,
-    )
+    record = _record(declaration, classification, home_start_on, now)
     session.add(record)
     session.flush()
     return record
