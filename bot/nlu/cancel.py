@@ -10,7 +10,7 @@ from bot.nlu.resources import Resources
 _CANCEL_WITHIN = 4  # a cancel word this near the start is what the message does
 # 「那个返乡登记撤了吧」: a report or request named, then withdrawn.
 _WITHDRAWN = re.compile(
-    r"(?:报备|登记|申请|报的|填的|那个)[^，,。]{0,8}?(?:撤了|撤销|撤回|作废|取消|不算)"
+    r"(?:报备|登记|申请|报的|填的|那个|那条)[^，,。]{0,8}?(?:撤了|撤销|撤回|作废|取消|不算|删了|删掉|删除|去掉)"
     r"|(?:报备|登记|申请)(?:的|那个)?(?:不要了|不用了)"  # 「俺那个登记不要了 人没回来」
 )
 _NOT_WANTED = re.compile(r"(?:不要|不需要|甭要)([\u4e00-\u9fff]{1,3}?)了")

@@ -20,12 +20,17 @@ _PUNCT = re.compile(r"[，,。.！!？?、；;：:~～…\s\"'“”‘’（）
 _DOSES = re.compile(r"(?:打了|打完|打过|接种了|接种|打|已打|都打了)?\s*([一二两三俩1-3])\s*(?:针|剂|次)")
 _NTH_DOSE = re.compile(r"第\s*([一二三1-3])\s*(?:针|剂)")
 _NEG_SPAN = 3
+# 「腿脚不得劲 出不去」: legs or back that trouble an old person are no symptom of the epidemic.
+_LIMBS = re.compile(r"(?<!嗓子)(?:腿脚|腿|脚|腰|胳膊|膝盖|眼睛|眼|耳朵|牙)(?:又|也|有点|一直|老)?(?:不舒服|不好|不利索|不方便|疼|痛)")
 _CLAUSE_BREAK = re.compile(r"[\s，,。；;！!？?]")
 # 「身体不好打不了」「医生不让打」: not vaccinated, said without the word 疫苗 (not 没打卡, 没打电话).
 _REFUSED = re.compile(
     r"(?:不能|不让|不敢|没敢|(?:^|(?<=[\s，,。；;]))[\u4e00-\u9fff]{0,3}?还?没)打(?!卡|扰|电话|工|架|扫|开|算|听|车|折|牌|麻将|完|药|麦|农药|场)|打不[了成]|(?:先别|别|不叫|暂时不|先不)打(?=$|[了哩呢啊\s])|(?:还?没有?|不)打了?(?=$|[哩呢呀啊\s])"
 )
-_TO_COME = ("还没", "没", "还未", "未", "要", "该", "快", "还得", "约", "预约", "排", "等", "下礼拜", "下周", "过几天")
+_TO_COME = (
+    "还没", "没", "还未", "未", "要", "该", "快", "还得", "约", "预约", "排", "等", "下礼拜", "下周", "过几天",
+    "什么时候", "多久", "几时", "哪天", "在哪",
+)  # fmt: skip
 _NONE_AT_ALL = ("一针没", "一针都没", "一针也没", "都没打", "还没打过")
 # 「加强针还没打 前两针都打了」: the doses done count, whatever is still to come.
 _DONE_COUNT = re.compile(
@@ -40,7 +45,7 @@ _MARRIED_OFF = re.compile(
 # 「俺孩儿下礼拜天办事」「十六号过事」: a day right before 办事 is an event held that day (not 「去县里办事」).
 _EVENT_DAY = re.compile(r"(?:号|日|天|[一二三四五六日])(?:办|过)(?:事|酒|席)")
 _TIME_WORDS = re.compile(
-    r"(今儿个|今儿|今天|昨天|昨儿个|昨个|昨晚|前天|刚刚|刚才|刚|已经|早上|晚上|夜里|半夜|上午|下午|也|又|在)+$"
+    r"(今儿个|今儿|今天|昨天|昨儿个|昨个|昨晚|前天|刚刚|刚才|刚|已经|早上|清早|一早|晚上|夜里|半夜|上午|下午|晌午|后晌|也|又|在)+$"
 )
 CUES = (
     "cancel",
@@ -119,6 +124,7 @@ def _negated(text: str, pos: int, negations: tuple[str, ...], symptoms: tuple[st
 def find_symptoms(text: str, res: Resources) -> list[str]:
     """Symptoms said, not denied (不发烧, 没咳嗽) and not part of a medicine name (感冒药)."""
     text = res.medicine.sub(lambda m: " " * len(m.group(0)), text)
+    text = _LIMBS.sub(lambda m: " " * len(m.group(0)), text)
     if has(text, res.words["recovered"]) and not has(text, ("又", "还在", "还有")):
         return []
     found = []

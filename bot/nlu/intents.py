@@ -29,6 +29,9 @@ _STAPLE_OUT = re.compile(r"(?<!外)(?:米|面|油|盐|菜|奶粉)(?:吃完了|�
 # 「俺想报个体温 不会」: wanting to report and not knowing how.
 _WANT_CANT = re.compile(r"想(?:报|登记|上报|打卡|填)[^\s，,]{0,8}?[\s，,]*(?:不会|不懂|弄不来|整不来)")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+_MAY_X_NOT = re.compile(r"(让|能|准|敢|可以|会)[\u4e00-\u9fff]{1,2}[不没]\1")  # 「喜事让办不让」
+# 「卡点这边有个人非要出村 咋弄」: staff at the checkpoint telling what happens there, even when they ask.
+_AT_CHECKPOINT = re.compile(r"^(?:我们|咱们|咱|我)?(?:村)?(?:卡点|卡口|检查站|检查点|执勤点|值守点)(?:这边|这儿|这里|上|今天|刚才)")
 _SEND = ("送", "买", "捎", "拿", "带")
 _NOTHING = re.compile(
     r"没有?(啥|什么)|什么(?:吃的|喝的)?[都也]没|着呢|着哩|身[体子]不(?:中|行|好)|随便(?:啥|什么)"
@@ -61,6 +64,10 @@ _QTY_FIXED = re.compile(
     r"(?:不是|不对|不要)\s*[\d一二两三四五六七八九十俩仨]{1,6}\s*(桶|袋|斤|箱|瓶|包|个|盒|壶|把|块|提|兜)"
     r"[\s,，]*(?:是|要|就)?\s*[\d一二两三四五六七八九十俩仨]{1,6}\s*(桶|袋|斤|箱|瓶|包|个|盒|壶|把|块|提|兜)"
 )
+# 「俺换手机号了」「电话号码变了」: a new phone number is the dialogue's own step, outside the contract.
+_NEW_PHONE = re.compile(
+    r"(?:换|改|变)了?(?:个|一个)?(?:新)?(?:手机|电话)(?:号码|号)|(?:手机|电话)(?:号码|号)?(?:换|改|变)了|(?:换|改)(?:号|号码)了"
+)
 # 「石家庄那边现在咋样」: how a place outside the town is doing asks after its risk.
 _HOW_IS = re.compile(r"(?:咋样|怎么样|啥情况|什么情况|咋回事)(?:了|啊|呢|哩|嘞)?$")
 # 「喜事能办不 现在」: a 能X不 question with a word said after it.
@@ -79,7 +86,9 @@ _CHOICE = re.compile(r"是[^\s，,]{1,10}?还是")
 _ASKING_CLAUSE = re.compile(r"(?:^|[\s，,])(?:有|能|可以|让|还有)[^\s，,]{1,8}?(?:不|没)(?=[\s，,])")
 # 「查一下武汉江夏区」: a place outside the town to be looked up is a risk query.
 _LOOK_UP = re.compile(r"查一下|查查|查一查|帮我查|给我查|帮忙查")
-_HOW_TO_REPORT = ("怎么报备", "怎么报", "怎么登记")
+_HOW_TO_REPORT = ("怎么报备", "怎么报", "怎么登记", "怎么申请")
+# 「咋申请物资」「咋报返乡」: the whole message asks how to use the account for one of its acts.
+_HOW_APPLY = re.compile(r"^(?:我|请问)?(?:想|要)?怎么(?:申请|报备|上报|报|登记|填)[\u4e00-\u9fff]{0,6}?(?:啊|呢|呀)?$")
 _ANIMAL = re.compile("猫|狗|牛|羊|猪|鸡|鸭|鹅|驴")
 # 「人在洛阳 明早回」「已回」: a bare 回 after a time word, as young people type a return.
 _SHORT_RETURN = re.compile(r"(?:今天|明天|今晚|明早|明晚|后天|刚|已|已经|当天|晚上|下午|上午)回(?=$|[\s，,。了啦])")
@@ -94,6 +103,7 @@ _WHEN_BACK = re.compile(r"(?:放假|过年|过节|到时候|以后|等[^\s，,]{
 _MAY_RETURN = re.compile(r"(?:能|可以|让|准|敢)(?:不能|不可以)?(?:回来|回家|回村|回去|回乡)")
 # 「俺闺女回来第五天了 体温一直正常」: days counted since a return, said with a check-in, are the check-in.
 _SINCE_RETURN = re.compile(r"(?:回来|到家|回家)(?:都|已经)?第?[\d一二两三四五六七八九十几]+个?(?:天|礼拜|星期|周)")
+_DOSE_TOLD = re.compile(r"(?:打|接种)[了过完]?[一二两三俩1-3](?:针|剂)|[一二两三俩1-3](?:针|剂)[都也]?(?:打了|打过|打完)")
 _CLAUSES = re.compile(r"[\s，,。；;！!？?]+")
 
 
@@ -108,7 +118,7 @@ def menu_intent(f: Features, res: Resources) -> str | None:
 
 def is_question(f: Features, res: Resources) -> bool:
     """A question: 吗/咋/要不要…, A-not-A (多不多, 去没去), or a 不/没 tail (明天下雨不, 能去不)."""
-    if _A_NOT_A.search(f.bare):
+    if _A_NOT_A.search(f.bare) or _MAY_X_NOT.search(f.bare):
         return True
     text = _NOTHING.sub("", f.text)  # 「没啥症状」 (read as 没什么) says nothing is wrong, it asks nothing
     if has(text, res.words["question"]):
@@ -138,9 +148,12 @@ def returned(f: Features, res: Resources) -> bool:
 
 def own_return(f: Features) -> bool:
     """The sender's or a relative's return, stated: 「俺从厦门回来了要报备不」, not 「外地回来的要隔离几天」."""
+    may = _MAY_RETURN.search(f.bare)
+    told = _PAST_RETURN.search(f.bare)  # 「俺闺女从澳大利亚回来了 …说是能回来了」: told first, the 能回来 is said of it
+    may = may and not (told and told.start() < may.start() and _OWN_SUBJECT.search(f.bare))
     if (
         has(f.text, _HYPOTHETICAL)
-        or _MAY_RETURN.search(f.bare)
+        or may
         or _ANYONE_BACK.search(_LEAD_FILLER.sub("", f.bare))
         or _WHEN_BACK.search(f.text)
     ):
@@ -217,7 +230,8 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
         return menu, []
     mine = _MY_GOODS.search(f.bare)
     mine = mine is not None and any(mine.group(1).endswith(g) for g in f.goods)
-    if phrase(f.text) or _MY_REQUEST.search(f.bare) or mine:  # 「以后别给俺发了」「啥时候送来」: outside the contract
+    changed_phone = _NEW_PHONE.search(f.bare) and not f.places and not f.items and not fever(f)
+    if phrase(f.text) or _MY_REQUEST.search(f.bare) or mine or changed_phone:  # 「以后别给俺发了」「啥时候送来」: outside the contract
         return "unknown", []
     if cancelled(f, res):
         return "cancel", []
@@ -228,7 +242,7 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
         return "help", []
     if off_topic(f, res, evidence, fever(f), is_question(f, res)):
         return "unknown", []
-    if checkpoint(f) and not is_question(f, res):
+    if checkpoint(f) and (not is_question(f, res) or _AT_CHECKPOINT.search(f.bare)):
         return "report_checkpoint", evidence
     if is_question(f, res):
         return _question(f, res, evidence)
@@ -290,7 +304,7 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
         return [e for e in evidence if e != primary]
 
     risky = "risk" in f.cues and "policy_action" not in f.cues and _asked_about(f, res, res.words["risk"])
-    how_to = has(f.text, _HOW_TO) or _HOW_FOR.search(f.text) or _WANT_HOW.search(f.text)
+    how_to = has(f.text, _HOW_TO) or _HOW_FOR.search(f.text) or _WANT_HOW.search(f.text) or _HOW_APPLY.search(f.bare)
     if how_to and "report_fever" not in evidence:  # a fever is reported however it is asked
         return "help", evidence
     see = has(f.text, _HOW_TO_SEE) and "risk" in f.cues and "policy" not in f.cues
@@ -313,7 +327,7 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
         return "request_supplies", rest("request_supplies")
     if f.event and ("policy" not in f.cues or f.dated or _OWN_SUBJECT.search(f.bare)):
         return "report_event", rest("report_event")
-    lockdown = "lockdown" in f.cues or _HOW_IS.search(f.bare)
+    lockdown = "lockdown" in f.cues or any(_HOW_IS.search(c) for c in _CLAUSES.split(f.text) if c)
     if lockdown and any(p.role != "local" for p in f.places):  # 「上海现在还封着不」
         return "query_risk", evidence
     if risky:  # 「俺孩儿从北京海淀回来，海淀是风险地区吗」 is answered, then the declaration is asked for
@@ -342,6 +356,7 @@ def _stated_before_question(f: Features, res: Resources, cue: str) -> bool:
     if len(clauses) < 2:
         return False
     first = clauses[0]
-    told = has(first, res.words[cue]) and not has(first, res.words["question"])
+    dose = cue == "vaccine" and _DOSE_TOLD.search(first)  # 「俺是打过一针哩 第二针啥时候打」
+    told = (has(first, res.words[cue]) or bool(dose)) and not has(first, res.words["question"])
     told = told and (cue == "vaccine" or not has(first, res.words["policy"]))
     return told and has(" ".join(clauses[1:]), res.words["question"])
