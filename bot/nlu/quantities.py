@@ -132,7 +132,7 @@ def find_items(text: str, lex: Lexicon, loose: bool) -> list[dict]:
         if not taken[m.start()]:
             take(m, {"name": m.group(2), "qty": 2 if m.group(1) == "俩" else 3, "unit": "个"})
     correction = _last(_CORRECTION.finditer(text))
-    if correction is not None:
+    if correction is not None and any(start < correction.start() for start, _ in items):  # 「能送煤气不 要一罐」 asks
         return _corrected(text, lex, sorted(items, key=lambda i: i[0]), correction.end(), taken)
     items.extend(_dangling(text, lex, taken, {i["name"] for _, i in items}))
     return [item for _, item in sorted(items, key=lambda i: i[0])]
