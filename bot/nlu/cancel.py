@@ -28,7 +28,7 @@ FILLERS = re.compile(r"(了|吧|啊|呀|哈|呢|嘛|哦|喔|一下|下)+$")
 def cancelled(f: Features, res: Resources) -> bool:
     """A step back said early (「中了中了 不要了」「米不用送了 邻居给了」), not a new request after it."""
     if _INTERJECTION.sub("", f.bare).startswith(res.words["cancel_lead"]) or _WITHDRAWN.search(f.bare):
-        return True
+        return not (f.items and has(f.bare[2:], _STILL_WANTED))  # 「算了 不要面了 要两袋米」 asks anew
     form = _DONT.search(f.bare) or _not_wanted(f)
     if "cancel" not in f.cues and not form:
         return False

@@ -32,6 +32,9 @@ _DAY_ONLY = re.compile(rf"(?<![\d月.])({_NUM})\s*(?:号|日)(?!元|楼|线|院|
 _NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})\s*[./-]\s*(\d{1,2})(?![\d.]|\s*(?:斤|度|元|块|袋|公斤|克|米|cm))")
 _JUST = re.compile(r"刚(?:从|回|到|来|下|落地|进)")
 _DATE_CHARS = frozenset(CN_DIGITS + "0123456789号日月天周星期礼拜个儿前后昨今明大上下这本./-初廿正冬腊阴农旧老历")
+# 「下午到家」: a time of day said right before getting home, with no day named, is today.
+_TODAY_AT = re.compile(r"(?:下午|上午|中午|晌午|后晌|傍晚|晚上|今晚|早上|清早)(?:才|刚)?$")
+_DAYS_SINCE = re.compile(rf"(?:回来|到家|回家)(?:都|已经|有)?({_NUM}|两)\s*天了")
 _HOME = re.compile(r"到家|到的家|回的家|回村|回的村|到村|到的村|进村|回到家|回来[了的哩啦]")
 
 
@@ -133,12 +136,17 @@ def arrival_date(text: str, today: dt.date) -> dt.date | None:
         if found:  # 「到家是8月3号」
             return found[0]
         start = max(0, m.start() - 8)
+        while start > 0 and text[start - 1] in _DATE_CHARS:  # 「大前儿…」: the window keeps the whole word
+            start -= 1
         start = min([start] + [d.start() for d in lunar.LUNAR.finditer(text, 0, m.start()) if d.end() > start])
         found = _every_date(text[start : m.start()], today, False)  # the window keeps 「阴历六月二十」 whole
         if found:
             return found[-1]
-        if _JUST.search(text, max(0, m.start() - 2), m.end()):
+        if _JUST.search(text, max(0, m.start() - 2), m.end()) or _TODAY_AT.search(text, 0, m.start()):
             return today
+    since = _DAYS_SINCE.search(text)
+    if since and (n := to_number(since.group(1))) is not None and n < 60 and find_date(text, today) is None:
+        return today - dt.timedelta(days=int(n))  # 「回来都三天了」
     return find_date(text, today, False)
 
 

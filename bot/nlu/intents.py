@@ -120,7 +120,7 @@ def is_question(f: Features, res: Resources) -> bool:
     """A question: 吗/咋/要不要…, A-not-A (多不多, 去没去), or a 不/没 tail (明天下雨不, 能去不)."""
     if _A_NOT_A.search(f.bare) or _MAY_X_NOT.search(f.bare):
         return True
-    text = _NOTHING.sub("", f.text)  # 「没啥症状」 (read as 没什么) says nothing is wrong, it asks nothing
+    text = _NOTHING.sub("", f.text).replace("什么的", "")  # 「没啥症状」 says nothing is wrong; 「啥的」 is "and so on"
     if has(text, res.words["question"]):
         return True
     bare = _NOTHING.sub("", f.bare)  # 「没打 身体不中」 ends in 不中 and asks nothing
@@ -238,7 +238,8 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
     evidence = found(f, res)
     # 「俺不会打卡」 asks how, it checks nothing in; 「他不会弄手机 俺替他报」 still reports his return.
     stated = "declare_return" in evidence and own_return(f) and origin(f.places)
-    if (_CANT_USE.search(f.bare) or _WANT_CANT.search(f.text)) and not f.symptoms and not stated:
+    cant = (_CANT_USE.search(f.bare) or _WANT_CANT.search(f.text)) and not f.items  # 「帮俺娘买半斤茶叶 她不会弄手机」
+    if cant and not f.symptoms and not stated:
         return "help", []
     if off_topic(f, res, evidence, fever(f), is_question(f, res)):
         return "unknown", []
@@ -305,11 +306,13 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
 
     risky = "risk" in f.cues and "policy_action" not in f.cues and _asked_about(f, res, res.words["risk"])
     how_to = has(f.text, _HOW_TO) or _HOW_FOR.search(f.text) or _WANT_HOW.search(f.text) or _HOW_APPLY.search(f.bare)
-    if how_to and "report_fever" not in evidence:  # a fever is reported however it is asked
+    if (how_to and "report_fever" not in evidence) or _HOW_APPLY.search(f.bare):  # a fever is reported however asked
         return "help", evidence
     see = has(f.text, _HOW_TO_SEE) and "risk" in f.cues and "policy" not in f.cues
     if (has(f.text, _HOW_TO_LOOK) or see) and all(p.role == "local" for p in f.places):
         return "help", evidence
+    if f.event and "declare_return" in evidence and _said_at("report_event", f, res) < _return_at(f, res):
+        return "report_event", rest("report_event")  # 「家里办丧事 亲戚从外地回来 咋弄」: the event is told first
     if "declare_return" in evidence and own_return(f) and not risky:
         # 「俺从厦门回来了要报备不」: the declaration, and the question kept for the dialogue to answer too.
         return "declare_return", [*rest("declare_return"), "ask_policy"]
@@ -319,13 +322,16 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
             return "request_supplies", rest("request_supplies")
         return "report_fever", rest("report_fever")
     # 「身体都好 就是想问问啥时候能赶集」「疫苗打了第一针 多久打第二针」: told first, then asked.
+    if "health_checkin" in evidence and f.temperature is not None and f.exact_temperature:
+        return "health_checkin", [*rest("health_checkin"), "ask_policy"]  # 「36度9 正常不」: the reading is told
     for act, cue in (("health_checkin", "checkin"), ("report_vaccination", "vaccine")):
         if act in evidence and _stated_before_question(f, res, cue):
             return act, [*rest(act), "ask_policy"]
     asks = f.items or has(f.text, _ASKS_FOR) or short_of(f) or (f.goods and has(f.text, _SEND))
     if "request_supplies" in evidence and asks:
         return "request_supplies", rest("request_supplies")
-    if f.event and ("policy" not in f.cues or f.dated or _OWN_SUBJECT.search(f.bare)):
+    own = any(_OWN_SUBJECT.search(c) for c in _CLAUSES.split(f.text) if c)  # 「结婚的事要报备吗 俺儿子下月结婚」
+    if f.event and ("policy" not in f.cues or f.dated or own):
         return "report_event", rest("report_event")
     lockdown = "lockdown" in f.cues or any(_HOW_IS.search(c) for c in _CLAUSES.split(f.text) if c)
     if lockdown and any(p.role != "local" for p in f.places):  # 「上海现在还封着不」
@@ -359,4 +365,5 @@ def _stated_before_question(f: Features, res: Resources, cue: str) -> bool:
     dose = cue == "vaccine" and _DOSE_TOLD.search(first)  # 「俺是打过一针哩 第二针啥时候打」
     told = (has(first, res.words[cue]) or bool(dose)) and not has(first, res.words["question"])
     told = told and (cue == "vaccine" or not has(first, res.words["policy"]))
-    return told and has(" ".join(clauses[1:]), res.words["question"])
+    rest = " ".join(clauses[1:])
+    return told and (has(rest, res.words["question"]) or rest.endswith(("不", "没", "吗")))  # 「…能进超市不」

@@ -37,6 +37,11 @@ _NOT_GOODS = frozenset(
         "村",
         "人员",
         "车",
+        "大号",
+        "小号",
+        "中号",
+        "大的",
+        "小的",
     ]
 )
 _NOT_GOODS_LEADS = tuple(_NOT_GOODS)  # 「一个人在家」: a person counted, not goods
