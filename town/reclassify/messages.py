@@ -41,6 +41,17 @@ def facts_of(declaration: Declaration) -> Facts:
     )
 
 
+FACTS = (
+    "origin_province", "origin_city", "origin_district", "origin_township", "abroad", "arrived_on", "left_on",
+    "health_code", "entry_date", "port_city", "port_quarantine_days",
+)  # fmt: skip
+
+
+def fact_key(declaration: Declaration) -> tuple:
+    """Everything `facts_of` reads: two declarations with the same key classify alike."""
+    return tuple(getattr(declaration, name) for name in FACTS)
+
+
 def deciders(sql: Sql, *, village_id: int, urgent: bool, roster: Roster | None = None) -> list[Holder]:
     """The village's cadres (or those above them), and the town command when it is urgent; each once (from the
     `roster` when a batch read it)."""
