@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from models.cadre import Holder
 from models.care import carers_in_force
-from models.outbox import enqueue_many, queued_since
+from models.outbox import enqueue_many, queued_among
 from models.sql import Sql
 from town.alerts import ALERT
 from town.checkins import Household, households, how_to_report, missing, responsible
@@ -40,9 +40,19 @@ def _morning_key(day: dt.date, account_id: int) -> str:
     return f"checkin:{day.isoformat()}:remind:{account_id}"
 
 
-def _queued(sql: Sql, day: dt.date, what: str, kind: str = "notice") -> dict[str, dt.datetime]:
-    """The day's messages of this occasion already queued, by key, with when."""
-    return queued_since(sql, kind=kind, since=at(day, "00:00"), key=f"checkin:{day.isoformat()}:{what}:%")
+def _second_key(day: dt.date, account_id: int) -> str:
+    return f"checkin:{day.isoformat()}:second:{account_id}"
+
+
+def _queued(sql: Sql, day: dt.date, keys, kind: str = "notice") -> dict[str, dt.datetime]:
+    """Which of these messages were already queued today, by key, with when (read by key: the day's outbox may
+    hold a push's or an announcement's hundreds of thousands of notices)."""
+    return queued_among(sql, kind=kind, since=at(day, "00:00"), keys=keys)
+
+
+def _mornings(sql: Sql, day: dt.date, accounts: list[list[Household]]) -> dict[str, dt.datetime]:
+    """The morning reminders queued today to these accounts."""
+    return _queued(sql, day, [_morning_key(day, homes[0].account_id) for homes in accounts])
 
 
 def _reminded_before(reminded: dict[str, dt.datetime], day: dt.date, account_id: int, deadline: dt.datetime) -> bool:
@@ -65,7 +75,7 @@ def remind_morning(session: Session, now: dt.datetime, settings: Settings) -> in
         return 0
     sql = Sql(session.connection())
     accounts, gaps = _accounts(session, day)
-    done, messages = _queued(sql, day, "remind"), []
+    done, messages = _mornings(sql, day, accounts), []
     for homes in accounts:
         names, key = _names(homes, gaps), _morning_key(day, homes[0].account_id)
         if not names or key in done:
@@ -85,11 +95,12 @@ def remind_second(session: Session, now: dt.datetime, settings: Settings) -> int
     if not noon <= now < at(day, settings.checkin_alert_at):
         return 0
     sql = Sql(session.connection())
-    reminded, done = _queued(sql, day, "remind"), _queued(sql, day, "second")
     accounts, gaps = _accounts(session, day)
+    reminded = _mornings(sql, day, accounts)
+    done = _queued(sql, day, [_second_key(day, homes[0].account_id) for homes in accounts])
     messages = []
     for homes in accounts:
-        names, key = _names(homes, gaps), f"checkin:{day.isoformat()}:second:{homes[0].account_id}"
+        names, key = _names(homes, gaps), _second_key(day, homes[0].account_id)
         if not names or key in done or not _reminded_before(reminded, day, homes[0].account_id, noon):
             continue
         alone = len(homes) == 1 and homes[0].people == [homes[0].returnee] and not homes[0].proxy
@@ -107,8 +118,8 @@ def alert_missed(session: Session, now: dt.datetime, settings: Settings) -> int:
         return 0
     sql = Sql(session.connection())
     noon = at(day, settings.checkin_second_at)
-    reminded, done = _queued(sql, day, "remind"), _queued(sql, day, "alert", kind=ALERT)
     accounts, gaps = _accounts(session, day)
+    reminded = _mornings(sql, day, accounts)
     assigned, fallback, messages = carers_in_force(sql), {}, []
     for homes in accounts:
         if not _reminded_before(reminded, day, homes[0].account_id, noon):
@@ -127,9 +138,9 @@ def alert_missed(session: Session, now: dt.datetime, settings: Settings) -> int:
             )
             for holder in {h.person_id: h for h in _responsible(sql, home, assigned, fallback)}.values():
                 key = f"checkin:{day.isoformat()}:alert:{home.quarantine_id}:{holder.person_id}"
-                if key not in done:
-                    messages.append(_message(key, holder.openid, text, kind=ALERT))
-    return enqueue_many(sql, messages, now=now)
+                messages.append(_message(key, holder.openid, text, kind=ALERT))
+    done = _queued(sql, day, [m["key"] for m in messages], kind=ALERT)
+    return enqueue_many(sql, [m for m in messages if m["key"] not in done], now=now)
 
 
 def _responsible(sql: Sql, home: Household, assigned: dict, fallback: dict[int, list[Holder]]) -> list[Holder]:
