@@ -158,8 +158,22 @@ def ended_between(session: Session, *, first: dt.date, before: dt.date) -> list[
     return [tuple(row) for row in rows]
 
 
-def households_on(session: Session, *, day: dt.date, account_id: int | None = None) -> list[tuple]:
-    """(record, declaration, account openid, village name) of the records in force on the day, oldest first."""
+ACCOUNTS_ON = (
+    "SELECT DISTINCT person_id FROM quarantine WHERE status = 'active' AND start_on <= :day AND end_on >= :day"
+    " ORDER BY person_id"
+)
+
+
+def accounts_on(sql: Sql, *, day: dt.date) -> list[int]:
+    """The accounts (person ids, in order) that report for a record in force on the day."""
+    return [row[0] for row in sql.all(ACCOUNTS_ON, day=day.isoformat() if sql.sqlite else day)]
+
+
+def households_on(
+    session: Session, *, day: dt.date, account_id: int | None = None, accounts: tuple[int, int] | None = None
+) -> list[tuple]:
+    """(record, declaration, account openid, village name) of the records in force on the day, oldest first (of
+    one account, or of the accounts from `accounts`' first id to its last, when given)."""
     query = (
         select(Quarantine, Declaration, Person.openid, Village.name)
         .join(Declaration, Declaration.id == Quarantine.declaration_id)
@@ -170,6 +184,8 @@ def households_on(session: Session, *, day: dt.date, account_id: int | None = No
     )
     if account_id is not None:
         query = query.where(Quarantine.person_id == account_id)
+    if accounts is not None:
+        query = query.where(Quarantine.person_id.between(*accounts))
     return [tuple(row) for row in session.execute(query)]
 
 
