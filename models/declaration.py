@@ -6,10 +6,11 @@ import datetime as dt
 import json
 from collections import namedtuple
 
-from sqlalchemy import Index, func, insert, text, update
+from sqlalchemy import Index, func, text, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, SQLModel, delete, select
 
+from models.db import insert_returning
 from models.sql import Sql
 
 # A classification's status: the one in force, one replaced later, or a downgrade waiting for a cadre.
@@ -191,9 +192,8 @@ def save_classifications(
             .execution_options(synchronize_session=False)  # these rows are plain, none is in the session
         )
     values = [_values(declaration_id, result, now, source, status) for declaration_id, result in outcomes]
-    table = Classification.__table__
-    saved = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), values).scalars()
-    return [ClassificationRow(id=row_id, **row) for row_id, row in zip(saved, values, strict=True)]
+    ids = insert_returning(session, Classification.__table__, values, key="declaration_id")
+    return [ClassificationRow(id=ids[row["declaration_id"]], **row) for row in values]
 
 
 def _values(declaration_id, result, now, source, status) -> dict:
