@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections import namedtuple
 
-from sqlalchemy import Index, func, text, update
+from sqlalchemy import DateTime, Index, TypeDecorator, func, text, type_coerce, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, SQLModel, delete, select
 
@@ -296,7 +296,7 @@ def active_chunk(session: Session, *, today: dt.date, after_id: int, limit: int)
     (DeclarationRow, ClassificationRow) pairs."""
     declaration, classification = Declaration.__table__, Classification.__table__
     rows = session.execute(
-        select(*declaration.columns, *classification.columns)
+        select(*_plain(session, declaration), *_plain(session, classification))
         .join_from(declaration, classification, classification.c.declaration_id == declaration.c.id)
         .where(
             declaration.c.active_until >= today,
@@ -309,6 +309,19 @@ def active_chunk(session: Session, *, today: dt.date, after_id: int, limit: int)
     ).all()
     split = len(declaration.columns)
     return [(DeclarationRow(*row[:split]), ClassificationRow(*row[split:])) for row in rows]
+
+
+def _plain(session: Session, table) -> list:
+    """The table's columns; on PostgreSQL its times read as the driver gives them (aware UTC already) without
+    SQLModel's per-value conversion, a tenth of a chunk's time in 20,000 calls (SQLite's need it: naive text)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return list(table.columns)
+    return [
+        type_coerce(column, DateTime(timezone=True)).label(column.name)
+        if isinstance(column.type, TypeDecorator) and column.type.python_type is dt.datetime
+        else column
+        for column in table.columns
+    ]
 
 
 def count_active_after(session: Session, *, today: dt.date, after_id: int) -> int:
