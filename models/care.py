@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import insert
 from sqlmodel import Field, Session, SQLModel
 
 from models.cadre import Holder
@@ -96,12 +97,14 @@ def add_care_assignments(
 
 
 def add_care_assignments_of(session: Session, *, people: list[tuple[int, str, int]], now: dt.datetime) -> None:
-    """Store (quarantine id, role, person id) assignments of many quarantines, in order: one flush."""
-    session.add_all(
-        CareAssignment(quarantine_id=quarantine_id, role=role, person_id=person_id, assigned_at=now)
-        for quarantine_id, role, person_id in people
-    )
-    session.flush()
+    """Store (quarantine id, role, person id) assignments of many quarantines, in order: one executemany (plain
+    rows: nothing reads them back as objects in this transaction)."""
+    if people:
+        rows = [
+            {"quarantine_id": quarantine_id, "role": role, "person_id": person_id, "assigned_at": now}
+            for quarantine_id, role, person_id in people
+        ]
+        session.execute(insert(CareAssignment.__table__), rows)
 
 
 def release_care(sql: Sql, *, quarantine_id: int, now: dt.datetime) -> int:

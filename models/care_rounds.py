@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import UniqueConstraint, select
+from sqlalchemy import UniqueConstraint, insert, select
 from sqlmodel import Field, Session, SQLModel
 
 from models.declaration import Declaration
@@ -70,10 +70,12 @@ def reload_round(session: Session, *, sampling: SamplingRound) -> None:
     session.refresh(sampling)
 
 
-def save_rounds(session: Session, *, rounds: list[SamplingRound]) -> list[SamplingRound]:
-    """Store new rounds, numbered in the order given."""
-    session.add_all(rounds)
-    session.flush()
+def save_rounds(session: Session, *, rounds: list) -> list:
+    """Store new rounds (SamplingRound or plain rows with its columns but the id), numbered in the order given:
+    one executemany."""
+    columns = ("quarantine_id", "day", "status", "done_by_person_id", "done_at", "note")
+    if rounds:
+        session.execute(insert(SamplingRound.__table__), [{c: getattr(r, c) for c in columns} for r in rounds])
     return rounds
 
 

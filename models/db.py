@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, exc
+from sqlalchemy import Connection, Engine, create_engine, event, exc, insert, text
 from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -127,3 +127,31 @@ def answers(engine: Engine) -> bool:
     except Exception:  # noqa: BLE001 (any failure to answer is the answer)
         return False
     return True
+
+
+def insert_returning(session: Session, table, rows: list[dict], *, key: str) -> dict:
+    """Insert these rows (every one with the same columns); their new ids by the `key` column's value, unique
+    among them. PostgreSQL: one INSERT ... SELECT FROM unnest() of one array a column, a statement of a few
+    parameters however many rows (a multi-row VALUES of thousands of placeholders costs psycopg more to parse
+    than the server to run); SQLite: SQLAlchemy's executemany with RETURNING."""
+    if not rows:
+        return {}
+    if session.get_bind().dialect.name != "postgresql":
+        found = session.execute(insert(table).returning(table.c.id, table.c[key]), rows)
+        return _by_key({value: row_id for row_id, value in found}, rows)
+    from sqlalchemy.dialects import postgresql
+
+    names = list(rows[0])
+    types = [table.c[name].type.compile(dialect=postgresql.dialect()) for name in names]
+    arrays = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in zip(names, types, strict=True))
+    statement = text(
+        f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays}) RETURNING id, {key}"
+    )
+    found = session.execute(statement, {name: [row[name] for row in rows] for name in names})
+    return _by_key({value: row_id for row_id, value in found}, rows)
+
+
+def _by_key(ids: dict, rows: list[dict]) -> dict:
+    if len(ids) != len(rows):
+        raise ValueError(f"insert_returning: {len(rows)} rows but {len(ids)} distinct keys")
+    return ids

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import namedtuple
 
-from sqlalchemy import Index, func, text, update
+from sqlalchemy import DateTime, Index, TypeDecorator, func, text, type_coerce, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, SQLModel, delete, select
 
+from models.db import insert_returning
 from models.sql import Sql
 
 # A classification's status: the one in force, one replaced later, or a downgrade waiting for a cadre.
@@ -108,6 +110,12 @@ class Classification(SQLModel, table=True):
     decided_at: dt.datetime | None = None
 
 
+# Plain rows of both tables for a batch job (re-classification): the same attributes as the models, none of the
+# ORM's cost (a SQLModel object costs ~0.4 ms to construct, ~40 us to load).
+DeclarationRow = namedtuple("DeclarationRow", [column.name for column in Declaration.__table__.columns])
+ClassificationRow = namedtuple("ClassificationRow", [column.name for column in Classification.__table__.columns])
+
+
 def current_classification(session: Session, *, declaration_id: int) -> Classification | None:
     """The classification in force for a declaration."""
     return session.exec(
@@ -170,24 +178,37 @@ def _classification(declaration_id, result, now, source, status, decided_by=None
 
 def save_classifications(
     session: Session, *, outcomes: list[tuple[int, object]], now: dt.datetime, source: str, status: str = CURRENT
-) -> list[Classification]:
-    """`save_classification` of many (declaration id, outcome) at once: one UPDATE (for current ones), one flush."""
+) -> list[ClassificationRow]:
+    """`save_classification` of many (declaration id, outcome) at once, as plain rows: one UPDATE (for current
+    ones), one INSERT ... RETURNING of them all."""
     if not outcomes:
         return []
+    ids = [declaration_id for declaration_id, _ in outcomes]
     if status == CURRENT:
         session.execute(
             update(Classification)
-            .where(
-                Classification.declaration_id.in_([declaration_id for declaration_id, _ in outcomes]),
-                Classification.status.in_((CURRENT, PROPOSED)),
-            )
+            .where(Classification.declaration_id.in_(ids), Classification.status.in_((CURRENT, PROPOSED)))
             .values(status=SUPERSEDED)
-            .execution_options(synchronize_session="fetch")
+            .execution_options(synchronize_session=False)  # these rows are plain, none is in the session
         )
-    rows = [_classification(declaration_id, result, now, source, status) for declaration_id, result in outcomes]
-    session.add_all(rows)
-    session.flush()
-    return rows
+    values = [_values(declaration_id, result, now, source, status) for declaration_id, result in outcomes]
+    ids = insert_returning(session, Classification.__table__, values, key="declaration_id")
+    return [ClassificationRow(id=ids[row["declaration_id"]], **row) for row in values]
+
+
+def _values(declaration_id, result, now, source, status) -> dict:
+    """A new row's columns for a policy outcome (as `_classification`, without the model)."""
+    matched = result.matched
+    return {
+        "declaration_id": declaration_id, "status": status, "source": source, "rule_id": result.rule_id,
+        "policy_version": result.policy_version, "list_id": result.list_id, "disposition": result.disposition,
+        "days": result.days + result.home_days, "start_on": result.start, "end_on": result.end,
+        "home_start_on": result.home_start,
+        "sampling_dates": json.dumps([d.isoformat() for d in result.nucleic_acid_dates]),
+        "alert": result.alert, "reason": result.reason, "matched_level": matched.level if matched else None,
+        "matched_area": f"{matched.place}（{matched.area}）" if matched else None, "decided_by_person_id": None,
+        "note": None, "created_at": now, "decided_at": None,
+    }  # fmt: skip
 
 
 def set_statuses(session: Session, *, rows: list[Classification], status: str) -> None:
@@ -270,19 +291,37 @@ def active_with_current(session: Session, *, today: dt.date) -> list[tuple[Decla
     return [(declaration, current) for declaration, current in rows]
 
 
-def active_chunk(
-    session: Session, *, today: dt.date, after_id: int, limit: int
-) -> list[tuple[Declaration, Classification]]:
-    """The next active declarations after that id, in id order, with the classification in force (locked)."""
+def active_chunk(session: Session, *, today: dt.date, after_id: int, limit: int) -> list[tuple]:
+    """The next active declarations after that id, in id order, with the classification in force (locked): plain
+    (DeclarationRow, ClassificationRow) pairs."""
+    declaration, classification = Declaration.__table__, Classification.__table__
     rows = session.execute(
-        select(Declaration, Classification)
-        .join(Classification, Classification.declaration_id == Declaration.id)
-        .where(Declaration.active_until >= today, Classification.status == CURRENT, Declaration.id > after_id)
-        .order_by(Declaration.id)
+        select(*_plain(session, declaration), *_plain(session, classification))
+        .join_from(declaration, classification, classification.c.declaration_id == declaration.c.id)
+        .where(
+            declaration.c.active_until >= today,
+            classification.c.status == CURRENT,
+            declaration.c.id > after_id,
+        )
+        .order_by(declaration.c.id)
         .limit(limit)
-        .with_for_update(of=Declaration)
+        .with_for_update(of=declaration)
     ).all()
-    return [(declaration, current) for declaration, current in rows]
+    split = len(declaration.columns)
+    return [(DeclarationRow(*row[:split]), ClassificationRow(*row[split:])) for row in rows]
+
+
+def _plain(session: Session, table) -> list:
+    """The table's columns; on PostgreSQL its times read as the driver gives them (aware UTC already) without
+    SQLModel's per-value conversion, a tenth of a chunk's time in 20,000 calls (SQLite's need it: naive text)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return list(table.columns)
+    return [
+        type_coerce(column, DateTime(timezone=True)).label(column.name)
+        if isinstance(column.type, TypeDecorator) and column.type.python_type is dt.datetime
+        else column
+        for column in table.columns
+    ]
 
 
 def count_active_after(session: Session, *, today: dt.date, after_id: int) -> int:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import time_machine
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, select
 
 from broadcasts import brief
 from broadcasts.care import CARE_JOBS
+from broadcasts.care import checkins as care_checkins
+from broadcasts.scheduler import run_job
 from models.brief import Brief
 from models.db import transaction
 from models.event import EventReport
@@ -102,11 +104,11 @@ def _care_statements(server, households: int) -> dict[str, int]:
         isolate(db, f"gs-home-{n}", f"张{n}", members=("李桂兰",) if n % 2 else ())
     counts = {}
     for name, moment in CARE_RUNS:
-        with time_machine.travel(moment, tick=False), counting(db) as seen, transaction(db) as session:
-            assert jobs[name](session, moment, server.settings) > 0, name
+        with time_machine.travel(moment, tick=False), counting(db) as seen:
+            assert run_job(db, jobs[name], moment, server.settings) > 0, name  # its chunks or one transaction
         counts[name] = seen.count
-        with time_machine.travel(moment, tick=False), transaction(db) as session:
-            assert jobs[name](session, moment, server.settings) == 0, name  # idempotent: nothing new the second time
+        with time_machine.travel(moment, tick=False):
+            assert run_job(db, jobs[name], moment, server.settings) == 0, name  # idempotent: nothing new again
     empty_tables(server.settings.database_url)
     return counts
 
@@ -145,3 +147,30 @@ def _supply_statements(server, households: int) -> int:
 
 def test_the_supply_escalation_does_not_grow_with_requests(server):
     assert _supply_statements(server, 4) == _supply_statements(server, 40)
+
+
+def test_the_check_in_jobs_go_a_chunk_of_accounts_per_transaction(server, monkeypatch):
+    monkeypatch.setattr(care_checkins, "CHUNK", 2)
+    db, jobs = server.state.db, dict(CARE_JOBS)
+    care_bind(db)
+    for n in range(5):
+        isolate(db, f"gs-chunk-{n}", f"张{n}")
+    commits: list[str] = []
+
+    def committed(_conn):
+        commits.append("commit")
+
+    event.listen(db, "commit", committed)
+    for name, moment in CARE_RUNS[:3]:
+        commits.clear()
+        with time_machine.travel(moment, tick=False):
+            assert run_job(db, jobs[name], moment, server.settings) >= 5, name  # every household
+        assert len(commits) == 1 + 3, name  # the accounts read, then 5 accounts in chunks of 2
+        with time_machine.travel(moment, tick=False):
+            assert run_job(db, jobs[name], moment, server.settings) == 0, name
+    with transaction(db) as session:
+        keys = session.execute(select(OutboxMessage.idempotency_key)).scalars().all()
+    for what in ("remind", "second"):
+        assert len([key for key in keys if f":{what}:" in key]) == 5, (what, keys)
+    event.remove(db, "commit", committed)
+    empty_tables(server.settings.database_url)

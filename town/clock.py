@@ -89,7 +89,14 @@ def handling(moment: dt.datetime) -> Iterator[None]:
 
 def this_year() -> int:
     """The town's year at the moment being handled (see `handling`), else now."""
-    return today(_handling.get()).year
+    moment = _handling.get()
+    return _year(moment, zone()) if moment is not None else today().year
+
+
+@lru_cache(maxsize=64)
+def _year(moment: dt.datetime, town_zone: ZoneInfo) -> int:
+    """A handled moment's year in the zone (a batch says thousands of dates against one moment)."""
+    return moment.astimezone(town_zone).year
 
 
 def day(date: dt.date | None, *, year: int | None = None) -> str:

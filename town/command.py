@@ -120,19 +120,27 @@ class Roster:
             self._rows, villages = [(h, None) for h in holders_anywhere(sql, roles=(TOP,))], []
         self.names = {vid: name for vid, name, _ in villages}
         self._areas = {vid: area for vid, _, area in villages}
+        # Indexed once, in the order bound: a re-classification chunk asks for thousands of households.
+        self._of_village: dict[int, list[Holder]] = {}
+        self._leads: dict[int, list[Holder]] = {}
+        for holder, area in self._rows:
+            self._of_village.setdefault(holder.village_id, []).append(holder)
+            if holder.role == LEAD and area is not None:
+                self._leads.setdefault(area, []).append(holder)
+        self._top = [h for h, _ in self._rows if h.role == TOP]
 
     def holders(self, village_id: int, roles) -> list[Holder]:
         """Who holds these roles for the village, in the order bound."""
-        return [h for h, _ in self._rows if h.village_id == village_id and h.role in roles]
+        return [h for h in self._of_village.get(village_id, ()) if h.role in roles]
 
     def town_command(self) -> list[Holder]:
         """Everyone bound as the town command."""
-        return [h for h, _ in self._rows if h.role == TOP]
+        return list(self._top)
 
     def leads(self, village_id: int) -> list[Holder]:
         """The leads of the village's work area."""
         area = self._areas.get(village_id)
-        return [h for h, of in self._rows if h.role == LEAD and area is not None and of == area]
+        return list(self._leads.get(area, ())) if area is not None else []
 
     def above(self, village_id: int) -> list[Holder]:
         """The village's work-area lead, then the town command."""

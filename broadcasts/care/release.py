@@ -11,7 +11,7 @@ import datetime as dt
 from sqlmodel import Session
 
 from models.care import ever_cared, release_care_of
-from models.outbox import enqueue_many, queued_since
+from models.outbox import enqueue_many, queued_among
 from models.quarantine import CENTRAL, HOME, close_overdue, ended_between, ending_on
 from models.sql import Sql
 from town.alerts import NOTICE
@@ -35,7 +35,7 @@ def end_notices(session: Session, now: dt.datetime, settings: Settings) -> int:
     # Central isolation alone has no care here: the site tells them.
     todo = [(q, "end-last" if q.end_on == current else "end-eve", d) for q, d in ending if places(q)]
     keys = {q.id: {f"care:{q.id}:{occasion}:{pid}" for pid in home_ids(d)} for q, occasion, d in todo}
-    sent = set(queued_since(sql, kind=NOTICE, since=at(current, "00:00"), key="care:%:end-%"))
+    sent = set(queued_among(sql, kind=NOTICE, since=at(current, "00:00"), keys=[k for ks in keys.values() for k in ks]))
     todo = [(q, occasion, d) for q, occasion, d in todo if not keys[q.id] <= sent]
     homes = homes_of(session, [(q, d) for q, _, d in todo])
     return tell_homes(sql, [_end_notice(homes[q.id], occasion) for q, occasion, _ in todo], now=now)
@@ -76,7 +76,8 @@ def _tell_closed(session, sql: Sql, current: dt.date, now) -> int:
     people: dict[int, list[tuple[str, str]]] = {}
     for quarantine_id, person_id, openid in ever_cared(sql, quarantine_ids=list(by_id)):
         people.setdefault(quarantine_id, []).append((f"care:{quarantine_id}:closed:{person_id}", openid))
-    sent = set(queued_since(sql, kind=NOTICE, since=at(current - dt.timedelta(days=2), "00:00"), key="care:%:closed:%"))
+    since = at(current - dt.timedelta(days=2), "00:00")
+    sent = set(queued_among(sql, kind=NOTICE, since=since, keys=[key for told in people.values() for key, _ in told]))
     people = {q: told for q, told in people.items() if not {key for key, _ in told} <= sent}
     homes = homes_of(session, [by_id[q] for q in people])
     messages = [

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from models.care import cared_for_by_each, doctors_caring
 from models.care_rounds import SamplingRound, late_rounds, mark_rounds_missed, missed_rounds, rounds_due_on
-from models.outbox import enqueue_many, queued_since
+from models.outbox import enqueue_many, queued_among
 from models.quarantine import Quarantine
 from models.sql import Sql
 from town.alerts import ALERT, NOTICE
@@ -42,8 +42,8 @@ def remind_eve(session: Session, now: dt.datetime, settings: Settings) -> int:
     doctor_keys = {pid: _eve_key(tomorrow, pid, items) for pid, (_, items) in lists.items()}
     notice_keys = {s.id: [f"sampling:{s.id}:notice:{pid}" for pid in home_ids(d)] for s, _, d in due}
     since = at(today(now), "00:00")  # the eve's messages are queued on the eve
-    sent = {*queued_since(sql, kind=ALERT, since=since, key=f"sampling:eve:{tomorrow.isoformat()}:%")}
-    sent |= {*queued_since(sql, kind=NOTICE, since=since, key="sampling:%:notice:%")}
+    sent = {*queued_among(sql, kind=ALERT, since=since, keys=doctor_keys.values())}
+    sent |= {*queued_among(sql, kind=NOTICE, since=since, keys=[key for keys in notice_keys.values() for key in keys])}
     households = [(s, q) for s, q, _ in due if not set(notice_keys[s.id]) <= sent]
     doctors = [lists[pid] for pid in lists if doctor_keys[pid] not in sent]
     owed = _owed(session, sql, [doctor.person_id for doctor, _ in doctors])

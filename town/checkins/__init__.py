@@ -60,10 +60,13 @@ class Household:
         )
 
 
-def households(session: Session, *, day: dt.date, account_id: int | None = None) -> list[Household]:
-    """The active quarantines that cover the day (of one account, if given), oldest first."""
+def households(
+    session: Session, *, day: dt.date, account_id: int | None = None, accounts: tuple[int, int] | None = None
+) -> list[Household]:
+    """The active quarantines that cover the day (of one account, or of a range of accounts, if given), oldest
+    first."""
     found, by_declaration = [], {}
-    for q, d, openid, village in households_on(session, day=day, account_id=account_id):
+    for q, d, openid, village in households_on(session, day=day, account_id=account_id, accounts=accounts):
         home = Household(
             q.id,
             q.person_id,

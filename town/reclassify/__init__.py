@@ -45,6 +45,7 @@ from town.policy import DISPOSITIONS, ListInfo, Policy, classify
 from town.reclassify.messages import (
     deciders,
     describe,
+    fact_key,
     facts_of,
     household,
     household_notices,
@@ -164,7 +165,7 @@ def reclassify_in_chunks(
     db: Engine, *, policy: Policy, index: RiskIndex, list_info: ListInfo, now, chunk: int = CHUNK, progress=None
 ) -> Summary:
     """Re-classify the active declarations after the run's last one, a chunk per transaction, to the end."""
-    today, summary, total = clock.today(now), Summary(), None
+    today, summary, total, memo = clock.today(now), Summary(), None, {}
     while True:
         with transaction(db) as session, clock.handling(now):
             run = locked_run(session, list_id=list_info.id)
@@ -179,7 +180,9 @@ def reclassify_in_chunks(
                     finish(session, run=run, now=now)
                 return _totals(summary, run)
             part = Summary()
-            reclassify_rows(session, rows, part, policy=policy, index=index, list_info=list_info, today=today, now=now)
+            reclassify_rows(
+                session, rows, part, policy=policy, index=index, list_info=list_info, today=today, now=now, memo=memo
+            )
             advance(session, run=run, after_id=rows[-1][0].id, counts=part.counts())
         summary.upgraded += part.upgraded
         summary.proposed += part.proposed
@@ -205,19 +208,25 @@ def reclassify_active(
     return summary
 
 
-def reclassify_rows(session: Session, rows: Rows, summary: Summary, *, policy, index, list_info, today, now) -> None:
+def reclassify_rows(
+    session: Session, rows: Rows, summary: Summary, *, policy, index, list_info, today, now, memo: dict | None = None
+) -> None:
     """Classify these declarations (in id order) again; stricter outcomes apply at once, laxer ones wait.
 
     The chunk's writes and messages go together: one save of the upgrades, one of the proposals, the care of all
-    upgraded households at once (town.care.apply_quarantines), one executemany of the messages.
+    upgraded households at once (town.care.apply_quarantines), one executemany of the messages. The policy runs
+    once per distinct set of facts (`memo`, kept across a run's chunks: the list, policy and day are the same).
     """
     if not rows:
         return
     sql = Sql(session.connection())
     later = newest_after_each(session, first_id=rows[0][0].id, last_id=rows[-1][0].id)  # one query, not one each
-    upgrades, proposals, superseded = [], [], []
+    upgrades, proposals, superseded, memo = [], [], [], {} if memo is None else memo
     for declaration, current in rows:
-        result = classify(policy, index, list_info, facts_of(declaration), today)
+        key = fact_key(declaration)
+        result = memo.get(key)
+        if result is None:
+            result = memo[key] = classify(policy, index, list_info, facts_of(declaration), today)
         summary.checked += 1
         step = SEVERITY[result.disposition] - SEVERITY[current.disposition]
         if current.rule_id == OVERRIDE and _baseline(session, current) == result.disposition:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from operator import attrgetter
 
 from models.cadre import Holder
 from models.declaration import Classification, Declaration
@@ -39,6 +40,15 @@ def facts_of(declaration: Declaration) -> Facts:
         declaration.port_city,
         declaration.port_quarantine_days,
     )
+
+
+FACTS = (
+    "origin_province", "origin_city", "origin_district", "origin_township", "abroad", "arrived_on", "left_on",
+    "health_code", "entry_date", "port_city", "port_quarantine_days",
+)  # fmt: skip
+
+
+fact_key = attrgetter(*FACTS)  # everything `facts_of` reads: two declarations with the same key classify alike
 
 
 def deciders(sql: Sql, *, village_id: int, urgent: bool, roster: Roster | None = None) -> list[Holder]:
