@@ -14,6 +14,7 @@ from models.announcement import AnnouncementRun
 from models.db import transaction
 from models.declaration import Declaration
 from models.outbox import OutboxMessage
+from models.outbox_body import with_bodies
 from models.person import Person
 from tests.support.live import SHANGHAI
 from tests.support.people import bind, person, village_id
@@ -32,7 +33,7 @@ def rows(server) -> dict[str, OutboxMessage]:
         found = session.execute(
             select(OutboxMessage).where(OutboxMessage.idempotency_key.like("risk-list:%")).order_by(OutboxMessage.id)
         )
-        return {row.recipient_openid: row for row in found.scalars()}
+        return {row.recipient_openid: row for row in with_bodies(session, list(found.scalars()))}
 
 
 @pytest.fixture
@@ -98,7 +99,7 @@ def test_a_new_version_pushes_the_diff_once(town):
         found = session.execute(
             select(OutboxMessage).where(OutboxMessage.idempotency_key.like("risk-list:%")).order_by(OutboxMessage.id)
         )
-        new = [row for row in found.scalars() if row.id not in before.values()]
+        new = [row for row in with_bodies(session, list(found.scalars())) if row.id not in before.values()]
     assert {row.recipient_openid for row in new} == set(before)
     text = next(row.text for row in new if row.recipient_openid == "rp-quiet")
     assert "【中高风险地区名单】8月6日10时公布" in text and "和上次推送的名单比：" in text
