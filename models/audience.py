@@ -54,8 +54,11 @@ KEPT = "WITH cls AS (SELECT id, openid, name, village_id, tagged_village_id, how
 DROP = "DROP TABLE IF EXISTS {table}"
 INSERT = (
     "INSERT INTO outbox_message (idempotency_key, recipient_openid, kind, text, body_id, payload, status, attempts,"
-    " created_at, due_at) {select} ON CONFLICT (idempotency_key) DO NOTHING"
+    " created_at, due_at) {select}{conflict}"
 )
+# An occurrence's first run (its run row new in this transaction) has no rows yet: plain inserts, the unique key
+# still the guard. A run again (cut short, or by a second process) adds only the rows that are missing.
+AGAIN = " ON CONFLICT (idempotency_key) DO NOTHING"
 BY_CHANNEL = "SELECT how, village_id, COUNT(*) FROM cls GROUP BY how, village_id"
 UNREACHABLE = "SELECT name, openid FROM cls WHERE how = 'none' ORDER BY id LIMIT {limit}"
 DIRECT = (
@@ -162,11 +165,13 @@ def unreachable_people(sql: Sql, *, reach: Reach, limit: int) -> list[tuple[str 
     return sql.all(reach.query + UNREACHABLE.format(limit=limit), **reach.params)
 
 
-def enqueue_direct(sql: Sql, *, reach: Reach, prefix: str, body: int, custom: str, mass: str, now: dt.datetime) -> int:
+def enqueue_direct(
+    sql: Sql, *, reach: Reach, prefix: str, body: int, custom: str, mass: str, now: dt.datetime, first: bool = False
+) -> int:
     """One row per person reached by a customer-service message or a mass send, each pointing to the stored text
-    `body`; rows added."""
+    `body` (`first`: the occurrence's first run, nothing queued yet); rows added."""
     return sql.run(
-        INSERT.format(select=f"{reach.query} {DIRECT}"),
+        INSERT.format(select=f"{reach.query} {DIRECT}", conflict="" if first else AGAIN),
         **reach.params,
         text="",
         body=body,
@@ -178,12 +183,21 @@ def enqueue_direct(sql: Sql, *, reach: Reach, prefix: str, body: int, custom: st
 
 
 def enqueue_tag(
-    sql: Sql, *, reach: Reach, prefix: str, body: int, village_id: int, payload: str, covered: str, now: dt.datetime
+    sql: Sql,
+    *,
+    reach: Reach,
+    prefix: str,
+    body: int,
+    village_id: int,
+    payload: str,
+    covered: str,
+    now: dt.datetime,
+    first: bool = False,
 ) -> int:
     """One carrier row queued for the village's tag; everyone else it covers waits as `covered` (all pointing to
-    the stored text `body`); rows added."""
+    the stored text `body`; `first` as for enqueue_direct); rows added."""
     return sql.run(
-        INSERT.format(select=f"{reach.query} {BY_TAG}"),
+        INSERT.format(select=f"{reach.query} {BY_TAG}", conflict="" if first else AGAIN),
         **reach.params,
         text="",
         body=body,

@@ -83,6 +83,7 @@ class Occurrence:
     occurrence: str
     text: str
     audience: Audience
+    first: bool = False  # its run was started in this transaction: none of its rows exists yet
 
     @property
     def prefix(self) -> str:
@@ -158,7 +159,7 @@ class Planner:
         custom = json.dumps({"title": TEXT.title, "announcement": occ.announcement_id}, ensure_ascii=False)
         mass = json.dumps({"broadcast": occ.prefix.rstrip(":"), "announcement": occ.announcement_id})
         added = enqueue_direct(
-            self.sql, reach=reach, prefix=occ.prefix, body=body, custom=custom, mass=mass, now=self.now
+            self.sql, reach=reach, prefix=occ.prefix, body=body, custom=custom, mass=mass, now=self.now, first=occ.first
         )
         for village_id in sorted(tags):
             added += self._enqueue_tag(occ, reach, body, village_id)
@@ -178,6 +179,7 @@ class Planner:
             payload=payload,
             covered=covered,
             now=self.now,
+            first=occ.first,
         )
 
 
