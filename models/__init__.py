@@ -21,6 +21,7 @@ from models.fever import FeverReport
 from models.inbound import InboundMessage
 from models.limits import InviteAttempt, LimitNotice
 from models.outbox import OutboxMessage
+from models.outbox_body import OutboxBody
 from models.person import Person
 from models.quarantine import Quarantine
 from models.question import PolicyQuestion
@@ -66,6 +67,7 @@ __all__ = [
     "InboundMessage",
     "InviteAttempt",
     "LimitNotice",
+    "OutboxBody",
     "OutboxMessage",
     "Person",
     "Quarantine",

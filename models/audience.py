@@ -53,18 +53,21 @@ KEEP_INDEX = "CREATE INDEX {table}_how ON {table} (how, tagged_village_id, id)"
 KEPT = "WITH cls AS (SELECT id, openid, name, village_id, tagged_village_id, how FROM {table}) "
 DROP = "DROP TABLE IF EXISTS {table}"
 INSERT = (
-    "INSERT INTO outbox_message (idempotency_key, recipient_openid, kind, text, payload, status, attempts,"
-    " created_at, due_at) {select} ON CONFLICT (idempotency_key) DO NOTHING"
+    "INSERT INTO outbox_message (idempotency_key, recipient_openid, kind, text, body_id, payload, status, attempts,"
+    " created_at, due_at) {select}{conflict}"
 )
+# An occurrence's first run (its run row new in this transaction) has no rows yet: plain inserts, the unique key
+# still the guard. A run again (cut short, or by a second process) adds only the rows that are missing.
+AGAIN = " ON CONFLICT (idempotency_key) DO NOTHING"
 BY_CHANNEL = "SELECT how, village_id, COUNT(*) FROM cls GROUP BY how, village_id"
 UNREACHABLE = "SELECT name, openid FROM cls WHERE how = 'none' ORDER BY id LIMIT {limit}"
 DIRECT = (
     "SELECT (:prefix || c.openid), c.openid, CASE WHEN c.how = 'custom' THEN 'notice' ELSE"
-    " 'broadcast' END, :text, CASE WHEN c.how = 'custom' THEN :custom ELSE :mass END, 'queued', 0,"
+    " 'broadcast' END, :text, :body, CASE WHEN c.how = 'custom' THEN :custom ELSE :mass END, 'queued', 0,"
     " :now, :now FROM cls c WHERE c.how IN ('custom', 'mass') ORDER BY c.id"
 )
 BY_TAG = (
-    "SELECT (:prefix || c.openid), c.openid, 'broadcast', :text, CASE WHEN c.id = (SELECT"
+    "SELECT (:prefix || c.openid), c.openid, 'broadcast', :text, :body, CASE WHEN c.id = (SELECT"
     " MIN(id) FROM cls WHERE how = 'tag' AND tagged_village_id = :village) THEN :payload ELSE :covered END,"
     " CASE WHEN c.id = (SELECT MIN(id) FROM cls WHERE how = 'tag' AND tagged_village_id = :village) THEN"
     " 'queued' ELSE 'covered' END, 0, :now, :now FROM cls c WHERE c.how = 'tag' AND c.tagged_village_id ="
@@ -162,12 +165,16 @@ def unreachable_people(sql: Sql, *, reach: Reach, limit: int) -> list[tuple[str 
     return sql.all(reach.query + UNREACHABLE.format(limit=limit), **reach.params)
 
 
-def enqueue_direct(sql: Sql, *, reach: Reach, prefix: str, text: str, custom: str, mass: str, now: dt.datetime) -> int:
-    """One row per person reached by a customer-service message or a mass send; rows added."""
+def enqueue_direct(
+    sql: Sql, *, reach: Reach, prefix: str, body: int, custom: str, mass: str, now: dt.datetime, first: bool = False
+) -> int:
+    """One row per person reached by a customer-service message or a mass send, each pointing to the stored text
+    `body` (`first`: the occurrence's first run, nothing queued yet); rows added."""
     return sql.run(
-        INSERT.format(select=f"{reach.query} {DIRECT}"),
+        INSERT.format(select=f"{reach.query} {DIRECT}", conflict="" if first else AGAIN),
         **reach.params,
-        text=text,
+        text="",
+        body=body,
         now=sql.time(now),
         prefix=prefix,
         custom=custom,
@@ -176,13 +183,24 @@ def enqueue_direct(sql: Sql, *, reach: Reach, prefix: str, text: str, custom: st
 
 
 def enqueue_tag(
-    sql: Sql, *, reach: Reach, prefix: str, text: str, village_id: int, payload: str, covered: str, now: dt.datetime
+    sql: Sql,
+    *,
+    reach: Reach,
+    prefix: str,
+    body: int,
+    village_id: int,
+    payload: str,
+    covered: str,
+    now: dt.datetime,
+    first: bool = False,
 ) -> int:
-    """One carrier row queued for the village's tag; everyone else it covers waits as `covered`; rows added."""
+    """One carrier row queued for the village's tag; everyone else it covers waits as `covered` (all pointing to
+    the stored text `body`; `first` as for enqueue_direct); rows added."""
     return sql.run(
-        INSERT.format(select=f"{reach.query} {BY_TAG}"),
+        INSERT.format(select=f"{reach.query} {BY_TAG}", conflict="" if first else AGAIN),
         **reach.params,
-        text=text,
+        text="",
+        body=body,
         now=sql.time(now),
         prefix=prefix,
         village=village_id,

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from models.inbound import InboundMessage
 from models.outbox import OutboxMessage
+from models.outbox_body import with_bodies
 
 
 @dataclass(frozen=True)
@@ -35,4 +36,4 @@ def chat_of(session: Session, *, openid: str, limit: int = 50) -> tuple[list[Sai
         .order_by(OutboxMessage.id.desc())
         .limit(limit)
     ).scalars()
-    return said, list(reversed(list(pushed)))
+    return said, with_bodies(session, list(reversed(list(pushed))))

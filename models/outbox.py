@@ -10,10 +10,17 @@ from sqlalchemy import Index, select
 from sqlalchemy import text as sql_text
 from sqlmodel import Field, Session, SQLModel
 
+from models.outbox_body import BODY_JOIN, TEXT_OF, bodies_of, with_bodies
 from models.sql import Sql
 
 QUEUED, SENDING, SENT, DELIVERED = "queued", "sending", "sent", "delivered"
 FAILED, UNDELIVERABLE = "failed", "undeliverable"
+
+
+def _set(column: str) -> dict:
+    """A partial index's condition: only rows where the column is set."""
+    condition = sql_text(f"{column} IS NOT NULL")
+    return {"postgresql_where": condition, "sqlite_where": condition}
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -22,12 +29,15 @@ class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox_message"
     __table_args__ = (
         Index("ix_outbox_due", "status", "due_at"),
+        # Also every look-up by recipient alone (its first column): no index of its own to keep up on each insert.
         Index("ix_outbox_mass", "recipient_openid", "channel", "sent_at"),
-        Index("ix_outbox_origin", "origin_openid", "created_at"),
+        # Columns empty when a row is queued are indexed only once set: a million-row push maintains fewer indexes.
+        Index("ix_outbox_origin", "origin_openid", "created_at", **_set("origin_openid")),
+        Index("ix_outbox_message_wechat_msgid", "wechat_msgid", **_set("wechat_msgid")),
         # The brief's undelivered-per-day count, and the every-minute look for broadcasts and mass sends today.
         Index("ix_outbox_status_created", "status", "created_at"),
         Index("ix_outbox_kind_created", "kind", "created_at"),
-        Index("ix_outbox_channel_sent", "channel", "sent_at"),
+        Index("ix_outbox_channel_sent", "channel", "sent_at", **_set("channel")),
         # Rows a village-tag carrier covers are found by their payload; only those rows are indexed.
         Index(
             "ix_outbox_covered",
@@ -39,16 +49,16 @@ class OutboxMessage(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     idempotency_key: str = Field(unique=True, max_length=200)
-    recipient_openid: str = Field(index=True, max_length=64)
+    recipient_openid: str = Field(max_length=64)
     kind: str = Field(max_length=50)
-    text: str
+    text: str  # empty when body_id names the text (models.outbox_body)
     payload: str = "{}"
     status: str = Field(default=QUEUED, max_length=20)
     channel: str | None = Field(default=None, max_length=20)
     attempts: int = 0
     errcode: int | None = None
     last_error: str | None = None
-    wechat_msgid: str | None = Field(default=None, index=True, max_length=64)
+    wechat_msgid: str | None = Field(default=None, max_length=64)
     created_at: dt.datetime
     due_at: dt.datetime
     claimed_until: dt.datetime | None = None
@@ -56,6 +66,9 @@ class OutboxMessage(SQLModel, table=True):
     delivered_at: dt.datetime | None = None
     # The villager whose message caused this alert: they hear again when it does not reach anyone.
     origin_openid: str | None = Field(default=None, max_length=64)
+    # A broadcast's text kept once in outbox_body (no foreign key: bodies are never deleted, and a million rows
+    # would each pay the key's check).
+    body_id: int | None = None
 
 
 ENQUEUE = (
@@ -125,14 +138,15 @@ def message_by_key(sql: Sql, *, key: str) -> tuple[int, str, dict] | None:
 
 def recent_outbox(session: Session, *, limit: int = 50) -> list[OutboxMessage]:
     """The newest outbox rows first (the simulator's view)."""
-    return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)).scalars())
+    rows = session.exec(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)).scalars()
+    return with_bodies(session, list(rows))
 
 
 _DUE = "(status = 'queued' AND due_at <= :now) OR (status = 'sending' AND claimed_until < :now)"
 CLAIM_SQLITE = (
     "UPDATE outbox_message SET status = 'sending', claimed_until = :until, attempts = attempts + 1"
     f" WHERE id IN (SELECT id FROM outbox_message WHERE {_DUE} ORDER BY due_at, id LIMIT :limit)"
-    " RETURNING id, recipient_openid, kind, text, payload, created_at, attempts"
+    " RETURNING id, recipient_openid, kind, text, payload, created_at, attempts, body_id"
 )
 # Several workers on PostgreSQL: each claims rows the others have not locked.
 CLAIM_POSTGRES = CLAIM_SQLITE.replace("LIMIT :limit)", "LIMIT :limit FOR UPDATE SKIP LOCKED)")
@@ -159,20 +173,28 @@ def claim_due(sql: Sql, *, now: dt.datetime, lease_s: float, limit: int) -> list
         limit=limit,
         until=sql.time(now + dt.timedelta(seconds=lease_s)),
     )
-    return sorted(
-        (Claimed(r[0], r[1], r[2], r[3], json.loads(r[4] or "{}"), sql.read_time(r[5]), r[6]) for r in rows),
-        key=lambda c: c.id,
-    )
+    return sorted(_claimed(sql, rows), key=lambda c: c.id)
 
 
-BY_IDS = "SELECT id, recipient_openid, kind, text, payload, created_at, attempts FROM outbox_message WHERE id IN {ids}"
+def _claimed(sql: Sql, rows: list[tuple]) -> list[Claimed]:
+    """Rows as the worker holds them, a stored body's text in place of the row's empty one."""
+    bodies = bodies_of(sql, ids={r[7] for r in rows if r[7] is not None})
+    return [
+        Claimed(r[0], r[1], r[2], bodies.get(r[7], r[3]), json.loads(r[4] or "{}"), sql.read_time(r[5]), r[6])
+        for r in rows
+    ]
+
+
+BY_IDS = (
+    "SELECT id, recipient_openid, kind, text, payload, created_at, attempts, body_id FROM outbox_message"
+    " WHERE id IN {ids}"
+)
 
 
 def messages_by_ids(sql: Sql, *, ids: list[int]) -> list[Claimed]:
     """These messages as the worker holds them (for what happens after a late delivery report)."""
     placeholders, params = sql.in_list("ids", ids)
-    rows = sql.all(BY_IDS.format(ids=placeholders), **params)
-    return [Claimed(r[0], r[1], r[2], r[3], json.loads(r[4] or "{}"), sql.read_time(r[5]), r[6]) for r in rows]
+    return _claimed(sql, sql.all(BY_IDS.format(ids=placeholders), **params))
 
 
 @dataclass
@@ -287,8 +309,9 @@ def queued_among(sql: Sql, *, kind: str, since: dt.datetime, keys) -> dict[str, 
 
 
 RECENT_TEMPLATES = (
-    "SELECT text, created_at FROM outbox_message WHERE recipient_openid = :openid AND channel = 'template'"
-    " AND status IN ('sent', 'delivered') AND created_at >= :since ORDER BY id DESC LIMIT :limit"
+    f"SELECT {TEXT_OF}, o.created_at FROM outbox_message o {BODY_JOIN} WHERE o.recipient_openid = :openid"
+    " AND o.channel = 'template' AND o.status IN ('sent', 'delivered') AND o.created_at >= :since"
+    " ORDER BY o.id DESC LIMIT :limit"
 )
 
 

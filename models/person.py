@@ -231,9 +231,9 @@ def set_opt_outs(sql: Sql, *, person_id: int, columns: tuple[str, ...], opted_ou
 
 
 LIST_FOLLOWERS = (
-    "INSERT INTO outbox_message (idempotency_key, recipient_openid, kind, text, payload, status, attempts,"
-    " created_at, due_at) SELECT :prefix || CAST(p.id AS VARCHAR(20)), p.openid, :kind, :text, :payload, 'queued',"
-    " 0, :now, :now FROM person p WHERE p.subscribed = :yes AND p.risk_list_opted_out = :no"
+    "INSERT INTO outbox_message (idempotency_key, recipient_openid, kind, text, body_id, payload, status, attempts,"
+    " created_at, due_at) SELECT :prefix || CAST(p.id AS VARCHAR(20)), p.openid, :kind, :text, :body, :payload,"
+    " 'queued', 0, :now, :now FROM person p WHERE p.subscribed = :yes AND p.risk_list_opted_out = :no"
     " AND {window}{skip}{ids} ORDER BY p.id ON CONFLICT (idempotency_key) DO NOTHING"
 )
 ID_RANGE = " AND p.id > :after AND p.id <= :upto"
@@ -251,14 +251,17 @@ def enqueue_to_list_followers(
     quota: int,
     now: dt.datetime,
     id_range: tuple[int, int] | None = None,
+    body_id: int | None = None,
 ) -> tuple[int, int]:
     """Every follower who wants the risk list gets a row keyed prefix+id: inside WeChat's window the first
     (kind, payload) of `kinds`, outside it the second; `skip_ids` get none; with `id_range` (after, up to) only the
-    people whose id is in that range. Rows added for each."""
+    people whose id is in that range; with `body_id` the rows point to that stored text instead of copying `text`.
+    Rows added for each."""
     placeholders, params = sql.in_list("skip", skip_ids)
     skip = f" AND p.id NOT IN {placeholders}" if skip_ids else ""
     common = {
-        "prefix": prefix, "text": text, "now": sql.time(now), "yes": sql.flag(True), "no": sql.flag(False),
+        "prefix": prefix, "text": "" if body_id is not None else text, "body": body_id, "now": sql.time(now),
+        "yes": sql.flag(True), "no": sql.flag(False),
         "since": sql.time(window_since), "quota": quota, **params,
     }  # fmt: skip
     if id_range is not None:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.engine import Row
 from sqlmodel import Session
 
@@ -16,6 +16,7 @@ from models.event import EventReport
 from models.fever import FeverReport
 from models.inbound import InboundMessage
 from models.outbox import OutboxMessage
+from models.outbox_body import OutboxBody
 from models.person import Person
 from models.quarantine import Quarantine
 from models.supplies import SupplyRequest
@@ -94,18 +95,22 @@ def history(session: Session, *, openid: str, before: dt.datetime | None, limit:
         InboundMessage.text,
         InboundMessage.reply,
     ).where(InboundMessage.openid == openid)
-    sent = select(
-        OutboxMessage.id,
-        OutboxMessage.created_at,
-        OutboxMessage.kind,
-        OutboxMessage.text,
-        OutboxMessage.status,
-        OutboxMessage.channel,
-        OutboxMessage.errcode,
-        OutboxMessage.last_error,
-        OutboxMessage.sent_at,
-        OutboxMessage.delivered_at,
-    ).where(OutboxMessage.recipient_openid == openid)
+    sent = (
+        select(
+            OutboxMessage.id,
+            OutboxMessage.created_at,
+            OutboxMessage.kind,
+            func.coalesce(OutboxBody.text, OutboxMessage.text).label("text"),  # a broadcast's text is kept once
+            OutboxMessage.status,
+            OutboxMessage.channel,
+            OutboxMessage.errcode,
+            OutboxMessage.last_error,
+            OutboxMessage.sent_at,
+            OutboxMessage.delivered_at,
+        )
+        .outerjoin(OutboxBody, OutboxBody.id == OutboxMessage.body_id)
+        .where(OutboxMessage.recipient_openid == openid)
+    )
     if before is not None:
         said = said.where(InboundMessage.received_at < before)
         sent = sent.where(OutboxMessage.created_at < before)

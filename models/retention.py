@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
+from models.outbox_body import BODY_JOIN
 from models.sql import Sql
 
 OUTBOX_DONE = "status IN ('sent', 'delivered')"
 _OLD_OUTBOX = text(
-    f"SELECT * FROM outbox_message o WHERE {OUTBOX_DONE} AND created_at < :cutoff AND id > :after"
-    " AND NOT EXISTS (SELECT 1 FROM call_task t WHERE t.outbox_id = o.id) ORDER BY id LIMIT :limit"
+    f"SELECT o.*, b.text AS body_text FROM outbox_message o {BODY_JOIN} WHERE o.{OUTBOX_DONE}"
+    " AND o.created_at < :cutoff AND o.id > :after"
+    " AND NOT EXISTS (SELECT 1 FROM call_task t WHERE t.outbox_id = o.id) ORDER BY o.id LIMIT :limit"
 )
 _ATTEMPTS = text("SELECT * FROM delivery_attempt WHERE outbox_id IN :ids ORDER BY id").bindparams(
     bindparam("ids", expanding=True)
@@ -79,7 +81,7 @@ def old_outbox(session: Session, *, cutoff: dt.datetime, limit: int, after: int 
     "attempts_log"."""
     sql = Sql(session.connection())
     found = session.execute(_OLD_OUTBOX, {"cutoff": sql.time(cutoff), "limit": limit, "after": after})
-    rows = [_plain(sql, row) for row in found]
+    rows = [_with_text(_plain(sql, row)) for row in found]
     if rows:
         attempts: dict[int, list[dict]] = {}
         for row in session.execute(_ATTEMPTS, {"ids": [r["id"] for r in rows]}):
@@ -88,6 +90,14 @@ def old_outbox(session: Session, *, cutoff: dt.datetime, limit: int, after: int 
         for row in rows:
             row["attempts_log"] = attempts.get(row["id"], [])
     return Chunk("outbox_message", rows)
+
+
+def _with_text(row: dict) -> dict:
+    """An archived row carries its text, also when the row pointed to a stored body (bodies are kept)."""
+    body = row.pop("body_text", None)
+    if body is not None:
+        row["text"] = body
+    return row
 
 
 def old_inbound(session: Session, *, cutoff: dt.datetime, limit: int, after: int = 0) -> Chunk:

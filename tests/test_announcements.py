@@ -17,6 +17,7 @@ from models.announcement import AnnouncementRun
 from models.db import transaction, utcnow
 from models.declaration import Classification, Declaration
 from models.outbox import OutboxMessage
+from models.outbox_body import with_bodies
 from models.quarantine import sync_quarantine
 from models.sql import Sql
 from tests.support.accounts import wechat_account
@@ -82,7 +83,7 @@ def mass_used(server, openid: str, times: int) -> None:
 def rows(server, prefix: str = "ann:") -> list[OutboxMessage]:
     with transaction(server.state.db) as session:
         query = select(OutboxMessage).where(OutboxMessage.idempotency_key.startswith(prefix))
-        return list(session.execute(query.order_by(OutboxMessage.id)).scalars())
+        return with_bodies(session, list(session.execute(query.order_by(OutboxMessage.id)).scalars()))
 
 
 def send(server, settings=None, **kwargs):

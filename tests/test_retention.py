@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import re
 import stat
 
 import pytest
@@ -135,8 +136,9 @@ def test_each_chunk_reads_on_from_the_last_so_rows_kept_are_read_once_a_run(db, 
     seen: list[tuple[str, int]] = []
 
     def reads(_conn, _cursor, statement, params, _context, _many):
-        if statement.startswith(("SELECT * FROM outbox_message", "SELECT * FROM inbound_message")):
-            seen.append((statement.split()[3], params["after"] if isinstance(params, dict) else params[-2]))
+        read = re.match(r"SELECT (?:\*|o\.\*, b\.text AS body_text) FROM (outbox_message|inbound_message) ", statement)
+        if read:
+            seen.append((read[1], params["after"] if isinstance(params, dict) else params[-2]))
 
     event.listen(db, "before_cursor_execute", reads)
     try:

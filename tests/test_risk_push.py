@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 
 import pytest
 from sqlalchemy import delete, select, update
 
+from bot.delivery import make_worker
 from broadcasts import risk_push
+from broadcasts.retention import archive_old
 from broadcasts.scheduler import run_job
 from models.announcement import AnnouncementRun
 from models.db import transaction
 from models.declaration import Declaration
 from models.outbox import OutboxMessage
+from models.outbox_body import OutboxBody, with_bodies
 from models.person import Person
+from models.person_history import history
+from tests.support.accounts import wechat_account
+from tests.support.fakewechat import FakeWeChat
 from tests.support.live import SHANGHAI
 from tests.support.people import bind, person, village_id
 from tests.support.reclassify import AUG5, aug6_text, import_text
@@ -32,7 +39,7 @@ def rows(server) -> dict[str, OutboxMessage]:
         found = session.execute(
             select(OutboxMessage).where(OutboxMessage.idempotency_key.like("risk-list:%")).order_by(OutboxMessage.id)
         )
-        return {row.recipient_openid: row for row in found.scalars()}
+        return {row.recipient_openid: row for row in with_bodies(session, list(found.scalars()))}
 
 
 @pytest.fixture
@@ -98,7 +105,7 @@ def test_a_new_version_pushes_the_diff_once(town):
         found = session.execute(
             select(OutboxMessage).where(OutboxMessage.idempotency_key.like("risk-list:%")).order_by(OutboxMessage.id)
         )
-        new = [row for row in found.scalars() if row.id not in before.values()]
+        new = [row for row in with_bodies(session, list(found.scalars())) if row.id not in before.values()]
     assert {row.recipient_openid for row in new} == set(before)
     text = next(row.text for row in new if row.recipient_openid == "rp-quiet")
     assert "【中高风险地区名单】8月6日10时公布" in text and "和上次推送的名单比：" in text
@@ -170,3 +177,41 @@ def test_a_push_costs_a_fixed_number_of_statements_per_range(town):
     statements(span)  # the pushes' announcement row made once
     one = statements(span)
     assert statements((span + 3) // 4) == one + 3 * 4  # each more range: its progress read and saved, two inserts
+
+
+def test_the_followers_text_is_stored_once_delivered_shown_and_archived(town, make_settings, tmp_path):
+    """One body for every follower's row (the row's own text empty); the worker sends it, the person page shows
+    it, and retention archives each row with its text while the body stays for the rows not yet archived."""
+    assert run(town, AT) == 5
+    db = town.state.db
+    with transaction(db) as session:
+        raw = {r.recipient_openid: r for r in session.execute(select(OutboxMessage)).scalars() if r.body_id}
+        bodies = session.execute(select(OutboxBody)).scalars().all()
+    assert set(raw) == {"rp-cadre", "rp-talked", "rp-quiet"}  # staff rows keep their own ending
+    assert {r.text for r in raw.values()} == {""} and len(bodies) == 1
+    [body] = bodies
+    assert body.text.startswith("【中高风险地区名单】8月5日10时公布") and body.text == rows(town)["rp-quiet"].text
+    with FakeWeChat() as fake:
+        fake.add_user("rp-cadre", "rp-talked", "rp-quiet")
+        fake.user_wrote("rp-talked")
+        worker = make_worker(wechat_account(make_settings, fake), db, clock=lambda: AT.astimezone(dt.UTC))
+        try:
+            worker.run_once()
+        finally:
+            worker.close()
+        assert [m.text for m in fake.messages_to("rp-talked")] == [body.text]  # a notice in the window
+        assert [m.text for m in fake.messages_to("rp-quiet", "mass")] == [body.text]  # the broadcast, mass-sent
+    with transaction(db) as session:
+        [line] = [line for line in history(session, openid="rp-quiet", before=None, limit=20) if not line.inbound]
+        assert line.text == body.text
+        session.execute(
+            update(OutboxMessage).where(OutboxMessage.recipient_openid == "rp-talked").values(status="queued")
+        )
+    assert archive_old(db, now=AT + dt.timedelta(days=40), days=31, archive_dir=tmp_path) == 2
+    archived = {}
+    for path in tmp_path.glob("*/outbox_message*.jsonl.gz"):
+        with gzip.open(path, "rt", encoding="utf-8") as file:
+            archived.update((row["recipient_openid"], row) for row in map(json.loads, file))
+    assert archived.keys() == {"rp-quiet", "rp-cadre"}  # sent (the staff's notices found no channel)
+    assert {row["text"] for row in archived.values()} == {body.text}
+    assert rows(town)["rp-talked"].text == body.text  # the row kept still reads the body

@@ -97,9 +97,9 @@ def run_occurrence(
 ) -> Plan:
     """Plan and enqueue one occurrence, its loudspeaker script to the village cadres, and record the run."""
     sql = Sql(session.connection())
-    start_run(sql, announcement_id=stored.id, occurrence=occurrence, now=now)
+    first = start_run(sql, announcement_id=stored.id, occurrence=occurrence, now=now)
     audience = resolve(session, stored.audience)
-    occ = _occurrence(stored, audience, occurrence)
+    occ = _occurrence(stored, audience, occurrence, first=first)
     plan = Planner(sql, settings, now).plan(occ, enqueue=True)
     plan.scripts = _scripts(sql, stored, audience, occ, now)
     finish_run(sql, announcement_id=stored.id, occurrence=occurrence, plan=plan.to_json(), now=now)
@@ -119,8 +119,8 @@ def _scripts(sql: Sql, stored: Announcement, audience: Audience, occ: Occurrence
     return enqueue_scripts(sql, village_ids=audience.village_ids, prefix=occ.prefix, text=text, now=now)
 
 
-def _occurrence(stored: Announcement, audience: Audience, occurrence: str) -> Occurrence:
-    return Occurrence(stored.id, occurrence, stored.text, audience)
+def _occurrence(stored: Announcement, audience: Audience, occurrence: str, *, first: bool = False) -> Occurrence:
+    return Occurrence(stored.id, occurrence, stored.text, audience, first)
 
 
 def _canonical(audience: Audience) -> str:

@@ -26,6 +26,7 @@ from models.audience import (
     unreachable_people,
 )
 from models.mass import finished_tag_carriers, mass_send_since, requeue_covered, send_covered_with_carrier
+from models.outbox_body import store_body
 from models.sql import Sql
 from models.town import village_tag_id
 from town import clock
@@ -82,6 +83,7 @@ class Occurrence:
     occurrence: str
     text: str
     audience: Audience
+    first: bool = False  # its run was started in this transaction: none of its rows exists yet
 
     @property
     def prefix(self) -> str:
@@ -153,17 +155,17 @@ class Planner:
 
     def _enqueue(self, occ: Occurrence, reach: Reach, tags: dict[int, str]) -> int:
         """Every row of the occurrence in three statements (and one per village tag)."""
-        text = TEXT.message.format(text=occ.text)
+        body = store_body(self.sql, text=TEXT.message.format(text=occ.text), now=self.now)  # once, not per row
         custom = json.dumps({"title": TEXT.title, "announcement": occ.announcement_id}, ensure_ascii=False)
         mass = json.dumps({"broadcast": occ.prefix.rstrip(":"), "announcement": occ.announcement_id})
         added = enqueue_direct(
-            self.sql, reach=reach, prefix=occ.prefix, text=text, custom=custom, mass=mass, now=self.now
+            self.sql, reach=reach, prefix=occ.prefix, body=body, custom=custom, mass=mass, now=self.now, first=occ.first
         )
         for village_id in sorted(tags):
-            added += self._enqueue_tag(occ, reach, text, village_id)
+            added += self._enqueue_tag(occ, reach, body, village_id)
         return added
 
-    def _enqueue_tag(self, occ: Occurrence, reach: Reach, text: str, village_id: int) -> int:
+    def _enqueue_tag(self, occ: Occurrence, reach: Reach, body: int, village_id: int) -> int:
         """One carrier row queued for the village's tag; everyone else it covers waits as `covered`."""
         tag_id = village_tag_id(self.sql, village_id=village_id)
         payload = json.dumps({"broadcast": f"{occ.prefix}tag{tag_id}", "tag_id": tag_id})
@@ -172,11 +174,12 @@ class Planner:
             self.sql,
             reach=reach,
             prefix=occ.prefix,
-            text=text,
+            body=body,
             village_id=village_id,
             payload=payload,
             covered=covered,
             now=self.now,
+            first=occ.first,
         )
 
 

@@ -34,6 +34,7 @@ from models.db import transaction
 from models.declaration import origin_provinces
 from models.delivery import WINDOW, WINDOW_QUOTA
 from models.outbox import enqueue_many
+from models.outbox_body import store_body
 from models.person import enqueue_to_list_followers, person_id_span
 from models.riskarea import list_before, newest_list
 from models.sql import Sql
@@ -52,6 +53,7 @@ SHOWN_CHANGES = 5  # per change kind
 SYSTEM_AUDIENCE = "risk-list"  # the announcement row that holds the pushes' runs (never planned as an announcement)
 SYSTEM_STATUS = "system"
 CHECKPOINT = "checkpoint"
+BODY = "body"  # the progress's key for the stored text's id
 CHUNK = 5000  # person ids per transaction: a few thousand rows and a commit, so a push never holds a long lock
 
 
@@ -124,6 +126,9 @@ def _begin(sql: Sql, now: dt.datetime, settings: Settings) -> _Push | None:
         ]
         first, last = person_id_span(sql)
         progress = {"after": first, "last": last, "staff": enqueue_many(sql, messages, now=now)}
+        # The followers' text once, each of their rows pointing to it (a copy per row, 2.7 KB at a county, was most
+        # of what a push wrote).
+        progress[BODY] = store_body(sql, text=started.text, now=now)
         save_run_progress(sql, announcement_id=announcement, occurrence=occurrence, plan=json.dumps(progress))
     return started
 
@@ -133,7 +138,7 @@ def _next_range(sql: Sql, started: _Push, now: dt.datetime, chunk: int) -> Count
     finished and its counts returned (None while there is more)."""
     plan = locked_run_plan(sql, announcement_id=started.announcement, occurrence=started.occurrence)
     progress = json.loads(plan or "{}")
-    counts = Counter({k: v for k, v in progress.items() if k not in ("after", "last")})
+    counts = Counter({k: v for k, v in progress.items() if k not in ("after", "last", BODY)})
     if "after" not in progress:
         return counts  # finished meanwhile by another process
     after, last = progress["after"], progress["last"]
@@ -158,9 +163,10 @@ def _next_range(sql: Sql, started: _Push, now: dt.datetime, chunk: int) -> Count
         quota=WINDOW_QUOTA,
         now=now,
         id_range=(after, upto),
+        body_id=progress.get(BODY),  # None: a push begun before bodies were stored copies the text as it did
     )
     counts.update({"notice": notices, BROADCAST: broadcasts})
-    progress = {**dict(counts), "after": upto, "last": last}
+    progress = {**dict(counts), "after": upto, "last": last, BODY: progress.get(BODY)}
     save_run_progress(
         sql, announcement_id=started.announcement, occurrence=started.occurrence, plan=json.dumps(progress)
     )

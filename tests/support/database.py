@@ -41,6 +41,7 @@ CLEANED_TABLES = (  # children before parents (foreign keys)
     "delivery_attempt",
     "call_task",
     "outbox_message",
+    "outbox_body",
     "channel_block",
     "api_pause",
     "api_token",

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from broadcasts.jobs import run_due
 from models.db import transaction
 from models.outbox import OutboxMessage
+from models.outbox_body import with_bodies
 from tests.support.care import ROSTER, bind, local
 from tests.support.conversation import run
 from tests.support.declarations import AUG5
@@ -39,7 +40,7 @@ class Town:
         with transaction(self.db) as session:
             rows = session.execute(select(OutboxMessage).where(OutboxMessage.id > self.seen).order_by(OutboxMessage.id))
             got: dict[str, list[str]] = {}
-            for row in rows.scalars():
+            for row in with_bodies(session, list(rows.scalars())):
                 got.setdefault(row.recipient_openid, []).append(row.text)
                 self.seen = row.id
         return got

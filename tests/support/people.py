@@ -9,6 +9,7 @@ from sqlalchemy import select
 from models.cadre import CadreAssignment
 from models.db import transaction
 from models.outbox import OutboxMessage
+from models.outbox_body import with_bodies
 from models.person import Person
 from models.town import Village
 from tests.support.live import SHANGHAI
@@ -49,7 +50,7 @@ def outbox(server, openid: str) -> list[OutboxMessage]:
         rows = session.execute(
             select(OutboxMessage).where(OutboxMessage.recipient_openid == openid).order_by(OutboxMessage.id)
         )
-        return list(rows.scalars())
+        return with_bodies(session, list(rows.scalars()))
 
 
 def villager(server, openid: str, name: str = "张桂兰", phone: str = "13812345678", village: str = "鸣皋村"):
