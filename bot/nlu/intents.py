@@ -331,7 +331,7 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
     if "request_supplies" in evidence and asks:
         return "request_supplies", rest("request_supplies")
     own = any(_OWN_SUBJECT.search(c) for c in _CLAUSES.split(f.text) if c)  # 「结婚的事要报备吗 俺儿子下月结婚」
-    if f.event and ("policy" not in f.cues or f.dated or own):
+    if f.event and (("policy" not in f.cues and not _MAY_X_NOT.search(f.bare)) or f.dated or own):
         return "report_event", rest("report_event")
     lockdown = "lockdown" in f.cues or any(_HOW_IS.search(c) for c in _CLAUSES.split(f.text) if c)
     if lockdown and any(p.role != "local" for p in f.places):  # 「上海现在还封着不」

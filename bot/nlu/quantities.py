@@ -55,7 +55,7 @@ _SIZE_WORDS = re.compile(
 _SIZE_AFTER_MEASURE = re.compile(
     rf"(?<=[个袋桶箱瓶包壶兜筐件提盒块只])\s*[\d{CN_DIGITS}]{{1,4}}\s*(?:斤|公斤|升|千克|克|两)\s*(?:的|装|重)"
 )
-_AFTER_DANGLING = "过来|来|给|送|中不中|行不行|不$"
+_AFTER_DANGLING = "过来|来|给|送|中不中|行不行|不$|[大中小]号|[大小]的"  # 「要两包小号的」: a size, not goods
 # 「要两桶油 不对 一桶」「要三斤肉 算了 两斤就中」: what follows a correction word replaces the quantity before it.
 _CORRECTION = re.compile(
     r"不对|不是|说错了|错了|算了|改成|换成|改为|改一下|不(?=[,，\s]+(?:要|[\d一二两三四五六七八九十俩仨]))"
