@@ -290,13 +290,13 @@ def test_an_alert_whose_template_report_says_failed_becomes_a_call_too(cadres, f
 
 
 def test_python_main_py_undelivered_lists_who_should_call_whom(cadres, fake, worker, database_url):
-    from tests.support.live import run_cli
+    from tests.support.live import run_cli_here
 
     fake.fail(CUSTOM, 40001, times=2)
     queue(cadres, "lc-fever-cli", "lc-doc", ORIGINAL)
     worker.run_once()
     [task] = tasks(cadres)
-    done = run_cli("undelivered", DATABASE_URL=database_url, WECHAT_APP_ID="")
+    done = run_cli_here("undelivered", DATABASE_URL=database_url, WECHAT_APP_ID="")
     assert done.returncode == 0, done.stderr
     assert "一、要打的电话（1个）" in done.stdout
     assert f"第{task.id}号：请村干部刘支书（13700001111）打给王大夫（13900000001）" in done.stdout

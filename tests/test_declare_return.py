@@ -17,7 +17,7 @@ from models.person import Person
 from models.quarantine import Quarantine
 from tests.support.conversation import profile, run
 from tests.support.declarations import AUG5, ID_1980
-from tests.support.live import PROJECT, SHANGHAI, import_list, invite_code, run_cli
+from tests.support.live import PROJECT, SHANGHAI, import_list, invite_code, run_cli_here
 
 ID_2008 = "410329200803150013"
 TODAY = dt.datetime(2021, 8, 6, 10, 0, tzinfo=SHANGHAI)
@@ -457,7 +457,7 @@ def test_a_list_imported_a_moment_ago_is_the_one_asked_about(server, database_ur
     run(client, [("返乡报备", "自己"), ("自己", "名字"), ("周小梅", "手机号"), ("13812345677", "身份证")])
     run(client, [("跳过", "哪个村")])
     run(client, [("鸣皋", "从哪里回来")])
-    result = run_cli("import-risk-list", AUG5, DATABASE_URL=database_url)  # another process; no expire() here
+    result = run_cli_here("import-risk-list", AUG5, DATABASE_URL=database_url)  # another process; no expire() here
     assert result.returncode == 0, result.stderr
     assert "哪个街道" in client.say("郑州二七区")  # not the (empty) list this process held a moment ago
 

@@ -12,7 +12,7 @@ from handlers.faq.index import load_faq, read_faq
 from models.db import transaction
 from models.question import PolicyQuestion
 from tests.support.conversation import run
-from tests.support.live import PROJECT, run_cli
+from tests.support.live import PROJECT, run_cli_here
 from tests.support.people import bind, outbox, villager
 
 FAQ = PROJECT / "data" / "faq.toml"
@@ -150,14 +150,14 @@ def test_faq_add_puts_an_answered_question_in_the_file(cadres, servers, tmp_path
     villager(cadres, "faq-add").say("养猪场的饲料车能进村吗")
     number = questions(cadres)[0].id
     env = {"DATABASE_URL": database_url, "FAQ_FILE": str(faq_file)}
-    early = run_cli("faq-add", str(number), **env)
+    early = run_cli_here("faq-add", str(number), **env)
     assert early.returncode == 2 and "还没有答复" in early.stderr
     cadres.client("faq-cadre").say(f"答复 {number} 可以，在村口消毒登记。")
-    added = run_cli("faq-add", str(number), "--question", "饲料车能进村吗", **env)
+    added = run_cli_here("faq-add", str(number), "--question", "饲料车能进村吗", **env)
     assert added.returncode == 0, added.stderr
     assert '[[faq]]\nquestions = [\n  "饲料车能进村吗",\n]\nanswer = "可以，在村口消毒登记。"' in added.stdout
     assert f"# 第{number}号提问，" in faq_file.read_text("utf-8") and "由刘支书答复" in added.stdout
-    assert run_cli("faq-add", str(number), "--question", "饲料车能进村吗", **env).returncode == 2
+    assert run_cli_here("faq-add", str(number), "--question", "饲料车能进村吗", **env).returncode == 2
     assert load_faq(faq_file).best("养猪场的饲料车能不能进村").entry.answer == "可以，在村口消毒登记。"
     other = servers(faq_file=faq_file)
     reply = villager(other, "faq-later").say("养猪场的饲料车能不能进村")

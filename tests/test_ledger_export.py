@@ -27,7 +27,7 @@ from models.riskarea import RiskList
 from models.supplies import SupplyRequest
 from models.town import Village
 from models.vaccination import Vaccination
-from tests.support.live import SHANGHAI, run_cli
+from tests.support.live import SHANGHAI, run_cli_here
 from town.policy.rules import load_policy
 
 NOW = dt.datetime(2021, 8, 6, 2, 0, tzinfo=dt.UTC)
@@ -267,7 +267,7 @@ def town(server) -> Town:
 
 def export(database_url: str, tmp_path: Path, *args: str) -> openpyxl.Workbook:
     out = tmp_path / "台账.xlsx"
-    result = run_cli("export-ledger", str(out), *args, DATABASE_URL=database_url)
+    result = run_cli_here("export-ledger", str(out), *args, DATABASE_URL=database_url)
     assert result.returncode == 0, result.stderr
     assert "已导出" in result.stdout
     return openpyxl.load_workbook(out)
@@ -390,11 +390,11 @@ def test_village_limits_every_sheet_typed_as_villagers_type_it(town, database_ur
 
 def test_unknown_village_is_an_error_with_close_matches(town, database_url, tmp_path):
     out = tmp_path / "x.xlsx"
-    result = run_cli("export-ledger", str(out), "--village", "叶寨", DATABASE_URL=database_url)
+    result = run_cli_here("export-ledger", str(out), "--village", "叶寨", DATABASE_URL=database_url)
     assert result.returncode == 2
     assert "叶寨" in result.stderr and "东叶寨村" in result.stderr and "西叶寨村" in result.stderr
     assert not out.exists()
-    result = run_cli("export-ledger", str(out), "--village", "北京", DATABASE_URL=database_url)
+    result = run_cli_here("export-ledger", str(out), "--village", "北京", DATABASE_URL=database_url)
     assert result.returncode == 2 and "没有找到村「北京」" in result.stderr
     assert not out.exists()
 
@@ -408,7 +408,7 @@ def test_text_that_looks_like_a_formula_stays_text(server, database_url, tmp_pat
         town.declare("鸣皋村", name, D(2021, 8, number + 1), id_number=ID_NUMBER, members=[("=1+1", "=A1")])
     town.report("鸣皋村", NOW, "=cmd|' /C calc'!A0", name="@SUM(1)", action="-1")
     out = tmp_path / "台账.xlsx"
-    assert run_cli("export-ledger", str(out), DATABASE_URL=database_url).returncode == 0
+    assert run_cli_here("export-ledger", str(out), DATABASE_URL=database_url).returncode == 0
     with zipfile.ZipFile(out) as package:
         sheets = [package.read(name) for name in package.namelist() if name.startswith("xl/worksheets/sheet")]
     assert sheets and not any(b"<f>" in xml or b"<f " in xml for xml in sheets)

@@ -15,7 +15,7 @@ from models.db import make_engine, transaction
 from models.person import Person
 from models.town import Village, list_villages
 from tests.support.fakewechat import FakeWeChat
-from tests.support.live import run_cli
+from tests.support.live import run_cli_here
 
 TAG = "/cgi-bin/tags/members/batchtagging"
 UNTAG = "/cgi-bin/tags/members/batchuntagging"
@@ -78,7 +78,7 @@ def account_env(fake, database_url) -> dict:
 
 
 def test_push_menu_creates_the_built_menu_on_wechat(server, fake, database_url):
-    result = run_cli("push-menu", **account_env(fake, database_url))
+    result = run_cli_here("push-menu", **account_env(fake, database_url))
     assert result.returncode == 0, result.stderr
     assert fake.menu == build_menu(FLOWS)["button"]
     assert "我的信息" in result.stdout and "帮助" in result.stdout
@@ -86,7 +86,7 @@ def test_push_menu_creates_the_built_menu_on_wechat(server, fake, database_url):
 
 def test_with_public_url_the_menu_links_cadres_to_the_dashboard(server, fake, database_url):
     env = {**account_env(fake, database_url), "PUBLIC_URL": "https://xiangan.example.org/"}
-    result = run_cli("push-menu", **env)
+    result = run_cli_here("push-menu", **env)
     assert result.returncode == 0, result.stderr
     mine = next(button for button in fake.menu if button["name"] == "我的")
     assert mine["sub_button"][-1] == {
@@ -102,21 +102,21 @@ def test_with_public_url_the_menu_links_cadres_to_the_dashboard(server, fake, da
 
 def test_push_menu_reports_wechats_refusal_and_fails(server, fake, database_url):
     fake.fail("/cgi-bin/menu/create", 40018, times=1)
-    result = run_cli("push-menu", **account_env(fake, database_url))
+    result = run_cli_here("push-menu", **account_env(fake, database_url))
     assert result.returncode != 0
     assert "40018 invalid button name size" in result.stdout + result.stderr
     assert fake.menu is None
 
 
 def test_push_menu_in_sandbox_mode_prints_the_menu_and_sends_nothing(fake, database_url):
-    result = run_cli("push-menu", **{**account_env(fake, database_url), "WECHAT_APP_ID": ""})
+    result = run_cli_here("push-menu", **{**account_env(fake, database_url), "WECHAT_APP_ID": ""})
     assert result.returncode == 0, result.stderr
     assert "NOT sent" in result.stdout and "我的信息" in result.stdout
     assert fake.calls == []
 
 
 def test_sync_tags_in_sandbox_mode_says_there_is_nothing_to_sync(fake, database_url):
-    result = run_cli("sync-tags", **{**account_env(fake, database_url), "WECHAT_APP_ID": ""})
+    result = run_cli_here("sync-tags", **{**account_env(fake, database_url), "WECHAT_APP_ID": ""})
     assert result.returncode == 0 and "nothing to sync" in result.stdout
     assert fake.calls == []
 
@@ -307,7 +307,7 @@ def test_a_tag_deleted_before_new_people_are_tagged_is_made_again_in_the_same_ru
 
 def test_sync_tags_command_prints_the_counts(db, fake, villages, database_url):
     add_people(db, {villages[0].id: 3})
-    result = run_cli("sync-tags", **account_env(fake, database_url))
+    result = run_cli_here("sync-tags", **account_env(fake, database_url))
     assert result.returncode == 0, result.stderr
     assert f"village tags created: {len(villages)}" in result.stdout
     assert "people tagged with their village: 3" in result.stdout

@@ -13,7 +13,7 @@ from models.declaration import Classification, Declaration
 from models.outbox import OutboxMessage
 from models.person import Person
 from models.quarantine import ACTIVE, Quarantine
-from tests.support.live import SHANGHAI, run_cli
+from tests.support.live import SHANGHAI, run_cli_here
 from tests.support.reclassify import (
     AUG5,
     CHANGJIANG,
@@ -251,20 +251,20 @@ def test_import_risk_list_reclassifies_a_new_version_once(server, database_url, 
     """The command line, on today's date (a subprocess cannot be time-travelled)."""
     db = server.state.db
     bind_cadres(db)
-    first = run_cli("import-risk-list", str(AUG5), DATABASE_URL=database_url)
+    first = run_cli_here("import-risk-list", str(AUG5), DATABASE_URL=database_url)
     assert first.returncode == 0, first.stderr
     assert "重新判定在管的返乡报备 0 份" in first.stdout
     number = declare(db, "rc-cli", "孙小红", CHANGJIANG, now=utcnow().astimezone(SHANGHAI))
     path = tmp_path / "2021-08-06-10.txt"
     path.write_text(aug6_text(), encoding="utf-8")
-    second = run_cli("import-risk-list", str(path), DATABASE_URL=database_url)
+    second = run_cli_here("import-risk-list", str(path), DATABASE_URL=database_url)
     assert second.returncode == 0, second.stderr
     assert second.stdout.strip().splitlines()[-1] == (
         "重新判定在管的返乡报备 1 份：升级 1 份（已通知干部和本人），放宽待干部确认 0 份，不变 0 份。"
     )
     assert current(db, number).disposition == "集中隔离"
     sent = outbox_count(db)
-    third = run_cli("import-risk-list", str(path), DATABASE_URL=database_url)
+    third = run_cli_here("import-risk-list", str(path), DATABASE_URL=database_url)
     assert third.returncode == 0 and "unchanged" in third.stdout and "重新判定" not in third.stdout
     assert outbox_count(db) == sent
 

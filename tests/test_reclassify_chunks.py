@@ -12,7 +12,7 @@ from models.db import transaction, utcnow
 from models.declaration import Classification, Declaration
 from models.outbox import OutboxMessage
 from tests.support.database import empty_tables
-from tests.support.live import SHANGHAI, run_cli
+from tests.support.live import SHANGHAI, run_cli_here
 from tests.support.reclassify import (
     AUG5,
     CHANGJIANG,
@@ -129,11 +129,11 @@ def test_import_risk_list_prints_its_progress(server, database_url, tmp_path):
     """The command line, on today's date (a subprocess cannot be time-travelled)."""
     db = server.state.db
     bind_cadres(db)
-    assert run_cli("import-risk-list", str(AUG5), DATABASE_URL=database_url).returncode == 0
+    assert run_cli_here("import-risk-list", str(AUG5), DATABASE_URL=database_url).returncode == 0
     declare(db, "rc-cli", "孙小红", CHANGJIANG, now=utcnow().astimezone(SHANGHAI))
     path = tmp_path / "2021-08-06-10.txt"
     path.write_text(aug6_text(), encoding="utf-8")
-    shown = run_cli("import-risk-list", str(path), DATABASE_URL=database_url)
+    shown = run_cli_here("import-risk-list", str(path), DATABASE_URL=database_url)
     assert shown.returncode == 0, shown.stderr
     assert "重新判定：1/1" in shown.stderr and "升级 1 份" in shown.stdout.splitlines()[-1]
 

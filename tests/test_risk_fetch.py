@@ -18,7 +18,7 @@ from broadcasts.risk_fetch import FAILED, IMPORTED, NOT_MODIFIED, UNCHANGED, fet
 from models.db import transaction
 from models.riskarea import RiskList, RiskListSource
 from tests.support.barriers import until
-from tests.support.live import PROJECT, LiveServer, free_port, run_cli
+from tests.support.live import PROJECT, LiveServer, free_port, run_cli_here
 from tests.support.reclassify import AUG5, CHANGJIANG, NOW, aug6_text, bind_cadres, current, declare, outbox
 
 
@@ -159,14 +159,14 @@ def test_an_unreachable_address_is_recorded(server, make_settings):
 
 
 def test_fetch_risk_list_command(server, database_url, lists):
-    assert run_cli("fetch-risk-list", DATABASE_URL=database_url, RISK_LIST_URL="").returncode == 2
-    first = run_cli("fetch-risk-list", DATABASE_URL=database_url, RISK_LIST_URL=lists.url)
+    assert run_cli_here("fetch-risk-list", DATABASE_URL=database_url, RISK_LIST_URL="").returncode == 2
+    first = run_cli_here("fetch-risk-list", DATABASE_URL=database_url, RISK_LIST_URL=lists.url)
     assert first.returncode == 0, first.stderr
     assert "新版本 #" in first.stdout and "重新判定在管的返乡报备 0 份" in first.stdout
-    second = run_cli("fetch-risk-list", DATABASE_URL=database_url, RISK_LIST_URL=lists.url)
+    second = run_cli_here("fetch-risk-list", DATABASE_URL=database_url, RISK_LIST_URL=lists.url)
     assert second.returncode == 0 and "304" in second.stdout
     lists.status = 503
-    failed = run_cli("fetch-risk-list", DATABASE_URL=database_url, RISK_LIST_URL=lists.url)
+    failed = run_cli_here("fetch-risk-list", DATABASE_URL=database_url, RISK_LIST_URL=lists.url)
     assert failed.returncode == 1 and "获取失败：HTTP 503" in failed.stderr
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from models.db import make_engine, transaction
 from models.outbox import OutboxMessage
-from tests.support.live import run_cli
+from tests.support.live import run_cli_here
 from tests.support.reclassify import NOW, bind_cadres, import_text
 from town.riskareas import RiskListError, import_list, load_index, parse_content, parse_file
 from town.riskareas.normalise import load
@@ -166,6 +166,6 @@ def test_count_warning_is_printed_and_reaches_the_town_command_once(server, data
         ).all()
     assert [openid for openid, _ in rows] == ["rc-command"]
     assert "写的是140个，下面实际列了13个" in rows[0][1] and rows[0][1].startswith("【名单核对】8月6日10时公布")
-    shown = run_cli("import-risk-list", str(FIXTURES / "nhc-2021-08-05-24.txt"), DATABASE_URL=database_url)
+    shown = run_cli_here("import-risk-list", str(FIXTURES / "nhc-2021-08-05-24.txt"), DATABASE_URL=database_url)
     assert shown.returncode == 0, shown.stderr
     assert "名单数量和标题对不上（1处）" in shown.stdout and "第9行" in shown.stdout

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from models.db import make_engine
-from tests.support.live import run_cli
+from tests.support.live import run_cli_here
 from town.riskareas import RiskIndex, RiskListError, diff, entries, import_list, load_index, parse_file
 from town.riskareas.normalise import load
 from town.riskareas.places import api_area, line
@@ -170,18 +170,18 @@ def test_whole_district_beats_nothing_and_stronger_level_wins():
 
 
 def test_cli_imports_reports_the_diff_and_rejects_bad_files(server, database_url, tmp_path):
-    first = run_cli("import-risk-list", str(AUG4), DATABASE_URL=database_url)
+    first = run_cli_here("import-risk-list", str(AUG4), DATABASE_URL=database_url)
     assert first.returncode == 0, first.stderr
     assert "高风险 4 个，中风险 14 个" in first.stdout
-    second = run_cli("import-risk-list", str(AUG5), DATABASE_URL=database_url)
+    second = run_cli_here("import-risk-list", str(AUG5), DATABASE_URL=database_url)
     assert second.returncode == 0, second.stderr
     assert "新增 1 / 移除 3 / 升级 0 / 降级 1" in second.stdout
     assert "河南省郑州市金水区丰产路街道" in second.stdout and "高风险 → 中风险" in second.stdout
-    again = run_cli("import-risk-list", str(AUG5), DATABASE_URL=database_url)
+    again = run_cli_here("import-risk-list", str(AUG5), DATABASE_URL=database_url)
     assert again.returncode == 0 and "unchanged" in again.stdout
     bad = tmp_path / "bad.csv"
     bad.write_text("level,province,city,district,area\nhigh,火星省,x,y,z\nhuge,河南省,郑州市,二七区,\n", "utf-8")
-    broken = run_cli("import-risk-list", str(bad), DATABASE_URL=database_url)
+    broken = run_cli_here("import-risk-list", str(bad), DATABASE_URL=database_url)
     assert broken.returncode == 2
     assert "第2行" in broken.stderr and "第3行" in broken.stderr
 

@@ -15,7 +15,7 @@ from main import create_app
 from models.db import make_engine, transaction
 from models.migrate import upgrade_database
 from models.town import list_villages, read_town_file, sync_town
-from tests.support.live import PROJECT, run_cli
+from tests.support.live import PROJECT, run_cli, run_cli_here
 from town.settings import SANDBOX_TOKEN, Settings, SettingsError
 
 
@@ -109,7 +109,7 @@ def test_help_lists_the_commands():
 
 def test_nlu_eval_scores_the_shared_dev_set():
     dev = PROJECT / "tests" / "nlu" / "dev.jsonl"
-    result = run_cli("nlu-eval", str(dev), "--today", "2021-08-06")
+    result = run_cli_here("nlu-eval", str(dev), "--today", "2021-08-06")
     assert result.returncode == 0, result.stderr
     accuracy = float(re.search(r"intent accuracy\s+([\d.]+)%", result.stdout)[1])
     assert accuracy >= 97.0, result.stdout
@@ -117,5 +117,5 @@ def test_nlu_eval_scores_the_shared_dev_set():
 
 def test_nlu_eval_refuses_a_bad_date():
     dev = PROJECT / "tests" / "nlu" / "dev.jsonl"
-    result = run_cli("nlu-eval", str(dev), "--today", "8月6日")
+    result = run_cli_here("nlu-eval", str(dev), "--today", "8月6日")
     assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr

@@ -12,7 +12,7 @@ from handlers.vaccination.reading import doses_in, group_of_id, household_size, 
 from models.db import transaction
 from models.vaccination import Vaccination
 from tests.support.conversation import run
-from tests.support.live import SHANGHAI, run_cli
+from tests.support.live import SHANGHAI, run_cli_here
 from tests.support.people import bind, person, village_id, villager
 from town.vaccination import coverage, report
 
@@ -219,15 +219,15 @@ def test_coverage_per_village_and_age_group(server, database_url):
         key=str,
     )
     assert mingao == ["12-17", "18+", None]
-    printed = run_cli("vaccination-coverage", "--village", "鸣皋", DATABASE_URL=database_url)
+    printed = run_cli_here("vaccination-coverage", "--village", "鸣皋", DATABASE_URL=database_url)
     assert printed.returncode == 0, printed.stderr
     lines = printed.stdout.splitlines()
     assert lines[0].startswith("鸣皋村疫苗接种") and len(lines) == 6
     assert lines[2].split() == ["鸣皋村", "12-17岁", "1", "1", "1", "100%"]
     assert lines[5].split() == ["鸣皋村", "全部", "5", "4", "3", "80%"]
-    town = run_cli("vaccination-coverage", DATABASE_URL=database_url).stdout.splitlines()
+    town = run_cli_here("vaccination-coverage", DATABASE_URL=database_url).stdout.splitlines()
     assert town[-1].split() == ["合计", "全部", "7", "5", "4", "71%"] and "孙村" in town[-3] + town[-4] + town[-5]
-    unknown = run_cli("vaccination-coverage", "--village", "火星", DATABASE_URL=database_url)
+    unknown = run_cli_here("vaccination-coverage", "--village", "火星", DATABASE_URL=database_url)
     assert unknown.returncode == 2 and "没有找到村「火星」" in unknown.stderr
     with transaction(db) as session:
         assert report(coverage(session, village_ids=[]), "张村") == "张村还没有人登记疫苗。"
@@ -242,7 +242,7 @@ def test_an_age_group_the_code_does_not_know_is_counted_as_unknown_not_a_crash(s
         found = [(c.village, c.group, c.registered, c.first_dose) for c in coverage(session)]
     assert found == [("鸣皋村", None, 2, 1), ("孙村", None, 1, 1)]
     assert "unknown age group" in caplog.text and "60+" in caplog.text
-    printed = run_cli("vaccination-coverage", DATABASE_URL=database_url)
+    printed = run_cli_here("vaccination-coverage", DATABASE_URL=database_url)
     assert printed.returncode == 0, printed.stderr
     assert printed.stdout.splitlines()[-1].split() == ["合计", "未知", "3", "2", "1", "67%"]
     bind(db, ("vx-command", "王书记", "town_command", "鸣皋村", "13900000001"))

@@ -55,7 +55,11 @@ def test_round_five_intents(text, intent):
         ("俺姥爷夜儿后晌走了 后儿个埋", "event", "funeral"),
         ("俺姥爷夜儿后晌走了 后儿个埋", "date", "2021-08-08"),
         ("俺侄子再婚 下礼拜六请客", "event", "wedding"),
-        ("要鸡腿两个 饮料三瓶", "items", [{"name": "鸡腿", "qty": 2, "unit": "个"}, {"name": "饮料", "qty": 3, "unit": "瓶"}]),
+        (
+            "要鸡腿两个 饮料三瓶",
+            "items",
+            [{"name": "鸡腿", "qty": 2, "unit": "个"}, {"name": "饮料", "qty": 3, "unit": "瓶"}],
+        ),
         ("买俩哈密瓜", "items", [{"name": "哈密瓜", "qty": 2, "unit": "个"}]),
         ("有液化气不 要一罐", "items", [{"name": "液化气", "qty": 1, "unit": "罐"}]),
         ("尿不湿快没了 要两包小号的", "items", [{"name": "尿不湿", "qty": 2, "unit": "包"}]),

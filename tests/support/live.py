@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import subprocess
@@ -137,6 +138,7 @@ def run_cli_here(*args: str, **env: str) -> subprocess.CompletedProcess:
         result = CliRunner(env=env).invoke(cli, list(args), catch_exceptions=False)
     finally:
         get_settings.cache_clear()
+        gc.collect()  # the command's engine and its pooled connections go with it, as when its process exits
     return subprocess.CompletedProcess(["main.py", *args], result.exit_code, result.stdout, result.stderr)
 
 
