@@ -47,23 +47,23 @@ class Basis:
     def _by_rule(self, declaration: Declaration, classification: Classification, risk_list: RiskList | None) -> str:
         rule = self.rules.get(classification.rule_id)
         level, area = _matched(classification)
-        values = {
-            "trip": self._trip(declaration),
-            "place": _place(declaration),
-            "code": CODES.get(declaration.health_code, declaration.health_code),
-            "level": LEVEL_NAMES.get(level or "", ""),
-            "area": area,
-            "list": self._list(risk_list),
-            "within": rule.when.get("left_more_than_days", "") if rule else "",
-            "port_done": _port_done(declaration),
-            "measure": describe(
+        values = _Facts(
+            trip=lambda: self._trip(declaration),
+            place=lambda: _place(declaration),
+            code=lambda: CODES.get(declaration.health_code, declaration.health_code),
+            level=lambda: LEVEL_NAMES.get(level or "", ""),
+            area=lambda: area,
+            list=lambda: self._list(risk_list),
+            within=lambda: rule.when.get("left_more_than_days", "") if rule else "",
+            port_done=lambda: _port_done(declaration),
+            measure=lambda: describe(
                 classification.disposition,
                 classification.start_on,
                 classification.end_on,
                 classification.home_start_on,
                 year=self.year,
             ),
-        }
+        )
         return getattr(BASIS, _kind(rule, declaration, level)).format_map(values)
 
     def _trip(self, declaration: Declaration) -> str:
@@ -88,6 +88,17 @@ class Basis:
     def _date(self, moment: dt.datetime) -> dt.date:
         aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)  # SQLite gives naive UTC back
         return aware.astimezone(self.tz).date()
+
+
+class _Facts(dict):
+    """The values a 依据 template may name, each worked out only when the template names it (most name two)."""
+
+    def __init__(self, **facts) -> None:
+        super().__init__()
+        self._facts = facts
+
+    def __missing__(self, key: str) -> str:
+        return self._facts[key]()
 
 
 def _kind(rule: Rule | None, declaration: Declaration, level: str | None) -> str:
