@@ -110,7 +110,7 @@ def workbook(names: list[str], filters: list[str]) -> str:
     return (
         f'{DECLARATION}<workbook xmlns="{MAIN}" xmlns:r="{RELATIONSHIPS}"><workbookPr/>'
         '<bookViews><workbookView activeTab="0"/></bookViews>'
-        f'<sheets>{sheets}</sheets><definedNames>{"".join(defined)}</definedNames>'
+        f"<sheets>{sheets}</sheets><definedNames>{''.join(defined)}</definedNames>"
         '<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>'
     )
 

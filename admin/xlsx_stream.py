@@ -159,7 +159,7 @@ def _other(value, ref: str, plain: str, quoted: str) -> str:
     if isinstance(value, dt.date):
         return f'<c r="{ref}" s="{parts.DATE}" t="n"><v>{excel_serial(value)}</v></c>'
     if isinstance(value, int | float | Decimal) and math.isfinite(value):
-        return f'<c r="{ref}" t="n"><v>{value!r}</v></c>'
+        return f'<c r="{ref}" t="n"><v>{value}</v></c>'
     text = ILLEGAL.sub("", str(value))
     if not text:
         return ""

@@ -207,12 +207,16 @@ def carers_of_households(
     ids = set(quarantine_ids)
     if not ids:
         return []
-    return session.connection().execute(
-        select(CareAssignment.quarantine_id, CareAssignment.role, Person.name, Person.phone)
-        .join(Person, Person.id == CareAssignment.person_id)
-        .where(_among(session, CareAssignment.quarantine_id, list(ids)), CareAssignment.released_at.is_(None))
-        .order_by(CareAssignment.id)
-    ).all()
+    return (
+        session.connection()
+        .execute(
+            select(CareAssignment.quarantine_id, CareAssignment.role, Person.name, Person.phone)
+            .join(Person, Person.id == CareAssignment.person_id)
+            .where(_among(session, CareAssignment.quarantine_id, list(ids)), CareAssignment.released_at.is_(None))
+            .order_by(CareAssignment.id)
+        )
+        .all()
+    )
 
 
 def fever_reports(session: Session, *, villages: Collection[int] | None) -> Iterator[list[tuple]]:
