@@ -140,6 +140,10 @@ def _write_rows(out: BinaryIO, columns: Sequence[Column], rows: Iterable[Sequenc
                 append(f'<c r="{letter}{r}"{style}><is><t xml:space="preserve">{value}</t></is></c>')
             elif kind is int:
                 append(f'<c r="{letter}{r}" t="n"><v>{value}</v></c>')
+            elif kind is dt.date:
+                days = value.toordinal() - EXCEL_EPOCH
+                serial = days if days > 60 else excel_serial(value)
+                append(f'<c r="{letter}{r}" s="{parts.DATE}" t="n"><v>{serial}</v></c>')
             elif value is not None:
                 append(_other(value, f"{letter}{r}", plain, quoted))
         append("</row>")
