@@ -7,10 +7,12 @@ in the town file's order of villages.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Collection, Iterable, Iterator
+from functools import cache
 from types import SimpleNamespace
 
-from sqlalchemy import ARRAY, Integer, and_, any_, false, func, literal, select
+from sqlalchemy import ARRAY, Integer, and_, any_, bindparam, false, func, literal, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session, SQLModel
@@ -28,6 +30,19 @@ from models.town import Village
 from models.vaccination import Vaccination
 
 CHUNK = 1000
+# What the 返乡人员 sheet reads of a declaration, its classification and the list (the id first: None when not joined).
+RETURNEE_RECORDS = {
+    Declaration: (
+        "id", "name", "id_number", "phone", "health_code", "relation", "abroad", "transport", "transport_detail",
+        "origin_province", "origin_city", "origin_district", "origin_township", "left_on", "arrived_on", "entry_date",
+        "port_city", "port_quarantine_days",
+    ),
+    Classification: (
+        "id", "disposition", "source", "rule_id", "note", "start_on", "end_on", "home_start_on", "matched_level",
+        "matched_area",
+    ),
+    RiskList: ("id", "published_at", "imported_at"),
+}  # fmt: skip
 
 
 def _village_order():
@@ -42,43 +57,54 @@ def _within(column: ColumnElement, villages: Collection[int] | None) -> list[Col
 
 
 def _chunks(session: Session, query: Select) -> Iterator[list[tuple]]:
-    """The rows of a query in chunks, fetched as they are read (never all at once)."""
-    result = session.execute(query.execution_options(yield_per=CHUNK))
+    """The rows of a query in chunks, fetched as they are read (never all at once). On the session's connection,
+    not through the ORM: the rows are plain values, and the ORM's per-row handling was a share of the export."""
+    result = session.connection().execute(query.execution_options(yield_per=CHUNK))
     for partition in result.partitions():
         yield [tuple(row) for row in partition]
 
 
 def _whole(model: type[SQLModel], prefix: str) -> list[ColumnElement]:
     """Every column of a table, labelled with a prefix: a row read as plain values (no ORM object to build)."""
-    return [column.label(f"{prefix}{column.key}") for column in model.__table__.columns]
+    return _columns(model, prefix, _keys(model))
 
 
-def _records(session: Session, query: Select, tables: list[tuple[str, type[SQLModel]]]) -> Iterator[list[tuple]]:
-    """Chunks of rows whose leading columns are whole tables (see `_whole`, in this order): each table becomes one
-    record with the table's attribute names (None when an outer join found nothing), the other columns follow."""
+def _columns(model: type[SQLModel], prefix: str, keys: tuple[str, ...]) -> list[ColumnElement]:
+    """These columns of a table (the id first), labelled with a prefix."""
+    return [model.__table__.columns[key].label(f"{prefix}{key}") for key in keys]
+
+
+def _keys(model: type[SQLModel]) -> tuple[str, ...]:
+    return tuple(column.key for column in model.__table__.columns)
+
+
+def _records(
+    session: Session, query: Select, tables: list[tuple[type[SQLModel], tuple[str, ...]]]
+) -> Iterator[list[tuple]]:
+    """Chunks of rows whose leading columns are tables' columns (see `_columns`, in this order): each table becomes
+    one record with those attribute names (None when an outer join found nothing), the other columns follow."""
     spans, start = [], 0
-    for _prefix, model in tables:
-        keys = [column.key for column in model.__table__.columns]
-        spans.append((start, keys))
+    for model, keys in tables:
+        spans.append((start, start + len(keys), _record_type(model, keys)))
         start += len(keys)
     for chunk in _chunks(session, query):
         yield [
-            (*(_record(row, first, keys) for first, keys in spans), *row[start:])
+            (*(None if row[first] is None else make(row[first:end]) for first, end, make in spans), *row[start:])
             for row in chunk
         ]  # fmt: skip
 
 
-def _record(row: tuple, first: int, keys: list[str]) -> SimpleNamespace | None:
-    if row[first] is None:  # the id: nothing joined
-        return None
-    return SimpleNamespace(**dict(zip(keys, row[first : first + len(keys)], strict=True)))
+@cache
+def _record_type(model: type[SQLModel], keys: tuple[str, ...] | None = None):
+    """A named tuple of a table's columns: a row read as a record by attribute, without an ORM object."""
+    return namedtuple(f"{model.__name__}Record", keys or _keys(model))._make
 
 
 def _among(session: Session, column: ColumnElement, ids: list[int]) -> ColumnElement:
     """`column IN ids`: one array parameter on PostgreSQL (a thousand bound values cost more than the query)."""
     if session.get_bind().dialect.name == "postgresql":
         return column == any_(literal(ids, ARRAY(Integer)))
-    return column.in_(ids)
+    return column.in_(bindparam("ids", ids, expanding=True, unique=True))  # no coercion of each value
 
 
 def returnee_declarations(session: Session, *, villages: Collection[int] | None) -> Iterator[list[tuple]]:
@@ -86,10 +112,10 @@ def returnee_declarations(session: Session, *, villages: Collection[int] | None)
     who declared for the returnee (name and phone) or None), as plain records, by village and arrival."""
     current = and_(Classification.declaration_id == Declaration.id, Classification.status == CURRENT)
     proxy = aliased(Person)
-    tables = [("d_", Declaration), ("c_", Classification), ("l_", RiskList)]
+    tables = list(RETURNEE_RECORDS.items())
     query = (
         select(
-            *[column for prefix, model in tables for column in _whole(model, prefix)],
+            *[column for n, (model, keys) in enumerate(tables) for column in _columns(model, f"t{n}_", keys)],
             Village.name,
             proxy.name,
             proxy.phone,
@@ -127,7 +153,7 @@ def sampling_progress(session: Session, *, declaration_ids: Iterable[int]) -> li
         .where(Classification.status == CURRENT, Quarantine.status != CANCELLED)
         .order_by(Quarantine.id)
     )
-    return [tuple(row) for row in session.execute(query)]
+    return [tuple(row) for row in session.connection().execute(query)]
 
 
 def household_members(session: Session, *, declaration_ids: Iterable[int]) -> list[HouseholdMember]:
@@ -136,7 +162,8 @@ def household_members(session: Session, *, declaration_ids: Iterable[int]) -> li
     if not ids:
         return []
     query = select(*_whole(HouseholdMember, "")).where(_among(session, HouseholdMember.declaration_id, ids))
-    return [SimpleNamespace(**row._mapping) for row in session.execute(query.order_by(HouseholdMember.id))]
+    make = _record_type(HouseholdMember)
+    return [make(row) for row in session.connection().execute(query.order_by(HouseholdMember.id))]
 
 
 def quarantines_in_force(session: Session, *, declaration_ids: Iterable[int]) -> list[Quarantine]:
@@ -146,7 +173,7 @@ def quarantines_in_force(session: Session, *, declaration_ids: Iterable[int]) ->
         return []
     query = select(*_whole(Quarantine, "")).where(_among(session, Quarantine.declaration_id, ids))
     query = query.where(Quarantine.status == ACTIVE).order_by(Quarantine.id)
-    return [SimpleNamespace(**row._mapping) for row in session.execute(query)]
+    return [_record_type(Quarantine)(row) for row in session.connection().execute(query)]
 
 
 def active_quarantines(session: Session, *, villages: Collection[int] | None) -> Iterator[list[tuple]]:
@@ -159,7 +186,7 @@ def active_quarantines(session: Session, *, villages: Collection[int] | None) ->
         .where(Quarantine.status == ACTIVE, *_within(Quarantine.village_id, villages))
         .order_by(*_village_order(), Quarantine.start_on, Quarantine.id)
     )
-    return _records(session, query, [("q_", Quarantine)])
+    return _records(session, query, [(Quarantine, _keys(Quarantine))])
 
 
 def checkpoint_anomalies(session: Session, *, villages: Collection[int] | None) -> Iterator[list[tuple]]:
@@ -170,7 +197,7 @@ def checkpoint_anomalies(session: Session, *, villages: Collection[int] | None) 
         .where(CheckpointReport.anomaly.is_(True), *_within(CheckpointReport.village_id, villages))
         .order_by(CheckpointReport.seen_at, CheckpointReport.id)
     )
-    return _records(session, query, [("k_", CheckpointReport)])
+    return _records(session, query, [(CheckpointReport, _keys(CheckpointReport))])
 
 
 def carers_of_households(
@@ -180,12 +207,16 @@ def carers_of_households(
     ids = set(quarantine_ids)
     if not ids:
         return []
-    return session.execute(
-        select(CareAssignment.quarantine_id, CareAssignment.role, Person.name, Person.phone)
-        .join(Person, Person.id == CareAssignment.person_id)
-        .where(_among(session, CareAssignment.quarantine_id, list(ids)), CareAssignment.released_at.is_(None))
-        .order_by(CareAssignment.id)
-    ).all()
+    return (
+        session.connection()
+        .execute(
+            select(CareAssignment.quarantine_id, CareAssignment.role, Person.name, Person.phone)
+            .join(Person, Person.id == CareAssignment.person_id)
+            .where(_among(session, CareAssignment.quarantine_id, list(ids)), CareAssignment.released_at.is_(None))
+            .order_by(CareAssignment.id)
+        )
+        .all()
+    )
 
 
 def fever_reports(session: Session, *, villages: Collection[int] | None) -> Iterator[list[tuple]]:
@@ -197,7 +228,7 @@ def fever_reports(session: Session, *, villages: Collection[int] | None) -> Iter
         .where(*_within(FeverReport.village_id, villages))
         .order_by(FeverReport.created_at, FeverReport.id)
     )
-    return _records(session, query, [("f_", FeverReport)])
+    return _records(session, query, [(FeverReport, _keys(FeverReport))])
 
 
 def supply_requests(session: Session, *, villages: Collection[int] | None) -> Iterator[list[tuple]]:
@@ -211,7 +242,7 @@ def supply_requests(session: Session, *, villages: Collection[int] | None) -> It
         .where(*_within(SupplyRequest.village_id, villages))
         .order_by(SupplyRequest.created_at, SupplyRequest.id)
     )
-    return _records(session, query, [("s_", SupplyRequest)])
+    return _records(session, query, [(SupplyRequest, _keys(SupplyRequest))])
 
 
 def event_reports(session: Session, *, villages: Collection[int] | None) -> Iterator[list[tuple]]:
@@ -223,7 +254,7 @@ def event_reports(session: Session, *, villages: Collection[int] | None) -> Iter
         .where(*_within(EventReport.village_id, villages))
         .order_by(EventReport.event_on.asc().nulls_last(), EventReport.id)
     )
-    return _records(session, query, [("e_", EventReport)])
+    return _records(session, query, [(EventReport, _keys(EventReport))])
 
 
 def vaccinations(session: Session, *, villages: Collection[int] | None) -> Iterator[list[tuple]]:
@@ -235,4 +266,4 @@ def vaccinations(session: Session, *, villages: Collection[int] | None) -> Itera
         .where(*_within(Vaccination.village_id, villages))
         .order_by(*_village_order(), Vaccination.id)
     )
-    return _records(session, query, [("v_", Vaccination)])
+    return _records(session, query, [(Vaccination, _keys(Vaccination))])

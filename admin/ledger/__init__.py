@@ -196,41 +196,29 @@ def _person(role: str, name: str | None, phone: str | None) -> str:
 def returnee_rows(declarations: list[tuple], household: Household, mask: Mask) -> list[tuple]:
     """One row per returnee and one per person who came back with them (numbered by the stream)."""
     rows = []
+    members = household.members
     for declaration, classification, village, risk_list, proxy in declarations:
-        shared = _trip(declaration, classification, village, risk_list, household)
+        trip, measure = _trip(declaration, classification, village, risk_list, household)
         code = CODES.get(declaration.health_code, declaration.health_code)
         phone = mask.phone(declaration.phone)
         rows.append(
             (declaration.name, mask.id_number(declaration.id_number), phone, _proxy(proxy, declaration, mask),
-             *shared(code))
+             *trip, code, *measure)
         )  # fmt: skip
-        for member in household.members.get(declaration.id, ()):
-            rows.append((_companion(member, declaration), None, phone, None, *shared(None)))
+        for member in members.get(declaration.id, ()):
+            rows.append((_companion(member, declaration), None, phone, None, *trip, None, *measure))
     return rows
 
 
 def _trip(declaration: Declaration, classification: Classification | None, village: str, risk_list, household):
-    """The cells a returnee shares with the people who came with them; only the health code is their own."""
+    """The cells a returnee shares with the people who came with them, before and after the health code (the only
+    one of their own)."""
     measure, start, end = _measure(classification)
     explained = classification is not None and household.basis is not None
     reason = household.basis.text(declaration, classification, risk_list) if explained else None
-    origin, left, arrived = _origin(declaration), declaration.left_on, declaration.arrived_on
-    transport, sampled = _transport(declaration), household.sampled.get(declaration.id)
-    responsible = household.responsible.get(declaration.id, "")
-    return lambda code: (
-        village,
-        origin,
-        left,
-        arrived,
-        transport,
-        code,
-        measure,
-        start,
-        end,
-        sampled,
-        responsible,
-        reason,
-    )
+    trip = (village, _origin(declaration), declaration.left_on, declaration.arrived_on, _transport(declaration))
+    sampled = household.sampled.get(declaration.id)
+    return trip, (measure, start, end, sampled, household.responsible.get(declaration.id, ""), reason)
 
 
 def _measure(classification: Classification | None) -> tuple:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
+from string import Formatter
 from zoneinfo import ZoneInfo
 
 from admin.ledger.texts import BASIS, CODES
@@ -47,24 +49,9 @@ class Basis:
     def _by_rule(self, declaration: Declaration, classification: Classification, risk_list: RiskList | None) -> str:
         rule = self.rules.get(classification.rule_id)
         level, area = _matched(classification)
-        values = {
-            "trip": self._trip(declaration),
-            "place": _place(declaration),
-            "code": CODES.get(declaration.health_code, declaration.health_code),
-            "level": LEVEL_NAMES.get(level or "", ""),
-            "area": area,
-            "list": self._list(risk_list),
-            "within": rule.when.get("left_more_than_days", "") if rule else "",
-            "port_done": _port_done(declaration),
-            "measure": describe(
-                classification.disposition,
-                classification.start_on,
-                classification.end_on,
-                classification.home_start_on,
-                year=self.year,
-            ),
-        }
-        return getattr(BASIS, _kind(rule, declaration, level)).format_map(values)
+        template = getattr(BASIS, _kind(rule, declaration, level))
+        facts = (self, declaration, classification, risk_list, rule, level, area)
+        return template.format_map({name: _FACTS[name](*facts) for name in _named(template)})
 
     def _trip(self, declaration: Declaration) -> str:
         """「8月5日离开郑州市二七区」, 「2021年7月20日从上海入境」, or 「从境外入境返回」 (entry not asked then)."""
@@ -88,6 +75,29 @@ class Basis:
     def _date(self, moment: dt.datetime) -> dt.date:
         aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)  # SQLite gives naive UTC back
         return aware.astimezone(self.tz).date()
+
+
+# The values a 依据 template may name, from (basis, declaration, classification, list, rule, level, area): each
+# worked out only when the template names it (most name two of them).
+_FACTS = {
+    "trip": lambda basis, declaration, *_: basis._trip(declaration),
+    "place": lambda _basis, declaration, *_: _place(declaration),
+    "code": lambda _basis, declaration, *_: CODES.get(declaration.health_code, declaration.health_code),
+    "level": lambda *facts: LEVEL_NAMES.get(facts[5] or "", ""),
+    "area": lambda *facts: facts[6],
+    "list": lambda basis, _declaration, _classification, risk_list, *_: basis._list(risk_list),
+    "within": lambda *facts: facts[4].when.get("left_more_than_days", "") if facts[4] else "",
+    "port_done": lambda _basis, declaration, *_: _port_done(declaration),
+    "measure": lambda basis, _declaration, c, *_: describe(
+        c.disposition, c.start_on, c.end_on, c.home_start_on, year=basis.year
+    ),
+}
+
+
+@cache
+def _named(template: str) -> tuple[str, ...]:
+    """The fields a template names."""
+    return tuple(name for _text, name, _spec, _conversion in Formatter().parse(template) if name)
 
 
 def _kind(rule: Rule | None, declaration: Declaration, level: str | None) -> str:
