@@ -21,7 +21,9 @@ _DOSES = re.compile(r"(?:打了|打完|打过|接种了|接种|打|已打|都打
 _NTH_DOSE = re.compile(r"第\s*([一二三1-3])\s*(?:针|剂)")
 _NEG_SPAN = 3
 # 「腿脚不得劲 出不去」: legs or back that trouble an old person are no symptom of the epidemic.
-_LIMBS = re.compile(r"(?<!嗓子)(?:腿脚|腿|脚|腰|胳膊|膝盖|眼睛|眼|耳朵|牙)(?:又|也|有点|一直|老)?(?:不舒服|不好|不利索|不方便|疼|痛)")
+_LIMBS = re.compile(
+    r"(?<!嗓子)(?:腿脚|腿|脚|腰|胳膊|膝盖|眼睛|眼|耳朵|牙)(?:又|也|有点|一直|老)?(?:不舒服|不好|不利索|不方便|疼|痛)"
+)
 _CLAUSE_BREAK = re.compile(r"[\s，,。；;！!？?]")
 # 「身体不好打不了」「医生不让打」: not vaccinated, said without the word 疫苗 (not 没打卡, 没打电话).
 _REFUSED = re.compile(

@@ -31,7 +31,9 @@ _WANT_CANT = re.compile(r"想(?:报|登记|上报|打卡|填)[^\s，,]{0,8}?[\s�
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _MAY_X_NOT = re.compile(r"(让|能|准|敢|可以|会)[\u4e00-\u9fff]{1,2}[不没]\1")  # 「喜事让办不让」
 # 「卡点这边有个人非要出村 咋弄」: staff at the checkpoint telling what happens there, even when they ask.
-_AT_CHECKPOINT = re.compile(r"^(?:我们|咱们|咱|我)?(?:村)?(?:卡点|卡口|检查站|检查点|执勤点|值守点)(?:这边|这儿|这里|上|今天|刚才)")
+_AT_CHECKPOINT = re.compile(
+    r"^(?:我们|咱们|咱|我)?(?:村)?(?:卡点|卡口|检查站|检查点|执勤点|值守点)(?:这边|这儿|这里|上|今天|刚才)"
+)
 _SEND = ("送", "买", "捎", "拿", "带")
 _NOTHING = re.compile(
     r"没有?(啥|什么)|什么(?:吃的|喝的)?[都也]没|着呢|着哩|身[体子]不(?:中|行|好)|随便(?:啥|什么)"
@@ -103,7 +105,9 @@ _WHEN_BACK = re.compile(r"(?:放假|过年|过节|到时候|以后|等[^\s，,]{
 _MAY_RETURN = re.compile(r"(?:能|可以|让|准|敢)(?:不能|不可以)?(?:回来|回家|回村|回去|回乡)")
 # 「俺闺女回来第五天了 体温一直正常」: days counted since a return, said with a check-in, are the check-in.
 _SINCE_RETURN = re.compile(r"(?:回来|到家|回家)(?:都|已经)?第?[\d一二两三四五六七八九十几]+个?(?:天|礼拜|星期|周)")
-_DOSE_TOLD = re.compile(r"(?:打|接种)[了过完]?[一二两三俩1-3](?:针|剂)|[一二两三俩1-3](?:针|剂)[都也]?(?:打了|打过|打完)")
+_DOSE_TOLD = re.compile(
+    r"(?:打|接种)[了过完]?[一二两三俩1-3](?:针|剂)|[一二两三俩1-3](?:针|剂)[都也]?(?:打了|打过|打完)"
+)
 _CLAUSES = re.compile(r"[\s，,。；;！!？?]+")
 
 
@@ -231,7 +235,8 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
     mine = _MY_GOODS.search(f.bare)
     mine = mine is not None and any(mine.group(1).endswith(g) for g in f.goods)
     changed_phone = _NEW_PHONE.search(f.bare) and not f.places and not f.items and not fever(f)
-    if phrase(f.text) or _MY_REQUEST.search(f.bare) or mine or changed_phone:  # 「以后别给俺发了」「啥时候送来」: outside the contract
+    # 「以后别给俺发了」「啥时候送来」「俺换手机号了」: outside the contract
+    if phrase(f.text) or _MY_REQUEST.search(f.bare) or mine or changed_phone:
         return "unknown", []
     if cancelled(f, res):
         return "cancel", []
