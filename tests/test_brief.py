@@ -15,7 +15,7 @@ from models.db import transaction
 from models.outbox import OutboxMessage, enqueue
 from models.quarantine import Quarantine
 from models.sql import Sql
-from tests.support.live import run_cli_here
+from tests.support.live import run_cli
 from tests.support.people import bind, person, village_id
 from tests.support.stats import NOW, TODAY, declare
 from tests.support.stats import town as stats_town  # noqa: F401  (the 统计 day: declarations, supplies, fevers...)
@@ -121,17 +121,17 @@ def test_nothing_before_six_then_each_brief_once(day):
 
 def test_the_cli_prints_the_stored_brief(day, database_url):
     run(day, AT)
-    result = run_cli_here("brief", "--date", TODAY.isoformat(), "--village", "鸣皋", DATABASE_URL=database_url)
+    result = run_cli("brief", "--date", TODAY.isoformat(), "--village", "鸣皋", DATABASE_URL=database_url)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == briefs(day)[scope_of(day, "鸣皋村")].text
-    town = run_cli_here("brief", "--date", TODAY.isoformat(), DATABASE_URL=database_url)
+    town = run_cli("brief", "--date", TODAY.isoformat(), DATABASE_URL=database_url)
     assert town.stdout.startswith("【调度简报】鸣皋镇8月6日（截至18:00）")
-    unknown = run_cli_here("brief", "--village", "火星", DATABASE_URL=database_url)
+    unknown = run_cli("brief", "--village", "火星", DATABASE_URL=database_url)
     assert unknown.returncode == 2
 
 
 def test_the_cli_composes_a_day_not_yet_stored(day, database_url):
-    result = run_cli_here("brief", "--date", TODAY.isoformat(), "--village", "孙村", DATABASE_URL=database_url)
+    result = run_cli("brief", "--date", TODAY.isoformat(), "--village", "孙村", DATABASE_URL=database_url)
     assert result.returncode == 0, result.stderr
     assert "孙村2021年8月6日" in result.stdout and "明天解除管控：1户" in result.stdout
     assert briefs(day) == {}  # printing stores nothing

@@ -17,7 +17,7 @@ from models.outbox import OutboxMessage
 from models.person import Person
 from models.town import Village
 from tests.support.conversation import run
-from tests.support.live import SHANGHAI, run_cli_here
+from tests.support.live import SHANGHAI, run_cli
 from town.checkpoints import reconcile
 
 TODAY = dt.datetime(2021, 8, 6, 10, 0, tzinfo=SHANGHAI)
@@ -240,14 +240,14 @@ def test_the_daily_lists_both_ways(staff, declared, today, database_url):
         assert sorted(d.name for d in result.unseen) == ["李四", "王五", "赵六"]  # not 钱七 (train), not 周八
         assert reconcile(session, day=dt.date(2021, 8, 6), village_id=village_id(session, "孙村")).unseen == []
     assert reports(staff)[0].declaration_id == declared["张三"]
-    printed = run_cli_here("checkpoint-reconcile", "--date", "2021-08-06", DATABASE_URL=database_url)
+    printed = run_cli("checkpoint-reconcile", "--date", "2021-08-06", DATABASE_URL=database_url)
     assert printed.returncode == 0, printed.stderr
     assert "在卡点登记了、但没有返乡报备的（1人）：\n1. 豫C99999 孙八 13800009999，鸣皋村卡点10:0" in printed.stdout
     assert "报备2021年8月6日到家、但卡点没有登记的（3人）：" in printed.stdout  # run now: a past year
     assert "豫A88888 李四 13800002222，鸣皋村，从郑州市二七区回来，自己开车" in printed.stdout
     assert "赵六 13800004444，鸣皋村，从郑州市二七区回来，坐大巴" in printed.stdout
     assert "钱七" not in printed.stdout and outbox(staff, "notice") == {}
-    sent = run_cli_here("checkpoint-reconcile", "--date", "2021-08-06", "--send", DATABASE_URL=database_url)
+    sent = run_cli("checkpoint-reconcile", "--date", "2021-08-06", "--send", DATABASE_URL=database_url)
     assert "已排队发给镇指挥部：1条" in sent.stdout
     notice = outbox(staff, "notice")
     assert set(notice) == {"cp-command"} and notice["cp-command"].startswith("【卡点核对】2021年8月6日\n")
@@ -256,8 +256,8 @@ def test_the_daily_lists_both_ways(staff, declared, today, database_url):
 
 
 def test_a_day_with_everything_matched(staff, declared, database_url):
-    printed = run_cli_here("checkpoint-reconcile", "--date", "2021-08-03", DATABASE_URL=database_url)
+    printed = run_cli("checkpoint-reconcile", "--date", "2021-08-03", DATABASE_URL=database_url)
     assert printed.returncode == 0, printed.stderr
     assert "2021年8月3日：卡点登记的人都已报备" in printed.stdout
-    bad = run_cli_here("checkpoint-reconcile", "--date", "8月2日", DATABASE_URL=database_url)
+    bad = run_cli("checkpoint-reconcile", "--date", "8月2日", DATABASE_URL=database_url)
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
