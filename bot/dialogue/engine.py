@@ -110,6 +110,12 @@ class Engine(Corrections):
             return self._continue(ctx, state, text)
         return self._start_from_intent(ctx, text)
 
+    def _how_to(self, understood) -> str | None:
+        """「咋申请物资」: the one flow a how-to question names, for anyone (None when it names none)."""
+        named = understood.secondary.get("intents", [])[:1] if understood else []
+        flow = next((f for f in self.flows.values() if not f.roles and set(named) & set(f.entry_intents)), None)
+        return texts.HOW_TO.format(word=flow.word) if flow is not None and flow.entry_words else None
+
     def _start_from_intent(self, ctx: Context, text: str) -> str:
         if words.is_command(text, words.THANKS):
             return texts.YOU_ARE_WELCOME
@@ -118,7 +124,7 @@ class Engine(Corrections):
         understood = ctx.understand(text)
         intent = understood.intent if understood else "unknown"
         if intent == "help":
-            return self.help_text(ctx)
+            return self._how_to(understood) or self.help_text(ctx)
         if intent == "cancel":  # 「算了 不要了…」 with nothing being filled in
             return texts.NOTHING_TO_CANCEL
         if intent == "unknown" and understood and understood.secondary.get("offtopic"):

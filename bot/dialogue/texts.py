@@ -7,6 +7,8 @@ SCAN_VILLAGE = "好的，已经把您登记为{village}的村民。"
 HELP_HEADER = "您可以直接打字或者说话告诉我，比如："
 HELP_LINE = "· 发「{word}」：{title}"
 HELP_FOOTER = "填写中途发「取消」可以不填了，发「重新填写」从头再来。"
+# 「咋申请物资」「咋报返乡」: how to do one thing, answered for that thing alone.
+HOW_TO = "发「{word}」就行，我一句一句问您。不知道的地方回「不知道」，中途不想填了发「取消」。"
 HELP_RESUME = "接着刚才的："
 ASIDE_DROPPED = "刚才的「{word}」先放一放，这件事要紧。说完了请再发「{word}」重新填。"
 CADRE_HELP_HEADER = "\n您是村里的干部，还可以："
