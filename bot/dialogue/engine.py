@@ -127,6 +127,10 @@ class Engine(Corrections):
             return self._how_to(understood) or self.help_text(ctx)
         if intent == "cancel":  # 「算了 不要了…」 with nothing being filled in
             return texts.NOTHING_TO_CANCEL
+        if intent == "unknown" and understood and understood.secondary.get("new_phone"):
+            flow = next((f for f in self.flows.values() if "new_phone" in f.entry_intents), None)
+            if flow is not None:
+                return self.start(ctx, flow, text)
         if intent == "unknown" and understood and understood.secondary.get("offtopic"):
             return texts.OFF_TOPIC
         todo = plan.jobs(ctx, text, understood, self.answers, self.flows)

@@ -8,7 +8,7 @@ or a symptom is reported, whatever the intent), `temperature`, `symptoms` (list)
 intents found, strongest first; `ask_policy` among them when a declaration also asks a question: 「俺从厦门回来了
 要报备不」 declares the return and asks), `village` (a village of the town named), `offtopic` (True for a message
 not about the epidemic: a lost dog, the price of fertiliser), and any slot of another intent
-(`items`, `origin`, `date`, `doses`, ...).
+(`items`, `origin`, `date`, `doses`, ...), and `new_phone` (True for 「俺换手机号了」, an `unknown` message).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 from bot.nlu import numbers, resources, sounds
 from bot.nlu.dates import arrival_date, event_date, find_date
 from bot.nlu.features import Features, extract
-from bot.nlu.intents import decide, fever
+from bot.nlu.intents import decide, fever, new_phone
 from bot.nlu.places import ABROAD, any_place, origin
 from town import clock
 from town.divisions import as_slot
@@ -109,6 +109,8 @@ def understand(text: str, today: dt.date | None = None) -> Understanding:
         secondary["symptoms"] = f.symptoms
     if f.village:
         secondary["village"] = f.village
+    if intent == "unknown" and new_phone(f):
+        secondary["new_phone"] = True  # the dialogue asks for the new number (我的信息)
     if intent == "unknown" and "offtopic" in f.cues:
         secondary["offtopic"] = True  # the dialogue answers with what the account does, in one short message
     return Understanding(intent, own, secondary, _roles(f.places))

@@ -111,6 +111,11 @@ _DOSE_TOLD = re.compile(
 _CLAUSES = re.compile(r"[\s，,。；;！!？?]+")
 
 
+def new_phone(f: Features) -> bool:
+    """「俺换手机号了」「电话号码变了」: a new phone number is said."""
+    return _NEW_PHONE.search(f.bare) is not None
+
+
 def menu_intent(f: Features, res: Resources) -> str | None:
     """Menu words typed or tapped: the whole message is the menu entry."""
     bare = f.bare
@@ -234,7 +239,7 @@ def decide(f: Features, res: Resources) -> tuple[str, list[str]]:
         return menu, []
     mine = _MY_GOODS.search(f.bare)
     mine = mine is not None and any(mine.group(1).endswith(g) for g in f.goods)
-    changed_phone = _NEW_PHONE.search(f.bare) and not f.places and not f.items and not fever(f)
+    changed_phone = new_phone(f) and not f.places and not f.items and not fever(f)
     # 「以后别给俺发了」「啥时候送来」「俺换手机号了」: outside the contract
     if phrase(f.text) or _MY_REQUEST.search(f.bare) or mine or changed_phone:
         return "unknown", []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.dialogue import Context, Flow, Step
 from bot.dialogue import texts as common  # the package's own texts module would shadow the name
 from bot.dialogue.fields import parse_name, parse_phone, parse_village, village_name
@@ -17,7 +19,15 @@ def _prefill(ctx: Context, first_text: str | None, restart: bool) -> dict:
         return {}
     person = ctx.person
     known = {"name": person.name, "phone": person.phone, "village": person.village_id}
+    understood = ctx.understand(first_text) if first_text else None
+    if understood is not None and understood.secondary.get("new_phone"):  # 「俺换手机号了」: the new number is asked
+        number = _NUMBER.search(first_text)  # 「…新号是139…」: or taken when it is said
+        said = parse_phone(number.group(0), ctx) if number else None
+        known["phone"] = said.value if said is not None and said.ok else None
     return {k: v for k, v in known.items() if v}
+
+
+_NUMBER = re.compile(r"(?<!\d)1\d{10}(?!\d)")
 
 
 def _serves_beyond_a_village(ctx: Context) -> bool:
@@ -50,6 +60,7 @@ FLOW = Flow(
     title=TEXT.title,
     entry_words=("我的信息", "个人信息", "修改信息", "登记信息", "改信息"),
     entry_keys=("MY_INFO",),
+    entry_intents=("new_phone",),
     steps=(
         Step("name", LABELS["name"], common.ASK_NAME, parse_name, recognisable=False),
         Step("phone", LABELS["phone"], common.ASK_PHONE, parse_phone),
