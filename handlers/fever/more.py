@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.dialogue import Context, Flow, Step, Then, accept, reask, words
 from bot.dialogue.fields import parse_phone, parse_village, village_name
 from bot.nlu.health import read, shown_symptoms, temperature
-from handlers.fever.alert import clinic, doctors, facts, send, told
+from handlers.fever.alert import DOCTOR, clinic, doctors, facts, send, told
 from handlers.fever.texts import LABELS, TEXT
 from models.cadre import Holder
 from models.care import check_in_by_id, save_check_in
@@ -84,7 +84,10 @@ def finish_more(ctx: Context) -> str:
         [Holder(pid, openid, "", None, None, 0) for pid, openid in alerted],
         TEXT.more.format(**_values(ctx, row, symptoms)),
     )
-    return TEXT.more_done if alerted else TEXT.more_nobody
+    if not alerted:
+        return TEXT.more_nobody
+    doctor = any(h.role == DOCTOR for h in doctors(ctx, row.village_id))  # none bound: the cadre was told instead
+    return TEXT.more_done if doctor else TEXT.more_done_cadre
 
 
 def _values(ctx: Context, row: FeverReport, symptoms: list[str]) -> dict:
