@@ -180,8 +180,8 @@ def care_holders_of(sql: Sql, *, quarantine_ids: list[int]) -> dict[int, list[Ho
     """`care_holders` of many quarantines in one read, by quarantine id (absent: nobody)."""
     found: dict[int, list[Holder]] = {}
     if quarantine_ids:
-        placeholders, params = sql.in_list("ids", quarantine_ids)
-        query = CARE_HOLDERS.replace("ca.quarantine_id = :quarantine", f"ca.quarantine_id IN {placeholders}")
+        among, params = sql.among("ids", quarantine_ids)
+        query = CARE_HOLDERS.replace("ca.quarantine_id = :quarantine", f"ca.quarantine_id {among}")
         query = query.replace("SELECT p.id", "SELECT ca.quarantine_id, p.id")
         for quarantine_id, *holder in sql.all(query, **params):
             found.setdefault(quarantine_id, []).append(Holder(*holder))

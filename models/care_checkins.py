@@ -7,6 +7,8 @@ import datetime as dt
 from sqlalchemy import select
 from sqlmodel import Field, Session, SQLModel
 
+from models.db import among
+
 
 class CheckIn(SQLModel, table=True):
     """A household's daily health report (one row per person reported on)."""
@@ -37,8 +39,8 @@ def reported_members(
     session: Session, *, quarantine_ids: list[int] | None, day: dt.date
 ) -> list[tuple[int, str | None]]:
     """(quarantine id, member) of every check-in of these quarantines (None: of all) on the day."""
-    among = [] if quarantine_ids is None else [CheckIn.quarantine_id.in_(quarantine_ids)]
-    rows = session.execute(select(CheckIn.quarantine_id, CheckIn.member).where(*among, CheckIn.day == day))
+    which = [] if quarantine_ids is None else [among(session, CheckIn.quarantine_id, quarantine_ids)]
+    rows = session.execute(select(CheckIn.quarantine_id, CheckIn.member).where(*which, CheckIn.day == day))
     return [tuple(row) for row in rows]
 
 

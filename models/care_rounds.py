@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import UniqueConstraint, insert, select
 from sqlmodel import Field, Session, SQLModel
 
+from models.db import among
 from models.declaration import Declaration
 from models.quarantine import ACTIVE, Quarantine
 from models.sql import Sql
@@ -94,7 +95,7 @@ def round_days(session: Session, *, quarantine_ids: list[int]) -> dict[int, list
     if quarantine_ids:
         rows = session.execute(
             select(SamplingRound.quarantine_id, SamplingRound.day)
-            .where(SamplingRound.quarantine_id.in_(quarantine_ids))
+            .where(among(session, SamplingRound.quarantine_id, quarantine_ids))
             .order_by(SamplingRound.quarantine_id, SamplingRound.day)
         )
         for quarantine_id, day in rows:
@@ -104,7 +105,7 @@ def round_days(session: Session, *, quarantine_ids: list[int]) -> dict[int, list
 
 MARK_ALL_MISSED = (
     "UPDATE sampling_round SET status = 'missed', escalated_at = :now"
-    " WHERE id IN {ids} AND status = 'due' AND escalated_at IS NULL RETURNING id"
+    " WHERE id {ids} AND status = 'due' AND escalated_at IS NULL RETURNING id"
 )
 
 
@@ -112,8 +113,8 @@ def mark_rounds_missed(sql: Sql, *, sampling_ids: list[int], now: dt.datetime) -
     """`mark_round_missed` for many rounds in one statement; the ids this run marked."""
     if not sampling_ids:
         return set()
-    placeholders, params = sql.in_list("ids", sampling_ids)
-    return {row[0] for row in sql.all(MARK_ALL_MISSED.format(ids=placeholders), now=sql.time(now), **params)}
+    among, params = sql.among("ids", sampling_ids)
+    return {row[0] for row in sql.all(MARK_ALL_MISSED.format(ids=among), now=sql.time(now), **params)}
 
 
 def rounds_done_before(session: Session, *, quarantine: Quarantine) -> list[SamplingRound]:

@@ -10,7 +10,7 @@ from sqlalchemy import DateTime, Index, TypeDecorator, func, text, type_coerce, 
 from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, SQLModel, delete, select
 
-from models.db import insert_returning
+from models.db import among, insert_returning
 from models.sql import Sql
 
 # A classification's status: the one in force, one replaced later, or a downgrade waiting for a cadre.
@@ -239,7 +239,7 @@ def members_of(session: Session, *, declaration_ids: list[int]) -> list[Househol
     return list(
         session.execute(
             select(HouseholdMember)
-            .where(HouseholdMember.declaration_id.in_(declaration_ids))
+            .where(among(session, HouseholdMember.declaration_id, declaration_ids))
             .order_by(HouseholdMember.id)
         ).scalars()
     )

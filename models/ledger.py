@@ -12,13 +12,14 @@ from collections.abc import Collection, Iterable, Iterator
 from functools import cache
 from types import SimpleNamespace
 
-from sqlalchemy import ARRAY, Integer, and_, any_, bindparam, false, func, literal, select
+from sqlalchemy import and_, false, func, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session, SQLModel
 
 from models.care import DONE, CareAssignment, SamplingRound
 from models.checkpoint import CheckpointReport
+from models.db import among
 from models.declaration import CURRENT, Classification, Declaration, HouseholdMember
 from models.event import EventReport
 from models.fever import FeverReport
@@ -100,13 +101,6 @@ def _record_type(model: type[SQLModel], keys: tuple[str, ...] | None = None):
     return namedtuple(f"{model.__name__}Record", keys or _keys(model))._make
 
 
-def _among(session: Session, column: ColumnElement, ids: list[int]) -> ColumnElement:
-    """`column IN ids`: one array parameter on PostgreSQL (a thousand bound values cost more than the query)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return column == any_(literal(ids, ARRAY(Integer)))
-    return column.in_(bindparam("ids", ids, expanding=True, unique=True))  # no coercion of each value
-
-
 def returnee_declarations(session: Session, *, villages: Collection[int] | None) -> Iterator[list[tuple]]:
     """Chunks of (declaration, current classification or None, village name, list classified against or None,
     who declared for the returnee (name and phone) or None), as plain records, by village and arrival."""
@@ -149,7 +143,7 @@ def sampling_progress(session: Session, *, declaration_ids: Iterable[int]) -> li
     query = (
         select(Quarantine.declaration_id, Quarantine.sampling_dates, done)
         .join(Classification, Classification.id == Quarantine.classification_id)
-        .where(_among(session, Quarantine.declaration_id, ids))
+        .where(among(session, Quarantine.declaration_id, ids))
         .where(Classification.status == CURRENT, Quarantine.status != CANCELLED)
         .order_by(Quarantine.id)
     )
@@ -161,7 +155,7 @@ def household_members(session: Session, *, declaration_ids: Iterable[int]) -> li
     ids = list(declaration_ids)
     if not ids:
         return []
-    query = select(*_whole(HouseholdMember, "")).where(_among(session, HouseholdMember.declaration_id, ids))
+    query = select(*_whole(HouseholdMember, "")).where(among(session, HouseholdMember.declaration_id, ids))
     make = _record_type(HouseholdMember)
     return [make(row) for row in session.connection().execute(query.order_by(HouseholdMember.id))]
 
@@ -171,7 +165,7 @@ def quarantines_in_force(session: Session, *, declaration_ids: Iterable[int]) ->
     ids = list(declaration_ids)
     if not ids:
         return []
-    query = select(*_whole(Quarantine, "")).where(_among(session, Quarantine.declaration_id, ids))
+    query = select(*_whole(Quarantine, "")).where(among(session, Quarantine.declaration_id, ids))
     query = query.where(Quarantine.status == ACTIVE).order_by(Quarantine.id)
     return [_record_type(Quarantine)(row) for row in session.connection().execute(query)]
 
@@ -212,7 +206,7 @@ def carers_of_households(
         .execute(
             select(CareAssignment.quarantine_id, CareAssignment.role, Person.name, Person.phone)
             .join(Person, Person.id == CareAssignment.person_id)
-            .where(_among(session, CareAssignment.quarantine_id, list(ids)), CareAssignment.released_at.is_(None))
+            .where(among(session, CareAssignment.quarantine_id, list(ids)), CareAssignment.released_at.is_(None))
             .order_by(CareAssignment.id)
         )
         .all()

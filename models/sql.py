@@ -59,6 +59,14 @@ class Sql:
         params = {f"{name}_{i}": value for i, value in enumerate(values)} or {f"{name}_0": None}
         return "(" + ", ".join(f":{key}" for key in params) + ")", params
 
+    def among(self, name: str, values: list) -> tuple[str, dict]:
+        """`IN ...` of these values and its parameters: one array on PostgreSQL (`= ANY(:name)`, parsed once however
+        many), `in_list`'s placeholders on SQLite."""
+        if self.sqlite:
+            placeholders, params = self.in_list(name, values)
+            return f"IN {placeholders}", params
+        return f"= ANY(:{name})", {name: list(values)}
+
     def time(self, value: dt.datetime | None):
         """A timezone-aware datetime as the column stores it (SQLite: UTC text, as SQLAlchemy writes it)."""
         if value is None or not self.sqlite:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from models.care import carers_in_force
+from models.care import care_holders_of
 from models.care_rounds import (
     DONE,
     DUE,
@@ -144,10 +144,12 @@ def escalate(session, sql: Sql, home: Home, sampling: SamplingRound, *, now, who
 
 
 def escalate_many(session, sql: Sql, missed: list[tuple[Home, SamplingRound]], *, now) -> int:
-    """`escalate` (missed) of many rounds at once: one read of the carers and of the rounds, one executemany."""
+    """`escalate` (missed) of many rounds at once: one read of their carers and of the rounds, one executemany."""
     if not missed:
         return 0
-    assigned, villages = carers_in_force(sql), {}
+    # The carers of these records only: every record in force's would grow with the county, not with the misses.
+    assigned = care_holders_of(sql, quarantine_ids=sorted({home.quarantine.id for home, _ in missed}))
+    villages: dict = {}
     numbers = ordinals(session, [sampling for _, sampling in missed])
     messages = []
     for home, sampling in missed:

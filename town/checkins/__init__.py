@@ -11,7 +11,7 @@ from sqlmodel import Session
 from models.cadre import Holder
 from models.care import carers_of, reported_members
 from models.declaration import members_of
-from models.quarantine import CENTRAL, households_on
+from models.quarantine import CENTRAL, household_facts_on
 from models.sql import Sql
 from town import command
 from town.checkins.texts import TEXT
@@ -66,24 +66,24 @@ def households(
     """The active quarantines that cover the day (of one account, or of a range of accounts, if given), oldest
     first."""
     found, by_declaration = [], {}
-    for q, d, openid, village in households_on(session, day=day, account_id=account_id, accounts=accounts):
+    for row in household_facts_on(session, day=day, account_id=account_id, accounts=accounts):
         home = Household(
-            q.id,
-            q.person_id,
-            openid,
-            q.village_id,
-            village,
-            q.kind,
-            q.start_on,
-            q.end_on,
-            q.home_start_on,
-            d.name,
-            d.phone,
-            d.declared_by_person_id is not None,
-            d.relation,
+            row.id,
+            row.person_id,
+            row.openid,
+            row.village_id,
+            row.village,
+            row.kind,
+            row.start_on,
+            row.end_on,
+            row.home_start_on,
+            row.name,
+            row.phone,
+            row.declared_by is not None,
+            row.relation,
         )
         found.append(home)
-        by_declaration[d.id] = home
+        by_declaration[row.declaration_id] = home
     if by_declaration:
         for member in members_of(session, declaration_ids=list(by_declaration)):
             by_declaration[member.declaration_id].members.append((member.name, member.relation))
