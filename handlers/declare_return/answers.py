@@ -24,6 +24,17 @@ RELATIONS = {
 }  # fmt: skip
 _FAMILY = "|".join(sorted(RELATIONS, key=len, reverse=True))
 _SENDER_FAMILY = re.compile(rf"^(俺家|我家|我们家|俺们家|俺|我)的?({_FAMILY})")
+# 「俺儿子张小军今天从广州回来了」: a name right after the family word, before when, where or how.
+_NAMED_AFTER = re.compile(
+    r"^(?:叫)?([\u4e00-\u9fff]{2,3}?)(?=今天|昨天|前天|大前天|刚|从|在|坐|开车|已经|也|上午|下午|晚上|早上|"
+    r"[0-9一二三四五六七八九十上这]|$)"
+)
+# The commonest surnames: what follows a family word is taken for a name only when it starts with one.
+_SURNAMES = frozenset(
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田"
+    "任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文牛樊葛邢安齐庞颜倪严温芦季俞章鲁伍"
+    "韦申尤毕聂丛焦向柳裴翟岳"
+)
 # A day said first (「上个月20号俺儿…」「昨天我闺女…」) still leaves the family word leading the sentence.
 _LEAD_TIME = re.compile(r"^[0-9一二三四五六七八九十两上下个本今昨前大这月号日天周星期礼拜早中晚午时点半刚才]*")
 _MEMBER = re.compile(rf"^(还有|和|跟|带着|带)?(俺家|我家|我|俺|他|她)?的?({_FAMILY})?(叫)?([\u4e00-\u9fff·]{{2,5}})$")
@@ -47,9 +58,20 @@ _PLATE = re.compile(r"([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂�
 
 def relation_in(text: str) -> str | None:
     """The family member a sender is declaring for, from 「俺孩儿昨天…回来」, or None."""
-    said = words.bare(standard(text))
-    found = _SENDER_FAMILY.match(said[_LEAD_TIME.match(said).end() :])
+    found = _family_said(text)
     return RELATIONS[found.group(2)] if found else None
+
+
+def name_after_relation(text: str) -> str | None:
+    """「俺儿子张小军今天…」: the returnee's name said right after the family word, or None."""
+    found = _family_said(text)
+    named = _NAMED_AFTER.match(found.string[found.end() :]) if found else None
+    return named.group(1) if named and named.group(1)[0] in _SURNAMES else None
+
+
+def _family_said(text: str) -> re.Match | None:
+    said = words.bare(standard(text))
+    return _SENDER_FAMILY.match(said[_LEAD_TIME.match(said).end() :])
 
 
 def parse_who(text: str, ctx: Context) -> Parsed:
@@ -248,6 +270,8 @@ def prefill(ctx: Context, first_text: str | None, restart: bool) -> dict:
         slots["relation"] = relation or ""
     if not relation:
         slots.update(own_profile(ctx))
+    elif name := name_after_relation(first_text):
+        slots["name"] = name
     origin = found.get("origin")
     if complete(origin):
         slots["origin"] = origin
