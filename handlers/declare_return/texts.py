@@ -84,7 +84,7 @@ class TEXT:
     alert_companions = "\n同行：{names}"
     alert_sender = "\n代报：{sender}替家里的{relation}报备"
     sender_phone = "（{phone}）"
-    family = "家人"
+    family = "家里人（没留名字）"
     urgent = "【请马上联系】"
     update = "【已更新】"
     self_words = ("自己", "我自己", "本人", "我", "俺", "俺自己", "是我", "我回来")
