@@ -315,8 +315,9 @@ def _question(f: Features, res: Resources, evidence: list[str]) -> tuple[str, li
         return [e for e in evidence if e != primary]
 
     risky = "risk" in f.cues and "policy_action" not in f.cues and _asked_about(f, res, res.words["risk"])
-    how_to = has(f.text, _HOW_TO) or _HOW_FOR.search(f.text) or _WANT_HOW.search(f.text) or _HOW_APPLY.search(f.bare)
-    if (how_to and "report_fever" not in evidence) or _HOW_APPLY.search(f.bare):  # a fever is reported however asked
+    how_to = has(f.text, _HOW_TO) or _HOW_FOR.search(f.text) or _WANT_HOW.search(f.text)
+    # A fever is reported however it is asked about, but 「咋报发烧」 alone only asks how.
+    if (how_to and "report_fever" not in evidence) or _HOW_APPLY.search(f.bare):
         return "help", evidence
     see = has(f.text, _HOW_TO_SEE) and "risk" in f.cues and "policy" not in f.cues
     if (has(f.text, _HOW_TO_LOOK) or see) and all(p.role == "local" for p in f.places):
