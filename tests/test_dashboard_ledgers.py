@@ -99,6 +99,8 @@ def test_a_village_cadre_sees_their_village_only_and_another_village_answers_404
     assert client.get(f"/admin/people/{seed.sun.id}").status_code == 404
     assert client.get(f"/admin/people/{seed.zhang.id}").status_code == 200
     assert client.get("/admin/people/999999").status_code == 404
+    malformed = client.get("/admin/people/abc")  # a mistyped address reads as a page not found, in Chinese
+    assert malformed.status_code == 404 and "没有找到这一页" in malformed.text
     assert names(client.get("/admin/ledgers/returnees", params={"q": "孙六"}).text) == []
 
 

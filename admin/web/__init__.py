@@ -9,7 +9,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -35,6 +36,7 @@ def install(app: FastAPI) -> None:
     app.mount("/admin/static", StaticFiles(directory=str(STATIC_DIR)), name="admin-static")
     app.add_exception_handler(SignInRequired, _to_signin)
     app.add_exception_handler(StarletteHTTPException, _error_page)
+    app.add_exception_handler(RequestValidationError, _bad_address)
 
 
 async def _to_signin(request: Request, exc: Exception) -> Response:
@@ -57,3 +59,10 @@ async def _error_page(request: Request, exc: StarletteHTTPException) -> Response
     message = texts.ERRORS.not_found if exc.status_code == 404 else texts.ERRORS.forbidden
     viewer = getattr(request.state, "viewer", None)
     return render(request, "error.html", viewer, message=message, status_code=exc.status_code)
+
+
+async def _bad_address(request: Request, exc: RequestValidationError) -> Response:
+    """A dashboard address with a malformed part (/admin/people/abc) is a page not found, not FastAPI's JSON."""
+    if not request.url.path.startswith("/admin/") or request.method != "GET":
+        return await request_validation_exception_handler(request, exc)
+    return await _error_page(request, StarletteHTTPException(status_code=404))
