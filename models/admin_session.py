@@ -103,10 +103,14 @@ def close_sessions_of(session: Session, *, admin_user_id: int) -> None:
     session.execute(delete(AdminSession).where(AdminSession.admin_user_id == admin_user_id))
 
 
+FAILED_LOGINS_KEPT = dt.timedelta(days=1)  # the throttle reads 15 minutes of them; a day is kept to look into
+
+
 def forget_expired(session: Session, *, now: dt.datetime) -> None:
-    """Drop expired sessions and used or expired tokens."""
+    """Drop expired sessions, used or expired tokens, and failed sign-ins older than a day."""
     session.execute(delete(AdminSession).where(AdminSession.expires_at <= now))
     session.execute(delete(AdminToken).where(AdminToken.expires_at <= now))
+    session.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < now - FAILED_LOGINS_KEPT))
 
 
 def record_failed_login(session: Session, *, username: str, address: str, now: dt.datetime) -> None:

@@ -178,3 +178,15 @@ def test_retention_days_shorter_than_a_month_or_not_a_number_is_refused(tmp_path
     policy.write_text(f"retention_days = {value}\n", encoding="utf-8")
     with pytest.raises(PolicyError, match="retention_days"):
         retention.retention_days(policy)
+
+
+def test_the_job_also_forgets_old_failed_sign_ins_and_expired_dashboard_sessions(db, make_settings, tmp_path):
+    from models.admin_session import LoginAttempt
+
+    with transaction(db) as session:
+        session.add(LoginAttempt(username="old", address="10.0.0.1", attempted_at=NOW - dt.timedelta(days=2)))
+        session.add(LoginAttempt(username="new", address="10.0.0.1", attempted_at=NOW - dt.timedelta(minutes=5)))
+    run_job(db, retention.job, NOW, make_settings(archive_dir=tmp_path / "archive"))
+    with transaction(db) as session:
+        kept = {row.username for row in session.execute(select(LoginAttempt)).scalars()}
+    assert kept == {"new"}

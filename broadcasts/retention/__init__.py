@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 from bot.spool import sync_directory
 from broadcasts.retention.texts import TEXT
 from broadcasts.scheduler import own_transactions
+from models.admin_session import forget_expired
 from models.db import transaction
 from models.retention import Chunk, delete_chunk, old_inbound, old_outbox
 from town.policy import PolicyError
@@ -57,6 +58,8 @@ def retention_days(policy_file: Path | str) -> int:
 def job(db: Engine, now: dt.datetime, settings: Settings) -> int:
     """The daily job: archive and delete what is older than retention_days; how many rows went."""
     days = retention_days(settings.policy_file)
+    with transaction(db) as session:  # the dashboard's expired sessions and tokens, and old failed sign-ins
+        forget_expired(session, now=now)
     return archive_old(db, now=now, days=days, archive_dir=settings.archive_dir)
 
 
