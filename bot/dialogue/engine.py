@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.dialogue import fixes, menu, plan, texts, wayout, words
+from bot.dialogue.ahead import fill_ahead
 from bot.dialogue.correcting import CONFIRM, FIX, Corrections
 from bot.dialogue.flow import AccountEvent, Context, End, Flow, Offer, Outcome, Parsed, Registry, Step, Then
 from bot.dialogue.plan import PENDING
@@ -190,6 +191,7 @@ class Engine(Corrections):
         if not parsed.ok:
             return self._no_answer(ctx, flow, state, step, text, parsed)
         state.slots[step.slot] = parsed.value
+        fill_ahead(ctx, flow, state, text)
         said = step.answered(ctx) if step.answered else None
         following = self._advance(ctx, flow, state)
         return f"{said}\n{following}" if said else following
