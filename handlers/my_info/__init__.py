@@ -19,7 +19,8 @@ def _prefill(ctx: Context, first_text: str | None, restart: bool) -> dict:
         return {}
     person = ctx.person
     known = {"name": person.name, "phone": person.phone, "village": person.village_id}
-    understood = ctx.understand(first_text) if first_text else None
+    phone_said = first_text and any(word in first_text for word in ("手机", "电话", "号"))  # the NLU only then
+    understood = ctx.understand(first_text) if phone_said else None
     if understood is not None and understood.secondary.get("new_phone"):  # 「俺换手机号了」: the new number is asked
         number = _NUMBER.search(first_text)  # 「…新号是139…」: or taken when it is said
         said = parse_phone(number.group(0), ctx) if number else None
