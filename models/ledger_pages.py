@@ -77,6 +77,15 @@ class Ledger:
     alone: Callable[[], Select] | None = None
 
 
+def _reported(model, *columns) -> Select:
+    """A villager's report: its columns, then its village's name (the sender joined, the village maybe unknown)."""
+    return (
+        select(*columns, Village.name.label("village"))
+        .join(Person, Person.id == model.person_id)
+        .outerjoin(Village, Village.id == model.village_id)
+    )
+
+
 def _returnees() -> Select:
     current = and_(Classification.declaration_id == Declaration.id, Classification.status == CURRENT)
     return (
@@ -142,86 +151,70 @@ def _sampling_due(query: LedgerQuery) -> ColumnElement:
 
 
 def _supplies() -> Select:
-    return (
-        select(
-            SupplyRequest.id,
-            SupplyRequest.person_id,
-            Person.name,
-            Person.phone,
-            SupplyRequest.items,
-            SupplyRequest.urgent,
-            SupplyRequest.note,
-            SupplyRequest.text,
-            SupplyRequest.status,
-            SupplyRequest.created_at,
-            SupplyRequest.accepted_at,
-            SupplyRequest.delivered_at,
-            SupplyRequest.refused_reason,
-            Village.name.label("village"),
-        )
-        .join(Person, Person.id == SupplyRequest.person_id)
-        .outerjoin(Village, Village.id == SupplyRequest.village_id)
+    return _reported(
+        SupplyRequest,
+        SupplyRequest.id,
+        SupplyRequest.person_id,
+        Person.name,
+        Person.phone,
+        SupplyRequest.items,
+        SupplyRequest.urgent,
+        SupplyRequest.note,
+        SupplyRequest.text,
+        SupplyRequest.status,
+        SupplyRequest.created_at,
+        SupplyRequest.accepted_at,
+        SupplyRequest.delivered_at,
+        SupplyRequest.refused_reason,
     )
 
 
 def _fevers() -> Select:
-    return (
-        select(
-            FeverReport.id,
-            FeverReport.person_id,
-            FeverReport.name.label("patient"),
-            Person.name,
-            Person.phone,
-            FeverReport.temperature,
-            FeverReport.symptoms,
-            FeverReport.text,
-            FeverReport.source,
-            FeverReport.created_at,
-            FeverReport.closed_at,
-            FeverReport.outcome,
-            Village.name.label("village"),
-        )
-        .join(Person, Person.id == FeverReport.person_id)
-        .outerjoin(Village, Village.id == FeverReport.village_id)
+    return _reported(
+        FeverReport,
+        FeverReport.id,
+        FeverReport.person_id,
+        FeverReport.name.label("patient"),
+        Person.name,
+        Person.phone,
+        FeverReport.temperature,
+        FeverReport.symptoms,
+        FeverReport.text,
+        FeverReport.source,
+        FeverReport.created_at,
+        FeverReport.closed_at,
+        FeverReport.outcome,
     )
 
 
 def _events() -> Select:
-    return (
-        select(
-            EventReport.id,
-            EventReport.person_id,
-            Person.name,
-            Person.phone,
-            EventReport.kind,
-            EventReport.event_on,
-            EventReport.guests,
-            EventReport.place,
-            EventReport.text,
-            EventReport.created_at,
-            Village.name.label("village"),
-        )
-        .join(Person, Person.id == EventReport.person_id)
-        .outerjoin(Village, Village.id == EventReport.village_id)
+    return _reported(
+        EventReport,
+        EventReport.id,
+        EventReport.person_id,
+        Person.name,
+        Person.phone,
+        EventReport.kind,
+        EventReport.event_on,
+        EventReport.guests,
+        EventReport.place,
+        EventReport.text,
+        EventReport.created_at,
     )
 
 
 def _vaccinations() -> Select:
-    return (
-        select(
-            Vaccination.id,
-            Vaccination.person_id,
-            Vaccination.name,
-            Person.phone,
-            Vaccination.id_number,
-            Vaccination.age_group,
-            Vaccination.doses,
-            Vaccination.last_dose_on,
-            Vaccination.created_at,
-            Village.name.label("village"),
-        )
-        .join(Person, Person.id == Vaccination.person_id)
-        .outerjoin(Village, Village.id == Vaccination.village_id)
+    return _reported(
+        Vaccination,
+        Vaccination.id,
+        Vaccination.person_id,
+        Vaccination.name,
+        Person.phone,
+        Vaccination.id_number,
+        Vaccination.age_group,
+        Vaccination.doses,
+        Vaccination.last_dose_on,
+        Vaccination.created_at,
     )
 
 
