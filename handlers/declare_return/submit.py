@@ -99,7 +99,7 @@ def finish(ctx: Context) -> str:
         )
     template = TEXT.updated if updated else TEXT.done
     next_step = _next_step(ctx, result, quarantine, told=bool(cadres))
-    reply = template.format(whose=whose(ctx), reason=result.reason, next=next_step).rstrip("\n")
+    reply = template.format(whose=whose(ctx), reason=result.reason, next=next_step)
     return reply + _companions_too(ctx) + _contact(cadres) + _stale(ctx, result)
 
 
@@ -230,7 +230,7 @@ def _next_step(ctx: Context, result, quarantine, *, told: bool) -> str:
     if dates:
         template = TEXT.next_monitor if doctor else TEXT.next_monitor_unassigned
         return template.format(first=first, count=len(dates), samples=samples)
-    return "" if "村医" in (result.reason or "") else TEXT.next_free  # the policy's reason already says whom to tell
+    return TEXT.next_free
 
 
 def _visits(ctx: Context, result, quarantine) -> list[dt.date]:
