@@ -90,6 +90,11 @@ class Features:
     cues: set[str] = field(default_factory=set)
 
 
+def bare_standard(raw: str) -> str:
+    """The message as the rules read it whole: dialect in standard spelling, without punctuation or spaces."""
+    return _PUNCT.sub("", standard(normalise(raw)))
+
+
 def normalise(text: str) -> str:
     """Full-width to half-width, lower case, runs of spaces to one."""
     text = unicodedata.normalize("NFKC", text).lower().strip()

@@ -6,7 +6,7 @@ import re
 
 from bot.nlu.cancel import FILLERS, cancelled
 from bot.nlu.dialect import phrase
-from bot.nlu.features import Features, has
+from bot.nlu.features import Features, bare_standard, has
 from bot.nlu.offtopic import off_topic
 from bot.nlu.places import ABROAD, origin
 from bot.nlu.resources import Resources
@@ -114,6 +114,11 @@ _CLAUSES = re.compile(r"[\s，,。；;！!？?]+")
 def new_phone(f: Features) -> bool:
     """「俺换手机号了」「电话号码变了」: a new phone number is said."""
     return _NEW_PHONE.search(f.bare) is not None
+
+
+def says_new_phone(text: str) -> bool:
+    """The same, read from the raw text without the rest of the NLU (a flow's prefill asks it)."""
+    return _NEW_PHONE.search(bare_standard(text)) is not None
 
 
 def menu_intent(f: Features, res: Resources) -> str | None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.dialogue import Context, Flow, Step
 from bot.dialogue import texts as common  # the package's own texts module would shadow the name
 from bot.dialogue.fields import parse_name, parse_phone, parse_village, village_name
+from bot.nlu.intents import says_new_phone
 from handlers.my_info.texts import LABELS, TEXT
 from models.cadre import held_roles
 from models.person import update_profile
@@ -19,16 +18,10 @@ def _prefill(ctx: Context, first_text: str | None, restart: bool) -> dict:
         return {}
     person = ctx.person
     known = {"name": person.name, "phone": person.phone, "village": person.village_id}
-    phone_said = first_text and any(word in first_text for word in ("手机", "电话", "号"))  # the NLU only then
-    understood = ctx.understand(first_text) if phone_said else None
-    if understood is not None and understood.secondary.get("new_phone"):  # 「俺换手机号了」: the new number is asked
-        number = _NUMBER.search(first_text)  # 「…新号是139…」: or taken when it is said
-        said = parse_phone(number.group(0), ctx) if number else None
-        known["phone"] = said.value if said is not None and said.ok else None
+    if first_text and says_new_phone(first_text):  # 「俺换手机号了」: the new number is asked, or taken when said
+        said = parse_phone(first_text, ctx)
+        known["phone"] = said.value if said.ok else None
     return {k: v for k, v in known.items() if v}
-
-
-_NUMBER = re.compile(r"(?<!\d)1\d{10}(?!\d)")
 
 
 def _serves_beyond_a_village(ctx: Context) -> bool:
