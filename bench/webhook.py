@@ -11,7 +11,8 @@ Both targets are served by one uvicorn worker (the service by each of --workers 
 asyncio, httptools, no access log) and loaded with wrk through a generated Lua script: every request carries a
 unique MsgId (the service dedupes by (FromUserName, MsgId)); ~100 openids walk a short 我的信息 conversation so the
 dialogue engine, conversation state and database writes are all exercised. Every request is signed afresh in the
-Lua script (a nonce of its own): the service lets one signed query carry one message only. Numbers are printed,
+Lua script (a nonce of its own): the service lets one signed query carry one message only. MsgIds differ between
+invocations too, so a run on a database that had one before handles every message (none is a retry). Numbers are printed,
 nothing is asserted; the last line is `webhook full path ratio R`, R = (b)/(a) 2xx throughput at concurrency 16
 (with the first --workers).
 
@@ -25,6 +26,7 @@ import contextlib
 import math
 import os
 import re
+import secrets
 import signal
 import subprocess
 import sys
@@ -501,7 +503,10 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(PROJECT))
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _terminate)
-    run_ids = iter(range(100, 1000))
+    # MsgIds are unique to this invocation too: a second run on the same --database-url must not meet the first's
+    # messages (the service would answer them as WeChat's retries, from the stored reply, without handling them).
+    first_run_id = secrets.randbelow(80_000) + 10_000
+    run_ids = iter(range(first_run_id, first_run_id + 1000))
     started = time.monotonic()
     results: list[Run] = []
     try:

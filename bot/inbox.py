@@ -8,6 +8,7 @@ import logging
 import sys
 import time
 import traceback
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import astuple
@@ -60,6 +61,10 @@ def _sqlite_busy(exc: Exception) -> bool:
     return getattr(getattr(exc, "orig", exc), "sqlite_errorcode", None) in SQLITE_BUSY_CODES
 
 
+class HandlerFailed(Exception):
+    """A handler raised in an unguarded batch: the batch is rolled back and each message handled again, guarded."""
+
+
 class LockBusy(Exception):
     """Another process holds SQLite's write lock: handle this message in a thread, not on the loop."""
 
@@ -99,6 +104,7 @@ class Inbox:
         # PostgreSQL: a plain executor; anyio's hand-over to a thread (a Condition) cost ~10 % of a message.
         self._executor = None if self.on_loop else ThreadPoolExecutor(DB_THREADS, thread_name_prefix="inbox")
         self._batches_in_threads = 0
+        self._openids_in_threads: Counter[str] = Counter()  # openids of the batches in threads
         if not self.on_loop:
             # A batch's thread waits for the GIL after each round trip while the loop parses and replies: at the
             # default 5 ms switch interval that wait, not the database, paced the batches (bench/README.md).
@@ -161,10 +167,20 @@ class Inbox:
         settle_replies(batch, replies)
 
     def _dispatch_waiting(self) -> None:
-        """PostgreSQL: what waits goes to a thread as one batch, unless every thread is busy (then it grows)."""
+        """PostgreSQL: what waits goes to a thread as one batch, unless every thread is busy (then it grows).
+
+        A person's message waits while a batch in a thread holds another of theirs: the claim reads their
+        conversation with its statement's snapshot, which predates a concurrent batch's commit.
+        """
         if not self._waiting or self._batches_in_threads >= DB_THREADS:
             return
-        batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+        batch, held = [], []
+        for arrival in self._waiting:
+            busy = arrival.inbound.openid in self._openids_in_threads or len(batch) >= MAX_BATCH
+            (held if busy else batch).append(arrival)
+        self._waiting = held
+        if not batch:
+            return
         # Rows are locked in openid order in every batch, so two batches never wait on each other in a circle.
         batch.sort(key=lambda arrival: arrival.inbound.openid)
         try:
@@ -173,13 +189,16 @@ class Inbox:
             settle_error(batch, exc)
             return
         self._batches_in_threads += 1
+        openids = {arrival.inbound.openid for arrival in batch}
+        self._openids_in_threads.update(openids)
         done.add_done_callback(lambda finished: settle(batch, finished))
-        done.add_done_callback(self._thread_done)
+        done.add_done_callback(lambda _finished: self._thread_done(openids))
         if self._waiting:
             self._dispatch_waiting()
 
-    def _thread_done(self, _done: asyncio.Future) -> None:
+    def _thread_done(self, openids: set[str]) -> None:
         self._batches_in_threads -= 1
+        self._openids_in_threads -= Counter(openids)
         self._dispatch_waiting()
 
     def _to_thread(self, batch: list[Arrival]) -> asyncio.Task:
@@ -193,18 +212,28 @@ class Inbox:
         return await anyio.to_thread.run_sync(self._handle_apart_on_failure, batch, limiter=self.limiter)
 
     def _handle_apart_on_failure(self, batch: list[Arrival]) -> list[Outcome]:
-        """The batch in one transaction; if that fails, each message in its own, so only the bad one fails."""
+        """The batch in one transaction; if that fails, each message in its own, guarded, so only the bad one fails."""
         try:
             return self._handle_batch(batch)
+        except HandlerFailed:
+            log.info("a handler failed in a batch of %d: each message is handled again on its own", len(batch))
         except Exception as exc:
             if len(batch) == 1:
                 return [exc]
             log.exception("a batch of %d messages failed: each is tried again on its own", len(batch))
-        return [self._handle_apart_on_failure([arrival])[0] for arrival in batch]
+        return [self._handle_alone(arrival) for arrival in batch]
+
+    def _handle_alone(self, arrival: Arrival) -> Outcome:
+        try:
+            return self._handle_batch([arrival], guarded=True)[0]
+        except Exception as exc:
+            return exc
 
     def _handle_batch(
-        self, batch: list[Arrival], *, on_loop: bool = False, reconnected: bool = False
+        self, batch: list[Arrival], *, on_loop: bool = False, reconnected: bool = False, guarded: bool = False
     ) -> list[str | None]:
+        """One transaction for the batch; its handlers guarded by savepoints on SQLite or when asked (`_respond`)."""
+        guarded = guarded or self.on_loop
         now = self.clock()
         rows = [self._row(arrival.inbound, now) for arrival in batch]
         waits_for_lock = self.on_loop and not on_loop
@@ -220,7 +249,7 @@ class Inbox:
                 with connection.begin():
                     sql = Sql(connection)
                     answers = [
-                        self.store_and_answer(sql, arrival.inbound, row, now=now, handled_at=now)
+                        self.store_and_answer(sql, arrival.inbound, row, now=now, handled_at=now, guarded=guarded)
                         for arrival, row in zip(batch, rows, strict=True)
                     ]
                     self._account_for_time(sql, batch, answers)
@@ -240,35 +269,47 @@ class Inbox:
                 # if anything, comes back as stored replies (the claim and the replay guard are idempotent).
                 log.warning("the database closed a pooled connection: the batch is tried again on new ones")
                 self.db.dispose()
-                return self._handle_batch(batch, reconnected=True)
+                return self._handle_batch(batch, reconnected=True, guarded=guarded)
             if len(batch) > 1 and (self._message_error(exc) or _conflict(exc)):
                 raise  # one message's values (or a clash with another batch) broke it: each is tried on its own
             return self._spool_all(batch, rows, busy=_sqlite_busy(exc), on_loop=on_loop)
         return [answer.reply for answer in answers]
 
     def store_and_answer(
-        self, sql: Sql, inbound: Inbound, row: dict, *, now: dt.datetime, handled_at: dt.datetime, late: bool = False
+        self,
+        sql: Sql,
+        inbound: Inbound,
+        row: dict,
+        *,
+        now: dt.datetime,
+        handled_at: dt.datetime,
+        late: bool = False,
+        guarded: bool = True,
     ) -> Answer:
         """Store one message and answer it; a retry gets the stored reply and runs nothing.
 
         `now` is the message's time for the town (when it was received); with `late`, the sender is no longer
         waiting on the webhook and the reply goes out as a customer-service message, queued in this transaction.
+        Unguarded, a failing handler raises HandlerFailed (`_respond`).
         """
-        claim = admit_and_claim(sql, inbound.request, row, now=now, window_s=self.settings.webhook_max_skew_s)
+        window_s = self.settings.webhook_max_skew_s
+        touch = inbound.window == "long"  # the person wrote: their touch goes with the claim (PostgreSQL)
+        claim = admit_and_claim(sql, inbound.request, row, now=now, window_s=window_s, touch=touch)
         if claim is None:
             return Answer(None, REPLAYED)  # this message alone is refused (403); its batch goes on
         if claim.is_retry:
             return Answer(None, claim.stored_reply or SUCCESS, claim)
-        reply, status, error = self._respond(sql, inbound, now)
-        finish_inbound(
-            sql,
-            inbound_id=claim.inbound_id,
-            status=status,
-            reply=reply,
-            now=handled_at,
-            error=error,
-            answered_in_time=not late,  # corrected by _account_for_time if the batch runs late
-        )
+        with sql.deferring():  # the conversation's write goes with the outcome's
+            reply, status, error = self._respond(sql, inbound, now, guarded=guarded)
+            finish_inbound(
+                sql,
+                inbound_id=claim.inbound_id,
+                status=status,
+                reply=reply,
+                now=handled_at,
+                error=error,
+                answered_in_time=not late,  # corrected by _account_for_time if the batch runs late
+            )
         if late and reply:
             queue_late_reply(sql, inbound_id=claim.inbound_id, openid=inbound.openid, reply=reply, now=handled_at)
         return Answer(claim.inbound_id, reply)
@@ -304,9 +345,14 @@ class Inbox:
             never_wait_for_lock(self._loop_connection)
         return self._loop_connection
 
-    def _respond(self, sql: Sql, inbound: Inbound, now: dt.datetime) -> tuple[str | None, str, str | None]:
-        """Run the handler inside a savepoint: if it fails, its writes go and the stored message stays."""
-        savepoint(sql, name=HANDLER_SAVEPOINT)
+    def _respond(
+        self, sql: Sql, inbound: Inbound, now: dt.datetime, *, guarded: bool
+    ) -> tuple[str | None, str, str | None]:
+        """Run the handler. Guarded, inside a savepoint: if it fails, its writes go and the stored message stays.
+        Unguarded (PostgreSQL's batches: two round trips saved), a failure is raised as HandlerFailed: the batch
+        is rolled back and its messages are handled again one at a time, guarded."""
+        if guarded:
+            savepoint(sql, name=HANDLER_SAVEPOINT)
         ctx = None
         try:
             person = touch_person(sql, openid=inbound.openid, now=now, window=inbound.window)
@@ -316,9 +362,12 @@ class Inbox:
             with clock.handling(now):  # dates are said against the message's own today
                 reply = respond(ctx, self.dialogue, inbound)
             ctx.flush()
-            release_savepoint(sql, name=HANDLER_SAVEPOINT)
+            if guarded:
+                release_savepoint(sql, name=HANDLER_SAVEPOINT)
             return reply, LIMITED if ctx.limited else HANDLED, None
-        except Exception:
+        except Exception as exc:
+            if not guarded:
+                raise HandlerFailed from exc
             log.exception("handler failed for a message from %s", inbound.openid)
             rollback_to_savepoint(sql, name=HANDLER_SAVEPOINT)
             return texts.APOLOGY, FAILED, traceback.format_exc(limit=20)

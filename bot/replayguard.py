@@ -36,18 +36,24 @@ def admit(sql: Sql, request: RequestStamp | None, *, now: dt.datetime, window_s:
 
 
 def admit_and_claim(
-    sql: Sql, request: RequestStamp | None, row: dict, *, now: dt.datetime, window_s: int
+    sql: Sql, request: RequestStamp | None, row: dict, *, now: dt.datetime, window_s: int, touch: bool = False
 ) -> Claim | None:
     """`admit`, then store the message (models/inbound.py:claim_inbound); None when refused.
 
-    On PostgreSQL both are one statement: a round trip is the dearest part of a message there.
+    On PostgreSQL both are one statement, with `touch` the sender's touch too: a round trip is the dearest part of a
+    message there.
     """
     if request is None or sql.sqlite:
         return claim_inbound(sql, **row) if admit(sql, request, now=now, window_s=window_s) else None
     _prune(sql, now=now, window_s=window_s)
     times = {key: sql.time(row[key]) for key in ("wechat_time", "received_at")}
     claim = guarded_claim(
-        sql, signature=request.signature, body_hash=request.body_hash, stamped_at=request.timestamp, **{**row, **times}
+        sql,
+        signature=request.signature,
+        body_hash=request.body_hash,
+        stamped_at=request.timestamp,
+        touch_at=now if touch else None,
+        **{**row, **times},
     )
     if claim is None:
         log.warning("refused a replayed webhook query (timestamp %s) carrying another message", request.timestamp)

@@ -49,10 +49,10 @@ PREFETCH = "conversation_state"  # the key `prefetched` rows of this table go un
 
 
 def load_state(sql: Sql, *, openid: str) -> State | None:
-    """The person's conversation state, if any (expiry is the engine's decision); read already when the message's
-    first statement brought it (models/person.touch_person)."""
+    """The person's conversation state, if any (expiry is the engine's decision); known already when the message's
+    first statement brought it (models/person.touch_person) or this message wrote it."""
     key = (PREFETCH, openid)
-    row = sql.prefetched.pop(key) if key in sql.prefetched else sql.one(LOAD, openid=openid)
+    row = sql.prefetched[key] if key in sql.prefetched else sql.one(LOAD, openid=openid)
     if row is None:
         return None
     flow, step, slots, started_at, updated_at = row
@@ -60,21 +60,23 @@ def load_state(sql: Sql, *, openid: str) -> State | None:
 
 
 def save_state(sql: Sql, *, openid: str, state: State, now: dt.datetime) -> None:
-    """Insert or replace the person's conversation state."""
-    slots = json.dumps(state.slots, ensure_ascii=False)
-    sql.prefetched.pop((PREFETCH, openid), None)
-    sql.run(
+    """Insert or replace the person's conversation state (inside `Sql.deferring`, with the message's outcome)."""
+    row = (state.flow, state.step, json.dumps(state.slots, ensure_ascii=False), state.started_at or now, now)
+    sql.prefetched[(PREFETCH, openid)] = row
+    flow, step, slots, started_at, _ = row
+    sql.defer(
+        (PREFETCH, openid),
         SAVE,
         openid=openid,
-        flow=state.flow,
-        step=state.step,
+        flow=flow,
+        step=step,
         slots=slots,
-        started_at=sql.time(state.started_at or now),
+        started_at=sql.time(started_at),
         now=sql.time(now),
     )
 
 
 def clear_state(sql: Sql, *, openid: str) -> None:
     """Forget the person's conversation (finished, cancelled or expired)."""
-    sql.prefetched.pop((PREFETCH, openid), None)
-    sql.run(CLEAR, openid=openid)
+    sql.prefetched[(PREFETCH, openid)] = None
+    sql.defer((PREFETCH, openid), CLEAR, openid=openid)

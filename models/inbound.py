@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import Index, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
+from models.conversation import PREFETCH
+from models.person import PERSON, TOUCH_IF_CLAIMED
 from models.sql import Sql
 
 RECEIVED, HANDLED, FAILED = "received", "handled", "failed"
@@ -71,17 +73,30 @@ FINISH = (
 )
 # PostgreSQL, one round trip: remember the signed query (models/webhook_request.py), store the message only if the
 # query is new or came with this same message before, and read a stored copy of it (a retry) in the same go.
-GUARDED_CLAIM = (
-    "WITH guard AS (INSERT INTO webhook_request (signature, body_hash, stamped_at)"
+_GUARDED_CLAIM_CTES = (
+    "guard AS (INSERT INTO webhook_request (signature, body_hash, stamped_at)"
     " VALUES (:signature, :body_hash, :stamped_at) ON CONFLICT (signature) DO NOTHING RETURNING 1),"
     " seen AS (SELECT body_hash FROM webhook_request WHERE signature = :signature),"
     " claim AS (INSERT INTO inbound_message (openid, dedupe_key, msg_type, event, event_key, text, raw, wechat_time,"
     " received_at, status) SELECT :openid, :dedupe_key, :msg_type, :event, :event_key, :text, :raw, :wechat_time,"
     " :received_at, 'received' WHERE EXISTS (SELECT 1 FROM guard) OR EXISTS (SELECT 1 FROM seen"
     " WHERE body_hash = :body_hash) ON CONFLICT (openid, dedupe_key) DO NOTHING RETURNING id)"
+)
+_GUARDED_CLAIM_SELECT = (
     " SELECT EXISTS (SELECT 1 FROM guard), (SELECT body_hash FROM seen), (SELECT id FROM claim), stored.id,"
-    " stored.reply, stored.answered_in_time FROM (SELECT 1) AS one LEFT JOIN inbound_message AS stored"
+    " stored.reply, stored.answered_in_time"
+)
+_GUARDED_CLAIM_FROM = (
+    " FROM (SELECT 1) AS one LEFT JOIN inbound_message AS stored"
     " ON stored.openid = :openid AND stored.dedupe_key = :dedupe_key"
+)
+GUARDED_CLAIM = f"WITH {_GUARDED_CLAIM_CTES}{_GUARDED_CLAIM_SELECT}{_GUARDED_CLAIM_FROM}"
+# The same for a message the person wrote, with their touch (models/person.py) and their conversation state: what
+# every such message's handler reads first, in the claim's round trip.
+GUARDED_CLAIM_AND_TOUCH = (
+    f"WITH {_GUARDED_CLAIM_CTES}, p AS ({TOUCH_IF_CLAIMED}){_GUARDED_CLAIM_SELECT},"
+    " p.id, p.name, p.phone, p.village_id, p.subscribed, c.flow, c.step, c.slots, c.started_at, c.updated_at"
+    f"{_GUARDED_CLAIM_FROM} LEFT JOIN p ON TRUE LEFT JOIN conversation_state AS c ON c.openid = :openid"
 )
 ANSWERED = "UPDATE inbound_message SET answered_in_time = :answered WHERE id = :id"
 
@@ -103,15 +118,23 @@ def _stored(sql: Sql, *, openid: str, dedupe_key: str) -> Claim:
     return Claim(inbound_id=None, stored_reply=stored[1], retry_of=stored[0], answered_in_time=bool(stored[2]))
 
 
-def guarded_claim(sql: Sql, *, signature: str, body_hash: str, stamped_at: int, **values) -> Claim | None:
+def guarded_claim(
+    sql: Sql, *, signature: str, body_hash: str, stamped_at: int, touch_at: dt.datetime | None = None, **values
+) -> Claim | None:
     """PostgreSQL: `remember_request` and `claim_inbound` in one statement; None when the query carried another body.
 
+    With `touch_at`, a message the person wrote: a claimed one also touches the person (`touch_person` then finds
+    them read) and reads their conversation state, in the same statement.
     Its snapshot is taken before it waits on a concurrent transaction's row, so what that row holds is read again
     apart, as the two-statement way does (rare: only when two attempts of one query race).
     """
-    guarded, seen, inserted, stored_id, stored_reply, answered = sql.one(
-        GUARDED_CLAIM, signature=signature, body_hash=body_hash, stamped_at=stamped_at, **values
-    )
+    params = {"signature": signature, "body_hash": body_hash, "stamped_at": stamped_at, **values}
+    if touch_at is None:
+        row = sql.one(GUARDED_CLAIM, **params)
+    else:
+        row = sql.one(GUARDED_CLAIM_AND_TOUCH, yes=True, now=touch_at, **params)
+        _keep_touched(sql, values["openid"], row[6:])
+    guarded, seen, inserted, stored_id, stored_reply, answered = row[:6]
     if not guarded and seen != body_hash:
         if seen is not None or not _same_body(sql, signature=signature, body_hash=body_hash):
             return None
@@ -121,6 +144,15 @@ def guarded_claim(sql: Sql, *, signature: str, body_hash: str, stamped_at: int, 
     if stored_id is None:  # a copy committed while this statement waited: read it as claim_inbound does
         return _stored(sql, openid=values["openid"], dedupe_key=values["dedupe_key"])
     return Claim(inbound_id=None, stored_reply=stored_reply, retry_of=stored_id, answered_in_time=bool(answered))
+
+
+def _keep_touched(sql: Sql, openid: str, row: tuple) -> None:
+    """The person and conversation state read by the claim, for the handler; nothing if the person was not touched
+    (not claimed, or older than their last message: `touch_person` then does what it always does)."""
+    if row[0] is None:
+        return
+    sql.prefetched[(PERSON, openid)] = row[:5]
+    sql.prefetched[(PREFETCH, openid)] = row[5:] if row[5] is not None else None
 
 
 def _same_body(sql: Sql, *, signature: str, body_hash: str) -> bool:
@@ -138,16 +170,18 @@ def finish_inbound(
     error: str | None = None,
     answered_in_time: bool = False,
 ) -> None:
-    """Record how a stored message was handled, what was answered, and whether that answer is expected in time."""
-    sql.run(
-        FINISH,
-        status=status,
-        reply=reply,
-        error=error,
-        now=sql.time(now),
-        answered=sql.flag(answered_in_time),
-        id=inbound_id,
-    )
+    """Record how a stored message was handled, what was answered, and whether that answer is expected in time;
+    the handler's deferred writes (`Sql.deferring`) go with it."""
+    values = {
+        "status": status,
+        "reply": reply,
+        "error": error,
+        "now": sql.time(now),
+        "answered": sql.flag(answered_in_time),
+        "id": inbound_id,
+    }
+    statement, params = sql.carrying(FINISH, values)
+    sql.run(statement, **params)
 
 
 def mark_answered(sql: Sql, *, inbound_id: int, in_time: bool) -> None:

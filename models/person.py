@@ -43,13 +43,18 @@ class Person(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
-TOUCH = (
-    "INSERT INTO person (openid, subscribed, last_inbound_at, cs_used, created_at)"
-    " VALUES (:openid, :yes, :now, 0, :now)"
+_TOUCH_INTO = "INSERT INTO person (openid, subscribed, last_inbound_at, cs_used, created_at)"
+_TOUCH_CONFLICT = (
     " ON CONFLICT (openid) DO UPDATE SET last_inbound_at = excluded.last_inbound_at, cs_used = 0"
     " WHERE person.last_inbound_at IS NULL OR person.last_inbound_at <= excluded.last_inbound_at"
     " RETURNING id, name, phone, village_id, subscribed"
 )
+TOUCH = f"{_TOUCH_INTO} VALUES (:openid, :yes, :now, 0, :now){_TOUCH_CONFLICT}"
+# PostgreSQL: the touch as a CTE of the message's claim (models/inbound.py), done only if the `claim` CTE stored it.
+TOUCH_IF_CLAIMED = (
+    f"{_TOUCH_INTO} SELECT :openid, :yes, :now, 0, :now WHERE EXISTS (SELECT 1 FROM claim){_TOUCH_CONFLICT}"
+)
+PERSON = "person"  # the key `prefetched` rows of this table go under, with the openid
 # PostgreSQL: the same, with the person's conversation state read in the same round trip (SQLite has no DML in CTEs).
 TOUCH_AND_STATE = (
     f"WITH p AS ({TOUCH}) SELECT p.id, p.name, p.phone, p.village_id, p.subscribed,"
@@ -89,6 +94,9 @@ LONG_WINDOW = dt.timedelta(hours=48)
 def touch_person(sql: Sql, *, openid: str, now: dt.datetime, window: str | None = "long") -> Caller:
     """Get or create the person behind an inbound message; what they did opens WeChat's long or short window."""
     params = {"openid": openid, "yes": sql.flag(True), "now": sql.time(now)}
+    touched = sql.prefetched.pop((PERSON, openid), None)  # by the message's claim (models/inbound.py)
+    if touched is not None and window == "long":
+        return Caller(touched[0], openid, touched[1], touched[2], touched[3], bool(touched[4]))
     if window == "short":
         row = sql.one(TOUCH_SHORT, long_since=sql.time(now - LONG_WINDOW), **params)
     elif window == "long" and not sql.sqlite:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 from sqlalchemy import Connection
@@ -29,7 +31,11 @@ class Sql:
         self.sqlite = connection.dialect.name == "sqlite"
         self._cursor = connection.connection.driver_connection.cursor()
         self._last_time: tuple[dt.datetime, str] | None = None
-        self.prefetched: dict[tuple[str, str], tuple | None] = {}  # rows read ahead with another statement
+        # Rows known without a statement of their own (read with another one, or just written), by (table, key).
+        self.prefetched: dict[tuple[str, str], tuple | None] = {}
+        # PostgreSQL, inside `deferring`: writes that go out with a later statement (`carrying`), the last per key.
+        self.deferred: dict[tuple[str, str], tuple[str, dict]] = {}
+        self._defers = False
 
     def run(self, sql: str, **params) -> int:
         """Execute; the number of rows affected."""
@@ -52,6 +58,46 @@ class Sql:
         """Execute and fetch every row."""
         self._cursor.execute(sql if self.sqlite else _pyformat(sql), params)
         return self._cursor.fetchall()
+
+    @contextmanager
+    def deferring(self) -> Iterator[None]:
+        """Within: `defer`red writes wait for a statement that carries them (PostgreSQL: a round trip saved each);
+        any left over are run when the block ends, none if it raises."""
+        self._defers = not self.sqlite
+        try:
+            yield
+        except BaseException:
+            self.forget_unwritten()
+            raise
+        finally:
+            self._defers = False
+        for statement, params in self.deferred.values():
+            self.run(statement, **params)
+        self.deferred.clear()
+
+    def defer(self, key: tuple[str, str], sql: str, **params) -> None:
+        """A write to run with the next `carrying` statement (replacing one of the same key), or now if none will."""
+        if self._defers:
+            self.deferred[key] = (sql, params)
+        else:
+            self.run(sql, **params)
+
+    def carrying(self, sql: str, params: dict) -> tuple[str, dict]:
+        """The statement with the deferred writes before it as CTEs (PostgreSQL runs them all), and all parameters."""
+        if not self.deferred:
+            return sql, params
+        parts, merged = [], dict(params)
+        for i, (statement, own) in enumerate(self.deferred.values()):
+            prefix = f"w{i}_"
+            parts.append(f"w{i} AS ({_NAMED.sub(lambda name, p=prefix: f':{p}{name[1]}', statement)})")
+            merged.update({prefix + key: value for key, value in own.items()})
+        self.deferred.clear()
+        return f"WITH {', '.join(parts)} {sql}", merged
+
+    def forget_unwritten(self) -> None:
+        """The handler's writes were undone: drop what waits to be written and what was known from it."""
+        self.deferred.clear()
+        self.prefetched.clear()
 
     @staticmethod
     def in_list(name: str, values: list) -> tuple[str, dict]:
@@ -100,4 +146,5 @@ def release_savepoint(sql: Sql, *, name: str) -> None:
 
 def rollback_to_savepoint(sql: Sql, *, name: str) -> None:
     """Undo what was written since the savepoint; the transaction goes on."""
+    sql.forget_unwritten()
     sql.run(f"ROLLBACK TO SAVEPOINT {name}")
