@@ -12,9 +12,9 @@ asyncio, httptools, no access log) and loaded with wrk through a generated Lua s
 unique MsgId (the service dedupes by (FromUserName, MsgId)); ~100 openids walk a short 我的信息 conversation so the
 dialogue engine, conversation state and database writes are all exercised. Every request is signed afresh in the
 Lua script (a nonce of its own): the service lets one signed query carry one message only. MsgIds differ between
-invocations too, so a run on a database that had one before handles every message (none is a retry). Numbers are printed,
-nothing is asserted; the last line is `webhook full path ratio R`, R = (b)/(a) 2xx throughput at concurrency 16
-(with the first --workers).
+invocations too, so a run on a database that had one before handles every message (none is a retry). Numbers are
+printed, nothing is asserted; the last line is `webhook full path ratio R`, R = (b)/(a) 2xx throughput at
+concurrency 16 (with the first --workers).
 
 With --database-url the service runs on that database (its schema migrated as `main.py serve` does at start;
 give it a database of its own: the bench's people and messages stay in it). On PostgreSQL the CPU the database's

@@ -179,7 +179,6 @@ def without_fillers(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=2048)
 @lru_cache(maxsize=4096)
 def without_request_fillers(text: str) -> str:
     """The text without 「我要」「俺想」「一下」 and the like: what is left names the thing wanted."""

@@ -145,7 +145,8 @@ def is_question(f: Features, res: Resources) -> bool:
 
 def returned(f: Features, res: Resources) -> bool:
     """Someone came back: a return verb not about goods (买回来), or a place marked as an origin."""
-    for word in res.words["return_verb"]:
+    verbs = res.words["return_verb"] if has(f.text, res.words["return_verb"]) else ()
+    for word in verbs:
         pos = f.text.find(word)
         while pos >= 0:
             carried = has(f.text[max(0, pos - 5) : pos], res.words["carry_before_return"])

@@ -10,6 +10,7 @@ import threading
 import time
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from bot.nlu import cache
@@ -38,6 +39,11 @@ class Resources:
     gazetteer: Gazetteer
     tokenizer: object
     load_seconds: float = 0.0
+
+    @cached_property
+    def transport_words(self) -> tuple[str, ...]:
+        """Every word that names a means of transport, of any kind."""
+        return tuple(word for key, words in self.words.items() if key.startswith("transport_") for word in words)
 
     def cut(self, text: str) -> list[str]:
         """Segment without the HMM: known words only, so place names stay whole and nothing is invented."""
