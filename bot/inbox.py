@@ -24,7 +24,7 @@ from bot.arrivals import Arrival, Outcome, settle, settle_error, settle_replies
 from bot.dialogue import Context, Engine, texts
 from bot.late import Answer, queue_late_reply
 from bot.protocol import Inbound
-from bot.replayguard import REPLAYED, admit_and_claim
+from bot.replayguard import REPLAYED, admit_and_claim, claim_ahead
 from bot.router import respond
 from bot.villages import VillageIndex
 from models.db import is_sqlite, never_wait_for_lock, utcnow, wait_for_lock
@@ -247,12 +247,14 @@ class Inbox:
                 if lock_wait is not None:
                     wait_for_lock(connection, lock_wait)
                 with connection.begin():
-                    sql = Sql(connection)
+                    sql = Sql(connection, queue_writes=True)
+                    self._claim_ahead(sql, batch, rows, now)
                     answers = [
                         self.store_and_answer(sql, arrival.inbound, row, now=now, handled_at=now, guarded=guarded)
                         for arrival, row in zip(batch, rows, strict=True)
                     ]
                     self._account_for_time(sql, batch, answers)
+                    sql.send_queued()
             finally:
                 if not on_loop:
                     dropped = _dropped(connection)
@@ -274,6 +276,17 @@ class Inbox:
                 raise  # one message's values (or a clash with another batch) broke it: each is tried on its own
             return self._spool_all(batch, rows, busy=_sqlite_busy(exc), on_loop=on_loop)
         return [answer.reply for answer in answers]
+
+    def _claim_ahead(self, sql: Sql, batch: list[Arrival], rows: list[dict], now: dt.datetime) -> None:
+        """PostgreSQL: each person's first message in the batch claimed in one round trip (their later ones, after
+        the first is handled: a claim reads the sender's conversation)."""
+        if sql.sqlite or len(batch) < 2:
+            return
+        firsts: dict[str, tuple[Inbound, dict]] = {}
+        for arrival, row in zip(batch, rows, strict=True):
+            firsts.setdefault(arrival.inbound.openid, (arrival.inbound, row))
+        ahead = [(i.request, row, i.window == "long") for i, row in firsts.values() if i.request is not None]
+        claim_ahead(sql, ahead, now=now)
 
     def store_and_answer(
         self,

@@ -14,6 +14,7 @@ import time
 
 from bot.protocol import RequestStamp, WebhookError
 from models.inbound import Claim, claim_inbound, guarded_claim
+from models.inbound import claim_ahead as models_claim_ahead
 from models.sql import Sql
 from models.webhook_request import forget_requests, remember_request
 
@@ -46,18 +47,28 @@ def admit_and_claim(
     if request is None or sql.sqlite:
         return claim_inbound(sql, **row) if admit(sql, request, now=now, window_s=window_s) else None
     _prune(sql, now=now, window_s=window_s)
-    times = {key: sql.time(row[key]) for key in ("wechat_time", "received_at")}
-    claim = guarded_claim(
-        sql,
-        signature=request.signature,
-        body_hash=request.body_hash,
-        stamped_at=request.timestamp,
-        touch_at=now if touch else None,
-        **{**row, **times},
-    )
+    claim = guarded_claim(sql, **_claim_args(sql, request, row, now=now, touch=touch))
     if claim is None:
         log.warning("refused a replayed webhook query (timestamp %s) carrying another message", request.timestamp)
     return claim
+
+
+def claim_ahead(sql: Sql, messages: list[tuple[RequestStamp, dict, bool]], *, now: dt.datetime) -> None:
+    """PostgreSQL: the claims of several people's messages in one round trip (each is a (request, row, touch));
+    `admit_and_claim` then finds each one's outcome."""
+    models_claim_ahead(sql, [_claim_args(sql, request, row, now=now, touch=touch) for request, row, touch in messages])
+
+
+def _claim_args(sql: Sql, request: RequestStamp, row: dict, *, now: dt.datetime, touch: bool) -> dict:
+    times = {key: sql.time(row[key]) for key in ("wechat_time", "received_at")}
+    return {
+        **row,
+        **times,
+        "signature": request.signature,
+        "body_hash": request.body_hash,
+        "stamped_at": request.timestamp,
+        "touch_at": now if touch else None,
+    }
 
 
 def _prune(sql: Sql, *, now: dt.datetime, window_s: int) -> None:

@@ -98,6 +98,8 @@ GUARDED_CLAIM_AND_TOUCH = (
     " p.id, p.name, p.phone, p.village_id, p.subscribed, c.flow, c.step, c.slots, c.started_at, c.updated_at"
     f"{_GUARDED_CLAIM_FROM} LEFT JOIN p ON TRUE LEFT JOIN conversation_state AS c ON c.openid = :openid"
 )
+CLAIM_COLUMNS = ("openid", "dedupe_key", "msg_type", "event", "event_key", "text", "raw", "wechat_time", "received_at")
+CLAIM_AHEAD = "claim"  # the key `prefetched` claims sent ahead go under, with the openid and dedupe key
 ANSWERED = "UPDATE inbound_message SET answered_in_time = :answered WHERE id = :id"
 
 
@@ -124,15 +126,18 @@ def guarded_claim(
     """PostgreSQL: `remember_request` and `claim_inbound` in one statement; None when the query carried another body.
 
     With `touch_at`, a message the person wrote: a claimed one also touches the person (`touch_person` then finds
-    them read) and reads their conversation state, in the same statement.
+    them read) and reads their conversation state, in the same statement. A claim sent ahead (`claim_ahead`) is
+    not sent again.
     Its snapshot is taken before it waits on a concurrent transaction's row, so what that row holds is read again
     apart, as the two-statement way does (rare: only when two attempts of one query race).
     """
-    params = {"signature": signature, "body_hash": body_hash, "stamped_at": stamped_at, **values}
-    if touch_at is None:
-        row = sql.one(GUARDED_CLAIM, **params)
+    ahead = (CLAIM_AHEAD, f"{values['openid']}\n{values['dedupe_key']}")
+    if ahead in sql.prefetched:
+        row = sql.prefetched.pop(ahead)
     else:
-        row = sql.one(GUARDED_CLAIM_AND_TOUCH, yes=True, now=touch_at, **params)
+        statement, params = _claim_statement(signature, body_hash, stamped_at, touch_at, values)
+        row = sql.one(statement, **params)
+    if touch_at is not None:
         _keep_touched(sql, values["openid"], row[6:])
     guarded, seen, inserted, stored_id, stored_reply, answered = row[:6]
     if not guarded and seen != body_hash:
@@ -144,6 +149,28 @@ def guarded_claim(
     if stored_id is None:  # a copy committed while this statement waited: read it as claim_inbound does
         return _stored(sql, openid=values["openid"], dedupe_key=values["dedupe_key"])
     return Claim(inbound_id=None, stored_reply=stored_reply, retry_of=stored_id, answered_in_time=bool(answered))
+
+
+def claim_ahead(sql: Sql, claims: list[dict]) -> None:
+    """PostgreSQL: several messages' `guarded_claim` statements in one round trip, for `guarded_claim` to find.
+
+    Only for messages of different people: a claim reads its sender's conversation as it stands.
+    """
+    statements = [
+        _claim_statement(c["signature"], c["body_hash"], c["stamped_at"], c.get("touch_at"), c) for c in claims
+    ]
+    for claim, row in zip(claims, sql.one_each(statements), strict=True):
+        sql.prefetched[(CLAIM_AHEAD, f"{claim['openid']}\n{claim['dedupe_key']}")] = row
+
+
+def _claim_statement(
+    signature: str, body_hash: str, stamped_at: int, touch_at: dt.datetime | None, values: dict
+) -> tuple[str, dict]:
+    params = {key: values[key] for key in CLAIM_COLUMNS}
+    params.update(signature=signature, body_hash=body_hash, stamped_at=stamped_at)
+    if touch_at is None:
+        return GUARDED_CLAIM, params
+    return GUARDED_CLAIM_AND_TOUCH, {**params, "yes": True, "now": touch_at}
 
 
 def _keep_touched(sql: Sql, openid: str, row: tuple) -> None:
@@ -181,7 +208,7 @@ def finish_inbound(
         "id": inbound_id,
     }
     statement, params = sql.carrying(FINISH, values)
-    sql.run(statement, **params)
+    sql.queue(statement, **params)
 
 
 def mark_answered(sql: Sql, *, inbound_id: int, in_time: bool) -> None:

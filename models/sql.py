@@ -26,7 +26,7 @@ def _pyformat(sql: str) -> str:
 class Sql:
     """One transaction's statements on the connection's DBAPI cursor."""
 
-    def __init__(self, connection: Connection):
+    def __init__(self, connection: Connection, *, queue_writes: bool = False):
         self.connection = connection
         self.sqlite = connection.dialect.name == "sqlite"
         self._cursor = connection.connection.driver_connection.cursor()
@@ -36,27 +36,68 @@ class Sql:
         # PostgreSQL, inside `deferring`: writes that go out with a later statement (`carrying`), the last per key.
         self.deferred: dict[tuple[str, str], tuple[str, dict]] = {}
         self._defers = False
+        # PostgreSQL, with queue_writes: `queue`d writes, sent in one round trip with the next statement.
+        self._queues = queue_writes and not self.sqlite
+        self._queued: list[tuple[str, dict]] = []
 
     def run(self, sql: str, **params) -> int:
         """Execute; the number of rows affected."""
-        self._cursor.execute(sql if self.sqlite else _pyformat(sql), params)
+        self._execute(sql, params)
         return self._cursor.rowcount
 
     def one(self, sql: str, **params) -> tuple | None:
         """Execute and fetch one row."""
-        self._cursor.execute(sql if self.sqlite else _pyformat(sql), params)
+        self._execute(sql, params)
         return self._cursor.fetchone()
+
+    def queue(self, sql: str, **params) -> None:
+        """A write whose outcome nobody reads: sent with the next statement (or `send_queued`) when writes queue,
+        now otherwise. Statements still run in the order they were made."""
+        if self._queues:
+            self._queued.append((sql, params))
+        else:
+            self.run(sql, **params)
+
+    def send_queued(self) -> None:
+        """Send the queued writes now (before a commit)."""
+        if self._queued:
+            self._pipeline(self._queued.pop(), [])
+
+    def one_each(self, statements: list[tuple[str, dict]]) -> list[tuple | None]:
+        """PostgreSQL: several statements sent together, one round trip in all; the first row of each."""
+        if not statements:
+            return []
+        cursors = self._pipeline(statements[-1], statements[:-1])
+        return [cursor.fetchone() for cursor in cursors] + [self._cursor.fetchone()]
+
+    def _execute(self, sql: str, params: dict) -> None:
+        if self._queued:
+            self._pipeline((sql, params), [])
+        else:
+            self._cursor.execute(sql if self.sqlite else _pyformat(sql), params)
+
+    def _pipeline(self, last: tuple[str, dict], others: list[tuple[str, dict]]) -> list:
+        """The queued writes, `others`, then `last` on this Sql's own cursor, in one pipeline; the others' cursors."""
+        before, self._queued = [*self._queued, *others], []
+        connection = self._cursor.connection
+        cursors = [connection.cursor() for _ in before]
+        with connection.pipeline():
+            for cursor, (sql, params) in zip(cursors, before, strict=True):
+                cursor.execute(_pyformat(sql), params)
+            self._cursor.execute(_pyformat(last[0]), last[1])
+        return cursors[len(before) - len(others) :]
 
     def many(self, sql: str, rows: list[dict]) -> int:
         """Execute once per row (executemany); the number of rows affected in all."""
         if not rows:
             return 0
+        self.send_queued()
         self._cursor.executemany(sql if self.sqlite else _pyformat(sql), rows)
         return self._cursor.rowcount
 
     def all(self, sql: str, **params) -> list[tuple]:
         """Execute and fetch every row."""
-        self._cursor.execute(sql if self.sqlite else _pyformat(sql), params)
+        self._execute(sql, params)
         return self._cursor.fetchall()
 
     @contextmanager

@@ -4,6 +4,7 @@ together, and a connection in steady use never pinged (bench/README.md, issue 17
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 import threading
 import time
@@ -39,8 +40,24 @@ class CountingCursor(psycopg.Cursor):
     counts: Counter
 
     def execute(self, query, params=None, **kwargs):
-        self.counts[str(query).split(None, 1)[0].upper()] += 1
+        kind = str(query).split(None, 1)[0].upper()
+        self.counts[kind] += 1
+        if self.connection._pipeline is not None:
+            self.counts[f"{kind} in a pipeline"] += 1
         return super().execute(query, params, **kwargs)
+
+
+class CountingConnection(psycopg.Connection):
+    """A real psycopg connection that counts its pipelines (each one round trip, however many statements)."""
+
+    counts: Counter
+
+    @contextlib.contextmanager
+    def pipeline(self):
+        if self._pipeline is None:
+            self.counts["pipelines"] += 1
+        with super().pipeline() as pipeline:
+            yield pipeline
 
 
 @pytest.fixture
@@ -50,11 +67,13 @@ def counted(server, database_url):
         pytest.skip("PostgreSQL's round trips only")
     counts = Counter()
     cursor_class = type("Counting", (CountingCursor,), {"counts": counts})
+    connection_class = type("Counting", (CountingConnection,), {"counts": counts})
     engine = make_engine(database_url)
 
     @event.listens_for(engine, "connect")
     def _counting(dbapi_conn, _record):
         dbapi_conn.cursor_factory = cursor_class
+        dbapi_conn.__class__ = connection_class
 
     @event.listens_for(engine, "begin")
     def _begin(_conn):
@@ -98,7 +117,10 @@ def stored(server, prefix: str) -> list[InboundMessage]:
 
 
 def round_trips(counts: Counter) -> int:
-    return sum(counts.values())
+    """Statements sent alone, plus one per pipeline (BEGIN goes with the first statement)."""
+    alone = sum(n for kind, n in counts.items() if " " not in kind and kind not in ("pipelines", "BEGIN"))
+    in_pipelines = sum(n for kind, n in counts.items() if kind.endswith(" in a pipeline"))
+    return alone - in_pipelines + counts["pipelines"]
 
 
 def test_a_message_alone_costs_six_round_trips_and_no_ping(server, counted):
@@ -115,13 +137,15 @@ def test_a_message_alone_costs_six_round_trips_and_no_ping(server, counted):
     assert round_trips(counts) <= 5 * HELP_ROUND_TRIPS_ALONE, counts
 
 
-def test_messages_arriving_together_share_one_transaction(server, counted):
+def test_messages_arriving_together_share_one_transaction_and_their_round_trips(server, counted):
+    """Twelve people's claims go in one round trip, and each outcome with the next statement: 2 a message, not 4."""
     inbox, counts = counted
     replies = handle_together(inbox, [help_message(f"rt-together-{i}") for i in range(12)])
     assert all(HELP_REPLY in reply for reply in replies)
     assert counts["BEGIN"] == counts["COMMIT"] == 1, counts
     assert all(counts[kind] == 12 * n for kind, n in OWN_PER_MESSAGE.items()), counts
-    assert round_trips(counts) <= 12 * (HELP_ROUND_TRIPS_ALONE - 2) + 2, counts
+    assert counts["WITH in a pipeline"] == 12 and counts["UPDATE in a pipeline"] == 12, counts
+    assert round_trips(counts) <= 12 * (HELP_ROUND_TRIPS_ALONE - 4) + 3, counts
     rows = stored(server, "rt-together-")
     assert len(rows) == 12 and {row.status for row in rows} == {"handled"}
 
@@ -281,3 +305,20 @@ def test_a_persons_second_message_waits_for_the_batch_holding_their_first(server
     replies = asyncio.run(one_then_another())
     assert seen == [(False, True)]  # another person's message went by; theirs waited for their first
     assert replies[0] == "第一步" and HELP_REPLY in replies[1]
+
+
+def test_a_persons_two_messages_in_one_batch_are_handled_in_turn(server, counted):
+    """Their second claim is not sent ahead: it reads the conversation their first message left."""
+    inbox, _counts = counted
+    replies = handle_together(
+        inbox, [text_message("rt-twice", "我的信息"), text_message("rt-twice", "王秀兰"), help_message("rt-twice-other")]
+    )
+    assert "叫什么" in replies[0] and "手机号" in replies[1] and HELP_REPLY in replies[2]
+
+
+def test_a_retry_in_the_same_batch_gets_the_reply_its_first_attempt_queued(server, counted):
+    inbox, _counts = counted
+    first = help_message("rt-same-batch")
+    replies = handle_together(inbox, [first, first, help_message("rt-same-batch-other")])
+    assert HELP_REPLY in replies[0] and replies[1] == replies[0]
+    assert len(stored(server, "rt-same-batch")) == 2  # the message once, and the other person's

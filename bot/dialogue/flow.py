@@ -67,6 +67,7 @@ class Context:
     def session(self) -> Session:
         """An ORM session in this message's transaction, opened on first use (most messages never need one)."""
         if self._session is None:
+            self.sql.send_queued()  # the ORM's statements do not go through `sql`: what it queued goes first
             self._session = Session(bind=self.sql.connection, expire_on_commit=False)
         return self._session
 
