@@ -254,7 +254,7 @@ class Inbox:
                         for arrival, row in zip(batch, rows, strict=True)
                     ]
                     self._account_for_time(sql, batch, answers)
-                    sql.send_queued()
+                    sql.commit_with_queued()
             finally:
                 if not on_loop:
                     dropped = _dropped(connection)

@@ -63,6 +63,13 @@ class Sql:
         if self._queued:
             self._pipeline(self._queued.pop(), [])
 
+    def commit_with_queued(self) -> None:
+        """PostgreSQL with queued writes: them and COMMIT in one round trip (the transaction's own commit then finds
+        nothing left to do); elsewhere the transaction commits as usual."""
+        if self._queues:
+            self._queued.append(("COMMIT", {}))
+            self.send_queued()
+
     def one_each(self, statements: list[tuple[str, dict]]) -> list[tuple | None]:
         """PostgreSQL: several statements sent together, one round trip in all; the first row of each."""
         if not statements:
