@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 SUCCESS = None  # tells the webhook to answer WeChat's "success": nothing to say now
 SQLITE_BUSY_CODES = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
 HANDLER_SAVEPOINT = "handler"
+IN_FAILED_TRANSACTION = "25P02"  # PostgreSQL: a statement after a failed one in the same transaction
 # The outbox worker's claim holds the write lock for a millisecond or so: a batch that meets it waits a few
 # milliseconds on the loop (which serves others meanwhile) rather than 10-80 ms in a thread (bench/webhook.py).
 LOCK_TRIES_ON_LOOP = 4
@@ -272,6 +273,9 @@ class Inbox:
                 log.warning("the database closed a pooled connection: the batch is tried again on new ones")
                 self.db.dispose()
                 return self._handle_batch(batch, reconnected=True, guarded=guarded)
+            if not guarded and _sqlstate(exc) == IN_FAILED_TRANSACTION:
+                # A handler went on after a failed statement: without its savepoint the failure shows later.
+                raise HandlerFailed from exc
             if len(batch) > 1 and (self._message_error(exc) or _conflict(exc)):
                 raise  # one message's values (or a clash with another batch) broke it: each is tried on its own
             return self._spool_all(batch, rows, busy=_sqlite_busy(exc), on_loop=on_loop)
@@ -429,7 +433,12 @@ def _dropped(connection: Connection) -> bool:
 
 def _conflict(exc: Exception) -> bool:
     """PostgreSQL gave up on the transaction for another's sake (a deadlock, a serialization failure)."""
-    return str(getattr(getattr(exc, "orig", exc), "sqlstate", None) or "").startswith("40")
+    return _sqlstate(exc).startswith("40")
+
+
+def _sqlstate(exc: Exception) -> str:
+    """PostgreSQL's SQLSTATE of the error ("" for others)."""
+    return str(getattr(getattr(exc, "orig", exc), "sqlstate", None) or "")
 
 
 def _release(connection: Connection, *, restore_lock_wait: bool) -> None:

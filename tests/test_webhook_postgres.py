@@ -308,9 +308,9 @@ def test_a_persons_second_message_waits_for_the_batch_holding_their_first(server
 def test_a_persons_two_messages_in_one_batch_are_handled_in_turn(server, counted):
     """Their second claim is not sent ahead: it reads the conversation their first message left."""
     inbox, _counts = counted
-    replies = handle_together(
-        inbox, [text_message("rt-twice", "我的信息"), text_message("rt-twice", "王秀兰"), help_message("rt-twice-other")]
-    )
+    twice = [text_message("rt-twice", "我的信息"), text_message("rt-twice", "王秀兰")]
+    messages = [*twice, help_message("rt-twice-other")]
+    replies = handle_together(inbox, messages)
     assert "叫什么" in replies[0] and "手机号" in replies[1] and HELP_REPLY in replies[2]
 
 
@@ -320,3 +320,22 @@ def test_a_retry_in_the_same_batch_gets_the_reply_its_first_attempt_queued(serve
     replies = handle_together(inbox, [first, first, help_message("rt-same-batch-other")])
     assert HELP_REPLY in replies[0] and replies[1] == replies[0]
     assert len(stored(server, "rt-same-batch")) == 2  # the message once, and the other person's
+
+
+def test_a_handler_that_goes_on_after_a_failed_statement_fails_alone(server, counted, monkeypatch):
+    """Without a savepoint PostgreSQL reports it at the next statement: the batch is handled again, guarded."""
+    inbox, _counts = counted
+
+    def finish(ctx):
+        if ctx.person.openid == "rt-swallow":
+            with contextlib.suppress(psycopg.Error):
+                ctx.sql.one("SELECT 1 / 0")
+        return "好的"
+
+    flow = Flow(name="rt_swallow", title="测试", steps=(), finish=finish, entry_words=("吞错测试",))
+    monkeypatch.setitem(server.state.dialogue.flows, flow.name, flow)
+    openids = ["rt-swallow", "rt-swallow-ok"]
+    replies = handle_together(inbox, [text_message(openid, "吞错测试") for openid in openids])
+    assert replies == [texts.APOLOGY, "好的"]
+    rows = {row.openid: row.status for row in stored(server, "rt-swallow")}
+    assert rows == {"rt-swallow": "failed", "rt-swallow-ok": "handled"}
