@@ -1,4 +1,4 @@
-"""Handle one inbound message: stored, deduped and answered in one transaction; never lost."""
+"""Messages in batches: one transaction each, on the loop (SQLite) or in a thread (PostgreSQL); never lost."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import datetime as dt
 import logging
 import sys
 import time
-import traceback
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -20,27 +19,21 @@ from sqlalchemy import Engine as DbEngine
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 from bot import late, spool
+from bot.answering import Answerer, HandlerFailed
 from bot.arrivals import Arrival, Outcome, settle, settle_error, settle_replies
-from bot.dialogue import Context, Engine, texts
-from bot.late import Answer, queue_late_reply
+from bot.dialogue import Engine, texts
+from bot.late import Answer
 from bot.protocol import Inbound
-from bot.replayguard import REPLAYED, admit_and_claim, claim_ahead
-from bot.router import respond
 from bot.villages import VillageIndex
 from models.db import is_sqlite, never_wait_for_lock, utcnow, wait_for_lock
-from models.inbound import FAILED, HANDLED, LIMITED, finish_inbound
-from models.person import touch_person
-from models.sql import Sql, release_savepoint, rollback_to_savepoint, savepoint
-from town import clock
+from models.sql import Sql
 from town.settings import Settings
 
 if TYPE_CHECKING:
     from bot.risk import RiskContext
 
 log = logging.getLogger(__name__)
-SUCCESS = None  # tells the webhook to answer WeChat's "success": nothing to say now
 SQLITE_BUSY_CODES = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
-HANDLER_SAVEPOINT = "handler"
 IN_FAILED_TRANSACTION = "25P02"  # PostgreSQL: a statement after a failed one in the same transaction
 # The outbox worker's claim holds the write lock for a millisecond or so: a batch that meets it waits a few
 # milliseconds on the loop (which serves others meanwhile) rather than 10-80 ms in a thread (bench/webhook.py).
@@ -60,10 +53,6 @@ GIL_SWITCH_S = 0.0005
 def _sqlite_busy(exc: Exception) -> bool:
     """SQLITE_BUSY/LOCKED, raised by the driver directly (our BEGIN) or wrapped by SQLAlchemy."""
     return getattr(getattr(exc, "orig", exc), "sqlite_errorcode", None) in SQLITE_BUSY_CODES
-
-
-class HandlerFailed(Exception):
-    """A handler raised in an unguarded batch: the batch is rolled back and each message handled again, guarded."""
 
 
 class LockBusy(Exception):
@@ -96,10 +85,8 @@ class Inbox:
     ):
         self.db = db
         self.settings = settings
-        self.dialogue = dialogue
-        self.villages = villages
+        self.answerer = Answerer(settings, dialogue, villages, risk)
         self.clock = clock
-        self.risk = risk
         self.on_loop = is_sqlite(db)
         self.limiter = anyio.CapacityLimiter(1)  # SQLite: the batches that wait for the write lock
         # PostgreSQL: a plain executor; anyio's hand-over to a thread (a Condition) cost ~10 % of a message.
@@ -249,9 +236,11 @@ class Inbox:
                     wait_for_lock(connection, lock_wait)
                 with connection.begin():
                     sql = Sql(connection, queue_writes=True)
-                    self._claim_ahead(sql, batch, rows, now)
+                    self.answerer.claim_ahead(sql, [a.inbound for a in batch], rows, now=now)
                     answers = [
-                        self.store_and_answer(sql, arrival.inbound, row, now=now, handled_at=now, guarded=guarded)
+                        self.answerer.store_and_answer(
+                            sql, arrival.inbound, row, now=now, handled_at=now, guarded=guarded
+                        )
                         for arrival, row in zip(batch, rows, strict=True)
                     ]
                     self._account_for_time(sql, batch, answers)
@@ -280,56 +269,6 @@ class Inbox:
                 raise  # one message's values (or a clash with another batch) broke it: each is tried on its own
             return self._spool_all(batch, rows, busy=_sqlite_busy(exc), on_loop=on_loop)
         return [answer.reply for answer in answers]
-
-    def _claim_ahead(self, sql: Sql, batch: list[Arrival], rows: list[dict], now: dt.datetime) -> None:
-        """PostgreSQL: each person's first message in the batch claimed in one round trip (their later ones, after
-        the first is handled: a claim reads the sender's conversation)."""
-        if sql.sqlite or len(batch) < 2:
-            return
-        firsts: dict[str, tuple[Inbound, dict]] = {}
-        for arrival, row in zip(batch, rows, strict=True):
-            firsts.setdefault(arrival.inbound.openid, (arrival.inbound, row))
-        ahead = [(i.request, row, i.window == "long") for i, row in firsts.values() if i.request is not None]
-        claim_ahead(sql, ahead, now=now)
-
-    def store_and_answer(
-        self,
-        sql: Sql,
-        inbound: Inbound,
-        row: dict,
-        *,
-        now: dt.datetime,
-        handled_at: dt.datetime,
-        late: bool = False,
-        guarded: bool = True,
-    ) -> Answer:
-        """Store one message and answer it; a retry gets the stored reply and runs nothing.
-
-        `now` is the message's time for the town (when it was received); with `late`, the sender is no longer
-        waiting on the webhook and the reply goes out as a customer-service message, queued in this transaction.
-        Unguarded, a failing handler raises HandlerFailed (`_respond`).
-        """
-        window_s = self.settings.webhook_max_skew_s
-        touch = inbound.window == "long"  # the person wrote: their touch goes with the claim (PostgreSQL)
-        claim = admit_and_claim(sql, inbound.request, row, now=now, window_s=window_s, touch=touch)
-        if claim is None:
-            return Answer(None, REPLAYED)  # this message alone is refused (403); its batch goes on
-        if claim.is_retry:
-            return Answer(None, claim.stored_reply or SUCCESS, claim)
-        with sql.deferring():  # the conversation's write goes with the outcome's
-            reply, status, error = self._respond(sql, inbound, now, guarded=guarded)
-            finish_inbound(
-                sql,
-                inbound_id=claim.inbound_id,
-                status=status,
-                reply=reply,
-                now=handled_at,
-                error=error,
-                answered_in_time=not late,  # corrected by _account_for_time if the batch runs late
-            )
-        if late and reply:
-            queue_late_reply(sql, inbound_id=claim.inbound_id, openid=inbound.openid, reply=reply, now=handled_at)
-        return Answer(claim.inbound_id, reply)
 
     def _account_for_time(self, sql: Sql, batch: list[Arrival], answers: list[Answer]) -> None:
         ended, now = time.monotonic(), self.clock()
@@ -361,36 +300,6 @@ class Inbox:
             # Never wait for the lock on the event loop: a busy database sends the batch to a thread.
             never_wait_for_lock(self._loop_connection)
         return self._loop_connection
-
-    def _respond(
-        self, sql: Sql, inbound: Inbound, now: dt.datetime, *, guarded: bool
-    ) -> tuple[str | None, str, str | None]:
-        """Run the handler. Guarded, inside a savepoint: if it fails, its writes go and the stored message stays.
-        Unguarded (PostgreSQL's batches: two round trips saved), a failure is raised as HandlerFailed: the batch
-        is rolled back and its messages are handled again one at a time, guarded."""
-        if guarded:
-            savepoint(sql, name=HANDLER_SAVEPOINT)
-        ctx = None
-        try:
-            person = touch_person(sql, openid=inbound.openid, now=now, window=inbound.window)
-            ctx = Context(
-                sql=sql, person=person, now=now, settings=self.settings, villages=self.villages, risk=self.risk
-            )
-            with clock.handling(now):  # dates are said against the message's own today
-                reply = respond(ctx, self.dialogue, inbound)
-            ctx.flush()
-            if guarded:
-                release_savepoint(sql, name=HANDLER_SAVEPOINT)
-            return reply, LIMITED if ctx.limited else HANDLED, None
-        except Exception as exc:
-            if not guarded:
-                raise HandlerFailed from exc
-            log.exception("handler failed for a message from %s", inbound.openid)
-            rollback_to_savepoint(sql, name=HANDLER_SAVEPOINT)
-            return texts.APOLOGY, FAILED, traceback.format_exc(limit=20)
-        finally:
-            if ctx is not None:
-                ctx.close()
 
     def _spool_all(self, batch: list[Arrival], rows: list[dict], *, busy: bool, on_loop: bool = False) -> list[str]:
         """Keep each message on disk (fsync) and tell its sender it will be handled; OSError: nothing kept (503)."""

@@ -46,7 +46,7 @@ def _replay_one(inbox: Inbox, row: dict) -> bool:
         log.error("a spooled message from %s cannot be parsed again: skipped", row.get("openid"))
         return False
     with inbox.db.begin() as connection:
-        answer = inbox.store_and_answer(
+        answer = inbox.answerer.store_and_answer(
             Sql(connection), inbound, row, now=row["received_at"], handled_at=inbox.clock(), late=True
         )
     return answer.inbound_id is not None
