@@ -75,17 +75,16 @@ class Answerer:
             return Answer(None, REPLAYED)  # this message alone is refused (403); its batch goes on
         if claim.is_retry:
             return Answer(None, claim.stored_reply or SUCCESS, claim)
-        with sql.deferring():  # the conversation's write goes with the outcome's
-            reply, status, error = self._respond(sql, inbound, now, guarded=guarded)
-            finish_inbound(
-                sql,
-                inbound_id=claim.inbound_id,
-                status=status,
-                reply=reply,
-                now=handled_at,
-                error=error,
-                answered_in_time=not late,  # corrected by _account_for_time if the batch runs late
-            )
+        reply, status, error = self._respond(sql, inbound, now, guarded=guarded)
+        finish_inbound(
+            sql,
+            inbound_id=claim.inbound_id,
+            status=status,
+            reply=reply,
+            now=handled_at,
+            error=error,
+            answered_in_time=not late,  # corrected by _account_for_time if the batch runs late
+        )
         if late and reply:
             queue_late_reply(sql, inbound_id=claim.inbound_id, openid=inbound.openid, reply=reply, now=handled_at)
         return Answer(claim.inbound_id, reply)

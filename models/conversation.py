@@ -60,12 +60,11 @@ def load_state(sql: Sql, *, openid: str) -> State | None:
 
 
 def save_state(sql: Sql, *, openid: str, state: State, now: dt.datetime) -> None:
-    """Insert or replace the person's conversation state (inside `Sql.deferring`, with the message's outcome)."""
+    """Insert or replace the person's conversation state (queued: it goes with the next statement)."""
     row = (state.flow, state.step, json.dumps(state.slots, ensure_ascii=False), state.started_at or now, now)
     sql.prefetched[(PREFETCH, openid)] = row
     flow, step, slots, started_at, _ = row
-    sql.defer(
-        (PREFETCH, openid),
+    sql.queue(
         SAVE,
         openid=openid,
         flow=flow,
@@ -79,4 +78,4 @@ def save_state(sql: Sql, *, openid: str, state: State, now: dt.datetime) -> None
 def clear_state(sql: Sql, *, openid: str) -> None:
     """Forget the person's conversation (finished, cancelled or expired)."""
     sql.prefetched[(PREFETCH, openid)] = None
-    sql.defer((PREFETCH, openid), CLEAR, openid=openid)
+    sql.queue(CLEAR, openid=openid)

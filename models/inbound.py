@@ -197,18 +197,17 @@ def finish_inbound(
     error: str | None = None,
     answered_in_time: bool = False,
 ) -> None:
-    """Record how a stored message was handled, what was answered, and whether that answer is expected in time;
-    the handler's deferred writes (`Sql.deferring`) go with it."""
-    values = {
-        "status": status,
-        "reply": reply,
-        "error": error,
-        "now": sql.time(now),
-        "answered": sql.flag(answered_in_time),
-        "id": inbound_id,
-    }
-    statement, params = sql.carrying(FINISH, values)
-    sql.queue(statement, **params)
+    """Record how a stored message was handled, what was answered, and whether that answer is expected in time
+    (queued: it goes with the next statement)."""
+    sql.queue(
+        FINISH,
+        status=status,
+        reply=reply,
+        error=error,
+        now=sql.time(now),
+        answered=sql.flag(answered_in_time),
+        id=inbound_id,
+    )
 
 
 def mark_answered(sql: Sql, *, inbound_id: int, in_time: bool) -> None:

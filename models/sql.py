@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import lru_cache
 
 from sqlalchemy import Connection
@@ -33,9 +31,6 @@ class Sql:
         self._last_time: tuple[dt.datetime, str] | None = None
         # Rows known without a statement of their own (read with another one, or just written), by (table, key).
         self.prefetched: dict[tuple[str, str], tuple | None] = {}
-        # PostgreSQL, inside `deferring`: writes that go out with a later statement (`carrying`), the last per key.
-        self.deferred: dict[tuple[str, str], tuple[str, dict]] = {}
-        self._defers = False
         # PostgreSQL, with queue_writes: `queue`d writes, sent in one round trip with the next statement.
         self._queues = queue_writes and not self.sqlite
         self._queued: list[tuple[str, dict]] = []
@@ -107,46 +102,6 @@ class Sql:
         self._execute(sql, params)
         return self._cursor.fetchall()
 
-    @contextmanager
-    def deferring(self) -> Iterator[None]:
-        """Within: `defer`red writes wait for a statement that carries them (PostgreSQL: a round trip saved each);
-        any left over are run when the block ends, none if it raises."""
-        self._defers = not self.sqlite
-        try:
-            yield
-        except BaseException:
-            self.forget_unwritten()
-            raise
-        finally:
-            self._defers = False
-        for statement, params in self.deferred.values():
-            self.run(statement, **params)
-        self.deferred.clear()
-
-    def defer(self, key: tuple[str, str], sql: str, **params) -> None:
-        """A write to run with the next `carrying` statement (replacing one of the same key), or now if none will."""
-        if self._defers:
-            self.deferred[key] = (sql, params)
-        else:
-            self.run(sql, **params)
-
-    def carrying(self, sql: str, params: dict) -> tuple[str, dict]:
-        """The statement with the deferred writes before it as CTEs (PostgreSQL runs them all), and all parameters."""
-        if not self.deferred:
-            return sql, params
-        parts, merged = [], dict(params)
-        for i, (statement, own) in enumerate(self.deferred.values()):
-            prefix = f"w{i}_"
-            parts.append(f"w{i} AS ({_NAMED.sub(lambda name, p=prefix: f':{p}{name[1]}', statement)})")
-            merged.update({prefix + key: value for key, value in own.items()})
-        self.deferred.clear()
-        return f"WITH {', '.join(parts)} {sql}", merged
-
-    def forget_unwritten(self) -> None:
-        """The handler's writes were undone: drop what waits to be written and what was known from it."""
-        self.deferred.clear()
-        self.prefetched.clear()
-
     @staticmethod
     def in_list(name: str, values: list) -> tuple[str, dict]:
         """Placeholders and parameters for `column IN (...)`: ("(:ids_0, :ids_1)", {...})."""
@@ -193,6 +148,7 @@ def release_savepoint(sql: Sql, *, name: str) -> None:
 
 
 def rollback_to_savepoint(sql: Sql, *, name: str) -> None:
-    """Undo what was written since the savepoint; the transaction goes on."""
-    sql.forget_unwritten()
+    """Undo what was written since the savepoint (queued writes go first, and are undone with it); the transaction
+    goes on."""
+    sql.prefetched.clear()  # rows known from what was undone
     sql.run(f"ROLLBACK TO SAVEPOINT {name}")
