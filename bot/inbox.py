@@ -1,15 +1,13 @@
-"""Messages in batches: one transaction each, on the loop (SQLite) or in a thread (PostgreSQL); never lost."""
+"""Messages in batches: one transaction each, on the loop (SQLite) or in a greenlet on it (PostgreSQL); never lost."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import logging
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import astuple
 from typing import TYPE_CHECKING
 
@@ -21,6 +19,7 @@ from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from bot import late, spool
 from bot.answering import Answerer, HandlerFailed
 from bot.arrivals import Arrival, Outcome, settle, settle_error, settle_replies
+from bot.batches import BatchGreenlet, checkout
 from bot.dialogue import Engine, texts
 from bot.late import Answer
 from bot.protocol import Inbound
@@ -42,12 +41,10 @@ LOCK_RETRY_S = 0.002
 # Of the reply deadline, the share a message may spend waiting for another process's SQLite write lock (counted
 # from its arrival); the rest is for the handler, or for the spool's fsync, and for the way back.
 LOCK_WAIT_SHARE = 0.6
-# PostgreSQL: batches handled at once per web worker, each in a thread on a connection of its own. With four, 60 %
-# of batches held one message (a COMMIT, a thread hand-over each); with two, batches average ~4 at c=16 for less CPU
-# per message and a shorter tail (bench/README.md). More web workers add more.
-DB_THREADS = 2
+# PostgreSQL: batches handled at once per web worker, each in a greenlet on a connection of its own. With two,
+# batches average ~5 messages at c=16: one COMMIT serves them all (bench/README.md). More web workers add more.
+DB_BATCHES = 2
 MAX_BATCH = 64
-GIL_SWITCH_S = 0.0005
 
 
 def _sqlite_busy(exc: Exception) -> bool:
@@ -69,9 +66,9 @@ class Inbox:
     within ~20 ms (joined by what arrives meanwhile), then waits in a thread, but only as long as its reply
     deadline allows: past that it is spooled (bot/spool.py) and answered. A batch that fails for any other
     reason is tried again one message at a time, so one bad message fails only itself.
-    On PostgreSQL a batch runs in one of a few threads, and what arrives while they are all busy waits for the
-    next free one as one batch: under load one checkout, one BEGIN and one durable COMMIT serve many messages
-    (a message alone costs a dozen round trips, and each wakes the database and a thread: bench/README.md).
+    On PostgreSQL a batch runs in a greenlet on the loop (bot/batches.py), which serves other requests while the
+    database works; what arrives while DB_BATCHES batches run waits for the next free slot as one batch: under
+    load one checkout, one BEGIN and one durable COMMIT serve many messages (bench/README.md).
     """
 
     def __init__(
@@ -89,14 +86,9 @@ class Inbox:
         self.clock = clock
         self.on_loop = is_sqlite(db)
         self.limiter = anyio.CapacityLimiter(1)  # SQLite: the batches that wait for the write lock
-        # PostgreSQL: a plain executor; anyio's hand-over to a thread (a Condition) cost ~10 % of a message.
-        self._executor = None if self.on_loop else ThreadPoolExecutor(DB_THREADS, thread_name_prefix="inbox")
-        self._batches_in_threads = 0
-        self._openids_in_threads: Counter[str] = Counter()  # openids of the batches in threads
-        if not self.on_loop:
-            # A batch's thread waits for the GIL after each round trip while the loop parses and replies: at the
-            # default 5 ms switch interval that wait, not the database, paced the batches (bench/README.md).
-            sys.setswitchinterval(GIL_SWITCH_S)
+        self._closed = False
+        self._batches_running = 0  # PostgreSQL: batches in greenlets
+        self._openids_running: Counter[str] = Counter()  # openids of the batches in greenlets
         self._loop_connection: Connection | None = None
         self._waiting: list[Arrival] = []
         self._fallbacks: set[asyncio.Task] = set()
@@ -113,9 +105,8 @@ class Inbox:
         return await arrival.future
 
     def close(self) -> None:
-        """Discard the loop's connection: its busy_timeout of 0 must never reach the pool's other users."""
-        if self._executor is not None:
-            self._executor.shutdown(wait=False)
+        """Take no more batches; discard the loop's connection: its busy_timeout of 0 must never reach the pool."""
+        self._closed = True
         if self._loop_connection is not None:
             self._loop_connection.invalidate()
             self._loop_connection.close()
@@ -155,38 +146,47 @@ class Inbox:
         settle_replies(batch, replies)
 
     def _dispatch_waiting(self) -> None:
-        """PostgreSQL: what waits goes to a thread as one batch, unless every thread is busy (then it grows).
+        """PostgreSQL: what waits becomes one batch in a greenlet, unless DB_BATCHES run already (then it grows).
 
-        A person's message waits while a batch in a thread holds another of theirs: the claim reads their
+        A person's message waits while a running batch holds another of theirs: the claim reads their
         conversation with its statement's snapshot, which predates a concurrent batch's commit.
         """
-        if not self._waiting or self._batches_in_threads >= DB_THREADS:
+        if not self._waiting or self._batches_running >= DB_BATCHES:
             return
         batch, held = [], []
         for arrival in self._waiting:
-            busy = arrival.inbound.openid in self._openids_in_threads or len(batch) >= MAX_BATCH
+            busy = arrival.inbound.openid in self._openids_running or len(batch) >= MAX_BATCH
             (held if busy else batch).append(arrival)
         self._waiting = held
         if not batch:
             return
         # Rows are locked in openid order in every batch, so two batches never wait on each other in a circle.
         batch.sort(key=lambda arrival: arrival.inbound.openid)
-        try:
-            done = asyncio.get_running_loop().run_in_executor(self._executor, self._handle_apart_on_failure, batch)
-        except RuntimeError as exc:  # the inbox was closed (shutting down): answer rather than leave them waiting
-            settle_error(batch, exc)
+        if self._closed:  # shutting down: answer rather than leave them waiting
+            settle_error(batch, RuntimeError("the inbox is closed"))
             return
-        self._batches_in_threads += 1
+        self._batches_running += 1
         openids = {arrival.inbound.openid for arrival in batch}
-        self._openids_in_threads.update(openids)
-        done.add_done_callback(lambda finished: settle(batch, finished))
-        done.add_done_callback(lambda _finished: self._thread_done(openids))
+        self._openids_running.update(openids)
+        BatchGreenlet(self._run_batch, asyncio.get_running_loop()).switch(batch, openids)
         if self._waiting:
             self._dispatch_waiting()
 
-    def _thread_done(self, openids: set[str]) -> None:
-        self._batches_in_threads -= 1
-        self._openids_in_threads -= Counter(openids)
+    def _run_batch(self, batch: list[Arrival], openids: set[str]) -> None:
+        """A batch greenlet's work: the batch handled, its requests answered, its slot freed."""
+        try:
+            outcomes = self._handle_apart_on_failure(batch)
+        except BaseException as exc:  # noqa: BLE001 (every waiting request must be answered)
+            settle_error(batch, exc)
+        else:
+            settle_replies(batch, outcomes)
+        finally:
+            # From the loop, not from here: a batch is started from a loop callback only (bot/batches.py).
+            asyncio.get_running_loop().call_soon(self._batch_done, openids)
+
+    def _batch_done(self, openids: set[str]) -> None:
+        self._batches_running -= 1
+        self._openids_running -= Counter(openids)
         self._dispatch_waiting()
 
     def _to_thread(self, batch: list[Arrival]) -> asyncio.Task:
@@ -230,7 +230,7 @@ class Inbox:
             return self._spool_all(batch, rows, busy=True)
         dropped = False
         try:
-            connection = self._loop_conn() if on_loop else self.db.connect()
+            connection = self._loop_conn() if on_loop else checkout(self.db)
             try:
                 if lock_wait is not None:
                     wait_for_lock(connection, lock_wait)

@@ -149,12 +149,33 @@ def holds_role(sql: Sql, *, person_id: int, roles: tuple[str, ...] | list[str]) 
     return sql.one(HOLDS_ROLE.format(roles=placeholders), person=person_id, **params) is not None
 
 
+ROLES = "cadre_assignment"  # the key `prefetched` roles go under, with the person's id
+# PostgreSQL: the roles of the person `p` of a statement, as a JSON array of [role, village id], oldest first.
+ROLES_OF_P = (
+    "SELECT json_agg(json_build_array(a.role, a.village_id) ORDER BY a.id) FROM cadre_assignment a"
+    " WHERE a.person_id = p.id"
+)
+
+
 def held_roles(sql: Sql, *, person_id: int) -> list[tuple[str, int]]:
-    """The (role, village_id) pairs a person holds, oldest first."""
+    """The (role, village_id) pairs a person holds, oldest first (read with the message's claim, if it was)."""
+    if (ROLES, person_id) in sql.prefetched:
+        return sql.prefetched[(ROLES, person_id)]
     rows = sql.all(
         "SELECT role, village_id FROM cadre_assignment WHERE person_id = :person ORDER BY id", person=person_id
     )
     return [(role, village_id) for role, village_id in rows]
+
+
+def keep_roles(sql: Sql, *, person_id: int, roles: list | None) -> None:
+    """Roles read by another statement (`ROLES_OF_P`), for `held_roles`; valid until an ORM session opens."""
+    sql.prefetched[(ROLES, person_id)] = [(role, village_id) for role, village_id in roles or ()]
+
+
+def forget_roles(sql: Sql) -> None:
+    """Roles are granted through the ORM (`redeem_invite`): once a session is open, `held_roles` reads them again."""
+    for key in [key for key in sql.prefetched if key[0] == ROLES]:
+        del sql.prefetched[key]
 
 
 ROSTER = (

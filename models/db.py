@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
+from models.cooperative import CooperativeConnection
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # PostgreSQL: a connection back from the pool is checked with a round trip only after this long unused; one in
 # steady use is not (pool_pre_ping cost every message a round trip); a broken one still fails over to a new one.
@@ -51,6 +53,10 @@ def make_engine(database_url: str) -> Engine:
 
 def _postgres_engine(database_url: str) -> Engine:
     engine = create_engine(database_url, pool_size=10, max_overflow=10, pool_recycle=RECYCLE_S)
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(_dialect, _record, cargs, cparams):
+        return CooperativeConnection.connect(*cargs, **cparams)  # the webhook's batches wait on the event loop
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_conn, record):

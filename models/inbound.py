@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Index, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
+from models.cadre import ROLES_OF_P, keep_roles
 from models.conversation import PREFETCH
 from models.person import PERSON, TOUCH_IF_CLAIMED
 from models.sql import Sql
@@ -91,11 +92,13 @@ _GUARDED_CLAIM_FROM = (
     " ON stored.openid = :openid AND stored.dedupe_key = :dedupe_key"
 )
 GUARDED_CLAIM = f"WITH {_GUARDED_CLAIM_CTES}{_GUARDED_CLAIM_SELECT}{_GUARDED_CLAIM_FROM}"
-# The same for a message the person wrote, with their touch (models/person.py) and their conversation state: what
-# every such message's handler reads first, in the claim's round trip.
+# The same for a message the person wrote, with their touch (models/person.py), their conversation state and the
+# cadre roles they hold (the help text lists a cadre's commands): what such a message's handler reads first, in the
+# claim's round trip.
 GUARDED_CLAIM_AND_TOUCH = (
     f"WITH {_GUARDED_CLAIM_CTES}, p AS ({TOUCH_IF_CLAIMED}){_GUARDED_CLAIM_SELECT},"
-    " p.id, p.name, p.phone, p.village_id, p.subscribed, c.flow, c.step, c.slots, c.started_at, c.updated_at"
+    " p.id, p.name, p.phone, p.village_id, p.subscribed, c.flow, c.step, c.slots, c.started_at, c.updated_at,"
+    f" ({ROLES_OF_P})"
     f"{_GUARDED_CLAIM_FROM} LEFT JOIN p ON TRUE LEFT JOIN conversation_state AS c ON c.openid = :openid"
 )
 CLAIM_COLUMNS = ("openid", "dedupe_key", "msg_type", "event", "event_key", "text", "raw", "wechat_time", "received_at")
@@ -174,12 +177,13 @@ def _claim_statement(
 
 
 def _keep_touched(sql: Sql, openid: str, row: tuple) -> None:
-    """The person and conversation state read by the claim, for the handler; nothing if the person was not touched
-    (not claimed, or older than their last message: `touch_person` then does what it always does)."""
+    """The person, conversation state and roles read by the claim, for the handler; nothing if the person was not
+    touched (not claimed, or older than their last message: `touch_person` then does what it always does)."""
     if row[0] is None:
         return
     sql.prefetched[(PERSON, openid)] = row[:5]
-    sql.prefetched[(PREFETCH, openid)] = row[5:] if row[5] is not None else None
+    sql.prefetched[(PREFETCH, openid)] = row[5:10] if row[5] is not None else None
+    keep_roles(sql, person_id=row[0], roles=row[10])
 
 
 def _same_body(sql: Sql, *, signature: str, body_hash: str) -> bool:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session
 
 from bot.villages import VillageIndex
+from models.cadre import forget_roles
 from models.person import Caller
 from models.sql import Sql
 from town import clock
@@ -68,6 +69,7 @@ class Context:
         """An ORM session in this message's transaction, opened on first use (most messages never need one)."""
         if self._session is None:
             self.sql.send_queued()  # the ORM's statements do not go through `sql`: what it queued goes first
+            forget_roles(self.sql)  # it may grant one
             self._session = Session(bind=self.sql.connection, expire_on_commit=False)
         return self._session
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -25,3 +26,14 @@ def serving(server, thread, what: str) -> bool:
     if not thread.is_alive():
         raise RuntimeError(f"{what} did not start")
     return server.started
+
+
+async def until_async(condition: Callable[[], T], timeout: float = 10.0, step: float = 0.02) -> T:
+    """`until` for a coroutine: polls with asyncio.sleep, so the event loop goes on meanwhile."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if value := condition():
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout}s")
+        await asyncio.sleep(step)
