@@ -52,6 +52,7 @@ class Run(Result):
 
     workers: int = 1
     db_us_per_req: float = math.nan
+    busy_cores: float = math.nan  # the whole machine's, during the run (server, database, wrk and anything else)
 
 
 # One conversation step per entry; each user picks the variant at (user index mod number of variants).
@@ -265,8 +266,10 @@ def bench_target(
         script = workdir / f"webhook_{name}{workers}_{connections}.lua"
         script.write_text(lua_script(args.users, args.threads, next(run_ids)))
         cpu_before, db_before = tree_cpu_seconds(server.proc.pid), db_cpu(database_url)
+        busy_before, started = machine_busy_seconds(), time.monotonic()
         output = run_wrk(server, script, connections, args.threads, args.duration)
         result = parse_wrk(output, Run(name, loop, connections, workers=workers))
+        result.busy_cores = (machine_busy_seconds() - busy_before) / (time.monotonic() - started)
         if result.requests:
             result.cpu_us_per_req = (tree_cpu_seconds(server.proc.pid) - cpu_before) * 1e6 / result.requests
             if db_before is not None:
@@ -291,6 +294,12 @@ def tree_cpu_seconds(pid: int) -> float:
         more = {child for child, parent in parents.items() if parent in tree} - tree
         tree, grew = tree | more, bool(more)
     return sum(cpu.get(member, 0) for member in tree) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores have spent busy since boot (/proc/stat: user to softirq, not idle, iowait or steal)."""
+    ticks = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def db_cpu(database_url: str) -> float | None:
@@ -365,7 +374,7 @@ def run_loop(args, workdir: Path, run_ids, loop: str) -> list[Run]:
 
 HEADER = (
     f"{'target':<11} {'loop':<8} {'conns':>5} {'req/s':>8} {'2xx/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-    f"{'non-2xx':>8} {'sock err':>8} {'cpu us/req':>10} {'db us/req':>9}"
+    f"{'non-2xx':>8} {'sock err':>8} {'cpu us/req':>10} {'db us/req':>9} {'busy cores':>10}"
 )
 
 
@@ -375,6 +384,7 @@ def row(r: Run) -> str:
     return (
         f"{name:<11} {r.loop:<8} {r.connections:>5} {r.rps:>8.0f} {r.ok_rps:>8.0f} {r.p50_ms:>8.2f} "
         f"{r.p99_ms:>8.2f} {r.non_2xx:>8} {r.socket_errors:>8} {r.cpu_us_per_req:>10.0f} {r.db_us_per_req:>9.0f}"
+        f" {r.busy_cores:>10.2f}"
     )
 
 
@@ -405,7 +415,7 @@ def report(results: list[Run], args) -> None:
     if 1 in args.workers and 2 in args.workers:
         for connections in sorted(args.concurrency, reverse=True):
             two, one = (ratio(results, "asyncio", connections, n) for n in (2, 1))
-            print(f"two workers against one at c={connections}: {two / one:.2f}x")
+            print(f"two workers against one at c={connections}: {two / one:.2f}x{_ceiling(results, connections)}")
     service = [r for r in results if r.target == "service" and r.loop == "asyncio" and r.workers == first]
     if service:
         p99_high = next((r.p99_ms for r in service if r.connections == high), math.nan)
@@ -426,6 +436,15 @@ def report(results: list[Run], args) -> None:
         print(line)
     main_loop = "asyncio" if "asyncio" in args.loops else args.loops[0]
     print(f"webhook full path ratio {ratio(results, main_loop, low, first):.2f}")
+
+
+def _ceiling(results: list[Run], connections: int) -> str:
+    """What more workers could add at most, if each request kept its CPU cost: the cores the one-worker run left."""
+    one = next((r for r in results if r.target == "service" and r.workers == 1 and r.connections == connections), None)
+    if one is None or not one.busy_cores > 0:
+        return ""
+    cores = os.cpu_count() or 1
+    return f" (one worker kept {one.busy_cores:.2f} of {cores} cores busy: at most {cores / one.busy_cores:.2f}x)"
 
 
 def _mark(ok: bool) -> str:
