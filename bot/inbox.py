@@ -8,6 +8,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import astuple
 from typing import TYPE_CHECKING
 
@@ -181,8 +182,10 @@ class Inbox:
         else:
             settle_replies(batch, outcomes)
         finally:
-            # From the loop, not from here: a batch is started from a loop callback only (bot/batches.py).
-            asyncio.get_running_loop().call_soon(self._batch_done, openids)
+            # From the loop, not from here: a batch is started from a loop callback only (bot/batches.py). A batch
+            # cut off by the loop's end (GreenletExit) has no loop to tell.
+            with suppress(RuntimeError):
+                asyncio.get_running_loop().call_soon(self._batch_done, openids)
 
     def _batch_done(self, openids: set[str]) -> None:
         self._batches_running -= 1

@@ -160,7 +160,7 @@ ROLES_OF_P = (
 def held_roles(sql: Sql, *, person_id: int) -> list[tuple[str, int]]:
     """The (role, village_id) pairs a person holds, oldest first (read with the message's claim, if it was)."""
     if (ROLES, person_id) in sql.prefetched:
-        return sql.prefetched[(ROLES, person_id)]
+        return list(sql.prefetched[(ROLES, person_id)])
     rows = sql.all(
         "SELECT role, village_id FROM cadre_assignment WHERE person_id = :person ORDER BY id", person=person_id
     )
