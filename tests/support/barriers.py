@@ -13,12 +13,9 @@ T = TypeVar("T")
 def until(condition: Callable[[], T], timeout: float = 10.0, step: float = 0.05) -> T:
     """The first true value of condition(), polled every `step` seconds; AssertionError after `timeout` seconds."""
     deadline = time.monotonic() + timeout
-    while True:
-        if value := condition():
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {timeout}s")
+    while not (value := _check(condition, deadline, timeout)):
         time.sleep(step)
+    return value
 
 
 def serving(server, thread, what: str) -> bool:
@@ -31,9 +28,13 @@ def serving(server, thread, what: str) -> bool:
 async def until_async(condition: Callable[[], T], timeout: float = 10.0, step: float = 0.02) -> T:
     """`until` for a coroutine: polls with asyncio.sleep, so the event loop goes on meanwhile."""
     deadline = time.monotonic() + timeout
-    while True:
-        if value := condition():
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {timeout}s")
+    while not (value := _check(condition, deadline, timeout)):
         await asyncio.sleep(step)
+    return value
+
+
+def _check(condition: Callable[[], T], deadline: float, timeout: float) -> T:
+    """condition()'s value; AssertionError when it is still false past the deadline."""
+    if not (value := condition()) and time.monotonic() > deadline:
+        raise AssertionError(f"not true within {timeout}s")
+    return value
