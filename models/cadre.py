@@ -149,7 +149,7 @@ def holds_role(sql: Sql, *, person_id: int, roles: tuple[str, ...] | list[str]) 
     return sql.one(HOLDS_ROLE.format(roles=placeholders), person=person_id, **params) is not None
 
 
-ROLES = "cadre_assignment"  # the key `prefetched` roles go under, with the person's id
+ROLES_KEY = "cadre_assignment"  # the key `prefetched` roles go under, with the person's id
 # PostgreSQL: the roles of the person `p` of a statement, as a JSON array of [role, village id], oldest first.
 ROLES_OF_P = (
     "SELECT json_agg(json_build_array(a.role, a.village_id) ORDER BY a.id) FROM cadre_assignment a"
@@ -159,8 +159,8 @@ ROLES_OF_P = (
 
 def held_roles(sql: Sql, *, person_id: int) -> list[tuple[str, int]]:
     """The (role, village_id) pairs a person holds, oldest first (read with the message's claim, if it was)."""
-    if (ROLES, person_id) in sql.prefetched:
-        return list(sql.prefetched[(ROLES, person_id)])
+    if (ROLES_KEY, person_id) in sql.prefetched:
+        return list(sql.prefetched[(ROLES_KEY, person_id)])
     rows = sql.all(
         "SELECT role, village_id FROM cadre_assignment WHERE person_id = :person ORDER BY id", person=person_id
     )
@@ -169,12 +169,12 @@ def held_roles(sql: Sql, *, person_id: int) -> list[tuple[str, int]]:
 
 def keep_roles(sql: Sql, *, person_id: int, roles: list | None) -> None:
     """Roles read by another statement (`ROLES_OF_P`), for `held_roles`; valid until an ORM session opens."""
-    sql.prefetched[(ROLES, person_id)] = [(role, village_id) for role, village_id in roles or ()]
+    sql.prefetched[(ROLES_KEY, person_id)] = [(role, village_id) for role, village_id in roles or ()]
 
 
 def forget_roles(sql: Sql) -> None:
     """Roles are granted through the ORM (`redeem_invite`): once a session is open, `held_roles` reads them again."""
-    for key in [key for key in sql.prefetched if key[0] == ROLES]:
+    for key in [key for key in sql.prefetched if key[0] == ROLES_KEY]:
         del sql.prefetched[key]
 
 
