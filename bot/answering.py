@@ -49,7 +49,7 @@ class Answerer:
         for inbound, row in zip(inbounds, rows, strict=True):
             firsts.setdefault(inbound.openid, (inbound, row))
         ahead = [(i.request, row, i.window == "long") for i, row in firsts.values() if i.request is not None]
-        claim_ahead(sql, ahead, now=now)
+        claim_ahead(sql, ahead, now=now, per_minute=self.settings.messages_per_minute)
 
     def store_and_answer(
         self,
@@ -70,7 +70,10 @@ class Answerer:
         """
         window_s = self.settings.webhook_max_skew_s
         touch = inbound.window == "long"  # the person wrote: their touch goes with the claim (PostgreSQL)
-        claim = admit_and_claim(sql, inbound.request, row, now=now, window_s=window_s, touch=touch)
+        per_minute = self.settings.messages_per_minute
+        claim = admit_and_claim(
+            sql, inbound.request, row, now=now, window_s=window_s, touch=touch, per_minute=per_minute
+        )
         if claim is None:
             return Answer(None, REPLAYED)  # this message alone is refused (403); its batch goes on
         if claim.is_retry:

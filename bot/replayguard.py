@@ -17,6 +17,7 @@ from models.inbound import Claim, claim_inbound, guarded_claim
 from models.inbound import claim_ahead as models_claim_ahead
 from models.sql import Sql
 from models.webhook_request import forget_requests, remember_request
+from town.limits import MINUTE
 
 log = logging.getLogger(__name__)
 # Returned (not raised) by the inbox for the one refused message, so its neighbours in a batch go on.
@@ -37,29 +38,41 @@ def admit(sql: Sql, request: RequestStamp | None, *, now: dt.datetime, window_s:
 
 
 def admit_and_claim(
-    sql: Sql, request: RequestStamp | None, row: dict, *, now: dt.datetime, window_s: int, touch: bool = False
+    sql: Sql,
+    request: RequestStamp | None,
+    row: dict,
+    *,
+    now: dt.datetime,
+    window_s: int,
+    touch: bool = False,
+    per_minute: int = 0,
 ) -> Claim | None:
     """`admit`, then store the message (models/inbound.py:claim_inbound); None when refused.
 
-    On PostgreSQL both are one statement, with `touch` the sender's touch too: a round trip is the dearest part of a
-    message there.
+    On PostgreSQL both are one statement, with `touch` the sender's touch too (and their count for a `per_minute`
+    limit): a round trip is the dearest part of a message there.
     """
     if request is None or sql.sqlite:
         return claim_inbound(sql, **row) if admit(sql, request, now=now, window_s=window_s) else None
     _prune(sql, now=now, window_s=window_s)
-    claim = guarded_claim(sql, **_claim_args(sql, request, row, now=now, touch=touch))
+    claim = guarded_claim(sql, **_claim_args(sql, request, row, now=now, touch=touch, per_minute=per_minute))
     if claim is None:
         log.warning("refused a replayed webhook query (timestamp %s) carrying another message", request.timestamp)
     return claim
 
 
-def claim_ahead(sql: Sql, messages: list[tuple[RequestStamp, dict, bool]], *, now: dt.datetime) -> None:
+def claim_ahead(
+    sql: Sql, messages: list[tuple[RequestStamp, dict, bool]], *, now: dt.datetime, per_minute: int = 0
+) -> None:
     """PostgreSQL: the claims of several people's messages in one round trip (each is a (request, row, touch));
     `admit_and_claim` then finds each one's outcome."""
-    models_claim_ahead(sql, [_claim_args(sql, request, row, now=now, touch=touch) for request, row, touch in messages])
+    claims = [
+        _claim_args(sql, request, row, now=now, touch=touch, per_minute=per_minute) for request, row, touch in messages
+    ]
+    models_claim_ahead(sql, claims)
 
 
-def _claim_args(sql: Sql, request: RequestStamp, row: dict, *, now: dt.datetime, touch: bool) -> dict:
+def _claim_args(sql: Sql, request: RequestStamp, row: dict, *, now: dt.datetime, touch: bool, per_minute: int) -> dict:
     times = {key: sql.time(row[key]) for key in ("wechat_time", "received_at")}
     return {
         **row,
@@ -68,6 +81,9 @@ def _claim_args(sql: Sql, request: RequestStamp, row: dict, *, now: dt.datetime,
         "body_hash": request.body_hash,
         "stamped_at": request.timestamp,
         "touch_at": now if touch else None,
+        # As town/limits counts: the last minute, up to one past the limit (no count without a limit).
+        "recent_since": now - MINUTE,
+        "recent_cap": per_minute + 1 if per_minute > 0 else 0,
     }
 
 

@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from models.cadre import ROLES_OF_P, keep_roles
 from models.conversation import PREFETCH
+from models.limits import RECENT_MESSAGES, keep_recent
 from models.person import PERSON, TOUCH_IF_CLAIMED
 from models.sql import Sql
 
@@ -92,13 +93,13 @@ _GUARDED_CLAIM_FROM = (
     " ON stored.openid = :openid AND stored.dedupe_key = :dedupe_key"
 )
 GUARDED_CLAIM = f"WITH {_GUARDED_CLAIM_CTES}{_GUARDED_CLAIM_SELECT}{_GUARDED_CLAIM_FROM}"
-# The same for a message the person wrote, with their touch (models/person.py), their conversation state and the
-# cadre roles they hold (the help text lists a cadre's commands): what such a message's handler reads first, in the
-# claim's round trip.
+# The same for a message the person wrote, with their touch (models/person.py), their conversation state, the
+# cadre roles they hold (the help text lists a cadre's commands) and their messages of the last minute (the
+# per-minute limit, town/limits): what such a message's handler reads first, in the claim's round trip.
 GUARDED_CLAIM_AND_TOUCH = (
     f"WITH {_GUARDED_CLAIM_CTES}, p AS ({TOUCH_IF_CLAIMED}){_GUARDED_CLAIM_SELECT},"
     " p.id, p.name, p.phone, p.village_id, p.subscribed, c.flow, c.step, c.slots, c.started_at, c.updated_at,"
-    f" ({ROLES_OF_P})"
+    f" ({ROLES_OF_P}), ({RECENT_MESSAGES})"
     f"{_GUARDED_CLAIM_FROM} LEFT JOIN p ON TRUE LEFT JOIN conversation_state AS c ON c.openid = :openid"
 )
 CLAIM_COLUMNS = ("openid", "dedupe_key", "msg_type", "event", "event_key", "text", "raw", "wechat_time", "received_at")
@@ -129,7 +130,8 @@ def guarded_claim(
     """PostgreSQL: `remember_request` and `claim_inbound` in one statement; None when the query carried another body.
 
     With `touch_at`, a message the person wrote: a claimed one also touches the person (`touch_person` then finds
-    them read) and reads their conversation state, in the same statement. A claim sent ahead (`claim_ahead`) is
+    them read) and reads their conversation state, their roles and, with `recent_since` and `recent_cap`, their
+    messages counted for the per-minute limit, in the same statement. A claim sent ahead (`claim_ahead`) is
     not sent again.
     Its snapshot is taken before it waits on a concurrent transaction's row, so what that row holds is read again
     apart, as the two-statement way does (rare: only when two attempts of one query race).
@@ -173,17 +175,20 @@ def _claim_statement(
     params.update(signature=signature, body_hash=body_hash, stamped_at=stamped_at)
     if touch_at is None:
         return GUARDED_CLAIM, params
-    return GUARDED_CLAIM_AND_TOUCH, {**params, "yes": True, "now": touch_at}
+    recent = {"since": values.get("recent_since", touch_at), "cap": values.get("recent_cap", 0)}
+    return GUARDED_CLAIM_AND_TOUCH, {**params, **recent, "yes": True, "now": touch_at}
 
 
 def _keep_touched(sql: Sql, openid: str, row: tuple) -> None:
-    """The person, conversation state and roles read by the claim, for the handler; nothing if the person was not
-    touched (not claimed, or older than their last message: `touch_person` then does what it always does)."""
+    """The person, conversation state, roles and recent messages read by the claim, for the handler; nothing if the
+    person was not touched (not claimed, or older than their last message: `touch_person` then does what it always
+    does)."""
     if row[0] is None:
         return
     sql.prefetched[(PERSON, openid)] = row[:5]
     sql.prefetched[(PREFETCH, openid)] = row[5:10] if row[5] is not None else None
     keep_roles(sql, person_id=row[0], roles=row[10])
+    keep_recent(sql, openid=openid, before_this=row[11])
 
 
 def _same_body(sql: Sql, *, signature: str, body_hash: str) -> bool:
