@@ -140,7 +140,8 @@ def guarded_claim(
     if ahead in sql.prefetched:
         row = sql.prefetched.pop(ahead)
     else:
-        statement, params = _claim_statement(signature, body_hash, stamped_at, touch_at, values)
+        claim = {**values, "signature": signature, "body_hash": body_hash, "stamped_at": stamped_at}
+        statement, params = _claim_statement({**claim, "touch_at": touch_at})
         row = sql.one(statement, **params)
     if touch_at is not None:
         _keep_touched(sql, values["openid"], row[6:])
@@ -161,21 +162,18 @@ def claim_ahead(sql: Sql, claims: list[dict]) -> None:
 
     Only for messages of different people: a claim reads its sender's conversation as it stands.
     """
-    statements = [
-        _claim_statement(c["signature"], c["body_hash"], c["stamped_at"], c.get("touch_at"), c) for c in claims
-    ]
+    statements = [_claim_statement(claim) for claim in claims]
     for claim, row in zip(claims, sql.one_each(statements), strict=True):
         sql.prefetched[(CLAIM_AHEAD, f"{claim['openid']}\n{claim['dedupe_key']}")] = row
 
 
-def _claim_statement(
-    signature: str, body_hash: str, stamped_at: int, touch_at: dt.datetime | None, values: dict
-) -> tuple[str, dict]:
-    params = {key: values[key] for key in CLAIM_COLUMNS}
-    params.update(signature=signature, body_hash=body_hash, stamped_at=stamped_at)
+def _claim_statement(claim: dict) -> tuple[str, dict]:
+    """A claim's statement and parameters: with `touch_at`, the person's touch and reads too."""
+    params = {key: claim[key] for key in (*CLAIM_COLUMNS, "signature", "body_hash", "stamped_at")}
+    touch_at = claim.get("touch_at")
     if touch_at is None:
         return GUARDED_CLAIM, params
-    recent = {"since": values.get("recent_since", touch_at), "cap": values.get("recent_cap", 0)}
+    recent = {"since": claim.get("recent_since", touch_at), "cap": claim.get("recent_cap", 0)}
     return GUARDED_CLAIM_AND_TOUCH, {**params, **recent, "yes": True, "now": touch_at}
 
 

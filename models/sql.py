@@ -29,8 +29,9 @@ class Sql:
         self.sqlite = connection.dialect.name == "sqlite"
         self._cursor = connection.connection.driver_connection.cursor()
         self._last_time: tuple[dt.datetime, str] | None = None
-        # Rows known without a statement of their own (read with another one, or just written), by (table, key).
-        self.prefetched: dict[tuple[str, str], tuple | None] = {}
+        # What is known without a statement of its own (read with another one, or just written), by (kind, key):
+        # rows, a person's roles, a count.
+        self.prefetched: dict[tuple[str, object], object] = {}
         # PostgreSQL, with queue_writes: `queue`d writes, sent in one round trip with the next statement.
         self._queues = queue_writes and not self.sqlite
         self._queued: list[tuple[str, dict]] = []
