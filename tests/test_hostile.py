@@ -49,9 +49,13 @@ def test_a_guest_or_household_count_pattern_stays_linear_on_a_long_run(run):
     from handlers.vaccination.reading import _HOUSEHOLD
 
     def took(text: str) -> float:
-        started = time.perf_counter()
-        _COUNT.search(text), _HOUSEHOLD.search("俺家" + text)
-        return time.perf_counter() - started
+        """The fastest of five tries: a shared machine's pauses stretch one try, never all five."""
+        tries = []
+        for _ in range(5):
+            started = time.perf_counter()
+            _COUNT.search(text), _HOUSEHOLD.search("俺家" + text)
+            tries.append(time.perf_counter() - started)
+        return min(tries)
 
     baseline = took("俺家三口人，酒席二十桌" * (len(run) // 10))  # as long, harmless
     assert took(run) < 50 * baseline + 0.05
