@@ -8,10 +8,13 @@ connection waits as psycopg's own does.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 
 import greenlet
 import psycopg
 from psycopg.waiting import Ready, Wait
+
+from models.wire import Wire
 
 # The attribute of a greenlet that waits cooperatively: called with the socket and what psycopg waits for, it
 # returns what the socket is ready for, having let other work run meanwhile.
@@ -20,7 +23,13 @@ SocketWaiter = Callable[[int, Wait], Ready]
 
 
 class CooperativeConnection(psycopg.Connection):
-    """A psycopg connection whose waits go through the current greenlet's socket waiter, when it has one."""
+    """A psycopg connection whose waits go through the current greenlet's socket waiter, when it has one; with a
+    Wire of its own (models/wire.py)."""
+
+    @cached_property
+    def wire(self) -> Wire:
+        """Its statements sent on libpq, and the ones it prepared."""
+        return Wire(self)
 
     def wait(self, gen, interval: float = 0.1, timeout: float | None = None):
         """Drive one of psycopg's generators to its end (a wait with a timeout, a cancellation's, waits as usual)."""

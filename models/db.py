@@ -56,7 +56,9 @@ def _postgres_engine(database_url: str) -> Engine:
 
     @event.listens_for(engine, "do_connect")
     def _connect(_dialect, _record, cargs, cparams):
-        return CooperativeConnection.connect(*cargs, **cparams)  # the webhook's batches wait on the event loop
+        # Cooperative: the webhook's batches wait on the event loop. psycopg's own prepared statements off: having
+        # any, it sends DEALLOCATE ALL at every rollback, which would drop the Wire's too (models/wire.py).
+        return CooperativeConnection.connect(*cargs, **cparams, prepare_threshold=None)
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_conn, record):

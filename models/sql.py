@@ -1,4 +1,5 @@
-"""Hand-written SQL for the per-message path, run on the DBAPI cursor inside a SQLAlchemy transaction.
+"""Hand-written SQL for the per-message path, inside a SQLAlchemy transaction: on SQLite the DBAPI cursor's, on
+PostgreSQL sent on libpq in pipelines (models/wire.py).
 
 An ORM round trip costs several times the whole WeChat protocol work (PERF.md, bench/webhook.py), so the
 few statements every message needs are written once here, in `:name` style, for SQLite and PostgreSQL.
@@ -7,27 +8,21 @@ few statements every message needs are written once here, in `:name` style, for 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from functools import lru_cache
 
 from sqlalchemy import Connection
 
-_NAMED = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
-
-
-@lru_cache(maxsize=256)
-def _pyformat(sql: str) -> str:
-    """`:name` placeholders as psycopg's `%(name)s`."""
-    return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
+from models.wire import Result, wire_of
 
 
 class Sql:
-    """One transaction's statements on the connection's DBAPI cursor."""
+    """One transaction's statements: on SQLite the DBAPI cursor's, on PostgreSQL sent on libpq (models/wire.py)."""
 
     def __init__(self, connection: Connection, *, queue_writes: bool = False):
         self.connection = connection
         self.sqlite = connection.dialect.name == "sqlite"
-        self._cursor = connection.connection.driver_connection.cursor()
+        driver = connection.connection.driver_connection
+        self._cursor = driver.cursor() if self.sqlite else None
+        self._wire = None if self.sqlite else wire_of(driver)
         self._last_time: tuple[dt.datetime, str] | None = None
         # What is known without a statement of its own (read with another one, or just written), by (kind, key):
         # rows, a person's roles, a count.
@@ -38,13 +33,15 @@ class Sql:
 
     def run(self, sql: str, **params) -> int:
         """Execute; the number of rows affected."""
-        self._execute(sql, params)
-        return self._cursor.rowcount
+        return self._execute(sql, params).rowcount
 
     def one(self, sql: str, **params) -> tuple | None:
         """Execute and fetch one row."""
-        self._execute(sql, params)
-        return self._cursor.fetchone()
+        return self._execute(sql, params).fetchone()
+
+    def all(self, sql: str, **params) -> list[tuple]:
+        """Execute and fetch every row."""
+        return self._execute(sql, params).fetchall()
 
     def queue(self, sql: str, **params) -> None:
         """A write whose outcome nobody reads: sent with the next statement (or `send_queued`) when writes queue,
@@ -57,7 +54,7 @@ class Sql:
     def send_queued(self) -> None:
         """Send the queued writes now (before a commit)."""
         if self._queued:
-            self._pipeline(self._queued.pop(), [])
+            self._send([])
 
     def commit_with_queued(self) -> None:
         """PostgreSQL with queued writes: them and COMMIT in one round trip (the transaction's own commit then finds
@@ -68,40 +65,28 @@ class Sql:
 
     def one_each(self, statements: list[tuple[str, dict]]) -> list[tuple | None]:
         """PostgreSQL: several statements sent together, one round trip in all; the first row of each."""
-        if not statements:
-            return []
-        cursors = self._pipeline(statements[-1], statements[:-1])
-        return [cursor.fetchone() for cursor in cursors] + [self._cursor.fetchone()]
-
-    def _execute(self, sql: str, params: dict) -> None:
-        if self._queued:
-            self._pipeline((sql, params), [])
-        else:
-            self._cursor.execute(sql if self.sqlite else _pyformat(sql), params)
-
-    def _pipeline(self, last: tuple[str, dict], others: list[tuple[str, dict]]) -> list:
-        """The queued writes, `others`, then `last` on this Sql's own cursor, in one pipeline; the others' cursors."""
-        before, self._queued = [*self._queued, *others], []
-        connection = self._cursor.connection
-        cursors = [connection.cursor() for _ in before]
-        with connection.pipeline():
-            for cursor, (sql, params) in zip(cursors, before, strict=True):
-                cursor.execute(_pyformat(sql), params)
-            self._cursor.execute(_pyformat(last[0]), last[1])
-        return cursors[len(before) - len(others) :]
+        return [result.fetchone() for result in self._send(statements)] if statements else []
 
     def many(self, sql: str, rows: list[dict]) -> int:
-        """Execute once per row (executemany); the number of rows affected in all."""
+        """Execute once per row (on PostgreSQL in one round trip); the number of rows affected in all."""
         if not rows:
             return 0
-        self.send_queued()
-        self._cursor.executemany(sql if self.sqlite else _pyformat(sql), rows)
-        return self._cursor.rowcount
+        if self.sqlite:
+            self._cursor.executemany(sql, rows)
+            return self._cursor.rowcount
+        return sum(result.rowcount for result in self._send([(sql, row) for row in rows]))
 
-    def all(self, sql: str, **params) -> list[tuple]:
-        """Execute and fetch every row."""
-        self._execute(sql, params)
-        return self._cursor.fetchall()
+    def _execute(self, sql: str, params: dict):
+        """The statement run; its outcome (SQLite's cursor, or PostgreSQL's Result), ready to fetch from."""
+        if self.sqlite:
+            self._cursor.execute(sql, params)
+            return self._cursor
+        return self._send([(sql, params)])[-1]
+
+    def _send(self, statements: list[tuple[str, dict]]) -> list[Result]:
+        """PostgreSQL: the queued writes, then these, in one round trip; these' outcomes."""
+        queued, self._queued = self._queued, []
+        return self._wire.send([*queued, *statements])[len(queued) :]
 
     @staticmethod
     def in_list(name: str, values: list) -> tuple[str, dict]:

@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from collections import Counter
+from functools import cached_property
 
 import psycopg
 import pytest
@@ -24,6 +25,7 @@ from models.db import make_engine, transaction, utcnow
 from models.inbound import InboundMessage, guarded_claim
 from models.sql import Sql
 from models.webhook_request import remember_request
+from models.wire import Wire
 from tests.support.barriers import until, until_async
 
 HELP_REPLY = "我的信息"
@@ -39,30 +41,43 @@ HELP_ROUND_TRIPS_ALONE = 2  # the claim, then the outcome with the COMMIT
 ADVISORY_KEY = 4217  # a lock a test holds so that a handler waits on the database
 
 
+def kind_of(query) -> str:
+    """A statement's first word; PRUNE for the replay guard's pruning."""
+    query = str(query)
+    return "PRUNE" if query.startswith("DELETE FROM webhook_request") else query.split(None, 1)[0].upper()
+
+
 class CountingCursor(psycopg.Cursor):
-    """A real psycopg cursor that counts the statements it sends."""
+    """A real psycopg cursor (the ORM's) that counts the statements it sends, each one round trip."""
 
     counts: Counter
 
     def execute(self, query, params=None, **kwargs):
-        kind = "PRUNE" if str(query).startswith("DELETE FROM webhook_request") else str(query).split(None, 1)[0].upper()
-        self.counts[kind] += 1
-        if self.connection._pipeline is not None:
-            self.counts[f"{kind} in a pipeline"] += 1
+        self.counts[kind_of(query)] += 1
         return super().execute(query, params, **kwargs)
 
 
-class CountingConnection(CooperativeConnection):
-    """A real connection, as the service makes them, that counts its pipelines (each one round trip)."""
+class CountingWire(Wire):
+    """The real Wire (models/wire.py) that counts its pipelines, each one round trip, and their statements."""
 
     counts: Counter
 
-    @contextlib.contextmanager
-    def pipeline(self):
-        if self._pipeline is None:
-            self.counts["pipelines"] += 1
-        with super().pipeline() as pipeline:
-            yield pipeline
+    def send(self, statements):
+        self.counts["pipelines"] += 1
+        for query, _params in statements:
+            self.counts[kind_of(query)] += 1
+            self.counts[f"{kind_of(query)} in a pipeline"] += 1
+        return super().send(statements)
+
+
+class CountingConnection(CooperativeConnection):
+    """A real connection, as the service makes them, whose Wire counts."""
+
+    counts: Counter
+
+    @cached_property
+    def wire(self) -> Wire:
+        return type("Counting", (CountingWire,), {"counts": self.counts})(self)
 
 
 @pytest.fixture

@@ -1,0 +1,178 @@
+"""PostgreSQL statements sent on the connection's libpq handle, pipelined: one write and one read per round trip.
+
+A psycopg cursor costs ~45 us of CPU a statement in a pipeline (a cursor each, the query converted, the pipeline's
+machinery), ~10 us here: the webhook sends a few statements a message, so this was a fifth of its CPU
+(bench/README.md, issue 17). Parameters are adapted and rows loaded by psycopg's own Transformer, errors are
+psycopg's own, and the connection's wait (models/cooperative.py) is used, so the caller sees what a cursor gives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+import psycopg
+from psycopg import errors, pq
+from psycopg.adapt import PyFormat, Transformer
+from psycopg.waiting import Ready, Wait
+
+_NAMED = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
+# Statements prepared on a connection at most (each once, on first use); past that they are sent unnamed.
+MAX_PREPARED = 200
+_PREPARED_PREFIX = "xa_"
+
+
+class Result:
+    """One statement's outcome, as a cursor gives it: its rows and the number of rows it returned or affected."""
+
+    def __init__(self, rows: list[tuple], rowcount: int):
+        self.rows = rows
+        self.rowcount = rowcount
+
+    def fetchone(self) -> tuple | None:
+        """The first row, if any."""
+        return self.rows[0] if self.rows else None
+
+    def fetchall(self) -> list[tuple]:
+        """Every row."""
+        return self.rows
+
+
+@lru_cache(maxsize=512)
+def numbered(sql: str) -> tuple[bytes, tuple[str, ...]]:
+    """`:name` placeholders as `$1`, `$2` ...; the query and the names in order (a repeated name, one number)."""
+    names: list[str] = []
+
+    def number(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in names:
+            names.append(name)
+        return f"${names.index(name) + 1}"
+
+    return _NAMED.sub(number, sql).encode(), tuple(names)
+
+
+class Wire:
+    """A psycopg connection's statements, sent together in one pipeline; the statements it prepared."""
+
+    def __init__(self, connection: psycopg.Connection, *, max_prepared: int = MAX_PREPARED):
+        self.connection = connection
+        self.max_prepared = max_prepared
+        self._transformer = Transformer(connection)
+        self._prepared: dict[tuple[bytes, tuple], bytes] = {}
+        self._names = 0
+
+    def send(self, statements: list[tuple[str, dict]]) -> list[Result]:
+        """The statements in one round trip (BEGIN first, when a transaction is due); the first error raised."""
+        if self.connection.closed:
+            raise psycopg.OperationalError("the connection is closed")
+        preparing: dict[tuple[bytes, tuple], bytes] = {}
+        bound = [self._bind(sql, params, preparing) for sql, params in statements]  # all bound before any is sent
+        with self.connection.lock:
+            results = self._round_trip(self._begin(), bound)
+        return self._outcomes(results, bound)
+
+    def _bind(self, sql: str, params: dict, preparing: dict[tuple[bytes, tuple], bytes]) -> tuple:
+        """What libpq is sent for a statement: the query, its values, their types and formats, the name it is
+        prepared under, and the name to prepare it under first (the first time it is sent on this connection)."""
+        query, names = numbered(sql)
+        try:
+            values = [params[name] for name in names]
+        except KeyError as missing:
+            raise psycopg.ProgrammingError(f"query parameter missing: {missing.args[0]}") from None
+        transformer = self._transformer
+        dumped = transformer.dump_sequence(values, [PyFormat.AUTO] * len(values))
+        types, formats = tuple(transformer.types), list(transformer.formats)
+        key = (query, types)
+        name, prepare = self._prepared.get(key) or preparing.get(key), None
+        if name is None and len(self._prepared) + len(preparing) < self.max_prepared:
+            self._names += 1
+            prepare = preparing[key] = f"{_PREPARED_PREFIX}{self._names}".encode()
+        return query, dumped, types, formats, name, prepare
+
+    def _begin(self) -> bytes | None:
+        """The command that starts a transaction, when one is due (psycopg's own, so its settings hold)."""
+        connection = self.connection
+        if connection.autocommit or connection.pgconn.transaction_status != pq.TransactionStatus.IDLE:
+            return None
+        return connection._get_tx_start_command()  # noqa: SLF001 (the BEGIN psycopg itself would send)
+
+    def _round_trip(self, begin: bytes | None, bound: list[tuple]) -> list[pq.abc.PGresult]:
+        pgconn = self.connection.pgconn
+        pgconn.enter_pipeline_mode()
+        try:
+            if begin:
+                pgconn.send_query_params(begin, None)
+            for query, dumped, types, formats, name, prepare in bound:
+                if prepare:
+                    pgconn.send_prepare(prepare, query, param_types=types)
+                    name = prepare
+                if name:
+                    pgconn.send_query_prepared(name, dumped, param_formats=formats)
+                else:
+                    pgconn.send_query_params(query, dumped, param_types=types, param_formats=formats)
+            pgconn.pipeline_sync()
+            results = self.connection.wait(_until_sync(pgconn))
+        finally:
+            if pgconn.status == pq.ConnStatus.OK:
+                try:
+                    pgconn.exit_pipeline_mode()
+                except psycopg.OperationalError:
+                    self.connection.close()  # results left unread: the pool must not hand this one out again
+        return results
+
+    def _outcomes(self, results: list[pq.abc.PGresult], bound: list[tuple]) -> list[Result]:
+        """Each statement's result (the BEGIN's and the prepares' checked and left out)."""
+        encoding = self.connection.info.encoding
+        failed = next((result for result in results if result.status == pq.ExecStatus.FATAL_ERROR), None)
+        ours = iter(results[len(results) - len(bound) - sum(1 for b in bound if b[5]) :])
+        outcomes = []
+        for query, _dumped, types, _formats, _name, prepare in bound:
+            if prepare and next(ours).status == pq.ExecStatus.COMMAND_OK:
+                self._prepared[(query, types)] = prepare
+            outcomes.append(self._result(next(ours)))
+        if failed is not None:
+            error = errors.error_from_result(failed, encoding=encoding)
+            if isinstance(error, errors.InvalidSqlStatementName):
+                self._prepared.clear()  # someone sent DEALLOCATE ALL: prepared again from the next transaction
+            raise error
+        return outcomes
+
+    def _result(self, result: pq.abc.PGresult) -> Result:
+        if result.status != pq.ExecStatus.TUPLES_OK:
+            rowcount = result.command_tuples
+            return Result([], rowcount if rowcount is not None else -1)
+        transformer = self._transformer
+        transformer.set_pgresult(result)
+        return Result(transformer.load_rows(0, result.ntuples, tuple), result.ntuples)
+
+
+def wire_of(connection: psycopg.Connection) -> Wire:
+    """The connection's Wire, kept with it so its prepared statements are used again; for another connection, a
+    Wire that prepares nothing (another one on it would not know what this one prepared)."""
+    wire = getattr(connection, "wire", None)
+    return wire if wire is not None else Wire(connection, max_prepared=0)
+
+
+def _until_sync(pgconn: pq.abc.PGconn) -> Iterator:
+    """psycopg wait generator: flush what was sent, then read every result up to the pipeline's sync."""
+    while pgconn.flush():  # a long pipeline: the server may answer before it has read it all
+        if (yield Wait.RW) & Ready.R:
+            pgconn.consume_input()
+    results = []
+    while True:
+        ended = False  # get_result gives None once at the end of each statement's results, twice: wait for more
+        while not pgconn.is_busy():
+            result = pgconn.get_result()
+            if result is None:
+                if ended:
+                    break
+                ended = True
+                continue
+            ended = False
+            if result.status == pq.ExecStatus.PIPELINE_SYNC:
+                return results
+            results.append(result)
+        yield Wait.R
+        pgconn.consume_input()
