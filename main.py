@@ -28,6 +28,7 @@ from bot.risk import RiskContext
 from bot.startup import configure_logging, prepare_database, startable_settings
 from bot.villages import VillageIndex, VillageRef
 from bot.webhook import receive, verify_server
+from bot.workers import serve_workers, shares_sockets
 from broadcasts.jobs import schedule
 from broadcasts.scheduler import Scheduler, start_scheduler
 from handlers.registry import registry
@@ -143,18 +144,25 @@ def serve(
     prepare_database(settings)  # once, before the workers start
     mode = f"sandbox: open http://{host}:{port}/simulator" if settings.sandbox else "WeChat account"
     typer.echo(f"乡安 serving on http://{host}:{port} ({mode})")
-    uvicorn.run(
-        "main:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers or settings.workers,
-        loop="asyncio",
-        http="httptools",
-        access_log=False,
-        log_level=settings.log_level,
-        proxy_headers=False,  # X-Forwarded-For is read by the webhook, and only through TRUSTED_PROXIES
-    )
+    options = {
+        "factory": True,
+        "host": host,
+        "port": port,
+        "workers": workers or settings.workers,
+        "loop": "asyncio",
+        "http": "httptools",
+        "access_log": False,
+        "log_level": settings.log_level,
+        "proxy_headers": False,  # X-Forwarded-For is read by the webhook, and only through TRUSTED_PROXIES
+    }
+    if options["workers"] > 1 and shares_sockets():  # each worker on a socket of its own (bot/workers.py)
+        try:
+            code = serve_workers(uvicorn.Config("main:create_app", **options), options["workers"])
+        except OSError as exc:  # the port taken, the address not this machine's
+            typer.echo(f"乡安 cannot start: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        raise typer.Exit(code)
+    uvicorn.run("main:create_app", **options)
 
 
 @cli.command()
