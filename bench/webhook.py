@@ -109,7 +109,8 @@ def serve_baseline(port: int, loop: str) -> None:
 
 
 def serve_app(port: int, loop: str, workers: int = 1) -> None:
-    """Serve the real app like `main.py serve`, but on another event loop (for the uvloop comparison)."""
+    """Serve the real app like `main.py serve`, but on another event loop (for the uvloop comparison; with more than
+    one worker, uvicorn's own, sharing one socket, not `bot/workers.py`'s)."""
     import uvicorn
 
     sys.path.insert(0, str(PROJECT))

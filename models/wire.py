@@ -124,7 +124,6 @@ class Wire:
 
     def _outcomes(self, results: list[pq.abc.PGresult], bound: list[tuple]) -> list[Result]:
         """Each statement's result (the BEGIN's and the prepares' checked and left out)."""
-        encoding = self.connection.info.encoding
         failed = next((result for result in results if result.status == pq.ExecStatus.FATAL_ERROR), None)
         ours = iter(results[len(results) - len(bound) - sum(1 for b in bound if b[5]) :])
         outcomes = []
@@ -133,7 +132,7 @@ class Wire:
                 self._prepared[(query, types)] = prepare
             outcomes.append(self._result(next(ours)))
         if failed is not None:
-            error = errors.error_from_result(failed, encoding=encoding)
+            error = errors.error_from_result(failed, encoding=self.connection.info.encoding)
             if isinstance(error, errors.InvalidSqlStatementName):
                 self._prepared.clear()  # someone sent DEALLOCATE ALL: prepared again from the next transaction
             raise error
