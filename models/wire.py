@@ -1,7 +1,7 @@
 """PostgreSQL statements sent on the connection's libpq handle, pipelined: one write and one read per round trip.
 
 A psycopg cursor costs ~45 us of CPU a statement in a pipeline (a cursor each, the query converted, the pipeline's
-machinery), ~10 us here: the webhook sends a few statements a message, so this was a fifth of its CPU
+machinery), ~10 us here: the webhook sends a few statements a message, so that was a fifth of its CPU
 (bench/README.md, issue 17). Parameters are adapted and rows loaded by psycopg's own Transformer, errors are
 psycopg's own, and the connection's wait (models/cooperative.py) is used, so the caller sees what a cursor gives.
 """
@@ -18,8 +18,9 @@ from psycopg.adapt import PyFormat, Transformer
 from psycopg.waiting import Ready, Wait
 
 _NAMED = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
-# Statements prepared on a connection at most (each once, on first use); past that they are sent unnamed.
+# Statements prepared on a connection at most (each the second time it is sent); past that they are sent unnamed.
 MAX_PREPARED = 200
+MAX_SEEN = 1000  # statements sent once remembered, to prepare them if they come again
 _PREPARED_PREFIX = "xa_"
 
 
@@ -61,6 +62,7 @@ class Wire:
         self.max_prepared = max_prepared
         self._transformer = Transformer(connection)
         self._prepared: dict[tuple[bytes, tuple], bytes] = {}
+        self._seen: set[tuple[bytes, tuple]] = set()
         self._names = 0
 
     def send(self, statements: list[tuple[str, dict]]) -> list[Result]:
@@ -75,7 +77,7 @@ class Wire:
 
     def _bind(self, sql: str, params: dict, preparing: dict[tuple[bytes, tuple], bytes]) -> tuple:
         """What libpq is sent for a statement: the query, its values, their types and formats, the name it is
-        prepared under, and the name to prepare it under first (the first time it is sent on this connection)."""
+        prepared under, and the name to prepare it under first (the second time it is sent on this connection)."""
         query, names = numbered(sql)
         try:
             values = [params[name] for name in names]
@@ -86,10 +88,22 @@ class Wire:
         types, formats = tuple(transformer.types), list(transformer.formats)
         key = (query, types)
         name, prepare = self._prepared.get(key) or preparing.get(key), None
-        if name is None and len(self._prepared) + len(preparing) < self.max_prepared:
+        if name is None and self._worth_preparing(key, len(preparing)):
             self._names += 1
             prepare = preparing[key] = f"{_PREPARED_PREFIX}{self._names}".encode()
         return query, dumped, types, formats, name, prepare
+
+    def _worth_preparing(self, key: tuple[bytes, tuple], preparing: int) -> bool:
+        """Sent before, and there is room: a statement sent once (an IN list of a length not seen before) is not
+        kept on the server."""
+        if len(self._prepared) + preparing >= self.max_prepared:
+            return False
+        if key in self._seen:
+            return True
+        if len(self._seen) >= MAX_SEEN:
+            self._seen.clear()
+        self._seen.add(key)
+        return False
 
     def _begin(self) -> bytes | None:
         """The command that starts a transaction, when one is due (psycopg's own, so its settings hold)."""

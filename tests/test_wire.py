@@ -93,8 +93,11 @@ def test_a_value_that_cannot_be_sent_fails_before_anything_is_sent(connection):
     assert sql.one("SELECT count(*) FROM wire_probe") == (0,)
 
 
-def test_a_statement_is_prepared_once_per_connection_and_kept_across_transactions(connection):
+def test_a_statement_sent_again_is_prepared_once_per_connection_and_kept_across_transactions(connection):
     insert = "INSERT INTO wire_probe (id) VALUES (:id)"
+    with connection.begin():
+        Sql(connection).one("SELECT :n::int", n=1)
+    assert statements_prepared(connection) == []  # sent once: an IN list of a new length must not fill the server
     with connection.begin() as rolled_back:
         Sql(connection).many(insert, [{"id": i} for i in range(3)])  # three in one pipeline: prepared once
         rolled_back.rollback()
@@ -107,7 +110,8 @@ def test_a_statement_is_prepared_once_per_connection_and_kept_across_transaction
 
 def test_statements_deallocated_by_another_are_prepared_again_after_one_failure(connection):
     with connection.begin():
-        assert Sql(connection).one("SELECT 1 + :n", n=1) == (2,)
+        for n in (1, 1):  # prepared the second time
+            assert Sql(connection).one("SELECT 1 + :n", n=n) == (2,)
         connection.exec_driver_sql("DEALLOCATE ALL")
     with pytest.raises(errors.InvalidSqlStatementName), connection.begin():
         Sql(connection).one("SELECT 1 + :n", n=1)
