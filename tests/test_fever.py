@@ -169,6 +169,47 @@ def test_the_menu_says_what_to_send_and_a_normal_temperature_needs_no_report(tow
     assert fevers(town) == [] and sent(town) == []
 
 
+@pytest.mark.parametrize(
+    ("answer", "patient", "who"),
+    [
+        ("我自己", "张桂兰（本人报告）", None),
+        ("是俺娘", "张桂兰家的娘", "娘"),
+        ("俺家那口子", "张桂兰家的老伴", "老伴"),
+    ],
+)
+def test_the_menus_question_answered_with_who_alone_is_the_report(town, answer, patient, who):
+    villager(town, "fv-who", "张桂兰", "13812340000", "鸣皋村")
+    client = town.client("fv-who")
+    with at(local(6, 21)):
+        client.say("发烧报告")
+        reply = client.say(answer)
+    assert reply.startswith("已经告诉村医王村医（13900001111）") and reply.endswith("多少度？没量的话回「没量」。")
+    assert alerts(town)["ci-doctor"].startswith(f"【发热报告】{patient}，鸣皋村\n体温还没量\n联系电话：13812340000")
+    [report] = fevers(town)
+    assert (report.source, report.name, report.temperature) == ("report", who, None)
+    with at(local(6, 21)):
+        assert "已经补充告诉村医了" in client.say("38度2")
+    assert "体温38.2℃" in alerts(town, ":more:")["ci-doctor"]
+
+
+def test_only_the_message_right_after_the_menu_is_read_as_its_answer(town):
+    villager(town, "fv-later", "李建国", "13812341111", "鸣皋村")
+    client = town.client("fv-later")
+    with at(local(6, 21)):
+        assert "没太看明白" in client.say("我自己")  # no question was asked
+        client.say("发烧报告")
+        assert "不客气" in client.say("好的")  # names nobody: read as usual, no report
+        assert "没太看明白" in client.say("我自己")  # the menu's question was answered already
+        client.say("发烧报告")
+        assert "您要买些什么" in client.say("我要申请物资")  # read as usual when it says something else
+        client.say("取消")
+        client.say("发烧报告")
+    with at(local(6, 21, 31)):  # past the half hour a conversation is kept: no answer to that question any more
+        reply = client.say("我自己")
+    assert reply.startswith("不好意思，没太看明白。")
+    assert fevers(town) == [] and alerts(town) == {}
+
+
 def test_a_household_under_a_measure_reports_fever_through_its_check_in(town):
     household(town, "fv-home", "赵德才")
     with at(local(6, 9)):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from bot.dialogue import fixes, menu, plan, texts, wayout, words
 from bot.dialogue.ahead import fill_ahead
@@ -13,6 +15,8 @@ from models.cadre import holds_role
 from models.conversation import State, clear_state, load_state, save_state
 
 OFFERED = "_offered"  # the step of a yes/no question asked outside a form (an Offer): its yes starts the flow
+HEARING = "_hearing"  # the step after a finish that asked an open question (Flow.hears): the next message may answer
+Unplaced = Callable[[Any], Outcome | None]  # the reply to a message nothing placed, from the NLU's reading of it
 
 
 class Engine(Corrections):
@@ -44,7 +48,12 @@ class Engine(Corrections):
         state, expired = self._live_state(ctx)
         ctx.flow = state.flow if state else None
         ctx.pending = list(state.slots.get(PENDING) or []) if state else []
-        reply = self._offered(ctx, state, text) if state and state.step == OFFERED else self._answer(ctx, state, text)
+        if state and state.step == OFFERED:
+            reply = self._offered(ctx, state, text)
+        elif state and state.step == HEARING:
+            reply = self._heard(ctx, state, text)
+        else:
+            reply = self._answer(ctx, state, text)
         if expired is None:
             return reply
         notice = texts.EXPIRED.format(minutes=ctx.settings.conversation_ttl_min, word=expired.word)
@@ -81,10 +90,12 @@ class Engine(Corrections):
         ttl = dt.timedelta(minutes=ctx.settings.conversation_ttl_min)
         if state.updated_at and ctx.now - state.updated_at > ttl:
             clear_state(ctx.sql, openid=ctx.person.openid)
-            return None, None if state.step == OFFERED else self.flows[state.flow]  # nothing was being filled in
+            filling = state.step not in (OFFERED, HEARING)
+            return None, self.flows[state.flow] if filling else None  # else nothing was being filled in
         return state, None
 
-    def _answer(self, ctx: Context, state: State | None, text: str) -> str:
+    def _answer(self, ctx: Context, state: State | None, text: str, unplaced: Unplaced | None = None) -> str:
+        """The reply to a text: a command, a flow's entry or step, an intent; `unplaced`'s when nothing places it."""
         text = words.canonical(text)
         if words.is_command(text, words.CANCEL) or (state is not None and words.drops_form(text)):
             if state is None:
@@ -109,7 +120,7 @@ class Engine(Corrections):
             return self.start(ctx, entry, text)
         if state is not None:
             return self._continue(ctx, state, text)
-        return self._start_from_intent(ctx, text)
+        return self._start_from_intent(ctx, text, unplaced)
 
     def _how_to(self, understood) -> str | None:
         """「咋申请物资」: the one flow a how-to question names, for anyone (None when it names none)."""
@@ -117,7 +128,7 @@ class Engine(Corrections):
         flow = next((f for f in self.flows.values() if not f.roles and set(named) & set(f.entry_intents)), None)
         return texts.HOW_TO.format(word=flow.word) if flow is not None and flow.entry_words else None
 
-    def _start_from_intent(self, ctx: Context, text: str) -> str:
+    def _start_from_intent(self, ctx: Context, text: str, unplaced: Unplaced | None = None) -> str:
         if words.is_command(text, words.THANKS):
             return texts.YOU_ARE_WELCOME
         if words.is_command(text, words.GREETINGS):
@@ -137,7 +148,10 @@ class Engine(Corrections):
         todo = plan.jobs(ctx, text, understood, self.answers, self.flows)
         if todo:
             return self._run(ctx, todo, fresh=True)
-        return self._follow(ctx, menu.unknown_reply(ctx, text)) if intent == "unknown" else texts.NOT_READY
+        if intent != "unknown":
+            return texts.NOT_READY
+        outcome = unplaced(understood) if unplaced is not None else None
+        return self._follow(ctx, outcome if outcome is not None else menu.unknown_reply(ctx, text))
 
     def _run(self, ctx: Context, todo: list[dict], *, fresh: bool) -> str:
         """Do one thing after another until one asks a question; the rest waits in that question's state."""
@@ -206,6 +220,13 @@ class Engine(Corrections):
             return texts.OFFER_DECLINED
         return self._answer(ctx, None, text)
 
+    def _heard(self, ctx: Context, state: State, text: str) -> str:
+        """The message after a finish's open question: read as any other, and the flow's answer if nothing places it."""
+        clear_state(ctx.sql, openid=ctx.person.openid)
+        ctx.flow = None
+        hears = self.flows[state.flow].hears
+        return self._answer(ctx, None, text, lambda understood: hears(ctx, text, understood) if hears else None)
+
     def _no_answer(self, ctx: Context, flow: Flow, state: State, step: Step, text: str, parsed: Parsed) -> str:
         """Asked again, or a way out (an optional item's 「不知道」 is its answer: none)."""
         optional = step.may_be_empty(ctx)
@@ -271,6 +292,9 @@ class Engine(Corrections):
     def _finish(self, ctx: Context, flow: Flow) -> str:
         clear_state(ctx.sql, openid=ctx.person.openid)
         reply = self._follow(ctx, flow.finish(ctx))
+        if flow.hears is not None and not ctx.pending and load_state(ctx.sql, openid=ctx.person.openid) is None:
+            save_state(ctx.sql, openid=ctx.person.openid, state=State(flow.name, HEARING, {}, ctx.now), now=ctx.now)
+            return reply
         if not ctx.pending or load_state(ctx.sql, openid=ctx.person.openid) is not None:
             return reply
         return f"{reply}\n\n{self._run(ctx, ctx.pending, fresh=False)}"

@@ -153,6 +153,9 @@ class Flow:
     also: Callable[[Context, str, Any], bool] | None = None
     # Questions its finish answers: 「刚从广州回来 用不用隔离啊」 is answered when the declaration is done.
     settles: tuple[str, ...] = ()
+    # The next message, when nothing else places it, as the answer to the open question its finish asked (发烧报告's
+    # 「是谁、多少度」 answered 「我自己」): (ctx, text, understanding), None when it is no answer either.
+    hears: Callable[[Context, str, Any], Outcome | None] | None = None
 
     @property
     def word(self) -> str:

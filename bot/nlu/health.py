@@ -35,6 +35,12 @@ SPOUSE = (
 )  # fmt: skip
 SPOUSE_RELATION = "老伴"
 _RELATION = re.compile("|".join(sorted(RELATIONS + SPOUSE, key=len, reverse=True)))
+# A message that only names someone (「我自己」「是俺娘」「俺家那口子」): the answer to 「是谁」.
+_NAMED_ALONE = re.compile(
+    r"^(?:就是|是)?(?:(?P<self>我自己|俺自己|我|俺|本人|自己)|(?:(?:我|俺|咱)(?:们)?(?:家)?(?:的|里)?)?(?P<relation>"
+    + "|".join(sorted(RELATIONS + SPOUSE, key=len, reverse=True))
+    + r"))(?:啊|呀|哈|吧|了|的)?$"
+)
 _EVERYONE = (
     "全家",
     "一家",
@@ -113,6 +119,17 @@ def who(piece: str, names: dict[str, str]) -> str | None:
     if relation:
         return SPOUSE_RELATION if relation.group(0) in SPOUSE else relation.group(0)
     return SELF if _SELF.match(piece) else None
+
+
+def named_alone(text: str) -> str | None:
+    """Who a message names when it says nothing else (SELF, a relation, 老伴 for the spouse's names), or None."""
+    found = _NAMED_ALONE.match(_PIECES.sub("", normalise(text)))
+    if found is None:
+        return None
+    relation = found.group("relation")
+    if relation is None:
+        return SELF
+    return SPOUSE_RELATION if relation in SPOUSE else relation
 
 
 def read(text: str, names: dict[str, str] | None = None) -> list[Reading]:

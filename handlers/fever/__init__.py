@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.dialogue import Command, Flow
+from bot.dialogue import Command, Context, Flow, Outcome
+from bot.nlu.health import named_alone
 from handlers.fever import followup
 from handlers.fever.alert import advice, clinic, doctors, facts, send, told
 from handlers.fever.more import FLOW, ask_more
@@ -15,7 +16,15 @@ __all__ = [
     "facts", "report", "said_beside", "send", "todo_lines", "told",
 ]  # fmt: skip
 
-# The menu's 发烧报告 and the words typed for it: say what to send (the message itself is the report).
+
+def _who_alone(ctx: Context, text: str, understood) -> Outcome | None:
+    """The menu's 「是谁」 answered by naming someone and nothing else (「我自己」「俺娘」): that person's report."""
+    patient = named_alone(text)
+    return report(ctx, text, understood, patient=patient) if patient else None
+
+
+# The menu's 发烧报告 and the words typed for it: say what to send (the message itself is the report, read as any
+# other; one that only names someone answers the question).
 MENU = Flow(
     name="report_fever",
     title=TEXT.title,
@@ -23,6 +32,7 @@ MENU = Flow(
     finish=lambda ctx: TEXT.how,
     entry_words=("发烧报告", "发热报告", "发烧上报", "发热上报"),
     entry_keys=("FEVER",),
+    hears=_who_alone,
 )
 
 COMMANDS = (
