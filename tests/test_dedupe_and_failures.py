@@ -19,7 +19,7 @@ from models.db import make_engine, transaction
 from models.inbound import InboundMessage
 from models.outbox import OutboxMessage
 from tests.support.barriers import until
-from tests.support.live import PROJECT, free_port
+from tests.support.live import PROJECT, answers_health, free_port
 
 
 class Counter:
@@ -110,15 +110,7 @@ def start_process(database_url: str, port: int) -> subprocess.Popen:
 
 
 def wait_until_up(url: str, process: subprocess.Popen) -> None:
-    def up() -> bool:
-        if process.poll() is not None:
-            raise RuntimeError(process.stderr.read().decode())
-        try:
-            return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
-        except httpx.TransportError:
-            return False
-
-    until(up, timeout=60, step=0.1)
+    until(lambda: answers_health(url, process), timeout=60, step=0.1)
 
 
 def test_retries_spread_over_two_processes_are_handled_once(server, database_url):

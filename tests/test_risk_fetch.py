@@ -9,7 +9,6 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import httpx
 import pytest
 import time_machine
 from sqlalchemy import func, select, text
@@ -18,7 +17,7 @@ from broadcasts.risk_fetch import FAILED, IMPORTED, NOT_MODIFIED, UNCHANGED, fet
 from models.db import transaction
 from models.riskarea import RiskList, RiskListSource
 from tests.support.barriers import until
-from tests.support.live import PROJECT, LiveServer, free_port, run_cli_here
+from tests.support.live import PROJECT, LiveServer, answers_health, free_port, run_cli_here
 from tests.support.reclassify import AUG5, CHANGJIANG, NOW, aug6_text, bind_cadres, current, declare, outbox
 
 
@@ -197,15 +196,6 @@ def start_main(command: str, database_url: str, url: str, **env: str) -> subproc
     env = {**os.environ, "DATABASE_URL": database_url, "RISK_LIST_URL": url, "WECHAT_APP_ID": "", **env}
     env.update(WECHAT_TOKEN="test-token", LOG_LEVEL="warning")
     return subprocess.Popen([sys.executable, "main.py", command], cwd=PROJECT, env=env, stderr=subprocess.PIPE)
-
-
-def answers_health(url: str, process: subprocess.Popen) -> bool:
-    if process.poll() is not None:
-        raise RuntimeError(process.stderr.read().decode())
-    try:
-        return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
-    except httpx.TransportError:
-        return False
 
 
 def test_web_workers_never_fetch_the_list_only_the_scheduler_does(server, database_url, lists):

@@ -10,11 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.support.barriers import until
-from tests.support.live import free_port
+from tests.support.live import answers_health, free_port
 
 PROJECT = Path(__file__).resolve().parent.parent
 LISTEN, ESTABLISHED = "0A", "01"  # /proc/net/tcp states
@@ -50,12 +49,7 @@ def serving(process: subprocess.Popen, port: int) -> bool:
 
 
 def answers(port: int, process: subprocess.Popen) -> bool:
-    if process.poll() is not None:
-        raise RuntimeError(process.stderr.read().decode())
-    try:
-        return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
-    except httpx.TransportError:
-        return False
+    return answers_health(f"http://127.0.0.1:{port}", process)
 
 
 def workers(process: subprocess.Popen) -> list[int]:
