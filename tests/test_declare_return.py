@@ -183,6 +183,29 @@ def test_the_first_message_fills_origin_date_and_transport(cadres, today):
     assert [q.kind for q in quarantines(cadres)] == ["居家健康监测"]
 
 
+def test_the_trip_told_while_another_question_is_asked_is_kept_and_not_asked_again(cadres, today):
+    client = cadres.client("dr-ahead")
+    run(client, [("返乡报备", "自己"), ("我自己", "名字"), ("孙秀兰", "手机号"), ("13812345678", "身份证")])
+    reply = client.say("从郑州金水区回来的，昨天坐大巴")
+    assert reply.startswith("好的，地方、到家日期、交通先记下了。") and "身份证" in reply
+    run(client, [("跳过", "哪个村"), ("鸣皋", "哪个街道"), ("不知道", "哪天离开")])
+    for said, asked in [("当天", "健康码"), ("绿码", "一起回来")]:
+        reply = client.say(said)
+        assert asked in reply and "从哪里回来" not in reply and "怎么回来" not in reply, reply
+    summary = client.say("没有")
+    assert "从哪里回来：郑州市金水区" in summary and "哪天到家：8月5日" in summary and "怎么回来的：大巴" in summary
+    assert "报备好了" in client.say("对")
+    [(declaration, _)] = stored(cadres, "dr-ahead")
+    assert declaration.arrived_on == dt.date(2021, 8, 5) and declaration.left_on == dt.date(2021, 8, 5)
+
+
+def test_a_reply_that_answers_no_question_is_asked_again_as_before(cadres, today):
+    client = cadres.client("dr-nothing")
+    run(client, [("返乡报备", "自己"), ("我自己", "名字"), ("孙秀兰", "手机号"), ("13812345678", "身份证")])
+    reply = client.say("这个咋弄")
+    assert "记下了" not in reply and "身份证" in reply
+
+
 def test_a_known_villager_is_asked_only_what_is_missing(cadres, today):
     client = cadres.client("dr-known")
     run(

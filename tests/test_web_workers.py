@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.barriers import until
-from tests.support.live import answers_health, free_port
+from tests.support.live import PROJECT, answers_health, free_port
 
-PROJECT = Path(__file__).resolve().parent.parent
 LISTEN, ESTABLISHED = "0A", "01"  # /proc/net/tcp states
 
 

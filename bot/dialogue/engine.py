@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.dialogue import fixes, menu, plan, texts, wayout, words
-from bot.dialogue.ahead import fill_ahead
+from bot.dialogue.ahead import fill_ahead, keep_ahead
 from bot.dialogue.correcting import CONFIRM, FIX, Corrections
 from bot.dialogue.flow import AccountEvent, Context, End, Flow, Offer, Outcome, Parsed, Registry, Step, Then
 from bot.dialogue.plan import PENDING
@@ -201,6 +201,9 @@ class Engine(Corrections):
             parsed = Parsed(reask=step.question(ctx))  # 「记不住」 taken as a name or a city: it is no answer
         if not parsed.ok and (aside := self._aside(ctx, state, text)):
             return aside
+        if not parsed.ok and (kept := keep_ahead(ctx, flow, state, text)):
+            self._save(ctx, state)
+            return f"{texts.KEPT_AHEAD.format(labels='、'.join(s.label for s in kept))}\n{parsed.reask}"
         state.slots.update(parsed.memo)
         if not parsed.ok:
             return self._no_answer(ctx, flow, state, step, text, parsed)

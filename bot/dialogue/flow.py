@@ -156,6 +156,9 @@ class Flow:
     # The next message, when nothing else places it, as the answer to the open question its finish asked (发烧报告's
     # 「是谁、多少度」 answered 「我自己」): (ctx, text, understanding), None when it is no answer either.
     hears: Callable[[Context, str, Any], Outcome | None] | None = None
+    # What a message tells that answers later questions, read when it answers not the one asked (「从郑州回来的，昨天
+    # 坐大巴」 when the ID is asked): (ctx, text) -> slots to keep.
+    reads: Callable[[Context, str], dict] | None = None
 
     @property
     def word(self) -> str:

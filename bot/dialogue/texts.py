@@ -10,6 +10,7 @@ HELP_FOOTER = "填写中途发「取消」可以不填了，发「重新填写�
 # 「咋申请物资」「咋报返乡」: how to do one thing, answered for that thing alone.
 HOW_TO = "发「{word}」就行，我一句一句问您。不知道的地方回「不知道」，中途不想填了发「取消」。"
 HELP_RESUME = "接着刚才的："
+KEPT_AHEAD = "好的，{labels}先记下了。"  # a reply that answered later questions, not the one asked again after it
 ASIDE_DROPPED = "刚才的「{word}」先放一放，这件事要紧。说完了请再发「{word}」重新填。"
 CADRE_HELP_HEADER = "\n您是村里的干部，还可以："
 CADRE_HELP_LINE = "· {line}"

@@ -91,6 +91,7 @@ FLOW = Flow(
     summary=_summary,
     finish=finish,
     prefill=answers.prefill,
+    reads=answers.trip_said,
     also=_declares,
     settles=("ask_policy", "query_risk"),
 )

@@ -265,30 +265,36 @@ def prefill(ctx: Context, first_text: str | None, restart: bool) -> dict:
     if first_text is None:
         return slots
     relation = relation_in(first_text)
-    found = said(first_text, ctx)
-    if relation is not None or found.get("origin"):
+    trip = trip_said(ctx, first_text)
+    if relation is not None or trip.get("origin") or trip.get(PARTIAL):
         slots["relation"] = relation or ""
     if not relation:
         slots.update(own_profile(ctx))
     elif name := name_after_relation(first_text):
         slots["name"] = name
+    return {**slots, **trip}
+
+
+def trip_said(ctx: Context, text: str) -> dict:
+    """The trip a message tells of: where from (with the street, or the part of a place said), when, how."""
+    slots: dict = {}
+    found = said(text, ctx)
     origin = found.get("origin")
     if complete(origin):
         slots["origin"] = origin
-        if street := listed_street(first_text, ctx, origin):
+        if street := listed_street(text, ctx, origin):
             slots["street"] = street
     elif origin:
         slots[PARTIAL] = origin
-    entry = abroad.prefill(first_text, ctx, from_abroad=bool((origin or {}).get("abroad")))
+    entry = abroad.prefill(text, ctx, from_abroad=bool((origin or {}).get("abroad")))
     if entry:  # 「上月20号从上海入境 … 昨天到家」: the first date is the entry, the arrival is its own clause's
         slots.update(entry)
         slots.pop(PARTIAL, None)
         slots.pop("street", None)
-        slots["relation"] = relation or ""
     elif (arrived := arrival(found.get("date"), ctx)) is not None:
         slots["arrived_on"] = arrived.isoformat()
     if found.get("transport"):
         slots["transport"] = found["transport"]
-        if detail := transport_detail(first_text):
+        if detail := transport_detail(text):
             slots["transport_detail"] = detail
     return slots
