@@ -203,7 +203,7 @@ class Engine(Corrections):
             return aside
         if not parsed.ok and (kept := keep_ahead(ctx, flow, state, text)):
             self._save(ctx, state)
-            return f"{texts.KEPT_AHEAD.format(labels='、'.join(s.label for s in kept))}\n{parsed.reask}"
+            return f"{texts.KEPT_AHEAD.format(labels='、'.join(s.label for s in kept))}\n{step.question(ctx)}"
         state.slots.update(parsed.memo)
         if not parsed.ok:
             return self._no_answer(ctx, flow, state, step, text, parsed)
