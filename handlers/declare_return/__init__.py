@@ -45,9 +45,13 @@ FLOW = Flow(
         Step("name", LABELS["name"], _ask_name, parse_name, recognisable=False),
         Step("phone", LABELS["phone"], _ask_phone, _parse_phone),
         Step(
-            "id_number", LABELS["id_number"], answers.ask_id, answers.parse_id, skip=answers.skip_id,
+            "id_number",
+            LABELS["id_number"],
+            answers.ask_id,
+            answers.parse_id,
+            skip=answers.skip_id,
             optional=answers.id_optional,
-        ),  # fmt: skip
+        ),
         Step("village", LABELS["village"], common.ASK_VILLAGE, parse_village),
         Step("origin", LABELS["origin"], places.ask_origin, places.parse_origin),
         Step(
