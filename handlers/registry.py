@@ -1,5 +1,7 @@
 """What the app factory registers with the dialogue engine: every flow, command, answer and account event."""
 
+from dataclasses import replace
+
 from bot.dialogue import Registry
 from handlers import (
     account,
@@ -27,7 +29,7 @@ from handlers.menu import HELP_KEY
 
 # In the order 帮助 lists them: the most urgent first, for a reader who stops after the first lines.
 FLOWS = (
-    fever.MENU,
+    replace(fever.MENU, hears=checkin.named_after_menu),  # fever's menu, answered as the check-in reads fevers
     declare_return.FLOW,
     supplies.FLOW,
     supplies.MY_FLOW,

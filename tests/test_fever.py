@@ -184,9 +184,10 @@ def test_the_menus_question_answered_with_who_alone_is_the_report(town, answer, 
         client.say("发烧报告")
         reply = client.say(answer)
     assert reply.startswith("已经告诉村医王村医（13900001111）") and reply.endswith("多少度？没量的话回「没量」。")
-    assert alerts(town)["ci-doctor"].startswith(f"【发热报告】{patient}，鸣皋村\n体温还没量\n联系电话：13812340000")
+    alert = f"【发热报告】{patient}，鸣皋村\n体温还没量，不舒服\n联系电话：13812340000"  # unwell: why they said who
+    assert alerts(town)["ci-doctor"].startswith(alert)
     [report] = fevers(town)
-    assert (report.source, report.name, report.temperature) == ("report", who, None)
+    assert (report.source, report.name, report.temperature, report.symptoms) == ("report", who, None, "不舒服")
     with at(local(6, 21)):
         assert "已经补充告诉村医了" in client.say("38度2")
     assert "体温38.2℃" in alerts(town, ":more:")["ci-doctor"]
@@ -208,6 +209,18 @@ def test_only_the_message_right_after_the_menu_is_read_as_its_answer(town):
         reply = client.say("我自己")
     assert reply.startswith("不好意思，没太看明白。")
     assert fevers(town) == [] and alerts(town) == {}
+
+
+def test_a_household_under_a_measure_naming_someone_after_the_menu_reports_through_its_check_in(town):
+    household(town, "fv-home-menu", "赵德才", ("钱秀英/妻子",))
+    client = town.client("fv-home-menu")
+    with at(local(6, 9)):
+        client.say("发烧报告")
+        reply = client.say("俺媳妇")
+    assert reply.startswith("收到。已记下：钱秀英不舒服。\n已经告诉村医王村医（13900001111）和包保干部")
+    [report] = fevers(town)
+    assert report.source == "checkin" and report.quarantine_id is not None and report.name == "钱秀英"
+    assert set(alerts(town)) == {"ci-doctor", "ci-cadre"}
 
 
 def test_a_household_under_a_measure_reports_fever_through_its_check_in(town):

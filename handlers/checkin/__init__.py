@@ -8,9 +8,9 @@ is a fever report (handlers/fever) and a normal temperature needs no daily repor
 from __future__ import annotations
 
 from bot.dialogue import Answer, Context, Outcome
-from bot.nlu.health import read
+from bot.nlu.health import SELF, Reading, named_alone, read, who
 from handlers import fever
-from handlers.checkin.record import record
+from handlers.checkin.record import aliases, record
 from handlers.checkin.texts import TEXT
 from town.checkins import households
 
@@ -24,6 +24,19 @@ def answer(ctx: Context, text: str, understood) -> Outcome:
     if understood.intent == "report_fever" or any(r.fever for r in read(text)):
         return fever.report(ctx, text, understood)
     return TEXT.not_needed
+
+
+def named_after_menu(ctx: Context, text: str, understood) -> Outcome | None:
+    """发烧报告's 「是谁」 answered by naming someone alone (「我自己」「是俺娘」): that person is unwell, reported
+    as any fever from this sender is (a household under a measure: in its check-in); None for any other reply."""
+    named = named_alone(text)
+    if named is None:
+        return None
+    homes = households(ctx.session, day=ctx.today, account_id=ctx.person.id)
+    if homes:
+        member = named if named == SELF else who(named, aliases(homes)) or named
+        return record(ctx, homes, text, ctx.today, [Reading(member, symptoms=[fever.TEXT.unwell])])
+    return fever.report(ctx, text, understood, readings=[Reading(named, symptoms=[fever.TEXT.unwell])])
 
 
 ANSWER = Answer(

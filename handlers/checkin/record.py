@@ -89,9 +89,12 @@ def entries(ctx: Context, homes: list[Household], readings: list[Reading]) -> li
     return placed
 
 
-def record(ctx: Context, homes: list[Household], text: str, day: dt.date) -> Outcome:
-    """Store the check-in, alert on any fever, and say what is still missing today."""
-    found = entries(ctx, homes, read(text, aliases(homes)))
+def record(
+    ctx: Context, homes: list[Household], text: str, day: dt.date, readings: list[Reading] | None = None
+) -> Outcome:
+    """Store the check-in, alert on any fever, and say what is still missing today (`readings`: what the text says,
+    when the caller has read it)."""
+    found = entries(ctx, homes, read(text, aliases(homes)) if readings is None else readings)
     if not found:
         names = [n for names in missing(ctx.session, homes, day).values() for n in names] or homes[0].people
         listed = TEXT.names.format(names=TEXT.separator.join(names))

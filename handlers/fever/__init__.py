@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.dialogue import Command, Context, Flow, Outcome
-from bot.nlu.health import named_alone
+from bot.dialogue import Command, Flow
 from handlers.fever import followup
 from handlers.fever.alert import advice, clinic, doctors, facts, send, told
 from handlers.fever.more import FLOW, ask_more
@@ -12,19 +11,13 @@ from handlers.fever.texts import TEXT
 from town import command
 
 __all__ = [
-    "COMMANDS", "FLOW", "MENU", "add_to", "advice", "alert_key", "ask_more", "clinic", "doctors", "earlier_report",
-    "facts", "report", "said_beside", "send", "todo_lines", "told",
+    "COMMANDS", "FLOW", "MENU", "TEXT", "add_to", "advice", "alert_key", "ask_more", "clinic", "doctors",
+    "earlier_report", "facts", "report", "said_beside", "send", "todo_lines", "told",
 ]  # fmt: skip
 
-
-def _who_alone(ctx: Context, text: str, understood) -> Outcome | None:
-    """The menu's 「是谁」 answered by naming someone and nothing else (「我自己」「俺娘」): that person's report."""
-    patient = named_alone(text)
-    return report(ctx, text, understood, patient=patient) if patient else None
-
-
 # The menu's 发烧报告 and the words typed for it: say what to send (the message itself is the report, read as any
-# other; one that only names someone answers the question).
+# other). A reply that only names someone answers the question: its `hears` is the check-in's
+# (handlers/registry.py), which reports a household under a measure through its check-in.
 MENU = Flow(
     name="report_fever",
     title=TEXT.title,
@@ -32,7 +25,6 @@ MENU = Flow(
     finish=lambda ctx: TEXT.how,
     entry_words=("发烧报告", "发热报告", "发烧上报", "发热上报"),
     entry_keys=("FEVER",),
-    hears=_who_alone,
 )
 
 COMMANDS = (

@@ -52,10 +52,10 @@ def _referred(ctx: Context, text: str) -> str | None:
     return recent or (TEXT.spouse if words.spouse(text) else None)
 
 
-def report(ctx: Context, text: str, understood, *, patient: str | None = None) -> Outcome:
-    """A fever from someone not under a measure: stored, the doctor alerted, the sender told what to do (`patient`:
-    who it is about, when the text names them and says nothing else)."""
-    readings = read(text) or ([Reading(patient)] if patient else [])
+def report(ctx: Context, text: str, understood, *, readings: list[Reading] | None = None) -> Outcome:
+    """A fever from someone not under a measure: stored, the doctor alerted, the sender told what to do (`readings`:
+    what the text says, when the caller has read it)."""
+    readings = read(text) if readings is None else readings
     feverish = [r for r in readings if r.fever] or readings  # 「我36.5，孩子38度」 is about the child
     degrees = max((r.temperature for r in feverish if r.temperature is not None), default=None)
     symptoms = [s for r in feverish for s in r.symptoms]

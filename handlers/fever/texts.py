@@ -55,6 +55,7 @@ class TEXT:
     degrees = "体温{value}℃"
     no_degrees = "体温还没量"
     fever = "发烧"
+    unwell = "不舒服"  # someone named after 发烧报告's question, with nothing else said
     separator = "、"
     comma = "，"
     # The doctor's 待办 and the commands that close a report.
