@@ -223,6 +223,15 @@ def test_a_household_under_a_measure_naming_someone_after_the_menu_reports_throu
     assert set(alerts(town)) == {"ci-doctor", "ci-cadre"}
 
 
+def test_a_household_whose_village_has_only_a_doctor_is_not_told_a_cadre_heard(town):
+    bind(town, (("fv-sun-doctor", "孙村医", "13900002222", "village_doctor", "孙村"),))
+    household(town, "fv-sun-home", "孙老汉", village_name="孙村")
+    with at(local(6, 9)):
+        reply = town.client("fv-sun-home").say("发烧38度5")
+    assert "已经告诉村医孙村医（13900002222），村医会尽快给您打电话。" in reply and "包保干部" not in reply
+    assert set(alerts(town)) == {"fv-sun-doctor"}
+
+
 def test_a_household_under_a_measure_reports_fever_through_its_check_in(town):
     household(town, "fv-home", "赵德才")
     with at(local(6, 9)):

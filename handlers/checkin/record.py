@@ -10,6 +10,7 @@ from bot.nlu.health import SELF, Reading, read, shown_symptoms
 from handlers import fever
 from handlers.checkin.texts import TEXT
 from handlers.declare_return.answers import RELATIONS
+from handlers.fever.alert import DOCTOR
 from models.care import CheckIn, add_check_ins
 from models.fever import FeverReport, add_fever_report
 from town.checkins import ALL, Household, how_to_report, missing, responsible
@@ -138,7 +139,8 @@ def _fever(ctx: Context, fevers: list[tuple[Entry, CheckIn]], text: str, day: dt
     for home in {e.home.quarantine_id: e.home for e, _ in fevers}.values():
         mine = [(e, row) for e, row in fevers if e.home is home]
         reports = [_report(ctx, e, text) for e, _ in mine]
-        holders = fever.doctors(ctx, home.village_id) + responsible(ctx.sql, home)
+        carers = responsible(ctx.sql, home)  # before anyone is assigned, the village's first contacts: maybe a doctor
+        holders = fever.doctors(ctx, home.village_id) + carers
         lines = "\n".join(
             TEXT.alert_line.format(name=e.name, facts=fever.facts(e.reading.temperature, e.reading.symptoms))
             for e, _ in mine
@@ -155,7 +157,7 @@ def _fever(ctx: Context, fevers: list[tuple[Entry, CheckIn]], text: str, day: dt
             clinic=fever.clinic(ctx),
         )
         alerted = fever.send(ctx, fever.alert_key(reports[0]), holders, alert)
-        reply.append(fever.told(holders, care=True))
+        reply.append(fever.told(holders, care=any(holder.role != DOCTOR for holder in carers)))
         unmeasured = next(
             ((e, row, rep) for (e, row), rep in zip(mine, reports, strict=True) if rep.temperature is None), None
         )

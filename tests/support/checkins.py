@@ -83,11 +83,12 @@ def household(
     created: dt.datetime | None = None,
     status: str = "active",
     care: tuple = (),
+    village_name: str = "鸣皋村",
 ) -> int:
     """A declaration with its household members and an active quarantine, as 返乡报备 leaves them; its id."""
     created = created or local(start.day, 9)
     with transaction(server.state.db) as session:
-        village = village_id(session)
+        village = village_id(session, village_name)
         account = person(session, openid, name, "13812345678", village)
         declaration = Declaration(
             person_id=account,
