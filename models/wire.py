@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import NamedTuple
 
 import psycopg
 from psycopg import errors, pq
@@ -22,6 +23,18 @@ _NAMED = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
 MAX_PREPARED = 200
 MAX_SEEN = 1000  # statements sent once remembered, to prepare them if they come again
 _PREPARED_PREFIX = "xa_"
+
+
+class Bound(NamedTuple):
+    """What libpq is sent for one statement: the query, its values with their types and formats, the name it is
+    prepared under, and the name to prepare it under first (the second time it is sent on this connection)."""
+
+    query: bytes
+    values: list
+    types: tuple
+    formats: list
+    name: bytes | None
+    prepare: bytes | None
 
 
 class Result:
@@ -43,15 +56,12 @@ class Result:
 @lru_cache(maxsize=512)
 def numbered(sql: str) -> tuple[bytes, tuple[str, ...]]:
     """`:name` placeholders as `$1`, `$2` ...; the query and the names in order (a repeated name, one number)."""
-    names: list[str] = []
+    numbers: dict[str, int] = {}
 
     def number(match: re.Match) -> str:
-        name = match.group(1)
-        if name not in names:
-            names.append(name)
-        return f"${names.index(name) + 1}"
+        return f"${numbers.setdefault(match.group(1), len(numbers) + 1)}"
 
-    return _NAMED.sub(number, sql).encode(), tuple(names)
+    return _NAMED.sub(number, sql).encode(), tuple(numbers)
 
 
 class Wire:
@@ -75,9 +85,7 @@ class Wire:
             results = self._round_trip(self._begin(), bound)
         return self._outcomes(results, bound)
 
-    def _bind(self, sql: str, params: dict, preparing: dict[tuple[bytes, tuple], bytes]) -> tuple:
-        """What libpq is sent for a statement: the query, its values, their types and formats, the name it is
-        prepared under, and the name to prepare it under first (the second time it is sent on this connection)."""
+    def _bind(self, sql: str, params: dict, preparing: dict[tuple[bytes, tuple], bytes]) -> Bound:
         query, names = numbered(sql)
         try:
             values = [params[name] for name in names]
@@ -91,7 +99,7 @@ class Wire:
         if name is None and self._worth_preparing(key, len(preparing)):
             self._names += 1
             prepare = preparing[key] = f"{_PREPARED_PREFIX}{self._names}".encode()
-        return query, dumped, types, formats, name, prepare
+        return Bound(query, dumped, types, formats, name, prepare)
 
     def _worth_preparing(self, key: tuple[bytes, tuple], preparing: int) -> bool:
         """Sent before, and there is room: a statement sent once (an IN list of a length not seen before) is not
@@ -112,20 +120,19 @@ class Wire:
             return None
         return connection._get_tx_start_command()  # noqa: SLF001 (the BEGIN psycopg itself would send)
 
-    def _round_trip(self, begin: bytes | None, bound: list[tuple]) -> list[pq.abc.PGresult]:
+    def _round_trip(self, begin: bytes | None, bound: list[Bound]) -> list[pq.abc.PGresult]:
         pgconn = self.connection.pgconn
         pgconn.enter_pipeline_mode()
         try:
             if begin:
                 pgconn.send_query_params(begin, None)
-            for query, dumped, types, formats, name, prepare in bound:
-                if prepare:
-                    pgconn.send_prepare(prepare, query, param_types=types)
-                    name = prepare
-                if name:
-                    pgconn.send_query_prepared(name, dumped, param_formats=formats)
+            for b in bound:
+                if b.prepare:
+                    pgconn.send_prepare(b.prepare, b.query, param_types=b.types)
+                if name := b.prepare or b.name:
+                    pgconn.send_query_prepared(name, b.values, param_formats=b.formats)
                 else:
-                    pgconn.send_query_params(query, dumped, param_types=types, param_formats=formats)
+                    pgconn.send_query_params(b.query, b.values, param_types=b.types, param_formats=b.formats)
             pgconn.pipeline_sync()
             results = self.connection.wait(_until_sync(pgconn))
         finally:
@@ -136,14 +143,14 @@ class Wire:
                     self.connection.close()  # results left unread: the pool must not hand this one out again
         return results
 
-    def _outcomes(self, results: list[pq.abc.PGresult], bound: list[tuple]) -> list[Result]:
+    def _outcomes(self, results: list[pq.abc.PGresult], bound: list[Bound]) -> list[Result]:
         """Each statement's result (the BEGIN's and the prepares' checked and left out)."""
         failed = next((result for result in results if result.status == pq.ExecStatus.FATAL_ERROR), None)
-        ours = iter(results[len(results) - len(bound) - sum(1 for b in bound if b[5]) :])
+        ours = iter(results[len(results) - len(bound) - sum(1 for b in bound if b.prepare) :])
         outcomes = []
-        for query, _dumped, types, _formats, _name, prepare in bound:
-            if prepare and next(ours).status == pq.ExecStatus.COMMAND_OK:
-                self._prepared[(query, types)] = prepare
+        for b in bound:
+            if b.prepare and next(ours).status == pq.ExecStatus.COMMAND_OK:
+                self._prepared[(b.query, b.types)] = b.prepare
             outcomes.append(self._result(next(ours)))
         if failed is not None:
             error = errors.error_from_result(failed, encoding=self.connection.info.encoding)

@@ -37,9 +37,8 @@ SPOUSE_RELATION = "老伴"
 _RELATION = re.compile("|".join(sorted(RELATIONS + SPOUSE, key=len, reverse=True)))
 # A message that only names someone (「我自己」「是俺娘」「俺家那口子」): the answer to 「是谁」.
 _NAMED_ALONE = re.compile(
-    r"^(?:就是|是)?(?:(?P<self>我自己|俺自己|我|俺|本人|自己)|(?:(?:我|俺|咱)(?:们)?(?:家)?(?:的|里)?)?(?P<relation>"
-    + "|".join(sorted(RELATIONS + SPOUSE, key=len, reverse=True))
-    + r"))(?:啊|呀|哈|吧|了|的)?$"
+    r"^(?:就是|是)?(?:(?P<self>我自己|俺自己|我|俺|本人|自己)|(?:(?:我|俺|咱)(?:们)?(?:家)?(?:的|里)?)?"
+    rf"(?P<relation>{_RELATION.pattern}))(?:啊|呀|哈|吧|了|的)?$"
 )
 _EVERYONE = (
     "全家",
