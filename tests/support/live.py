@@ -37,12 +37,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def answers_health(url: str, process: subprocess.Popen) -> bool:
+def answers_health(url: str, process: subprocess.Popen, timeout: float = 1) -> bool:
     """Whether `python main.py serve` started as `process` answers /healthz at url (its stderr raised if it ended)."""
     if process.poll() is not None:
         raise RuntimeError(process.stderr.read().decode())
     try:
-        return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
+        return httpx.get(f"{url}/healthz", timeout=timeout).status_code == 200
     except httpx.TransportError:
         return False
 
